@@ -1,0 +1,48 @@
+# The front door. `make run` and `make test` do all set-up on a fresh Debian 12 machine.
+.PHONY: all deps build run test fuzz bench clean format
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DB ?= duikou.db
+SEED := data/plans/liaoning-jiangsu-shanghai-dalian.txt
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j$(JOBS)
+
+# Creates ./duikou.db with the seed plans on first use, then shows what it holds.
+run: build
+	@if [ ! -f "$(DB)" ]; then \
+	  build/duikou --db "$(DB)" import "$(SEED)" || exit 1; \
+	fi
+	@build/duikou --db "$(DB)" plans
+	@build/duikou --db "$(DB)" check
+
+# Sanitised build (ASan + UBSan) in its own tree, then every test.
+test: deps
+	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDUIKOU_SANITIZE=ON >/dev/null
+	@cmake --build build-test -j$(JOBS)
+	@cd build-test && ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer targets (clang). FUZZ_SECONDS per target; new finds go into the corpus.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DDUIKOU_SANITIZE=ON -DDUIKOU_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j$(JOBS)
+	@for f in build-fuzz/fuzz_*; do \
+	  t=$${f##*/fuzz_}; echo "== $$t"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+bench:
+	@echo "make bench: the benchmarks arrive with the server (see issues)"; exit 1
+
+format:
+	@clang-format -i src/*/*.c src/*/*.h tests/*/*.c tools/*.c
+
+clean:
+	rm -rf build build-test build-fuzz

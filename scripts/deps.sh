@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Duikou needs to build, run and test, only those missing.
+# Usage: scripts/deps.sh            (sudo is used when not root)
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config clang        # compiler, build, libFuzzer (clang)
+  libsqlite3-dev sqlite3                        # store
+  libjansson-dev                                # JSON request parsing
+  libsodium-dev                                 # SHA-256 (audit chain), argon2id, random tokens
+  libopencc-dev libopencc-data opencc           # Traditional <-> Simplified
+  libutf8proc-dev                               # Unicode NFC normalisation
+  libcmocka-dev                                 # unit tests
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  # dpkg-query prints "install ok installed" only for an installed package.
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,19 @@
+/* hash: SHA-256 (libsodium) as lowercase hex. */
+#ifndef DUIKOU_HASH_H
+#define DUIKOU_HASH_H
+#include <stddef.h>
+
+#define SHA256_HEX_LEN 64
+
+/* Writes 64 hex digits and a NUL into out. */
+void sha256_hex(const void *data, size_t n, char out[SHA256_HEX_LEN + 1]);
+
+/* Incremental form, for hashing several fields without concatenating them. */
+struct sha256_ctx {
+    unsigned char state[128] __attribute__((aligned(64)));
+};
+void sha256_begin(struct sha256_ctx *c);
+void sha256_add(struct sha256_ctx *c, const void *data, size_t n);
+void sha256_end_hex(struct sha256_ctx *c, char out[SHA256_HEX_LEN + 1]);
+
+#endif
