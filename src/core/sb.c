@@ -2,6 +2,7 @@
 #include "core/sb.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
