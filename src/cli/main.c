@@ -1,2 +1,129 @@
+/* main: the duikou command table. Read it top to bottom to know what the binary can do. */
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { puts("duikou"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <pwd.h>
+
+#include "cli/cli.h"
+#include "core/text.h"
+#include "ingest/gazetteer.h"
+
+static const struct command {
+    const char *name;
+    int (*run)(struct cli *);
+    const char *usage;
+    const char *summary;
+} commands[] = {
+    {"parse", cmd_parse, "parse FILE [--json]",
+     "read a plan text and print its structure (no database)"},
+    {"init", cmd_init, "init", "create the database (regions loaded) if it does not exist"},
+    {"import", cmd_import, "import FILE", "store the plans of a text file (idempotent)"},
+    {"plans", cmd_plans, "plans [--json]", "list the stored plans"},
+    {"plan", cmd_plan, "plan show ID [--json]", "print one plan: areas, tasks, pairings, targets"},
+    {"region", cmd_region, "region find NAME", "look a region up (either script, bare names)"},
+    {"audit", cmd_audit, "audit verify | audit list [--limit N]",
+     "verify the audit log's hash chain, or list its newest rows"},
+    {"backup", cmd_backup, "backup FILE [--force]", "copy the database with SQLite's online backup"},
+    {"check", cmd_check, "check", "integrity_check, foreign keys and the audit chain"},
+};
+
+static void help(FILE *out)
+{
+    fprintf(out, "duikou — counterpart cooperation (对口合作) from plan to evaluation\n\n"
+                 "usage: duikou [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-36s %s\n", commands[i].usage, commands[i].summary);
+    fprintf(out, "\nThe database is --db PATH, else $DUIKOU_DB, else ./duikou.db.\n");
+}
+
+const char *cli_option(struct cli *c, const char *name, bool takes_value)
+{
+    for (int i = 0; i < c->argc; i++) {
+        if (strcmp(c->argv[i], name) != 0)
+            continue;
+        const char *value = "";
+        int drop = 1;
+        if (takes_value) {
+            if (i + 1 >= c->argc)
+                return NULL;
+            value = c->argv[i + 1];
+            drop = 2;
+        }
+        memmove(c->argv + i, c->argv + i + drop, (size_t)(c->argc - i - drop) * sizeof *c->argv);
+        c->argc -= drop;
+        return value;
+    }
+    return NULL;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("duikou: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return CLI_FAIL;
+}
+
+int cli_usage(const char *usage)
+{
+    fprintf(stderr, "usage: duikou %s\n", usage);
+    return CLI_USAGE;
+}
+
+static const char *actor_name(struct arena *a)
+{
+    const char *user = getenv("USER");
+    if (!user || !*user) {
+        struct passwd *pw = getpwuid(getuid());
+        user = pw ? pw->pw_name : "unknown";
+    }
+    return arena_printf(a, "cli:%s", user);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    arena_init(&c.arena);
+    c.db_path = getenv("DUIKOU_DB");
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            c.db_path = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            help(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "duikou: unknown option %s\n", argv[i]);
+            help(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!c.db_path || !*c.db_path)
+        c.db_path = "duikou.db";
+    if (i >= argc) {
+        help(stderr);
+        return CLI_USAGE;
+    }
+    const struct command *cmd = NULL;
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+        if (strcmp(commands[k].name, argv[i]) == 0)
+            cmd = &commands[k];
+    if (!cmd) {
+        fprintf(stderr, "duikou: unknown command '%s'\n\n", argv[i]);
+        help(stderr);
+        return CLI_USAGE;
+    }
+    c.argc = argc - i - 1;
+    c.argv = argv + i + 1;
+    c.actor = actor_name(&c.arena);
+    int rc = cmd->run(&c);
+    arena_free(&c.arena);
+    gazetteer_shutdown();
+    text_shutdown();
+    return rc;
+}

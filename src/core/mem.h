@@ -31,12 +31,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 void arena_defer(struct arena *a, void (*fn)(void *), void *arg);
 
-/* A growable array kept in an arena: ARRAY_PUSH(arena, items, n, cap) returns a pointer
- * to a fresh zeroed slot at items[n-1]. */
-#define ARRAY_PUSH(ar, items, n, cap)                                                    \
-    ((n) == (cap) ? ((items) = arena_grow((ar), (items), (cap) * sizeof *(items),          \
-                                         ((cap) = (cap) ? (cap) * 2 : 8) * sizeof *(items))) \
-                  : (items),                                                              \
-     &(items)[(n)++])
+/* A growable array kept in an arena: ARRAY_PUSH(arena, items, n, cap) grows items when
+ * full and returns a pointer to a fresh zeroed slot, items[n-1]. */
+static inline void *arena_push_(struct arena *a, void **items, size_t *n, size_t *cap,
+                                size_t size)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        *items = arena_grow(a, *items, *cap * size, nc * size);
+        *cap = nc;
+    }
+    return (char *)*items + (*n)++ * size;
+}
+#define ARRAY_PUSH(ar, items, n, cap) arena_push_((ar), (void **)&(items), &(n), &(cap), sizeof *(items))
 
 #endif

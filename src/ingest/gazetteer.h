@@ -1,4 +1,4 @@
-/* gazetteer: China's administrative divisions (GB/T 2260, from data/regions/*.csv) and the
+/* gazetteer: China's administrative divisions (GB/T 2260, from the CSV files in data/regions/) and the
  * zones the plans name (data/regions/zones.csv), compiled into the binary. Pure lookup, no
  * database: the ingester uses it to find region names inside sentences, the services use it
  * to link pairings to region rows. All names here are Simplified; callers match on
@@ -30,6 +30,9 @@ size_t gazetteer_count(const struct gazetteer *g);
 const struct region *gazetteer_at(const struct gazetteer *g, size_t i);
 const struct region *region_by_code(const struct gazetteer *g, const char *code);
 const char *region_level_name(enum region_level l); /* "province" … "zone" */
+/* A zone's kind from zones.csv (new_area, park, ftz, ftz_area, nidz, hitech, port_area);
+ * NULL for administrative divisions. */
+const char *region_kind(const struct region *r);
 
 /* Resolves a name as people write it, in either script: 盤錦 = 盤錦市 = 遼寧省盤錦市 = 盘锦市.
  * NULL when unknown. *ambiguous (may be NULL) is set when several regions fit equally

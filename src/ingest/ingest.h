@@ -113,7 +113,7 @@ bool ingest_has_errors(const struct ingest_result *r);
 void ingest_write_json(const struct ingest_result *r, struct jw *w);
 
 /* Decoding, exposed for tests: converts buf to UTF-8 (NUL-terminated, in the arena).
- * Returns NULL and sets *error/*code when the input is not text. */
+ * Returns NULL and sets *error and *code when the input is not text. */
 char *ingest_decode(struct arena *a, const char *buf, size_t len, size_t *out_len,
                     const char **encoding, const char **error, const char **code,
                     struct ingest_warning **warnings, size_t *n_warnings);

@@ -1,0 +1,40 @@
+/* cli: the command line. Every command is a function in the table of main.c; each gets an
+ * arena for the command's life and the options common to all commands. */
+#ifndef DUIKOU_CLI_H
+#define DUIKOU_CLI_H
+#include <stdbool.h>
+
+#include "core/mem.h"
+
+struct cli {
+    struct arena arena;
+    const char *db_path; /* --db, $DUIKOU_DB, or ./duikou.db */
+    const char *actor;   /* who the audit log names for this command: cli:<user> */
+    int argc;            /* arguments after the command name */
+    char **argv;
+};
+
+/* Exit codes: 0 ok, 1 the command failed, 2 bad usage. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Looks for --name in argv; returns its value (or "" for a flag) and removes it. */
+const char *cli_option(struct cli *c, const char *name, bool takes_value);
+/* Prints "duikou: message" to stderr and returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage(const char *usage);
+
+struct ctx;
+/* Opens the database for a command and fills ctx (arena, actor); -1 after printing why. */
+int cli_open(struct cli *c, struct ctx *ctx);
+
+int cmd_parse(struct cli *c);
+int cmd_import(struct cli *c);
+int cmd_plans(struct cli *c);
+int cmd_plan(struct cli *c);
+int cmd_region(struct cli *c);
+int cmd_audit(struct cli *c);
+int cmd_backup(struct cli *c);
+int cmd_check(struct cli *c);
+int cmd_init(struct cli *c);
+
+#endif

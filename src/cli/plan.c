@@ -1,0 +1,321 @@
+/* plan: `duikou init`, `import`, `plans`, `plan show` and `region find`. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/json.h"
+#include "ingest/gazetteer.h"
+#include "ingest/ingest.h"
+#include "service/plan.h"
+#include "service/region.h"
+#include "service/service.h"
+#include "store/db.h"
+
+int cli_open(struct cli *c, struct ctx *ctx)
+{
+    char *err = NULL;
+    struct db *db = NULL;
+    memset(ctx, 0, sizeof *ctx);
+    if (db_open(c->db_path, &db, &err) < 0) {
+        cli_fail("%s: %s", c->db_path, err ? err : "cannot open the database");
+        free(err);
+        return -1;
+    }
+    ctx->db = db;
+    ctx->arena = &c->arena;
+    ctx->actor = c->actor;
+    return 0;
+}
+
+int cmd_init(struct cli *c)
+{
+    if (c->argc != 0)
+        return cli_usage("init");
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    int64_t added = 0;
+    int rc = region_sync(&ctx, &added);
+    db_close(ctx.db);
+    if (rc != SVC_OK)
+        return cli_fail("could not load the regions");
+    printf("%s: schema version %d, %" PRId64 " regions added\n", c->db_path, db_schema_version(),
+           added);
+    return CLI_OK;
+}
+
+static void print_warnings(const struct ingest_warning *w, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s%s: line %d: %s\n", what,
+                w[i].severity == SEV_ERROR ? "error" : "warning", w[i].line, w[i].message);
+}
+
+int cmd_import(struct cli *c)
+{
+    if (c->argc != 1)
+        return cli_usage("import FILE");
+    struct ingest_result r;
+    ingest_parse_file(&c->arena, c->argv[0], &r);
+    if (!r.ok)
+        return cli_fail("%s: %s; nothing was imported", c->argv[0], r.error);
+    print_warnings(r.warnings, r.n_warnings, "");
+    for (size_t i = 0; i < r.n_plans; i++)
+        print_warnings(r.plans[i].warnings, r.plans[i].n_warnings,
+                       arena_printf(&c->arena, "%s: ", r.plans[i].title));
+    if (ingest_has_errors(&r))
+        return cli_fail("%s: the text has errors (above); nothing was imported", c->argv[0]);
+
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    struct plan_import_result *res;
+    size_t n;
+    int rc = plan_import(&ctx, &r, &res, &n);
+    db_close(ctx.db);
+    if (rc != SVC_OK)
+        return cli_fail("%s: %s", c->argv[0], ctx.error ? ctx.error : "import failed");
+    for (size_t i = 0; i < n; i++) {
+        printf("%s: %s, plan %" PRId64 " version %d: %d key areas, %d tasks, %d targets, "
+               "%d city/zone pairings (%d new)\n",
+               res[i].title, res[i].status, res[i].plan_id, res[i].version, res[i].areas,
+               res[i].tasks, res[i].targets, res[i].pairings, res[i].pairings_added);
+        for (size_t k = 0; k < res[i].n_changes; k++)
+            printf("  %s\n", res[i].changes[k]);
+    }
+    return CLI_OK;
+}
+
+int cmd_plans(struct cli *c)
+{
+    bool json = cli_option(c, "--json", false) != NULL;
+    bool all = cli_option(c, "--all", false) != NULL;
+    if (c->argc != 0)
+        return cli_usage("plans [--all] [--json]");
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    struct plan_summary *p;
+    size_t n;
+    int rc = plan_list(&ctx, all, &p, &n);
+    db_close(ctx.db);
+    if (rc != SVC_OK)
+        return cli_fail("could not read the plans");
+    if (json) {
+        struct sb out = SB_INIT;
+        struct jw w;
+        jw_init(&w, &out, true);
+        jw_obj(&w);
+        jw_key(&w, "plans");
+        jw_arr(&w);
+        for (size_t i = 0; i < n; i++) {
+            jw_obj(&w);
+            jw_kint(&w, "id", p[i].id);
+            jw_kstr(&w, "title", p[i].title);
+            jw_key(&w, "pairing");
+            jw_arr(&w);
+            jw_str(&w, p[i].name_a);
+            jw_str(&w, p[i].name_b);
+            jw_arr_end(&w);
+            jw_kint(&w, "version", p[i].version);
+            jw_kstr(&w, "status", p[i].status);
+            jw_kint(&w, "tasks", p[i].tasks);
+            jw_kint(&w, "pairings", p[i].pairings);
+            jw_kstr(&w, "imported_at", p[i].imported_at);
+            jw_obj_end(&w);
+        }
+        jw_arr_end(&w);
+        jw_obj_end(&w);
+        puts(sb_str(&out));
+        sb_free(&out);
+        return CLI_OK;
+    }
+    if (n == 0)
+        printf("no plans yet: duikou import FILE\n");
+    for (size_t i = 0; i < n; i++)
+        printf("%4" PRId64 "  %s  (%s–%s, v%d%s, %d tasks, %d city/zone pairings)\n", p[i].id,
+               p[i].title, p[i].name_a, p[i].name_b, p[i].version,
+               strcmp(p[i].status, "current") == 0 ? "" : ", superseded", p[i].tasks,
+               p[i].pairings);
+    return CLI_OK;
+}
+
+static void plan_json(const struct plan_view *v)
+{
+    struct sb out = SB_INIT;
+    struct jw w;
+    jw_init(&w, &out, true);
+    jw_obj(&w);
+    jw_kint(&w, "id", v->s.id);
+    jw_kstr(&w, "title", v->s.title);
+    jw_key(&w, "pairing");
+    jw_arr(&w);
+    jw_str(&w, v->s.name_a);
+    jw_str(&w, v->s.name_b);
+    jw_arr_end(&w);
+    jw_kint(&w, "version", v->s.version);
+    jw_kstr(&w, "status", v->s.status);
+    if (v->s.target_year)
+        jw_kint(&w, "target_year", v->s.target_year);
+    else
+        jw_knull(&w, "target_year");
+    jw_kstr(&w, "sha256", v->s.sha256);
+    jw_kstr(&w, "imported_at", v->s.imported_at);
+    jw_kstr(&w, "imported_by", v->s.imported_by);
+    jw_key(&w, "sections");
+    jw_arr(&w);
+    for (size_t i = 0; i < v->n_sections; i++) {
+        jw_obj(&w);
+        jw_kstr(&w, "kind", v->sections[i].kind);
+        jw_kstr(&w, "marker", v->sections[i].marker);
+        jw_kstr(&w, "title", v->sections[i].title);
+        jw_kstr(&w, "body", v->sections[i].body);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_key(&w, "areas");
+    jw_arr(&w);
+    for (size_t a = 0; a < v->n_areas; a++) {
+        jw_obj(&w);
+        jw_kstr(&w, "marker", v->areas[a].marker);
+        jw_kstr(&w, "title", v->areas[a].title);
+        jw_key(&w, "tasks");
+        jw_arr(&w);
+        for (size_t t = 0; t < v->n_tasks; t++) {
+            if (v->tasks[t].area != (int)a)
+                continue;
+            jw_obj(&w);
+            jw_kint(&w, "id", v->tasks[t].id);
+            jw_kint(&w, "number", v->tasks[t].number);
+            jw_kstr(&w, "title", v->tasks[t].title);
+            jw_kstr(&w, "body", v->tasks[t].body);
+            jw_obj_end(&w);
+        }
+        jw_arr_end(&w);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_key(&w, "pairings");
+    jw_arr(&w);
+    for (size_t i = 0; i < v->n_pairings; i++) {
+        const struct plan_pairing_view *p = &v->pairings[i];
+        jw_obj(&w);
+        jw_kint(&w, "id", p->id);
+        jw_kint(&w, "task", p->task);
+        jw_kstr(&w, "kind", p->kind);
+        jw_kstr(&w, "a", p->a);
+        jw_kstr(&w, "b", p->b);
+        jw_kstr(&w, "a_code", p->a_code);
+        jw_kstr(&w, "b_code", p->b_code);
+        jw_kstr(&w, "theme", p->theme);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_key(&w, "targets");
+    jw_arr(&w);
+    for (size_t i = 0; i < v->n_targets; i++) {
+        const struct plan_target_view *t = &v->targets[i];
+        jw_obj(&w);
+        if (t->task)
+            jw_kint(&w, "task", t->task);
+        else
+            jw_knull(&w, "task");
+        jw_kstr(&w, "text", t->text);
+        if (t->has_min)
+            jw_kint(&w, "min", t->min);
+        else
+            jw_knull(&w, "min");
+        if (t->has_max)
+            jw_kint(&w, "max", t->max);
+        else
+            jw_knull(&w, "max");
+        jw_kstr(&w, "unit", t->unit);
+        jw_kstr(&w, "object", t->object);
+        jw_kstr(&w, "per", t->per);
+        if (t->year)
+            jw_kint(&w, "year", t->year);
+        else
+            jw_knull(&w, "year");
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    puts(sb_str(&out));
+    sb_free(&out);
+}
+
+static void plan_text(const struct plan_view *v)
+{
+    printf("%s\n", v->s.title);
+    printf("plan %" PRId64 ", version %d (%s), %s–%s", v->s.id, v->s.version, v->s.status,
+           v->s.name_a, v->s.name_b);
+    if (v->s.target_year)
+        printf(", target year %d", v->s.target_year);
+    printf("\nimported %s by %s\n\n", v->s.imported_at, v->s.imported_by);
+    for (size_t a = 0; a < v->n_areas; a++) {
+        printf("%s%s\n", v->areas[a].marker ? v->areas[a].marker : "", v->areas[a].title);
+        for (size_t t = 0; t < v->n_tasks; t++)
+            if (v->tasks[t].area == (int)a)
+                printf("  %2d. %s\n", v->tasks[t].number, v->tasks[t].title);
+    }
+    printf("\ncity and zone pairings (%zu):\n", v->n_pairings);
+    for (size_t i = 0; i < v->n_pairings; i++)
+        printf("  task %2d  %-4s  %s – %s%s%s\n", v->pairings[i].task, v->pairings[i].kind,
+               v->pairings[i].a, v->pairings[i].b, v->pairings[i].theme ? ": " : "",
+               v->pairings[i].theme ? v->pairings[i].theme : "");
+    printf("\ntargets (%zu):\n", v->n_targets);
+    for (size_t i = 0; i < v->n_targets; i++) {
+        if (v->targets[i].task)
+            printf("  task %2d  %s\n", v->targets[i].task, v->targets[i].text);
+        else
+            printf("  goals    %s\n", v->targets[i].text);
+    }
+    printf("\nsafeguards:\n");
+    for (size_t i = 0; i < v->n_sections; i++)
+        if (strcmp(v->sections[i].kind, "safeguard") == 0)
+            printf("  %s%s\n", v->sections[i].marker ? v->sections[i].marker : "",
+                   v->sections[i].title ? v->sections[i].title : "");
+}
+
+int cmd_plan(struct cli *c)
+{
+    bool json = cli_option(c, "--json", false) != NULL;
+    if (c->argc != 2 || strcmp(c->argv[0], "show") != 0)
+        return cli_usage("plan show ID [--json]");
+    char *end;
+    long long id = strtoll(c->argv[1], &end, 10);
+    if (*end || id <= 0)
+        return cli_fail("'%s' is not a plan id (a positive number; see duikou plans)",
+                        c->argv[1]);
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    struct plan_view v;
+    int rc = plan_get(&ctx, id, &v);
+    db_close(ctx.db);
+    if (rc != SVC_OK)
+        return cli_fail("%s", ctx.error ? ctx.error : "could not read the plan");
+    if (json)
+        plan_json(&v);
+    else
+        plan_text(&v);
+    return CLI_OK;
+}
+
+int cmd_region(struct cli *c)
+{
+    if (c->argc != 2 || strcmp(c->argv[0], "find") != 0)
+        return cli_usage("region find NAME");
+    const struct gazetteer *g = gazetteer_get();
+    bool ambiguous = false;
+    const struct region *r = region_find(g, c->argv[1], &ambiguous);
+    if (!r)
+        return cli_fail("no region is called '%s'", c->argv[1]);
+    printf("%s %s (%s)", r->code, r->name, region_level_name(r->level));
+    for (const struct region *p = r->parent; p; p = p->parent)
+        printf(" < %s", p->name);
+    printf("%s\n", ambiguous ? "  [ambiguous: other regions share this name]" : "");
+    return CLI_OK;
+}

@@ -1,0 +1,463 @@
+/* db: one SQLite connection, its settings, its cache of prepared statements, and the small
+ * statement and transaction API every other layer uses to reach the database. */
+#include "store/db.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "store/db_impl.h"
+
+enum { BUSY_TIMEOUT_MS = 5000 };
+
+static int map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        return DB_CONSTRAINT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return DB_BUSY;
+    default:
+        return DB_ERROR;
+    }
+}
+
+void db_set_errmsg(char **errmsg, const char *msg, const char *detail)
+{
+    if (!errmsg)
+        return;
+    size_t n = strlen(msg) + (detail ? strlen(detail) + 2 : 0) + 1;
+    char *m = xmalloc(n);
+    snprintf(m, n, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+    *errmsg = m;
+}
+
+/* ---- statement cache ------------------------------------------------------------------ */
+
+static size_t ptr_hash(const char *p)
+{
+    /* Fibonacci hashing spreads the low bits of aligned addresses over the whole word. */
+    uint64_t k = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+    return (size_t)(k >> 32);
+}
+
+static struct db_cached **slot_for(struct db *db, const char *key)
+{
+    size_t mask = db->cap - 1;
+    size_t i = ptr_hash(key) & mask;
+    while (db->slots[i] && db->slots[i]->key != key)
+        i = (i + 1) & mask;
+    return &db->slots[i];
+}
+
+static void cache_grow(struct db *db)
+{
+    struct db_cached **old = db->slots;
+    size_t old_cap = db->cap;
+    db->cap = old_cap ? old_cap * 2 : 64;
+    db->slots = xcalloc(db->cap, sizeof *db->slots);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            *slot_for(db, old[i]->key) = old[i];
+    free(old);
+}
+
+/* Prepares exactly one statement. A second statement in the text would be silently ignored by
+ * SQLite, so it is refused here instead. */
+static int prepare_raw(struct db *db, const char *sql, unsigned flags, sqlite3_stmt **out)
+{
+    const char *tail = NULL;
+    *out = NULL;
+    int r = sqlite3_prepare_v3(db->h, sql, -1, flags, out, &tail);
+    if (r != SQLITE_OK) {
+        log_error("db: cannot prepare: %s; sql: %s", sqlite3_errmsg(db->h), sql);
+        return DB_ERROR;
+    }
+    if (!*out) {
+        log_error("db: empty statement");
+        return DB_ERROR;
+    }
+    for (; tail && *tail; tail++)
+        if (!isspace((unsigned char)*tail) && *tail != ';') {
+            log_error("db: more than one statement in db_prepare; sql: %s", sql);
+            sqlite3_finalize(*out);
+            *out = NULL;
+            return DB_ERROR;
+        }
+    return 0;
+}
+
+int db_prepare(struct db *db, struct stmt *st, const char *sql)
+{
+    assert(db && st && sql);
+    memset(st, 0, sizeof *st);
+    st->db = db;
+    if ((db->n + 1) * 2 > db->cap)
+        cache_grow(db);
+    struct db_cached **slot = slot_for(db, sql);
+    struct db_cached *c = *slot;
+
+    if (c && !c->busy && strcmp(c->sql, sql) != 0) {
+        /* Same address, new text: the SQL came from a buffer, not a literal. Stay correct by
+         * re-preparing; the cache simply does not help such a caller. */
+        sqlite3_stmt *s;
+        if (prepare_raw(db, sql, SQLITE_PREPARE_PERSISTENT, &s) < 0)
+            return DB_ERROR;
+        sqlite3_finalize(c->s);
+        free(c->sql);
+        c->s = s;
+        c->sql = xstrdup(sql);
+    }
+    if (c && !c->busy) {
+        c->busy = true;
+        st->c = c;
+        return 0;
+    }
+    sqlite3_stmt *s;
+    if (c) {
+        /* The cached statement is in use further up the stack (a walk over a tree runs the
+         * same query inside itself): give this caller a private one. */
+        if (prepare_raw(db, sql, 0, &s) < 0)
+            return DB_ERROR;
+        c = xcalloc(1, sizeof *c);
+        c->key = sql;
+        c->s = s;
+        c->busy = true;
+        c->owned = true;
+        st->c = c;
+        return 0;
+    }
+    if (prepare_raw(db, sql, SQLITE_PREPARE_PERSISTENT, &s) < 0)
+        return DB_ERROR;
+    c = xcalloc(1, sizeof *c);
+    c->key = sql;
+    c->sql = xstrdup(sql);
+    c->s = s;
+    c->busy = true;
+    *slot = c;
+    db->n++;
+    st->c = c;
+    return 0;
+}
+
+void db_finalize(struct stmt *st)
+{
+    if (!st || !st->c)
+        return;
+    struct db_cached *c = st->c;
+    if (c->owned) {
+        sqlite3_finalize(c->s);
+        free(c);
+    } else {
+        /* reset returns the last step's error again; it was reported then. */
+        sqlite3_reset(c->s);
+        sqlite3_clear_bindings(c->s);
+        c->busy = false;
+    }
+    memset(st, 0, sizeof *st);
+}
+
+void db_reset(struct stmt *st)
+{
+    if (st && st->c)
+        sqlite3_reset(st->c->s);
+}
+
+/* ---- binding and stepping ---------------------------------------------------------------- */
+
+static int param_index(struct stmt *st, const char *name)
+{
+    if (!st->c) {
+        st->err = DB_ERROR;
+        return 0;
+    }
+    int i = sqlite3_bind_parameter_index(st->c->s, name);
+    if (i == 0) {
+        log_error("db: no parameter %s in: %s", name, sqlite3_sql(st->c->s));
+        st->err = DB_ERROR;
+    }
+    return i;
+}
+
+static int bind_result(struct stmt *st, int r)
+{
+    if (r == SQLITE_OK)
+        return 0;
+    log_error("db: bind failed: %s", sqlite3_errstr(r));
+    st->err = DB_ERROR;
+    return DB_ERROR;
+}
+
+int db_bind_textn(struct stmt *st, const char *name, const char *s, size_t n)
+{
+    int i = param_index(st, name);
+    if (i == 0)
+        return DB_ERROR;
+    if (!s)
+        return bind_result(st, sqlite3_bind_null(st->c->s, i));
+    /* Copied (SQLITE_TRANSIENT): the caller's buffer may change before the step. */
+    return bind_result(st, sqlite3_bind_text64(st->c->s, i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+int db_bind_text(struct stmt *st, const char *name, const char *s)
+{
+    return db_bind_textn(st, name, s, s ? strlen(s) : 0);
+}
+
+int db_bind_int64(struct stmt *st, const char *name, int64_t v)
+{
+    int i = param_index(st, name);
+    if (i == 0)
+        return DB_ERROR;
+    return bind_result(st, sqlite3_bind_int64(st->c->s, i, v));
+}
+
+int db_bind_null(struct stmt *st, const char *name)
+{
+    int i = param_index(st, name);
+    if (i == 0)
+        return DB_ERROR;
+    return bind_result(st, sqlite3_bind_null(st->c->s, i));
+}
+
+int db_step(struct stmt *st)
+{
+    if (!st->c)
+        return DB_ERROR;
+    if (st->err)
+        return st->err;
+    int r = sqlite3_step(st->c->s);
+    if (r == SQLITE_ROW)
+        return DB_ROW;
+    if (r == SQLITE_DONE)
+        return DB_DONE;
+    int code = map_rc(r);
+    /* A constraint failure is often an expected answer ("already exists"); the caller decides
+     * whether it is an error worth a log line. */
+    log_msg(code == DB_CONSTRAINT ? LOG_DEBUG : LOG_ERROR, "db: step failed: %s; sql: %s",
+            sqlite3_errmsg(st->db->h), sqlite3_sql(st->c->s));
+    return code;
+}
+
+const char *db_col_text(struct stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st->c->s, i);
+}
+
+size_t db_col_bytes(struct stmt *st, int i)
+{
+    return (size_t)sqlite3_column_bytes(st->c->s, i);
+}
+
+int64_t db_col_int64(struct stmt *st, int i)
+{
+    return sqlite3_column_int64(st->c->s, i);
+}
+
+bool db_col_is_null(struct stmt *st, int i)
+{
+    return sqlite3_column_type(st->c->s, i) == SQLITE_NULL;
+}
+
+int db_col_count(struct stmt *st)
+{
+    return st->c ? sqlite3_column_count(st->c->s) : 0;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+    int r = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    if (r == SQLITE_OK)
+        return 0;
+    int code = map_rc(r);
+    log_msg(code == DB_CONSTRAINT ? LOG_DEBUG : LOG_ERROR, "db: exec failed: %s; sql: %s",
+            sqlite3_errmsg(db->h), sql);
+    return code;
+}
+
+/* Runs one cached parameterless statement to completion. */
+static int run(struct db *db, const char *sql)
+{
+    struct stmt st;
+    int rc = db_prepare(db, &st, sql);
+    if (rc == 0)
+        rc = db_step(&st);
+    db_finalize(&st);
+    return rc == DB_ROW ? 0 : rc;
+}
+
+/* ---- transactions ------------------------------------------------------------------------ */
+
+bool db_in_transaction(struct db *db)
+{
+    return !sqlite3_get_autocommit(db->h);
+}
+
+int db_begin(struct db *db)
+{
+    assert(!db_in_transaction(db) && "transactions do not nest");
+    if (db_in_transaction(db))
+        return DB_ERROR;
+    return run(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct db *db)
+{
+    int rc = run(db, "COMMIT");
+    if (rc < 0)
+        db_rollback(db);
+    return rc;
+}
+
+int db_rollback(struct db *db)
+{
+    if (!db_in_transaction(db))
+        return 0;
+    return run(db, "ROLLBACK");
+}
+
+const char *db_errmsg(struct db *db)
+{
+    return sqlite3_errmsg(db->h);
+}
+
+int64_t db_last_insert_id(struct db *db)
+{
+    return sqlite3_last_insert_rowid(db->h);
+}
+
+int db_changes(struct db *db)
+{
+    return sqlite3_changes(db->h);
+}
+
+/* ---- open and close ---------------------------------------------------------------------- */
+
+/* Connection-level hardening: defensive mode forbids writable_schema and other ways to corrupt
+ * the file through SQL; no double-quoted string literals (a portability trap: PostgreSQL reads
+ * "x" as a column); schema code (triggers, views) may not call functions with side effects. */
+static int harden(sqlite3 *h)
+{
+    int r = sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    return r == SQLITE_OK ? 0 : DB_ERROR;
+}
+
+static int set_wal(struct db *db)
+{
+    struct stmt st;
+    int rc = db_prepare(db, &st, "PRAGMA journal_mode = WAL");
+    if (rc < 0)
+        goto done;
+    rc = db_step(&st);
+    if (rc != DB_ROW) {
+        rc = rc < 0 ? rc : DB_ERROR;
+        goto done;
+    }
+    const char *mode = db_col_text(&st, 0);
+    /* An in-memory database reports "memory" and cannot use WAL; a file system without
+     * shared memory support keeps the old mode. Both still work, so warn rather than fail. */
+    if (!mode || (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0))
+        log_warn("db: journal_mode is %s, not wal", mode ? mode : "(none)");
+    rc = 0;
+done:
+    db_finalize(&st);
+    return rc;
+}
+
+static int open_at(const char *path, int version, struct db **out, char **errmsg)
+{
+    int rc = DB_ERROR;
+    struct db *db = xcalloc(1, sizeof *db);
+    assert(path && out);
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+
+    int r = sqlite3_open_v2(path, &db->h,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                                SQLITE_OPEN_EXRESCODE,
+                            NULL);
+    if (r != SQLITE_OK) {
+        const char *why = db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(r);
+        log_error("db: cannot open %s: %s", path, why);
+        db_set_errmsg(errmsg, "cannot open the database", why);
+        goto done;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    if (harden(db->h) < 0 || sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS) != SQLITE_OK) {
+        log_error("db: cannot configure the connection: %s", sqlite3_errmsg(db->h));
+        db_set_errmsg(errmsg, "cannot configure the database connection", NULL);
+        goto done;
+    }
+    /* Reading the header is the first real I/O: a file that is not a database fails here. */
+    if (set_wal(db) < 0 || db_exec(db, "PRAGMA synchronous = FULL") < 0) {
+        db_set_errmsg(errmsg, "cannot use the database", sqlite3_errmsg(db->h));
+        goto done;
+    }
+    rc = db_migrate(db, version, errmsg);
+    if (rc < 0)
+        goto done;
+    /* After the migrations, which run with foreign keys off (see migrate.c). */
+    rc = db_exec(db, "PRAGMA foreign_keys = ON");
+    if (rc < 0) {
+        db_set_errmsg(errmsg, "cannot enable foreign keys", NULL);
+        goto done;
+    }
+    *out = db;
+    db = NULL;
+    rc = 0;
+done:
+    db_close(db);
+    return rc;
+}
+
+int db_open(const char *path, struct db **out, char **errmsg)
+{
+    return open_at(path, db_schema_version(), out, errmsg);
+}
+
+int db_open_at_version(const char *path, int version, struct db **out)
+{
+    assert(version >= 0 && version <= db_schema_version());
+    char *errmsg = NULL;
+    int rc = open_at(path, version, out, &errmsg);
+    if (rc < 0)
+        log_error("db: open at version %d failed: %s", version, errmsg ? errmsg : "?");
+    free(errmsg);
+    return rc;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->cap; i++) {
+        struct db_cached *c = db->slots[i];
+        if (!c)
+            continue;
+        if (c->busy)
+            log_error("db: statement not finalized at close: %s", c->sql);
+        sqlite3_finalize(c->s);
+        free(c->sql);
+        free(c);
+    }
+    free(db->slots);
+    if (db->h && sqlite3_close(db->h) != SQLITE_OK) {
+        /* Only a statement prepared outside the cache and never finalized can cause this. */
+        log_error("db: close: %s", sqlite3_errmsg(db->h));
+        sqlite3_close_v2(db->h);
+    }
+    free(db);
+}

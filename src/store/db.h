@@ -1,0 +1,98 @@
+/* db: the store's connection, statement and transaction API (SQLite now; PostgreSQL is meant
+ * to follow behind the same small interface, so nothing here exposes a sqlite3 type).
+ *
+ * One `struct db` is one connection, used by one thread at a time. Statements are prepared
+ * once per connection and cached, keyed by the address of the SQL text: SQL is always a string
+ * literal, and values only ever travel as bound parameters (Fossil's db_prepare/db_bind_text).
+ *
+ *     struct stmt st;
+ *     db_prepare(db, &st, "SELECT id, name FROM region WHERE code = :code");
+ *     db_bind_text(&st, ":code", code);
+ *     while ((rc = db_step(&st)) == DB_ROW)
+ *         use(db_col_int64(&st, 0), db_col_text(&st, 1));
+ *     db_finalize(&st);              (always, also after an error; rc < 0 means failure)
+ *
+ * Errors: every function that can fail returns 0 (or DB_ROW/DB_DONE) on success and a
+ * negative code on failure. Test `rc < 0`, never `rc == DB_ERROR`: a constraint violation is
+ * DB_CONSTRAINT so services can answer "already exists" without parsing messages. Details
+ * (SQL text, SQLite's message) go to the log, never into anything shown to end users. */
+#ifndef DUIKOU_DB_H
+#define DUIKOU_DB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    DB_ROW = 1,         /* db_step: a row is ready */
+    DB_DONE = 0,        /* db_step: finished; elsewhere 0 is "ok" */
+    DB_ERROR = -1,      /* any failure not listed below */
+    DB_CONSTRAINT = -2, /* UNIQUE, NOT NULL, CHECK, FOREIGN KEY, or a trigger's RAISE */
+    DB_BUSY = -3,       /* the database stayed locked past the busy timeout */
+};
+
+struct db;
+struct db_cached; /* a prepared statement owned by the connection's cache */
+
+/* A statement in use. Lives on the caller's stack; db_finalize() hands the prepared
+ * statement back to the cache. A bind error is remembered and returned by db_step(), so a
+ * run of binds need not be checked one by one. */
+struct stmt {
+    struct db *db;
+    struct db_cached *c;
+    int err;
+};
+
+/* Opens (creating if absent) the database at path, sets WAL, foreign_keys, synchronous=FULL
+ * and the busy timeout, and migrates the schema to db_schema_version(). On failure returns a
+ * negative code, *out is NULL, and *errmsg (if errmsg is not NULL) is a message fit for the
+ * user, without the path, which the caller frees with free(). */
+int db_open(const char *path, struct db **out, char **errmsg);
+
+/* As db_open, but migrates only up to `version` (0 = empty). For tests of migrations. */
+int db_open_at_version(const char *path, int version, struct db **out);
+
+/* Closes the connection and every cached statement. NULL is fine. All statements must have
+ * been finalized. */
+void db_close(struct db *db);
+
+/* The schema version this program builds (the number of migrations). */
+int db_schema_version(void);
+
+/* Statements. sql must be a string literal holding exactly one statement. After a failed
+ * db_prepare the statement is empty: binds and steps fail, db_finalize is a no-op. */
+int db_prepare(struct db *db, struct stmt *st, const char *sql);
+int db_bind_text(struct stmt *st, const char *name, const char *s); /* s NULL binds NULL */
+int db_bind_textn(struct stmt *st, const char *name, const char *s, size_t n);
+int db_bind_int64(struct stmt *st, const char *name, int64_t v);
+int db_bind_null(struct stmt *st, const char *name);
+int db_step(struct stmt *st); /* DB_ROW, DB_DONE, or negative */
+/* Rewinds a statement to run it again, keeping its bindings (rebind what changes). */
+void db_reset(struct stmt *st);
+void db_finalize(struct stmt *st);
+
+/* Columns of the current row, counted from 0. Text is UTF-8 owned by the statement, valid
+ * until the next db_step/db_reset/db_finalize; NULL for SQL NULL. */
+const char *db_col_text(struct stmt *st, int i);
+size_t db_col_bytes(struct stmt *st, int i);
+int64_t db_col_int64(struct stmt *st, int i);
+bool db_col_is_null(struct stmt *st, int i);
+int db_col_count(struct stmt *st);
+
+/* Runs parameterless SQL (a literal; may hold several statements, rows are ignored). */
+int db_exec(struct db *db, const char *sql);
+
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE), so a transaction
+ * never fails half-way for lack of it. No nesting. After db_commit returns, no transaction is
+ * open: if COMMIT fails the transaction is rolled back. db_rollback without a transaction is a
+ * no-op, so cleanup paths may call it unconditionally. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+bool db_in_transaction(struct db *db);
+
+/* SQLite's message for the last failure on this connection: for logs, not for end users. */
+const char *db_errmsg(struct db *db);
+int64_t db_last_insert_id(struct db *db);
+int db_changes(struct db *db); /* rows changed by the last INSERT/UPDATE/DELETE */
+
+#endif

@@ -1,0 +1,37 @@
+/* db_impl: what the files of store/ share about a connection and nobody else sees: the
+ * SQLite handle, the statement cache, and the migration runner. Include only from store/. */
+#ifndef DUIKOU_DB_IMPL_H
+#define DUIKOU_DB_IMPL_H
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/db.h"
+
+/* One prepared statement. Cached entries live in the connection's table for its lifetime;
+ * an `owned` entry was prepared outside the cache (its cached twin was in use) and is freed by
+ * db_finalize. */
+struct db_cached {
+    const char *key;   /* the caller's SQL pointer: the cache key */
+    char *sql;         /* a copy of the text, to catch a key whose text changed */
+    sqlite3_stmt *s;
+    bool busy;         /* handed out and not yet finalized */
+    bool owned;
+};
+
+struct db {
+    sqlite3 *h;
+    struct db_cached **slots; /* open addressing, cap is a power of two, at most half full */
+    size_t cap, n;
+};
+
+/* Brings the schema from its current version up to `target`. Returns 0 or a negative code;
+ * on failure *errmsg (if not NULL) is set as for db_open. Defined in migrate.c. May leave
+ * foreign keys off: the caller turns them on afterwards (outside any transaction). */
+int db_migrate(struct db *db, int target, char **errmsg);
+
+/* *errmsg = "msg: detail" (or just msg) in a fresh xmalloc'd string; nothing if errmsg is NULL.
+ * For messages meant for users: no SQL text, no paths. */
+void db_set_errmsg(char **errmsg, const char *msg, const char *detail);
+
+#endif

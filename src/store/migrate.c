@@ -1,0 +1,249 @@
+/* migrate: the schema, as an ordered list of migrations, and the runner that applies them.
+ *
+ * Version N of the schema is what migrations[0..N-1] build; PRAGMA user_version records the
+ * version a database file is at. Each migration runs in its own transaction, so a file is
+ * always at some whole version.
+ *
+ * A MIGRATION, ONCE RELEASED, IS NEVER EDITED: databases in the field were built by its exact
+ * text, and an edit would give two files of the same version different schemas. To change the
+ * schema, append a new migration at the end of the array. Each script ends by setting
+ * user_version to its own number (a literal, so no value is ever spliced into SQL); the runner
+ * checks that it did.
+ *
+ * SQL stays portable so a PostgreSQL backend can follow: INTEGER PRIMARY KEY ids, times as
+ * ISO-8601 UTC text, enums as CHECK constraints, partial indexes (PostgreSQL has them too).
+ * The SQLite-only parts are the audit triggers' RAISE() and PRAGMA user_version. */
+#include <stdlib.h>
+
+#include "core/log.h"
+#include "store/db.h"
+#include "store/db_impl.h"
+
+static const char *const migrations[] = {
+    /* 1 (2026-11): regions, pairings, plans and their sections, tasks, targets; audit log. */
+    "CREATE TABLE region (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    code TEXT NOT NULL UNIQUE,\n"
+    "    name TEXT NOT NULL,\n"
+    "    short_name TEXT,\n"
+    "    level TEXT NOT NULL CHECK (level IN ('province', 'city', 'district', 'zone')),\n"
+    "    parent_id INTEGER REFERENCES region (id)\n"
+    ");\n"
+    "CREATE INDEX region_parent ON region (parent_id);\n"
+    "\n"
+    /* A province pairing has parent_id NULL; its city pairings point at it. plan_id is the
+     * plan whose text names a child pairing (NULL at the top level). */
+    "CREATE TABLE pairing (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    parent_id INTEGER REFERENCES pairing (id),\n"
+    "    region_a INTEGER REFERENCES region (id),\n"
+    "    region_b INTEGER REFERENCES region (id),\n"
+    "    name_a TEXT NOT NULL,\n"
+    "    name_b TEXT NOT NULL,\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('province', 'city', 'zone')),\n"
+    "    theme TEXT,\n"
+    "    plan_id INTEGER REFERENCES plan (id),\n"
+    "    task_number INTEGER,\n"
+    "    created_at TEXT NOT NULL\n"
+    ");\n"
+    /* Children are unique within their parent; this index, led by parent_id, is also the
+     * index for "the children of a pairing". NULL parent_ids are all distinct to a UNIQUE
+     * index, so the top level needs its own partial one. */
+    "CREATE UNIQUE INDEX pairing_child ON pairing (parent_id, name_a, name_b);\n"
+    "CREATE UNIQUE INDEX pairing_top ON pairing (name_a, name_b) WHERE parent_id IS NULL;\n"
+    "CREATE INDEX pairing_plan ON pairing (plan_id);\n"
+    "\n"
+    /* Versions of one plan share a lineage: the id of its first version (so the first version
+     * has lineage = id, set in the transaction that inserts it). */
+    "CREATE TABLE plan (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    lineage INTEGER REFERENCES plan (id),\n"
+    "    version INTEGER NOT NULL CHECK (version >= 1),\n"
+    "    status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded')),\n"
+    "    title TEXT NOT NULL,\n"
+    "    target_year INTEGER,\n"
+    "    source_sha256 TEXT NOT NULL,\n"
+    "    file_sha256 TEXT,\n"
+    "    source_text TEXT NOT NULL,\n"
+    "    preamble TEXT,\n"
+    "    imported_at TEXT NOT NULL,\n"
+    "    imported_by TEXT NOT NULL,\n"
+    "    UNIQUE (lineage, version)\n"
+    ");\n"
+    "CREATE INDEX plan_pairing ON plan (pairing_id);\n"
+    "CREATE INDEX plan_source ON plan (source_sha256);\n"
+    "\n"
+    "CREATE TABLE plan_section (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    plan_id INTEGER NOT NULL REFERENCES plan (id),\n"
+    "    kind TEXT NOT NULL\n"
+    "        CHECK (kind IN ('ideology', 'principle', 'goals', 'area', 'safeguard', 'other')),\n"
+    "    ordinal INTEGER NOT NULL,\n"
+    "    marker TEXT,\n"
+    "    title TEXT,\n"
+    "    body TEXT\n"
+    ");\n"
+    "CREATE INDEX plan_section_plan ON plan_section (plan_id, ordinal);\n"
+    "\n"
+    "CREATE TABLE task (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    plan_id INTEGER NOT NULL REFERENCES plan (id),\n"
+    "    area_id INTEGER REFERENCES plan_section (id),\n"
+    "    number INTEGER NOT NULL,\n"
+    "    title TEXT NOT NULL,\n"
+    "    body TEXT NOT NULL,\n"
+    "    title_key TEXT,\n"
+    "    UNIQUE (plan_id, number)\n"
+    ");\n"
+    "CREATE INDEX task_area ON task (area_id);\n"
+    "\n"
+    "CREATE TABLE target (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    plan_id INTEGER NOT NULL REFERENCES plan (id),\n"
+    "    task_id INTEGER REFERENCES task (id),\n"
+    "    text TEXT NOT NULL,\n"
+    "    min INTEGER,\n"
+    "    max INTEGER,\n"
+    "    unit TEXT,\n"
+    "    object TEXT,\n"
+    "    per TEXT,\n"
+    "    year INTEGER\n"
+    ");\n"
+    "CREATE INDEX target_plan ON target (plan_id);\n"
+    "CREATE INDEX target_task ON target (task_id);\n"
+    "\n"
+    /* Append-only and hash-chained (see audit.c). Ids are assigned by audit_append as the
+     * previous id + 1, so a missing row shows as a gap. */
+    "CREATE TABLE audit (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    at TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    action TEXT NOT NULL,\n"
+    "    entity TEXT NOT NULL,\n"
+    "    entity_id INTEGER,\n"
+    "    before TEXT,\n"
+    "    after TEXT,\n"
+    "    client TEXT,\n"
+    "    prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),\n"
+    "    hash TEXT NOT NULL CHECK (length(hash) = 64)\n"
+    ");\n"
+    "CREATE INDEX audit_entity ON audit (entity, entity_id);\n"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'audit log is append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'audit log is append-only');\n"
+    "END;\n"
+    "\n"
+    "PRAGMA user_version = 1;\n",
+
+    /* Append new migrations here, numbered in order, each ending with its own
+     * "PRAGMA user_version = N;". */
+};
+
+enum { N_MIGRATIONS = (int)(sizeof migrations / sizeof migrations[0]) };
+
+int db_schema_version(void)
+{
+    return N_MIGRATIONS;
+}
+
+static int user_version(struct db *db)
+{
+    struct stmt st;
+    int rc = db_prepare(db, &st, "PRAGMA user_version");
+    if (rc == 0)
+        rc = db_step(&st);
+    if (rc == DB_ROW)
+        rc = (int)db_col_int64(&st, 0);
+    else if (rc >= 0)
+        rc = DB_ERROR;
+    db_finalize(&st);
+    return rc;
+}
+
+/* A migration that rebuilds a table (SQLite's way to alter most things) must run with foreign
+ * keys off, or dropping the old table would cascade or fail. So the runner turns them off and
+ * instead checks every foreign key before committing each step. */
+static int foreign_keys_ok(struct db *db)
+{
+    struct stmt st;
+    int rc = db_prepare(db, &st, "PRAGMA foreign_key_check");
+    if (rc == 0)
+        rc = db_step(&st);
+    if (rc == DB_ROW) {
+        log_error("db: migration leaves a broken foreign key in table %s, row %lld",
+                  db_col_text(&st, 0), (long long)db_col_int64(&st, 1));
+        rc = DB_CONSTRAINT;
+    }
+    db_finalize(&st);
+    return rc;
+}
+
+static int apply(struct db *db, int v, char **errmsg)
+{
+    int rc = db_begin(db);
+    if (rc < 0) {
+        db_set_errmsg(errmsg, "cannot lock the database to upgrade its schema", NULL);
+        goto done;
+    }
+    /* Another process may have migrated while we waited for the lock. */
+    int have = user_version(db);
+    if (have < 0) {
+        rc = have;
+        db_set_errmsg(errmsg, "cannot read the schema version", NULL);
+        goto done;
+    }
+    if (have >= v) {
+        rc = 0;
+        goto done;
+    }
+    rc = db_exec(db, migrations[v - 1]);
+    if (rc == 0 && user_version(db) != v) {
+        log_error("db: migration %d does not set user_version to %d", v, v);
+        rc = DB_ERROR;
+    }
+    if (rc == 0)
+        rc = foreign_keys_ok(db);
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc < 0) {
+        log_error("db: migration to schema version %d failed", v);
+        db_set_errmsg(errmsg, "upgrading the database schema failed", NULL);
+        goto done;
+    }
+    log_info("db: schema migrated to version %d", v);
+done:
+    db_rollback(db); /* no-op after a commit */
+    return rc;
+}
+
+int db_migrate(struct db *db, int target, char **errmsg)
+{
+    int rc = 0;
+    if (target < 0 || target > N_MIGRATIONS)
+        return DB_ERROR;
+    int have = user_version(db);
+    if (have < 0) {
+        db_set_errmsg(errmsg, "cannot read the schema version", NULL);
+        return have;
+    }
+    if (have > N_MIGRATIONS) {
+        log_error("db: schema version %d, this program knows up to %d", have, N_MIGRATIONS);
+        db_set_errmsg(errmsg,
+                      "the database was written by a newer version of duikou; upgrade the program",
+                      NULL);
+        return DB_ERROR;
+    }
+    if (have >= target)
+        return 0;
+    rc = db_exec(db, "PRAGMA foreign_keys = OFF");
+    for (int v = have + 1; rc == 0 && v <= target; v++)
+        rc = apply(db, v, errmsg);
+    if (rc < 0 && errmsg && !*errmsg)
+        db_set_errmsg(errmsg, "upgrading the database schema failed", NULL);
+    return rc;
+}

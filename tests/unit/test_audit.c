@@ -1,0 +1,306 @@
+/* test_audit: the audit log is append-only and its hash chain catches edits and deletions
+ * made behind the program's back. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/log.h"
+#include "core/sb.h"
+#include "store/audit.h"
+#include "store/backup.h"
+#include "store/db.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct db *db;
+};
+
+static void rm_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[512];
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/duikou-audit-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+    if (db_open(f->path, &f->db, NULL) != 0)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    db_close(f->db);
+    rm_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Appends n rows, one transaction each, with a mix of NULL and non-NULL fields. */
+static void append_rows(struct db *db, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char after[64];
+        snprintf(after, sizeof after, "{\"name\":\"盘锦市\",\"n\":%d}", i);
+        assert_int_equal(db_begin(db), 0);
+        assert_int_equal(audit_append(db, "admin", i % 2 ? "update" : "create", "region",
+                                      i % 3 ? i + 1 : 0, i % 2 ? "{\"old\":true}" : NULL, after,
+                                      i % 4 ? "127.0.0.1" : NULL),
+                         0);
+        assert_int_equal(db_commit(db), 0);
+    }
+}
+
+/* Runs SQL on a second, raw connection, as someone with the file and the sqlite3 shell would. */
+static void raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    char *err = NULL;
+    int r = sqlite3_exec(raw, sql, NULL, NULL, &err);
+    if (r != SQLITE_OK)
+        fprintf(stderr, "raw_exec: %s\n", err ? err : "?");
+    sqlite3_free(err);
+    sqlite3_close(raw);
+    assert_int_equal(r, SQLITE_OK);
+}
+
+static void test_append_and_verify(void **state)
+{
+    struct fixture *f = *state;
+    int64_t bad = -1, rows = -1;
+    const char *why = "x";
+
+    /* An empty log is intact. */
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 0);
+    assert_int_equal(bad, 0);
+    assert_int_equal(rows, 0);
+    assert_null(why);
+
+    append_rows(f->db, 10);
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 0);
+    assert_int_equal(bad, 0);
+    assert_int_equal(rows, 10);
+    assert_null(why);
+
+    /* The chain starts at 64 zeros and each row links to the one before it. */
+    struct stmt st;
+    assert_int_equal(db_prepare(f->db, &st,
+                                "SELECT a.id, a.prev_hash, a.entity_id, a.before, a.client,"
+                                " (SELECT b.hash FROM audit b WHERE b.id = a.id - 1)"
+                                " FROM audit a ORDER BY a.id"),
+                     0);
+    int64_t expect = 1;
+    while (db_step(&st) == DB_ROW) {
+        assert_int_equal(db_col_int64(&st, 0), expect);
+        if (expect == 1)
+            assert_string_equal(db_col_text(&st, 1), "000000000000000000000000000000000000000"
+                                                     "0000000000000000000000000");
+        else
+            assert_string_equal(db_col_text(&st, 1), db_col_text(&st, 5));
+        int i = (int)expect - 1;
+        assert_int_equal(db_col_is_null(&st, 2), i % 3 == 0); /* entity_id 0 stored as NULL */
+        assert_int_equal(db_col_is_null(&st, 3), i % 2 == 0);
+        assert_int_equal(db_col_is_null(&st, 4), i % 4 == 0);
+        expect++;
+    }
+    db_finalize(&st);
+    assert_int_equal(expect, 11);
+
+    /* NULL outputs are allowed. */
+    assert_int_equal(audit_verify(f->db, NULL, NULL, NULL), 0);
+}
+
+static void test_append_needs_transaction(void **state)
+{
+#ifdef NDEBUG
+    struct fixture *f = *state;
+    assert_true(audit_append(f->db, "admin", "create", "region", 1, NULL, "{}", NULL) < 0);
+#else
+    skip(); /* asserts in debug builds */
+#endif
+}
+
+static void test_rollback_drops_row(void **state)
+{
+    struct fixture *f = *state;
+    append_rows(f->db, 2);
+    assert_int_equal(db_begin(f->db), 0);
+    assert_int_equal(audit_append(f->db, "admin", "delete", "plan", 7, "{}", NULL, NULL), 0);
+    assert_int_equal(db_rollback(f->db), 0);
+    append_rows(f->db, 1);
+    int64_t rows = 0;
+    assert_int_equal(audit_verify(f->db, NULL, &rows, NULL), 0);
+    assert_int_equal(rows, 3);
+}
+
+static void test_update_and_delete_refused(void **state)
+{
+    struct fixture *f = *state;
+    append_rows(f->db, 3);
+    log_set_level(LOG_ERROR + 1);
+    assert_int_equal(db_exec(f->db, "UPDATE audit SET actor = 'mallory' WHERE id = 2"),
+                     DB_CONSTRAINT);
+    assert_non_null(strstr(db_errmsg(f->db), "append-only"));
+    assert_int_equal(db_exec(f->db, "DELETE FROM audit WHERE id = 2"), DB_CONSTRAINT);
+    assert_int_equal(db_exec(f->db, "DELETE FROM audit"), DB_CONSTRAINT);
+    log_set_level(LOG_INFO);
+
+    struct stmt st;
+    assert_int_equal(db_prepare(f->db, &st, "UPDATE audit SET after = :a WHERE id = :id"), 0);
+    db_bind_text(&st, ":a", "{}");
+    db_bind_int64(&st, ":id", 3);
+    assert_int_equal(db_step(&st), DB_CONSTRAINT);
+    db_finalize(&st);
+
+    assert_int_equal(audit_verify(f->db, NULL, NULL, NULL), 0);
+}
+
+static void test_tampered_row_named(void **state)
+{
+    struct fixture *f = *state;
+    append_rows(f->db, 6);
+    db_close(f->db);
+    f->db = NULL;
+    raw_exec(f->path, "DROP TRIGGER audit_no_update;"
+                      "UPDATE audit SET after = '{\"name\":\"forged\"}' WHERE id = 4;");
+    assert_int_equal(db_open(f->path, &f->db, NULL), 0);
+
+    int64_t bad = 0, rows = 0;
+    const char *why = NULL;
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 1);
+    assert_int_equal(bad, 4);
+    assert_int_equal(rows, 4);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "hash"));
+
+    /* Recomputing that row's hash by hand is not enough: the next row's link breaks. */
+    raw_exec(f->path, "UPDATE audit SET hash = '"
+                      "1111111111111111111111111111111111111111111111111111111111111111'"
+                      " WHERE id = 4;");
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 1);
+    assert_int_equal(bad, 4);
+
+    /* The check command reports it. */
+    struct sb report = SB_INIT;
+    assert_true(db_check(f->db, &report) > 0);
+    assert_non_null(strstr(sb_str(&report), "audit log: FAILED at row 4"));
+    assert_non_null(strstr(sb_str(&report), "integrity: ok"));
+    sb_free(&report);
+}
+
+static void test_field_boundaries_matter(void **state)
+{
+    struct fixture *f = *state;
+    /* Moving text from one field to the next keeps the concatenation the same; the hash must
+     * still change. */
+    assert_int_equal(db_begin(f->db), 0);
+    assert_int_equal(audit_append(f->db, "ad", "mincreate", "region", 1, NULL, NULL, NULL), 0);
+    assert_int_equal(db_commit(f->db), 0);
+    db_close(f->db);
+    f->db = NULL;
+    raw_exec(f->path, "DROP TRIGGER audit_no_update;"
+                      "UPDATE audit SET actor = 'admin', action = 'create' WHERE id = 1;");
+    assert_int_equal(db_open(f->path, &f->db, NULL), 0);
+    int64_t bad = 0;
+    assert_int_equal(audit_verify(f->db, &bad, NULL, NULL), 1);
+    assert_int_equal(bad, 1);
+
+    /* NULL and "" differ too. */
+    raw_exec(f->path, "UPDATE audit SET actor = 'ad', action = 'mincreate', before = ''"
+                      " WHERE id = 1;");
+    assert_int_equal(audit_verify(f->db, &bad, NULL, NULL), 1);
+    raw_exec(f->path, "UPDATE audit SET before = NULL WHERE id = 1;");
+    assert_int_equal(audit_verify(f->db, &bad, NULL, NULL), 0);
+}
+
+static void test_deleted_middle_row_is_a_gap(void **state)
+{
+    struct fixture *f = *state;
+    append_rows(f->db, 5);
+    db_close(f->db);
+    f->db = NULL;
+    raw_exec(f->path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3;");
+    assert_int_equal(db_open(f->path, &f->db, NULL), 0);
+
+    int64_t bad = 0, rows = 0;
+    const char *why = NULL;
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 1);
+    assert_int_equal(bad, 4); /* the first row after the hole */
+    assert_int_equal(rows, 3);
+    assert_non_null(strstr(why, "gap"));
+}
+
+static void test_deleted_first_row(void **state)
+{
+    struct fixture *f = *state;
+    append_rows(f->db, 3);
+    db_close(f->db);
+    f->db = NULL;
+    raw_exec(f->path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 1;");
+    assert_int_equal(db_open(f->path, &f->db, NULL), 0);
+    int64_t bad = 0;
+    assert_int_equal(audit_verify(f->db, &bad, NULL, NULL), 1);
+    assert_int_equal(bad, 2);
+}
+
+static void test_renumbered_rows(void **state)
+{
+    struct fixture *f = *state;
+    append_rows(f->db, 4);
+    db_close(f->db);
+    f->db = NULL;
+    /* Deleting row 2 and shifting the rest down hides the gap, not the broken link. */
+    raw_exec(f->path, "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_update;"
+                      "DELETE FROM audit WHERE id = 2;"
+                      "UPDATE audit SET id = id - 1 WHERE id > 2;");
+    assert_int_equal(db_open(f->path, &f->db, NULL), 0);
+    int64_t bad = 0;
+    const char *why = NULL;
+    assert_int_equal(audit_verify(f->db, &bad, NULL, &why), 1);
+    assert_int_equal(bad, 2);
+    assert_non_null(strstr(why, "prev_hash"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_append_and_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_needs_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_drops_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_and_delete_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tampered_row_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_field_boundaries_matter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deleted_middle_row_is_a_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deleted_first_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_renumbered_rows, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
