@@ -74,6 +74,63 @@ char *text_s2t(struct arena *a, const char *s, size_t n, bool *ok)
     return convert(CONV_S2T, a, s, n, ok);
 }
 
+/* The character table covers the CJK blocks where Traditional forms live (Extension A and
+ * the Unified Ideographs); other code points map to themselves. */
+enum { TABLE_FIRST = 0x3400, TABLE_END = 0xA000 };
+static uint32_t *t2s_table;
+static bool t2s_table_ok;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void build_table(void)
+{
+    size_t n = TABLE_END - TABLE_FIRST;
+    t2s_table = xmalloc(n * sizeof *t2s_table);
+    for (size_t i = 0; i < n; i++)
+        t2s_table[i] = (uint32_t)(TABLE_FIRST + i);
+    /* One OpenCC call over every character, one per line, so each converts on its own. */
+    struct sb in = SB_INIT;
+    for (size_t i = 0; i < n; i++) {
+        sb_append_cp(&in, (uint32_t)(TABLE_FIRST + i));
+        sb_appendc(&in, '\n');
+    }
+    struct arena a;
+    arena_init(&a);
+    bool ok = false;
+    char *out = text_t2s(&a, in.buf, in.len, &ok);
+    size_t len = strlen(out), i = 0, k = 0;
+    while (ok && i < len && k < n) {
+        size_t start = i;
+        uint32_t cp = utf8_decode(out, len, &i);
+        if (i < len && out[i] == '\n' && cp != UTF8_INVALID) {
+            t2s_table[k] = cp; /* exactly one character came out */
+            i++;
+        } else {
+            i = start;
+            while (i < len && out[i] != '\n')
+                i++;
+            i++;
+        }
+        k++;
+    }
+    t2s_table_ok = ok && k == n;
+    arena_free(&a);
+    sb_free(&in);
+}
+
+uint32_t text_t2s_cp(uint32_t cp)
+{
+    if (cp < TABLE_FIRST || cp >= TABLE_END)
+        return cp;
+    pthread_once(&table_once, build_table);
+    return t2s_table[cp - TABLE_FIRST];
+}
+
+bool text_t2s_available(void)
+{
+    pthread_once(&table_once, build_table);
+    return t2s_table_ok;
+}
+
 char *text_key(struct arena *a, const char *s)
 {
     size_t n = strlen(s);
@@ -95,15 +152,17 @@ char *text_key(struct arena *a, const char *s)
         space = false;
         if (cp >= 'A' && cp <= 'Z')
             cp += 'a' - 'A';
-        sb_append_cp(&b, cp);
+        sb_append_cp(&b, text_t2s_cp(cp));
     }
-    char *key = text_t2s(a, sb_str(&b), b.len, NULL);
+    char *key = arena_strndup(a, sb_str(&b), b.len);
     sb_free(&b);
     return key;
 }
 
 void text_shutdown(void)
 {
+    /* The character table stays: pthread_once cannot be re-armed, and it is one allocation
+     * that LeakSanitizer sees as reachable. */
     pthread_mutex_lock(&conv_lock);
     for (int i = 0; i < CONV_N; i++) {
         if (convs[i])

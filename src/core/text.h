@@ -17,7 +17,13 @@ char *text_nfc(struct arena *a, const char *s, size_t n);
 char *text_t2s(struct arena *a, const char *s, size_t n, bool *ok);
 /* Simplified -> Traditional (OpenCC s2t), same contract. */
 char *text_s2t(struct arena *a, const char *s, size_t n, bool *ok);
-/* The matching key of s: NFC, folded, Simplified, ASCII lower-cased, spaces collapsed. */
+/* One code point Traditional -> Simplified, from a table made once from OpenCC's character
+ * dictionary (phrase rules do not apply to single characters, so keys never change length).
+ * Identity when OpenCC's data is missing; text_t2s_available() tells. Thread-safe. */
+uint32_t text_t2s_cp(uint32_t cp);
+bool text_t2s_available(void);
+/* The matching key of s: NFC, folded, Simplified by character (text_t2s_cp), ASCII
+ * lower-cased, spaces collapsed. */
 char *text_key(struct arena *a, const char *s);
 /* Frees OpenCC converters (for leak-clean exits). */
 void text_shutdown(void);

@@ -88,6 +88,7 @@ struct plan_doc {
     size_t n_warnings;
     const char *text;                 /* the plan's own lines, as decoded */
     char sha256[SHA256_HEX_LEN + 1];  /* of text: the identity of this version */
+    size_t cap_pairings, cap_targets, cap_warnings; /* array capacities (ingest's own) */
 };
 
 struct ingest_result {

@@ -10,6 +10,8 @@
 #include "ingest/gazetteer.h"
 #include "ingest/internal.h"
 
+enum { REGION_NAME_MAX = 40 }; /* code points: longer than any region name in the gazetteer */
+
 static bool is_clause_end(uint32_t c)
 {
     return c == 0x3002 || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
@@ -109,7 +111,10 @@ void find_pairings(struct arena *a, struct plan_doc *d, struct span s, int task,
             /* X: the longest region chain that ends exactly at k. */
             const struct region *x = NULL, *y = NULL;
             size_t xs = k;
-            for (size_t st = clause; st < k; st++) {
+            /* Region names are short: looking further back than REGION_NAME_MAX only costs time
+             * (and quadratic time on a long clause with many 与). */
+            size_t from = k - clause > REGION_NAME_MAX ? k - REGION_NAME_MAX : clause;
+            for (size_t st = from; st < k; st++) {
                 const struct region *r = NULL;
                 if (region_match_prefix(g, s.k + st, k - st, &r) == k - st && r) {
                     x = r;
@@ -135,11 +140,7 @@ void find_pairings(struct arena *a, struct plan_doc *d, struct span s, int task,
                 strcmp(x->code, d->pairing_code[sx]) == 0 &&
                 strcmp(y->code, d->pairing_code[sy]) == 0)
                 continue;
-            struct plan_pairing *p = arena_alloc(a, (d->n_pairings + 1) * sizeof *p);
-            if (d->n_pairings)
-                memcpy(p, d->pairings, d->n_pairings * sizeof *p);
-            d->pairings = p;
-            p = &d->pairings[d->n_pairings++];
+            struct plan_pairing *p = ARRAY_PUSH(a, d->pairings, d->n_pairings, d->cap_pairings);
             p->task = task;
             p->line = line;
             const char *xn = side_name(a, g, s, xs, k), *yn = unnamed ? span_text(a, s, k + 1, ye)

@@ -157,60 +157,33 @@ static bool is_title(struct span s)
     return parse_marker(s, &v, &after) == MK_NONE;
 }
 
-/* Splits text (and its key copy) into trimmed lines with equal-length spans. */
-static struct line *split_lines(struct arena *a, const char *orig, const char *key_text,
-                                size_t *count)
+/* Splits text into trimmed lines, each with its key copy: full-width folded and Simplified
+ * character by character, so index i is the same character in both. */
+static struct line *split_lines(struct arena *a, const char *text, size_t *count)
 {
-    size_t cap = 64, n = 0;
-    struct line *lines = arena_alloc(a, cap * sizeof *lines);
-    const char *p = orig, *q = key_text;
-    bool keys_aligned = true;
+    size_t cap = 0, n = 0;
+    struct line *lines = NULL;
+    const char *p = text;
     int no = 0;
-    while (*p || (p == orig && !*p)) {
-        if (!*p)
-            break;
+    while (*p) {
         no++;
         const char *e = strchr(p, '\n');
         size_t olen = e ? (size_t)(e - p) : strlen(p);
-        const char *qe = keys_aligned ? strchr(q, '\n') : NULL;
-        size_t qlen = keys_aligned ? (qe ? (size_t)(qe - q) : strlen(q)) : 0;
-        size_t on, kn = 0;
+        size_t on;
         uint32_t *o = utf8_to_cps(a, p, olen, &on);
-        uint32_t *k = keys_aligned ? utf8_to_cps(a, q, qlen, &kn) : NULL;
-        if (!k || kn != on) {
-            /* OpenCC changed the length of this line (a phrase mapping): convert it one
-             * character at a time so index i still means the same character in both. */
-            k = arena_alloc(a, (on + 1) * sizeof *k);
-            for (size_t i = 0; i < on; i++) {
-                char buf[5];
-                size_t bl = utf8_encode(o[i], buf);
-                char *c = text_t2s(a, buf, bl, NULL);
-                size_t ci = 0, cl = strlen(c);
-                uint32_t cp = cl ? utf8_decode(c, cl, &ci) : o[i];
-                k[i] = (ci == cl && cp != UTF8_INVALID) ? cp : o[i];
-            }
-        }
+        uint32_t *k = arena_alloc(a, (on + 1) * sizeof *k);
         for (size_t i = 0; i < on; i++)
-            k[i] = text_fold_cp(k[i]);
+            k[i] = text_fold_cp(text_t2s_cp(o[i]));
         size_t from = 0, to = on;
         while (from < to && cp_is_space(k[from]))
             from++;
         while (to > from && cp_is_space(k[to - 1]))
             to--;
-        if (n == cap) {
-            lines = arena_grow(a, lines, cap * sizeof *lines, cap * 2 * sizeof *lines);
-            cap *= 2;
-        }
-        lines[n++] = (struct line){no, {o + from, k + from, to - from}};
+        struct line *l = ARRAY_PUSH(a, lines, n, cap);
+        *l = (struct line){no, {o + from, k + from, to - from}};
         if (!e)
             break;
         p = e + 1;
-        if (keys_aligned) {
-            if (!qe)
-                keys_aligned = false;
-            else
-                q = qe + 1;
-        }
     }
     *count = n;
     return lines;
@@ -556,7 +529,8 @@ static void build_plan(struct arena *a, struct plan_doc *d, struct para *ps, siz
     if (!seen_safeguards)
         doc_warn(a, d, d->end_line, SEV_ERROR, "truncated",
                  "the plan has no 保障措施 (safeguards) section: the text may be cut off");
-    if (last_para && !ends_terminal(last_para->s) && !last_para->heading)
+    /* A plan never ends on a heading or mid-sentence: the text was cut off. */
+    if (last_para && !ends_terminal(last_para->s))
         doc_warn(a, d, last_para->line, SEV_ERROR, "truncated",
                  "the plan ends in the middle of a sentence: the text looks cut off");
 }
@@ -592,13 +566,13 @@ void ingest_parse(struct arena *a, const char *buf, size_t len, struct ingest_re
 {
     memset(r, 0, sizeof *r);
     r->bytes = len;
-    sha256_hex(buf, len, r->sha256);
     if (len > INGEST_MAX_BYTES) {
         r->error = arena_printf(a, "the file is too large (%zu MB; at most %d MB)",
                                 len >> 20, INGEST_MAX_BYTES >> 20);
         r->error_code = "too_large";
         return;
     }
+    sha256_hex(buf, len, r->sha256);
     size_t tlen = 0;
     const char *err = NULL, *code = NULL;
     char *text = ingest_decode(a, buf, len, &tlen, &r->encoding, &err, &code, &r->warnings,
@@ -609,13 +583,11 @@ void ingest_parse(struct arena *a, const char *buf, size_t len, struct ingest_re
         return;
     }
     char *nfc = text_nfc(a, text, tlen);
-    bool ok = true;
-    char *key = text_t2s(a, nfc, strlen(nfc), &ok);
-    if (!ok)
+    if (!text_t2s_available())
         add_file_warning(a, r, 0, SEV_WARNING, "no_opencc",
                          "OpenCC data is missing: Traditional text is matched as written");
     size_t nlines;
-    struct line *lines = split_lines(a, nfc, key, &nlines);
+    struct line *lines = split_lines(a, nfc, &nlines);
 
     size_t cap = 0;
     ptrdiff_t pending = -1;

@@ -48,13 +48,19 @@ size_t span_find(struct span s, size_t from, const char *lit)
 void doc_warn(struct arena *a, struct plan_doc *d, int line, enum ingest_severity sev,
               const char *code, const char *fmt, ...)
 {
+    /* A damaged file can hold thousands of problems; past the cap one line says so. Errors
+     * are always kept, since they decide whether the plan may be imported. */
+    enum { MAX_WARNINGS = 100 };
+    if (d->n_warnings > MAX_WARNINGS && sev != SEV_ERROR)
+        return;
     va_list ap;
     va_start(ap, fmt);
     char *msg = arena_vprintf(a, fmt, ap);
     va_end(ap);
-    struct ingest_warning *w = arena_alloc(a, (d->n_warnings + 1) * sizeof *w);
-    if (d->n_warnings)
-        memcpy(w, d->warnings, d->n_warnings * sizeof *w);
-    w[d->n_warnings++] = (struct ingest_warning){line, sev, code, msg};
-    d->warnings = w;
+    if (d->n_warnings == MAX_WARNINGS && sev != SEV_ERROR) {
+        code = "too_many_warnings";
+        msg = "more warnings follow; showing the first 100";
+    }
+    struct ingest_warning *w = ARRAY_PUSH(a, d->warnings, d->n_warnings, d->cap_warnings);
+    *w = (struct ingest_warning){line, sev, code, msg};
 }

@@ -140,7 +140,9 @@ void find_targets(struct arena *a, struct plan_doc *d, struct span s, int task, 
                        !span_has_prefix(s, start - 1, "选") && !span_has_prefix(s, start - 1, "择"))
                     start--;
             }
-            size_t per = span_find(s, clause, "每");
+            /* 每年 belongs to the number when it stands shortly before it in the clause. */
+            size_t look = num_start - clause > 12 ? num_start - 12 : clause;
+            size_t per = span_find(s, look, "每");
             if (per != (size_t)-1 && per < num_start && per + 1 < s.n) {
                 t.per = span_text(a, s, per + 1, per + 2);
                 if (span_has_prefix(s, per + 1, "季度"))
@@ -156,11 +158,7 @@ void find_targets(struct arena *a, struct plan_doc *d, struct span s, int task, 
             }
         }
         t.text = span_text(a, s, start, end);
-        struct plan_target *arr = arena_alloc(a, (d->n_targets + 1) * sizeof *arr);
-        if (d->n_targets)
-            memcpy(arr, d->targets, d->n_targets * sizeof *arr);
-        arr[d->n_targets++] = t;
-        d->targets = arr;
+        *(struct plan_target *)ARRAY_PUSH(a, d->targets, d->n_targets, d->cap_targets) = t;
         i = end > i ? end - 1 : i;
     }
 }
