@@ -1,0 +1,90 @@
+/* i18n: the catalog is compiled in from messages.def; lookups are a linear scan over a few
+ * dozen ids, cheap next to everything else a request does. */
+#include "core/i18n.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+struct msg {
+    const char *id;
+    const char *text[LANG_N];
+};
+
+static const struct msg catalog[] = {
+#define MSG(id, hans, hant, en) {#id, {hans, hant, en}},
+#include "core/messages.def"
+#undef MSG
+};
+
+static const char *names[LANG_N] = {"zh-Hans", "zh-Hant", "en"};
+
+const char *i18n_lang_name(enum lang l)
+{
+    return l < LANG_N ? names[l] : names[LANG_HANS];
+}
+
+/* One tag of Accept-Language or ?lang=, e.g. zh-TW, zh-Hant-HK, en-GB. -1: not supported. */
+static int tag_lang(const char *t, size_t n)
+{
+    if (n >= 2 && strncasecmp(t, "en", 2) == 0 && (n == 2 || t[2] == '-'))
+        return LANG_EN;
+    if (n < 2 || strncasecmp(t, "zh", 2) != 0 || (n > 2 && t[2] != '-'))
+        return -1;
+    static const char *hant[] = {"zh-hant", "zh-tw", "zh-hk", "zh-mo"};
+    for (size_t i = 0; i < sizeof hant / sizeof *hant; i++) {
+        size_t m = strlen(hant[i]);
+        if (n >= m && strncasecmp(t, hant[i], m) == 0)
+            return LANG_HANT;
+    }
+    return LANG_HANS;
+}
+
+enum lang i18n_parse(const char *name)
+{
+    if (name)
+        for (int l = 0; l < LANG_N; l++)
+            if (strcmp(name, names[l]) == 0)
+                return (enum lang)l;
+    return LANG_HANS;
+}
+
+enum lang i18n_pick(const char *param, const char *accept)
+{
+    if (param && *param) {
+        int l = tag_lang(param, strlen(param));
+        if (l >= 0)
+            return (enum lang)l;
+    }
+    /* Entries in the order given; q-values are rarely used to reorder and ignoring them
+     * keeps this simple: the first supported tag wins. */
+    for (const char *p = accept; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",;");
+        int l = tag_lang(p, n);
+        if (l >= 0)
+            return (enum lang)l;
+        p += n;
+        p += strcspn(p, ",");
+    }
+    return LANG_HANS;
+}
+
+const char *i18n(enum lang l, const char *id)
+{
+    if (!id)
+        return "";
+    for (size_t i = 0; i < sizeof catalog / sizeof *catalog; i++)
+        if (strcmp(catalog[i].id, id) == 0)
+            return catalog[i].text[l < LANG_N ? l : LANG_HANS];
+    return id;
+}
+
+int i18n_known(const char *id)
+{
+    for (size_t i = 0; i < sizeof catalog / sizeof *catalog; i++)
+        if (strcmp(catalog[i].id, id) == 0)
+            return 1;
+    return 0;
+}

@@ -1,0 +1,113 @@
+/* http: the server beside the domain layers. libmicrohttpd accepts and parses connections;
+ * this layer turns each request into a struct req with its own arena, finds the route,
+ * authenticates the session or bearer token, checks CSRF, calls the handler (web/ or api/),
+ * and sends the struct resp with the security headers every response carries. It knows no
+ * domain: it only calls service/auth for who is asking. */
+#ifndef DUIKOU_HTTP_H
+#define DUIKOU_HTTP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/i18n.h"
+#include "core/mem.h"
+#include "core/sb.h"
+#include "service/service.h"
+
+struct json_t;
+
+struct param {
+    const char *name, *value; /* decoded, NUL-terminated, valid UTF-8 */
+};
+
+enum { HTTP_MAX_IDS = 4, HTTP_MAX_HEADERS = 16 };
+
+struct req {
+    struct arena *arena;       /* freed after the response is queued */
+    const char *method;        /* GET, POST, PUT, PATCH, DELETE, HEAD */
+    const char *path;          /* without the query string */
+    const char *client;        /* peer address, e.g. 127.0.0.1 */
+    struct param *query;
+    size_t n_query;
+    struct param *form;        /* application/x-www-form-urlencoded body */
+    size_t n_form;
+    const char *body;          /* raw body (NUL-terminated), body_len bytes */
+    size_t body_len;
+    const char *content_type;
+    struct json_t *json;       /* parsed application/json body, or NULL (jansson; decref'd
+                                  with the arena) */
+    int64_t ids[HTTP_MAX_IDS]; /* {id} captures of the route pattern, in order */
+    int n_ids;
+    enum lang lang;            /* ?lang=, then the user's setting, then Accept-Language */
+    const struct user *user;   /* NULL when not signed in */
+    bool via_token;            /* authenticated by a bearer token: no cookie, no CSRF */
+    const char *csrf_token;    /* the session's CSRF token (to put in forms), or NULL */
+    struct ctx ctx;            /* service context: this thread's db, the arena, the user */
+    void *conn;                /* struct MHD_Connection *, for header lookups */
+};
+
+struct header {
+    const char *name, *value;
+};
+
+struct resp {
+    int status;
+    const char *content_type; /* default application/json; charset=utf-8 */
+    struct sb body;
+    struct header headers[HTTP_MAX_HEADERS];
+    int n_headers;
+    char nonce[24];           /* CSP script nonce for this response (base64) */
+};
+
+/* Lookups; NULL when absent. Header names are case-insensitive. */
+const char *req_query(const struct req *r, const char *name);
+const char *req_form(const struct req *r, const char *name);
+const char *req_header(const struct req *r, const char *name);
+const char *req_cookie(const struct req *r, const char *name);
+
+/* Adds a response header (name and value are copied into the request arena by the caller or
+ * are literals). */
+void resp_header(struct req *r, struct resp *p, const char *name, const char *value);
+
+/* Writes {"error":{"code":…,"message":…,"field":…}} with the message in the request's
+ * language and returns status, so a handler can `return http_error(r, p, 404, "err_not_found",
+ * NULL);`. */
+int http_error(struct req *r, struct resp *p, int status, const char *code, const char *field);
+/* The HTTP status for a service result (SVC_INVALID → 422 …), and the error body from
+ * r->ctx.code / r->ctx.field. */
+int http_from_service(struct req *r, struct resp *p, int svc_status);
+
+typedef int (*http_handler)(struct req *, struct resp *);
+
+enum route_flags {
+    ROUTE_JSON = 1 << 0,     /* the body must be JSON (415 otherwise); parsed into r->json */
+    ROUTE_NO_CSRF = 1 << 1,  /* a state-changing route that takes no session yet (login) */
+};
+
+struct route {
+    const char *method;
+    const char *pattern;   /* /api/v1/tasks/{id}/assignments; {id} is a positive integer */
+    http_handler handler;
+    enum role least;       /* the least role that may call it; ROLE_PUBLIC: no sign-in */
+    unsigned flags;
+    const char *summary;   /* one line, also the OpenAPI summary */
+};
+
+/* The routing table (http/routes.c): read it top to bottom to know every URL. */
+extern const struct route http_routes[];
+extern const size_t http_n_routes;
+
+struct http_config {
+    const char *listen;      /* host:port, default 127.0.0.1:8080 */
+    const char *db_path;
+    unsigned threads;        /* default: the number of cores */
+    bool behind_tls;         /* Secure + __Host- cookies */
+    unsigned max_connections;
+    unsigned connection_timeout; /* seconds */
+};
+
+/* Runs the server until SIGTERM or SIGINT: stops accepting, lets requests in flight finish,
+ * closes the databases. Returns 0 on a clean stop. */
+int http_serve(const struct http_config *cfg);
+
+#endif

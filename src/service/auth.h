@@ -1,0 +1,50 @@
+/* auth: passwords, sign-in, sessions, API tokens. Tokens are 256-bit random strings handed
+ * to the client once and stored only as SHA-256 hashes. */
+#ifndef DUIKOU_AUTH_H
+#define DUIKOU_AUTH_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "service/service.h"
+
+/* Settings, from struct config at start-up; tests change them. */
+struct auth_policy {
+    int max_failures;          /* consecutive failed sign-ins before a lock (5) */
+    int lock_seconds;          /* how long (900) */
+    int idle_seconds;          /* a session unused this long ends (1800) */
+    int absolute_seconds;      /* a session ends this long after sign-in anyway (43200) */
+    bool composition;          /* 等级保护: require upper, lower, digit and symbol */
+};
+extern struct auth_policy auth_policy;
+
+/* Checks a new password against the policy (length ≥ 8, not in the common list, composition
+ * when required). SVC_OK or SVC_INVALID with c->code set (err_password_*). */
+int auth_password_acceptable(struct ctx *c, const char *login, const char *password);
+/* argon2id hash (libsodium crypto_pwhash_str) into an arena string. */
+const char *auth_hash_password(struct ctx *c, const char *password);
+
+struct session_info {
+    const char *token;      /* raw token for the cookie (only after login) */
+    const char *csrf_token;
+    int64_t session_id;
+    struct user user;
+};
+
+/* Signs in: on success a new session (any token the client had is not reused: rotation).
+ * Wrong login and wrong password fail alike (err_login_failed); every attempt, success or
+ * failure, is written to the audit log with c->client. SVC_LOCKED when locked. */
+int auth_login(struct ctx *c, const char *login, const char *password, struct session_info *out);
+/* Validates a session token: unknown, revoked, idle or past its absolute end →
+ * SVC_UNAUTHORIZED (c->code err_session_expired for an expired one). Touches last_seen. */
+int auth_session(struct ctx *c, const char *token, struct session_info *out);
+int auth_logout(struct ctx *c, const char *token);
+/* Ends every session of the user (sign out everywhere; also on password change/disable). */
+int auth_revoke_all(struct ctx *c, int64_t user_id, const char *reason);
+/* Bearer tokens for integrations: same permissions as the user. */
+int auth_token_create(struct ctx *c, int64_t user_id, const char *name, const char **token);
+int auth_token_user(struct ctx *c, const char *token, struct user *out);
+/* Changes a password (the old one must match unless c->user is an admin acting on another
+ * user, or the CLI); ends the user's other sessions. */
+int auth_change_password(struct ctx *c, int64_t user_id, const char *old_pw, const char *new_pw);
+
+#endif

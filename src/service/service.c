@@ -1,0 +1,26 @@
+/* service: what every service shares. */
+#include "service/service.h"
+
+#include <stdarg.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+
+int svc_fail(struct ctx *c, int status, const char *code, const char *field, const char *fmt,
+             ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    c->error = arena_vprintf(c->arena, fmt, ap);
+    va_end(ap);
+    c->code = code;
+    c->field = field;
+    return status;
+}
+
+const char *svc_now(struct ctx *c)
+{
+    char *ts = arena_alloc(c->arena, 25);
+    clock_format(clock_now_ms(), ts);
+    return ts;
+}
