@@ -22,8 +22,13 @@ run: build
 	@build/duikou --db "$(DB)" plans
 	@build/duikou --db "$(DB)" check
 
+# The npm packages of the tests (package-lock.json pins them).
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --silent
+	@touch $@
+
 # Sanitised build (ASan + UBSan) in its own tree, then every test.
-test: deps
+test: deps node_modules/.installed
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDUIKOU_SANITIZE=ON >/dev/null
 	@cmake --build build-test -j$(JOBS)
 	@cd build-test && ctest --output-on-failure -j$(JOBS)

@@ -10,7 +10,9 @@ PKGS=(
   libsodium-dev                                 # SHA-256 (audit chain), argon2id, random tokens
   libopencc-dev libopencc-data opencc           # Traditional <-> Simplified
   libutf8proc-dev                               # Unicode NFC normalisation
+  libmicrohttpd-dev                             # HTTP server (duikou serve)
   libcmocka-dev                                 # unit tests
+  curl                                          # server tests (tests/cli/test_serve.sh)
 )
 
 missing=()
@@ -20,6 +22,12 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Node.js runs the API tests and the OpenAPI validator (npm packages in package.json). A
+# machine that already has node and npm (e.g. from nodesource) keeps them.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -39,3 +39,12 @@ foreach(src ${FUZZ_TARGETS})
     target_link_libraries(fuzz_${target} PRIVATE duikou_lib -fsanitize=fuzzer)
   endif()
 endforeach()
+
+# API and other Node tests: each tests/api/*.test.mjs against a real server (node:test).
+find_program(NODE node)
+file(GLOB API_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/api/*.test.mjs)
+foreach(script ${API_TESTS})
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME api/${name} COMMAND ${NODE} --test ${script} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(api/${name} PROPERTIES ENVIRONMENT "${TEST_ENV}" TIMEOUT 600)
+endforeach()

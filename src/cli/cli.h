@@ -36,5 +36,9 @@ int cmd_audit(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_init(struct cli *c);
+int cmd_unit(struct cli *c);
+int cmd_user(struct cli *c);
+int cmd_token(struct cli *c);
+int cmd_serve(struct cli *c);
 
 #endif

@@ -27,6 +27,13 @@ static const struct command {
      "verify the audit log's hash chain, or list its newest rows"},
     {"backup", cmd_backup, "backup FILE [--force]", "copy the database with SQLite's online backup"},
     {"check", cmd_check, "check", "integrity_check, foreign keys and the audit chain"},
+    {"unit", cmd_unit, "unit add|list ARGS", "units (单位) on each side of a pairing"},
+    {"user", cmd_user, "user add|list|password|disable ARGS",
+     "accounts: none by default; add prints a generated password once"},
+    {"token", cmd_token, "token create|list|revoke ARGS",
+     "API tokens for integrations (shown once, stored hashed)"},
+    {"serve", cmd_serve, "serve [--listen HOST:PORT] [--threads N]",
+     "run the web server and the JSON API until SIGTERM"},
 };
 
 static void help(FILE *out)

@@ -44,6 +44,14 @@ struct req {
     const char *csrf_token;    /* the session's CSRF token (to put in forms), or NULL */
     struct ctx ctx;            /* service context: this thread's db, the arena, the user */
     void *conn;                /* struct MHD_Connection *, for header lookups */
+    /* Added with the server: */
+    const struct route *route; /* the matched route, NULL before routing or when none */
+    const char *session_token; /* the raw session token when signed in by cookie, or NULL */
+    struct param *cookies;     /* from the Cookie header, values as sent */
+    size_t n_cookies;
+    struct param *headers;     /* request headers when conn is NULL (tests build requests
+                                  without a connection); unused otherwise */
+    size_t n_headers;
 };
 
 struct header {
@@ -77,11 +85,21 @@ int http_error(struct req *r, struct resp *p, int status, const char *code, cons
  * r->ctx.code / r->ctx.field. */
 int http_from_service(struct req *r, struct resp *p, int svc_status);
 
+/* The session cookie: `duikou_session`, or `__Host-duikou_session` with Secure when the
+ * server runs behind TLS; always HttpOnly, SameSite=Lax, Path=/. Set it after a sign-in
+ * (token as auth_login returned it), clear it on sign-out. */
+void http_set_session_cookie(struct req *r, struct resp *p, const char *token);
+void http_clear_session_cookie(struct req *r, struct resp *p);
+/* The session token this request came with (cookie), or NULL (none, or a bearer token). */
+const char *http_session_token(const struct req *r);
+const char *http_session_cookie_name(void);
+
 typedef int (*http_handler)(struct req *, struct resp *);
 
 enum route_flags {
     ROUTE_JSON = 1 << 0,     /* the body must be JSON (415 otherwise); parsed into r->json */
     ROUTE_NO_CSRF = 1 << 1,  /* a state-changing route that takes no session yet (login) */
+    ROUTE_LOGIN = 1 << 2,    /* sign-in: each write counts against the per-address budget */
 };
 
 struct route {
@@ -104,10 +122,31 @@ struct http_config {
     bool behind_tls;         /* Secure + __Host- cookies */
     unsigned max_connections;
     unsigned connection_timeout; /* seconds */
+    /* Added with the server; 0 means the default everywhere. */
+    size_t max_body;             /* request body bytes (1 MiB); more → 413 */
+    size_t max_header;           /* per-connection memory for request line and headers (64 KiB;
+                                    MHD_OPTION_CONNECTION_MEMORY_LIMIT); more → 431 */
+    int login_per_minute;        /* sign-in attempts per client address (10, burst 10);
+                                    negative: no limit */
+    int writes_per_second;       /* writes per signed-in user (20, burst 3x); negative: none */
 };
 
+/* Rate limits (http/ratelimit.c): token buckets keyed by a string (a client address, a user
+ * id), thread-safe and sharded, on clock_now_ms() so tests can move time. At most about
+ * max_keys keys are kept; buckets that refilled completely are dropped first, then the
+ * least recently used. */
+struct ratelimit;
+struct ratelimit *ratelimit_new(double per_second, double burst, size_t max_keys);
+void ratelimit_free(struct ratelimit *rl);
+/* Takes one token for key: 0 when allowed, otherwise the whole seconds (≥ 1) until a token
+ * is back, for Retry-After. */
+int ratelimit_take(struct ratelimit *rl, const char *key);
+size_t ratelimit_keys(struct ratelimit *rl); /* keys held now (for tests) */
+
 /* Runs the server until SIGTERM or SIGINT: stops accepting, lets requests in flight finish,
- * closes the databases. Returns 0 on a clean stop. */
+ * closes the databases. Prints "listening on http://HOST:PORT" on stdout once it accepts
+ * (with the real port when cfg->listen asks for port 0). Returns 0 on a clean stop, 1 when
+ * it could not start (the reason is logged). */
 int http_serve(const struct http_config *cfg);
 
 #endif

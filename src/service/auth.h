@@ -3,6 +3,7 @@
 #ifndef DUIKOU_AUTH_H
 #define DUIKOU_AUTH_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "service/service.h"
@@ -46,5 +47,36 @@ int auth_token_user(struct ctx *c, const char *token, struct user *out);
 /* Changes a password (the old one must match unless c->user is an admin acting on another
  * user, or the CLI); ends the user's other sessions. */
 int auth_change_password(struct ctx *c, int64_t user_id, const char *old_pw, const char *new_pw);
+
+/* ---- additions to the interface above ------------------------------------------------- */
+
+/* Limits on what a client may send: a longer password or token fails without any work. */
+enum { AUTH_PASSWORD_MAX = 1024, AUTH_TOKEN_MAX = 128 };
+
+/* As auth_change_password, but the session keep_session_id (the one the request came with;
+ * 0: none) stays signed in while every other session of the user ends. */
+int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw,
+                              const char *new_pw, int64_t keep_session_id);
+/* True when password matches an argon2id hash from auth_hash_password. */
+bool auth_verify_password(const char *hash, const char *password);
+/* Ends the user's sessions except keep_session_id (0: all), inside the caller's transaction,
+ * with one audit row when any ended; no permission check (user_set_disabled and password
+ * changes call it). *n (may be NULL) receives how many ended. */
+int auth_revoke_sessions(struct ctx *c, int64_t user_id, int64_t keep_session_id,
+                         const char *reason, int *n);
+
+/* auth_token_create that also tells the new token's id (id may be NULL). The token is "dk_"
+ * and 43 base64url characters (256 random bits); it is shown once, only its hash is kept. */
+int auth_token_issue(struct ctx *c, int64_t user_id, const char *name, const char **token,
+                     int64_t *id);
+/* Revokes an API token: its owner or an admin (or the CLI). SVC_NOT_FOUND when none. */
+int auth_token_revoke(struct ctx *c, int64_t token_id);
+struct api_token_view {
+    int64_t id, user_id;
+    const char *login, *name, *created_at, *last_used_at, *revoked_at;
+};
+/* Tokens of a user (0: of everyone; admins and the CLI only), newest first. Never the token
+ * itself: it is not stored. */
+int auth_token_list(struct ctx *c, int64_t user_id, struct api_token_view **out, size_t *n);
 
 #endif

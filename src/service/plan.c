@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -15,13 +14,6 @@
 #include "service/service.h"
 #include "store/audit.h"
 #include "store/db.h"
-
-static const char *now_text(struct ctx *c)
-{
-    char *ts = arena_alloc(c->arena, 25);
-    clock_format(clock_now_ms(), ts);
-    return ts;
-}
 
 static int audit_json(struct ctx *c, const char *action, const char *entity, int64_t id,
                       const char *before, struct sb *after)
@@ -90,7 +82,7 @@ static int64_t create_pairing(struct ctx *c, int64_t parent, int64_t ra, int64_t
         db_bind_int64(&st, ":task", task);
     else
         db_bind_null(&st, ":task");
-    db_bind_text(&st, ":at", now_text(c));
+    db_bind_text(&st, ":at", svc_now(c));
     int rc = db_step(&st);
     db_finalize(&st);
     if (rc < 0)
@@ -280,7 +272,7 @@ static int import_plan(struct ctx *c, const struct ingest_result *r, const struc
     db_bind_text(&st, ":file_sha", r->sha256);
     db_bind_text(&st, ":text", d->text);
     db_bind_text(&st, ":preamble", d->preamble);
-    db_bind_text(&st, ":at", now_text(c));
+    db_bind_text(&st, ":at", svc_now(c));
     db_bind_text(&st, ":by", c->actor);
     int rc = db_step(&st);
     db_finalize(&st);
@@ -607,3 +599,105 @@ int plan_get(struct ctx *c, int64_t id, struct plan_view *v)
     db_finalize(&st);
     return rc < 0 ? SVC_ERROR : SVC_OK;
 }
+
+/* ---- JSON ---------------------------------------------------------------------------- */
+
+void plan_view_json(const struct plan_view *v, struct jw *w)
+{
+    jw_obj(w);
+    jw_kint(w, "id", v->s.id);
+    jw_kstr(w, "title", v->s.title);
+    jw_key(w, "pairing");
+    jw_arr(w);
+    jw_str(w, v->s.name_a);
+    jw_str(w, v->s.name_b);
+    jw_arr_end(w);
+    jw_kint(w, "version", v->s.version);
+    jw_kstr(w, "status", v->s.status);
+    if (v->s.target_year)
+        jw_kint(w, "target_year", v->s.target_year);
+    else
+        jw_knull(w, "target_year");
+    jw_kstr(w, "sha256", v->s.sha256);
+    jw_kstr(w, "imported_at", v->s.imported_at);
+    jw_kstr(w, "imported_by", v->s.imported_by);
+    jw_key(w, "sections");
+    jw_arr(w);
+    for (size_t i = 0; i < v->n_sections; i++) {
+        jw_obj(w);
+        jw_kstr(w, "kind", v->sections[i].kind);
+        jw_kstr(w, "marker", v->sections[i].marker);
+        jw_kstr(w, "title", v->sections[i].title);
+        jw_kstr(w, "body", v->sections[i].body);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_key(w, "areas");
+    jw_arr(w);
+    for (size_t a = 0; a < v->n_areas; a++) {
+        jw_obj(w);
+        jw_kstr(w, "marker", v->areas[a].marker);
+        jw_kstr(w, "title", v->areas[a].title);
+        jw_key(w, "tasks");
+        jw_arr(w);
+        for (size_t t = 0; t < v->n_tasks; t++) {
+            if (v->tasks[t].area != (int)a)
+                continue;
+            jw_obj(w);
+            jw_kint(w, "id", v->tasks[t].id);
+            jw_kint(w, "number", v->tasks[t].number);
+            jw_kstr(w, "title", v->tasks[t].title);
+            jw_kstr(w, "body", v->tasks[t].body);
+            jw_obj_end(w);
+        }
+        jw_arr_end(w);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_key(w, "pairings");
+    jw_arr(w);
+    for (size_t i = 0; i < v->n_pairings; i++) {
+        const struct plan_pairing_view *p = &v->pairings[i];
+        jw_obj(w);
+        jw_kint(w, "id", p->id);
+        jw_kint(w, "task", p->task);
+        jw_kstr(w, "kind", p->kind);
+        jw_kstr(w, "a", p->a);
+        jw_kstr(w, "b", p->b);
+        jw_kstr(w, "a_code", p->a_code);
+        jw_kstr(w, "b_code", p->b_code);
+        jw_kstr(w, "theme", p->theme);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_key(w, "targets");
+    jw_arr(w);
+    for (size_t i = 0; i < v->n_targets; i++) {
+        const struct plan_target_view *t = &v->targets[i];
+        jw_obj(w);
+        if (t->task)
+            jw_kint(w, "task", t->task);
+        else
+            jw_knull(w, "task");
+        jw_kstr(w, "text", t->text);
+        if (t->has_min)
+            jw_kint(w, "min", t->min);
+        else
+            jw_knull(w, "min");
+        if (t->has_max)
+            jw_kint(w, "max", t->max);
+        else
+            jw_knull(w, "max");
+        jw_kstr(w, "unit", t->unit);
+        jw_kstr(w, "object", t->object);
+        jw_kstr(w, "per", t->per);
+        if (t->year)
+            jw_kint(w, "year", t->year);
+        else
+            jw_knull(w, "year");
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
+}
+

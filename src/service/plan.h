@@ -76,6 +76,10 @@ struct plan_view {
     size_t n_targets;
 };
 
+struct jw;
+/* The JSON of a plan as `duikou plan show --json` and GET /api/v1/plans/{id} print it. */
+void plan_view_json(const struct plan_view *v, struct jw *w);
+
 /* Reads plan id with everything under it. SVC_NOT_FOUND when there is no such plan. */
 int plan_get(struct ctx *c, int64_t id, struct plan_view *out);
 

@@ -1,0 +1,75 @@
+/* session: sign in and out over the API, and who am I. */
+#include <jansson.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/json.h"
+#include "service/auth.h"
+
+static void user_json(struct jw *w, const struct user *u)
+{
+    static const char *roles[] = {"public", "member", "coordinator", "leader", "admin"};
+    jw_obj(w);
+    jw_kint(w, "id", u->id);
+    jw_kstr(w, "login", u->login);
+    jw_kstr(w, "name", u->name);
+    jw_kstr(w, "role", roles[u->role]);
+    if (u->unit_id) {
+        jw_kint(w, "unit_id", u->unit_id);
+        jw_kstr(w, "unit", u->unit_name);
+        jw_kint(w, "pairing_id", u->pairing_id);
+        jw_kint(w, "side", u->side);
+    }
+    jw_kstr(w, "language", u->language);
+    jw_obj_end(w);
+}
+
+/* POST /api/v1/session {"login":…,"password":…} → 201, the session cookie, and the CSRF
+ * token every later write must carry. */
+int api_session_create(struct req *r, struct resp *p)
+{
+    json_t *login = json_object_get(r->json, "login"), *pw = json_object_get(r->json, "password");
+    if (!json_is_string(login))
+        return http_error(r, p, 422, login ? "err_type" : "err_required", "login");
+    if (!json_is_string(pw))
+        return http_error(r, p, 422, pw ? "err_type" : "err_required", "password");
+    struct session_info s;
+    int rc = auth_login(&r->ctx, json_string_value(login), json_string_value(pw), &s);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    http_set_session_cookie(r, p, s.token);
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_key(&w, "user");
+    user_json(&w, &s.user);
+    jw_kstr(&w, "csrf_token", s.csrf_token);
+    jw_obj_end(&w);
+    return 201;
+}
+
+/* DELETE /api/v1/session → 204; the session token stops working at once. */
+int api_session_delete(struct req *r, struct resp *p)
+{
+    const char *token = http_session_token(r);
+    if (token) {
+        int rc = auth_logout(&r->ctx, token);
+        if (rc != SVC_OK)
+            return http_from_service(r, p, rc);
+    }
+    http_clear_session_cookie(r, p);
+    return 204;
+}
+
+int api_me(struct req *r, struct resp *p)
+{
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_key(&w, "user");
+    user_json(&w, r->user);
+    if (r->csrf_token)
+        jw_kstr(&w, "csrf_token", r->csrf_token);
+    jw_obj_end(&w);
+    return 200;
+}

@@ -1,0 +1,84 @@
+/* http/internal.h: what the files of http/ share and handlers never need: the process-wide
+ * server state, request parsing from raw text, the routing pipeline. Unit tests use it to
+ * drive requests without a socket. */
+#ifndef DUIKOU_HTTP_INTERNAL_H
+#define DUIKOU_HTTP_INTERNAL_H
+#include "http/http.h"
+
+enum {
+    HTTP_DEFAULT_MAX_BODY = 1024 * 1024,
+    HTTP_DEFAULT_MAX_HEADER = 64 * 1024,
+    HTTP_DEFAULT_MAX_CONNECTIONS = 1024,
+    HTTP_DEFAULT_TIMEOUT = 30,
+    HTTP_MAX_JSON_DEPTH = 32,
+    HTTP_MAX_PARAMS = 1000, /* query or form parameters in one request */
+    HTTP_RATELIMIT_KEYS = 65536,
+};
+
+/* Set once before the server starts (http_state_init) and read-only afterwards. */
+struct http_state {
+    struct http_config cfg;       /* with the defaults filled in */
+    struct ratelimit *login_rl;   /* per client address; NULL: no limit */
+    struct ratelimit *write_rl;   /* per user id; NULL: no limit */
+    const char *cookie_name;
+    const struct route *routes;   /* http_routes; tests put in a table of their own */
+    size_t n_routes;
+};
+extern struct http_state http_state;
+
+/* Copies cfg with defaults applied and creates the limiters; http_state_free undoes it.
+ * Tests call these around requests built with req_init. */
+void http_state_init(const struct http_config *cfg);
+void http_state_free(void);
+
+/* request.c */
+/* Starts a request in arena a: method, no connection (r->conn may be set afterwards), the
+ * service context's arena and client. */
+void req_init(struct req *r, struct arena *a, const char *method, const char *client);
+/* Parses the raw request target (path?query, still percent-encoded): decodes the path and
+ * the query parameters, refusing NUL and invalid UTF-8, then picks r->lang from ?lang= and
+ * Accept-Language (cookies and headers must be in place). 0, or an error status written into
+ * p. */
+int req_parse_target(struct req *r, struct resp *p, const char *target);
+/* Splits a Cookie header into r->cookies. */
+void req_parse_cookies(struct req *r, const char *header);
+/* application/x-www-form-urlencoded into r->form; 0 or an error status (400) written into
+ * p. */
+int req_parse_form(struct req *r, struct resp *p, const char *s, size_t n);
+/* The JSON body into r->json (decref'd with the arena): duplicate keys, nesting deeper than
+ * HTTP_MAX_JSON_DEPTH, invalid UTF-8 and anything else jansson refuses → 400 err_bad_json.
+ * 0 or the status. */
+int req_parse_json(struct req *r, struct resp *p);
+/* True when the content type (parameters ignored, case-insensitive) is `type`. */
+bool http_content_type_is(const char *content_type, const char *type);
+/* True when the JSON text nests no deeper than max (strings are skipped correctly). */
+bool json_depth_ok(const char *s, size_t n, int max);
+/* Percent-decodes s[0..n) into an arena string ('+' is a space when plus is set). NULL when
+ * the result holds a NUL byte or is not valid UTF-8. Malformed escapes stay as typed. */
+char *http_decode(struct arena *a, const char *s, size_t n, bool plus);
+
+/* A fresh response: status 200, no headers, a random CSP nonce. body must be initialised
+ * (or emptied) by the caller, so a pooled buffer keeps its capacity. */
+void resp_init(struct resp *p);
+
+/* router.c */
+/* The route for method and path in routes[0..n): fills ids/n_ids. NULL when none; then
+ * *path_matched tells whether another method would have matched (405 rather than 404). HEAD
+ * matches GET routes. */
+const struct route *http_match(const struct route *routes, size_t n, const char *method,
+                               const char *path, int64_t ids[HTTP_MAX_IDS], int *n_ids,
+                               bool *path_matched);
+/* The whole pipeline for a parsed request: route, authenticate, authorise, rate limits,
+ * CSRF, body parsing, the handler. Returns the status; the body and headers are in p. The
+ * request's ctx.db must be open. */
+int http_dispatch(struct req *r, struct resp *p);
+/* True for the methods that may change state (everything but GET, HEAD and OPTIONS). */
+bool http_method_writes(const char *method);
+/* Whether the Origin header value names the same host:port as the Host header (scheme's
+ * default port when absent; https only when behind TLS). */
+bool http_same_origin(const char *origin, const char *host, bool behind_tls);
+
+/* health.c */
+int http_health(struct req *r, struct resp *p);
+
+#endif

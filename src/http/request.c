@@ -1,0 +1,331 @@
+/* request: turns what arrived into a struct req (decoded path and parameters, cookies, form
+ * or JSON body, language) and writes error bodies. Everything lives in the request arena;
+ * text handed to handlers is valid UTF-8 without NUL bytes, so no handler has to check. */
+#include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "http/internal.h"
+#include "service/auth.h"
+
+void req_init(struct req *r, struct arena *a, const char *method, const char *client)
+{
+    memset(r, 0, sizeof *r);
+    r->arena = a;
+    r->method = method;
+    r->path = "/";
+    r->client = client;
+    r->lang = LANG_HANS;
+    r->ctx.arena = a;
+    r->ctx.client = client;
+    r->ctx.actor = "public";
+}
+
+void resp_init(struct resp *p)
+{
+    unsigned char raw[16];
+    p->status = 200;
+    p->content_type = NULL;
+    p->n_headers = 0;
+    randombytes_buf(raw, sizeof raw);
+    /* 16 bytes are 22 characters unpadded: fits nonce[24] with its NUL. */
+    sodium_bin2base64(p->nonce, sizeof p->nonce, raw, sizeof raw,
+                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+}
+
+/* ---- decoding ---------------------------------------------------------------------------- */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+char *http_decode(struct arena *a, const char *s, size_t n, bool plus)
+{
+    char *out = arena_alloc(a, n + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int hi, lo;
+        if (c == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+            (lo = hexval(s[i + 2])) >= 0) {
+            c = (char)(hi << 4 | lo);
+            i += 2;
+        } else if (c == '+' && plus) {
+            c = ' ';
+        }
+        if (c == '\0')
+            return NULL;
+        out[j++] = c;
+    }
+    out[j] = '\0';
+    return utf8_valid(out, j, NULL) ? out : NULL;
+}
+
+/* Splits a&b=c into params (empty pieces skipped, a bare name has the value ""). NULL, or
+ * the message id of the failure. */
+static const char *parse_params(struct arena *a, const char *s, size_t n, struct param **out,
+                                size_t *n_out)
+{
+    struct param *items = NULL;
+    size_t count = 0, cap = 0;
+    const char *end = s + n;
+    while (s < end) {
+        const char *amp = memchr(s, '&', (size_t)(end - s));
+        const char *stop = amp ? amp : end;
+        if (stop > s) {
+            if (count >= HTTP_MAX_PARAMS)
+                return "err_invalid";
+            const char *eq = memchr(s, '=', (size_t)(stop - s));
+            const char *name_end = eq ? eq : stop;
+            char *name = http_decode(a, s, (size_t)(name_end - s), true);
+            char *value = eq ? http_decode(a, eq + 1, (size_t)(stop - eq - 1), true)
+                             : arena_strdup(a, "");
+            if (!name || !value)
+                return "err_bad_utf8";
+            struct param *q = ARRAY_PUSH(a, items, count, cap);
+            q->name = name;
+            q->value = value;
+        }
+        s = stop + 1;
+    }
+    *out = items;
+    *n_out = count;
+    return NULL;
+}
+
+int req_parse_target(struct req *r, struct resp *p, const char *target)
+{
+    size_t plen = strcspn(target, "?#");
+    const char *err = NULL;
+    const char *path = http_decode(r->arena, target, plen, false);
+    if (!path) {
+        err = "err_bad_utf8";
+    } else {
+        r->path = path;
+        if (target[plen] == '?') {
+            const char *q = target + plen + 1;
+            err = parse_params(r->arena, q, strcspn(q, "#"), &r->query, &r->n_query);
+        }
+    }
+    /* Every error body wants the language, so it is picked even after a failure. */
+    r->lang = i18n_pick(req_query(r, "lang"), req_header(r, "Accept-Language"));
+    return err ? http_error(r, p, 400, err, NULL) : 0;
+}
+
+void req_parse_cookies(struct req *r, const char *h)
+{
+    struct param *items = NULL;
+    size_t count = 0, cap = 0;
+    while (h && *h) {
+        while (*h == ' ' || *h == '\t' || *h == ';')
+            h++;
+        size_t n = strcspn(h, ";");
+        const char *eq = memchr(h, '=', n);
+        if (eq && eq > h && count < 64) {
+            const char *ne = eq, *v = eq + 1, *ve = h + n;
+            while (ne > h && (ne[-1] == ' ' || ne[-1] == '\t'))
+                ne--;
+            while (v < ve && (*v == ' ' || *v == '\t'))
+                v++;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            if (ve - v >= 2 && *v == '"' && ve[-1] == '"') {
+                v++;
+                ve--;
+            }
+            struct param *c = ARRAY_PUSH(r->arena, items, count, cap);
+            c->name = arena_strndup(r->arena, h, (size_t)(ne - h));
+            c->value = arena_strndup(r->arena, v, (size_t)(ve - v));
+        }
+        h += n;
+    }
+    r->cookies = items;
+    r->n_cookies = count;
+}
+
+int req_parse_form(struct req *r, struct resp *p, const char *s, size_t n)
+{
+    const char *err = parse_params(r->arena, s, n, &r->form, &r->n_form);
+    return err ? http_error(r, p, 400, err, NULL) : 0;
+}
+
+bool http_content_type_is(const char *ct, const char *type)
+{
+    if (!ct)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    size_t n = strlen(type);
+    if (strncasecmp(ct, type, n) != 0)
+        return false;
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t';
+}
+
+bool json_depth_ok(const char *s, size_t n, int max)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                return false;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return true;
+}
+
+static void decref(void *j)
+{
+    json_decref(j);
+}
+
+int req_parse_json(struct req *r, struct resp *p)
+{
+    if (!r->body || r->body_len == 0 || !json_depth_ok(r->body, r->body_len, HTTP_MAX_JSON_DEPTH))
+        return http_error(r, p, 400, "err_bad_json", NULL);
+    json_error_t err;
+    json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!j)
+        return http_error(r, p, 400, "err_bad_json", NULL);
+    arena_defer(r->arena, decref, j);
+    r->json = j;
+    return 0;
+}
+
+/* ---- lookups ----------------------------------------------------------------------------- */
+
+static const char *find(const struct param *items, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(items[i].name, name) == 0)
+            return items[i].value;
+    return NULL;
+}
+
+const char *req_query(const struct req *r, const char *name)
+{
+    return find(r->query, r->n_query, name);
+}
+
+const char *req_form(const struct req *r, const char *name)
+{
+    return find(r->form, r->n_form, name);
+}
+
+const char *req_cookie(const struct req *r, const char *name)
+{
+    return find(r->cookies, r->n_cookies, name);
+}
+
+const char *req_header(const struct req *r, const char *name)
+{
+    if (r->conn)
+        return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}
+
+/* ---- responses --------------------------------------------------------------------------- */
+
+void resp_header(struct req *r, struct resp *p, const char *name, const char *value)
+{
+    if (p->n_headers >= HTTP_MAX_HEADERS) {
+        log_error("http: too many response headers on %s %s; %s dropped", r->method, r->path,
+                  name);
+        return;
+    }
+    p->headers[p->n_headers].name = name;
+    p->headers[p->n_headers].value = value;
+    p->n_headers++;
+}
+
+int http_error(struct req *r, struct resp *p, int status, const char *code, const char *field)
+{
+    struct jw w;
+    p->status = status;
+    p->content_type = "application/json; charset=utf-8";
+    sb_reset(&p->body);
+    jw_init(&w, &p->body, false);
+    jw_obj(&w);
+    jw_key(&w, "error");
+    jw_obj(&w);
+    jw_kstr(&w, "code", code);
+    jw_kstr(&w, "message", i18n(r->lang, code));
+    if (field)
+        jw_kstr(&w, "field", field);
+    else
+        jw_knull(&w, "field");
+    jw_obj_end(&w);
+    jw_obj_end(&w);
+    return status;
+}
+
+int http_from_service(struct req *r, struct resp *p, int svc)
+{
+    int status;
+    const char *code;
+    switch (svc) {
+    case SVC_OK:
+        return 200;
+    case SVC_INVALID:
+        status = 422, code = "err_invalid";
+        break;
+    case SVC_NOT_FOUND:
+        status = 404, code = "err_not_found";
+        break;
+    case SVC_CONFLICT:
+        status = 409, code = "err_conflict";
+        break;
+    case SVC_FORBIDDEN:
+        status = 403, code = "err_forbidden";
+        break;
+    case SVC_UNAUTHORIZED:
+        status = 401, code = "err_unauthorized";
+        break;
+    case SVC_STALE:
+        status = 412, code = "err_stale";
+        break;
+    case SVC_LOCKED:
+        status = 429, code = "err_locked";
+        break;
+    default:
+        status = 500, code = "err_internal";
+        break;
+    }
+    if (status == 500) {
+        /* The detail (maybe SQL, maybe a path) goes to the log only. */
+        log_error("%s %s: %s", r->method, r->path, r->ctx.error ? r->ctx.error : "service error");
+        return http_error(r, p, 500, code, NULL);
+    }
+    if (r->ctx.code && i18n_known(r->ctx.code))
+        code = r->ctx.code;
+    if (status == 429) {
+        int secs = auth_policy.lock_seconds > 0 ? auth_policy.lock_seconds : 900;
+        resp_header(r, p, "Retry-After", arena_printf(r->arena, "%d", secs));
+    }
+    return http_error(r, p, status, code, r->ctx.field);
+}

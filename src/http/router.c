@@ -1,0 +1,390 @@
+/* router: one pipeline for every request, in this order: find the route (404/405), find who
+ * is asking (session cookie or bearer token), check the route's least role (401/403), rate
+ * limits (429), same origin and CSRF token for writes (403), the body's type and parsing
+ * (415/400), then the handler. The order matters: nothing costly or state-dependent happens
+ * for a request that could not be allowed anyway. */
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+#include "http/internal.h"
+#include "service/auth.h"
+#include "store/db.h"
+
+struct http_state http_state;
+
+void http_state_init(const struct http_config *cfg)
+{
+    struct http_state *s = &http_state;
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    if (!s->cfg.listen || !*s->cfg.listen)
+        s->cfg.listen = "127.0.0.1:8080";
+    if (!s->cfg.max_connections)
+        s->cfg.max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+    if (!s->cfg.connection_timeout)
+        s->cfg.connection_timeout = HTTP_DEFAULT_TIMEOUT;
+    if (!s->cfg.max_body)
+        s->cfg.max_body = HTTP_DEFAULT_MAX_BODY;
+    if (!s->cfg.max_header)
+        s->cfg.max_header = HTTP_DEFAULT_MAX_HEADER;
+    if (s->cfg.login_per_minute == 0)
+        s->cfg.login_per_minute = 10;
+    if (s->cfg.writes_per_second == 0)
+        s->cfg.writes_per_second = 20;
+    if (s->cfg.login_per_minute > 0)
+        s->login_rl = ratelimit_new(s->cfg.login_per_minute / 60.0, s->cfg.login_per_minute,
+                                    HTTP_RATELIMIT_KEYS);
+    if (s->cfg.writes_per_second > 0)
+        s->write_rl = ratelimit_new(s->cfg.writes_per_second, 3.0 * s->cfg.writes_per_second,
+                                    HTTP_RATELIMIT_KEYS);
+    s->cookie_name = s->cfg.behind_tls ? "__Host-duikou_session" : "duikou_session";
+    s->routes = http_routes;
+    s->n_routes = http_n_routes;
+}
+
+void http_state_free(void)
+{
+    ratelimit_free(http_state.login_rl);
+    ratelimit_free(http_state.write_rl);
+    memset(&http_state, 0, sizeof http_state);
+}
+
+/* ---- matching ---------------------------------------------------------------------------- */
+
+/* A positive int64 in decimal, no sign, no leading zero. */
+static bool parse_id(const char *s, size_t n, int64_t *out)
+{
+    if (n == 0 || n > 19 || s[0] == '0')
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v > INT64_MAX)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+static bool match_pattern(const char *pat, const char *path, int64_t ids[HTTP_MAX_IDS],
+                          int *n_ids)
+{
+    int n = 0;
+    while (*pat && *path) {
+        if (pat[0] == '{') {
+            const char *close = strchr(pat, '}');
+            size_t seg = strcspn(path, "/");
+            if (!close || n >= HTTP_MAX_IDS || !parse_id(path, seg, &ids[n]))
+                return false;
+            n++;
+            pat = close + 1;
+            path += seg;
+        } else if (*pat == *path) {
+            pat++;
+            path++;
+        } else {
+            return false;
+        }
+    }
+    if (*pat || *path)
+        return false;
+    *n_ids = n;
+    return true;
+}
+
+const struct route *http_match(const struct route *routes, size_t n, const char *method,
+                               const char *path, int64_t ids[HTTP_MAX_IDS], int *n_ids,
+                               bool *path_matched)
+{
+    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    int64_t tmp[HTTP_MAX_IDS];
+    int nt = 0;
+    *path_matched = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!match_pattern(routes[i].pattern, path, tmp, &nt))
+            continue;
+        if (strcmp(routes[i].method, m) == 0) {
+            memcpy(ids, tmp, sizeof tmp);
+            *n_ids = nt;
+            return &routes[i];
+        }
+        *path_matched = true;
+    }
+    return NULL;
+}
+
+/* The Allow header for a path some routes match: their methods, GET adding HEAD. */
+static const char *allow_header(struct req *r)
+{
+    struct sb out = SB_INIT;
+    int64_t ids[HTTP_MAX_IDS];
+    int n_ids;
+    const struct route *routes = http_state.routes;
+    for (size_t i = 0; i < http_state.n_routes; i++) {
+        const struct route *rt = &routes[i];
+        if (!match_pattern(rt->pattern, r->path, ids, &n_ids))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(routes[j].method, rt->method) == 0 &&
+                   match_pattern(routes[j].pattern, r->path, ids, &n_ids);
+        if (seen)
+            continue;
+        sb_appendf(&out, "%s%s", out.len ? ", " : "", rt->method);
+        if (strcmp(rt->method, "GET") == 0)
+            sb_append(&out, ", HEAD");
+    }
+    const char *s = arena_strdup(r->arena, sb_str(&out));
+    sb_free(&out);
+    return s;
+}
+
+bool http_method_writes(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+/* ---- who is asking ----------------------------------------------------------------------- */
+
+const char *http_session_cookie_name(void)
+{
+    return http_state.cookie_name ? http_state.cookie_name : "duikou_session";
+}
+
+const char *http_session_token(const struct req *r)
+{
+    return r->session_token;
+}
+
+static void set_cookie(struct req *r, struct resp *p, const char *value, bool clear)
+{
+    resp_header(r, p, "Set-Cookie",
+                arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+                             http_session_cookie_name(), value,
+                             http_state.cfg.behind_tls ? "; Secure" : "",
+                             clear ? "; Max-Age=0" : ""));
+}
+
+void http_set_session_cookie(struct req *r, struct resp *p, const char *token)
+{
+    /* Tokens are base64url; anything else must not reach a header. */
+    for (const char *c = token; *c; c++)
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '-' || *c == '_' || *c == '.')) {
+            log_error("http: refusing a session token with a '%c' in it", *c);
+            return;
+        }
+    set_cookie(r, p, token, false);
+}
+
+void http_clear_session_cookie(struct req *r, struct resp *p)
+{
+    set_cookie(r, p, "", true);
+}
+
+static void set_user(struct req *r, const struct user *u)
+{
+    struct user *copy = arena_alloc(r->arena, sizeof *copy);
+    *copy = *u;
+    r->user = copy;
+    r->ctx.user = copy;
+    r->ctx.actor = arena_printf(r->arena, "user:%s", u->login ? u->login : "?");
+    /* The user's language unless the request names one. */
+    if (u->language && !req_query(r, "lang"))
+        r->lang = i18n_parse(u->language);
+}
+
+/* Fills r->user from a bearer token or the session cookie. A bad bearer token is an error
+ * (the client asked to be someone); a bad cookie leaves the request anonymous, and
+ * *cookie_code says why (err_session_expired) for a 401 later. 0 or an error status. */
+static int authenticate(struct req *r, struct resp *p, const char **cookie_code)
+{
+    const char *authz = req_header(r, "Authorization");
+    if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+        const char *tok = authz + 7;
+        while (*tok == ' ')
+            tok++;
+        struct user u;
+        int rc = strlen(tok) > AUTH_TOKEN_MAX || !*tok ? SVC_UNAUTHORIZED
+                                                       : auth_token_user(&r->ctx, tok, &u);
+        if (rc == SVC_OK) {
+            r->via_token = true;
+            set_user(r, &u);
+            return 0;
+        }
+        if (rc == SVC_UNAUTHORIZED) {
+            resp_header(r, p, "WWW-Authenticate", "Bearer");
+            return http_error(r, p, 401, "err_unauthorized", NULL);
+        }
+        return http_from_service(r, p, rc);
+    }
+    const char *tok = req_cookie(r, http_session_cookie_name());
+    if (!tok || !*tok || strlen(tok) > AUTH_TOKEN_MAX)
+        return 0;
+    struct session_info si;
+    int rc = auth_session(&r->ctx, tok, &si);
+    if (rc == SVC_OK) {
+        r->session_token = tok;
+        r->csrf_token = si.csrf_token;
+        set_user(r, &si.user);
+        return 0;
+    }
+    if (rc != SVC_UNAUTHORIZED)
+        return http_from_service(r, p, rc);
+    *cookie_code = r->ctx.code && i18n_known(r->ctx.code) ? r->ctx.code : "err_unauthorized";
+    r->ctx.code = r->ctx.field = r->ctx.error = NULL;
+    return 0;
+}
+
+/* ---- origin and CSRF --------------------------------------------------------------------- */
+
+/* Splits host[:port] (IPv6 in brackets) into a host span and a port; def when absent. */
+static bool split_hostport(const char *s, size_t n, const char **host, size_t *host_n,
+                           unsigned *port, unsigned def)
+{
+    const char *colon = NULL;
+    if (n && s[0] == '[') {
+        const char *close = memchr(s, ']', n);
+        if (!close)
+            return false;
+        if ((size_t)(close - s) + 1 < n) {
+            if (close[1] != ':')
+                return false;
+            colon = close + 1;
+        }
+    } else {
+        colon = memchr(s, ':', n);
+    }
+    *host = s;
+    *host_n = colon ? (size_t)(colon - s) : n;
+    *port = def;
+    if (colon) {
+        const char *d = colon + 1, *end = s + n;
+        if (d == end || end - d > 5)
+            return false;
+        unsigned v = 0;
+        for (; d < end; d++) {
+            if (*d < '0' || *d > '9')
+                return false;
+            v = v * 10 + (unsigned)(*d - '0');
+        }
+        if (v == 0 || v > 65535)
+            return false;
+        *port = v;
+    }
+    return *host_n > 0;
+}
+
+bool http_same_origin(const char *origin, const char *host, bool behind_tls)
+{
+    if (!origin || !host)
+        return false;
+    unsigned def;
+    const char *rest;
+    if (strncasecmp(origin, "https://", 8) == 0)
+        def = 443, rest = origin + 8;
+    else if (strncasecmp(origin, "http://", 7) == 0 && !behind_tls)
+        def = 80, rest = origin + 7;
+    else
+        return false; /* "null", another scheme, or plain http when we are behind TLS */
+    size_t rn = strlen(rest);
+    if (rn && rest[rn - 1] == '/')
+        rn--;
+    const char *oh, *hh;
+    size_t ohn, hhn;
+    unsigned op, hp;
+    if (!split_hostport(rest, rn, &oh, &ohn, &op, def) ||
+        !split_hostport(host, strlen(host), &hh, &hhn, &hp, def))
+        return false;
+    return ohn == hhn && strncasecmp(oh, hh, ohn) == 0 && op == hp;
+}
+
+static bool csrf_token_ok(struct req *r)
+{
+    const char *sent = req_header(r, "X-CSRF-Token");
+    if (!sent)
+        sent = req_form(r, "csrf_token");
+    if (!sent || !r->csrf_token)
+        return false;
+    size_t n = strlen(r->csrf_token);
+    return n > 0 && strlen(sent) == n && sodium_memcmp(sent, r->csrf_token, n) == 0;
+}
+
+/* ---- the pipeline ------------------------------------------------------------------------ */
+
+static int too_many(struct req *r, struct resp *p, int retry_after)
+{
+    resp_header(r, p, "Retry-After", arena_printf(r->arena, "%d", retry_after));
+    return http_error(r, p, 429, "err_rate_limited", NULL);
+}
+
+int http_dispatch(struct req *r, struct resp *p)
+{
+    bool path_matched;
+    const struct route *rt =
+        http_match(http_state.routes, http_state.n_routes, r->method, r->path, r->ids,
+                   &r->n_ids, &path_matched);
+    if (!rt) {
+        if (!path_matched)
+            return http_error(r, p, 404, "err_route_not_found", NULL);
+        resp_header(r, p, "Allow", allow_header(r));
+        return http_error(r, p, 405, "err_method", NULL);
+    }
+    r->route = rt;
+
+    const char *cookie_code = NULL;
+    int st = authenticate(r, p, &cookie_code);
+    if (st)
+        return st;
+    if (rt->least > ROLE_PUBLIC && !r->user)
+        return http_error(r, p, 401, cookie_code ? cookie_code : "err_unauthorized", NULL);
+    if (r->user && r->user->role < rt->least)
+        return http_error(r, p, 403, "err_forbidden", NULL);
+
+    bool writes = http_method_writes(r->method);
+    int wait;
+    if (writes && (rt->flags & ROUTE_LOGIN) && http_state.login_rl &&
+        (wait = ratelimit_take(http_state.login_rl, r->client ? r->client : "")) > 0)
+        return too_many(r, p, wait);
+    if (writes && r->user && http_state.write_rl) {
+        char key[32];
+        snprintf(key, sizeof key, "u%" PRId64, r->user->id);
+        if ((wait = ratelimit_take(http_state.write_rl, key)) > 0)
+            return too_many(r, p, wait);
+    }
+
+    bool form = http_content_type_is(r->content_type, "application/x-www-form-urlencoded");
+    bool json = http_content_type_is(r->content_type, "application/json");
+    if (form && r->body_len && (st = req_parse_form(r, p, r->body, r->body_len)))
+        return st;
+    if (writes && !r->via_token) {
+        /* Browsers send Origin on every cross-site write; a foreign one is refused even
+         * without a session (sign-in included). Non-browser clients may leave it out. */
+        const char *origin = req_header(r, "Origin");
+        if (origin && !http_same_origin(origin, req_header(r, "Host"), http_state.cfg.behind_tls))
+            return http_error(r, p, 403, "err_csrf", NULL);
+        if (r->session_token && !(rt->flags & ROUTE_NO_CSRF) && !csrf_token_ok(r))
+            return http_error(r, p, 403, "err_csrf", NULL);
+    }
+    if ((rt->flags & ROUTE_JSON) && strcmp(r->method, "GET") != 0 &&
+        strcmp(r->method, "HEAD") != 0 && !json)
+        return http_error(r, p, 415, "err_media_type", NULL);
+    if (json && (r->body_len || ((rt->flags & ROUTE_JSON) && writes)) &&
+        (st = req_parse_json(r, p)))
+        return st;
+
+    st = rt->handler(r, p);
+    if (r->ctx.db && db_in_transaction(r->ctx.db)) {
+        log_error("%s %s: the handler left a transaction open; rolled back", r->method,
+                  rt->pattern);
+        db_rollback(r->ctx.db);
+    }
+    return st;
+}

@@ -1,0 +1,508 @@
+/* server: libmicrohttpd with epoll and its own thread pool. MHD accepts, parses and writes;
+ * this file gives each request a context (arena, struct req, struct resp) from a per-thread
+ * pool, collects the body within its limit, runs the router once the request is complete,
+ * and queues the response with the headers every response carries.
+ *
+ * Threads: MHD's pool workers call everything here, and a connection stays on one worker,
+ * so the per-thread state (a database connection, the pool of request contexts) needs no
+ * lock. The main thread only starts the daemon, waits for SIGTERM/SIGINT and stops it.
+ *
+ * Keep-alive: a response queued on the first call of the access handler (before MHD has
+ * read the body) makes MHD close the connection afterwards. So the first call only
+ * prepares, and the answer comes on the last call, after the body. The one exception is a
+ * body declared larger than the limit: that is answered at once, and closing is intended. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "http/internal.h"
+#include "store/db.h"
+
+enum {
+    POOL_MAX = 64,                    /* idle request contexts kept per thread */
+    KEEP_BODY_CAP = 256 * 1024,       /* a bigger response buffer is not kept for reuse */
+    DRAIN_MS = 10000,                 /* how long a stop waits for requests in flight */
+};
+
+struct reqctx;
+
+/* One per MHD worker thread, made on its first request, freed after the daemon stops. */
+struct worker {
+    struct worker *next;
+    struct db *db;
+    struct reqctx *free;
+    unsigned n_free;
+};
+
+/* One per request, from the URI callback to the completion callback. */
+struct reqctx {
+    struct reqctx *next; /* in the worker's free list */
+    struct worker *worker;
+    struct arena arena;
+    struct req req;
+    struct resp resp;     /* resp.body keeps its buffer across requests */
+    const char *target;   /* the request target as sent: path?query, percent-encoded */
+    char *body;
+    size_t body_len, body_cap;
+    uint64_t declared;    /* Content-Length, or UINT64_MAX */
+    uint64_t discarded;   /* body bytes dropped after the limit was passed */
+    int64_t t0_ns;
+    int64_t us;           /* handling time, first byte to queued response */
+    int early;            /* an error status found while parsing the head, answered last */
+    int status;           /* queued status, 0 while none */
+    bool started, too_large;
+    char client[INET6_ADDRSTRLEN];
+};
+
+static pthread_mutex_t workers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct worker *workers;
+static _Thread_local struct worker *tl_worker;
+static atomic_int in_flight;
+static atomic_bool draining;
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static struct worker *this_worker(void)
+{
+    if (!tl_worker) {
+        struct worker *w = xcalloc(1, sizeof *w);
+        pthread_mutex_lock(&workers_mu);
+        w->next = workers;
+        workers = w;
+        pthread_mutex_unlock(&workers_mu);
+        tl_worker = w;
+    }
+    return tl_worker;
+}
+
+/* This thread's database connection, opened on first use; NULL (logged) when it cannot be
+ * opened, and tried again on the next request. */
+static struct db *worker_db(struct worker *w)
+{
+    if (!w->db) {
+        char *err = NULL;
+        if (db_open(http_state.cfg.db_path, &w->db, &err) < 0) {
+            log_error("http: cannot open the database: %s", err ? err : "unknown error");
+            free(err);
+            w->db = NULL;
+        }
+    }
+    return w->db;
+}
+
+static struct reqctx *ctx_get(struct worker *w)
+{
+    struct reqctx *x = w->free;
+    struct sb body = SB_INIT;
+    if (x) {
+        w->free = x->next;
+        w->n_free--;
+        body = x->resp.body;
+    } else {
+        x = xmalloc(sizeof *x);
+    }
+    memset(x, 0, sizeof *x);
+    x->resp.body = body;
+    sb_reset(&x->resp.body);
+    x->worker = w;
+    x->declared = UINT64_MAX;
+    arena_init(&x->arena);
+    return x;
+}
+
+static void ctx_put(struct reqctx *x)
+{
+    arena_free(&x->arena);
+    struct worker *w = tl_worker;
+    if (w && w == x->worker && w->n_free < POOL_MAX && x->resp.body.cap <= KEEP_BODY_CAP) {
+        x->next = w->free;
+        w->free = x;
+        w->n_free++;
+        return;
+    }
+    sb_free(&x->resp.body);
+    free(x);
+}
+
+/* ---- MHD callbacks ----------------------------------------------------------------------- */
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    log_warn("http: %s", line);
+}
+
+/* Called once per request with the raw target, before MHD decodes anything: the request
+ * context starts here, so the router sees the target exactly as sent (a %00 in the path
+ * would otherwise be cut off by MHD's own decoding). */
+static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct reqctx *x = ctx_get(this_worker());
+    x->t0_ns = mono_ns();
+    x->target = arena_strdup(&x->arena, uri ? uri : "/");
+    atomic_fetch_add(&in_flight, 1);
+    return x;
+}
+
+static void client_address(struct MHD_Connection *conn, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "unknown");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)n);
+}
+
+static bool header_is(const struct header *h, const char *name)
+{
+    return strcasecmp(h->name, name) == 0;
+}
+
+/* Queues x->resp with status st: the security headers, Cache-Control, the handler's own
+ * headers. The body stays in x->resp.body until the completion callback. */
+static enum MHD_Result respond(struct MHD_Connection *conn, struct reqctx *x, int st)
+{
+    struct req *r = &x->req;
+    struct resp *p = &x->resp;
+    if (st < 100 || st > 599) {
+        log_error("http: %s %s: handler returned status %d", r->method, r->path, st);
+        st = http_error(r, p, 500, "err_internal", NULL);
+    }
+    bool bodiless = st == 204 || st == 304 || st < 200;
+    if (bodiless)
+        sb_reset(&p->body);
+    struct MHD_Response *mr = MHD_create_response_from_buffer(
+        p->body.len, p->body.buf ? p->body.buf : (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!mr)
+        return MHD_NO;
+
+    char csp[320];
+    snprintf(csp, sizeof csp,
+             "default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; "
+             "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+             "form-action 'self'",
+             p->nonce);
+    MHD_add_response_header(mr, "Content-Security-Policy", csp);
+    MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+    MHD_add_response_header(mr, "Referrer-Policy", "same-origin");
+    if (!bodiless)
+        MHD_add_response_header(mr, "Content-Type",
+                                p->content_type ? p->content_type
+                                                : "application/json; charset=utf-8");
+    bool private = r->user || (r->route && r->route->least > ROLE_PUBLIC);
+    for (int i = 0; i < p->n_headers && !private; i++)
+        private = header_is(&p->headers[i], "Set-Cookie");
+    if (private)
+        MHD_add_response_header(mr, "Cache-Control", "no-store");
+    for (int i = 0; i < p->n_headers; i++) {
+        const struct header *h = &p->headers[i];
+        if ((private && header_is(h, "Cache-Control")) || !h->name || !h->value)
+            continue;
+        if (MHD_add_response_header(mr, h->name, h->value) != MHD_YES)
+            log_error("http: %s %s: header %s refused (bad characters?)", r->method, r->path,
+                      h->name);
+    }
+    if (atomic_load(&draining))
+        MHD_add_response_header(mr, "Connection", "close");
+
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)st, mr);
+    MHD_destroy_response(mr);
+    x->status = st;
+    x->us = (mono_ns() - x->t0_ns) / 1000;
+    return ret;
+}
+
+/* Starts the request on the first call: who, what, cookies, the decoded target. */
+static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *method)
+{
+    struct req *r = &x->req;
+    client_address(conn, x->client, sizeof x->client);
+    req_init(r, &x->arena, arena_strdup(&x->arena, method), x->client);
+    r->conn = conn;
+    resp_init(&x->resp);
+    req_parse_cookies(r, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie"));
+    r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+    x->early = req_parse_target(r, &x->resp, x->target);
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl) {
+        char *end;
+        unsigned long long v = strtoull(cl, &end, 10);
+        if (end != cl && !*end)
+            x->declared = v;
+    }
+    return x->declared == UINT64_MAX || x->declared <= http_state.cfg.max_body;
+}
+
+static void take_body(struct reqctx *x, const char *data, size_t n)
+{
+    size_t max = http_state.cfg.max_body;
+    if (x->too_large || x->body_len + n > max) {
+        x->too_large = true;
+        x->discarded += n;
+        return;
+    }
+    if (x->body_len + n + 1 > x->body_cap) {
+        size_t want = x->declared != UINT64_MAX && x->declared <= max ? (size_t)x->declared + 1
+                                                                      : x->body_cap * 2;
+        if (want < x->body_len + n + 1)
+            want = x->body_len + n + 1;
+        if (want < 4096)
+            want = 4096;
+        if (want > max + 1)
+            want = max + 1;
+        x->body = arena_grow(&x->arena, x->body, x->body_len, want);
+        x->body_cap = want;
+    }
+    memcpy(x->body + x->body_len, data, n);
+    x->body_len += n;
+    x->body[x->body_len] = '\0';
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version,
+                                 const char *upload_data, size_t *upload_data_size,
+                                 void **con_cls)
+{
+    struct reqctx *x = *con_cls;
+    if (!x) /* no URI callback ran (cannot happen with our options); start one here */
+        *con_cls = x = uri_cb(NULL, url, conn);
+    if (x->status) /* answered already (413 at the head); drop whatever still comes */
+        return *upload_data_size = 0, MHD_YES;
+    if (!x->started) {
+        x->started = true;
+        if (!start(conn, x, method)) {
+            x->too_large = true;
+            return respond(conn, x, http_error(&x->req, &x->resp, 413, "err_too_large", NULL));
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        take_body(x, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        /* A chunked body far past the limit: stop reading it at all. */
+        return x->discarded > 4 * (uint64_t)http_state.cfg.max_body ? MHD_NO : MHD_YES;
+    }
+
+    struct req *r = &x->req;
+    struct resp *p = &x->resp;
+    int st;
+    if (x->too_large) {
+        st = http_error(r, p, 413, "err_too_large", NULL);
+    } else if (x->early) {
+        st = x->early;
+    } else {
+        r->body = x->body ? x->body : "";
+        r->body_len = x->body_len;
+        r->ctx.db = worker_db(x->worker);
+        st = r->ctx.db ? http_dispatch(r, p) : http_error(r, p, 503, "err_busy", NULL);
+    }
+    return respond(conn, x, st);
+}
+
+/* The access log: one line per request, after it is done. The path is logged as sent
+ * (still percent-encoded, without the query), with control bytes masked. */
+static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct reqctx *x = *con_cls;
+    if (!x)
+        return;
+    *con_cls = NULL;
+    char path[201];
+    size_t n = 0;
+    for (const char *s = x->target; *s && *s != '?' && n < sizeof path - 1; s++)
+        path[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+    path[n] = '\0';
+    log_info("%s %s %d %zu bytes %" PRId64 " us user %" PRId64 "%s",
+             x->req.method ? x->req.method : "-", path, x->status,
+             x->status ? x->resp.body.len : 0, x->status ? x->us : (mono_ns() - x->t0_ns) / 1000,
+             x->req.user ? x->req.user->id : 0,
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    ctx_put(x);
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+/* ---- start and stop ---------------------------------------------------------------------- */
+
+/* host:port, [v6]:port, :port (all addresses) or a bare port. */
+static bool parse_listen(const char *listen, char *host, size_t hn, char *port, size_t pn)
+{
+    const char *colon = strrchr(listen, ':');
+    const char *h = listen;
+    size_t hl;
+    if (!colon) {
+        snprintf(host, hn, "127.0.0.1");
+        snprintf(port, pn, "%s", listen);
+        return *listen != '\0';
+    }
+    hl = (size_t)(colon - listen);
+    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']')
+        h++, hl -= 2;
+    if (hl == 0)
+        h = "0.0.0.0", hl = 7;
+    if (hl >= hn || strlen(colon + 1) >= pn || !colon[1])
+        return false;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    snprintf(port, pn, "%s", colon + 1);
+    return true;
+}
+
+static void close_workers(void)
+{
+    pthread_mutex_lock(&workers_mu);
+    struct worker *w = workers;
+    workers = NULL;
+    pthread_mutex_unlock(&workers_mu);
+    while (w) {
+        struct worker *next = w->next;
+        db_close(w->db);
+        for (struct reqctx *x = w->free; x;) {
+            struct reqctx *xn = x->next;
+            sb_free(&x->resp.body);
+            free(x);
+            x = xn;
+        }
+        free(w);
+        w = next;
+    }
+    tl_worker = NULL;
+}
+
+int http_serve(const struct http_config *cfg)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    /* Blocked here, before any thread starts, so MHD's threads inherit the mask and the
+     * signals wait for sigwait below. */
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (sodium_init() < 0) {
+        log_error("http: libsodium failed to initialise");
+        return 1;
+    }
+    http_state_init(cfg);
+    struct http_config *c = &http_state.cfg;
+    if (!c->db_path || !*c->db_path)
+        c->db_path = "duikou.db";
+    if (!c->threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        c->threads = n > 0 ? (unsigned)n : 1;
+    }
+    atomic_store(&draining, false);
+    int rc = 1;
+    struct MHD_Daemon *d = NULL;
+
+    /* Open (and migrate) once before accepting, so a bad path fails at start. */
+    char *err = NULL;
+    struct db *db = NULL;
+    if (db_open(c->db_path, &db, &err) < 0) {
+        log_error("http: %s: %s", c->db_path, err ? err : "cannot open the database");
+        free(err);
+        goto done;
+    }
+    db_close(db);
+
+    char host[256], port[16];
+    if (!parse_listen(c->listen, host, sizeof host, port, sizeof port)) {
+        log_error("http: --listen %s: expected HOST:PORT", c->listen);
+        goto done;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+                    *ai = NULL;
+    int gai = getaddrinfo(host, port, &hints, &ai);
+    if (gai != 0 || !ai) {
+        log_error("http: --listen %s: %s", c->listen, gai_strerror(gai));
+        goto done;
+    }
+    struct sockaddr_storage addr;
+    memcpy(&addr, ai->ai_addr, ai->ai_addrlen);
+    bool v6 = ai->ai_family == AF_INET6;
+    freeaddrinfo(ai);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     (v6 ? MHD_USE_IPv6 : 0);
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
+        {MHD_OPTION_SOCK_ADDR, 0, &addr},
+        {MHD_OPTION_CONNECTION_LIMIT, c->max_connections, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)c->max_header, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_cb, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed_cb, NULL},
+        {c->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, c->threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    d = MHD_start_daemon(flags | MHD_USE_EPOLL, 0, NULL, NULL, access_cb, NULL,
+                         MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (!d) /* no epoll here: let MHD pick what the system has */
+        d = MHD_start_daemon(flags | MHD_USE_AUTO, 0, NULL, NULL, access_cb, NULL,
+                             MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (!d) {
+        log_error("http: cannot listen on %s (in use, or not an address of this machine?)",
+                  c->listen);
+        goto done;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned bound = info ? info->port : 0;
+    log_info("http: %u threads, at most %u connections, database %s", c->threads,
+             c->max_connections, c->db_path);
+    printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "", bound);
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&stop, &sig) != 0)
+        ;
+    log_info("http: %s: no new connections; finishing the requests in flight",
+             sig == SIGINT ? "SIGINT" : "SIGTERM");
+    atomic_store(&draining, true);
+    MHD_socket ls = MHD_quiesce_daemon(d);
+    for (int waited = 0; atomic_load(&in_flight) > 0 && waited < DRAIN_MS; waited += 10)
+        usleep(10000);
+    MHD_stop_daemon(d);
+    if (ls != MHD_INVALID_SOCKET)
+        close(ls);
+    if (atomic_load(&in_flight) != 0)
+        log_warn("http: %d requests were cut off at the stop", atomic_load(&in_flight));
+    rc = 0;
+    log_info("http: stopped");
+
+done:
+    close_workers();
+    http_state_free();
+    pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+    return rc;
+}

@@ -1,0 +1,952 @@
+/* auth: passwords, sign-in, sessions and API tokens.
+ *
+ * Passwords are hashed with argon2id through libsodium's crypto_pwhash_str at
+ * OPSLIMIT_INTERACTIVE / MEMLIMIT_INTERACTIVE (t=2, 64 MiB, one lane). Measured on the
+ * project machine (2 cores, 2026-11): one hash or one verification takes about 65 ms of one
+ * core and 64 MiB of memory, so a sign-in costs ~65 ms and a server with N threads needs
+ * N × 64 MiB at worst while everyone signs in at once. That is the point: an attacker who
+ * copies the database pays the same per guess. The hash is computed outside any transaction,
+ * so the write lock is never held while it runs.
+ *
+ * Sign-in never tells which of login and password was wrong (err_login_failed for both), and
+ * an unknown login costs the same time as a known one: its password is checked against a
+ * dummy hash made at first use with the same parameters. Five consecutive failures (policy)
+ * lock the account for fifteen minutes; a success resets the count. (A locked account answers
+ * err_locked, as the interface asks, so a guesser who made five failures learns that the
+ * login exists; the per-address rate limit of the server is what bounds that.) Attempts
+ * during a lock check no password, so they cost the server nothing. Every attempt — success,
+ * failure, attempt while locked — is an audit row with the client address. The row of a
+ * failure names the login only when it looks like a login (a password typed into the login
+ * field must not end up in the log).
+ *
+ * Sessions and API tokens: 32 bytes from randombytes_buf, given to the client once as
+ * base64url (API tokens behind a "dk_" prefix so secret scanners can spot them) and stored
+ * only as the SHA-256 of that text. A session also has a CSRF token (32 random bytes, stored
+ * as is: it is worthless without the session token). A session ends after idle_seconds
+ * without use, absolute_seconds after sign-in, on sign-out, on a password change and when
+ * the account is disabled. Signing in always makes a new session; other sessions of the same
+ * account (another browser, another device) go on until they end by themselves — the web
+ * layer ends the one the browser brought with it, so a token planted before sign-in
+ * (session fixation) is never promoted.
+ *
+ * Bookkeeping writes are not audited: a session's last_seen_at and a token's last_used_at
+ * are updated at most once a minute (TOUCH_MS), so a busy session costs one small write a
+ * minute and not one per request; the idle timeout is therefore exact to within a minute.
+ */
+#include "service/auth.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/embedded.h"
+#include "core/hash.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/utf8.h"
+#include "service/perm.h"
+#include "service/user.h"
+#include "store/audit.h"
+#include "store/db.h"
+
+struct auth_policy auth_policy = {
+    .max_failures = 5,
+    .lock_seconds = 900,
+    .idle_seconds = 1800,
+    .absolute_seconds = 43200,
+    .composition = false,
+};
+
+enum { TOUCH_MS = 60 * 1000, RANDOM_BYTES = 32, PASSWORD_MIN = 8 };
+#define API_TOKEN_PREFIX "dk_"
+
+static void sodium_ready(void)
+{
+    if (sodium_init() < 0) {
+        log_error("auth: libsodium cannot be initialised");
+        abort();
+    }
+}
+
+static const char *actor_or_anonymous(struct ctx *c)
+{
+    return c->actor ? c->actor : "anonymous";
+}
+
+static const char *time_at(struct ctx *c, int64_t ms)
+{
+    char *ts = arena_alloc(c->arena, 25);
+    clock_format(ms, ts);
+    return ts;
+}
+
+/* 32 random bytes as unpadded base64url (43 characters) after prefix. */
+static const char *random_token(struct ctx *c, const char *prefix)
+{
+    unsigned char raw[RANDOM_BYTES];
+    char b64[sodium_base64_ENCODED_LEN(RANDOM_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_ready();
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    return arena_printf(c->arena, "%s%s", prefix, b64);
+}
+
+static void token_hash(const char *token, char out[SHA256_HEX_LEN + 1])
+{
+    sha256_hex(token, strlen(token), out);
+}
+
+/* ---- the common-password list ----------------------------------------------------------- */
+
+struct entry {
+    const char *s;
+    size_t n;
+};
+static struct entry *common;
+static size_t n_common;
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int d = memcmp(x->s, y->s, n);
+    return d ? d : (x->n > y->n) - (x->n < y->n);
+}
+
+/* An index over the embedded file, built once: the file's lines are not copied. */
+static void common_load(void)
+{
+    const struct embedded_file *f = embedded_find("common-passwords.txt");
+    if (!f) {
+        log_error("auth: common-passwords.txt is not compiled in");
+        return;
+    }
+    size_t cap = 1;
+    for (size_t i = 0; i < f->len; i++)
+        cap += f->data[i] == '\n';
+    common = xmalloc(cap * sizeof *common);
+    const char *p = (const char *)f->data, *end = p + f->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        size_t n = (size_t)(e - p);
+        if (n && p[n - 1] == '\r')
+            n--;
+        if (n && p[0] != '#')
+            common[n_common++] = (struct entry){p, n};
+        p = e + 1;
+    }
+    qsort(common, n_common, sizeof *common, entry_cmp);
+}
+
+static bool in_common_list(const char *lower)
+{
+    pthread_once(&common_once, common_load);
+    struct entry key = {lower, strlen(lower)};
+    return n_common && bsearch(&key, common, n_common, sizeof *common, entry_cmp) != NULL;
+}
+
+static char *ascii_lower(struct ctx *c, const char *s)
+{
+    char *t = arena_strdup(c->arena, s);
+    for (char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x80)
+            *p = (char)tolower((unsigned char)*p);
+    return t;
+}
+
+static bool is_date(const char *s, size_t n)
+{
+    if (n != 8)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    int v[8];
+    for (int i = 0; i < 8; i++)
+        v[i] = s[i] - '0';
+    int ymd_y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], ymd_m = v[4] * 10 + v[5],
+        ymd_d = v[6] * 10 + v[7];
+    int dmy_d = v[0] * 10 + v[1], dmy_m = v[2] * 10 + v[3],
+        dmy_y = v[4] * 1000 + v[5] * 100 + v[6] * 10 + v[7];
+    bool ymd = ymd_y >= 1900 && ymd_y <= 2099 && ymd_m >= 1 && ymd_m <= 12 && ymd_d >= 1 &&
+               ymd_d <= 31;
+    /* DDMMYYYY and MMDDYYYY */
+    bool dmy = dmy_y >= 1900 && dmy_y <= 2099 &&
+               ((dmy_m >= 1 && dmy_m <= 12 && dmy_d >= 1 && dmy_d <= 31) ||
+                (dmy_d >= 1 && dmy_d <= 12 && dmy_m >= 1 && dmy_m <= 31));
+    return ymd || dmy;
+}
+
+/* One character repeated, or a run up or down by one (12345678, abcdefgh, 87654321). */
+static bool is_trivial(const uint32_t *cp, size_t n)
+{
+    bool same = true, up = true, down = true;
+    for (size_t i = 1; i < n; i++) {
+        same = same && cp[i] == cp[0];
+        up = up && cp[i] == cp[i - 1] + 1;
+        down = down && cp[i] + 1 == cp[i - 1];
+    }
+    return same || up || down;
+}
+
+int auth_password_acceptable(struct ctx *c, const char *login, const char *password)
+{
+    if (!password || !*password)
+        return svc_fail(c, SVC_INVALID, "err_password_short", "password", "a password is required");
+    size_t len = strlen(password);
+    if (len > AUTH_PASSWORD_MAX)
+        return svc_fail(c, SVC_INVALID, "err_too_long", "password",
+                        "a password has at most %d bytes", AUTH_PASSWORD_MAX);
+    if (!utf8_valid(password, len, NULL))
+        return svc_fail(c, SVC_INVALID, "err_bad_utf8", "password",
+                        "the password is not valid UTF-8");
+    size_t n;
+    uint32_t *cp = utf8_to_cps(c->arena, password, len, &n);
+    for (size_t i = 0; i < n; i++)
+        if (cp[i] < 0x20 || cp[i] == 0x7f)
+            return svc_fail(c, SVC_INVALID, "err_invalid", "password",
+                            "the password holds a control character");
+    if (n < PASSWORD_MIN)
+        return svc_fail(c, SVC_INVALID, "err_password_short", "password",
+                        "a password needs at least %d characters", PASSWORD_MIN);
+    const char *lower = ascii_lower(c, password);
+    if (in_common_list(lower) || is_trivial(cp, n) || is_date(password, len))
+        return svc_fail(c, SVC_INVALID, "err_password_common", "password",
+                        "the password is too common or too simple");
+    if (login && strlen(login) >= 3) {
+        const char *lg = ascii_lower(c, login);
+        if (strstr(lower, lg))
+            return svc_fail(c, SVC_INVALID, "err_password_login", "password",
+                            "the password contains the login");
+        size_t ln = strlen(lg);
+        char *rev = arena_alloc(c->arena, ln + 1);
+        for (size_t i = 0; i < ln; i++)
+            rev[i] = lg[ln - 1 - i];
+        if (strstr(lower, rev))
+            return svc_fail(c, SVC_INVALID, "err_password_login", "password",
+                            "the password contains the login backwards");
+    }
+    if (auth_policy.composition) {
+        bool upper = false, low = false, digit = false, symbol = false;
+        for (size_t i = 0; i < n; i++) {
+            if (cp[i] >= 'A' && cp[i] <= 'Z')
+                upper = true;
+            else if (cp[i] >= 'a' && cp[i] <= 'z')
+                low = true;
+            else if (cp[i] >= '0' && cp[i] <= '9')
+                digit = true;
+            else
+                symbol = true; /* punctuation, spaces, and any non-ASCII character */
+        }
+        if (!(upper && low && digit && symbol))
+            return svc_fail(c, SVC_INVALID, "err_password_weak", "password",
+                            "the password must mix upper-case, lower-case, digits and symbols");
+    }
+    return SVC_OK;
+}
+
+/* ---- hashing ---------------------------------------------------------------------------- */
+
+const char *auth_hash_password(struct ctx *c, const char *password)
+{
+    char *out = arena_alloc(c->arena, crypto_pwhash_STRBYTES);
+    sodium_ready();
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        log_error("auth: argon2id hashing failed (out of memory?)");
+        return NULL;
+    }
+    return out;
+}
+
+bool auth_verify_password(const char *hash, const char *password)
+{
+    if (!hash || !password)
+        return false;
+    sodium_ready();
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* A hash with today's parameters of a password nobody knows, so that checking a password for
+ * an unknown login costs what checking a real one does. Made at first use, once. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void)
+{
+    unsigned char raw[RANDOM_BYTES];
+    char pw[2 * RANDOM_BYTES + 1];
+    sodium_ready();
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        dummy_hash[0] = 0;
+}
+
+static void verify_dummy(const char *password)
+{
+    pthread_once(&dummy_once, dummy_make);
+    if (dummy_hash[0])
+        (void)auth_verify_password(dummy_hash, password);
+}
+
+/* ---- sign-in ---------------------------------------------------------------------------- */
+
+struct account {
+    int64_t id;
+    const char *login, *pw_hash, *locked_until;
+    bool disabled;
+};
+
+/* 1 found, 0 not found, <0 store error. */
+static int account_by_login(struct ctx *c, const char *login, struct account *a)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT id, login, pw_hash, locked_until, disabled FROM users WHERE login = :l");
+    db_bind_text(&st, ":l", login);
+    int rc = db_step(&st);
+    if (rc == DB_ROW) {
+        a->id = db_col_int64(&st, 0);
+        a->login = arena_strdup(c->arena, db_col_text(&st, 1));
+        a->pw_hash = arena_strdup(c->arena, db_col_text(&st, 2));
+        a->locked_until =
+            db_col_is_null(&st, 3) ? NULL : arena_strdup(c->arena, db_col_text(&st, 3));
+        a->disabled = db_col_int64(&st, 4) != 0;
+        rc = 1;
+    }
+    db_finalize(&st);
+    return rc;
+}
+
+/* The audit row of a sign-in attempt. */
+static int audit_attempt(struct ctx *c, const char *action, const char *actor, int64_t user_id,
+                         const char *login, const char *reason, int failures,
+                         const char *locked_until, int64_t session_id)
+{
+    struct sb after = SB_INIT;
+    struct jw w;
+    jw_init(&w, &after, false);
+    jw_obj(&w);
+    jw_kstr(&w, "login", login);
+    if (user_id)
+        jw_kint(&w, "user_id", user_id);
+    if (reason)
+        jw_kstr(&w, "reason", reason);
+    if (failures)
+        jw_kint(&w, "failures", failures);
+    if (locked_until)
+        jw_kstr(&w, "locked_until", locked_until);
+    if (session_id)
+        jw_kint(&w, "session_id", session_id);
+    jw_obj_end(&w);
+    int rc = audit_append(c->db, actor, action, "users", user_id, NULL, sb_str(&after), c->client);
+    sb_free(&after);
+    return rc;
+}
+
+static int login_store_error(struct ctx *c)
+{
+    db_rollback(c->db);
+    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the sign-in could not be recorded");
+}
+
+static int login_failed(struct ctx *c, const char *shown_login, const struct account *a,
+                        bool found)
+{
+    int failures = 0;
+    const char *locked_until = NULL, *reason = !found ? "unknown" : a->disabled ? "disabled"
+                                                                                : "password";
+    if (db_begin(c->db) < 0)
+        return login_store_error(c);
+    if (found && !a->disabled) {
+        struct stmt st;
+        db_prepare(c->db, &st,
+                   "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
+                   "RETURNING failed_logins");
+        db_bind_int64(&st, ":id", a->id);
+        if (db_step(&st) == DB_ROW)
+            failures = (int)db_col_int64(&st, 0);
+        db_finalize(&st);
+        if (failures >= auth_policy.max_failures && auth_policy.max_failures > 0) {
+            locked_until = time_at(c, clock_now_ms() + (int64_t)auth_policy.lock_seconds * 1000);
+            db_prepare(c->db, &st,
+                       "UPDATE users SET failed_logins = 0, locked_until = :until WHERE id = :id");
+            db_bind_text(&st, ":until", locked_until);
+            db_bind_int64(&st, ":id", a->id);
+            int s = db_step(&st);
+            db_finalize(&st);
+            if (s < 0)
+                return login_store_error(c);
+            log_warn("auth: %s locked until %s after %d failed sign-ins", a->login, locked_until,
+                     failures);
+        }
+    }
+    if (audit_attempt(c, "auth.login_failed", actor_or_anonymous(c), found ? a->id : 0,
+                      shown_login, reason, failures, locked_until, 0) < 0 ||
+        db_commit(c->db) < 0)
+        return login_store_error(c);
+    /* The same code and text whatever the reason; the reason is in the audit row only. */
+    return svc_fail(c, SVC_UNAUTHORIZED, "err_login_failed", NULL,
+                    "the login or the password is not correct");
+}
+
+static int login_locked(struct ctx *c, const struct account *a)
+{
+    if (db_begin(c->db) < 0)
+        return login_store_error(c);
+    if (audit_attempt(c, "auth.login_locked", actor_or_anonymous(c), a->id, a->login, "locked",
+                      0, a->locked_until, 0) < 0 ||
+        db_commit(c->db) < 0)
+        return login_store_error(c);
+    return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s is locked until %s", a->login,
+                    a->locked_until);
+}
+
+int auth_login(struct ctx *c, const char *login, const char *password, struct session_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!password)
+        password = "";
+    const char *norm = login ? user_login_normalize(c, login) : NULL;
+    struct account a = {0};
+    int found = 0;
+    if (norm) {
+        found = account_by_login(c, norm, &a);
+        if (found < 0)
+            return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
+    }
+    /* What the audit row may name: a stored login, or input shaped like one. */
+    const char *shown = norm ? norm : "(not a login)";
+    const char *now = svc_now(c);
+    if (found && !a.disabled && a.locked_until && strcmp(a.locked_until, now) > 0)
+        return login_locked(c, &a);
+
+    bool ok;
+    if (found && strlen(password) <= AUTH_PASSWORD_MAX) {
+        ok = auth_verify_password(a.pw_hash, password);
+    } else {
+        verify_dummy(password);
+        ok = false;
+    }
+    if (!ok || a.disabled)
+        return login_failed(c, shown, &a, found);
+
+    /* A stored hash made with weaker parameters than today's is replaced while the password
+     * is at hand (before the transaction: hashing takes a while). */
+    const char *rehash = NULL;
+    if (crypto_pwhash_str_needs_rehash(a.pw_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        rehash = auth_hash_password(c, password);
+
+    const char *token = random_token(c, ""), *csrf = random_token(c, "");
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(token, hash);
+    int64_t now_ms = clock_now_ms();
+    const char *expires = time_at(c, now_ms + (int64_t)auth_policy.absolute_seconds * 1000);
+    struct stmt st;
+    int s;
+    if (db_begin(c->db) < 0)
+        return login_store_error(c);
+    /* The lock may have been set by a concurrent failure since it was read above. */
+    db_prepare(c->db, &st,
+               "UPDATE users SET failed_logins = 0, locked_until = NULL, "
+               "pw_hash = coalesce(:rehash, pw_hash) "
+               "WHERE id = :id AND disabled = 0 AND (locked_until IS NULL OR locked_until <= :now)");
+    db_bind_text(&st, ":rehash", rehash);
+    db_bind_int64(&st, ":id", a.id);
+    db_bind_text(&st, ":now", now);
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        return login_store_error(c);
+    if (db_changes(c->db) == 0) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s was locked meanwhile", a.login);
+    }
+    db_prepare(c->db, &st,
+               "INSERT INTO session (user_id, token_hash, csrf_token, client, created_at, "
+               "last_seen_at, expires_at) VALUES (:u, :h, :csrf, :client, :now, :now, :exp)");
+    db_bind_int64(&st, ":u", a.id);
+    db_bind_text(&st, ":h", hash);
+    db_bind_text(&st, ":csrf", csrf);
+    db_bind_text(&st, ":client", c->client);
+    db_bind_text(&st, ":now", now);
+    db_bind_text(&st, ":exp", expires);
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        return login_store_error(c);
+    int64_t session_id = db_last_insert_id(c->db);
+    const char *actor = arena_printf(c->arena, "user:%s", a.login);
+    if (audit_attempt(c, "auth.login", actor, a.id, a.login, NULL, 0, NULL, session_id) < 0 ||
+        db_commit(c->db) < 0)
+        return login_store_error(c);
+
+    int rc = user_load(c, a.id, &out->user);
+    if (rc != SVC_OK)
+        return rc;
+    out->token = token;
+    out->csrf_token = csrf;
+    out->session_id = session_id;
+    return SVC_OK;
+}
+
+/* ---- sessions --------------------------------------------------------------------------- */
+
+static bool token_shape_ok(const char *token)
+{
+    return token && *token && strlen(token) <= AUTH_TOKEN_MAX;
+}
+
+int auth_session(struct ctx *c, const char *token, struct session_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!token_shape_ok(token))
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "no session token");
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(token, hash);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, "
+               "s.revoked_at IS NOT NULL, u.disabled "
+               "FROM session s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h");
+    db_bind_text(&st, ":h", hash);
+    int s = db_step(&st);
+    if (s != DB_ROW) {
+        db_finalize(&st);
+        if (s < 0)
+            return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the session failed");
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "unknown session");
+    }
+    int64_t id = db_col_int64(&st, 0), user_id = db_col_int64(&st, 1);
+    const char *csrf = arena_strdup(c->arena, db_col_text(&st, 2));
+    const char *last_seen = arena_strdup(c->arena, db_col_text(&st, 3));
+    const char *expires = arena_strdup(c->arena, db_col_text(&st, 4));
+    bool revoked = db_col_int64(&st, 5) != 0, disabled = db_col_int64(&st, 6) != 0;
+    db_finalize(&st);
+    if (revoked || disabled)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
+                        "session %lld has been ended", (long long)id);
+    int64_t now_ms = clock_now_ms();
+    const char *now = time_at(c, now_ms);
+    const char *idle_edge = time_at(c, now_ms - (int64_t)auth_policy.idle_seconds * 1000);
+    if (strcmp(expires, now) <= 0 || strcmp(last_seen, idle_edge) <= 0)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_session_expired", NULL,
+                        "session %lld has expired", (long long)id);
+    if (strcmp(last_seen, time_at(c, now_ms - TOUCH_MS)) < 0) {
+        db_prepare(c->db, &st, "UPDATE session SET last_seen_at = :now WHERE id = :id");
+        db_bind_text(&st, ":now", now);
+        db_bind_int64(&st, ":id", id);
+        s = db_step(&st);
+        db_finalize(&st);
+        if (s < 0) /* a busy database should not sign anyone out: go on, try next time */
+            log_warn("auth: could not touch session %lld", (long long)id);
+    }
+    int rc = user_load(c, user_id, &out->user);
+    if (rc != SVC_OK)
+        return rc == SVC_NOT_FOUND ? svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
+                                              "the session's user is gone")
+                                   : rc;
+    out->csrf_token = csrf;
+    out->session_id = id;
+    return SVC_OK;
+}
+
+int auth_logout(struct ctx *c, const char *token)
+{
+    if (!token_shape_ok(token))
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "no session token");
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(token, hash);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT s.id, s.revoked_at IS NOT NULL, u.login FROM session s "
+               "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h");
+    db_bind_text(&st, ":h", hash);
+    int s = db_step(&st);
+    int64_t id = 0;
+    bool revoked = false;
+    const char *login = NULL;
+    if (s == DB_ROW) {
+        id = db_col_int64(&st, 0);
+        revoked = db_col_int64(&st, 1) != 0;
+        login = arena_strdup(c->arena, db_col_text(&st, 2));
+    }
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the session failed");
+    if (!id)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "unknown session");
+    if (revoked)
+        return SVC_OK; /* signing out twice is not an error */
+    const char *now = svc_now(c);
+    if (db_begin(c->db) < 0)
+        goto fail;
+    db_prepare(c->db, &st, "UPDATE session SET revoked_at = :now WHERE id = :id");
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":id", id);
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        goto fail;
+    const char *actor = c->actor ? c->actor : arena_printf(c->arena, "user:%s", login);
+    if (audit_append(c->db, actor, "auth.logout", "session", id, NULL,
+                     arena_printf(c->arena, "{\"revoked_at\":\"%s\"}", now), c->client) < 0 ||
+        db_commit(c->db) < 0)
+        goto fail;
+    return SVC_OK;
+fail:
+    db_rollback(c->db);
+    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "signing out failed");
+}
+
+int auth_revoke_sessions(struct ctx *c, int64_t user_id, int64_t keep_session_id,
+                         const char *reason, int *n)
+{
+    struct stmt st;
+    const char *now = svc_now(c);
+    if (n)
+        *n = 0;
+    db_prepare(c->db, &st,
+               "UPDATE session SET revoked_at = :now WHERE user_id = :u AND revoked_at IS NULL "
+               "AND id <> :keep");
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":u", user_id);
+    db_bind_int64(&st, ":keep", keep_session_id);
+    int s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        return SVC_ERROR;
+    int changed = db_changes(c->db);
+    if (n)
+        *n = changed;
+    if (changed == 0)
+        return SVC_OK;
+    struct sb after = SB_INIT;
+    struct jw w;
+    jw_init(&w, &after, false);
+    jw_obj(&w);
+    jw_kint(&w, "sessions_ended", changed);
+    if (keep_session_id)
+        jw_kint(&w, "kept_session_id", keep_session_id);
+    jw_kstr(&w, "reason", reason);
+    jw_obj_end(&w);
+    s = audit_append(c->db, actor_or_anonymous(c), "auth.revoke_sessions", "users", user_id, NULL,
+                     sb_str(&after), c->client);
+    sb_free(&after);
+    return s < 0 ? SVC_ERROR : SVC_OK;
+}
+
+static int self_or_admin(struct ctx *c, int64_t user_id)
+{
+    if (!c->user || c->user->role == ROLE_ADMIN || c->user->id == user_id)
+        return SVC_OK;
+    return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                    "only the account itself or an admin may do this");
+}
+
+int auth_revoke_all(struct ctx *c, int64_t user_id, const char *reason)
+{
+    int rc = self_or_admin(c, user_id);
+    if (rc != SVC_OK)
+        return rc;
+    if (db_begin(c->db) < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the database is busy");
+    rc = auth_revoke_sessions(c, user_id, 0, reason ? reason : "sign out everywhere", NULL);
+    if (rc == SVC_OK && db_commit(c->db) < 0)
+        rc = SVC_ERROR;
+    if (rc != SVC_OK) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "ending the sessions failed");
+    }
+    return SVC_OK;
+}
+
+/* ---- API tokens ------------------------------------------------------------------------- */
+
+int auth_token_issue(struct ctx *c, int64_t user_id, const char *name, const char **token,
+                     int64_t *id)
+{
+    *token = NULL;
+    int rc = self_or_admin(c, user_id);
+    if (rc != SVC_OK)
+        return rc;
+    if (name && !*name)
+        name = NULL;
+    if (name && (!utf8_valid(name, strlen(name), NULL) || utf8_count(name, strlen(name)) > 100))
+        return svc_fail(c, SVC_INVALID, "err_too_long", "name",
+                        "a token name is valid UTF-8 of at most 100 characters");
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT login, disabled FROM users WHERE id = :id");
+    db_bind_int64(&st, ":id", user_id);
+    int s = db_step(&st);
+    const char *login = s == DB_ROW ? arena_strdup(c->arena, db_col_text(&st, 0)) : NULL;
+    bool disabled = s == DB_ROW && db_col_int64(&st, 1) != 0;
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
+    if (!login)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "user_id", "there is no user %lld",
+                        (long long)user_id);
+    if (disabled)
+        return svc_fail(c, SVC_CONFLICT, "err_user_disabled", "user_id", "%s is disabled", login);
+
+    const char *t = random_token(c, API_TOKEN_PREFIX);
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(t, hash);
+    if (db_begin(c->db) < 0)
+        goto fail;
+    db_prepare(c->db, &st,
+               "INSERT INTO api_token (user_id, token_hash, name, created_at) "
+               "VALUES (:u, :h, :name, :now)");
+    db_bind_int64(&st, ":u", user_id);
+    db_bind_text(&st, ":h", hash);
+    db_bind_text(&st, ":name", name);
+    db_bind_text(&st, ":now", svc_now(c));
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        goto fail;
+    int64_t tid = db_last_insert_id(c->db);
+    struct sb after = SB_INIT;
+    struct jw w;
+    jw_init(&w, &after, false);
+    jw_obj(&w);
+    jw_kint(&w, "user_id", user_id);
+    jw_kstr(&w, "login", login);
+    jw_kstr(&w, "name", name);
+    jw_obj_end(&w);
+    s = audit_append(c->db, actor_or_anonymous(c), "token.create", "api_token", tid, NULL,
+                     sb_str(&after), c->client);
+    sb_free(&after);
+    if (s < 0 || db_commit(c->db) < 0)
+        goto fail;
+    *token = t;
+    if (id)
+        *id = tid;
+    return SVC_OK;
+fail:
+    db_rollback(c->db);
+    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the token could not be stored");
+}
+
+int auth_token_create(struct ctx *c, int64_t user_id, const char *name, const char **token)
+{
+    return auth_token_issue(c, user_id, name, token, NULL);
+}
+
+int auth_token_user(struct ctx *c, const char *token, struct user *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!token_shape_ok(token) || strncmp(token, API_TOKEN_PREFIX, strlen(API_TOKEN_PREFIX)) != 0)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "not an API token");
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(token, hash);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT t.id, t.user_id, t.revoked_at IS NOT NULL, u.disabled, t.last_used_at "
+               "FROM api_token t JOIN users u ON u.id = t.user_id WHERE t.token_hash = :h");
+    db_bind_text(&st, ":h", hash);
+    int s = db_step(&st);
+    if (s != DB_ROW) {
+        db_finalize(&st);
+        if (s < 0)
+            return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the token failed");
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "unknown API token");
+    }
+    int64_t id = db_col_int64(&st, 0), user_id = db_col_int64(&st, 1);
+    bool revoked = db_col_int64(&st, 2) != 0, disabled = db_col_int64(&st, 3) != 0;
+    const char *last = db_col_is_null(&st, 4) ? NULL : arena_strdup(c->arena, db_col_text(&st, 4));
+    db_finalize(&st);
+    if (revoked || disabled)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
+                        "API token %lld is revoked or its account disabled", (long long)id);
+    int64_t now_ms = clock_now_ms();
+    if (!last || strcmp(last, time_at(c, now_ms - TOUCH_MS)) < 0) {
+        db_prepare(c->db, &st, "UPDATE api_token SET last_used_at = :now WHERE id = :id");
+        db_bind_text(&st, ":now", time_at(c, now_ms));
+        db_bind_int64(&st, ":id", id);
+        if (db_step(&st) < 0)
+            log_warn("auth: could not touch API token %lld", (long long)id);
+        db_finalize(&st);
+    }
+    int rc = user_load(c, user_id, out);
+    if (rc == SVC_NOT_FOUND)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "the token's user is gone");
+    return rc;
+}
+
+int auth_token_revoke(struct ctx *c, int64_t token_id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT user_id, revoked_at IS NOT NULL, name FROM api_token WHERE id = :id");
+    db_bind_int64(&st, ":id", token_id);
+    int s = db_step(&st);
+    int64_t user_id = s == DB_ROW ? db_col_int64(&st, 0) : 0;
+    bool revoked = s == DB_ROW && db_col_int64(&st, 1) != 0;
+    const char *name = s == DB_ROW ? arena_strdup(c->arena, db_col_text(&st, 2)) : NULL;
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the token failed");
+    /* Someone else's token id answers as absent, so ids reveal nothing. */
+    if (!user_id || (c->user && c->user->role != ROLE_ADMIN && c->user->id != user_id))
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "token_id", "there is no token %lld",
+                        (long long)token_id);
+    if (revoked)
+        return SVC_OK;
+    const char *now = svc_now(c);
+    if (db_begin(c->db) < 0)
+        goto fail;
+    db_prepare(c->db, &st, "UPDATE api_token SET revoked_at = :now WHERE id = :id");
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":id", token_id);
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        goto fail;
+    struct sb before = SB_INIT, after = SB_INIT;
+    struct jw w;
+    jw_init(&w, &before, false);
+    jw_obj(&w);
+    jw_kint(&w, "user_id", user_id);
+    jw_kstr(&w, "name", name);
+    jw_knull(&w, "revoked_at");
+    jw_obj_end(&w);
+    jw_init(&w, &after, false);
+    jw_obj(&w);
+    jw_kint(&w, "user_id", user_id);
+    jw_kstr(&w, "name", name);
+    jw_kstr(&w, "revoked_at", now);
+    jw_obj_end(&w);
+    s = audit_append(c->db, actor_or_anonymous(c), "token.revoke", "api_token", token_id,
+                     sb_str(&before), sb_str(&after), c->client);
+    sb_free(&before);
+    sb_free(&after);
+    if (s < 0 || db_commit(c->db) < 0)
+        goto fail;
+    return SVC_OK;
+fail:
+    db_rollback(c->db);
+    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the token could not be revoked");
+}
+
+int auth_token_list(struct ctx *c, int64_t user_id, struct api_token_view **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = user_id ? self_or_admin(c, user_id) : perm_is_admin(c);
+    if (rc != SVC_OK)
+        return rc;
+    struct stmt st;
+    size_t cap = 0;
+    db_prepare(c->db, &st,
+               "SELECT t.id, t.user_id, u.login, t.name, t.created_at, t.last_used_at, "
+               "t.revoked_at FROM api_token t JOIN users u ON u.id = t.user_id "
+               "WHERE :u = 0 OR t.user_id = :u ORDER BY t.id DESC");
+    db_bind_int64(&st, ":u", user_id);
+    int s;
+    while ((s = db_step(&st)) == DB_ROW) {
+        struct api_token_view *v = ARRAY_PUSH(c->arena, *out, *n, cap);
+        v->id = db_col_int64(&st, 0);
+        v->user_id = db_col_int64(&st, 1);
+        v->login = arena_strdup(c->arena, db_col_text(&st, 2));
+        v->name = db_col_is_null(&st, 3) ? NULL : arena_strdup(c->arena, db_col_text(&st, 3));
+        v->created_at = arena_strdup(c->arena, db_col_text(&st, 4));
+        v->last_used_at =
+            db_col_is_null(&st, 5) ? NULL : arena_strdup(c->arena, db_col_text(&st, 5));
+        v->revoked_at = db_col_is_null(&st, 6) ? NULL : arena_strdup(c->arena, db_col_text(&st, 6));
+    }
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the tokens failed");
+    return SVC_OK;
+}
+
+/* ---- password change -------------------------------------------------------------------- */
+
+int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw,
+                              const char *new_pw, int64_t keep_session_id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT login, pw_hash FROM users WHERE id = :id");
+    db_bind_int64(&st, ":id", user_id);
+    int s = db_step(&st);
+    const char *login = s == DB_ROW ? arena_strdup(c->arena, db_col_text(&st, 0)) : NULL;
+    const char *stored = s == DB_ROW ? arena_strdup(c->arena, db_col_text(&st, 1)) : NULL;
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
+
+    bool self = c->user && c->user->id == user_id;
+    if (!c->user) {
+        /* the command line: no old password */
+    } else if (self) {
+        /* checked below, once the account is known to exist */
+    } else {
+        int rc = login ? user_may_manage(c, user_id) : SVC_OK;
+        if (rc != SVC_OK)
+            return rc;
+    }
+    if (!login)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "user_id", "there is no user %lld",
+                        (long long)user_id);
+    if (self && (!old_pw || strlen(old_pw) > AUTH_PASSWORD_MAX ||
+                 !auth_verify_password(stored, old_pw)))
+        return svc_fail(c, SVC_INVALID, "err_password_wrong", "old_password",
+                        "the current password does not match");
+    int rc = auth_password_acceptable(c, login, new_pw);
+    if (rc != SVC_OK)
+        return rc;
+    const char *hash = auth_hash_password(c, new_pw);
+    if (!hash)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "hashing the password failed");
+    const char *now = svc_now(c);
+    int ended = 0;
+    if (db_begin(c->db) < 0)
+        goto fail;
+    db_prepare(c->db, &st,
+               "UPDATE users SET pw_hash = :h, pw_changed_at = :now, updated_at = :now, "
+               "failed_logins = 0, locked_until = NULL WHERE id = :id");
+    db_bind_text(&st, ":h", hash);
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":id", user_id);
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        goto fail;
+    if (auth_revoke_sessions(c, user_id, keep_session_id, "password changed", &ended) != SVC_OK)
+        goto fail;
+    struct sb after = SB_INIT;
+    struct jw w;
+    jw_init(&w, &after, false);
+    jw_obj(&w);
+    jw_kstr(&w, "login", login);
+    jw_kstr(&w, "pw_changed_at", now);
+    jw_kstr(&w, "by", self ? "self" : c->user ? "manager" : "cli");
+    jw_kint(&w, "sessions_ended", ended);
+    jw_obj_end(&w);
+    s = audit_append(c->db, actor_or_anonymous(c), "user.password", "users", user_id, NULL,
+                     sb_str(&after), c->client);
+    sb_free(&after);
+    if (s < 0 || db_commit(c->db) < 0)
+        goto fail;
+    return SVC_OK;
+fail:
+    db_rollback(c->db);
+    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the password could not be changed");
+}
+
+int auth_change_password(struct ctx *c, int64_t user_id, const char *old_pw, const char *new_pw)
+{
+    return auth_change_password_keep(c, user_id, old_pw, new_pw, 0);
+}

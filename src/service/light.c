@@ -1,0 +1,207 @@
+/* light: 红黄绿灯 of work items and their counts. The rule itself is the SQL expression
+ * LIGHT_SQL in light.h, so a single item, a work plan's items and the counts can never
+ * disagree; this file supplies "today" to it and runs the counting query. */
+#include "service/light.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "service/perm.h"
+#include "service/service.h"
+#include "store/db.h"
+
+struct light_policy light_policy = {.soon_days = 7, .utc_offset_minutes = 480};
+
+static const char *const names[LIGHT_N] = {"green", "yellow", "red", "done"};
+
+const char *light_name(enum light l)
+{
+    return (unsigned)l < LIGHT_N ? names[l] : "green";
+}
+
+/* Civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm, proleptic
+ * Gregorian), without the C library's time zone machinery. */
+static void civil(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void format_day(int64_t day, char out[11])
+{
+    int y, m, d;
+    civil(day, &y, &m, &d);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+}
+
+void light_today(char today[11], char soon[11])
+{
+    int64_t ms = clock_now_ms() + (int64_t)light_policy.utc_offset_minutes * 60000;
+    int64_t day = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    int soon_days = light_policy.soon_days > 0 ? light_policy.soon_days : 0;
+    format_day(day, today);
+    format_day(day + soon_days, soon);
+}
+
+void light_bind(struct stmt *st)
+{
+    char today[11], soon[11];
+    light_today(today, soon);
+    db_bind_text(st, ":light_today", today);
+    db_bind_text(st, ":light_soon", soon);
+}
+
+/* Scope: service/perm.c's rule; the message says what was refused. */
+static bool can_read_pairing(struct ctx *c, int64_t pairing_id)
+{
+    return perm_read_pairing(c, pairing_id) == SVC_OK;
+}
+
+int light_item(struct ctx *c, int64_t work_item_id, enum light *out)
+{
+    struct stmt st;
+    *out = LIGHT_GREEN;
+    db_prepare(c->db, &st,
+               "SELECT w.pairing_id, " LIGHT_SQL("i.due", "i.acc") " FROM "
+               "(SELECT x.*, " LIGHT_SQL_ACCEPTED("x.id") " AS acc FROM work_item x "
+               "WHERE x.id = :id AND x.removed_at IS NULL) i "
+               "JOIN work_plan w ON w.id = i.work_plan_id");
+    db_bind_int64(&st, ":id", work_item_id);
+    light_bind(&st);
+    int rc = db_step(&st);
+    int64_t pairing = 0;
+    int light = 0;
+    if (rc == DB_ROW) {
+        pairing = db_col_int64(&st, 0);
+        light = (int)db_col_int64(&st, 1);
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading a light failed");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work item %lld",
+                        (long long)work_item_id);
+    if (!can_read_pairing(c, pairing))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "work item %lld is not of your pairing", (long long)work_item_id);
+    *out = (enum light)light;
+    return SVC_OK;
+}
+
+/* Finds or appends the group with that id in a small arena array (groups arrive sorted by
+ * group then id, so the match, when there is one, is the last element). */
+static struct light_group *group_for(struct ctx *c, struct light_group **items, size_t *n,
+                                     size_t *cap, int64_t id, const char *name, int side)
+{
+    if (*n && (*items)[*n - 1].id == id)
+        return &(*items)[*n - 1];
+    struct light_group *g = ARRAY_PUSH(c->arena, *items, *n, *cap);
+    g->id = id;
+    g->name = arena_strdup(c->arena, name ? name : "");
+    g->side = side;
+    return g;
+}
+
+int light_counts(struct ctx *c, int64_t pairing_id, int year, struct light_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT name_a, name_b FROM pairing WHERE id = :p AND parent_id IS NULL");
+    db_bind_int64(&st, ":p", pairing_id);
+    int rc = db_step(&st);
+    if (rc == DB_ROW)
+        out->pairing.name = arena_printf(c->arena, "%s–%s", db_col_text(&st, 0),
+                                         db_col_text(&st, 1));
+    db_finalize(&st);
+    if (rc < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the pairing failed");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "pairing_id",
+                        "there is no province pairing %lld", (long long)pairing_id);
+    if (!can_read_pairing(c, pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "pairing %lld is not yours", (long long)pairing_id);
+    out->pairing.id = pairing_id;
+    out->pairing.side = -1;
+
+    /* One statement: the items with their light (it), then the four groupings stacked. The
+     * sort key (grp, ord, id) keeps each group's rows together in display order. */
+    db_prepare(c->db, &st,
+               "WITH it AS ("
+               " SELECT i.owner_unit_id, t.area_id, t.number AS task_number, tp.lineage, "
+               LIGHT_SQL("i.due", "i.acc") " AS light"
+               " FROM (SELECT x.*, " LIGHT_SQL_ACCEPTED("x.id") " AS acc"
+               "  FROM work_item x JOIN work_plan w ON w.id = x.work_plan_id"
+               "  WHERE w.pairing_id = :p AND (:year = 0 OR w.year = :year)"
+               "  AND x.removed_at IS NULL) i"
+               " LEFT JOIN task t ON t.id = i.task_id"
+               " LEFT JOIN plan tp ON tp.id = t.plan_id) "
+               "SELECT 0 AS grp, 0 AS ord, 0 AS id, NULL AS name, NULL AS name_b, -1 AS side, "
+               " light, count(*) FROM it GROUP BY light "
+               "UNION ALL "
+               "SELECT 1, s.ordinal, s.id, s.title, NULL, -1, it.light, count(*) "
+               " FROM it JOIN plan_section s ON s.id = it.area_id "
+               " GROUP BY s.ordinal, s.id, s.title, it.light "
+               "UNION ALL "
+               "SELECT 2, g.id, g.id, g.name_a, g.name_b, -1, it.light, count(*) "
+               " FROM pairing g JOIN plan gp ON gp.id = g.plan_id "
+               " JOIN it ON it.lineage = gp.lineage AND it.task_number = g.task_number "
+               " WHERE g.parent_id = :p "
+               " GROUP BY g.id, g.name_a, g.name_b, it.light "
+               "UNION ALL "
+               "SELECT 3, u.side, u.id, u.name, NULL, u.side, it.light, count(*) "
+               " FROM it JOIN unit u ON u.id = it.owner_unit_id "
+               " GROUP BY u.side, u.id, u.name, it.light "
+               "ORDER BY 1, 2, 4, 3, 7");
+    db_bind_int64(&st, ":p", pairing_id);
+    db_bind_int64(&st, ":year", year);
+    light_bind(&st);
+    size_t cap_a = 0, cap_c = 0, cap_u = 0;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        int grp = (int)db_col_int64(&st, 0);
+        int64_t id = db_col_int64(&st, 2);
+        const char *name = db_col_text(&st, 3);
+        int side = (int)db_col_int64(&st, 5);
+        int light = (int)db_col_int64(&st, 6);
+        int64_t count = db_col_int64(&st, 7);
+        struct light_group *g;
+        switch (grp) {
+        case 0:
+            g = &out->pairing;
+            break;
+        case 1:
+            g = group_for(c, &out->areas, &out->n_areas, &cap_a, id, name, -1);
+            break;
+        case 2:
+            g = group_for(c, &out->cities, &out->n_cities, &cap_c, id, NULL, -1);
+            if (!g->name[0])
+                g->name = arena_printf(c->arena, "%s–%s", name, db_col_text(&st, 4));
+            break;
+        default:
+            g = group_for(c, &out->units, &out->n_units, &cap_u, id, name, side);
+            break;
+        }
+        if (light >= 0 && light < LIGHT_N) {
+            g->count[light] += count;
+            g->total += count;
+        }
+    }
+    db_finalize(&st);
+    if (rc < 0) {
+        log_error("light counts: %s", db_errmsg(c->db));
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "counting lights failed");
+    }
+    return SVC_OK;
+}

@@ -1,0 +1,124 @@
+/* report: 进展报告 and their review (审核 · 退回).
+ *
+ * Reports are append-only (the table refuses updates). A new report on an item for a period
+ * that already has one supersedes the latest of them (supersedes_id is set by the service):
+ * that is how a correction, or the answer to a returned report, is made. The history keeps
+ * every report with its review.
+ *
+ * A report is pending while it has no review. Only the latest report of its item can be
+ * reviewed; an older one that was never reviewed is simply overtaken (err_not_pending).
+ *
+ * Who may do what (c->user NULL is the command line):
+ *   submit  a user whose unit is the item's owner unit — a member, or a coordinator when its
+ *           own lead office owns the item — or an admin. A coordinator does NOT report on
+ *           behalf of another unit of its side: a report is the owner unit's own account,
+ *           and the coordinator is the one who checks it. Leaders never. Others get
+ *           err_not_owner.
+ *   review  a coordinator of the owner unit's side (its pairing and side), or an admin; never
+ *           the user who submitted the report (err_own_report): whoever reports does not
+ *           approve it.
+ *   read    admin, or any user of the item's pairing.
+ * Submitting and reviewing record a user id, so the command line (no user) gets
+ * err_forbidden for them. */
+#ifndef DUIKOU_SERVICE_REPORT_H
+#define DUIKOU_SERVICE_REPORT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+
+enum {
+    REPORT_NARRATIVE_MAX = 20000, /* code points */
+    REPORT_COMMENT_MAX = 2000,
+    REPORT_MAX_FIGURES = 20,
+    REPORT_FIGURE_NAME_MAX = 50,
+    REPORT_FIGURE_UNIT_MAX = 20,
+    REPORT_PAGE_MAX = 200,        /* list limit */
+    REPORT_PAGE_DEFAULT = 50,
+};
+
+/* A named number: 签约金额 (in yuan, unit "元"), 参与企业数 (unit "家"). */
+struct report_figure {
+    const char *name; /* 1–50 code points, unique in the report */
+    int64_t value;
+    const char *unit; /* optional, ≤ 20 code points */
+};
+
+struct report_input {
+    int64_t work_item_id;
+    const char *period;    /* "2026-11" (month) or "2026-Q4" (quarter), year within the
+                              work plan's year ±1 */
+    const char *status;    /* not_started, on_track, at_risk, delayed, done */
+    int percent;           /* 0–100 */
+    const char *narrative; /* required, ≤ 20,000 code points */
+    const struct report_figure *figures;
+    size_t n_figures;      /* ≤ 20 */
+};
+
+struct report_view {
+    int64_t id, work_item_id, unit_id, supersedes_id, submitted_by;
+    const char *item_title, *unit_name, *submitted_by_login;
+    const char *period, *status, *narrative, *at;
+    int percent;
+    struct report_figure *figures; /* by name */
+    size_t n_figures;
+    bool latest;              /* the latest report of its item */
+    /* The review, if any: */
+    const char *decision;     /* "accepted", "returned", or NULL: pending */
+    int64_t reviewer_id;
+    const char *reviewer_login, *comment, *reviewed_at;
+};
+
+/* One entry of a coordinator's queue: a pending report and, beside it, the report before it
+ * on the same item (NULL when it is the first). */
+struct report_pending {
+    struct report_view report;
+    struct report_view *previous;
+};
+
+/* Keyset pages: pass after = 0 for the first page, then the next_after of the last page.
+ * limit 0 means REPORT_PAGE_DEFAULT; more than REPORT_PAGE_MAX or negative is err_range. */
+struct report_page {
+    struct report_view *items;
+    size_t n;
+    bool more;          /* another page follows */
+    int64_t next_after; /* the cursor for it */
+};
+struct report_pending_page {
+    struct report_pending *items;
+    size_t n;
+    bool more;
+    int64_t next_after;
+};
+
+/* Submits a report; *id (may be NULL) receives its id. Audited (report.submit, after: the
+ * whole report). Validation failures are SVC_INVALID with c->field set: period
+ * (err_period), status (err_status), percent (err_range), narrative (err_required,
+ * err_too_long, err_invalid for bad UTF-8), figures (err_range when more than 20),
+ * figures[i].name (err_required, err_too_long, err_invalid for a repeat), figures[i].unit
+ * (err_too_long). An item removed from its plan is SVC_CONFLICT. */
+int report_submit(struct ctx *c, const struct report_input *in, int64_t *id);
+
+/* Reviews a pending report: accept (comment optional) or return (comment required,
+ * err_comment_required); comment ≤ 2,000 code points. A report already reviewed, or not the
+ * latest of its item, is SVC_CONFLICT err_not_pending. Audited (report.review). */
+int report_review(struct ctx *c, int64_t report_id, bool accept, const char *comment);
+
+/* One report with its figures and review. Read permission. */
+int report_get(struct ctx *c, int64_t id, struct report_view *out);
+
+/* Every report of an item with its review, newest first (after: ids below it). */
+int report_history(struct ctx *c, int64_t work_item_id, int64_t after, int limit,
+                   struct report_page *out);
+
+/* The pending reports (latest of their item, no review) the caller can see, oldest first
+ * (after: ids above it), each with the previous report of its item:
+ *   coordinator: its pairing and side — its review queue;
+ *   leader:      its pairing, both sides;
+ *   member:      its own unit's;
+ *   admin / CLI: all.
+ * Only items not removed from their plan are listed. */
+int report_pending(struct ctx *c, int64_t after, int limit, struct report_pending_page *out);
+
+#endif

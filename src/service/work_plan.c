@@ -1,0 +1,1047 @@
+/* work_plan: 年度工作计划, its items and the dual sign-off. Every write runs in one
+ * transaction: the state it depends on (status, revisions) is read inside it, and the change,
+ * the revision bump, a possible reopening (approvals cleared) and the audit rows commit
+ * together or not at all. */
+#include "service/work_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/sb.h"
+#include "core/text.h"
+#include "core/utf8.h"
+#include "service/light.h"
+#include "service/perm.h"
+#include "service/service.h"
+#include "store/audit.h"
+#include "store/db.h"
+
+/* ---- scope: the rules are service/perm.c's; the messages say what was refused --------- */
+
+static bool can_read_pairing(struct ctx *c, int64_t pairing_id)
+{
+    return perm_read_pairing(c, pairing_id) == SVC_OK;
+}
+
+/* A coordinator of either side of the pairing (its own side, that is), or an admin. */
+static bool can_write_pairing(struct ctx *c, int64_t pairing_id)
+{
+    return perm_manage_side(c, pairing_id, c->user ? c->user->side : 0) == SVC_OK;
+}
+
+/* Admins manage both sides; a coordinator its own. */
+static bool owns_side(const struct ctx *c, int side)
+{
+    return perm_is_admin_user(c) || c->user->side == side;
+}
+
+static int store_failed(struct ctx *c, const char *what)
+{
+    log_error("work plan: %s: %s", what, db_errmsg(c->db));
+    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "%s failed", what);
+}
+
+/* ---- input checks --------------------------------------------------------------------- */
+
+static bool is_trim_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000;
+}
+
+/* Checks and normalises a text input: valid UTF-8 without control characters, NFC, trimmed.
+ * *out is NULL for an absent or blank optional text. */
+static int check_text(struct ctx *c, const char *in, bool required, size_t max,
+                      const char *field, const char **out)
+{
+    *out = NULL;
+    size_t len = in ? strlen(in) : 0;
+    if (in && !utf8_valid(in, len, NULL))
+        return svc_fail(c, SVC_INVALID, "err_invalid", field, "%s is not valid UTF-8", field);
+    const char *s = len ? text_nfc(c->arena, in, len) : "";
+    len = strlen(s);
+    size_t i = 0, start = 0, end = 0;
+    while (i < len) {
+        size_t at = i;
+        uint32_t cp = utf8_decode(s, len, &i);
+        if (cp < 0x20 && !is_trim_space(cp))
+            return svc_fail(c, SVC_INVALID, "err_invalid", field,
+                            "%s holds a control character", field);
+        if (!is_trim_space(cp)) {
+            if (!end)
+                start = at;
+            end = i;
+        }
+    }
+    if (!end) {
+        if (required)
+            return svc_fail(c, SVC_INVALID, "err_required", field, "%s is required", field);
+        return SVC_OK;
+    }
+    if (utf8_count(s + start, end - start) > max)
+        return svc_fail(c, SVC_INVALID, "err_too_long", field,
+                        "%s is longer than %zu characters", field, max);
+    *out = arena_strndup(c->arena, s + start, end - start);
+    return SVC_OK;
+}
+
+/* A real date written YYYY-MM-DD; *year receives its year. */
+static bool parse_date(const char *s, int *year)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > days[m - 1] + (m == 2 && leap))
+        return false;
+    *year = y;
+    return true;
+}
+
+/* ---- the plan row ----------------------------------------------------------------------- */
+
+struct plan_row {
+    int64_t id, pairing_id, revision;
+    int year;
+    const char *status;
+};
+
+static int load_plan(struct ctx *c, int64_t id, struct plan_row *p)
+{
+    memset(p, 0, sizeof *p);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT pairing_id, year, status, revision FROM work_plan WHERE id = :id");
+    db_bind_int64(&st, ":id", id);
+    int rc = db_step(&st);
+    if (rc == DB_ROW) {
+        p->id = id;
+        p->pairing_id = db_col_int64(&st, 0);
+        p->year = (int)db_col_int64(&st, 1);
+        p->status = arena_strdup(c->arena, db_col_text(&st, 2));
+        p->revision = db_col_int64(&st, 3);
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading the work plan");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work plan %lld",
+                        (long long)id);
+    return SVC_OK;
+}
+
+static int bump(struct ctx *c, int64_t plan_id, const char *now)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "UPDATE work_plan SET revision = revision + 1, updated_at = :now WHERE id = :id");
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":id", plan_id);
+    int rc = db_step(&st);
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "updating the work plan") : SVC_OK;
+}
+
+/* The sides with a standing approval, as a bit set (1: side 0, 2: side 1). */
+static int approved_sides(struct ctx *c, int64_t plan_id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT DISTINCT side FROM approval "
+               "WHERE work_plan_id = :id AND cleared_at IS NULL");
+    db_bind_int64(&st, ":id", plan_id);
+    int bits = 0, rc;
+    while ((rc = db_step(&st)) == DB_ROW)
+        bits |= 1 << (int)db_col_int64(&st, 0);
+    db_finalize(&st);
+    return rc < 0 ? -1 : bits;
+}
+
+static void write_sides(struct jw *w, int bits)
+{
+    jw_key(w, "approved");
+    jw_arr(w);
+    for (int s = 0; s < 2; s++)
+        if (bits & (1 << s))
+            jw_int(w, s);
+    jw_arr_end(w);
+}
+
+static const char *state_json(struct ctx *c, const char *status, int bits, int64_t revision,
+                              const char *reason)
+{
+    struct sb b = SB_INIT;
+    struct jw w;
+    jw_init(&w, &b, false);
+    jw_obj(&w);
+    jw_kstr(&w, "status", status);
+    write_sides(&w, bits);
+    jw_kint(&w, "revision", revision);
+    if (reason)
+        jw_kstr(&w, "reason", reason);
+    jw_obj_end(&w);
+    const char *json = arena_strdup(c->arena, sb_str(&b));
+    sb_free(&b);
+    return json;
+}
+
+/* An item changed in a plan that is not a draft: back to draft, standing approvals cleared
+ * with the reason, and an audit row saying so. Called inside the caller's transaction. */
+static int reopen(struct ctx *c, struct plan_row *p, const char *reason, const char *now)
+{
+    if (strcmp(p->status, "draft") == 0)
+        return SVC_OK;
+    int bits = approved_sides(c, p->id);
+    if (bits < 0)
+        return store_failed(c, "reading approvals");
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "UPDATE approval SET cleared_at = :now, cleared_reason = :why "
+               "WHERE work_plan_id = :id AND cleared_at IS NULL");
+    db_bind_text(&st, ":now", now);
+    db_bind_text(&st, ":why", reason);
+    db_bind_int64(&st, ":id", p->id);
+    int rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "clearing approvals");
+    db_prepare(c->db, &st, "UPDATE work_plan SET status = 'draft' WHERE id = :id");
+    db_bind_int64(&st, ":id", p->id);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reopening the work plan");
+    if (audit_append(c->db, c->actor, "work_plan.reopen", "work_plan", p->id,
+                     state_json(c, p->status, bits, p->revision, NULL),
+                     state_json(c, "draft", 0, p->revision + 1, reason), c->client) < 0)
+        return store_failed(c, "writing the audit log");
+    p->status = "draft";
+    return SVC_OK;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+/* The items query, for a whole plan or one item: cond selects rows of work_item x. */
+#define ITEM_SQL(cond)                                                                       \
+    "SELECT i.id, i.work_plan_id, i.revision, coalesce(i.task_id, 0), coalesce(t.number, 0), " \
+    "t.title, i.title, i.due, i.indicator, i.target_value, i.owner_unit_id, u.name, u.side, " \
+    "i.created_at, i.updated_at, coalesce(r.id, 0), r.period, r.status, r.percent, r.at, "   \
+    "v.decision, i.acc, " LIGHT_SQL("i.due", "i.acc") " FROM "                              \
+    "(SELECT x.*, (SELECT max(m.id) FROM report m WHERE m.work_item_id = x.id) AS last_id, " \
+    LIGHT_SQL_ACCEPTED("x.id") " AS acc FROM work_item x WHERE " cond ") i "                 \
+    "JOIN unit u ON u.id = i.owner_unit_id LEFT JOIN task t ON t.id = i.task_id "            \
+    "LEFT JOIN report r ON r.id = i.last_id LEFT JOIN review v ON v.report_id = r.id "       \
+    "ORDER BY i.id"
+
+#define SUPPORT_SQL(cond)                                                                    \
+    "SELECT s.work_item_id, u.id, u.name, u.side FROM work_item_support s "                  \
+    "JOIN work_item x ON x.id = s.work_item_id JOIN unit u ON u.id = s.unit_id "             \
+    "WHERE " cond " ORDER BY s.work_item_id, u.side, u.name, u.id"
+
+static const char *col(struct ctx *c, struct stmt *st, int i)
+{
+    return db_col_is_null(st, i) ? NULL : arena_strdup(c->arena, db_col_text(st, i));
+}
+
+static void read_item(struct ctx *c, struct stmt *st, struct work_item_view *v)
+{
+    v->id = db_col_int64(st, 0);
+    v->work_plan_id = db_col_int64(st, 1);
+    v->revision = db_col_int64(st, 2);
+    v->task_id = db_col_int64(st, 3);
+    v->task_number = (int)db_col_int64(st, 4);
+    v->task_title = col(c, st, 5);
+    v->title = col(c, st, 6);
+    v->due = col(c, st, 7);
+    v->indicator = col(c, st, 8);
+    v->target_value = col(c, st, 9);
+    v->owner.id = db_col_int64(st, 10);
+    v->owner.name = col(c, st, 11);
+    v->owner.side = (int)db_col_int64(st, 12);
+    v->created_at = col(c, st, 13);
+    v->updated_at = col(c, st, 14);
+    v->report_id = db_col_int64(st, 15);
+    v->report_period = col(c, st, 16);
+    v->report_status = col(c, st, 17);
+    v->report_percent = (int)db_col_int64(st, 18);
+    v->report_at = col(c, st, 19);
+    v->review = v->report_id ? (db_col_is_null(st, 20) ? "pending" : col(c, st, 20)) : NULL;
+    v->accepted_status = col(c, st, 21);
+    v->light = (enum light)db_col_int64(st, 22);
+}
+
+/* Attaches support units (rows sorted by item id) to items (sorted by id); finalizes st. */
+static int read_support(struct ctx *c, struct stmt *st, struct work_item_view *items, size_t n)
+{
+    size_t k = 0, cap = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t item = db_col_int64(st, 0);
+        while (k < n && items[k].id < item) {
+            k++;
+            cap = 0;
+        }
+        if (k >= n || items[k].id != item)
+            continue;
+        struct work_item_unit *u = ARRAY_PUSH(c->arena, items[k].support, items[k].n_support, cap);
+        u->id = db_col_int64(st, 1);
+        u->name = col(c, st, 2);
+        u->side = (int)db_col_int64(st, 3);
+    }
+    db_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+/* One item without permission checks (also inside write transactions, for the audit). */
+static int read_one_item(struct ctx *c, int64_t item_id, struct work_item_view *v)
+{
+    memset(v, 0, sizeof *v);
+    struct stmt st;
+    db_prepare(c->db, &st, ITEM_SQL("x.id = :id AND x.removed_at IS NULL"));
+    db_bind_int64(&st, ":id", item_id);
+    light_bind(&st);
+    int rc = db_step(&st);
+    if (rc == DB_ROW)
+        read_item(c, &st, v);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading the work item");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work item %lld",
+                        (long long)item_id);
+    db_prepare(c->db, &st, SUPPORT_SQL("x.id = :id"));
+    db_bind_int64(&st, ":id", item_id);
+    if (read_support(c, &st, v, 1) < 0)
+        return store_failed(c, "reading support units");
+    return SVC_OK;
+}
+
+static const char *item_json(struct ctx *c, const struct work_item_view *v)
+{
+    struct sb b = SB_INIT;
+    struct jw w;
+    jw_init(&w, &b, false);
+    jw_obj(&w);
+    jw_kint(&w, "id", v->id);
+    jw_kint(&w, "work_plan_id", v->work_plan_id);
+    jw_kint(&w, "revision", v->revision);
+    if (v->task_id)
+        jw_kint(&w, "task_id", v->task_id);
+    else
+        jw_knull(&w, "task_id");
+    jw_kstr(&w, "title", v->title);
+    jw_kint(&w, "owner_unit_id", v->owner.id);
+    jw_key(&w, "support");
+    jw_arr(&w);
+    for (size_t i = 0; i < v->n_support; i++)
+        jw_int(&w, v->support[i].id);
+    jw_arr_end(&w);
+    jw_kstr(&w, "due", v->due);
+    jw_kstr(&w, "indicator", v->indicator);
+    jw_kstr(&w, "target_value", v->target_value);
+    jw_obj_end(&w);
+    const char *json = arena_strdup(c->arena, sb_str(&b));
+    sb_free(&b);
+    return json;
+}
+
+int work_plan_list(struct ctx *c, int64_t pairing_id, struct work_plan_summary **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!can_read_pairing(c, pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "pairing %lld is not yours",
+                        (long long)pairing_id);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT w.id, w.year, w.status, w.revision, w.updated_at, "
+               "(SELECT count(*) FROM work_item i WHERE i.work_plan_id = w.id "
+               "AND i.removed_at IS NULL) FROM work_plan w WHERE w.pairing_id = :p "
+               "ORDER BY w.year DESC");
+    db_bind_int64(&st, ":p", pairing_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct work_plan_summary *s = ARRAY_PUSH(c->arena, *out, *n, cap);
+        s->id = db_col_int64(&st, 0);
+        s->year = (int)db_col_int64(&st, 1);
+        s->status = col(c, &st, 2);
+        s->revision = db_col_int64(&st, 3);
+        s->updated_at = col(c, &st, 4);
+        s->items = (int)db_col_int64(&st, 5);
+    }
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "listing work plans") : SVC_OK;
+}
+
+int work_plan_find(struct ctx *c, int64_t pairing_id, int year, int64_t *id)
+{
+    *id = 0;
+    if (!can_read_pairing(c, pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "pairing %lld is not yours",
+                        (long long)pairing_id);
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT id FROM work_plan WHERE pairing_id = :p AND year = :y");
+    db_bind_int64(&st, ":p", pairing_id);
+    db_bind_int64(&st, ":y", year);
+    int rc = db_step(&st);
+    if (rc == DB_ROW)
+        *id = db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "finding the work plan");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL,
+                        "pairing %lld has no work plan for %d", (long long)pairing_id, year);
+    return SVC_OK;
+}
+
+int work_plan_open(struct ctx *c, int64_t pairing_id, int year, int64_t *id)
+{
+    *id = 0;
+    if (!can_write_pairing(c, pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "only a coordinator of pairing %lld may open its work plans",
+                        (long long)pairing_id);
+    if (year < 2000 || year > 2100)
+        return svc_fail(c, SVC_INVALID, "err_range", "year", "year %d is not within 2000–2100",
+                        year);
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT parent_id IS NULL FROM pairing WHERE id = :p");
+    db_bind_int64(&st, ":p", pairing_id);
+    int rc = db_step(&st);
+    bool top = rc == DB_ROW && db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading the pairing");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "pairing_id",
+                        "there is no pairing %lld", (long long)pairing_id);
+    if (!top)
+        return svc_fail(c, SVC_INVALID, "err_invalid", "pairing_id",
+                        "work plans belong to province pairings; %lld is a city pairing",
+                        (long long)pairing_id);
+
+    if (db_begin(c->db) < 0)
+        return store_failed(c, "starting a transaction");
+    db_prepare(c->db, &st, "SELECT id FROM work_plan WHERE pairing_id = :p AND year = :y");
+    db_bind_int64(&st, ":p", pairing_id);
+    db_bind_int64(&st, ":y", year);
+    rc = db_step(&st);
+    if (rc == DB_ROW)
+        *id = db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (rc < 0)
+        goto fail;
+    if (*id) {
+        db_rollback(c->db);
+        return SVC_OK;
+    }
+    const char *now = svc_now(c);
+    db_prepare(c->db, &st,
+               "INSERT INTO work_plan (pairing_id, year, status, revision, created_at, updated_at) "
+               "VALUES (:p, :y, 'draft', 1, :now, :now)");
+    db_bind_int64(&st, ":p", pairing_id);
+    db_bind_int64(&st, ":y", year);
+    db_bind_text(&st, ":now", now);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        goto fail;
+    *id = db_last_insert_id(c->db);
+    if (audit_append(c->db, c->actor, "work_plan.create", "work_plan", *id, NULL,
+                     arena_printf(c->arena,
+                                  "{\"pairing_id\":%lld,\"year\":%d,\"status\":\"draft\","
+                                  "\"revision\":1}",
+                                  (long long)pairing_id, year),
+                     c->client) < 0 ||
+        db_commit(c->db) < 0)
+        goto fail;
+    return SVC_OK;
+fail:
+    *id = 0;
+    rc = store_failed(c, "creating the work plan");
+    db_rollback(c->db);
+    return rc;
+}
+
+int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
+{
+    memset(v, 0, sizeof *v);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT w.pairing_id, w.year, w.status, w.revision, w.created_at, w.updated_at, "
+               "g.name_a, g.name_b FROM work_plan w JOIN pairing g ON g.id = w.pairing_id "
+               "WHERE w.id = :id");
+    db_bind_int64(&st, ":id", id);
+    int rc = db_step(&st);
+    if (rc == DB_ROW) {
+        v->id = id;
+        v->pairing_id = db_col_int64(&st, 0);
+        v->year = (int)db_col_int64(&st, 1);
+        v->status = col(c, &st, 2);
+        v->revision = db_col_int64(&st, 3);
+        v->created_at = col(c, &st, 4);
+        v->updated_at = col(c, &st, 5);
+        v->name_a = col(c, &st, 6);
+        v->name_b = col(c, &st, 7);
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading the work plan");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work plan %lld",
+                        (long long)id);
+    if (!can_read_pairing(c, v->pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "work plan %lld is not of your pairing", (long long)id);
+
+    db_prepare(c->db, &st,
+               "SELECT a.id, a.side, a.user_id, u.login, a.at, a.cleared_at, a.cleared_reason "
+               "FROM approval a JOIN users u ON u.id = a.user_id WHERE a.work_plan_id = :id "
+               "ORDER BY a.id");
+    db_bind_int64(&st, ":id", id);
+    size_t cap = 0;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct work_plan_approval *a = ARRAY_PUSH(c->arena, v->approvals, v->n_approvals, cap);
+        a->id = db_col_int64(&st, 0);
+        a->side = (int)db_col_int64(&st, 1);
+        a->user_id = db_col_int64(&st, 2);
+        a->user_login = col(c, &st, 3);
+        a->at = col(c, &st, 4);
+        a->cleared_at = col(c, &st, 5);
+        a->cleared_reason = col(c, &st, 6);
+        if (!a->cleared_at && (a->side == 0 || a->side == 1))
+            v->approved[a->side] = true;
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading approvals");
+
+    db_prepare(c->db, &st, ITEM_SQL("x.work_plan_id = :id AND x.removed_at IS NULL"));
+    db_bind_int64(&st, ":id", id);
+    light_bind(&st);
+    cap = 0;
+    while ((rc = db_step(&st)) == DB_ROW)
+        read_item(c, &st, ARRAY_PUSH(c->arena, v->items, v->n_items, cap));
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading work items");
+    db_prepare(c->db, &st, SUPPORT_SQL("x.work_plan_id = :id AND x.removed_at IS NULL"));
+    db_bind_int64(&st, ":id", id);
+    if (read_support(c, &st, v->items, v->n_items) < 0)
+        return store_failed(c, "reading support units");
+    return SVC_OK;
+}
+
+/* The pairing of an item's plan, or 0 when there is no such item (-1 on error). */
+static int64_t item_pairing(struct ctx *c, int64_t item_id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT w.pairing_id FROM work_item i JOIN work_plan w ON w.id = i.work_plan_id "
+               "WHERE i.id = :id AND i.removed_at IS NULL");
+    db_bind_int64(&st, ":id", item_id);
+    int rc = db_step(&st);
+    int64_t p = rc == DB_ROW ? db_col_int64(&st, 0) : rc < 0 ? -1 : 0;
+    db_finalize(&st);
+    return p;
+}
+
+int work_plan_item_get(struct ctx *c, int64_t item_id, struct work_item_view *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t pairing = item_pairing(c, item_id);
+    if (pairing < 0)
+        return store_failed(c, "reading the work item");
+    if (!pairing)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work item %lld",
+                        (long long)item_id);
+    if (!can_read_pairing(c, pairing))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "work item %lld is not of your pairing", (long long)item_id);
+    return read_one_item(c, item_id, out);
+}
+
+/* ---- writing items ---------------------------------------------------------------------- */
+
+struct clean_item {
+    int64_t task_id, owner;
+    int owner_side;
+    const char *title, *due, *indicator, *target_value;
+    int64_t *support; /* sorted */
+    size_t n_support;
+};
+
+/* The side of a unit of the pairing; -1 when there is no such unit in it, -2 on error. */
+static int unit_side(struct ctx *c, int64_t unit, int64_t pairing)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT side FROM unit WHERE id = :id AND pairing_id = :p");
+    db_bind_int64(&st, ":id", unit);
+    db_bind_int64(&st, ":p", pairing);
+    int rc = db_step(&st);
+    int side = rc == DB_ROW ? (int)db_col_int64(&st, 0) : rc < 0 ? -2 : -1;
+    db_finalize(&st);
+    return side;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Validates an item's input against its plan; the caller checks the owner's side. */
+static int clean_input(struct ctx *c, const struct plan_row *p, const struct work_item_input *in,
+                       struct clean_item *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_text(c, in->title, true, WORK_ITEM_TITLE_MAX, "title", &out->title);
+    if (rc != SVC_OK)
+        return rc;
+    int year = 0;
+    if (!in->due || !in->due[0])
+        return svc_fail(c, SVC_INVALID, "err_required", "due", "due is required");
+    if (!parse_date(in->due, &year))
+        return svc_fail(c, SVC_INVALID, "err_date", "due", "due \"%s\" is not a date YYYY-MM-DD",
+                        in->due);
+    if (year < p->year - 1 || year > p->year + 1)
+        return svc_fail(c, SVC_INVALID, "err_range", "due",
+                        "due %s is not within a year of the plan's year %d", in->due, p->year);
+    out->due = arena_strdup(c->arena, in->due);
+    if ((rc = check_text(c, in->indicator, false, WORK_ITEM_TEXT_MAX, "indicator",
+                         &out->indicator)) != SVC_OK ||
+        (rc = check_text(c, in->target_value, false, WORK_ITEM_TEXT_MAX, "target_value",
+                         &out->target_value)) != SVC_OK)
+        return rc;
+
+    if (!in->owner_unit_id)
+        return svc_fail(c, SVC_INVALID, "err_required", "owner_unit_id",
+                        "owner_unit_id is required");
+    out->owner = in->owner_unit_id;
+    out->owner_side = unit_side(c, out->owner, p->pairing_id);
+    if (out->owner_side == -2)
+        return store_failed(c, "reading a unit");
+    if (out->owner_side < 0)
+        return svc_fail(c, SVC_INVALID, "err_unit_unknown", "owner_unit_id",
+                        "unit %lld is not a unit of this pairing", (long long)out->owner);
+
+    if (in->n_support > WORK_ITEM_MAX_SUPPORT)
+        return svc_fail(c, SVC_INVALID, "err_range", "support", "at most %d support units",
+                        WORK_ITEM_MAX_SUPPORT);
+    out->n_support = in->n_support;
+    out->support = arena_alloc(c->arena, (in->n_support + 1) * sizeof *out->support);
+    if (in->n_support)
+        memcpy(out->support, in->support, in->n_support * sizeof *in->support);
+    qsort(out->support, out->n_support, sizeof *out->support, cmp_id);
+    for (size_t i = 0; i < out->n_support; i++) {
+        if (out->support[i] == out->owner || (i && out->support[i] == out->support[i - 1]))
+            return svc_fail(c, SVC_INVALID, "err_invalid", "support",
+                            "unit %lld is named twice", (long long)out->support[i]);
+        int side = unit_side(c, out->support[i], p->pairing_id);
+        if (side == -2)
+            return store_failed(c, "reading a unit");
+        if (side < 0)
+            return svc_fail(c, SVC_INVALID, "err_unit_unknown", "support",
+                            "unit %lld is not a unit of this pairing", (long long)out->support[i]);
+    }
+
+    out->task_id = in->task_id;
+    if (in->task_id) {
+        struct stmt st;
+        db_prepare(c->db, &st,
+                   "SELECT 1 FROM task t JOIN plan pl ON pl.id = t.plan_id "
+                   "WHERE t.id = :t AND pl.pairing_id = :p");
+        db_bind_int64(&st, ":t", in->task_id);
+        db_bind_int64(&st, ":p", p->pairing_id);
+        rc = db_step(&st);
+        db_finalize(&st);
+        if (rc < 0)
+            return store_failed(c, "reading the task");
+        if (rc != DB_ROW)
+            return svc_fail(c, SVC_INVALID, "err_task_unknown", "task_id",
+                            "task %lld is not a task of this pairing's plans",
+                            (long long)in->task_id);
+    }
+    return SVC_OK;
+}
+
+static int other_side(struct ctx *c, int side)
+{
+    return svc_fail(c, SVC_FORBIDDEN, "err_other_side", "owner_unit_id",
+                    "the owner unit is on side %d; you manage side %d's items", side,
+                    c->user ? c->user->side : -1);
+}
+
+static int write_support(struct ctx *c, int64_t item, const struct clean_item *ci)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, "DELETE FROM work_item_support WHERE work_item_id = :i");
+    db_bind_int64(&st, ":i", item);
+    int rc = db_step(&st);
+    db_finalize(&st);
+    for (size_t i = 0; rc >= 0 && i < ci->n_support; i++) {
+        db_prepare(c->db, &st,
+                   "INSERT INTO work_item_support (work_item_id, unit_id) VALUES (:i, :u)");
+        db_bind_int64(&st, ":i", item);
+        db_bind_int64(&st, ":u", ci->support[i]);
+        rc = db_step(&st);
+        db_finalize(&st);
+    }
+    return rc < 0 ? store_failed(c, "writing support units") : SVC_OK;
+}
+
+static void bind_opt_id(struct stmt *st, const char *name, int64_t id)
+{
+    if (id)
+        db_bind_int64(st, name, id);
+    else
+        db_bind_null(st, name);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool unchanged(struct ctx *c, const struct work_item_view *v, const struct clean_item *ci)
+{
+    if (v->task_id != ci->task_id || v->owner.id != ci->owner || !same_str(v->title, ci->title) ||
+        !same_str(v->due, ci->due) || !same_str(v->indicator, ci->indicator) ||
+        !same_str(v->target_value, ci->target_value) || v->n_support != ci->n_support)
+        return false;
+    int64_t *have = arena_alloc(c->arena, (v->n_support + 1) * sizeof *have);
+    for (size_t i = 0; i < v->n_support; i++)
+        have[i] = v->support[i].id;
+    qsort(have, v->n_support, sizeof *have, cmp_id);
+    return v->n_support == 0 || memcmp(have, ci->support, v->n_support * sizeof *have) == 0;
+}
+
+/* The bodies below run inside a transaction opened by run(); they return an SVC code, and
+ * run() commits on SVC_OK, rolls back otherwise. */
+struct item_op {
+    int64_t plan_id, item_id, expected;
+    const struct work_item_input *in;
+    int64_t *out_id;
+    int side;
+    bool *agreed;
+};
+
+static int run(struct ctx *c, int (*body)(struct ctx *, struct item_op *), struct item_op *op)
+{
+    if (db_begin(c->db) < 0)
+        return store_failed(c, "starting a transaction");
+    int rc = body(c, op);
+    if (rc == SVC_OK && db_in_transaction(c->db) && db_commit(c->db) < 0)
+        rc = store_failed(c, "committing");
+    db_rollback(c->db);
+    return rc;
+}
+
+static int add_body(struct ctx *c, struct item_op *op)
+{
+    struct plan_row p;
+    int rc = load_plan(c, op->plan_id, &p);
+    if (rc != SVC_OK)
+        return rc;
+    if (!can_write_pairing(c, p.pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "only a coordinator of this pairing may add items");
+    struct clean_item ci;
+    if ((rc = clean_input(c, &p, op->in, &ci)) != SVC_OK)
+        return rc;
+    if (!owns_side(c, ci.owner_side))
+        return other_side(c, ci.owner_side);
+    const char *now = svc_now(c);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "INSERT INTO work_item (work_plan_id, task_id, title, owner_unit_id, due, "
+               "indicator, target_value, revision, created_at, updated_at) "
+               "VALUES (:w, :t, :title, :owner, :due, :ind, :tv, 1, :now, :now)");
+    db_bind_int64(&st, ":w", p.id);
+    bind_opt_id(&st, ":t", ci.task_id);
+    db_bind_text(&st, ":title", ci.title);
+    db_bind_int64(&st, ":owner", ci.owner);
+    db_bind_text(&st, ":due", ci.due);
+    db_bind_text(&st, ":ind", ci.indicator);
+    db_bind_text(&st, ":tv", ci.target_value);
+    db_bind_text(&st, ":now", now);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "adding the work item");
+    int64_t item = db_last_insert_id(c->db);
+    if ((rc = write_support(c, item, &ci)) != SVC_OK ||
+        (rc = reopen(c, &p, arena_printf(c->arena, "item %lld added", (long long)item), now)) !=
+            SVC_OK ||
+        (rc = bump(c, p.id, now)) != SVC_OK)
+        return rc;
+    struct work_item_view after;
+    if ((rc = read_one_item(c, item, &after)) != SVC_OK)
+        return rc;
+    if (audit_append(c->db, c->actor, "work_item.add", "work_item", item, NULL,
+                     item_json(c, &after), c->client) < 0)
+        return store_failed(c, "writing the audit log");
+    if (op->out_id)
+        *op->out_id = item;
+    return SVC_OK;
+}
+
+/* Loads an item for a write: its plan, permission on its owner's side, the revision. */
+static int item_for_write(struct ctx *c, struct item_op *op, struct plan_row *p,
+                          struct work_item_view *v)
+{
+    int rc = read_one_item(c, op->item_id, v);
+    if (rc != SVC_OK)
+        return rc;
+    if ((rc = load_plan(c, v->work_plan_id, p)) != SVC_OK)
+        return rc;
+    if (!can_write_pairing(c, p->pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "only a coordinator of this pairing may change its items");
+    if (!owns_side(c, v->owner.side))
+        return other_side(c, v->owner.side);
+    if (op->expected != v->revision)
+        return svc_fail(c, SVC_STALE, "err_stale", "revision",
+                        "work item %lld is at revision %lld, not %lld", (long long)v->id,
+                        (long long)v->revision, (long long)op->expected);
+    return SVC_OK;
+}
+
+static int edit_body(struct ctx *c, struct item_op *op)
+{
+    struct plan_row p;
+    struct work_item_view before;
+    int rc = item_for_write(c, op, &p, &before);
+    if (rc != SVC_OK)
+        return rc;
+    struct clean_item ci;
+    if ((rc = clean_input(c, &p, op->in, &ci)) != SVC_OK)
+        return rc;
+    if (!owns_side(c, ci.owner_side))
+        return other_side(c, ci.owner_side);
+    if (unchanged(c, &before, &ci))
+        return SVC_OK;
+    const char *now = svc_now(c);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "UPDATE work_item SET task_id = :t, title = :title, owner_unit_id = :owner, "
+               "due = :due, indicator = :ind, target_value = :tv, revision = revision + 1, "
+               "updated_at = :now WHERE id = :id");
+    bind_opt_id(&st, ":t", ci.task_id);
+    db_bind_text(&st, ":title", ci.title);
+    db_bind_int64(&st, ":owner", ci.owner);
+    db_bind_text(&st, ":due", ci.due);
+    db_bind_text(&st, ":ind", ci.indicator);
+    db_bind_text(&st, ":tv", ci.target_value);
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":id", before.id);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "editing the work item");
+    if ((rc = write_support(c, before.id, &ci)) != SVC_OK ||
+        (rc = reopen(c, &p, arena_printf(c->arena, "item %lld edited", (long long)before.id),
+                     now)) != SVC_OK ||
+        (rc = bump(c, p.id, now)) != SVC_OK)
+        return rc;
+    struct work_item_view after;
+    if ((rc = read_one_item(c, before.id, &after)) != SVC_OK)
+        return rc;
+    if (audit_append(c->db, c->actor, "work_item.edit", "work_item", before.id,
+                     item_json(c, &before), item_json(c, &after), c->client) < 0)
+        return store_failed(c, "writing the audit log");
+    return SVC_OK;
+}
+
+static int remove_body(struct ctx *c, struct item_op *op)
+{
+    struct plan_row p;
+    struct work_item_view before;
+    int rc = item_for_write(c, op, &p, &before);
+    if (rc != SVC_OK)
+        return rc;
+    const char *now = svc_now(c);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "UPDATE work_item SET removed_at = :now, revision = revision + 1, "
+               "updated_at = :now WHERE id = :id");
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":id", before.id);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "removing the work item");
+    if ((rc = reopen(c, &p, arena_printf(c->arena, "item %lld removed", (long long)before.id),
+                     now)) != SVC_OK ||
+        (rc = bump(c, p.id, now)) != SVC_OK)
+        return rc;
+    if (audit_append(c->db, c->actor, "work_item.remove", "work_item", before.id,
+                     item_json(c, &before),
+                     arena_printf(c->arena, "{\"removed_at\":\"%s\",\"revision\":%lld}", now,
+                                  (long long)before.revision + 1),
+                     c->client) < 0)
+        return store_failed(c, "writing the audit log");
+    return SVC_OK;
+}
+
+int work_plan_item_add(struct ctx *c, int64_t plan_id, const struct work_item_input *in,
+                       int64_t *item_id)
+{
+    if (item_id)
+        *item_id = 0;
+    struct item_op op = {.plan_id = plan_id, .in = in, .out_id = item_id};
+    return run(c, add_body, &op);
+}
+
+int work_plan_item_edit(struct ctx *c, int64_t item_id, int64_t expected_revision,
+                        const struct work_item_input *in)
+{
+    struct item_op op = {.item_id = item_id, .expected = expected_revision, .in = in};
+    return run(c, edit_body, &op);
+}
+
+int work_plan_item_remove(struct ctx *c, int64_t item_id, int64_t expected_revision)
+{
+    struct item_op op = {.item_id = item_id, .expected = expected_revision};
+    return run(c, remove_body, &op);
+}
+
+/* ---- submit and approve ------------------------------------------------------------------ */
+
+static int check_revision(struct ctx *c, const struct plan_row *p, int64_t expected)
+{
+    if (expected && expected != p->revision)
+        return svc_fail(c, SVC_STALE, "err_stale", "revision",
+                        "work plan %lld is at revision %lld, not %lld", (long long)p->id,
+                        (long long)p->revision, (long long)expected);
+    return SVC_OK;
+}
+
+static int submit_body(struct ctx *c, struct item_op *op)
+{
+    struct plan_row p;
+    int rc = load_plan(c, op->plan_id, &p);
+    if (rc != SVC_OK)
+        return rc;
+    if (!can_write_pairing(c, p.pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "only a coordinator of this pairing may submit its work plan");
+    if ((rc = check_revision(c, &p, op->expected)) != SVC_OK)
+        return rc;
+    if (strcmp(p.status, "draft") != 0)
+        return svc_fail(c, SVC_CONFLICT, "err_plan_not_draft", "status",
+                        "work plan %lld is %s, not a draft", (long long)p.id, p.status);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT count(*) FROM work_item WHERE work_plan_id = :id AND removed_at IS NULL");
+    db_bind_int64(&st, ":id", p.id);
+    rc = db_step(&st);
+    int64_t items = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "counting items");
+    if (!items)
+        return svc_fail(c, SVC_CONFLICT, "err_plan_empty", NULL, "work plan %lld has no items",
+                        (long long)p.id);
+    const char *now = svc_now(c);
+    db_prepare(c->db, &st, "UPDATE work_plan SET status = 'submitted' WHERE id = :id");
+    db_bind_int64(&st, ":id", p.id);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "submitting the work plan");
+    if ((rc = bump(c, p.id, now)) != SVC_OK)
+        return rc;
+    if (audit_append(c->db, c->actor, "work_plan.submit", "work_plan", p.id,
+                     state_json(c, "draft", 0, p.revision, NULL),
+                     state_json(c, "submitted", 0, p.revision + 1, NULL), c->client) < 0)
+        return store_failed(c, "writing the audit log");
+    return SVC_OK;
+}
+
+int work_plan_submit(struct ctx *c, int64_t plan_id, int64_t expected_revision)
+{
+    struct item_op op = {.plan_id = plan_id, .expected = expected_revision};
+    return run(c, submit_body, &op);
+}
+
+static int approve_body(struct ctx *c, struct item_op *op)
+{
+    struct plan_row p;
+    int rc = load_plan(c, op->plan_id, &p);
+    if (rc != SVC_OK)
+        return rc;
+    if (!c->user)
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "an approval records who gave it: act as a user");
+    if (!can_write_pairing(c, p.pairing_id) || !owns_side(c, op->side))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "only a coordinator of side %d of this pairing may approve for it",
+                        op->side);
+    if ((rc = check_revision(c, &p, op->expected)) != SVC_OK)
+        return rc;
+    int bits = approved_sides(c, p.id);
+    if (bits < 0)
+        return store_failed(c, "reading approvals");
+    if (bits & (1 << op->side))
+        return svc_fail(c, SVC_CONFLICT, "err_already_approved", NULL,
+                        "side %d has approved work plan %lld already", op->side, (long long)p.id);
+    if (strcmp(p.status, "submitted") != 0)
+        return svc_fail(c, SVC_CONFLICT, "err_plan_not_submitted", "status",
+                        "work plan %lld is %s, not submitted", (long long)p.id, p.status);
+    const char *now = svc_now(c);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "INSERT INTO approval (work_plan_id, side, user_id, at) VALUES (:w, :s, :u, :at)");
+    db_bind_int64(&st, ":w", p.id);
+    db_bind_int64(&st, ":s", op->side);
+    db_bind_int64(&st, ":u", c->user->id);
+    db_bind_text(&st, ":at", now);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "recording the approval");
+    int now_bits = bits | (1 << op->side);
+    const char *status = now_bits == 3 ? "agreed" : "submitted";
+    if (now_bits == 3) {
+        db_prepare(c->db, &st, "UPDATE work_plan SET status = 'agreed' WHERE id = :id");
+        db_bind_int64(&st, ":id", p.id);
+        rc = db_step(&st);
+        db_finalize(&st);
+        if (rc < 0)
+            return store_failed(c, "agreeing the work plan");
+    }
+    if ((rc = bump(c, p.id, now)) != SVC_OK)
+        return rc;
+    if (audit_append(c->db, c->actor, "work_plan.approve", "work_plan", p.id,
+                     state_json(c, p.status, bits, p.revision, NULL),
+                     state_json(c, status, now_bits, p.revision + 1, NULL), c->client) < 0)
+        return store_failed(c, "writing the audit log");
+    if (op->agreed)
+        *op->agreed = now_bits == 3;
+    return SVC_OK;
+}
+
+int work_plan_approve(struct ctx *c, int64_t plan_id, int side, int64_t expected_revision,
+                      bool *agreed)
+{
+    if (agreed)
+        *agreed = false;
+    if (side != 0 && side != 1)
+        return svc_fail(c, SVC_INVALID, "err_range", "side", "side must be 0 or 1");
+    struct item_op op = {.plan_id = plan_id, .expected = expected_revision, .side = side,
+                         .agreed = agreed};
+    return run(c, approve_body, &op);
+}

@@ -1,0 +1,151 @@
+/* work_plan: 年度工作计划 — a province pairing's plan for one year, its items (计划事项) and
+ * its dual sign-off, as the lead offices of both sides agree it at a joint meeting.
+ *
+ *   draft ──submit──▶ submitted ──approve side 0 + approve side 1──▶ agreed
+ *     ▲                    │                                           │
+ *     └──── any item added, edited or removed (approvals cleared) ─────┘
+ *
+ * An item edit after submission or approval is allowed, but it returns the plan to draft:
+ * the active approvals get cleared_at and cleared_reason (kept for the record), and the
+ * reopening is audited (work_plan.reopen) in the same transaction as the edit.
+ *
+ * Revisions: work_plan.revision grows by one on every call that changes the plan or any of
+ * its items (the plan's ETag); work_item.revision on every change of that item. Item edits
+ * and removals name the item revision they were made against; submit and approve name the
+ * plan revision (0 skips the check, for the command line). A mismatch is SVC_STALE
+ * (err_stale), so two coordinators never overwrite each other silently.
+ *
+ * Who may do what (c->user NULL is the command line, allowed all; admin likewise):
+ *   read     any user of the pairing (leader, coordinator, member);
+ *   open     (get-or-create) a coordinator of the pairing, either side;
+ *   items    a coordinator of the pairing, for items whose owner unit is on its own side
+ *            (before and after an edit; err_other_side otherwise). Support units may be of
+ *            either side of the pairing;
+ *   submit   a coordinator of either side;
+ *   approve  a coordinator, for its own side.
+ * Leaders and members never write. Approvals record a user, so the command line (no user)
+ * cannot approve: it gets err_forbidden. */
+#ifndef DUIKOU_SERVICE_WORK_PLAN_H
+#define DUIKOU_SERVICE_WORK_PLAN_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "service/light.h"
+
+struct ctx;
+
+enum {
+    WORK_ITEM_TITLE_MAX = 200,  /* code points */
+    WORK_ITEM_TEXT_MAX = 500,   /* indicator, target value */
+    WORK_ITEM_MAX_SUPPORT = 50,
+};
+
+struct work_plan_approval {
+    int64_t id, user_id;
+    int side;
+    const char *user_login, *at;
+    const char *cleared_at, *cleared_reason; /* NULL while the approval stands */
+};
+
+struct work_item_unit {
+    int64_t id;
+    const char *name;
+    int side;
+};
+
+struct work_item_view {
+    int64_t id, work_plan_id, revision;
+    int64_t task_id;          /* 0 when the item serves no task */
+    int task_number;          /* 0 likewise */
+    const char *task_title;
+    const char *title, *due, *indicator, *target_value; /* indicator, target may be NULL */
+    struct work_item_unit owner;
+    struct work_item_unit *support;
+    size_t n_support;
+    const char *created_at, *updated_at;
+    /* The latest report (by id), if any: */
+    int64_t report_id;        /* 0: no report yet */
+    const char *report_period, *report_status, *report_at;
+    int report_percent;
+    const char *review;       /* "pending", "accepted", "returned"; NULL without a report */
+    const char *accepted_status; /* status of the latest accepted report, or NULL */
+    enum light light;
+};
+
+struct work_plan_view {
+    int64_t id, pairing_id, revision;
+    int year;
+    const char *status;       /* draft, submitted, agreed */
+    const char *name_a, *name_b; /* the pairing's sides */
+    const char *created_at, *updated_at;
+    bool approved[2];         /* a standing approval of side 0 / side 1 */
+    struct work_plan_approval *approvals; /* all, cleared ones too, by id */
+    size_t n_approvals;
+    struct work_item_view *items; /* not removed, by id */
+    size_t n_items;
+};
+
+struct work_plan_summary {
+    int64_t id, revision;
+    int year, items;
+    const char *status, *updated_at;
+};
+
+/* The input of an item, for add and edit (an edit replaces every field). */
+struct work_item_input {
+    int64_t task_id;          /* 0: none; else a task of a plan of the work plan's pairing */
+    const char *title;        /* required, 1–200 code points after trimming */
+    int64_t owner_unit_id;    /* required: a unit of the pairing */
+    const int64_t *support;   /* units of the pairing, not the owner, no repeats */
+    size_t n_support;
+    const char *due;          /* YYYY-MM-DD, a real date in the plan's year ±1 */
+    const char *indicator, *target_value; /* optional, ≤ 500 code points */
+};
+
+/* The work plans of a province pairing, newest year first. Read permission. */
+int work_plan_list(struct ctx *c, int64_t pairing_id, struct work_plan_summary **out, size_t *n);
+
+/* The id of the pairing's plan for year: SVC_NOT_FOUND when there is none. Read permission. */
+int work_plan_find(struct ctx *c, int64_t pairing_id, int year, int64_t *id);
+
+/* Get-or-create: the id of the plan of (pairing, year), created as an empty draft (audited,
+ * work_plan.create) when there is none. pairing_id must be a province pairing (a city
+ * pairing is err_invalid); year 2000–2100 (err_range). Open permission. */
+int work_plan_open(struct ctx *c, int64_t pairing_id, int year, int64_t *id);
+
+/* The plan with its approvals and items, each item with its owner and support units, task,
+ * latest report, review state and light. Everything is in c->arena. Read permission. */
+int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *out);
+
+/* One item as in work_plan_get (a removed item is SVC_NOT_FOUND). Read permission. */
+int work_plan_item_get(struct ctx *c, int64_t item_id, struct work_item_view *out);
+
+/* Adds an item; *item_id (may be NULL) receives its id. Validation failures are SVC_INVALID
+ * with c->field naming the input: title (err_required, err_too_long), due (err_required,
+ * err_date, err_range), owner_unit_id and support (err_unit_unknown, err_invalid), task_id
+ * (err_task_unknown), indicator and target_value (err_too_long). */
+int work_plan_item_add(struct ctx *c, int64_t plan_id, const struct work_item_input *in,
+                       int64_t *item_id);
+
+/* Replaces an item's fields. expected_revision is the item revision the edit was made
+ * against (SVC_STALE when it moved on). An edit that changes nothing is SVC_OK and writes
+ * nothing. */
+int work_plan_item_edit(struct ctx *c, int64_t item_id, int64_t expected_revision,
+                        const struct work_item_input *in);
+
+/* Removes an item (kept in the table with removed_at, since reports point at it). */
+int work_plan_item_remove(struct ctx *c, int64_t item_id, int64_t expected_revision);
+
+/* draft → submitted. A plan without items cannot be submitted (err_plan_empty); a plan not
+ * in draft is SVC_CONFLICT err_plan_not_draft. */
+int work_plan_submit(struct ctx *c, int64_t plan_id, int64_t expected_revision);
+
+/* Records side's approval (a coordinator passes its own side; an admin either). The plan
+ * must be submitted (err_plan_not_submitted) and the side not already approved
+ * (err_already_approved), both SVC_CONFLICT. With both sides approved the plan is agreed;
+ * *agreed (may be NULL) says so. */
+int work_plan_approve(struct ctx *c, int64_t plan_id, int side, int64_t expected_revision,
+                      bool *agreed);
+
+#endif

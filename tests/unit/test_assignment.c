@@ -1,0 +1,208 @@
+/* test_assignment: lead and support units per task and side — both sides assign their own
+ * units to the same task, a set replaces the side's previous one, every write is audited
+ * with the side's set before and after, and each denial holds. */
+#include "coop_fixture.h"
+
+#include "service/assignment.h"
+
+static const struct assignment_view *find(const struct assignment_view *a, size_t n,
+                                          int64_t unit)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].unit_id == unit)
+            return &a[i];
+    return NULL;
+}
+
+static void test_both_sides_assign_the_same_task(void **state)
+{
+    struct fx *f = *state;
+    int64_t task = fx_task(f, f->lj, 4); /* 搭建经贸合作平台 */
+    struct assignment_view *a;
+    size_t n;
+    assert_ok(f, assignment_list(fx_as(f, &f->ln_coord), task, &a, &n));
+    assert_int_equal(n, 0);
+
+    int64_t sup[] = {f->ln_pj};
+    assert_ok(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_com, sup, 1));
+    assert_ok(f, assignment_set(fx_as(f, &f->js_coord), task, 1, f->js_wx, NULL, 0));
+
+    assert_ok(f, assignment_list(fx_as(f, &f->ln_leader), task, &a, &n));
+    assert_int_equal(n, 3);
+    /* side 0 first, lead before support */
+    assert_int_equal(a[0].unit_id, f->ln_com);
+    assert_string_equal(a[0].role, "lead");
+    assert_string_equal(a[0].unit_name, "辽宁省商务厅");
+    assert_int_equal(a[0].side, 0);
+    assert_int_equal(a[0].created_by, f->ln_coord.id);
+    assert_int_equal(a[1].unit_id, f->ln_pj);
+    assert_string_equal(a[1].role, "support");
+    assert_int_equal(a[2].unit_id, f->js_wx);
+    assert_string_equal(a[2].role, "lead");
+    assert_int_equal(a[2].side, 1);
+    assert_string_equal(a[2].unit_name, "无锡市人民政府");
+
+    /* audited with the side's set before and after */
+    assert_int_equal(fx_audit_count(f, "assignment.set", task, 1, 1), 2);
+    const char *before = fx_audit_last(f, "assignment.set", task, 0);
+    const char *after = fx_audit_last(f, "assignment.set", task, 1);
+    assert_string_equal(before, "{\"side\":1,\"lead\":null,\"support\":[]}");
+    char want[128];
+    snprintf(want, sizeof want, "{\"side\":1,\"lead\":%lld,\"support\":[]}", (long long)f->js_wx);
+    assert_string_equal(after, want);
+    fx_audit_intact(f);
+}
+
+static void test_set_replaces_the_side(void **state)
+{
+    struct fx *f = *state;
+    int64_t task = fx_task(f, f->lj, 7);
+    int64_t sup[] = {f->ln_pj, f->ln_drc};
+    assert_ok(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_com, sup, 2));
+    assert_ok(f, assignment_set(fx_as(f, &f->js_coord), task, 1, f->js_wx, NULL, 0));
+    /* side 0 now: 盘锦 leads alone */
+    assert_ok(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_pj, NULL, 0));
+    struct assignment_view *a;
+    size_t n;
+    assert_ok(f, assignment_list(fx_as(f, &f->ln_coord), task, &a, &n));
+    assert_int_equal(n, 2);
+    assert_non_null(find(a, n, f->ln_pj));
+    assert_string_equal(find(a, n, f->ln_pj)->role, "lead");
+    assert_null(find(a, n, f->ln_com));
+    assert_null(find(a, n, f->ln_drc));
+    assert_non_null(find(a, n, f->js_wx)); /* the other side is untouched */
+
+    char want[160];
+    long long s0 = f->ln_pj < f->ln_drc ? f->ln_pj : f->ln_drc;
+    long long s1 = f->ln_pj < f->ln_drc ? f->ln_drc : f->ln_pj;
+    snprintf(want, sizeof want, "{\"side\":0,\"lead\":%lld,\"support\":[%lld,%lld]}",
+             (long long)f->ln_com, s0, s1);
+    assert_string_equal(fx_audit_last(f, "assignment.set", task, 0), want);
+    snprintf(want, sizeof want, "{\"side\":0,\"lead\":%lld,\"support\":[]}", (long long)f->ln_pj);
+    assert_string_equal(fx_audit_last(f, "assignment.set", task, 1), want);
+
+    /* the same set again changes nothing and writes no audit row */
+    int64_t rows = fx_audit_total(f);
+    assert_ok(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_pj, NULL, 0));
+    assert_int_equal(fx_audit_total(f), rows);
+
+    /* lead 0 and no supports clears the side */
+    assert_ok(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, 0, NULL, 0));
+    assert_ok(f, assignment_list(fx_as(f, &f->ln_coord), task, &a, &n));
+    assert_int_equal(n, 1);
+    assert_int_equal(a[0].unit_id, f->js_wx);
+}
+
+static void test_denials(void **state)
+{
+    struct fx *f = *state;
+    int64_t task = fx_task(f, f->lj, 4);
+    int64_t rows = fx_audit_total(f);
+    int64_t sup_other[] = {f->js_wx};
+
+    /* the other side's coordinator cannot assign this side, nor this side's units */
+    assert_fail(f, assignment_set(fx_as(f, &f->js_coord), task, 0, f->ln_com, NULL, 0),
+                SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, assignment_set(fx_as(f, &f->js_coord), task, 1, f->ln_com, NULL, 0),
+                SVC_FORBIDDEN, "err_other_side");
+    assert_string_equal(f->c.field, "lead_unit_id");
+    assert_fail(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_com, sup_other, 1),
+                SVC_FORBIDDEN, "err_other_side");
+    /* a unit of another pairing */
+    assert_fail(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->dl_com, NULL, 0),
+                SVC_FORBIDDEN, "err_other_side");
+    /* a coordinator of another pairing */
+    assert_fail(f, assignment_set(fx_as(f, &f->sh_coord), task, 0, f->ln_com, NULL, 0),
+                SVC_FORBIDDEN, "err_forbidden");
+    /* leaders and members never write */
+    assert_fail(f, assignment_set(fx_as(f, &f->ln_leader), task, 0, f->ln_com, NULL, 0),
+                SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, assignment_set(fx_as(f, &f->ln_com_member), task, 0, f->ln_com, NULL, 0),
+                SVC_FORBIDDEN, "err_forbidden");
+    assert_int_equal(fx_audit_total(f), rows);
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM assignment", 0, NULL), 0);
+
+    /* removal follows the same rule */
+    assert_ok(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_com, NULL, 0));
+    assert_fail(f, assignment_remove(fx_as(f, &f->js_coord), task, f->ln_com), SVC_FORBIDDEN,
+                "err_forbidden");
+    assert_fail(f, assignment_remove(fx_as(f, &f->ln_leader), task, f->ln_com), SVC_FORBIDDEN,
+                "err_forbidden");
+    assert_fail(f, assignment_remove(fx_as(f, &f->dl_coord), task, f->ln_pj), SVC_FORBIDDEN,
+                "err_forbidden");
+
+    /* reading stays within the pairing */
+    struct assignment_view *a;
+    size_t n;
+    assert_fail(f, assignment_list(fx_as(f, &f->dl_member), task, &a, &n), SVC_FORBIDDEN,
+                "err_forbidden");
+    assert_ok(f, assignment_list(fx_as(f, &f->js_wx_member), task, &a, &n));
+    assert_int_equal(n, 1);
+}
+
+static void test_validation(void **state)
+{
+    struct fx *f = *state;
+    int64_t task = fx_task(f, f->lj, 4);
+    struct ctx *c = fx_as(f, &f->ln_coord);
+    int64_t twice[] = {f->ln_pj, f->ln_pj};
+    int64_t lead_again[] = {f->ln_com};
+    int64_t unknown[] = {999999};
+    assert_fail(f, assignment_set(c, task, 2, f->ln_com, NULL, 0), SVC_INVALID, "err_range");
+    assert_fail(f, assignment_set(c, 999999, 0, f->ln_com, NULL, 0), SVC_NOT_FOUND,
+                "err_not_found");
+    assert_fail(f, assignment_set(c, task, 0, 999999, NULL, 0), SVC_INVALID, "err_unit_unknown");
+    assert_fail(f, assignment_set(c, task, 0, f->ln_com, unknown, 1), SVC_INVALID,
+                "err_unit_unknown");
+    assert_fail(f, assignment_set(c, task, 0, f->ln_com, twice, 2), SVC_INVALID, "err_invalid");
+    assert_fail(f, assignment_set(c, task, 0, f->ln_com, lead_again, 1), SVC_INVALID,
+                "err_invalid");
+    assert_fail(f, assignment_set(c, task, 0, 0, twice, 1), SVC_INVALID, "err_required");
+    int64_t many[ASSIGNMENT_MAX_SUPPORT + 1];
+    for (size_t i = 0; i < ASSIGNMENT_MAX_SUPPORT + 1; i++)
+        many[i] = f->ln_pj;
+    assert_fail(f, assignment_set(c, task, 0, f->ln_com, many, ASSIGNMENT_MAX_SUPPORT + 1),
+                SVC_INVALID, "err_range");
+    assert_fail(f, assignment_remove(c, task, f->ln_pj), SVC_NOT_FOUND, "err_not_found");
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM assignment", 0, NULL), 0);
+}
+
+static void test_remove_is_audited(void **state)
+{
+    struct fx *f = *state;
+    int64_t task = fx_task(f, f->lj, 10);
+    int64_t sup[] = {f->ln_pj};
+    /* the command line (no user) may do everything */
+    assert_ok(f, assignment_set(fx_as(f, NULL), task, 0, f->ln_com, sup, 1));
+    assert_ok(f, assignment_remove(fx_as(f, &f->ln_coord), task, f->ln_pj));
+    struct assignment_view *a;
+    size_t n;
+    assert_ok(f, assignment_list(fx_as(f, &f->ln_coord), task, &a, &n));
+    assert_int_equal(n, 1);
+    assert_int_equal(a[0].created_by, 0);
+    char want[128];
+    snprintf(want, sizeof want, "{\"side\":0,\"lead\":%lld,\"support\":[%lld]}",
+             (long long)f->ln_com, (long long)f->ln_pj);
+    assert_string_equal(fx_audit_last(f, "assignment.remove", task, 0), want);
+    snprintf(want, sizeof want, "{\"side\":0,\"lead\":%lld,\"support\":[]}", (long long)f->ln_com);
+    assert_string_equal(fx_audit_last(f, "assignment.remove", task, 1), want);
+    /* admin removes a lead: the side keeps no lead */
+    assert_ok(f, assignment_remove(fx_as(f, &f->admin), task, f->ln_com));
+    assert_ok(f, assignment_list(fx_as(f, &f->ln_coord), task, &a, &n));
+    assert_int_equal(n, 0);
+    assert_int_equal(fx_audit_count(f, "assignment.remove", task, 1, 1), 2);
+    fx_audit_intact(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_both_sides_assign_the_same_task, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_set_replaces_the_side, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_denials, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_validation, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_remove_is_audited, fx_setup, fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
+}
