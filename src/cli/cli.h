@@ -40,5 +40,7 @@ int cmd_unit(struct cli *c);
 int cmd_user(struct cli *c);
 int cmd_token(struct cli *c);
 int cmd_serve(struct cli *c);
+int cmd_routes(struct cli *c);
+int cmd_pairings(struct cli *c);
 
 #endif

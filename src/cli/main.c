@@ -32,6 +32,9 @@ static const struct command {
      "accounts: none by default; add prints a generated password once"},
     {"token", cmd_token, "token create|list|revoke ARGS",
      "API tokens for integrations (shown once, stored hashed)"},
+    {"pairings", cmd_pairings, "pairings [--json]",
+     "list the pairings and their city and zone pairings, with ids"},
+    {"routes", cmd_routes, "routes", "print the HTTP routing table (method, path, least role)"},
     {"serve", cmd_serve, "serve [--listen HOST:PORT] [--threads N]",
      "run the web server and the JSON API until SIGTERM"},
 };

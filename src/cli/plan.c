@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "ingest/gazetteer.h"
 #include "ingest/ingest.h"
+#include "service/pairing.h"
 #include "service/plan.h"
 #include "service/region.h"
 #include "service/service.h"
@@ -218,5 +219,67 @@ int cmd_region(struct cli *c)
     for (const struct region *p = r->parent; p; p = p->parent)
         printf(" < %s", p->name);
     printf("%s\n", ambiguous ? "  [ambiguous: other regions share this name]" : "");
+    return CLI_OK;
+}
+
+int cmd_pairings(struct cli *c)
+{
+    bool json = cli_option(c, "--json", false) != NULL;
+    if (c->argc != 0)
+        return cli_usage("pairings [--json]");
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    struct pairing_view *v;
+    size_t n;
+    int rc = pairing_tree(&ctx, &v, &n);
+    db_close(ctx.db);
+    if (rc != SVC_OK)
+        return cli_fail("could not read the pairings");
+    if (json) {
+        struct sb out = SB_INIT;
+        struct jw w;
+        jw_init(&w, &out, true);
+        jw_obj(&w);
+        jw_key(&w, "pairings");
+        jw_arr(&w);
+        for (size_t i = 0; i < n; i++) {
+            jw_obj(&w);
+            jw_kint(&w, "id", v[i].id);
+            jw_kstr(&w, "a", v[i].name_a);
+            jw_kstr(&w, "b", v[i].name_b);
+            jw_key(&w, "children");
+            jw_arr(&w);
+            for (size_t k = 0; k < v[i].n_children; k++) {
+                const struct pairing_view *ch = &v[i].children[k];
+                jw_obj(&w);
+                jw_kint(&w, "id", ch->id);
+                jw_kstr(&w, "kind", ch->kind);
+                jw_kstr(&w, "a", ch->name_a);
+                jw_kstr(&w, "b", ch->name_b);
+                jw_kint(&w, "task", ch->task);
+                jw_kstr(&w, "theme", ch->theme);
+                jw_obj_end(&w);
+            }
+            jw_arr_end(&w);
+            jw_obj_end(&w);
+        }
+        jw_arr_end(&w);
+        jw_obj_end(&w);
+        puts(sb_str(&out));
+        sb_free(&out);
+        return CLI_OK;
+    }
+    if (n == 0)
+        printf("no pairings yet: duikou import FILE\n");
+    for (size_t i = 0; i < n; i++) {
+        printf("%4" PRId64 "  %s – %s%s%s\n", v[i].id, v[i].name_a, v[i].name_b,
+               v[i].plan_title ? "  · " : "", v[i].plan_title ? v[i].plan_title : "");
+        for (size_t k = 0; k < v[i].n_children; k++) {
+            const struct pairing_view *ch = &v[i].children[k];
+            printf("  %4" PRId64 "  %-4s %s – %s (task %d)%s%s\n", ch->id, ch->kind, ch->name_a,
+                   ch->name_b, ch->task, ch->theme ? ": " : "", ch->theme ? ch->theme : "");
+        }
+    }
     return CLI_OK;
 }

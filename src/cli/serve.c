@@ -67,3 +67,16 @@ int cmd_serve(struct cli *c)
     }
     return http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
 }
+
+/* `duikou routes`: the routing table as text, one route a line (method, pattern, least role,
+ * summary): for people, and for the test that checks the OpenAPI document covers it. */
+int cmd_routes(struct cli *c)
+{
+    static const char *roles[] = {"public", "member", "coordinator", "leader", "admin"};
+    if (c->argc != 0)
+        return cli_usage("routes");
+    for (size_t i = 0; i < http_n_routes; i++)
+        printf("%-6s %-44s %-11s %s\n", http_routes[i].method, http_routes[i].pattern,
+               roles[http_routes[i].least], http_routes[i].summary);
+    return CLI_OK;
+}
