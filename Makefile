@@ -14,13 +14,16 @@ build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build -j$(JOBS)
 
-# Creates ./duikou.db with the seed plans on first use, then shows what it holds.
+# First run: creates ./duikou.db with the seed plans and a demo organisation (printing its
+# logins once); every run then serves it at http://127.0.0.1:8080 until Ctrl-C.
+LISTEN ?= 127.0.0.1:8080
 run: build
 	@if [ ! -f "$(DB)" ]; then \
-	  build/duikou --db "$(DB)" import "$(SEED)" || exit 1; \
+	  build/duikou --db "$(DB)" import "$(SEED)" >/dev/null || exit 1; \
+	  build/duikou --db "$(DB)" demo || { rm -f "$(DB)" "$(DB)-wal" "$(DB)-shm"; exit 1; }; \
 	fi
-	@build/duikou --db "$(DB)" plans
-	@build/duikou --db "$(DB)" check
+	@echo; echo "Duikou: http://$(LISTEN)  (Ctrl-C stops it; the database is $(DB))"; echo
+	@build/duikou --db "$(DB)" serve --listen "$(LISTEN)"
 
 # The npm packages of the tests (package-lock.json pins them).
 node_modules/.installed: package.json package-lock.json
@@ -43,10 +46,12 @@ fuzz: deps
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-# Benchmarks on an optimised build. Now: the ingester (per-parse time on the seed, MB/s on
-# 10 MB); the server benchmarks join when the server lands.
+# Benchmarks on an optimised build: the ingester (per-parse time on the seed, MB/s on 10 MB),
+# then the API next to nginx serving a file of the same size, in the same run.
 bench: build
+	@bash scripts/deps.sh --bench
 	@build/bench_ingest $(SEED) 200
+	@bench/http.sh build/duikou 10 64
 
 format:
 	@clang-format -i src/*/*.c src/*/*.h tests/*/*.c tools/*.c

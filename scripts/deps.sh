@@ -15,6 +15,11 @@ PKGS=(
   curl                                          # server tests (tests/cli/test_serve.sh)
 )
 
+# make bench also needs a load generator and the reference web server.
+if [ "${1:-}" = "--bench" ]; then
+  PKGS+=(wrk nginx-light)
+fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   # dpkg-query prints "install ok installed" only for an installed package.

@@ -22,10 +22,102 @@ int api_pairings(struct req *r, struct resp *p);
 int api_pairing(struct req *r, struct resp *p);
 int api_plans(struct req *r, struct resp *p);
 int api_plan(struct req *r, struct resp *p);
+/* Frees the rendered-plan cache (at shutdown, so leak checkers stay quiet). */
+void api_plan_cache_clear(void);
 
 /* session.c */
 int api_session_create(struct req *r, struct resp *p);
 int api_session_delete(struct req *r, struct resp *p);
 int api_me(struct req *r, struct resp *p);
+
+/* ---- the cooperation core ---------------------------------------------------------- */
+struct json_t;
+struct work_item_view;
+struct report_view;
+
+/* input.c: strict readers of JSON body fields that may nest. Each returns 0 when the
+ * field is acceptable (an absent or null optional field leaves *out as it was), else the
+ * error status written into p: 422 err_required (missing), err_type (wrong JSON type),
+ * err_range (out of bounds), with the field named `name` (key when name is NULL). */
+enum { API_REQUIRED = 1, /* present and not null */
+       API_PRESENT = 2   /* present, null allowed (an edit that replaces every field) */ };
+/* obj is an object holding no key outside allowed (NULL-terminated): else 422 err_type, or
+ * err_unknown_field naming the key. name: the object's field name, NULL for the body. */
+int api_json_object(struct req *r, struct resp *p, struct json_t *obj, const char *name,
+                    const char *const *allowed);
+int api_json_int(struct req *r, struct resp *p, struct json_t *obj, const char *key,
+                 const char *name, unsigned flags, int64_t min, int64_t max, int64_t *out);
+int api_json_str(struct req *r, struct resp *p, struct json_t *obj, const char *key,
+                 const char *name, unsigned flags, const char **out);
+/* An array of at most max positive integer ids, into an arena array. */
+int api_json_ids(struct req *r, struct resp *p, struct json_t *obj, const char *key,
+                 unsigned flags, size_t max, int64_t **out, size_t *n);
+
+/* task.c */
+int api_task(struct req *r, struct resp *p);
+
+/* assignment.c */
+struct assignment_view;
+void api_assignments_json(struct jw *w, const struct assignment_view *a, size_t n);
+int api_task_assignments_put(struct req *r, struct resp *p);
+
+/* work_plan.c */
+void api_work_item_json(struct jw *w, const struct work_item_view *v, bool close);
+int api_work_plans(struct req *r, struct resp *p);
+int api_work_plan_open(struct req *r, struct resp *p);
+int api_work_plan(struct req *r, struct resp *p);
+int api_work_plan_submit(struct req *r, struct resp *p);
+int api_work_plan_approve(struct req *r, struct resp *p);
+int api_work_item_add(struct req *r, struct resp *p);
+int api_work_item(struct req *r, struct resp *p);
+int api_work_item_edit(struct req *r, struct resp *p);
+int api_work_item_remove(struct req *r, struct resp *p);
+int api_my_work_items(struct req *r, struct resp *p);
+
+/* report.c */
+void api_report_json(struct jw *w, const struct report_view *v);
+int api_report_submit(struct req *r, struct resp *p);
+int api_report(struct req *r, struct resp *p);
+int api_reviews_pending(struct req *r, struct resp *p);
+int api_report_review(struct req *r, struct resp *p);
+
+/* light.c */
+int api_lights(struct req *r, struct resp *p);
+
+
+/* json_body.c: strict JSON bodies. Each returns 0 when the input is fine, else the error
+ * status it wrote into p (422 with the field). api_body_fields: the body is an object with
+ * no key outside the NULL-terminated `allowed` list (err_unknown_field). The getters leave
+ * absent optional keys alone (*out NULL for strings, -1 for booleans, untouched integers). */
+int api_body_fields(struct req *r, struct resp *p, const char *const *allowed);
+int api_body_str(struct req *r, struct resp *p, const char *key, bool required, const char **out);
+int api_body_int(struct req *r, struct resp *p, const char *key, bool required, int64_t min,
+                 int64_t max, int64_t *out);
+int api_body_bool(struct req *r, struct resp *p, const char *key, int *out);
+bool api_body_has(struct req *r, const char *key);
+/* The updated_at that an If-Match header "KIND-ID-UPDATED_AT" names: NULL without one (or
+ * with *); "" when it does not name this entity (the service then answers 412). */
+const char *api_if_match(struct req *r, const char *kind, int64_t id);
+
+/* unit.c */
+int api_units(struct req *r, struct resp *p);
+int api_unit(struct req *r, struct resp *p);
+int api_unit_create(struct req *r, struct resp *p);
+int api_unit_update(struct req *r, struct resp *p);
+
+/* user.c */
+int api_users(struct req *r, struct resp *p);
+int api_user(struct req *r, struct resp *p);
+int api_user_create(struct req *r, struct resp *p);
+int api_user_update(struct req *r, struct resp *p);
+
+/* account.c */
+int api_me_update(struct req *r, struct resp *p);
+int api_me_password(struct req *r, struct resp *p);
+int api_me_sessions(struct req *r, struct resp *p);
+int api_me_sessions_revoke(struct req *r, struct resp *p);
+
+/* audit.c */
+int api_audit(struct req *r, struct resp *p);
 
 #endif

@@ -1,6 +1,10 @@
 /* plan: the published side of the plans: pairings as a tree, plans with their key areas,
  * tasks, pairings and targets. Public, like the plan texts themselves. */
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "core/json.h"
@@ -108,18 +112,67 @@ int api_plans(struct req *r, struct resp *p)
     return 200;
 }
 
+/* Rendered plans, by id. A stored plan version never changes but for its status (current →
+ * superseded when a revision is imported, possibly by another process), so an entry is good
+ * while the status read from the database still matches: one indexed lookup instead of six
+ * queries and the rendering. Direct-mapped and small: plans are few. */
+enum { PLAN_CACHE = 64 };
+static struct {
+    int64_t id;
+    char status[16];
+    char *json;
+    size_t len;
+} plan_cache[PLAN_CACHE];
+static pthread_mutex_t plan_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void api_plan_cache_clear(void)
+{
+    pthread_mutex_lock(&plan_cache_lock);
+    for (int i = 0; i < PLAN_CACHE; i++) {
+        free(plan_cache[i].json);
+        plan_cache[i].json = NULL;
+        plan_cache[i].id = 0;
+    }
+    pthread_mutex_unlock(&plan_cache_lock);
+}
+
 int api_plan(struct req *r, struct resp *p)
 {
-    /* A stored plan version never changes (a revision is a new id), so its id is its ETag. */
-    const char *etag = arena_printf(r->arena, "\"plan-%" PRId64 "\"", r->ids[0]);
-    struct plan_view v;
-    int rc = plan_get(&r->ctx, r->ids[0], &v);
+    int64_t id = r->ids[0];
+    char status[16];
+    int rc = plan_status(&r->ctx, id, status);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
-    if (api_etag(r, p, etag))
+    if (api_etag(r, p, arena_printf(r->arena, "\"plan-%" PRId64 "-%s\"", id, status)))
         return 304;
+    p->content_type = "application/json; charset=utf-8";
+    size_t slot = (size_t)id % PLAN_CACHE;
+    bool hit = false;
+    pthread_mutex_lock(&plan_cache_lock);
+    if (plan_cache[slot].json && plan_cache[slot].id == id &&
+        strcmp(plan_cache[slot].status, status) == 0) {
+        sb_appendn(&p->body, plan_cache[slot].json, plan_cache[slot].len);
+        hit = true;
+    }
+    pthread_mutex_unlock(&plan_cache_lock);
+    if (hit)
+        return 200;
+
+    struct plan_view v;
+    rc = plan_get(&r->ctx, id, &v);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
     struct jw w;
     api_begin(p, &w);
     plan_view_json(&v, &w);
+    char *copy = xmalloc(p->body.len + 1);
+    memcpy(copy, sb_str(&p->body), p->body.len + 1);
+    pthread_mutex_lock(&plan_cache_lock);
+    free(plan_cache[slot].json);
+    plan_cache[slot].id = id;
+    snprintf(plan_cache[slot].status, sizeof plan_cache[slot].status, "%s", v.s.status);
+    plan_cache[slot].json = copy;
+    plan_cache[slot].len = p->body.len;
+    pthread_mutex_unlock(&plan_cache_lock);
     return 200;
 }

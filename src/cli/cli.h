@@ -42,5 +42,6 @@ int cmd_token(struct cli *c);
 int cmd_serve(struct cli *c);
 int cmd_routes(struct cli *c);
 int cmd_pairings(struct cli *c);
+int cmd_demo(struct cli *c);
 
 #endif

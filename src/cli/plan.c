@@ -8,6 +8,8 @@
 #include "core/json.h"
 #include "ingest/gazetteer.h"
 #include "ingest/ingest.h"
+#include "core/clock.h"
+#include "service/demo.h"
 #include "service/pairing.h"
 #include "service/plan.h"
 #include "service/region.h"
@@ -281,5 +283,37 @@ int cmd_pairings(struct cli *c)
                    ch->name_b, ch->task, ch->theme ? ": " : "", ch->theme ? ch->theme : "");
         }
     }
+    return CLI_OK;
+}
+
+/* `duikou demo`: see service/demo.c. Prints one login per role first, then the rest. */
+int cmd_demo(struct cli *c)
+{
+    if (c->argc != 0)
+        return cli_usage("demo");
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    char today[25];
+    clock_format(clock_now_ms(), today);
+    int year = atoi(today);
+    struct demo_login *l;
+    size_t n;
+    int rc = demo_create(&ctx, year, &l, &n);
+    db_close(ctx.db);
+    if (rc != SVC_OK)
+        return cli_fail("demo: %s", ctx.error ? ctx.error : "failed");
+    static const char *roles[] = {"admin", "leader", "coordinator", "member"};
+    printf("Demo accounts (passwords are shown only now):\n\n");
+    printf("  %-12s %-16s %-26s %s\n", "role", "login", "password", "unit");
+    for (size_t r = 0; r < 4; r++)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(l[i].role, roles[r]) == 0) {
+                printf("  %-12s %-16s %-26s %s\n", l[i].role, l[i].login, l[i].password, l[i].unit);
+                break;
+            }
+    printf("\nAll %zu demo accounts:\n", n);
+    for (size_t i = 0; i < n; i++)
+        printf("  %-12s %-16s %s\n", l[i].role, l[i].login, l[i].password);
     return CLI_OK;
 }

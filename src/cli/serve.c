@@ -3,12 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "cli/cli.h"
 #include "http/http.h"
+#include "service/auth.h"
 
 static const char *usage =
     "serve [--listen HOST:PORT] [--db PATH] [--threads N] [--behind-tls]\n"
-    "             [--max-connections N] [--timeout SECONDS] [--login-rate N] [--write-rate N]";
+    "             [--max-connections N] [--timeout SECONDS] [--login-rate N] [--write-rate N]\n"
+    "             [--lock-failures N] [--lock-seconds N] [--session-idle SECONDS]\n"
+    "             [--session-max SECONDS] [--password-rules strict]";
 
 /* A whole number in [min, max]; false otherwise. */
 static bool number(const char *s, long min, long max, long *out)
@@ -33,6 +37,11 @@ int cmd_serve(struct cli *c)
     const char *timeout = cli_option(c, "--timeout", true);
     const char *login_rate = cli_option(c, "--login-rate", true);
     const char *write_rate = cli_option(c, "--write-rate", true);
+    const char *lock_failures = cli_option(c, "--lock-failures", true);
+    const char *lock_seconds = cli_option(c, "--lock-seconds", true);
+    const char *idle = cli_option(c, "--session-idle", true);
+    const char *max_age = cli_option(c, "--session-max", true);
+    const char *rules = cli_option(c, "--password-rules", true);
     cfg.behind_tls = cli_option(c, "--behind-tls", false) != NULL;
     if (c->argc != 0)
         return cli_usage(usage);
@@ -65,7 +74,40 @@ int cmd_serve(struct cli *c)
             return cli_fail("--write-rate: writes per second and user (0: no limit)");
         cfg.writes_per_second = v ? (int)v : -1;
     }
-    return http_serve(&cfg) == 0 ? CLI_OK : CLI_FAIL;
+    /* The sign-in and session policy (service/auth.h), set once before any thread starts. */
+    struct auth_policy policy = auth_policy;
+    if (lock_failures) {
+        if (!number(lock_failures, 0, 1000, &v))
+            return cli_fail("--lock-failures: failed sign-ins before a lock, 0 to 1000 (0: never)");
+        policy.max_failures = (int)v;
+    }
+    if (lock_seconds) {
+        if (!number(lock_seconds, 1, 7 * 86400, &v))
+            return cli_fail("--lock-seconds: how long a lock lasts, 1 to 604800 seconds");
+        policy.lock_seconds = (int)v;
+    }
+    if (idle) {
+        if (!number(idle, 1, 30 * 86400, &v))
+            return cli_fail("--session-idle: seconds without use before a session ends, "
+                            "1 to 2592000");
+        policy.idle_seconds = (int)v;
+    }
+    if (max_age) {
+        if (!number(max_age, 1, 365 * 86400, &v))
+            return cli_fail("--session-max: seconds after sign-in when a session ends anyway, "
+                            "1 to 31536000");
+        policy.absolute_seconds = (int)v;
+    }
+    if (rules) {
+        if (strcmp(rules, "strict") != 0 && strcmp(rules, "default") != 0)
+            return cli_fail("--password-rules: strict (upper, lower, digit and symbol, as "
+                            "等级保护 asks) or default");
+        policy.composition = strcmp(rules, "strict") == 0;
+    }
+    auth_policy = policy;
+    int rc = http_serve(&cfg);
+    api_plan_cache_clear();
+    return rc == 0 ? CLI_OK : CLI_FAIL;
 }
 
 /* `duikou routes`: the routing table as text, one route a line (method, pattern, least role,

@@ -2,16 +2,91 @@
  * positive integer, captured into r->ids in order), handler, the least role that may call
  * it (the services still check scope), flags, and the one-line summary the OpenAPI document
  * repeats. HEAD is answered by the GET route. */
+#include "api/api.h"
 #include "http/internal.h"
 
 const struct route http_routes[] = {
     {"GET", "/healthz", http_health, ROLE_PUBLIC, 0, "Liveness: {\"ok\":true}"},
 
-    /* ---- API routes (/api/v1, handlers in api/) go here ------------------------------
-     * Sign-in is marked ROUTE_LOGIN | ROUTE_NO_CSRF | ROUTE_JSON, e.g.
-     *   {"POST", "/api/v1/session", api_session_create, ROLE_PUBLIC,
-     *    ROUTE_JSON | ROUTE_NO_CSRF | ROUTE_LOGIN, "Sign in"},
-     * -------------------------------------------------------------------------------- */
+    /* ---- the published plans ---------------------------------------------------- */
+    {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,
+     "Province pairings with their city and zone pairings"},
+    {"GET", "/api/v1/pairings/{id}", api_pairing, ROLE_PUBLIC, 0, "One pairing"},
+    {"GET", "/api/v1/plans", api_plans, ROLE_PUBLIC, 0, "Current plans (?all=1: every version)"},
+    {"GET", "/api/v1/plans/{id}", api_plan, ROLE_PUBLIC, 0,
+     "A plan with key areas, tasks, pairings and targets"},
+
+    /* ---- session -------------------------------------------------------------------- */
+    {"POST", "/api/v1/session", api_session_create, ROLE_PUBLIC,
+     ROUTE_JSON | ROUTE_NO_CSRF | ROUTE_LOGIN, "Sign in: sets the session cookie, returns the CSRF token"},
+    {"DELETE", "/api/v1/session", api_session_delete, ROLE_MEMBER, 0, "Sign out"},
+    {"GET", "/api/v1/me", api_me, ROLE_MEMBER, 0, "The signed-in user"},
+
+    /* ---- accounts: units, users, own account (api/unit.c, api/user.c, api/account.c) */
+    /* @accounts-routes */
+    {"GET", "/api/v1/units", api_units, ROLE_MEMBER, 0,
+     "Units of the caller's pairing (admin: all); ?pairing=&side="},
+    {"POST", "/api/v1/units", api_unit_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Create a unit (coordinator: on its own side; admin: anywhere)"},
+    {"GET", "/api/v1/units/{id}", api_unit, ROLE_MEMBER, 0, "One unit (ETag)"},
+    {"PATCH", "/api/v1/units/{id}", api_unit_update, ROLE_COORDINATOR, ROUTE_JSON,
+     "Edit a unit's name, kind, tier, region (If-Match)"},
+    {"GET", "/api/v1/users", api_users, ROLE_COORDINATOR, 0,
+     "Accounts (coordinator: its side's; admin: all); ?unit="},
+    {"POST", "/api/v1/users", api_user_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Create an account; a generated password is shown once"},
+    {"GET", "/api/v1/users/{id}", api_user, ROLE_COORDINATOR, 0, "One account (ETag)"},
+    {"PATCH", "/api/v1/users/{id}", api_user_update, ROLE_COORDINATOR, ROUTE_JSON,
+     "Edit an account: name, role, unit, language, disabled (If-Match)"},
+    {"PATCH", "/api/v1/me", api_me_update, ROLE_MEMBER, ROUTE_JSON,
+     "Change one's own name and language"},
+    {"POST", "/api/v1/me/password", api_me_password, ROLE_MEMBER, ROUTE_JSON,
+     "Change one's own password; one's other sessions end"},
+    {"GET", "/api/v1/me/sessions", api_me_sessions, ROLE_MEMBER, 0, "One's own live sessions"},
+    {"POST", "/api/v1/me/sessions/revoke", api_me_sessions_revoke, ROLE_MEMBER, 0,
+     "Sign out everywhere, this session included"},
+
+    /* ---- cooperation core: tasks, assignments, work plans, reports, lights ------------ */
+    /* @core-routes */
+    {"GET", "/api/v1/tasks/{id}", api_task, ROLE_MEMBER, 0,
+     "A task: text, area, targets, city pairings, assignments, work items of every year"},
+    {"PUT", "/api/v1/tasks/{id}/assignments", api_task_assignments_put, ROLE_COORDINATOR,
+     ROUTE_JSON, "Set one side's lead and support units of a task"},
+    {"GET", "/api/v1/work-plans", api_work_plans, ROLE_MEMBER, 0,
+     "Work plans of a pairing (?pairing=), newest year first"},
+    {"POST", "/api/v1/work-plans", api_work_plan_open, ROLE_COORDINATOR, ROUTE_JSON,
+     "Open the work plan of a pairing and year (201 created, 200 existing)"},
+    {"GET", "/api/v1/work-plans/{id}", api_work_plan, ROLE_MEMBER, 0,
+     "A work plan with approvals and items (ETag)"},
+    {"POST", "/api/v1/work-plans/{id}/items", api_work_item_add, ROLE_COORDINATOR, ROUTE_JSON,
+     "Add an item to a work plan"},
+    {"POST", "/api/v1/work-plans/{id}/submit", api_work_plan_submit, ROLE_COORDINATOR,
+     ROUTE_JSON, "Submit a draft work plan for approval (If-Match)"},
+    {"POST", "/api/v1/work-plans/{id}/approve", api_work_plan_approve, ROLE_COORDINATOR,
+     ROUTE_JSON, "Approve a submitted work plan for one's side (If-Match)"},
+    {"GET", "/api/v1/work-items/{id}", api_work_item, ROLE_MEMBER, 0,
+     "A work item (ETag) with its reports, newest first (?after=&limit=)"},
+    {"PATCH", "/api/v1/work-items/{id}", api_work_item_edit, ROLE_COORDINATOR, ROUTE_JSON,
+     "Replace a work item's fields (If-Match)"},
+    {"DELETE", "/api/v1/work-items/{id}", api_work_item_remove, ROLE_COORDINATOR, 0,
+     "Remove a work item from its plan (If-Match)"},
+    {"GET", "/api/v1/my/work-items", api_my_work_items, ROLE_MEMBER, 0,
+     "The items the caller's unit owns, soonest due first (?year=&after=&limit=)"},
+    {"POST", "/api/v1/work-items/{id}/reports", api_report_submit, ROLE_MEMBER, ROUTE_JSON,
+     "Report progress on an item of one's own unit"},
+    {"GET", "/api/v1/reports/{id}", api_report, ROLE_MEMBER, 0,
+     "A report with its figures and review"},
+    {"GET", "/api/v1/reviews/pending", api_reviews_pending, ROLE_COORDINATOR, 0,
+     "Pending reports to review, each beside the previous one (?after=&limit=)"},
+    {"POST", "/api/v1/reports/{id}/review", api_report_review, ROLE_COORDINATOR, ROUTE_JSON,
+     "Accept a report, or return it with a comment"},
+    {"GET", "/api/v1/lights", api_lights, ROLE_MEMBER, 0,
+     "Light counts of a pairing by area, city pairing and unit (?pairing=&year=)"},
+
+    /* ---- audit log (api/audit.c) ------------------------------------------------------ */
+    /* @audit-routes */
+    {"GET", "/api/v1/audit", api_audit, ROLE_LEADER, 0,
+     "The audit log, newest first; filters, keyset pages (leader: its pairing)"},
 };
 
 const size_t http_n_routes = sizeof http_routes / sizeof *http_routes;

@@ -950,3 +950,44 @@ int auth_change_password(struct ctx *c, int64_t user_id, const char *old_pw, con
 {
     return auth_change_password_keep(c, user_id, old_pw, new_pw, 0);
 }
+
+/* ---- the sessions of an account --------------------------------------------------------- */
+
+int auth_session_list(struct ctx *c, int64_t user_id, const char *current_token,
+                      struct session_view **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = self_or_admin(c, user_id);
+    if (rc != SVC_OK)
+        return rc;
+    char hash[SHA256_HEX_LEN + 1] = "";
+    if (token_shape_ok(current_token))
+        token_hash(current_token, hash);
+    int64_t now_ms = clock_now_ms();
+    struct stmt st;
+    size_t cap = 0;
+    /* The same tests auth_session applies, so a session listed here is one that works. */
+    db_prepare(c->db, &st,
+               "SELECT id, created_at, last_seen_at, expires_at, client, token_hash = :h "
+               "FROM session WHERE user_id = :u AND revoked_at IS NULL AND expires_at > :now "
+               "AND last_seen_at > :idle ORDER BY id DESC");
+    db_bind_text(&st, ":h", hash);
+    db_bind_int64(&st, ":u", user_id);
+    db_bind_text(&st, ":now", time_at(c, now_ms));
+    db_bind_text(&st, ":idle", time_at(c, now_ms - (int64_t)auth_policy.idle_seconds * 1000));
+    int s;
+    while ((s = db_step(&st)) == DB_ROW) {
+        struct session_view *v = ARRAY_PUSH(c->arena, *out, *n, cap);
+        v->id = db_col_int64(&st, 0);
+        v->created_at = arena_strdup(c->arena, db_col_text(&st, 1));
+        v->last_seen_at = arena_strdup(c->arena, db_col_text(&st, 2));
+        v->expires_at = arena_strdup(c->arena, db_col_text(&st, 3));
+        v->client = db_col_is_null(&st, 4) ? NULL : arena_strdup(c->arena, db_col_text(&st, 4));
+        v->current = hash[0] && db_col_int64(&st, 5) != 0;
+    }
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the sessions failed");
+    return SVC_OK;
+}

@@ -79,4 +79,16 @@ struct api_token_view {
  * itself: it is not stored. */
 int auth_token_list(struct ctx *c, int64_t user_id, struct api_token_view **out, size_t *n);
 
+/* The live sessions of a user (not ended, not expired, not idle past the policy), newest
+ * first: the account itself or an admin (or the CLI). current_token (may be NULL) is the
+ * session token of the request, to mark its session. Never a token: only hashes are kept. */
+struct session_view {
+    int64_t id;
+    const char *created_at, *last_seen_at, *expires_at;
+    const char *client; /* the address it signed in from, or NULL */
+    bool current;
+};
+int auth_session_list(struct ctx *c, int64_t user_id, const char *current_token,
+                      struct session_view **out, size_t *n);
+
 #endif

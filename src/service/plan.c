@@ -488,6 +488,23 @@ int plan_list(struct ctx *c, bool all, struct plan_summary **out, size_t *n)
     return rc < 0 ? SVC_ERROR : SVC_OK;
 }
 
+int plan_status(struct ctx *c, int64_t id, char out[16])
+{
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT status FROM plan WHERE id = :id");
+    db_bind_int64(&st, ":id", id);
+    int rc = db_step(&st);
+    if (rc == DB_ROW)
+        snprintf(out, 16, "%s", db_col_text(&st, 0));
+    db_finalize(&st);
+    if (rc < 0)
+        return SVC_ERROR;
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no plan %lld",
+                        (long long)id);
+    return SVC_OK;
+}
+
 int plan_get(struct ctx *c, int64_t id, struct plan_view *v)
 {
     memset(v, 0, sizeof *v);

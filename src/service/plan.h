@@ -80,6 +80,10 @@ struct jw;
 /* The JSON of a plan as `duikou plan show --json` and GET /api/v1/plans/{id} print it. */
 void plan_view_json(const struct plan_view *v, struct jw *w);
 
+/* The status ("current" or "superseded") of plan id into out[16]: the only part of a stored
+ * plan version that ever changes. SVC_NOT_FOUND when there is no such plan. */
+int plan_status(struct ctx *c, int64_t id, char out[16]);
+
 /* Reads plan id with everything under it. SVC_NOT_FOUND when there is no such plan. */
 int plan_get(struct ctx *c, int64_t id, struct plan_view *out);
 

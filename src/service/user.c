@@ -261,6 +261,9 @@ int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
         return rc;
     if ((rc = perm_manage_side(c, old.pairing_id, old.side)) != SVC_OK)
         return rc;
+    if (in->if_updated_at && strcmp(in->if_updated_at, old.updated_at) != 0)
+        return svc_fail(c, SVC_STALE, "err_stale", NULL, "unit %lld changed meanwhile",
+                        (long long)id);
     struct unit_view u = old;
     if (in->name && (rc = check_text(c, in->name, "name", UNIT_NAME_MAX, &u.name)) != SVC_OK)
         return rc;
@@ -294,7 +297,8 @@ int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
     struct stmt st;
     db_prepare(c->db, &st,
                "UPDATE unit SET name = :name, name_key = :key, kind = :kind, tier = :tier, "
-               "region_id = :region, updated_at = :now WHERE id = :id");
+               "region_id = :region, updated_at = :now WHERE id = :id "
+               "AND (:seen IS NULL OR updated_at = :seen)");
     db_bind_text(&st, ":name", u.name);
     db_bind_text(&st, ":key", text_key(c->arena, u.name));
     db_bind_text(&st, ":kind", u.kind);
@@ -305,12 +309,19 @@ int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
         db_bind_null(&st, ":region");
     db_bind_text(&st, ":now", svc_now(c));
     db_bind_int64(&st, ":id", id);
+    db_bind_text(&st, ":seen", in->if_updated_at);
     int s = db_step(&st);
     db_finalize(&st);
     if (s == DB_CONSTRAINT) {
         db_rollback(c->db);
         rc = svc_fail(c, SVC_CONFLICT, "err_exists", "name",
                       "this side of the pairing already has a unit called %s", u.name);
+        goto done;
+    }
+    if (s >= 0 && db_changes(c->db) == 0) { /* changed between the read and the write */
+        db_rollback(c->db);
+        rc = svc_fail(c, SVC_STALE, "err_stale", NULL, "unit %lld changed meanwhile",
+                      (long long)id);
         goto done;
     }
     if (s < 0 || audit_append(c->db, c->actor, "unit.update", "unit", id, sb_str(&before),
@@ -326,7 +337,8 @@ done:
 int unit_get(struct ctx *c, int64_t id, struct unit_view *out)
 {
     int rc = unit_read(c, id, out);
-    if (rc == SVC_NOT_FOUND && !perm_is_admin_user(c) && c->user->role < ROLE_MEMBER)
+    /* A missing unit answers like another pairing's unit: ids must not reveal what exists. */
+    if (rc == SVC_NOT_FOUND && !perm_is_admin_user(c))
         return perm_is_admin(c);
     if (rc != SVC_OK)
         return rc;
@@ -687,6 +699,13 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
         return perm_is_admin(c);
     if (rc != SVC_OK)
         return rc;
+    if (in->if_updated_at && strcmp(in->if_updated_at, old.updated_at) != 0) {
+        /* Only to someone who may see the account: others get what they would anyway. */
+        if ((!self && (rc = user_may_manage(c, id)) != SVC_OK))
+            return rc;
+        return svc_fail(c, SVC_STALE, "err_stale", NULL, "account %lld changed meanwhile",
+                        (long long)id);
+    }
     struct user_view u = old;
     enum role role = in->role ? user_role_parse(in->role) : user_role_parse(old.role);
     int64_t unit = role == ROLE_ADMIN ? in->unit_id : in->unit_id ? in->unit_id : old.unit_id;
@@ -731,7 +750,7 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     struct stmt st;
     db_prepare(c->db, &st,
                "UPDATE users SET name = :name, role = :role, unit_id = :unit, language = :lang, "
-               "updated_at = :now WHERE id = :id");
+               "updated_at = :now WHERE id = :id AND (:seen IS NULL OR updated_at = :seen)");
     db_bind_text(&st, ":name", u.name);
     db_bind_text(&st, ":role", u.role);
     if (u.unit_id)
@@ -741,8 +760,15 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     db_bind_text(&st, ":lang", u.language);
     db_bind_text(&st, ":now", svc_now(c));
     db_bind_int64(&st, ":id", id);
+    db_bind_text(&st, ":seen", in->if_updated_at);
     int s = db_step(&st);
     db_finalize(&st);
+    if (s >= 0 && db_changes(c->db) == 0) { /* changed between the read and the write */
+        db_rollback(c->db);
+        rc = svc_fail(c, SVC_STALE, "err_stale", NULL, "account %lld changed meanwhile",
+                      (long long)id);
+        goto done;
+    }
     if (s < 0 || audit_append(c->db, c->actor, "user.update", "users", id, sb_str(&before),
                               sb_str(&after), c->client) < 0 ||
         db_commit(c->db) < 0)

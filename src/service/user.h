@@ -34,6 +34,8 @@ struct unit_input {
     const char *kind;   /* government department city enterprise university institute
                            association park other; NULL: unchanged on update */
     const char *tier;   /* decision coordination execution; NULL: unchanged on update */
+    const char *if_updated_at; /* update only: SVC_STALE (err_stale) unless the unit's
+                                  updated_at still is this (If-Match); NULL: no check */
 };
 
 struct unit_view {
@@ -67,6 +69,8 @@ struct user_input {
                              to admin clears it) */
     const char *language; /* zh-Hans zh-Hant en; NULL: zh-Hans (create) / unchanged */
     const char *password; /* create only, required: checked by auth_password_acceptable */
+    const char *if_updated_at; /* update only: SVC_STALE (err_stale) unless the account's
+                                  updated_at still is this (If-Match); NULL: no check */
 };
 
 struct user_view {

@@ -231,17 +231,20 @@ static int reopen(struct ctx *c, struct plan_row *p, const char *reason, const c
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
-/* The items query, for a whole plan or one item: cond selects rows of work_item x. */
-#define ITEM_SQL(cond)                                                                       \
+/* The items query, for a whole plan, one item, a task or a unit: cond selects rows of
+ * work_item x; order (with a LIMIT if wanted) sorts the rows of i. */
+#define ITEM_SQL_ORDER(cond, order)                                                          \
     "SELECT i.id, i.work_plan_id, i.revision, coalesce(i.task_id, 0), coalesce(t.number, 0), " \
     "t.title, i.title, i.due, i.indicator, i.target_value, i.owner_unit_id, u.name, u.side, " \
     "i.created_at, i.updated_at, coalesce(r.id, 0), r.period, r.status, r.percent, r.at, "   \
-    "v.decision, i.acc, " LIGHT_SQL("i.due", "i.acc") " FROM "                              \
+    "v.decision, i.acc, " LIGHT_SQL("i.due", "i.acc") ", wp.year, wp.status FROM "          \
     "(SELECT x.*, (SELECT max(m.id) FROM report m WHERE m.work_item_id = x.id) AS last_id, " \
     LIGHT_SQL_ACCEPTED("x.id") " AS acc FROM work_item x WHERE " cond ") i "                 \
+    "JOIN work_plan wp ON wp.id = i.work_plan_id "                                           \
     "JOIN unit u ON u.id = i.owner_unit_id LEFT JOIN task t ON t.id = i.task_id "            \
     "LEFT JOIN report r ON r.id = i.last_id LEFT JOIN review v ON v.report_id = r.id "       \
-    "ORDER BY i.id"
+    "ORDER BY " order
+#define ITEM_SQL(cond) ITEM_SQL_ORDER(cond, "i.id")
 
 #define SUPPORT_SQL(cond)                                                                    \
     "SELECT s.work_item_id, u.id, u.name, u.side FROM work_item_support s "                  \
@@ -278,6 +281,8 @@ static void read_item(struct ctx *c, struct stmt *st, struct work_item_view *v)
     v->review = v->report_id ? (db_col_is_null(st, 20) ? "pending" : col(c, st, 20)) : NULL;
     v->accepted_status = col(c, st, 21);
     v->light = (enum light)db_col_int64(st, 22);
+    v->year = (int)db_col_int64(st, 23);
+    v->plan_status = col(c, st, 24);
 }
 
 /* Attaches support units (rows sorted by item id) to items (sorted by id); finalizes st. */
@@ -571,6 +576,117 @@ int work_plan_item_get(struct ctx *c, int64_t item_id, struct work_item_view *ou
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "work item %lld is not of your pairing", (long long)item_id);
     return read_one_item(c, item_id, out);
+}
+
+int work_plan_task_items(struct ctx *c, int64_t task_id, struct work_item_view **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT p.pairing_id FROM task t JOIN plan p ON p.id = t.plan_id WHERE t.id = :id");
+    db_bind_int64(&st, ":id", task_id);
+    int rc = db_step(&st);
+    int64_t pairing = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading the task");
+    if (rc != DB_ROW)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "task_id", "there is no task %lld",
+                        (long long)task_id);
+    if (!can_read_pairing(c, pairing))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "task %lld is not of your pairing", (long long)task_id);
+    db_prepare(c->db, &st,
+               ITEM_SQL_ORDER("x.task_id = :t AND x.removed_at IS NULL", "wp.year, i.id"));
+    db_bind_int64(&st, ":t", task_id);
+    light_bind(&st);
+    size_t cap = 0;
+    while ((rc = db_step(&st)) == DB_ROW)
+        read_item(c, &st, ARRAY_PUSH(c->arena, *out, *n, cap));
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading work items");
+    /* A task has a handful of items a year: one small indexed query each. */
+    for (size_t i = 0; i < *n; i++) {
+        db_prepare(c->db, &st, SUPPORT_SQL("x.id = :id"));
+        db_bind_int64(&st, ":id", (*out)[i].id);
+        if (read_support(c, &st, &(*out)[i], 1) < 0)
+            return store_failed(c, "reading support units");
+    }
+    return SVC_OK;
+}
+
+int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, int64_t after, int limit,
+                         struct work_item_page *out)
+{
+    memset(out, 0, sizeof *out);
+    if (limit == 0)
+        limit = WORK_ITEM_PAGE_DEFAULT;
+    if (limit < 0 || limit > WORK_ITEM_PAGE_MAX)
+        return svc_fail(c, SVC_INVALID, "err_range", "limit", "limit must be within 1–%d",
+                        WORK_ITEM_PAGE_MAX);
+    if (after < 0)
+        return svc_fail(c, SVC_INVALID, "err_range", "after", "after must be an item id");
+    int64_t pairing = 0;
+    int rc = perm_unit_scope(c, unit_id, &pairing, NULL);
+    if (rc != SVC_OK)
+        return rc;
+    if (!can_read_pairing(c, pairing))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "unit %lld is not of your pairing", (long long)unit_id);
+    /* The cursor is the last item shown; the next page starts after its (due, id). */
+    const char *after_due = "";
+    struct stmt st;
+    if (after) {
+        db_prepare(c->db, &st,
+                   "SELECT due FROM work_item WHERE id = :id AND owner_unit_id = :u");
+        db_bind_int64(&st, ":id", after);
+        db_bind_int64(&st, ":u", unit_id);
+        rc = db_step(&st);
+        if (rc == DB_ROW)
+            after_due = arena_strdup(c->arena, db_col_text(&st, 0));
+        db_finalize(&st);
+        if (rc < 0)
+            return store_failed(c, "reading the cursor");
+        if (rc != DB_ROW)
+            return svc_fail(c, SVC_INVALID, "err_range", "after",
+                            "%lld is not an item of unit %lld", (long long)after,
+                            (long long)unit_id);
+    }
+    db_prepare(c->db, &st,
+               ITEM_SQL_ORDER("x.owner_unit_id = :u AND x.removed_at IS NULL "
+                              "AND (:year = 0 OR x.work_plan_id IN "
+                              "(SELECT y.id FROM work_plan y WHERE y.year = :year)) "
+                              "AND (:after = 0 OR x.due > :adue "
+                              "OR (x.due = :adue AND x.id > :after))",
+                              "i.due, i.id LIMIT :limit"));
+    db_bind_int64(&st, ":u", unit_id);
+    db_bind_int64(&st, ":year", year);
+    db_bind_int64(&st, ":after", after);
+    db_bind_text(&st, ":adue", after_due);
+    db_bind_int64(&st, ":limit", limit + 1);
+    light_bind(&st);
+    size_t cap = 0;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        if (out->n == (size_t)limit) {
+            out->more = true;
+            break;
+        }
+        read_item(c, &st, ARRAY_PUSH(c->arena, out->items, out->n, cap));
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading work items");
+    /* Bounded by the page limit: one small indexed query per item. */
+    for (size_t i = 0; i < out->n; i++) {
+        db_prepare(c->db, &st, SUPPORT_SQL("x.id = :id"));
+        db_bind_int64(&st, ":id", out->items[i].id);
+        if (read_support(c, &st, &out->items[i], 1) < 0)
+            return store_failed(c, "reading support units");
+    }
+    out->next_after = out->more ? out->items[out->n - 1].id : 0;
+    return SVC_OK;
 }
 
 /* ---- writing items ---------------------------------------------------------------------- */

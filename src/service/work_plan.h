@@ -56,6 +56,8 @@ struct work_item_unit {
 
 struct work_item_view {
     int64_t id, work_plan_id, revision;
+    int year;                 /* the work plan's year */
+    const char *plan_status;  /* the work plan's status: draft, submitted, agreed */
     int64_t task_id;          /* 0 when the item serves no task */
     int task_number;          /* 0 likewise */
     const char *task_title;
@@ -120,6 +122,30 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *out);
 
 /* One item as in work_plan_get (a removed item is SVC_NOT_FOUND). Read permission. */
 int work_plan_item_get(struct ctx *c, int64_t item_id, struct work_item_view *out);
+
+/* The items (not removed) serving a task, in the work plans of every year, by year then id,
+ * each as in work_plan_get. *out is an arena array. Read permission on the task's pairing;
+ * SVC_NOT_FOUND (field task_id) when there is no such task. */
+int work_plan_task_items(struct ctx *c, int64_t task_id, struct work_item_view **out, size_t *n);
+
+enum { WORK_ITEM_PAGE_MAX = 200, WORK_ITEM_PAGE_DEFAULT = 50 };
+
+/* A keyset page of items: pass after = 0 for the first page, then next_after. */
+struct work_item_page {
+    struct work_item_view *items;
+    size_t n;
+    bool more;          /* another page follows */
+    int64_t next_after; /* the cursor for it: the id of the last item of this page */
+};
+
+/* The items (not removed) a unit owns, soonest due first, then by id — what its clerk reports
+ * on. year 0: the plans of every year, else that year's. after is the id of the last item of
+ * the previous page: an id that is not an item of this unit is SVC_INVALID err_range (field
+ * after). limit 0 means WORK_ITEM_PAGE_DEFAULT; negative or above WORK_ITEM_PAGE_MAX is
+ * err_range (field limit). Read permission on the unit's pairing; SVC_NOT_FOUND
+ * (err_unit_unknown) when there is no such unit. */
+int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, int64_t after, int limit,
+                         struct work_item_page *out);
 
 /* Adds an item; *item_id (may be NULL) receives its id. Validation failures are SVC_INVALID
  * with c->field naming the input: title (err_required, err_too_long), due (err_required,

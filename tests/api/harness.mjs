@@ -58,35 +58,48 @@ export async function startServer({ args = [], organisation = true } = {}) {
     }
     cli(db, ['user', 'add', '--login', 'admin', '--role', 'admin', '--password-stdin'], PASSWORD + '\n');
   }
-  const proc = spawn(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--login-rate', '0',
-    '--write-rate', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const serveArgs = ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--login-rate', '0',
+    '--write-rate', '0', ...args];
+  const server = { db, dir, units, cli: (a, input) => cli(db, a, input) };
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const base = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 20000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+  // Starts (or restarts, on the same database) the server process.
+  server.start = async () => {
+    const proc = spawn(BIN, serveArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stderr.on('data', (d) => { stderr += d; });
+    server.proc = proc;
+    server.base = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 20000);
+      proc.stdout.on('data', (d) => {
+        out += d;
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+      proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
     });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
-  });
-  return {
-    base, db, dir, units, proc,
-    cli: (a, input) => cli(db, a, input),
-    stderr: () => stderr,
-    async stop() {
-      if (proc.exitCode === null) {
-        const done = new Promise((r) => proc.on('exit', r));
-        proc.kill('SIGTERM');
-        await done;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    return server.base;
   };
+  // kill -9: no chance to flush anything; what was acknowledged must already be on disk.
+  server.kill9 = async () => {
+    const proc = server.proc;
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const done = new Promise((r) => proc.on('exit', r));
+    proc.kill('SIGKILL');
+    await done;
+  };
+  server.stderr = () => stderr;
+  server.stop = async () => {
+    const proc = server.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const done = new Promise((r) => proc.on('exit', r));
+      proc.kill('SIGTERM');
+      await done;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  await server.start();
+  return server;
 }
-
 // A client: request(method, path, {json, form, headers, csrf:false, origin}) → {status, headers, body, json}
 export class Client {
   constructor(base) { this.base = base; this.cookie = null; this.csrf = null; this.bearer = null; }

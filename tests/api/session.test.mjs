@@ -77,3 +77,22 @@ test('every response carries the security headers', async () => {
     assert.ok(r.headers.get('referrer-policy'), path);
   }
 });
+
+test('a plan superseded by a new import is served as superseded (no stale cache)', async () => {
+  const c = new Client(server.base);
+  const before = await c.get('/api/v1/plans/2');
+  assert.equal(before.json.status, 'current');
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { SEED } = await import('./harness.mjs');
+  const revised = readFileSync(SEED, 'utf8').replace('1.行政管理體制改革。', '1.行政管理體制機制改革。');
+  writeFileSync(`${server.dir}/revised.txt`, revised);
+  server.cli(['import', `${server.dir}/revised.txt`]);
+  const after = await c.get('/api/v1/plans/2', { headers: { 'if-none-match': before.headers.get('etag') } });
+  assert.equal(after.status, 200);
+  assert.equal(after.json.status, 'superseded');
+  const list = await c.get('/api/v1/plans');
+  const sd = list.json.plans.find((p) => p.pairing_id === 13);
+  assert.equal(sd.version, 2);
+  const v2 = await c.get(`/api/v1/plans/${sd.id}`);
+  assert.equal(v2.json.areas[0].tasks[0].title, '行政管理體制機制改革');
+});

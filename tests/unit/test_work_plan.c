@@ -31,7 +31,7 @@ static int64_t plan_revision(struct fx *f, int64_t plan)
     return fx_scalar_(f->db, "SELECT revision FROM work_plan WHERE id = :a", plan, NULL);
 }
 
-static const char *plan_status(struct fx *f, int64_t plan)
+static const char *wp_status(struct fx *f, int64_t plan)
 {
     struct work_plan_view v;
     assert_ok(f, work_plan_get(fx_as(f, NULL), plan, &v));
@@ -321,7 +321,7 @@ static void test_submit_approve_agree(void **state)
     /* a coordinator of either side submits */
     int64_t rev = plan_revision(f, plan);
     assert_ok(f, work_plan_submit(fx_as(f, &f->js_coord), plan, rev));
-    assert_string_equal(plan_status(f, plan), "submitted");
+    assert_string_equal(wp_status(f, plan), "submitted");
     assert_int_equal(plan_revision(f, plan), rev + 1);
     assert_fail(f, work_plan_submit(fx_as(f, &f->ln_coord), plan, 0), SVC_CONFLICT,
                 "err_plan_not_draft");
@@ -347,7 +347,7 @@ static void test_submit_approve_agree(void **state)
                 "err_stale");
     assert_ok(f, work_plan_approve(fx_as(f, &f->ln_coord), plan, 0, rev + 1, &agreed));
     assert_false(agreed);
-    assert_string_equal(plan_status(f, plan), "submitted");
+    assert_string_equal(wp_status(f, plan), "submitted");
     assert_fail(f, work_plan_approve(fx_as(f, &f->ln_coord2), plan, 0, 0, NULL), SVC_CONFLICT,
                 "err_already_approved");
     assert_ok(f, work_plan_approve(fx_as(f, &f->js_coord), plan, 1, 0, &agreed));

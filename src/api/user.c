@@ -1,0 +1,174 @@
+/* user: accounts over the API. Admins manage every account; a coordinator lists, reads,
+ * creates and edits the member accounts of its own side's units (service/user.h has the
+ * rules). Password hashes never leave the service; a password generated for a new account is
+ * in the 201 answer once and nowhere else (not in the audit log, not in any later read). */
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/json.h"
+#include "service/user.h"
+
+static void user_view_json(struct jw *w, const struct user_view *u, const char *password)
+{
+    jw_obj(w);
+    jw_kint(w, "id", u->id);
+    jw_kstr(w, "login", u->login);
+    jw_kstr(w, "name", u->name);
+    jw_kstr(w, "role", u->role);
+    if (u->unit_id) {
+        jw_kint(w, "unit_id", u->unit_id);
+        jw_kstr(w, "unit", u->unit_name);
+        jw_kint(w, "pairing_id", u->pairing_id);
+        jw_kint(w, "side", u->side);
+    } else {
+        jw_knull(w, "unit_id");
+        jw_knull(w, "unit");
+        jw_knull(w, "pairing_id");
+        jw_knull(w, "side");
+    }
+    jw_kstr(w, "language", u->language);
+    jw_kbool(w, "disabled", u->disabled);
+    jw_kbool(w, "locked", u->locked);
+    jw_kstr(w, "locked_until", u->locked ? u->locked_until : NULL);
+    jw_kint(w, "failed_logins", u->failed_logins);
+    jw_kstr(w, "pw_changed_at", u->pw_changed_at);
+    jw_kstr(w, "created_at", u->created_at);
+    jw_kstr(w, "updated_at", u->updated_at);
+    if (password)
+        jw_kstr(w, "password", password);
+    jw_obj_end(w);
+}
+
+static const char *user_etag(struct req *r, const struct user_view *u)
+{
+    return arena_printf(r->arena, "\"user-%" PRId64 "-%s\"", u->id, u->updated_at);
+}
+
+/* The account as it is now, with its ETag (and after a create its Location and the generated
+ * password, if any). */
+static int user_answer(struct req *r, struct resp *p, int64_t id, int status,
+                       const char *password)
+{
+    struct user_view u;
+    int rc = user_get(&r->ctx, id, &u);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) {
+        if (api_etag(r, p, user_etag(r, &u)))
+            return 304;
+    } else {
+        resp_header(r, p, "ETag", user_etag(r, &u));
+    }
+    if (status == 201)
+        resp_header(r, p, "Location", arena_printf(r->arena, "/api/v1/users/%" PRId64, id));
+    struct jw w;
+    api_begin(p, &w);
+    user_view_json(&w, &u, password);
+    return status;
+}
+
+/* GET /api/v1/users?unit= → {"users":[…]} by login: a coordinator its side's accounts, an
+ * admin every account. */
+int api_users(struct req *r, struct resp *p)
+{
+    int st;
+    int64_t unit = api_query_int(r, p, "unit", 0, 1, INT64_MAX, &st);
+    if (st)
+        return st;
+    struct user_view *v;
+    size_t n;
+    int rc = user_list(&r->ctx, unit, &v, &n);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_key(&w, "users");
+    jw_arr(&w);
+    for (size_t i = 0; i < n; i++)
+        user_view_json(&w, &v[i], NULL);
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    return 200;
+}
+
+int api_user(struct req *r, struct resp *p)
+{
+    return user_answer(r, p, r->ids[0], 200, NULL);
+}
+
+/* POST /api/v1/users {"login","role","unit_id"?,"name"?,"language"?,"password"?} → 201 with
+ * the account, plus "password" when none was given and one was generated. */
+int api_user_create(struct req *r, struct resp *p)
+{
+    static const char *const fields[] = {"login",    "name",     "role", "unit_id",
+                                         "language", "password", NULL};
+    struct user_input in = {0};
+    int st;
+    if ((st = api_body_fields(r, p, fields)) || //
+        (st = api_body_str(r, p, "login", true, &in.login)) ||
+        (st = api_body_str(r, p, "name", false, &in.name)) ||
+        (st = api_body_str(r, p, "role", true, &in.role)) ||
+        (st = api_body_int(r, p, "unit_id", false, 1, INT64_MAX, &in.unit_id)) ||
+        (st = api_body_str(r, p, "language", false, &in.language)) ||
+        (st = api_body_str(r, p, "password", false, &in.password)))
+        return st;
+    const char *generated = NULL;
+    if (!in.password)
+        in.password = generated = user_generate_password(&r->ctx);
+    int64_t id = 0;
+    int rc = user_create(&r->ctx, &in, &id);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    return user_answer(r, p, id, 201, generated);
+}
+
+/* PATCH /api/v1/users/{id} {"name"?,"role"?,"unit_id"?,"language"?,"disabled"?} → 200.
+ * The fields and the disabled flag are two service calls (two transactions, two audit rows);
+ * everything that could refuse the second — permission, disabling oneself, a stale If-Match
+ * — is checked before the first writes, so a refusal leaves the account as it was. */
+int api_user_update(struct req *r, struct resp *p)
+{
+    static const char *const fields[] = {"name",     "role",     "unit_id", "language",
+                                         "disabled", "login", NULL};
+    struct user_input in = {0};
+    int disabled;
+    int st;
+    if ((st = api_body_fields(r, p, fields)) || //
+        (st = api_body_str(r, p, "login", false, &in.login)) ||
+        (st = api_body_str(r, p, "name", false, &in.name)) ||
+        (st = api_body_str(r, p, "role", false, &in.role)) ||
+        (st = api_body_int(r, p, "unit_id", false, 1, INT64_MAX, &in.unit_id)) ||
+        (st = api_body_str(r, p, "language", false, &in.language)) ||
+        (st = api_body_bool(r, p, "disabled", &disabled)))
+        return st;
+    int64_t id = r->ids[0];
+    in.if_updated_at = api_if_match(r, "user", id);
+    bool fields_change = in.login || in.name || in.role || in.unit_id || in.language;
+    int rc;
+    if (disabled >= 0 && r->user->id == id) {
+        if (disabled)
+            return http_error(r, p, 409, "err_self_disable", "disabled");
+        disabled = -1; /* signed in, so enabled already: nothing to do */
+    }
+    if (disabled >= 0) {
+        if ((rc = user_may_manage(&r->ctx, id)) != SVC_OK)
+            return http_from_service(r, p, rc);
+        if (in.if_updated_at && !fields_change) {
+            /* user_set_disabled takes no revision: compare here (a race of microseconds
+             * remains; the fields' write below is checked inside its transaction). */
+            struct user_view now;
+            if ((rc = user_get(&r->ctx, id, &now)) != SVC_OK)
+                return http_from_service(r, p, rc);
+            if (strcmp(now.updated_at, in.if_updated_at) != 0)
+                return http_error(r, p, 412, "err_stale", NULL);
+        }
+    }
+    if (fields_change && (rc = user_update(&r->ctx, id, &in)) != SVC_OK)
+        return http_from_service(r, p, rc);
+    if (disabled >= 0 && (rc = user_set_disabled(&r->ctx, id, disabled)) != SVC_OK)
+        return http_from_service(r, p, rc);
+    return user_answer(r, p, id, 200, NULL);
+}

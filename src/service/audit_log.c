@@ -1,0 +1,195 @@
+/* audit_log: the audit log read back, newest first (rules in audit_log.h). The page is a
+ * range scan on the id downwards (keyset: `after` is the last id of the previous page), so a
+ * deep page costs what the first one does. The filters are checked row by row on that scan
+ * (the leader's scope through lists built once per query from indexed lookups), so a filter
+ * that matches few rows walks back through the log until it fills a page: fine at the sizes
+ * of one deployment's log; an index on (action, id) or (actor, id) is the fix if it is not. */
+#include "service/audit_log.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+#include "service/perm.h"
+#include "store/db.h"
+
+/* ---- times ------------------------------------------------------------------------------ */
+
+/* n decimal digits at *p into *v; advances *p. */
+static bool digits(const char **p, int n, int *v)
+{
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*p)[i]))
+            return false;
+        x = x * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *v = x;
+    return true;
+}
+
+const char *audit_log_time(struct ctx *c, const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *p = s;
+    int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, off = 0;
+    if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+        !digits(&p, 2, &d))
+        return NULL;
+    if (*p == 'T' || *p == 't' || *p == ' ') {
+        p++;
+        if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+            return NULL;
+        if (*p == ':') {
+            p++;
+            if (!digits(&p, 2, &sec))
+                return NULL;
+            if (*p == '.' || *p == ',') {
+                p++;
+                int k = 0;
+                while (isdigit((unsigned char)*p)) {
+                    if (k < 3)
+                        ms = ms * 10 + (*p - '0');
+                    k++;
+                    p++;
+                }
+                if (k == 0 || k > 9)
+                    return NULL;
+                for (; k < 3; k++)
+                    ms *= 10;
+            }
+        }
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int sign = *p++ == '-' ? -1 : 1, oh, om;
+            if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om) || oh > 14 || om > 59)
+                return NULL;
+            off = sign * (oh * 60 + om);
+        }
+    }
+    if (*p || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+        mi > 59 || sec > 59)
+        return NULL;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = sec};
+    time_t t = timegm(&tm);
+    if (tm.tm_mday != d || tm.tm_mon != mo - 1) /* 2026-02-30 rolled over */
+        return NULL;
+    int64_t at = ((int64_t)t - (int64_t)off * 60) * 1000 + ms;
+    if (at < 0)
+        return NULL;
+    char *out = arena_alloc(c->arena, 25);
+    clock_format(at, out);
+    return out;
+}
+
+/* ---- listing ---------------------------------------------------------------------------- */
+
+int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_entry **out,
+                   size_t *n, int64_t *next_after)
+{
+    *out = NULL;
+    *n = 0;
+    *next_after = 0;
+    int64_t scope = 0; /* the leader's province pairing; 0: everything */
+    bool admin = perm_is_admin_user(c);
+    if (!admin) {
+        if (c->user->role != ROLE_LEADER || c->user->pairing_id <= 0)
+            return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                            "%s may not read the audit log (admins and leaders only)",
+                            c->user->login);
+        scope = c->user->pairing_id;
+    }
+    int limit = f->limit <= 0 ? AUDIT_LIST_DEFAULT : f->limit;
+    if (limit > AUDIT_LIST_MAX)
+        limit = AUDIT_LIST_MAX;
+    const char *actor = f->actor;
+    if (actor && !strchr(actor, ':') && strcmp(actor, "public") != 0 &&
+        strcmp(actor, "anonymous") != 0)
+        actor = arena_printf(c->arena, "user:%s", actor);
+    size_t alen = f->action ? strlen(f->action) : 0;
+    bool prefix = alen > 0 && f->action[alen - 1] == '.';
+
+    /* One row more than asked for tells whether another page follows. */
+    struct stmt st;
+    db_prepare(
+        c->db, &st,
+        "SELECT a.id, a.at, a.actor, a.action, a.entity, coalesce(a.entity_id, 0), a.before, "
+        "a.after, a.client FROM audit a "
+        "WHERE a.id < :after "
+        "AND (:actor IS NULL OR a.actor = :actor) "
+        "AND (:action IS NULL OR (:prefix = 0 AND a.action = :action) "
+        "     OR (:prefix = 1 AND substr(a.action, 1, length(:action)) = :action)) "
+        "AND (:entity IS NULL OR a.entity = :entity) "
+        "AND (:eid = 0 OR a.entity_id = :eid) "
+        "AND (:since IS NULL OR a.at >= :since) "
+        "AND (:until IS NULL OR a.at < :until) "
+        "AND (:p = 0 "
+        "  OR a.actor IN (SELECT 'user:' || u.login FROM users u JOIN unit n ON n.id = u.unit_id "
+        "                 WHERE n.pairing_id = :p) "
+        "  OR (a.entity = 'pairing' AND a.entity_id IN "
+        "      (SELECT id FROM pairing WHERE id = :p OR parent_id = :p)) "
+        "  OR (a.entity = 'plan' AND a.entity_id IN (SELECT id FROM plan WHERE pairing_id = :p)) "
+        "  OR (a.entity = 'task' AND a.entity_id IN "
+        "      (SELECT t.id FROM task t JOIN plan pl ON pl.id = t.plan_id "
+        "       WHERE pl.pairing_id = :p)) "
+        "  OR (a.entity = 'unit' AND a.entity_id IN (SELECT id FROM unit WHERE pairing_id = :p)) "
+        "  OR (a.entity = 'users' AND a.entity_id IN "
+        "      (SELECT u.id FROM users u JOIN unit n ON n.id = u.unit_id "
+        "       WHERE n.pairing_id = :p AND u.role <> 'admin')) "
+        "  OR (a.entity = 'session' AND a.entity_id IN "
+        "      (SELECT s.id FROM session s JOIN users u ON u.id = s.user_id "
+        "       JOIN unit n ON n.id = u.unit_id WHERE n.pairing_id = :p)) "
+        "  OR (a.entity = 'api_token' AND a.entity_id IN "
+        "      (SELECT k.id FROM api_token k JOIN users u ON u.id = k.user_id "
+        "       JOIN unit n ON n.id = u.unit_id WHERE n.pairing_id = :p)) "
+        "  OR (a.entity = 'work_plan' AND a.entity_id IN "
+        "      (SELECT id FROM work_plan WHERE pairing_id = :p)) "
+        "  OR (a.entity = 'work_item' AND a.entity_id IN "
+        "      (SELECT wi.id FROM work_item wi JOIN work_plan wp ON wp.id = wi.work_plan_id "
+        "       WHERE wp.pairing_id = :p)) "
+        "  OR (a.entity = 'report' AND a.entity_id IN "
+        "      (SELECT r.id FROM report r JOIN work_item wi ON wi.id = r.work_item_id "
+        "       JOIN work_plan wp ON wp.id = wi.work_plan_id WHERE wp.pairing_id = :p))) "
+        "ORDER BY a.id DESC LIMIT :limit");
+    db_bind_int64(&st, ":after", f->after > 0 ? f->after : INT64_MAX);
+    db_bind_text(&st, ":actor", actor);
+    db_bind_text(&st, ":action", alen ? f->action : NULL);
+    db_bind_int64(&st, ":prefix", prefix);
+    db_bind_text(&st, ":entity", f->entity && *f->entity ? f->entity : NULL);
+    db_bind_int64(&st, ":eid", f->entity_id > 0 ? f->entity_id : 0);
+    db_bind_text(&st, ":since", f->since);
+    db_bind_text(&st, ":until", f->until);
+    db_bind_int64(&st, ":p", scope);
+    db_bind_int64(&st, ":limit", limit + 1);
+    size_t cap = 0;
+    int s;
+    while ((s = db_step(&st)) == DB_ROW) {
+        if (*n == (size_t)limit) {
+            *next_after = (*out)[*n - 1].id;
+            break;
+        }
+        struct audit_entry *e = ARRAY_PUSH(c->arena, *out, *n, cap);
+        e->id = db_col_int64(&st, 0);
+        e->at = arena_strdup(c->arena, db_col_text(&st, 1));
+        e->actor = arena_strdup(c->arena, db_col_text(&st, 2));
+        e->action = arena_strdup(c->arena, db_col_text(&st, 3));
+        e->entity = arena_strdup(c->arena, db_col_text(&st, 4));
+        e->entity_id = db_col_int64(&st, 5);
+        e->before = db_col_is_null(&st, 6) ? NULL : arena_strdup(c->arena, db_col_text(&st, 6));
+        e->after = db_col_is_null(&st, 7) ? NULL : arena_strdup(c->arena, db_col_text(&st, 7));
+        e->client = !admin || db_col_is_null(&st, 8) ? NULL
+                                                     : arena_strdup(c->arena, db_col_text(&st, 8));
+    }
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the audit log failed");
+    return SVC_OK;
+}

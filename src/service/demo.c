@@ -1,0 +1,278 @@
+/* demo: a demonstration organisation drawn from the imported plans, so that `make run`
+ * opens on a system that looks in use: each side's leadership group and lead office, the
+ * city governments and zone committees of every city and zone pairing, two departments per
+ * side; assignments for every task; this year's agreed work plan with an item per task; and
+ * reports in every state, so lights are red, yellow and green. Everything goes through the
+ * same services as real use (and so into the audit log). */
+#include "service/demo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+#include "service/assignment.h"
+#include "service/pairing.h"
+#include "service/plan.h"
+#include "service/report.h"
+#include "service/service.h"
+#include "service/user.h"
+#include "service/work_plan.h"
+
+/* The lead offices the plans name (上海市人民政府合作交流办公室, 大连市发展和改革委员会) and
+ * the provinces' development and reform commissions. */
+static const char *lead_office(struct ctx *c, const char *side)
+{
+    if (strcmp(side, "上海市") == 0 || strcmp(side, "上海") == 0)
+        return "上海市人民政府合作交流辦公室";
+    return arena_printf(c->arena, "%s發展和改革委員會", side);
+}
+
+struct side_units {
+    int64_t leadership, office, commerce, science;
+    int64_t coordinator, leader;   /* user ids */
+};
+
+struct demo {
+    struct ctx *c;
+    struct demo_login *logins;
+    size_t n_logins, cap_logins;
+    int pairing_no;
+};
+
+static int add_unit(struct demo *d, int64_t pairing, int side, const char *name, const char *kind,
+                    const char *tier, int64_t *id)
+{
+    struct unit_input in = {.pairing_id = pairing, .side = side, .name = name, .kind = kind,
+                            .tier = tier};
+    return unit_create(d->c, &in, id);
+}
+
+static int add_user(struct demo *d, const char *login, const char *role, int64_t unit,
+                    const char *unit_name, int64_t *id)
+{
+    const char *pw = user_generate_password(d->c);
+    struct user_input in = {.login = login, .role = role, .unit_id = unit, .password = pw};
+    int rc = user_create(d->c, &in, id);
+    if (rc != SVC_OK)
+        return rc;
+    struct demo_login *l = ARRAY_PUSH(d->c->arena, d->logins, d->n_logins, d->cap_logins);
+    *l = (struct demo_login){role, arena_strdup(d->c->arena, login), pw, unit_name};
+    return SVC_OK;
+}
+
+/* Acts as the given user for the calls that need one (approvals, reports, reviews). */
+static const struct user *as_user(struct demo *d, int64_t user_id)
+{
+    struct user *u = arena_alloc(d->c->arena, sizeof *u);
+    return user_load(d->c, user_id, u) == SVC_OK ? u : NULL;
+}
+
+static const char *today_plus(struct ctx *c, int days)
+{
+    int64_t ms = clock_now_ms() + (int64_t)days * 86400000;
+    char buf[25];
+    clock_format(ms, buf);
+    return arena_strndup(c->arena, buf, 10);
+}
+
+/* The unit a city or zone pairing brings to one side: 盘锦市 → 盘锦市人民政府. */
+static const char *pairing_unit_name(struct ctx *c, const char *place, const char *kind)
+{
+    if (strstr(place, "有關") || strstr(place, "有关"))
+        return NULL; /* 江苏省有关城市: not named yet */
+    if (strcmp(kind, "city") == 0)
+        return arena_printf(c->arena, "%s人民政府", place);
+    return arena_printf(c->arena, "%s管理委員會", place);
+}
+
+static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
+{
+    struct ctx *c = d->c;
+    int rc;
+    struct side_units su[2] = {{0}};
+    const char *names[2] = {p->name_a, p->name_b};
+    d->pairing_no++;
+    for (int s = 0; s < 2; s++) {
+        const char *n = names[s];
+        bool province = strlen(n) >= 3 && strcmp(n + strlen(n) - 3, "省") == 0;
+        const char *leadership = arena_printf(c->arena, "%s對口合作工作領導小組", n);
+        const char *commerce = arena_printf(c->arena, "%s商務%s", n, province ? "廳" : "局");
+        const char *science = arena_printf(c->arena, "%s科學技術%s", n, province ? "廳" : "局");
+        if ((rc = add_unit(d, p->id, s, leadership,
+                           "government", "decision", &su[s].leadership)) ||
+            (rc = add_unit(d, p->id, s, lead_office(c, n), "department", "coordination",
+                           &su[s].office)) ||
+            (rc = add_unit(d, p->id, s, commerce, "department", "execution", &su[s].commerce)) ||
+            (rc = add_unit(d, p->id, s, science, "department", "execution", &su[s].science)))
+            return rc;
+        const char *prefix = arena_printf(c->arena, "p%d%c", d->pairing_no, s ? 'b' : 'a');
+        int64_t member;
+        if ((rc = add_user(d, arena_printf(c->arena, "%s.leader", prefix), "leader",
+                           su[s].leadership, leadership, &su[s].leader)) ||
+            (rc = add_user(d, arena_printf(c->arena, "%s.coord", prefix), "coordinator",
+                           su[s].office, lead_office(c, n), &su[s].coordinator)) ||
+            (rc = add_user(d, arena_printf(c->arena, "%s.commerce", prefix), "member",
+                           su[s].commerce, commerce, &member)) ||
+            (rc = add_user(d, arena_printf(c->arena, "%s.science", prefix), "member",
+                           su[s].science, science, &member)))
+            return rc;
+    }
+
+    /* City governments and zone committees of the child pairings, each with a clerk. */
+    size_t nk = p->n_children;
+    int64_t (*child_unit)[2] = arena_alloc(c->arena, (nk + 1) * sizeof *child_unit);
+    for (size_t k = 0; k < nk; k++) {
+        const struct pairing_view *ch = &p->children[k];
+        const char *places[2] = {ch->name_a, ch->name_b};
+        for (int s = 0; s < 2; s++) {
+            const char *name = pairing_unit_name(c, places[s], ch->kind);
+            if (!name)
+                continue;
+            bool existed = unit_find(c, name, &child_unit[k][s]) == SVC_OK;
+            if (!existed) {
+                if ((rc = add_unit(d, p->id, s, name, strcmp(ch->kind, "city") == 0 ? "city" : "park",
+                                   "execution", &child_unit[k][s])))
+                    return rc;
+                int64_t member;
+                if ((rc = add_user(d, arena_printf(c->arena, "p%d%c.c%zu", d->pairing_no,
+                                                   s ? 'b' : 'a', k + 1),
+                                   "member", child_unit[k][s], name, &member)))
+                    return rc;
+            }
+        }
+    }
+
+    /* Assignments and this year's work plan: an item per task. */
+    struct plan_view plan;
+    if ((rc = plan_get(c, p->plan_id, &plan)) != SVC_OK)
+        return rc;
+    int64_t wp;
+    if ((rc = work_plan_open(c, p->id, year, &wp)) != SVC_OK)
+        return rc;
+    static const int due_days[] = {-20, 40, 5, 90, -3, 150, 3, 60, 25, 200, -40, 120};
+    int64_t *items = arena_alloc(c->arena, (plan.n_tasks + 1) * sizeof *items);
+    int64_t *owners = arena_alloc(c->arena, (plan.n_tasks + 1) * sizeof *owners);
+    for (size_t t = 0; t < plan.n_tasks; t++) {
+        const struct plan_task_view *task = &plan.tasks[t];
+        int64_t lead[2] = {su[0].office, su[1].office};
+        for (size_t k = 0; k < nk; k++)
+            if (p->children[k].task == task->number)
+                for (int s = 0; s < 2; s++)
+                    if (child_unit[k][s])
+                        lead[s] = child_unit[k][s];
+        for (int s = 0; s < 2; s++) {
+            int64_t support = task->number % 2 ? su[s].commerce : su[s].science;
+            if ((rc = assignment_set(c, task->id, s, lead[s], &support, 1)) != SVC_OK)
+                return rc;
+        }
+        /* The item's owner reports on it: the pairing's city where there is one, else a
+         * department; sides take turns so both lead offices have reports to review. */
+        int side = task->number % 3 == 2 ? 1 : 0;
+        int64_t owner = lead[side] != su[side].office
+                            ? lead[side]
+                            : (task->number % 2 ? su[side].commerce : su[side].science);
+        owners[t] = owner;
+        struct work_item_input in = {
+            .task_id = task->id,
+            .title = arena_printf(c->arena, "%d年%s", year, task->title),
+            .owner_unit_id = owner,
+            .due = today_plus(c, due_days[t % (sizeof due_days / sizeof *due_days)]),
+            .indicator = task->number % 2 ? "對接活動場次" : "簽約項目數",
+            .target_value = task->number % 2 ? "2" : "3",
+        };
+        if ((rc = work_plan_item_add(c, wp, &in, &items[t])) != SVC_OK)
+            return rc;
+    }
+    if ((rc = work_plan_submit(c, wp, 0)) != SVC_OK)
+        return rc;
+    const struct user *saved = c->user;
+    for (int s = 0; s < 2 && rc == SVC_OK; s++) {
+        c->user = as_user(d, su[s].coordinator);
+        rc = work_plan_approve(c, wp, s, 0, NULL);
+    }
+    c->user = saved;
+    if (rc != SVC_OK)
+        return rc;
+
+    /* Reports in every state. */
+    static const struct {
+        const char *status;
+        int percent;
+        char review; /* a accept, r return, - pending, 0 no report */
+    } plays[] = {{"on_track", 60, 'a'}, {"at_risk", 35, 'a'}, {"delayed", 15, 'a'},
+                 {"on_track", 50, '-'}, {"at_risk", 40, 'r'}, {"done", 100, 'a'},
+                 {NULL, 0, '0'},        {"on_track", 70, '-'}};
+    const char *period = arena_strndup(c->arena, today_plus(c, 0), 7);
+    for (size_t t = 0; t < plan.n_tasks; t++) {
+        size_t k = t % (sizeof plays / sizeof *plays);
+        if (plays[k].review == '0')
+            continue;
+        struct user_view *members;
+        size_t nm;
+        if (user_list(c, owners[t], &members, &nm) != SVC_OK || nm == 0)
+            continue;
+        int side = plan.tasks[t].number % 3 == 2 ? 1 : 0;
+        struct report_figure fig = {.name = "參與企業數", .value = (int64_t)(3 + t % 7)};
+        struct report_input in = {
+            .work_item_id = items[t],
+            .period = period,
+            .status = plays[k].status,
+            .percent = plays[k].percent,
+            .narrative = arena_printf(c->arena, "%s：本月召開對接會%zu次，%s。", plan.tasks[t].title,
+                                      1 + t % 3,
+                                      strcmp(plays[k].status, "delayed") == 0
+                                          ? "受項目審批影響，進度滯後，已協調加快辦理"
+                                          : "按計劃推進"),
+            .figures = &fig,
+            .n_figures = 1,
+        };
+        int64_t rid;
+        c->user = as_user(d, members[0].id);
+        rc = report_submit(c, &in, &rid);
+        if (rc == SVC_OK && plays[k].review != '-') {
+            c->user = as_user(d, su[side].coordinator);
+            rc = report_review(c, rid, plays[k].review == 'a',
+                               plays[k].review == 'r' ? "請補充簽約項目清單和企業名單。" : NULL);
+        }
+        c->user = saved;
+        if (rc != SVC_OK)
+            return rc;
+    }
+    return SVC_OK;
+}
+
+int demo_create(struct ctx *c, int year, struct demo_login **out, size_t *n)
+{
+    struct demo d = {.c = c};
+    *out = NULL;
+    *n = 0;
+    if (c->user)
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "demo data is made from the command line only");
+    struct user_view *users;
+    size_t nu;
+    int rc = user_list(c, 0, &users, &nu);
+    if (rc != SVC_OK)
+        return rc;
+    if (nu > 0)
+        return svc_fail(c, SVC_CONFLICT, "err_conflict", NULL,
+                        "the database has accounts already: demo data goes into a new database");
+    struct pairing_view *tops;
+    size_t nt;
+    rc = pairing_tree(c, &tops, &nt);
+    if (rc != SVC_OK)
+        return rc;
+    if (nt == 0)
+        return svc_fail(c, SVC_CONFLICT, "err_conflict", NULL,
+                        "import a plan first: there are no pairings");
+    int64_t admin;
+    if ((rc = add_user(&d, "admin", "admin", 0, "", &admin)) != SVC_OK)
+        return rc;
+    for (size_t i = 0; i < nt && rc == SVC_OK; i++)
+        if (tops[i].plan_id)
+            rc = demo_pairing(&d, &tops[i], year);
+    *out = d.logins;
+    *n = d.n_logins;
+    return rc;
+}

@@ -1,0 +1,151 @@
+// The permission matrix: every route × every role, on its own unit and side and on others'.
+// "allow" means the request got past every permission check (any status but 401/403: a 409
+// for a state that does not allow the action still proves the permission); "deny" means 403
+// for a signed-in user and 401 for an anonymous one. The last test fails when a route of the
+// routing table is missing here, so a new route cannot skip this table.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, as, Client, BIN } from './harness.mjs';
+
+// anon; LJ pairing side 0: pj_member (盤錦), ly_member (遼陽), ln_coord, ln_leader;
+// LJ side 1: wx_member (無錫), js_coord; SD pairing: dl_coord; admin.
+const ACTORS = ['anon', 'pj_member', 'ly_member', 'wx_member', 'ln_coord', 'js_coord', 'ln_leader',
+  'dl_coord', 'admin'];
+const SIGNED_IN = ACTORS.filter((a) => a !== 'anon');
+const LJ_USERS = ['pj_member', 'ly_member', 'wx_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'];
+
+let server;
+const client = {};
+const fx = {}; // fixture ids
+let serial = 0;
+
+async function fresh(actor) {
+  if (actor === 'anon') return new Client(server.base);
+  return as(server, actor);
+}
+
+before(async () => {
+  server = await startServer();
+  for (const a of ACTORS) client[a] = await fresh(a);
+  const admin = client.admin;
+  const plan = await admin.get('/api/v1/plans/1');
+  fx.task7 = plan.json.areas.flatMap((a) => a.tasks).find((t) => t.number === 7).id;
+  const wp = await client.ln_coord.post('/api/v1/work-plans', { pairing_id: 1, year: 2026 });
+  fx.wp = wp.json.id;
+  fx.itemP = (await client.ln_coord.post(`/api/v1/work-plans/${fx.wp}/items`, {
+    title: '盤錦項目對接', owner_unit_id: server.units.panjin, due: '2026-12-20', task_id: fx.task7,
+  })).json.id;
+  fx.itemW = (await client.js_coord.post(`/api/v1/work-plans/${fx.wp}/items`, {
+    title: '無錫項目對接', owner_unit_id: server.units.wuxi, due: '2026-12-20',
+  })).json.id;
+  fx.reportP = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
+  fx.pjUser = (await client.pj_member.get('/api/v1/me')).json.user.id;
+  assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
+});
+
+after(async () => { await server?.stop(); });
+
+function report() {
+  return { period: '2026-11', status: 'on_track', percent: 40, narrative: `進展正常（${++serial}）` };
+}
+
+async function etag(path) {
+  return (await client.admin.get(path)).headers.get('etag');
+}
+
+// Each case: method, route pattern (as `duikou routes` prints it), allowed actors, and
+// prepare(actor) → {path, json?, headers?, client?} building the request.
+const CASES = [
+  { m: 'GET', route: '/healthz', allow: ACTORS, prepare: () => ({ path: '/healthz' }) },
+  { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
+  { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
+  { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },
+  { m: 'GET', route: '/api/v1/plans/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans/2' }) },
+  { m: 'POST', route: '/api/v1/session', allow: ACTORS,
+    prepare: () => ({ path: '/api/v1/session', json: { login: 'nobody', password: 'wrong-password' }, client: new Client(server.base), expectStatus: 401 }) },
+  { m: 'DELETE', route: '/api/v1/session', allow: SIGNED_IN,
+    prepare: async (a) => ({ path: '/api/v1/session', client: await fresh(a) }) },
+  { m: 'GET', route: '/api/v1/me', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me' }) },
+  { m: 'PATCH', route: '/api/v1/me', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me', json: { language: 'zh-Hans' } }) },
+  { m: 'POST', route: '/api/v1/me/password', allow: SIGNED_IN,
+    prepare: () => ({ path: '/api/v1/me/password', json: { old_password: 'not-my-password', new_password: 'Another-long-pass-9' } }) },
+  { m: 'GET', route: '/api/v1/me/sessions', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me/sessions' }) },
+
+  { m: 'GET', route: '/api/v1/units', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/units' }) },
+  { m: 'GET', route: '/api/v1/units/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/units/${server.units.panjin}` }) },
+  { m: 'POST', route: '/api/v1/units', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/units', json: { pairing_id: 1, side: 0, name: `遼寧測試單位${++serial}`, kind: 'department', tier: 'execution' } }) },
+  { m: 'PATCH', route: '/api/v1/units/{id}', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/units/${server.units.liaoyang}`, json: { tier: 'execution' } }) },
+  { m: 'GET', route: '/api/v1/users', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/api/v1/users' }) },
+  { m: 'POST', route: '/api/v1/users', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/users', json: { login: `clerk${++serial}`, role: 'member', unit_id: server.units.panjin } }) },
+  { m: 'GET', route: '/api/v1/users/{id}', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/api/v1/users/${fx.pjUser}` }) },
+  { m: 'PATCH', route: '/api/v1/users/{id}', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/users/${fx.pjUser}`, json: { language: 'zh-Hans' } }) },
+
+  { m: 'GET', route: '/api/v1/tasks/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/tasks/${fx.task7}` }) },
+  { m: 'PUT', route: '/api/v1/tasks/{id}/assignments', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/tasks/${fx.task7}/assignments`, json: { side: 0, lead: server.units.panjin, support: [] } }) },
+  { m: 'GET', route: '/api/v1/work-plans', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/work-plans?pairing=1' }) },
+  { m: 'POST', route: '/api/v1/work-plans', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/work-plans', json: { pairing_id: 1, year: 2026 } }) },
+  { m: 'GET', route: '/api/v1/work-plans/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}` }) },
+  { m: 'POST', route: '/api/v1/work-plans/{id}/items', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}/items`, json: { title: `盤錦新事項${++serial}`, owner_unit_id: server.units.panjin, due: '2026-12-01' } }) },
+  { m: 'POST', route: '/api/v1/work-plans/{id}/submit', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/work-plans/${fx.wp}/submit`, json: {}, headers: { 'if-match': await etag(`/api/v1/work-plans/${fx.wp}`) } }) },
+  { m: 'POST', route: '/api/v1/work-plans/{id}/approve', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/work-plans/${fx.wp}/approve`, json: {}, headers: { 'if-match': await etag(`/api/v1/work-plans/${fx.wp}`) } }) },
+  { m: 'GET', route: '/api/v1/work-items/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/work-items/${fx.itemP}` }) },
+  { m: 'PATCH', route: '/api/v1/work-items/{id}', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/work-items/${fx.itemP}`, headers: { 'if-match': await etag(`/api/v1/work-items/${fx.itemP}`) },
+      json: { title: '盤錦項目對接', task_id: fx.task7, owner_unit_id: server.units.panjin, support: [], due: '2026-12-20', indicator: null, target_value: null } }) },
+  { m: 'DELETE', route: '/api/v1/work-items/{id}', allow: ['ln_coord', 'admin'],
+    prepare: async () => {
+      const id = (await client.admin.post(`/api/v1/work-plans/${fx.wp}/items`, { title: `待刪事項${++serial}`, owner_unit_id: server.units.panjin, due: '2026-12-01' })).json.id;
+      return { path: `/api/v1/work-items/${id}`, headers: { 'if-match': await etag(`/api/v1/work-items/${id}`) } };
+    } },
+  { m: 'GET', route: '/api/v1/my/work-items', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/my/work-items' }) },
+  { m: 'POST', route: '/api/v1/work-items/{id}/reports', allow: ['pj_member', 'admin'],
+    prepare: () => ({ path: `/api/v1/work-items/${fx.itemP}/reports`, json: report() }) },
+  { m: 'GET', route: '/api/v1/reports/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/reports/${fx.reportP}` }) },
+  { m: 'GET', route: '/api/v1/reviews/pending', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/reviews/pending' }) },
+  { m: 'POST', route: '/api/v1/reports/{id}/review', allow: ['ln_coord', 'admin'],
+    prepare: async () => {
+      const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
+      return { path: `/api/v1/reports/${id}/review`, json: { decision: 'accepted' } };
+    } },
+  { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/api/v1/audit?limit=5' }) },
+  // Last: signing out everywhere also ends the sessions the cases above use.
+  { m: 'POST', route: '/api/v1/me/sessions/revoke', allow: SIGNED_IN,
+    prepare: async (a) => ({ path: '/api/v1/me/sessions/revoke', client: await fresh(a), raw: true }) },
+];
+
+for (const c of CASES) {
+  test(`${c.m} ${c.route}`, async () => {
+    const wrong = [];
+    for (const actor of ACTORS) {
+      const req = await c.prepare(actor);
+      const who = req.client ?? client[actor];
+      if (actor === 'anon' && req.client) { req.client.cookie = null; req.client.csrf = null; }
+      const r = await who.request(c.m, req.path, { json: req.json, headers: req.headers });
+      const allowed = c.allow.includes(actor);
+      const ok = allowed
+        ? (req.expectStatus ? r.status === req.expectStatus : r.status !== 401 && r.status !== 403)
+        : r.status === (actor === 'anon' ? 401 : 403);
+      if (!ok) wrong.push(`${actor}: ${allowed ? 'allow' : 'deny'} expected, got ${r.status} ${r.body.slice(0, 160)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+}
+
+test('the matrix covers every route', () => {
+  const table = execFileSync(BIN, ['routes'], { encoding: 'utf8' }).trim().split('\n')
+    .map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+  const covered = new Set(CASES.map((c) => `${c.m} ${c.route}`));
+  assert.deepEqual(table.filter((r) => !covered.has(r)), []);
+});
