@@ -59,6 +59,9 @@ int api_task(struct req *r, struct resp *p);
 /* assignment.c */
 struct assignment_view;
 void api_assignments_json(struct jw *w, const struct assignment_view *a, size_t n);
+/* The ETag of a task's assignments as assignment_list gave them: "\"as-<task>-<digest>\"". */
+const char *api_assignments_etag(struct req *r, int64_t task_id, const struct assignment_view *a,
+                                 size_t n);
 int api_task_assignments_put(struct req *r, struct resp *p);
 
 /* work_plan.c */

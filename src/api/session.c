@@ -25,7 +25,9 @@ static void user_json(struct jw *w, const struct user *u)
 }
 
 /* POST /api/v1/session {"login":…,"password":…} → 201, the session cookie, and the CSRF
- * token every later write must carry. */
+ * token every later write must carry. A session the browser brought with it ends once the
+ * new one exists, so a browser holds one session, and one signed in before (perhaps by
+ * someone else, on a shared computer) does not live on behind the new cookie. */
 int api_session_create(struct req *r, struct resp *p)
 {
     json_t *login = json_object_get(r->json, "login"), *pw = json_object_get(r->json, "password");
@@ -37,6 +39,10 @@ int api_session_create(struct req *r, struct resp *p)
     int rc = auth_login(&r->ctx, json_string_value(login), json_string_value(pw), &s);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
+    if (r->session_token && (rc = auth_logout(&r->ctx, r->session_token)) != SVC_OK) {
+        /* The new session's token is never handed out, so it goes unused. */
+        return http_from_service(r, p, rc);
+    }
     http_set_session_cookie(r, p, s.token);
     struct jw w;
     api_begin(p, &w);

@@ -78,6 +78,10 @@ int api_task(struct req *r, struct resp *p)
     jw_arr_end(&w);
     jw_key(&w, "assignments");
     api_assignments_json(&w, v.assignments, v.n_assignments);
+    /* The version PUT .../assignments wants in If-Match (the task as a whole has no ETag:
+     * its work items and reports change without the assignments changing). */
+    jw_kstr(&w, "assignments_etag",
+            api_assignments_etag(r, v.id, v.assignments, v.n_assignments));
     jw_key(&w, "items");
     jw_arr(&w);
     for (size_t i = 0; i < v.n_items; i++)

@@ -1,6 +1,7 @@
 /* unit: the units (单位) of each pairing side over the API. Reads for anyone of the pairing,
  * writes for the side's coordinator and admins (the rules are service/user.h's). A unit's
- * ETag is its updated_at, so If-Match on PATCH refuses a write made against an older read. */
+ * ETag is its updated_at, and PATCH requires it in If-Match, so a write made against an
+ * older read is refused (412) and one made against no read at all too (428). */
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
@@ -116,8 +117,9 @@ int api_unit_create(struct req *r, struct resp *p)
     return unit_answer(r, p, id, 201);
 }
 
-/* PATCH /api/v1/units/{id} {"name"?,"kind"?,"tier"?,"region_id"?} → 200 with the unit. A
- * unit never changes pairing or side (422 err_fixed): make a new one instead. */
+/* PATCH /api/v1/units/{id} {"name"?,"kind"?,"tier"?,"region_id"?} with If-Match (the unit's
+ * ETag; 428 without, 412 stale) → 200 with the unit. A unit never changes pairing or side
+ * (422 err_fixed): make a new one instead. */
 int api_unit_update(struct req *r, struct resp *p)
 {
     static const char *const fields[] = {"name", "kind", "tier", "region_id", "pairing_id",
@@ -135,8 +137,13 @@ int api_unit_update(struct req *r, struct resp *p)
         (st = api_body_str(r, p, "tier", false, &in.tier)) ||
         (st = api_body_int(r, p, "region_id", false, 1, INT64_MAX, &in.region_id)))
         return st;
-    in.if_updated_at = api_if_match(r, "unit", r->ids[0]);
+    /* If-Match is required. Without one the service is asked for a version no unit has,
+     * so that 404 and 403 still come first and what remains is 428. */
+    const char *seen = api_if_match(r, "unit", r->ids[0]);
+    in.if_updated_at = seen ? seen : "";
     int rc = unit_update(&r->ctx, r->ids[0], &in);
+    if (rc == SVC_STALE && !seen)
+        return http_error(r, p, 428, "err_precondition_required", "If-Match");
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     return unit_answer(r, p, r->ids[0], 200);

@@ -125,7 +125,8 @@ int api_user_create(struct req *r, struct resp *p)
     return user_answer(r, p, id, 201, generated);
 }
 
-/* PATCH /api/v1/users/{id} {"name"?,"role"?,"unit_id"?,"language"?,"disabled"?} → 200.
+/* PATCH /api/v1/users/{id} {"name"?,"role"?,"unit_id"?,"language"?,"disabled"?} with
+ * If-Match (the account's ETag; 428 without, 412 stale, each after 404/403) → 200.
  * The fields and the disabled flag are two service calls (two transactions, two audit rows);
  * everything that could refuse the second — permission, disabling oneself, a stale If-Match
  * — is checked before the first writes, so a refusal leaves the account as it was. */
@@ -145,7 +146,10 @@ int api_user_update(struct req *r, struct resp *p)
         (st = api_body_bool(r, p, "disabled", &disabled)))
         return st;
     int64_t id = r->ids[0];
-    in.if_updated_at = api_if_match(r, "user", id);
+    /* Without If-Match the service is asked for a version no account has: its refusals
+     * (404, 403) come first, and its err_stale then means 428. */
+    const char *seen = api_if_match(r, "user", id);
+    in.if_updated_at = seen ? seen : "";
     bool fields_change = in.login || in.name || in.role || in.unit_id || in.language;
     int rc;
     if (disabled >= 0 && r->user->id == id) {
@@ -156,18 +160,26 @@ int api_user_update(struct req *r, struct resp *p)
     if (disabled >= 0) {
         if ((rc = user_may_manage(&r->ctx, id)) != SVC_OK)
             return http_from_service(r, p, rc);
-        if (in.if_updated_at && !fields_change) {
+        if (!fields_change) {
             /* user_set_disabled takes no revision: compare here (a race of microseconds
              * remains; the fields' write below is checked inside its transaction). */
             struct user_view now;
             if ((rc = user_get(&r->ctx, id, &now)) != SVC_OK)
                 return http_from_service(r, p, rc);
+            if (!seen)
+                return http_error(r, p, 428, "err_precondition_required", "If-Match");
             if (strcmp(now.updated_at, in.if_updated_at) != 0)
                 return http_error(r, p, 412, "err_stale", NULL);
         }
     }
-    if (fields_change && (rc = user_update(&r->ctx, id, &in)) != SVC_OK)
-        return http_from_service(r, p, rc);
+    /* Also with nothing to change, so that a PATCH without If-Match is always 428. */
+    if (fields_change || disabled < 0) {
+        rc = user_update(&r->ctx, id, &in);
+        if (rc == SVC_STALE && !seen)
+            return http_error(r, p, 428, "err_precondition_required", "If-Match");
+        if (rc != SVC_OK)
+            return http_from_service(r, p, rc);
+    }
     if (disabled >= 0 && (rc = user_set_disabled(&r->ctx, id, disabled)) != SVC_OK)
         return http_from_service(r, p, rc);
     return user_answer(r, p, id, 200, NULL);

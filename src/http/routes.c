@@ -51,7 +51,7 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/tasks/{id}", api_task, ROLE_MEMBER, 0,
      "A task: text, area, targets, city pairings, assignments, work items of every year"},
     {"PUT", "/api/v1/tasks/{id}/assignments", api_task_assignments_put, ROLE_COORDINATOR,
-     ROUTE_JSON, "Set one side's lead and support units of a task"},
+     ROUTE_JSON, "Set one side's lead and support units of a task (If-Match)"},
     {"GET", "/api/v1/work-plans", api_work_plans, ROLE_MEMBER, 0,
      "Work plans of a pairing (?pairing=), newest year first"},
     {"POST", "/api/v1/work-plans", api_work_plan_open, ROLE_COORDINATOR, ROUTE_JSON,

@@ -3,9 +3,12 @@
  * audit log before and after, so the log reads as "side 1 of task 7 was {…}, is now {…}". */
 #include "service/assignment.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -193,8 +196,75 @@ static int insert_assignment(struct ctx *c, int64_t task_id, int64_t unit, const
     return rc < 0 ? -1 : 0;
 }
 
+/* ---- the version of a task's assignments ---------------------------------------------- */
+
+static int cmp_view_id(const void *a, const void *b)
+{
+    const struct assignment_view *const *x = a, *const *y = b;
+    return ((*x)->id > (*y)->id) - ((*x)->id < (*y)->id);
+}
+
+void assignment_digest(const struct assignment_view *a, size_t n,
+                       char out[ASSIGNMENT_DIGEST_LEN + 1])
+{
+    const struct assignment_view **by_id = xmalloc((n + 1) * sizeof *by_id);
+    for (size_t i = 0; i < n; i++)
+        by_id[i] = &a[i];
+    qsort(by_id, n, sizeof *by_id, cmp_view_id);
+    struct sha256_ctx h;
+    sha256_begin(&h);
+    for (size_t i = 0; i < n; i++) {
+        const struct assignment_view *v = by_id[i];
+        char row[160];
+        int len = snprintf(row, sizeof row, "%lld %lld %s %s %lld\n", (long long)v->id,
+                           (long long)v->unit_id, v->role ? v->role : "",
+                           v->created_at ? v->created_at : "", (long long)v->created_by);
+        assert(len > 0 && (size_t)len < sizeof row);
+        sha256_add(&h, row, (size_t)len);
+    }
+    free(by_id);
+    char hex[SHA256_HEX_LEN + 1];
+    sha256_end_hex(&h, hex);
+    memcpy(out, hex, ASSIGNMENT_DIGEST_LEN);
+    out[ASSIGNMENT_DIGEST_LEN] = '\0';
+}
+
+/* The digest of the task's assignment rows as stored now (in the caller's transaction).
+ * -1 when the store fails. */
+static int current_digest(struct ctx *c, int64_t task_id, char out[ASSIGNMENT_DIGEST_LEN + 1])
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT id, unit_id, role, created_at, coalesce(created_by, 0) FROM assignment "
+               "WHERE task_id = :t ORDER BY id");
+    db_bind_int64(&st, ":t", task_id);
+    struct assignment_view *rows = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct assignment_view *v = ARRAY_PUSH(c->arena, rows, n, cap);
+        memset(v, 0, sizeof *v);
+        v->id = db_col_int64(&st, 0);
+        v->unit_id = db_col_int64(&st, 1);
+        v->role = arena_strdup(c->arena, db_col_text(&st, 2));
+        v->created_at = arena_strdup(c->arena, db_col_text(&st, 3));
+        v->created_by = db_col_int64(&st, 4);
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return -1;
+    assignment_digest(rows, n, out);
+    return 0;
+}
+
 int assignment_set(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
                    const int64_t *support, size_t n_support)
+{
+    return assignment_set_if(c, task_id, side, lead_unit, support, n_support, NULL);
+}
+
+int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
+                      const int64_t *support, size_t n_support, const char *expect)
 {
     if (side != 0 && side != 1)
         return svc_fail(c, SVC_INVALID, "err_range", "side", "side must be 0 or 1");
@@ -230,6 +300,18 @@ int assignment_set(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
 
     if (db_begin(c->db) < 0)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the database is busy");
+    if (expect) {
+        /* Under the write lock: what is compared is what is replaced. */
+        char now[ASSIGNMENT_DIGEST_LEN + 1];
+        if (current_digest(c, task_id, now) < 0)
+            goto fail;
+        if (strcmp(now, expect) != 0) {
+            db_rollback(c->db);
+            return svc_fail(c, SVC_STALE, "err_stale", NULL,
+                            "the assignments of task %lld changed meanwhile",
+                            (long long)task_id);
+        }
+    }
     struct side_set have;
     if (read_side(c, task_id, side, &have) < 0)
         goto fail;

@@ -39,6 +39,22 @@ int assignment_list(struct ctx *c, int64_t task_id, struct assignment_view **out
 int assignment_set(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
                    const int64_t *support, size_t n_support);
 
+/* The version of a task's assignments (both sides), for ETag and If-Match: the first
+ * ASSIGNMENT_DIGEST_LEN hex digits of a SHA-256 over every row (id, unit, role, created_at,
+ * created_by), taken in id order whatever order a holds them in, so any set or removal
+ * changes it. a is what assignment_list gave (n may be 0). */
+enum { ASSIGNMENT_DIGEST_LEN = 16 };
+void assignment_digest(const struct assignment_view *a, size_t n,
+                       char out[ASSIGNMENT_DIGEST_LEN + 1]);
+
+/* assignment_set made against a version the caller read: with expect not NULL, SVC_STALE
+ * (err_stale) and no change unless the task's assignments still have the digest expect —
+ * compared inside the write's transaction, after the permission and input checks (so an
+ * expect that matches nothing, "", still lets 404, 403 and 422 come first). NULL skips the
+ * comparison: that is assignment_set, for the command line and the demo. */
+int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
+                      const int64_t *support, size_t n_support, const char *expect);
+
 /* Removes one unit's assignment to a task (the side's remaining set stays as it is, even
  * without a lead). Same permission as assignment_set for the unit's side; audited as
  * assignment.remove with the side's set before and after. SVC_NOT_FOUND when the unit has

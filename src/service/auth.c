@@ -17,7 +17,10 @@
  * during a lock check no password, so they cost the server nothing. Every attempt — success,
  * failure, attempt while locked — is an audit row with the client address. The row of a
  * failure names the login only when it looks like a login (a password typed into the login
- * field must not end up in the log).
+ * field must not end up in the log). A wrong current password given to change one's own
+ * password is a guess too, by whoever holds the session: it counts toward the same lock and
+ * is audited (auth.password_failed); while locked, a change is refused as a sign-in is
+ * (err_locked, audited as auth.password_locked) without checking any password.
  *
  * Sessions and API tokens: 32 bytes from randombytes_buf, given to the client once as
  * base64url (API tokens behind a "dk_" prefix so secret scanners can spot them) and stored
@@ -359,6 +362,40 @@ static int login_store_error(struct ctx *c)
     return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the sign-in could not be recorded");
 }
 
+/* Counts a wrong password for account id (at sign-in or when changing the password) toward
+ * the lock, inside the caller's transaction. *failures: the consecutive failures now;
+ * *locked_until: set when this one locked the account (the count then starts again), else
+ * left alone. <0 when the store fails. */
+static int count_failure(struct ctx *c, int64_t id, const char *login, int *failures,
+                         const char **locked_until)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
+               "RETURNING failed_logins");
+    db_bind_int64(&st, ":id", id);
+    int s = db_step(&st);
+    if (s == DB_ROW)
+        *failures = (int)db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (s < 0)
+        return -1;
+    if (*failures >= auth_policy.max_failures && auth_policy.max_failures > 0) {
+        *locked_until = time_at(c, clock_now_ms() + (int64_t)auth_policy.lock_seconds * 1000);
+        db_prepare(c->db, &st,
+                   "UPDATE users SET failed_logins = 0, locked_until = :until WHERE id = :id");
+        db_bind_text(&st, ":until", *locked_until);
+        db_bind_int64(&st, ":id", id);
+        s = db_step(&st);
+        db_finalize(&st);
+        if (s < 0)
+            return -1;
+        log_warn("auth: %s locked until %s after %d failed password checks", login,
+                 *locked_until, *failures);
+    }
+    return 0;
+}
+
 static int login_failed(struct ctx *c, const char *shown_login, const struct account *a,
                         bool found)
 {
@@ -367,29 +404,8 @@ static int login_failed(struct ctx *c, const char *shown_login, const struct acc
                                                                                 : "password";
     if (db_begin(c->db) < 0)
         return login_store_error(c);
-    if (found && !a->disabled) {
-        struct stmt st;
-        db_prepare(c->db, &st,
-                   "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
-                   "RETURNING failed_logins");
-        db_bind_int64(&st, ":id", a->id);
-        if (db_step(&st) == DB_ROW)
-            failures = (int)db_col_int64(&st, 0);
-        db_finalize(&st);
-        if (failures >= auth_policy.max_failures && auth_policy.max_failures > 0) {
-            locked_until = time_at(c, clock_now_ms() + (int64_t)auth_policy.lock_seconds * 1000);
-            db_prepare(c->db, &st,
-                       "UPDATE users SET failed_logins = 0, locked_until = :until WHERE id = :id");
-            db_bind_text(&st, ":until", locked_until);
-            db_bind_int64(&st, ":id", a->id);
-            int s = db_step(&st);
-            db_finalize(&st);
-            if (s < 0)
-                return login_store_error(c);
-            log_warn("auth: %s locked until %s after %d failed sign-ins", a->login, locked_until,
-                     failures);
-        }
-    }
+    if (found && !a->disabled && count_failure(c, a->id, a->login, &failures, &locked_until) < 0)
+        return login_store_error(c);
     if (audit_attempt(c, "auth.login_failed", actor_or_anonymous(c), found ? a->id : 0,
                       shown_login, reason, failures, locked_until, 0) < 0 ||
         db_commit(c->db) < 0)
@@ -874,15 +890,51 @@ int auth_token_list(struct ctx *c, int64_t user_id, struct api_token_view **out,
 
 /* ---- password change -------------------------------------------------------------------- */
 
+/* A wrong old password when changing one's own: the same kind of guess as a wrong sign-in,
+ * so it counts toward the same lock and is audited (auth.password_failed) with the address. */
+static int password_failed(struct ctx *c, int64_t user_id, const char *login)
+{
+    int failures = 0;
+    const char *locked_until = NULL;
+    if (db_begin(c->db) < 0 || count_failure(c, user_id, login, &failures, &locked_until) < 0 ||
+        audit_attempt(c, "auth.password_failed", actor_or_anonymous(c), user_id, login,
+                      "password", failures, locked_until, 0) < 0 ||
+        db_commit(c->db) < 0) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL,
+                        "the failed password check could not be recorded");
+    }
+    return svc_fail(c, SVC_INVALID, "err_password_wrong", "old_password",
+                    "the current password does not match");
+}
+
+/* A password change of a locked account: answered as a sign-in would be, no password checked. */
+static int password_locked(struct ctx *c, int64_t user_id, const char *login,
+                           const char *locked_until)
+{
+    if (db_begin(c->db) < 0 ||
+        audit_attempt(c, "auth.password_locked", actor_or_anonymous(c), user_id, login,
+                      "locked", 0, locked_until, 0) < 0 ||
+        db_commit(c->db) < 0) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the attempt could not be recorded");
+    }
+    return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s is locked until %s", login,
+                    locked_until);
+}
+
 int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw,
                               const char *new_pw, int64_t keep_session_id)
 {
     struct stmt st;
-    db_prepare(c->db, &st, "SELECT login, pw_hash FROM users WHERE id = :id");
+    db_prepare(c->db, &st, "SELECT login, pw_hash, locked_until FROM users WHERE id = :id");
     db_bind_int64(&st, ":id", user_id);
     int s = db_step(&st);
     const char *login = s == DB_ROW ? arena_strdup(c->arena, db_col_text(&st, 0)) : NULL;
     const char *stored = s == DB_ROW ? arena_strdup(c->arena, db_col_text(&st, 1)) : NULL;
+    const char *locked_until = s == DB_ROW && !db_col_is_null(&st, 2)
+                                   ? arena_strdup(c->arena, db_col_text(&st, 2))
+                                   : NULL;
     db_finalize(&st);
     if (s < 0)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
@@ -900,10 +952,13 @@ int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw
     if (!login)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "user_id", "there is no user %lld",
                         (long long)user_id);
-    if (self && (!old_pw || strlen(old_pw) > AUTH_PASSWORD_MAX ||
-                 !auth_verify_password(stored, old_pw)))
-        return svc_fail(c, SVC_INVALID, "err_password_wrong", "old_password",
-                        "the current password does not match");
+    if (self) {
+        const char *now = svc_now(c);
+        if (locked_until && strcmp(locked_until, now) > 0)
+            return password_locked(c, user_id, login, locked_until);
+        if (!old_pw || strlen(old_pw) > AUTH_PASSWORD_MAX || !auth_verify_password(stored, old_pw))
+            return password_failed(c, user_id, login);
+    }
     int rc = auth_password_acceptable(c, login, new_pw);
     if (rc != SVC_OK)
         return rc;
@@ -914,16 +969,24 @@ int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw
     int ended = 0;
     if (db_begin(c->db) < 0)
         goto fail;
+    /* One's own change does not go through a lock set meanwhile (by failures elsewhere);
+     * a manager's or the command line's reset lifts it. */
     db_prepare(c->db, &st,
                "UPDATE users SET pw_hash = :h, pw_changed_at = :now, updated_at = :now, "
-               "failed_logins = 0, locked_until = NULL WHERE id = :id");
+               "failed_logins = 0, locked_until = NULL WHERE id = :id "
+               "AND (:self = 0 OR locked_until IS NULL OR locked_until <= :now)");
     db_bind_text(&st, ":h", hash);
     db_bind_text(&st, ":now", now);
     db_bind_int64(&st, ":id", user_id);
+    db_bind_int64(&st, ":self", self);
     s = db_step(&st);
     db_finalize(&st);
     if (s < 0)
         goto fail;
+    if (db_changes(c->db) == 0) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s was locked meanwhile", login);
+    }
     if (auth_revoke_sessions(c, user_id, keep_session_id, "password changed", &ended) != SVC_OK)
         goto fail;
     struct sb after = SB_INIT;

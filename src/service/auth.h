@@ -45,7 +45,10 @@ int auth_revoke_all(struct ctx *c, int64_t user_id, const char *reason);
 int auth_token_create(struct ctx *c, int64_t user_id, const char *name, const char **token);
 int auth_token_user(struct ctx *c, const char *token, struct user *out);
 /* Changes a password (the old one must match unless c->user is an admin acting on another
- * user, or the CLI); ends the user's other sessions. */
+ * user, or the CLI); ends the user's other sessions. When the user changes their own, a wrong
+ * old password counts toward the sign-in lock (policy) and is audited as auth.password_failed
+ * with c->client (SVC_INVALID err_password_wrong); a locked account gets SVC_LOCKED
+ * (err_locked) as at sign-in. */
 int auth_change_password(struct ctx *c, int64_t user_id, const char *old_pw, const char *new_pw);
 
 /* ---- additions to the interface above ------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "core/mem.h"
 #include "core/text.h"
 #include "ingest/ingest.h"
+#include "service/perm.h"
 #include "service/region.h"
 #include "service/service.h"
 #include "store/audit.h"
@@ -409,12 +410,16 @@ int plan_import(struct ctx *c, const struct ingest_result *r, struct plan_import
 {
     *out = NULL;
     *n = 0;
+    /* Permission first: importing rewrites what every pairing works from. */
+    int rc = perm_is_admin(c);
+    if (rc != SVC_OK)
+        return rc;
     if (ingest_has_errors(r)) {
         c->error = r->ok ? "the text has errors (see the warnings); nothing was imported"
                          : r->error;
         return SVC_INVALID;
     }
-    int rc = region_sync(c, NULL);
+    rc = region_sync(c, NULL);
     if (rc != SVC_OK)
         return rc;
     struct plan_import_result *res = arena_alloc(c->arena, (r->n_plans + 1) * sizeof *res);

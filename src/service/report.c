@@ -1,6 +1,9 @@
 /* report: progress reports (append-only) and their review. A submission and a review are
- * each one transaction with their audit row; the state they depend on (is the report still
- * pending, which report does a new one supersede) is read inside that transaction. */
+ * each one transaction with their audit row; the state they depend on (the item, its owner
+ * unit and the caller's right to act for it, whether the item was removed, whether the report
+ * is still pending, which report a new one supersedes) is read inside that transaction, which
+ * db_begin opens with the write lock held. "Latest" is always per item and period: a new
+ * report supersedes only the reports of its own period. */
 #include "service/report.h"
 
 #include <stdio.h>
@@ -106,7 +109,8 @@ static bool known_status(const char *s)
 #define REPORT_SQL(cond, order)                                                               \
     "SELECT r.id, r.work_item_id, r.unit_id, coalesce(r.supersedes_id, 0), r.submitted_by, "  \
     "i.title, u.name, su.login, r.period, r.status, r.narrative, r.at, r.percent, "           \
-    "r.id = (SELECT max(m.id) FROM report m WHERE m.work_item_id = r.work_item_id), "         \
+    "r.id = (SELECT max(m.id) FROM report m "                                                 \
+    "WHERE m.work_item_id = r.work_item_id AND m.period = r.period), "                        \
     "v.decision, coalesce(v.reviewer_id, 0), vu.login, v.comment, v.at, w.pairing_id "        \
     "FROM report r JOIN work_item i ON i.id = r.work_item_id "                                \
     "JOIN work_plan w ON w.id = i.work_plan_id JOIN unit u ON u.id = r.unit_id "              \
@@ -269,7 +273,7 @@ int report_pending(struct ctx *c, int64_t after, int limit, struct report_pendin
     db_prepare(c->db, &st,
                REPORT_SQL("v.id IS NULL AND i.removed_at IS NULL AND r.id > :after "
                           "AND r.id = (SELECT max(m2.id) FROM report m2 "
-                          "WHERE m2.work_item_id = r.work_item_id) "
+                          "WHERE m2.work_item_id = r.work_item_id AND m2.period = r.period) "
                           "AND (:all = 1 OR (w.pairing_id = :p AND (:side < 0 OR u.side = :side) "
                           "AND (:unit = 0 OR r.unit_id = :unit)))",
                           "r.id"));
@@ -448,26 +452,36 @@ int report_submit(struct ctx *c, const struct report_input *in, int64_t *id)
     if (!c->user)
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "a report records who submitted it: act as a user");
+    /* Everything the report depends on — the item, its owner unit (the caller's right to
+     * report), whether it was removed, its plan's year — is read under the write lock, so a
+     * concurrent move or removal of the item cannot slip in between the check and the
+     * insert. */
+    if (db_begin(c->db) < 0)
+        return store_failed(c, "starting a transaction");
     struct item_row it;
     int rc = load_item(c, in->work_item_id, &it);
     if (rc != SVC_OK)
-        return rc;
+        goto done;
     /* Leaders never write, not even for their own unit (perm_member_of would let them). */
-    if (c->user->role == ROLE_LEADER || c->user->role == ROLE_PUBLIC)
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "leaders do not report");
-    if (perm_member_of(c, it.owner) != SVC_OK)
-        return svc_fail(c, SVC_FORBIDDEN, "err_not_owner", "work_item_id",
-                        "only the owner unit %lld reports on item %lld", (long long)it.owner,
-                        (long long)it.id);
-    if (it.removed)
-        return svc_fail(c, SVC_CONFLICT, "err_conflict", "work_item_id",
-                        "item %lld was removed from its plan", (long long)it.id);
+    if (c->user->role == ROLE_LEADER || c->user->role == ROLE_PUBLIC) {
+        rc = svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "leaders do not report");
+        goto done;
+    }
+    if (perm_member_of(c, it.owner) != SVC_OK) {
+        rc = svc_fail(c, SVC_FORBIDDEN, "err_not_owner", "work_item_id",
+                      "only the owner unit %lld reports on item %lld", (long long)it.owner,
+                      (long long)it.id);
+        goto done;
+    }
+    if (it.removed) {
+        rc = svc_fail(c, SVC_CONFLICT, "err_conflict", "work_item_id",
+                      "item %lld was removed from its plan", (long long)it.id);
+        goto done;
+    }
     struct clean_report r;
     if ((rc = clean_report(c, &it, in, &r)) != SVC_OK)
-        return rc;
+        goto done;
 
-    if (db_begin(c->db) < 0)
-        return store_failed(c, "starting a transaction");
     struct stmt st;
     db_prepare(c->db, &st,
                "SELECT max(id) FROM report WHERE work_item_id = :item AND period = :period");
@@ -521,10 +535,12 @@ int report_submit(struct ctx *c, const struct report_input *in, int64_t *id)
         goto fail;
     if (id)
         *id = report;
-    return SVC_OK;
+    rc = SVC_OK;
+    goto done;
 fail:
     rc = store_failed(c, "storing the report");
-    db_rollback(c->db);
+done:
+    db_rollback(c->db); /* no-op after a commit */
     return rc;
 }
 
@@ -541,7 +557,8 @@ int report_review(struct ctx *c, int64_t report_id, bool accept, const char *com
     db_prepare(c->db, &st,
                "SELECT u.pairing_id, u.side, r.submitted_by, "
                "(SELECT count(*) FROM review v WHERE v.report_id = r.id), "
-               "r.id = (SELECT max(m.id) FROM report m WHERE m.work_item_id = r.work_item_id) "
+               "r.id = (SELECT max(m.id) FROM report m "
+               "WHERE m.work_item_id = r.work_item_id AND m.period = r.period) "
                "FROM report r JOIN unit u ON u.id = r.unit_id WHERE r.id = :id");
     db_bind_int64(&st, ":id", report_id);
     int rc = db_step(&st);
@@ -579,7 +596,7 @@ int report_review(struct ctx *c, int64_t report_id, bool accept, const char *com
     if (reviewed || !latest) {
         rc = svc_fail(c, SVC_CONFLICT, "err_not_pending", NULL,
                       reviewed ? "report %lld has been reviewed"
-                               : "report %lld has been overtaken by a newer report",
+                               : "report %lld has been superseded by a newer report of its period",
                       (long long)report_id);
         goto done;
     }

@@ -5,8 +5,10 @@
  * that is how a correction, or the answer to a returned report, is made. The history keeps
  * every report with its review.
  *
- * A report is pending while it has no review. Only the latest report of its item can be
- * reviewed; an older one that was never reviewed is simply overtaken (err_not_pending).
+ * A report is pending while it has no review. Only the latest report of its item for its
+ * period can be reviewed; an older one of the same period that was never reviewed is simply
+ * overtaken by the correction (err_not_pending). Reports of other periods do not overtake it:
+ * November's report stays reviewable after December's arrives.
  *
  * Who may do what (c->user NULL is the command line):
  *   submit  a user whose unit is the item's owner unit — a member, or a coordinator when its
@@ -63,7 +65,8 @@ struct report_view {
     int percent;
     struct report_figure *figures; /* by name */
     size_t n_figures;
-    bool latest;              /* the latest report of its item */
+    bool latest;              /* the latest report of its item for its period (not
+                                 superseded by a correction) */
     /* The review, if any: */
     const char *decision;     /* "accepted", "returned", or NULL: pending */
     int64_t reviewer_id;
@@ -71,7 +74,7 @@ struct report_view {
 };
 
 /* One entry of a coordinator's queue: a pending report and, beside it, the report before it
- * on the same item (NULL when it is the first). */
+ * on the same item, of whatever period (NULL when it is the first). */
 struct report_pending {
     struct report_view report;
     struct report_view *previous;
@@ -97,12 +100,15 @@ struct report_pending_page {
  * (err_period), status (err_status), percent (err_range), narrative (err_required,
  * err_too_long, err_invalid for bad UTF-8), figures (err_range when more than 20),
  * figures[i].name (err_required, err_too_long, err_invalid for a repeat), figures[i].unit
- * (err_too_long). An item removed from its plan is SVC_CONFLICT. */
+ * (err_too_long). An item removed from its plan is SVC_CONFLICT. The item, its owner unit and
+ * its removal are read in the transaction that stores the report, so a report never lands on
+ * an item that was meanwhile removed or moved to another unit. */
 int report_submit(struct ctx *c, const struct report_input *in, int64_t *id);
 
 /* Reviews a pending report: accept (comment optional) or return (comment required,
  * err_comment_required); comment ≤ 2,000 code points. A report already reviewed, or not the
- * latest of its item, is SVC_CONFLICT err_not_pending. Audited (report.review). */
+ * latest of its item for its period, is SVC_CONFLICT err_not_pending. Audited
+ * (report.review). */
 int report_review(struct ctx *c, int64_t report_id, bool accept, const char *comment);
 
 /* One report with its figures and review. Read permission. */
@@ -112,8 +118,8 @@ int report_get(struct ctx *c, int64_t id, struct report_view *out);
 int report_history(struct ctx *c, int64_t work_item_id, int64_t after, int limit,
                    struct report_page *out);
 
-/* The pending reports (latest of their item, no review) the caller can see, oldest first
- * (after: ids above it), each with the previous report of its item:
+/* The pending reports (latest of their item and period, no review) the caller can see,
+ * oldest first (after: ids above it), each with the previous report of its item:
  *   coordinator: its pairing and side — its review queue;
  *   leader:      its pairing, both sides;
  *   member:      its own unit's;

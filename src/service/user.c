@@ -1,6 +1,8 @@
-/* user: units and accounts (rules in user.h). Validation happens before any transaction and
- * names the field at fault; password hashing (tens of milliseconds) happens before the
- * transaction too, so the write lock is held only for the insert and its audit row. */
+/* user: units and accounts (rules in user.h). On create, validation happens before any
+ * transaction and names the field at fault; password hashing (tens of milliseconds) happens
+ * before the transaction too, so the write lock is held only for the insert and its audit
+ * row. An update instead reads, checks and writes inside its transaction: what it checks is
+ * the row it then overwrites. */
 #include "service/user.h"
 
 #include <ctype.h>
@@ -253,52 +255,57 @@ int unit_create(struct ctx *c, const struct unit_input *in, int64_t *id)
 
 int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
 {
-    struct unit_view old;
-    int rc = unit_read(c, id, &old);
+    /* Read, permission and write are one transaction, and the UPDATE names the updated_at
+     * it read: the permission is decided on the row that is written over, and a change made
+     * by someone else in between is never silently written back from an older copy. */
+    struct sb before = SB_INIT, after = SB_INIT;
+    struct unit_view old, u;
+    struct stmt st;
+    int rc, s;
+    if (db_begin(c->db) < 0)
+        return store_error(c, "starting the transaction");
+    rc = unit_read(c, id, &old);
     if (rc == SVC_NOT_FOUND && !perm_is_admin_user(c))
-        return perm_is_admin(c); /* others learn nothing about ids outside their side */
+        rc = perm_is_admin(c); /* others learn nothing about ids outside their side */
     if (rc != SVC_OK)
-        return rc;
+        goto done;
     if ((rc = perm_manage_side(c, old.pairing_id, old.side)) != SVC_OK)
-        return rc;
-    if (in->if_updated_at && strcmp(in->if_updated_at, old.updated_at) != 0)
-        return svc_fail(c, SVC_STALE, "err_stale", NULL, "unit %lld changed meanwhile",
-                        (long long)id);
-    struct unit_view u = old;
+        goto done;
+    if (in->if_updated_at && strcmp(in->if_updated_at, old.updated_at) != 0) {
+        rc = svc_fail(c, SVC_STALE, "err_stale", NULL, "unit %lld changed meanwhile",
+                      (long long)id);
+        goto done;
+    }
+    u = old;
     if (in->name && (rc = check_text(c, in->name, "name", UNIT_NAME_MAX, &u.name)) != SVC_OK)
-        return rc;
-    if (in->kind && !unit_kind_valid(in->kind))
-        return svc_fail(c, SVC_INVALID, "err_kind", "kind", "unknown unit kind '%s'", in->kind);
-    if (in->tier && !unit_tier_valid(in->tier))
-        return svc_fail(c, SVC_INVALID, "err_tier", "tier", "unknown tier '%s'", in->tier);
+        goto done;
+    if (in->kind && !unit_kind_valid(in->kind)) {
+        rc = svc_fail(c, SVC_INVALID, "err_kind", "kind", "unknown unit kind '%s'", in->kind);
+        goto done;
+    }
+    if (in->tier && !unit_tier_valid(in->tier)) {
+        rc = svc_fail(c, SVC_INVALID, "err_tier", "tier", "unknown tier '%s'", in->tier);
+        goto done;
+    }
     if (in->kind)
         u.kind = in->kind;
     if (in->tier)
         u.tier = in->tier;
-    if (in->region_id < 0 || (in->region_id && !region_exists(c, in->region_id)))
-        return svc_fail(c, SVC_INVALID, "err_region_unknown", "region_id",
-                        "there is no region %lld", (long long)in->region_id);
+    if (in->region_id < 0 || (in->region_id && !region_exists(c, in->region_id))) {
+        rc = svc_fail(c, SVC_INVALID, "err_region_unknown", "region_id",
+                      "there is no region %lld", (long long)in->region_id);
+        goto done;
+    }
     if (in->region_id)
         u.region_id = in->region_id;
 
-    struct sb before = SB_INIT, after = SB_INIT;
     unit_json(&before, &old);
     unit_json(&after, &u);
-    if (strcmp(sb_str(&before), sb_str(&after)) == 0) {
-        sb_free(&before);
-        sb_free(&after);
-        return SVC_OK; /* nothing changes: no write, no audit row */
-    }
-    rc = SVC_OK;
-    if (db_begin(c->db) < 0) {
-        rc = store_error(c, "starting the transaction");
-        goto done;
-    }
-    struct stmt st;
+    if (strcmp(sb_str(&before), sb_str(&after)) == 0)
+        goto done; /* nothing changes: no write, no audit row */
     db_prepare(c->db, &st,
                "UPDATE unit SET name = :name, name_key = :key, kind = :kind, tier = :tier, "
-               "region_id = :region, updated_at = :now WHERE id = :id "
-               "AND (:seen IS NULL OR updated_at = :seen)");
+               "region_id = :region, updated_at = :now WHERE id = :id AND updated_at = :seen");
     db_bind_text(&st, ":name", u.name);
     db_bind_text(&st, ":key", text_key(c->arena, u.name));
     db_bind_text(&st, ":kind", u.kind);
@@ -309,17 +316,15 @@ int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
         db_bind_null(&st, ":region");
     db_bind_text(&st, ":now", svc_now(c));
     db_bind_int64(&st, ":id", id);
-    db_bind_text(&st, ":seen", in->if_updated_at);
-    int s = db_step(&st);
+    db_bind_text(&st, ":seen", old.updated_at);
+    s = db_step(&st);
     db_finalize(&st);
     if (s == DB_CONSTRAINT) {
-        db_rollback(c->db);
         rc = svc_fail(c, SVC_CONFLICT, "err_exists", "name",
                       "this side of the pairing already has a unit called %s", u.name);
         goto done;
     }
-    if (s >= 0 && db_changes(c->db) == 0) { /* changed between the read and the write */
-        db_rollback(c->db);
+    if (s >= 0 && db_changes(c->db) == 0) { /* cannot happen under the write lock; if it did */
         rc = svc_fail(c, SVC_STALE, "err_stale", NULL, "unit %lld changed meanwhile",
                       (long long)id);
         goto done;
@@ -329,6 +334,7 @@ int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
         db_commit(c->db) < 0)
         rc = store_error(c, "updating the unit");
 done:
+    db_rollback(c->db); /* a no-op after the commit */
     sb_free(&before);
     sb_free(&after);
     return rc;
@@ -692,65 +698,73 @@ int user_create(struct ctx *c, const struct user_input *in, int64_t *id)
 
 int user_update(struct ctx *c, int64_t id, const struct user_input *in)
 {
-    struct user_view old;
-    int rc = user_read(c, id, &old);
+    /* As unit_update: read, permission and write in one transaction, the UPDATE guarded by
+     * the updated_at it read, so a rename never writes back a role or unit that an admin
+     * changed in between, and the permission is judged on the account as it is. */
+    struct sb before = SB_INIT, after = SB_INIT;
+    struct user_view old, u;
+    struct stmt st;
     bool self = c->user && c->user->id == id;
+    int rc, s;
+    if (db_begin(c->db) < 0)
+        return store_error(c, "starting the transaction");
+    rc = user_read(c, id, &old);
     if (rc == SVC_NOT_FOUND && !perm_is_admin_user(c))
-        return perm_is_admin(c);
+        rc = perm_is_admin(c);
     if (rc != SVC_OK)
-        return rc;
-    if (in->if_updated_at && strcmp(in->if_updated_at, old.updated_at) != 0) {
-        /* Only to someone who may see the account: others get what they would anyway. */
-        if ((!self && (rc = user_may_manage(c, id)) != SVC_OK))
-            return rc;
-        return svc_fail(c, SVC_STALE, "err_stale", NULL, "account %lld changed meanwhile",
-                        (long long)id);
-    }
-    struct user_view u = old;
+        goto done;
+    u = old;
     enum role role = in->role ? user_role_parse(in->role) : user_role_parse(old.role);
     int64_t unit = role == ROLE_ADMIN ? in->unit_id : in->unit_id ? in->unit_id : old.unit_id;
     bool scope_change = role != user_role_parse(old.role) || unit != old.unit_id;
     /* Permission first. Everyone may rename themselves and pick their language. */
     if (!(self && !scope_change) && (rc = user_may_manage(c, id)) != SVC_OK)
-        return rc;
-    if (!perm_is_admin_user(c) && scope_change && role != ROLE_MEMBER)
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", "role",
-                        "a coordinator manages member accounts only");
+        goto done;
+    if (!perm_is_admin_user(c) && scope_change && role != ROLE_MEMBER) {
+        rc = svc_fail(c, SVC_FORBIDDEN, "err_forbidden", "role",
+                      "a coordinator manages member accounts only");
+        goto done;
+    }
+    /* Only then the version, so a stale answer goes to someone who may see the account. */
+    if (in->if_updated_at && strcmp(in->if_updated_at, old.updated_at) != 0) {
+        rc = svc_fail(c, SVC_STALE, "err_stale", NULL, "account %lld changed meanwhile",
+                      (long long)id);
+        goto done;
+    }
     if (in->login) {
         const char *l = user_login_normalize(c, in->login);
-        if (!l || strcmp(l, old.login) != 0)
-            return svc_fail(c, SVC_INVALID, "err_login_fixed", "login",
-                            "a login never changes; create a new account instead");
+        if (!l || strcmp(l, old.login) != 0) {
+            rc = svc_fail(c, SVC_INVALID, "err_login_fixed", "login",
+                          "a login never changes; create a new account instead");
+            goto done;
+        }
     }
-    if (in->role && role == ROLE_PUBLIC)
-        return svc_fail(c, SVC_INVALID, "err_role", "role",
-                        "the role is admin, leader, coordinator or member, not '%s'", in->role);
+    if (in->role && role == ROLE_PUBLIC) {
+        rc = svc_fail(c, SVC_INVALID, "err_role", "role",
+                      "the role is admin, leader, coordinator or member, not '%s'", in->role);
+        goto done;
+    }
     if (scope_change && (rc = check_role_unit(c, role, unit)) != SVC_OK)
-        return rc;
+        goto done;
     u.role = user_role_name(role);
     u.unit_id = unit;
     if (in->name && (rc = check_text(c, in->name, "name", USER_NAME_MAX, &u.name)) != SVC_OK)
-        return rc;
+        goto done;
     if (in->language) {
-        if (!language_valid(in->language))
-            return svc_fail(c, SVC_INVALID, "err_language", "language",
-                            "the language is zh-Hans, zh-Hant or en");
+        if (!language_valid(in->language)) {
+            rc = svc_fail(c, SVC_INVALID, "err_language", "language",
+                          "the language is zh-Hans, zh-Hant or en");
+            goto done;
+        }
         u.language = in->language;
     }
-    struct sb before = SB_INIT, after = SB_INIT;
     user_json(&before, &old);
     user_json(&after, &u);
-    rc = SVC_OK;
     if (strcmp(sb_str(&before), sb_str(&after)) == 0)
         goto done; /* nothing changes */
-    if (db_begin(c->db) < 0) {
-        rc = store_error(c, "starting the transaction");
-        goto done;
-    }
-    struct stmt st;
     db_prepare(c->db, &st,
                "UPDATE users SET name = :name, role = :role, unit_id = :unit, language = :lang, "
-               "updated_at = :now WHERE id = :id AND (:seen IS NULL OR updated_at = :seen)");
+               "updated_at = :now WHERE id = :id AND updated_at = :seen");
     db_bind_text(&st, ":name", u.name);
     db_bind_text(&st, ":role", u.role);
     if (u.unit_id)
@@ -760,11 +774,10 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     db_bind_text(&st, ":lang", u.language);
     db_bind_text(&st, ":now", svc_now(c));
     db_bind_int64(&st, ":id", id);
-    db_bind_text(&st, ":seen", in->if_updated_at);
-    int s = db_step(&st);
+    db_bind_text(&st, ":seen", old.updated_at);
+    s = db_step(&st);
     db_finalize(&st);
-    if (s >= 0 && db_changes(c->db) == 0) { /* changed between the read and the write */
-        db_rollback(c->db);
+    if (s >= 0 && db_changes(c->db) == 0) { /* cannot happen under the write lock; if it did */
         rc = svc_fail(c, SVC_STALE, "err_stale", NULL, "account %lld changed meanwhile",
                       (long long)id);
         goto done;
@@ -774,6 +787,7 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
         db_commit(c->db) < 0)
         rc = store_error(c, "updating the account");
 done:
+    db_rollback(c->db); /* a no-op after the commit */
     sb_free(&before);
     sb_free(&after);
     return rc;

@@ -12,7 +12,10 @@
  *           a member off its side). Everyone may read their own account and change its
  *           name and language. A coordinator lists and reads its side's accounts.
  * Every write is one transaction with its audit row, before and after as JSON; password
- * hashes never appear in the audit log. Strings returned live in c->arena. */
+ * hashes never appear in the audit log. An update reads the row, decides the permission and
+ * writes inside that one transaction, and its UPDATE is guarded by the updated_at it read,
+ * so it never writes back fields someone else changed meanwhile. Strings returned live in
+ * c->arena. */
 #ifndef DUIKOU_SERVICE_USER_H
 #define DUIKOU_SERVICE_USER_H
 #include <stdbool.h>
@@ -35,7 +38,8 @@ struct unit_input {
                            association park other; NULL: unchanged on update */
     const char *tier;   /* decision coordination execution; NULL: unchanged on update */
     const char *if_updated_at; /* update only: SVC_STALE (err_stale) unless the unit's
-                                  updated_at still is this (If-Match); NULL: no check */
+                                  updated_at still is this (If-Match; checked after the
+                                  permission, in the write's transaction); NULL: no check */
 };
 
 struct unit_view {
@@ -70,7 +74,8 @@ struct user_input {
     const char *language; /* zh-Hans zh-Hant en; NULL: zh-Hans (create) / unchanged */
     const char *password; /* create only, required: checked by auth_password_acceptable */
     const char *if_updated_at; /* update only: SVC_STALE (err_stale) unless the account's
-                                  updated_at still is this (If-Match); NULL: no check */
+                                  updated_at still is this (If-Match; checked after the
+                                  permission, in the write's transaction); NULL: no check */
 };
 
 struct user_view {

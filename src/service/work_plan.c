@@ -32,7 +32,8 @@ static bool can_write_pairing(struct ctx *c, int64_t pairing_id)
     return perm_manage_side(c, pairing_id, c->user ? c->user->side : 0) == SVC_OK;
 }
 
-/* Admins manage both sides; a coordinator its own. */
+/* Admins manage both sides' items; a coordinator its own. Approvals need more than this:
+ * see approve_body. */
 static bool owns_side(const struct ctx *c, int side)
 {
     return perm_is_admin_user(c) || c->user->side == side;
@@ -1117,8 +1118,26 @@ static int approve_body(struct ctx *c, struct item_op *op)
     if (strcmp(p.status, "submitted") != 0)
         return svc_fail(c, SVC_CONFLICT, "err_plan_not_submitted", "status",
                         "work plan %lld is %s, not submitted", (long long)p.id, p.status);
-    const char *now = svc_now(c);
+    /* Dual sign-off takes two people. A coordinator can only approve its own side, but an
+     * admin may approve either, so without this one account could agree a plan alone. */
     struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT count(*) FROM approval WHERE work_plan_id = :w AND side <> :s "
+               "AND user_id = :u AND cleared_at IS NULL");
+    db_bind_int64(&st, ":w", p.id);
+    db_bind_int64(&st, ":s", op->side);
+    db_bind_int64(&st, ":u", c->user->id);
+    rc = db_step(&st);
+    bool other_side_mine = rc == DB_ROW && db_col_int64(&st, 0) > 0;
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading approvals");
+    if (other_side_mine)
+        return svc_fail(c, SVC_CONFLICT, "err_same_approver", NULL,
+                        "you approved the other side of work plan %lld: side %d needs another "
+                        "person's approval",
+                        (long long)p.id, op->side);
+    const char *now = svc_now(c);
     db_prepare(c->db, &st,
                "INSERT INTO approval (work_plan_id, side, user_id, at) VALUES (:w, :s, :u, :at)");
     db_bind_int64(&st, ":w", p.id);

@@ -22,7 +22,8 @@
  *            (before and after an edit; err_other_side otherwise). Support units may be of
  *            either side of the pairing;
  *   submit   a coordinator of either side;
- *   approve  a coordinator, for its own side.
+ *   approve  a coordinator, for its own side; an admin for either side, but never for both:
+ *            the two approvals of a plan always come from two people (err_same_approver).
  * Leaders and members never write. Approvals record a user, so the command line (no user)
  * cannot approve: it gets err_forbidden. */
 #ifndef DUIKOU_SERVICE_WORK_PLAN_H
@@ -169,8 +170,9 @@ int work_plan_submit(struct ctx *c, int64_t plan_id, int64_t expected_revision);
 
 /* Records side's approval (a coordinator passes its own side; an admin either). The plan
  * must be submitted (err_plan_not_submitted) and the side not already approved
- * (err_already_approved), both SVC_CONFLICT. With both sides approved the plan is agreed;
- * *agreed (may be NULL) says so. */
+ * (err_already_approved), and the caller must not hold a standing approval of the other side
+ * (err_same_approver: dual sign-off needs two people), all SVC_CONFLICT. With both sides
+ * approved the plan is agreed; *agreed (may be NULL) says so. */
 int work_plan_approve(struct ctx *c, int64_t plan_id, int side, int64_t expected_revision,
                       bool *agreed);
 

@@ -301,6 +301,32 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 2;\n",
 
+    /* 3: reports are append-only all the way: migration 2 refused only UPDATE of report. Now
+     * no report is deleted, and a review or a figure, once written, neither changes nor goes.
+     * (report_figure rows are inserted with their report, in the same transaction.) */
+    "CREATE TRIGGER report_no_delete BEFORE DELETE ON report\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'reports are append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER review_no_update BEFORE UPDATE ON review\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'reports are append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER review_no_delete BEFORE DELETE ON review\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'reports are append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER report_figure_no_update BEFORE UPDATE ON report_figure\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'reports are append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER report_figure_no_delete BEFORE DELETE ON report_figure\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'reports are append-only');\n"
+    "END;\n"
+    "\n"
+    "PRAGMA user_version = 3;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

@@ -47,6 +47,13 @@ function assertError(r, status, code, field) {
   assert.ok(r.json.error.message, 'a message');
 }
 
+// A PATCH made against the current version: If-Match is the ETag the admin (who reads every
+// unit and account) gets now, so the answer shows the permission and input rules, not 428.
+async function patchCurrent(c, path, body) {
+  const etag = (await admin.get(path)).headers.get('etag');
+  return c.patch(path, body, etag ? { headers: { 'if-match': etag } } : {});
+}
+
 const newUnit = (over = {}) => ({
   pairing_id: LJ, side: 0, name: '鞍山市人民政府', kind: 'city', tier: 'execution', ...over,
 });
@@ -134,10 +141,10 @@ test('a coordinator manages units and members of its own side only', async () =>
   ids.pj_member2 = mine.json.id;
   const unit = await ln.post('/api/v1/units', newUnit({ name: '遼寧省商務廳', kind: 'department' }));
   assert.equal(unit.status, 201, unit.body);
-  const edited = await ln.patch(`/api/v1/units/${unit.json.id}`, { tier: 'coordination' });
+  const edited = await patchCurrent(ln, `/api/v1/units/${unit.json.id}`, { tier: 'coordination' });
   assert.equal(edited.status, 200, edited.body);
   assert.equal(edited.json.tier, 'coordination');
-  assertError(await ln.patch(`/api/v1/units/${server.units.wuxi}`, { name: '改名' }),
+  assertError(await patchCurrent(ln, `/api/v1/units/${server.units.wuxi}`, { name: '改名' }),
     403, 'err_forbidden');
 
   // Lists and reads stay on the side.
@@ -150,14 +157,14 @@ test('a coordinator manages units and members of its own side only', async () =>
   assertError(await ln.get(`/api/v1/users/${ids.wx_member}`), 403, 'err_forbidden');
   const js = await as(server, 'js_coord');
   assertError(await js.get(`/api/v1/users/${ids.pj_member2}`), 403, 'err_forbidden');
-  assertError(await js.patch(`/api/v1/users/${ids.pj_member2}`, { name: '改' }), 403, 'err_forbidden');
-  assertError(await js.patch(`/api/v1/users/${ids.pj_member2}`, { disabled: true }), 403, 'err_forbidden');
+  assertError(await patchCurrent(js, `/api/v1/users/${ids.pj_member2}`, { name: '改' }), 403, 'err_forbidden');
+  assertError(await patchCurrent(js, `/api/v1/users/${ids.pj_member2}`, { disabled: true }), 403, 'err_forbidden');
   // A coordinator does not promote a member, nor move one to the other side.
-  assertError(await ln.patch(`/api/v1/users/${ids.pj_member2}`, { role: 'coordinator' }),
+  assertError(await patchCurrent(ln, `/api/v1/users/${ids.pj_member2}`, { role: 'coordinator' }),
     403, 'err_forbidden');
-  assertError(await ln.patch(`/api/v1/users/${ids.pj_member2}`, { unit_id: server.units.wuxi }),
+  assertError(await patchCurrent(ln, `/api/v1/users/${ids.pj_member2}`, { unit_id: server.units.wuxi }),
     403, 'err_forbidden');
-  const moved = await ln.patch(`/api/v1/users/${ids.pj_member2}`, { unit_id: server.units.liaoyang });
+  const moved = await patchCurrent(ln, `/api/v1/users/${ids.pj_member2}`, { unit_id: server.units.liaoyang });
   assert.equal(moved.status, 200, moved.body);
   assert.equal(moved.json.unit_id, server.units.liaoyang);
 
@@ -174,8 +181,8 @@ test('a member creates and edits nothing', async () => {
   assertError(await pj.post('/api/v1/users',
     { login: 'pj_friend', role: 'member', unit_id: server.units.panjin, password: STRONG }),
   403, 'err_forbidden');
-  assertError(await pj.patch(`/api/v1/units/${server.units.panjin}`, { name: '改名' }), 403, 'err_forbidden');
-  assertError(await pj.patch(`/api/v1/users/${ids.pj_member}`, { role: 'admin' }), 403, 'err_forbidden');
+  assertError(await patchCurrent(pj, `/api/v1/units/${server.units.panjin}`, { name: '改名' }), 403, 'err_forbidden');
+  assertError(await patchCurrent(pj, `/api/v1/users/${ids.pj_member}`, { role: 'admin' }), 403, 'err_forbidden');
   assertError(await pj.get('/api/v1/users'), 403, 'err_forbidden');
   assertError(await pj.get(`/api/v1/users/${ids.pj_member}`), 403, 'err_forbidden');
   assert.equal(await lastAuditId(), before);
@@ -244,13 +251,13 @@ test('bad input → 4xx naming the field, and nothing is stored', async () => {
   ];
   for (const [body, code, field] of unitCases)
     assertError(await admin.post('/api/v1/units', body), 422, code, field);
-  assertError(await admin.patch(`/api/v1/units/${unit}`, { side: 1 }), 422, 'err_fixed', 'side');
-  assertError(await admin.patch(`/api/v1/units/${unit}`, { pairing_id: SD }), 422, 'err_fixed', 'pairing_id');
-  assertError(await admin.patch(`/api/v1/users/${ids.pj_member}`, { login: 'renamed' }),
+  assertError(await patchCurrent(admin, `/api/v1/units/${unit}`, { side: 1 }), 422, 'err_fixed', 'side');
+  assertError(await patchCurrent(admin, `/api/v1/units/${unit}`, { pairing_id: SD }), 422, 'err_fixed', 'pairing_id');
+  assertError(await patchCurrent(admin, `/api/v1/users/${ids.pj_member}`, { login: 'renamed' }),
     422, 'err_login_fixed', 'login');
-  assertError(await admin.patch(`/api/v1/users/${ids.pj_member}`, { disabled: 'yes' }),
+  assertError(await patchCurrent(admin, `/api/v1/users/${ids.pj_member}`, { disabled: 'yes' }),
     422, 'err_type', 'disabled');
-  assertError(await admin.patch(`/api/v1/users/${ids.pj_member}`, { role: 'public' }),
+  assertError(await patchCurrent(admin, `/api/v1/users/${ids.pj_member}`, { role: 'public' }),
     422, 'err_role', 'role');
   // Not an object, not JSON, not declared as JSON.
   assertError(await admin.post('/api/v1/users', [1, 2]), 422, 'err_type', null);
@@ -266,7 +273,7 @@ test('bad input → 4xx naming the field, and nothing is stored', async () => {
   // Unknown ids.
   assertError(await admin.get('/api/v1/units/999999'), 404, 'err_unit_unknown');
   assertError(await admin.get('/api/v1/users/999999'), 404, 'err_not_found');
-  assertError(await admin.patch('/api/v1/users/999999', { name: 'x' }), 404, 'err_not_found');
+  assertError(await patchCurrent(admin, '/api/v1/users/999999', { name: 'x' }), 404, 'err_not_found');
 
   assert.equal(await lastAuditId(), before, 'no audit row');
   assert.equal((await admin.get('/api/v1/users')).json.users.length, usersBefore);
@@ -300,6 +307,32 @@ test('edits carry ETags; a stale If-Match → 412 and changes nothing', async ()
   const now = await admin.get(`/api/v1/users/${ids.ly_member}`);
   assert.equal(now.json.name, '遼陽聯絡員');
   assert.equal(now.json.disabled, false);
+});
+
+test('PATCH of a unit or an account needs If-Match: 428 without one, after 403 and 404', async () => {
+  const ln = await as(server, 'ln_coord');
+  const before = await lastAuditId();
+  const unitPath = `/api/v1/units/${server.units.panjin}`;
+  const userPath = `/api/v1/users/${ids.pj_member}`;
+  const tier = (await admin.get(unitPath)).json.tier;
+  const name = (await admin.get(userPath)).json.name;
+  for (const headers of [{}, { 'if-match': '*' }]) {
+    for (const [c, path, body] of [[ln, unitPath, { tier: 'decision' }], [admin, unitPath, {}],
+      [ln, userPath, { name: '改名' }], [ln, userPath, { disabled: true }], [admin, userPath, {}]]) {
+      const r = await c.patch(path, body, { headers });
+      assertError(r, 428, 'err_precondition_required', 'If-Match');
+      assert.match(r.json.error.message, /If-Match/);
+    }
+  }
+  // Who may not write, or writes to nothing, learns that first.
+  assertError(await ln.patch(`/api/v1/units/${server.units.wuxi}`, { name: '改名' }), 403, 'err_forbidden');
+  assertError(await ln.patch(`/api/v1/users/${ids.wx_member}`, { name: '改' }), 403, 'err_forbidden');
+  assertError(await ln.patch(`/api/v1/users/${ids.wx_member}`, { disabled: true }), 403, 'err_forbidden');
+  assertError(await admin.patch('/api/v1/users/999999', { name: 'x' }), 404, 'err_not_found');
+  assertError(await admin.patch('/api/v1/units/999999', { name: 'x' }), 404, 'err_unit_unknown');
+  assert.equal(await lastAuditId(), before, 'nothing written');
+  assert.equal((await admin.get(unitPath)).json.tier, tier);
+  assert.equal((await admin.get(userPath)).json.name, name);
 });
 
 test('PATCH /me changes one\'s own name and language, nothing else', async () => {
@@ -352,6 +385,30 @@ test('password change: the old password is required, weak ones are refused, othe
   assert.equal((await new Client(server.base).login('pw_member', STRONG2)).status, 201);
 });
 
+test('signing in ends the session the browser brought: one browser, one session', async () => {
+  const c = new Client(server.base);
+  assert.equal((await c.login('wx_member')).status, 201);
+  const first = c.cookie;
+  const elsewhere = await as(server, 'js_coord'); // another browser
+  // The same browser signs in again, here as someone else (a shared computer).
+  assert.equal((await c.login('js_coord')).status, 201);
+  assert.notEqual(c.cookie, first);
+  assert.equal((await c.get('/api/v1/me')).json.user.login, 'js_coord');
+  const old = new Client(server.base);
+  old.cookie = first;
+  assertError(await old.get('/api/v1/me'), 401, 'err_unauthorized');
+  assert.equal((await elsewhere.get('/api/v1/me')).status, 200, 'other browsers keep theirs');
+  const rows = await auditRows({ action: 'auth.logout' });
+  assert.ok(rows.some((e) => e.actor === 'user:wx_member' && e.client === '127.0.0.1'));
+  // Signing in again as the same person: still one session in this browser.
+  const before = (await c.get('/api/v1/me/sessions')).json.sessions.length;
+  assert.equal((await c.login('js_coord')).status, 201);
+  assert.equal((await c.get('/api/v1/me/sessions')).json.sessions.length, before);
+  // A failed sign-in leaves the session the browser has.
+  assert.equal((await c.login('js_coord', 'not-the-password')).status, 401);
+  assert.equal((await c.get('/api/v1/me')).status, 200);
+});
+
 test('sessions: the list shows no tokens; sign out everywhere ends them all', async () => {
   const a = new Client(server.base);
   assert.equal((await a.login('pw_member', STRONG2)).status, 201);
@@ -389,23 +446,23 @@ test('disabling an account ends its sessions; enabling lets it back in', async (
   const victim = new Client(server.base);
   assert.equal((await victim.login('pj_member2', STRONG)).status, 201);
   assert.equal((await victim.get('/api/v1/me')).status, 200);
-  const r = await ln.patch(`/api/v1/users/${ids.pj_member2}`, { disabled: true });
+  const r = await patchCurrent(ln, `/api/v1/users/${ids.pj_member2}`, { disabled: true });
   assert.equal(r.status, 200, r.body);
   assert.equal(r.json.disabled, true);
   assertError(await victim.get('/api/v1/me'), 401, 'err_unauthorized');
   assertError(await new Client(server.base).login('pj_member2', STRONG), 401, 'err_login_failed');
-  const back = await ln.patch(`/api/v1/users/${ids.pj_member2}`, { disabled: false, name: '盤錦二號' });
+  const back = await patchCurrent(ln, `/api/v1/users/${ids.pj_member2}`, { disabled: false, name: '盤錦二號' });
   assert.equal(back.status, 200, back.body);
   assert.equal(back.json.disabled, false);
   assert.equal(back.json.name, '盤錦二號');
   assert.equal((await new Client(server.base).login('pj_member2', STRONG)).status, 201);
   // Nobody disables themselves; a coordinator does not disable itself or its peers.
-  assertError(await admin.patch(`/api/v1/users/${ids.admin}`, { disabled: true }), 409, 'err_self_disable');
-  assertError(await ln.patch(`/api/v1/users/${ids.ln_coord}`, { disabled: true }), 409, 'err_self_disable');
-  const self = await admin.patch(`/api/v1/users/${ids.admin}`, { name: '系統管理員', disabled: false });
+  assertError(await patchCurrent(admin, `/api/v1/users/${ids.admin}`, { disabled: true }), 409, 'err_self_disable');
+  assertError(await patchCurrent(ln, `/api/v1/users/${ids.ln_coord}`, { disabled: true }), 409, 'err_self_disable');
+  const self = await patchCurrent(admin, `/api/v1/users/${ids.admin}`, { name: '系統管理員', disabled: false });
   assert.equal(self.status, 200, self.body);
   assert.equal(self.json.name, '系統管理員');
-  assertError(await ln.patch(`/api/v1/users/${ids.ln_leader}`, { disabled: true }), 403, 'err_forbidden');
+  assertError(await patchCurrent(ln, `/api/v1/users/${ids.ln_leader}`, { disabled: true }), 403, 'err_forbidden');
 });
 
 test('CSRF: a cookie write without the token or from another origin → 403; a bearer token needs neither', async () => {
@@ -623,6 +680,38 @@ test('lockout after 5 failures; idle sessions expire (--lock-seconds 2 --session
     assert.equal((await idle.get('/api/v1/me')).status, 200);
     await sleep(3000);
     assertError(await idle.get('/api/v1/me'), 401, 'err_session_expired');
+  } finally {
+    await s.stop();
+  }
+  assertClean(s);
+});
+
+test('wrong old passwords count toward the lock and are audited (--lock-seconds 2)', async () => {
+  const s = await startServer({ args: ['--lock-seconds', '2'] });
+  try {
+    const c = await as(s, 'wx_member');
+    for (let i = 0; i < 5; i++)
+      assertError(await c.post('/api/v1/me/password', { old_password: `guess-${i}-password`, new_password: STRONG2 }),
+        422, 'err_password_wrong', 'old_password');
+    // Locked now: the right old password is refused as a sign-in is.
+    const locked = await c.post('/api/v1/me/password', { old_password: PASSWORD, new_password: STRONG2 });
+    assertError(locked, 429, 'err_locked');
+    assert.equal(locked.headers.get('retry-after'), '2');
+    assertError(await new Client(s.base).login('wx_member'), 429, 'err_locked');
+
+    const a = await as(s, 'admin');
+    const rows = (await a.get('/api/v1/audit?action=auth.&limit=200')).json.entries;
+    const failed = rows.filter((e) => e.action === 'auth.password_failed');
+    assert.equal(failed.length, 5);
+    assert.ok(failed.every((e) => e.actor === 'user:wx_member' && e.client === '127.0.0.1' && e.after.login === 'wx_member'));
+    assert.deepEqual(failed.map((e) => e.after.failures), [5, 4, 3, 2, 1]);
+    assert.ok(failed[0].after.locked_until, 'the fifth locks');
+    assert.ok(rows.some((e) => e.action === 'auth.password_locked' && e.client === '127.0.0.1'));
+    assert.ok(!JSON.stringify(rows).includes('guess-'), 'passwords typed are never logged');
+
+    await sleep(2300);
+    assert.equal((await c.post('/api/v1/me/password', { old_password: PASSWORD, new_password: STRONG2 })).status, 204);
+    assert.equal((await new Client(s.base).login('wx_member', STRONG2)).status, 201);
   } finally {
     await s.stop();
   }

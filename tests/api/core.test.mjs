@@ -90,9 +90,9 @@ test('the whole loop: assign, plan, both approvals, report, return, report, acce
   const { panjin, wuxi, liaoyang } = server.units;
 
   // 分解任務: each side assigns its own units to task 7 (盤錦–無錫).
-  let r = await ln.put('/api/v1/tasks/7/assignments', { side: 0, lead: panjin, support: [liaoyang] });
+  let r = await ln.put('/api/v1/tasks/7/assignments', { side: 0, lead: panjin, support: [liaoyang] }, { headers: { 'if-match': (await ln.get('/api/v1/tasks/7')).json.assignments_etag } });
   assert.equal(r.status, 200, r.body);
-  r = await js.put('/api/v1/tasks/7/assignments', { side: 1, lead: wuxi, support: [] });
+  r = await js.put('/api/v1/tasks/7/assignments', { side: 1, lead: wuxi, support: [] }, { headers: { 'if-match': r.headers.get('etag') } });
   assert.equal(r.status, 200, r.body);
   assert.deepEqual(r.json.assignments.map((a) => [a.side, a.role, a.unit.id]),
     [[0, 'lead', panjin], [0, 'support', liaoyang], [1, 'lead', wuxi]]);
@@ -404,7 +404,7 @@ test('reads: work plan list, report, keyset pages, ETag 304, no-store', async ()
   }
   r = await pj.get(`/api/v1/reports/${ids[0]}`);
   assert.equal(r.json.period, '2035-01');
-  assert.equal(r.json.latest, false);
+  assert.equal(r.json.latest, true, 'the latest of its period: later months do not overtake it');
   // Newest first, two at a time.
   const seen = [];
   let after = null;
@@ -447,6 +447,75 @@ test('reads: work plan list, report, keyset pages, ETag 304, no-store', async ()
   const admin = await as(server, 'admin');
   r = await admin.get('/api/v1/my/work-items');
   assert.deepEqual(r.json, { unit_id: null, items: [], next_after: null });
+});
+
+test('dual sign-off takes two people: one admin cannot give both approvals', async () => {
+  const ln = await as(server, 'ln_coord');
+  const js = await as(server, 'js_coord');
+  const admin = await as(server, 'admin');
+  const plan = (await openPlan(ln, 2038)).json;
+  await addItem(ln, plan.id, { task_id: 13, due: '2038-06-30' });
+  let r = await ln.get(`/api/v1/work-plans/${plan.id}`);
+  r = await ln.post(`/api/v1/work-plans/${plan.id}/submit`, {}, { headers: { 'if-match': r.headers.get('etag') } });
+  assert.equal(r.status, 200, r.body);
+  r = await admin.post(`/api/v1/work-plans/${plan.id}/approve`, { side: 0 }, { headers: { 'if-match': r.headers.get('etag') } });
+  assert.equal(r.status, 200, r.body);
+  assert.deepEqual(r.json.approved, [true, false]);
+  const etag = r.headers.get('etag');
+  const before = counts();
+  r = await admin.post(`/api/v1/work-plans/${plan.id}/approve`, { side: 1 }, { headers: { 'if-match': etag } });
+  assert.equal(r.status, 409, r.body);
+  assert.equal(r.json.error.code, 'err_same_approver');
+  assert.match(r.json.error.message, /两人|兩人|two different people/);
+  assert.deepEqual(counts(), before);
+  assert.equal((await ln.get(`/api/v1/work-plans/${plan.id}`)).json.status, 'submitted');
+  // The other side's coordinator gives the second approval.
+  r = await js.post(`/api/v1/work-plans/${plan.id}/approve`, {}, { headers: { 'if-match': etag } });
+  assert.equal(r.status, 200, r.body);
+  assert.equal(r.json.status, 'agreed');
+  assert.deepEqual(r.json.approvals.map((x) => [x.side, x.user.login]), [[0, 'admin'], [1, 'js_coord']]);
+});
+
+// The caller's whole review queue, every page of it.
+async function pendingIds(c) {
+  const ids = [];
+  let after = null;
+  do {
+    const r = await c.get(`/api/v1/reviews/pending?limit=200${after ? `&after=${after}` : ''}`);
+    assert.equal(r.status, 200, r.body);
+    ids.push(...r.json.pending.map((e) => e.report.id));
+    after = r.json.next_after;
+  } while (after);
+  return ids;
+}
+
+test("a pending report is not overtaken by the next period's report", async () => {
+  const { ln, item: it } = await agreedPlan(2039, { task_id: 14 });
+  const pj = await as(server, 'pj_member');
+  let r = await pj.post(`/api/v1/work-items/${it.id}/reports`, report({ period: '2039-11' }));
+  assert.equal(r.status, 201, r.body);
+  const nov = r.json;
+  r = await pj.post(`/api/v1/work-items/${it.id}/reports`, report({ period: '2039-12', percent: 50 }));
+  assert.equal(r.status, 201, r.body);
+  const dec = r.json;
+  assert.equal(dec.supersedes_id, null);
+  let queue = await pendingIds(ln);
+  assert.ok(queue.includes(nov.id), 'November is still in the queue');
+  assert.ok(queue.includes(dec.id));
+  assert.equal((await pj.get(`/api/v1/reports/${nov.id}`)).json.latest, true);
+  r = await ln.post(`/api/v1/reports/${nov.id}/review`, { decision: 'accepted' });
+  assert.equal(r.status, 201, r.body);
+  assert.equal(r.json.review.decision, 'accepted');
+  queue = await pendingIds(ln);
+  assert.ok(!queue.includes(nov.id));
+  assert.ok(queue.includes(dec.id));
+  // A correction of December supersedes December's report, which then cannot be reviewed.
+  r = await pj.post(`/api/v1/work-items/${it.id}/reports`, report({ period: '2039-12', percent: 55 }));
+  assert.equal(r.status, 201, r.body);
+  assert.equal(r.json.supersedes_id, dec.id);
+  r = await ln.post(`/api/v1/reports/${dec.id}/review`, { decision: 'accepted' });
+  assert.equal(r.status, 409, r.body);
+  assert.equal(r.json.error.code, 'err_not_pending');
 });
 
 // ---- bad input on every write route --------------------------------------------------------
@@ -618,9 +687,9 @@ test('a narrative of exactly 20,000 characters and a report on a removed item', 
   assert.equal(r.status, 409);
   assert.deepEqual(counts(), before);
   // Clearing a side's assignment takes lead null and no support.
-  r = await ln.put('/api/v1/tasks/13/assignments', { side: 0, lead: server.units.panjin });
+  r = await ln.put('/api/v1/tasks/13/assignments', { side: 0, lead: server.units.panjin }, { headers: { 'if-match': (await ln.get('/api/v1/tasks/13')).json.assignments_etag } });
   assert.equal(r.status, 200);
-  r = await ln.put('/api/v1/tasks/13/assignments', { side: 0, lead: null, support: [] });
+  r = await ln.put('/api/v1/tasks/13/assignments', { side: 0, lead: null, support: [] }, { headers: { 'if-match': r.headers.get('etag') } });
   assert.equal(r.status, 200);
   assert.deepEqual(r.json.assignments, []);
 });

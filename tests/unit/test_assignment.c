@@ -1,6 +1,7 @@
 /* test_assignment: lead and support units per task and side — both sides assign their own
  * units to the same task, a set replaces the side's previous one, every write is audited
- * with the side's set before and after, and each denial holds. */
+ * with the side's set before and after, and each denial holds; a write made against an older
+ * version of the task's assignments is refused. Also: only admins import plans. */
 #include "coop_fixture.h"
 
 #include "service/assignment.h"
@@ -194,6 +195,105 @@ static void test_remove_is_audited(void **state)
     fx_audit_intact(f);
 }
 
+/* ---- versions ------------------------------------------------------------------------- */
+
+/* The version of the task's assignments as a reader sees it now. */
+static void digest_of(struct fx *f, int64_t task, char out[ASSIGNMENT_DIGEST_LEN + 1])
+{
+    struct assignment_view *a;
+    size_t n;
+    assert_ok(f, assignment_list(fx_as(f, &f->admin), task, &a, &n));
+    assignment_digest(a, n, out);
+    assert_int_equal(strlen(out), ASSIGNMENT_DIGEST_LEN);
+    assert_int_equal(strspn(out, "0123456789abcdef"), ASSIGNMENT_DIGEST_LEN);
+}
+
+/* Two coordinators read the task, both write: the second, made against what it read, is
+ * refused instead of silently replacing a set it has not seen. */
+static void test_set_against_a_version(void **state)
+{
+    struct fx *f = *state;
+    int64_t task = fx_task(f, f->lj, 4);
+    char v0[ASSIGNMENT_DIGEST_LEN + 1], v1[ASSIGNMENT_DIGEST_LEN + 1],
+        v2[ASSIGNMENT_DIGEST_LEN + 1], v3[ASSIGNMENT_DIGEST_LEN + 1];
+    digest_of(f, task, v0);
+    assert_ok(f, assignment_set_if(fx_as(f, &f->ln_coord), task, 0, f->ln_com, NULL, 0, v0));
+    digest_of(f, task, v1);
+    assert_string_not_equal(v0, v1);
+
+    int64_t rows = fx_audit_total(f);
+    assert_fail(f, assignment_set_if(fx_as(f, &f->js_coord), task, 1, f->js_wx, NULL, 0, v0),
+                SVC_STALE, "err_stale");
+    assert_fail(f, assignment_set_if(fx_as(f, &f->ln_coord), task, 0, f->ln_com, NULL, 0, v0),
+                SVC_STALE, "err_stale"); /* even when it would change nothing */
+    assert_int_equal(fx_audit_total(f), rows);
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM assignment", 0, NULL), 1);
+    assert_ok(f, assignment_set_if(fx_as(f, &f->js_coord), task, 1, f->js_wx, NULL, 0, v1));
+    digest_of(f, task, v2);
+    assert_string_not_equal(v1, v2);
+
+    /* "" matches no version; permission and input are still checked first */
+    assert_fail(f, assignment_set_if(fx_as(f, &f->js_coord), task, 0, f->ln_pj, NULL, 0, ""),
+                SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, assignment_set_if(fx_as(f, &f->ln_coord), task, 0, 999999, NULL, 0, ""),
+                SVC_INVALID, "err_unit_unknown");
+    assert_fail(f, assignment_set_if(fx_as(f, &f->ln_coord), 999999, 0, f->ln_pj, NULL, 0, ""),
+                SVC_NOT_FOUND, "err_not_found");
+    assert_fail(f, assignment_set_if(fx_as(f, &f->ln_coord), task, 0, f->ln_pj, NULL, 0, ""),
+                SVC_STALE, "err_stale");
+    /* NULL: no comparison (the command line, the demo) */
+    assert_ok(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_pj, NULL, 0));
+    digest_of(f, task, v3);
+    assert_string_not_equal(v2, v3);
+
+    /* a removal changes the version, and so does setting the set again after it */
+    char v4[ASSIGNMENT_DIGEST_LEN + 1], v5[ASSIGNMENT_DIGEST_LEN + 1];
+    assert_ok(f, assignment_remove(fx_as(f, &f->ln_coord), task, f->ln_pj));
+    digest_of(f, task, v4);
+    assert_string_not_equal(v3, v4);
+    assert_ok(f, assignment_set_if(fx_as(f, &f->ln_coord), task, 0, f->ln_pj, NULL, 0, v4));
+    digest_of(f, task, v5);
+    assert_string_not_equal(v4, v5);
+
+    /* the order the rows come in does not matter (a unit renamed reorders the list) */
+    struct assignment_view *a;
+    size_t n;
+    assert_ok(f, assignment_list(fx_as(f, &f->admin), task, &a, &n));
+    assert_int_equal(n, 2);
+    struct assignment_view swapped[2] = {a[1], a[0]};
+    char w[ASSIGNMENT_DIGEST_LEN + 1];
+    assignment_digest(swapped, 2, w);
+    assert_string_equal(w, v5);
+    fx_audit_intact(f);
+}
+
+/* Importing a plan rewrites what every pairing works from: the command line and admins. */
+static void test_plan_import_is_for_admins(void **state)
+{
+    struct fx *f = *state;
+    const char *src = getenv("DUIKOU_SOURCE_DIR");
+    char *path = arena_printf(&f->arena, "%s/data/plans/liaoning-jiangsu-shanghai-dalian.txt",
+                              src ? src : "..");
+    struct ingest_result r;
+    ingest_parse_file(&f->arena, path, &r);
+    assert_true(r.ok);
+    int64_t rows = fx_audit_total(f);
+    struct plan_import_result *res;
+    size_t n;
+    const struct user *others[] = {&f->ln_coord, &f->ln_leader, &f->ln_pj_member, &f->dl_coord};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        n = 99;
+        assert_fail(f, plan_import(fx_as(f, others[i]), &r, &res, &n), SVC_FORBIDDEN,
+                    "err_forbidden");
+        assert_int_equal(n, 0);
+    }
+    assert_int_equal(fx_audit_total(f), rows);
+    assert_ok(f, plan_import(fx_as(f, &f->admin), &r, &res, &n));
+    assert_true(n > 0);
+    assert_string_equal(res[0].status, "unchanged");
+    assert_ok(f, plan_import(fx_as(f, NULL), &r, &res, &n));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +303,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_denials, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_validation, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_remove_is_audited, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_set_against_a_version, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_plan_import_is_for_admins, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }

@@ -549,6 +549,69 @@ static void test_password_change_revokes(void **state)
                      3);
 }
 
+/* Changes alice's password as alice, signed in as session a. */
+static int change_own(struct fixture *f, const struct session_info *a, const char *old_pw,
+                      const char *new_pw)
+{
+    struct ctx *c = cli(f);
+    c->user = &a->user;
+    c->actor = "user:alice";
+    return auth_change_password_keep(c, a->user.id, old_pw, new_pw, a->session_id);
+}
+
+/* Whoever holds a session could otherwise guess the password through the change form, with
+ * no limit and no trace: wrong old passwords count toward the sign-in lock and are audited. */
+static void test_password_change_guesses_lock(void **state)
+{
+    struct fixture *f = *state;
+    struct session_info a, s;
+    assert_int_equal(login(f, "alice", PW, &a), SVC_OK);
+    /* failures of both kinds add up */
+    assert_int_equal(login(f, "alice", "wrong password", &s), SVC_UNAUTHORIZED);
+    assert_int_equal(login(f, "alice", "wrong password", &s), SVC_UNAUTHORIZED);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(change_own(f, &a, "guess one", PW2), SVC_INVALID);
+        assert_string_equal(f->ctx.code, "err_password_wrong");
+        assert_string_equal(f->ctx.field, "old_password");
+    }
+    struct user_view v;
+    assert_int_equal(user_get(cli(f), f->uid, &v), SVC_OK);
+    assert_int_equal(v.failed_logins, 4);
+    assert_false(v.locked);
+    assert_int_equal(count(f,
+                           "SELECT count(*) FROM audit WHERE action = 'auth.password_failed' "
+                           "AND actor = 'user:alice' AND client = '" CLIENT "' AND entity = "
+                           "'users' AND after LIKE '%\"failures\":4%'",
+                           NULL),
+                     1);
+    /* the fifth locks, as a fifth failed sign-in would */
+    assert_int_equal(change_own(f, &a, "guess five", PW2), SVC_INVALID);
+    assert_int_equal(user_get(cli(f), f->uid, &v), SVC_OK);
+    assert_true(v.locked);
+    assert_int_equal(count(f,
+                           "SELECT count(*) FROM audit WHERE action = 'auth.password_failed' "
+                           "AND after LIKE '%locked_until%'",
+                           NULL),
+                     1);
+    /* locked: the right old password is refused as a sign-in is, and so is signing in */
+    assert_int_equal(change_own(f, &a, PW, PW2), SVC_LOCKED);
+    assert_string_equal(f->ctx.code, "err_locked");
+    assert_int_equal(login(f, "alice", PW, &s), SVC_LOCKED);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'auth.password_locked' "
+                              "AND client = '" CLIENT "'",
+                           NULL),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE after LIKE '%guess%'", NULL), 0);
+    /* once the lock ends, the change goes through and the count starts again */
+    clock_set_offset(15 * MINUTE + 1000);
+    assert_int_equal(change_own(f, &a, PW, PW2), SVC_OK);
+    assert_int_equal(user_get(cli(f), f->uid, &v), SVC_OK);
+    assert_int_equal(v.failed_logins, 0);
+    assert_int_equal(login(f, "alice", PW2, &s), SVC_OK);
+    int64_t bad = 0;
+    assert_int_equal(audit_verify(f->db, &bad, NULL, NULL), 0);
+}
+
 static void test_disable_revokes(void **state)
 {
     struct fixture *f = *state;
@@ -687,6 +750,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_change_revokes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_password_change_guesses_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disable_revokes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens_stored_hashed, setup, teardown),

@@ -1,5 +1,6 @@
 /* test_migrate: a database at every earlier schema version opens and is brought to the
- * latest; a database from a newer program is refused. */
+ * latest (with every append-only trigger); reports, reviews and figures written before the
+ * upgrade can no longer be changed or deleted; a database from a newer program is refused. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,6 +69,11 @@ static void check_latest(struct db *db)
     assert_true(has_object(db, "trigger", "audit_no_update"));
     assert_true(has_object(db, "trigger", "audit_no_delete"));
     assert_true(has_object(db, "index", "pairing_top"));
+    static const char *const append_only[] = {
+        "report_no_update",        "report_no_delete",        "review_no_update",
+        "review_no_delete",        "report_figure_no_update", "report_figure_no_delete"};
+    for (size_t i = 0; i < sizeof append_only / sizeof append_only[0]; i++)
+        assert_true(has_object(db, "trigger", append_only[i]));
     assert_int_equal(one_int(db, "PRAGMA foreign_keys"), 1);
 }
 
@@ -93,6 +99,84 @@ static void test_every_earlier_version(void **state)
         db_close(db);
         rm_dir(dir);
     }
+}
+
+/* Runs sql; the result code (0, or a negative DB_ code), with the error log silenced. */
+static int exec_quiet(struct db *db, const char *sql)
+{
+    log_set_level(LOG_ERROR + 1);
+    int rc = db_exec(db, sql);
+    log_set_level(LOG_INFO);
+    return rc;
+}
+
+/* A version-2 database holding a report with a figure and a review: upgraded, none of them
+ * can be changed or deleted any more (version 2 refused only UPDATE of report), while new
+ * reports are still written. */
+static void test_reports_append_only_after_upgrade(void **state)
+{
+    char dir[] = "/tmp/duikou-migrate-XXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/v2.db", dir);
+    struct db *db = NULL;
+    assert_int_equal(db_open_at_version(path, 2, &db), 0);
+    assert_int_equal(
+        db_exec(db,
+                "INSERT INTO pairing (id, name_a, name_b, kind, created_at) "
+                "VALUES (1, 'A', 'B', 'province', '2027-01-01');"
+                "INSERT INTO unit (id, pairing_id, side, name, name_key, kind, tier, created_at, "
+                "updated_at) VALUES (1, 1, 0, 'U', 'U', 'city', 'execution', '2027-01-01', "
+                "'2027-01-01');"
+                "INSERT INTO users (id, unit_id, login, name, pw_hash, role, pw_changed_at, "
+                "created_at, updated_at) VALUES (1, 1, 'm', 'm', 'x', 'member', '2027-01-01', "
+                "'2027-01-01', '2027-01-01'), (2, NULL, 'a', 'a', 'x', 'admin', '2027-01-01', "
+                "'2027-01-01', '2027-01-01');"
+                "INSERT INTO work_plan (id, pairing_id, year, created_at, updated_at) "
+                "VALUES (1, 1, 2027, '2027-01-01', '2027-01-01');"
+                "INSERT INTO work_item (id, work_plan_id, title, owner_unit_id, due, created_at, "
+                "updated_at) VALUES (1, 1, 'T', 1, '2027-06-30', '2027-01-01', '2027-01-01');"
+                "INSERT INTO report (id, work_item_id, unit_id, period, status, percent, "
+                "narrative, submitted_by, at) VALUES (1, 1, 1, '2027-03', 'on_track', 10, 'N', "
+                "1, '2027-03-01');"
+                "INSERT INTO report_figure (report_id, name, value) VALUES (1, 'F', 5);"
+                "INSERT INTO review (id, report_id, decision, reviewer_id, at) "
+                "VALUES (1, 1, 'accepted', 2, '2027-03-02');"),
+        0);
+    db_close(db);
+
+    char *err = NULL;
+    assert_int_equal(db_open(path, &db, &err), 0);
+    assert_null(err);
+    check_latest(db);
+    static const char *const refused[] = {
+        "DELETE FROM report",
+        "DELETE FROM report WHERE id = 1",
+        "UPDATE report SET percent = 90",
+        "UPDATE review SET decision = 'returned'",
+        "UPDATE review SET comment = 'changed'",
+        "DELETE FROM review",
+        "UPDATE report_figure SET value = 6",
+        "DELETE FROM report_figure",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        assert_int_equal(exec_quiet(db, refused[i]), DB_CONSTRAINT);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM report"), 1);
+    assert_int_equal(one_int(db, "SELECT percent FROM report"), 10);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM review WHERE decision = 'accepted' "
+                                 "AND comment IS NULL"),
+                     1);
+    assert_int_equal(one_int(db, "SELECT value FROM report_figure"), 5);
+
+    /* appending is what stays allowed */
+    assert_int_equal(db_exec(db, "INSERT INTO report (work_item_id, unit_id, period, status, "
+                                 "percent, narrative, supersedes_id, submitted_by, at) VALUES "
+                                 "(1, 1, '2027-03', 'on_track', 20, 'N2', 1, 1, '2027-03-05');"
+                                 "INSERT INTO report_figure (report_id, name, value) "
+                                 "VALUES (last_insert_rowid(), 'F', 7);"),
+                     0);
+    assert_int_equal(one_int(db, "SELECT count(*) FROM report"), 2);
+    db_close(db);
+    rm_dir(dir);
 }
 
 static void test_newer_database_refused(void **state)
@@ -127,6 +211,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_earlier_version),
+        cmocka_unit_test(test_reports_append_only_after_upgrade),
         cmocka_unit_test(test_newer_database_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,13 @@
 /* test_report: progress reports and their review — the whole loop at service level (assign
  * → work plan → both approvals → report → return → report again → accept → the light
  * changes), who may report and review, every validation error, the pending queue and the
- * history with keyset pages, and the audit rows of each write. */
+ * history with keyset pages, periods that do not overtake each other, writes racing a
+ * concurrent change, and the audit rows of each write. */
 #include "coop_fixture.h"
 
 #include "service/assignment.h"
 #include "service/light.h"
+#include "store/db_impl.h" /* the SQLite handle, to hook the start of a transaction */
 
 struct world {
     int64_t plan, item_pj, item_js, item_drc;
@@ -402,34 +404,199 @@ static void test_pages_and_queues(void **state)
                 "err_forbidden");
     assert_fail(f, report_history(c, 999999, 0, 0, &p), SVC_NOT_FOUND, "err_not_found");
 
-    /* pending: only the latest of each item; oldest first; each side sees its own */
+    /* pending: the latest of each item and period, oldest first; each side sees its own. The
+     * seven monthly reports all wait for review, but a correction of July supersedes its
+     * first report. */
+    int64_t july = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-07", "on_track", 65);
     int64_t drc = fx_report(f, &f->ln_coord, w.item_drc, "2027-03", "on_track", 10);
     int64_t js = fx_report(f, &f->js_wx_member, w.item_js, "2027-03", "on_track", 10);
     struct report_pending_page q;
-    assert_ok(f, report_pending(fx_as(f, &f->ln_coord2), 0, 1, &q));
-    assert_int_equal(q.n, 1);
+    assert_ok(f, report_pending(fx_as(f, &f->ln_coord2), 0, 3, &q));
+    assert_int_equal(q.n, 3);
     assert_true(q.more);
-    assert_int_equal(q.items[0].report.id, ids[6]);
-    assert_non_null(q.items[0].previous);
-    assert_int_equal(q.items[0].previous->id, ids[5]);
-    assert_null(q.items[0].previous->decision);
-    assert_ok(f, report_pending(fx_as(f, &f->ln_coord2), q.next_after, 1, &q));
-    assert_int_equal(q.n, 1);
-    assert_int_equal(q.items[0].report.id, drc);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(q.items[i].report.id, ids[i]);
+    assert_null(q.items[0].previous);
+    assert_non_null(q.items[1].previous);
+    assert_int_equal(q.items[1].previous->id, ids[0]);
+    assert_null(q.items[1].previous->decision);
+    assert_int_equal(q.next_after, ids[2]);
+    assert_ok(f, report_pending(fx_as(f, &f->ln_coord2), q.next_after, 10, &q));
+    assert_int_equal(q.n, 5);
     assert_false(q.more);
+    assert_int_equal(q.items[2].report.id, ids[5]);
+    assert_int_equal(q.items[3].report.id, july); /* not ids[6], which it supersedes */
+    assert_int_equal(q.items[3].report.supersedes_id, ids[6]);
+    assert_int_equal(q.items[3].previous->id, ids[6]);
+    assert_int_equal(q.items[4].report.id, drc);
     assert_ok(f, report_pending(fx_as(f, &f->js_coord), 0, 0, &q));
     assert_int_equal(q.n, 1);
     assert_int_equal(q.items[0].report.id, js);
     assert_ok(f, report_pending(fx_as(f, &f->ln_leader), 0, 0, &q));
-    assert_int_equal(q.n, 3);
+    assert_int_equal(q.n, 9);
     assert_ok(f, report_pending(fx_as(f, &f->ln_pj_member), 0, 0, &q));
-    assert_int_equal(q.n, 1);
-    assert_int_equal(q.items[0].report.id, ids[6]);
+    assert_int_equal(q.n, 7);
+    assert_int_equal(q.items[6].report.id, july);
     assert_ok(f, report_pending(fx_as(f, &f->dl_coord), 0, 0, &q));
     assert_int_equal(q.n, 0);
     assert_ok(f, report_pending(fx_as(f, &f->admin), 0, 0, &q));
-    assert_int_equal(q.n, 3);
+    assert_int_equal(q.n, 9);
     assert_fail(f, report_pending(fx_as(f, &f->admin), 0, 500, &q), SVC_INVALID, "err_range");
+}
+
+/* November's report waits for review when December's arrives: a report of another period
+ * does not overtake it. Only a correction of the same period does. */
+static void test_periods_do_not_overtake(void **state)
+{
+    struct fx *f = *state;
+    struct world w = agreed_world(f);
+    int64_t nov = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-11", "on_track", 40);
+    int64_t dec = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-12", "at_risk", 45);
+
+    struct report_pending_page q;
+    assert_ok(f, report_pending(fx_as(f, &f->ln_coord), 0, 0, &q));
+    assert_int_equal(q.n, 2);
+    assert_int_equal(q.items[0].report.id, nov);
+    assert_true(q.items[0].report.latest);
+    assert_int_equal(q.items[1].report.id, dec);
+    assert_int_equal(q.items[1].report.supersedes_id, 0); /* another period: supersedes none */
+    assert_int_equal(q.items[1].previous->id, nov);
+    struct report_view v;
+    assert_ok(f, report_get(fx_as(f, &f->ln_pj_member), nov, &v));
+    assert_true(v.latest);
+
+    assert_ok(f, report_review(fx_as(f, &f->ln_coord), nov, true, NULL));
+    assert_ok(f, report_pending(fx_as(f, &f->ln_coord), 0, 0, &q));
+    assert_int_equal(q.n, 1);
+    assert_int_equal(q.items[0].report.id, dec);
+    assert_ok(f, report_review(fx_as(f, &f->ln_coord), dec, false, "请说明延误原因。"));
+
+    /* a correction of November supersedes November's report only */
+    int64_t nov2 = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-11", "done", 100);
+    int64_t dec2 = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-12", "on_track", 60);
+    assert_ok(f, report_get(fx_as(f, &f->ln_pj_member), nov2, &v));
+    assert_int_equal(v.supersedes_id, nov);
+    assert_ok(f, report_get(fx_as(f, &f->ln_pj_member), nov, &v));
+    assert_false(v.latest);
+    assert_ok(f, report_pending(fx_as(f, &f->ln_coord), 0, 0, &q));
+    assert_int_equal(q.n, 2);
+    assert_int_equal(q.items[0].report.id, nov2);
+    assert_int_equal(q.items[1].report.id, dec2);
+    assert_ok(f, report_review(fx_as(f, &f->ln_coord), nov2, true, NULL));
+    assert_ok(f, report_review(fx_as(f, &f->ln_coord), dec2, true, NULL));
+    fx_audit_intact(f);
+}
+
+/* ---- racing a concurrent change ----------------------------------------------------------
+ * The hook runs sql on a second connection to the same file at the moment the service starts
+ * its transaction: what another request would commit between a check made before the
+ * transaction and the write made inside it. */
+
+struct race {
+    struct db *other;
+    const char *sql;
+    int64_t a, b;
+    int fired, rc;
+};
+
+static int race_hook(unsigned type, void *arg, void *stmt, void *sql)
+{
+    struct race *r = arg;
+    if (type != SQLITE_TRACE_STMT || r->fired || strncmp((const char *)sql, "BEGIN", 5) != 0)
+        return 0;
+    r->fired = 1;
+    struct stmt st;
+    r->rc = db_prepare(r->other, &st, r->sql);
+    if (r->rc == 0) {
+        db_bind_int64(&st, ":a", r->a);
+        if (r->b)
+            db_bind_int64(&st, ":b", r->b);
+        r->rc = db_step(&st);
+        db_finalize(&st);
+    }
+    return 0;
+}
+
+static void race_arm(struct fx *f, struct race *r, const char *sql, int64_t a, int64_t b)
+{
+    memset(r, 0, sizeof *r);
+    assert_int_equal(db_open(f->path, &r->other, NULL), 0);
+    r->sql = sql;
+    r->a = a;
+    r->b = b;
+    assert_int_equal(sqlite3_trace_v2(f->db->h, SQLITE_TRACE_STMT, race_hook, r), SQLITE_OK);
+}
+
+static void race_done(struct fx *f, struct race *r)
+{
+    sqlite3_trace_v2(f->db->h, 0, NULL, NULL);
+    db_close(r->other);
+    assert_int_equal(r->fired, 1);
+    assert_true(r->rc == DB_DONE || r->rc == 0);
+}
+
+static void test_submit_races_a_move_or_removal(void **state)
+{
+    struct fx *f = *state;
+    struct world w = agreed_world(f);
+    struct report_input in = {.work_item_id = w.item_pj, .period = "2027-03",
+                              .status = "on_track", .percent = 10, .narrative = "进展顺利。"};
+    int64_t rows = fx_audit_total(f);
+
+    /* The item moves from 盘锦 to 辽宁省商务厅 as 盘锦's clerk submits: the report is refused,
+     * not stored in the name of a unit that no longer owns the item. */
+    struct race r;
+    race_arm(f, &r, "UPDATE work_item SET owner_unit_id = :b, revision = revision + 1 "
+                    "WHERE id = :a", w.item_pj, f->ln_com);
+    int rc = report_submit(fx_as(f, &f->ln_pj_member), &in, NULL);
+    race_done(f, &r);
+    assert_fail(f, rc, SVC_FORBIDDEN, "err_not_owner");
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM report", 0, NULL), 0);
+    /* the new owner's clerk reports instead, in its own unit's name */
+    int64_t id = 0;
+    assert_ok(f, report_submit(fx_as(f, &f->ln_com_member), &in, &id));
+    assert_int_equal(fx_scalar_(f->db, "SELECT unit_id FROM report WHERE id = :a", id, NULL),
+                     f->ln_com);
+
+    /* The item is removed from its plan as the clerk submits: refused, nothing stored. */
+    in.work_item_id = w.item_js;
+    race_arm(f, &r, "UPDATE work_item SET removed_at = '2027-03-01T04:00:00.000Z', "
+                    "revision = revision + 1 WHERE id = :a", w.item_js, 0);
+    rc = report_submit(fx_as(f, &f->js_wx_member), &in, NULL);
+    race_done(f, &r);
+    assert_fail(f, rc, SVC_CONFLICT, "err_conflict");
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM report WHERE work_item_id = :a",
+                                w.item_js, NULL),
+                     0);
+    assert_int_equal(fx_audit_total(f), rows + 1); /* only the report of 辽宁省商务厅 */
+}
+
+static void test_review_races_another_write(void **state)
+{
+    struct fx *f = *state;
+    struct world w = agreed_world(f);
+    int64_t rep = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-03", "on_track", 10);
+
+    /* Another coordinator reviews it first: the second review is refused. */
+    struct race r;
+    race_arm(f, &r, "INSERT INTO review (report_id, decision, reviewer_id, at) "
+                    "VALUES (:a, 'accepted', :b, '2027-03-01T04:00:00.000Z')",
+             rep, f->ln_coord2.id);
+    int rc = report_review(fx_as(f, &f->ln_coord), rep, false, "请补充。");
+    race_done(f, &r);
+    assert_fail(f, rc, SVC_CONFLICT, "err_not_pending");
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM review", 0, NULL), 1);
+
+    /* A correction of the same period arrives first: the overtaken report is not reviewed. */
+    int64_t next = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-04", "on_track", 20);
+    race_arm(f, &r, "INSERT INTO report (work_item_id, unit_id, period, status, percent, "
+                    "narrative, supersedes_id, submitted_by, at) SELECT work_item_id, unit_id, "
+                    "period, status, 25, 'corrected', id, submitted_by, at FROM report "
+                    "WHERE id = :a", next, 0);
+    rc = report_review(fx_as(f, &f->ln_coord), next, true, NULL);
+    race_done(f, &r);
+    assert_fail(f, rc, SVC_CONFLICT, "err_not_pending");
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM review", 0, NULL), 1);
 }
 
 int main(void)
@@ -440,6 +607,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_who_may_review, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_validation, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_pages_and_queues, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_periods_do_not_overtake, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_submit_races_a_move_or_removal, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_review_races_another_write, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }

@@ -3,6 +3,8 @@
  * member or leader creates nothing); every write leaves an audit row with before and after
  * and no password hash. */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -596,6 +598,170 @@ static void test_audit_never_holds_hashes(void **state)
     assert_int_equal(audit_verify(f->db, NULL, NULL, NULL), 0);
 }
 
+/* ---- concurrent edits ------------------------------------------------------------------ */
+
+/* Another connection (another request, another server thread) that writes sql in a
+ * transaction it holds open for hold_ms after the change, then commits: the edit under test
+ * starts inside that window, so it reads while the change is not yet committed and has to
+ * wait for the write lock. */
+struct racer {
+    const char *path, *sql;
+    int hold_ms;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool changed;
+    int rc;
+};
+
+static void *racer_run(void *arg)
+{
+    struct racer *x = arg;
+    struct db *db = NULL;
+    int rc = db_open(x->path, &db, NULL);
+    if (rc == 0)
+        rc = db_begin(db);
+    if (rc == 0)
+        rc = db_exec(db, x->sql);
+    pthread_mutex_lock(&x->mu);
+    x->changed = true;
+    pthread_cond_signal(&x->cv);
+    pthread_mutex_unlock(&x->mu);
+    if (rc == 0) {
+        usleep((useconds_t)x->hold_ms * 1000);
+        rc = db_commit(db);
+    }
+    x->rc = rc;
+    db_close(db);
+    return NULL;
+}
+
+/* Starts the racer and returns once its change is made (and not yet committed). */
+static void racer_start(struct racer *x, const char *path, const char *sql)
+{
+    *x = (struct racer){.path = path, .sql = sql, .hold_ms = 600};
+    pthread_mutex_init(&x->mu, NULL);
+    pthread_cond_init(&x->cv, NULL);
+    assert_int_equal(pthread_create(&x->thread, NULL, racer_run, x), 0);
+    pthread_mutex_lock(&x->mu);
+    while (!x->changed)
+        pthread_cond_wait(&x->cv, &x->mu);
+    pthread_mutex_unlock(&x->mu);
+}
+
+static void racer_finish(struct racer *x)
+{
+    pthread_join(x->thread, NULL);
+    pthread_mutex_destroy(&x->mu);
+    pthread_cond_destroy(&x->cv);
+    assert_int_equal(x->rc, 0);
+}
+
+static const char *text_of(struct fixture *f, const char *sql)
+{
+    struct stmt st;
+    const char *v = NULL;
+    db_prepare(f->db, &st, sql);
+    if (db_step(&st) == DB_ROW && !db_col_is_null(&st, 0))
+        v = arena_strdup(&f->arena, db_col_text(&st, 0));
+    db_finalize(&st);
+    return v;
+}
+
+/* An admin promotes a member while its coordinator renames it: the rename must not write the
+ * old role back, and the coordinator, who may not manage a coordinator, is refused. */
+static void test_user_update_races_a_role_change(void **state)
+{
+    struct fixture *f = *state;
+    struct ctx *c = as(f, f->ln_coord);
+    struct racer x;
+    racer_start(&x, f->path,
+                "UPDATE users SET role = 'coordinator', updated_at = '2099-01-01T00:00:00.000Z' "
+                "WHERE login = 'sy.member'");
+    struct user_input ren = {.name = "沈阳联络员"};
+    int rc = user_update(c, f->sy_member, &ren);
+    racer_finish(&x);
+    assert_string_equal(text_of(f, "SELECT role FROM users WHERE login = 'sy.member'"),
+                        "coordinator");
+    expect(f, rc, SVC_FORBIDDEN, "err_forbidden", NULL);
+    assert_string_equal(text_of(f, "SELECT name FROM users WHERE login = 'sy.member'"),
+                        "sy.member");
+}
+
+/* An edit that is allowed keeps what another edit changed meanwhile in other fields. */
+static void test_user_update_keeps_a_concurrent_change(void **state)
+{
+    struct fixture *f = *state;
+    struct ctx *c = as(f, f->root);
+    struct racer x;
+    racer_start(&x, f->path,
+                "UPDATE users SET language = 'en', updated_at = '2099-01-01T00:00:00.000Z' "
+                "WHERE login = 'sy.member'");
+    struct user_input ren = {.name = "沈阳联络员"};
+    int rc = user_update(c, f->sy_member, &ren);
+    racer_finish(&x);
+    expect(f, rc, SVC_OK, NULL, NULL);
+    assert_string_equal(text_of(f, "SELECT language FROM users WHERE login = 'sy.member'"),
+                        "en");
+    assert_string_equal(text_of(f, "SELECT name FROM users WHERE login = 'sy.member'"),
+                        "沈阳联络员");
+    /* the audit row's before is the row as it was when written over */
+    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'user.update' AND "
+                              "before LIKE '%\"language\":\"en\"%'"),
+                     1);
+}
+
+static void test_unit_update_keeps_a_concurrent_change(void **state)
+{
+    struct fixture *f = *state;
+    struct ctx *c = as(f, f->ln_coord);
+    struct racer x;
+    racer_start(&x, f->path,
+                "UPDATE unit SET tier = 'decision', updated_at = '2099-01-01T00:00:00.000Z' "
+                "WHERE name = '沈阳市人民政府'");
+    struct unit_input ren = {.name = "沈阳市政府"};
+    int rc = unit_update(c, f->u_sy, &ren);
+    racer_finish(&x);
+    expect(f, rc, SVC_OK, NULL, NULL);
+    struct unit_view v;
+    assert_int_equal(unit_get(cli(f), f->u_sy, &v), SVC_OK);
+    assert_string_equal(v.tier, "decision");
+    assert_string_equal(v.name, "沈阳市政府");
+}
+
+/* If-Match: the version read, checked after the permission; "" (what the API asks for when
+ * the client sent none) matches no version. */
+static void test_update_versions(void **state)
+{
+    struct fixture *f = *state;
+    struct unit_view u;
+    assert_int_equal(unit_get(cli(f), f->u_sy, &u), SVC_OK);
+    struct unit_input ren = {.name = "沈阳市政府", .if_updated_at = ""};
+    expect(f, unit_update(as(f, f->js_coord), f->u_sy, &ren), SVC_FORBIDDEN, "err_forbidden",
+           NULL);
+    expect(f, unit_update(as(f, f->ln_coord), 999, &ren), SVC_FORBIDDEN, "err_forbidden", NULL);
+    expect(f, unit_update(as(f, f->ln_coord), f->u_sy, &ren), SVC_STALE, "err_stale", NULL);
+    ren.if_updated_at = u.updated_at;
+    expect(f, unit_update(as(f, f->ln_coord), f->u_sy, &ren), SVC_OK, NULL, NULL);
+    ren.name = "沈阳";
+    expect(f, unit_update(as(f, f->ln_coord), f->u_sy, &ren), SVC_STALE, "err_stale", NULL);
+    assert_int_equal(unit_get(cli(f), f->u_sy, &u), SVC_OK);
+    assert_string_equal(u.name, "沈阳市政府");
+
+    struct user_view v;
+    assert_int_equal(user_get(cli(f), f->sy_member, &v), SVC_OK);
+    struct user_input up = {.language = "en", .if_updated_at = ""};
+    expect(f, user_update(as(f, f->js_coord), f->sy_member, &up), SVC_FORBIDDEN,
+           "err_forbidden", NULL);
+    expect(f, user_update(as(f, f->ln_coord), f->sy_member, &up), SVC_STALE, "err_stale", NULL);
+    up.if_updated_at = v.updated_at;
+    expect(f, user_update(as(f, f->ln_coord), f->sy_member, &up), SVC_OK, NULL, NULL);
+    up.language = "zh-Hant";
+    expect(f, user_update(as(f, f->sy_member), f->sy_member, &up), SVC_STALE, "err_stale", NULL);
+    assert_int_equal(user_get(cli(f), f->sy_member, &v), SVC_OK);
+    assert_string_equal(v.language, "en");
+}
+
 int main(void)
 {
     log_set_level(LOG_ERROR);
@@ -607,6 +773,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_member_and_leader_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_perm_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_never_holds_hashes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_update_races_a_role_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_update_keeps_a_concurrent_change, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unit_update_keeps_a_concurrent_change, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_update_versions, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     text_shutdown();

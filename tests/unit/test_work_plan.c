@@ -1,6 +1,7 @@
 /* test_work_plan: the yearly work plan — get-or-create, items with their validation,
- * revisions (a stale edit is refused), draft → submitted → agreed by both sides, and an edit
- * after submission or approval returning the plan to draft with its approvals cleared. */
+ * revisions (a stale edit is refused), draft → submitted → agreed by both sides (two people:
+ * one admin cannot give both approvals), and an edit after submission or approval returning
+ * the plan to draft with its approvals cleared. */
 #include "coop_fixture.h"
 
 #include "service/work_plan.h"
@@ -407,6 +408,53 @@ static void test_submit_approve_agree(void **state)
     fx_audit_intact(f);
 }
 
+/* One account never agrees a plan alone: an admin may approve either side, but not both. */
+static void test_dual_signoff_needs_two_people(void **state)
+{
+    struct fx *f = *state;
+    int64_t plan = open_plan(f);
+    struct work_item_input in = item_input(f, "盘锦事项", f->ln_pj);
+    int64_t item = 0;
+    assert_ok(f, work_plan_item_add(fx_as(f, &f->ln_coord), plan, &in, &item));
+    assert_ok(f, work_plan_submit(fx_as(f, &f->ln_coord), plan, 0));
+    bool agreed = true;
+    assert_ok(f, work_plan_approve(fx_as(f, &f->admin), plan, 0, 0, &agreed));
+    assert_false(agreed);
+    int64_t rev = plan_revision(f, plan), rows = fx_audit_total(f);
+    assert_fail(f, work_plan_approve(fx_as(f, &f->admin), plan, 1, 0, &agreed), SVC_CONFLICT,
+                "err_same_approver");
+    assert_false(agreed);
+    assert_string_equal(wp_status(f, plan), "submitted");
+    assert_int_equal(plan_revision(f, plan), rev);
+    assert_int_equal(fx_audit_total(f), rows);
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM approval WHERE work_plan_id = :a",
+                                plan, NULL),
+                     1);
+    /* the other side's own coordinator gives the second approval */
+    assert_ok(f, work_plan_approve(fx_as(f, &f->js_coord), plan, 1, 0, &agreed));
+    assert_true(agreed);
+
+    /* Reopened, the cleared approvals no longer count: the admin may approve again, for
+     * either side, but again only one. */
+    in.title = "盘锦事项（修订）";
+    struct work_item_view v;
+    assert_ok(f, work_plan_item_get(fx_as(f, &f->ln_coord), item, &v));
+    assert_ok(f, work_plan_item_edit(fx_as(f, &f->ln_coord), item, v.revision, &in));
+    assert_ok(f, work_plan_submit(fx_as(f, &f->ln_coord), plan, 0));
+    assert_ok(f, work_plan_approve(fx_as(f, &f->admin), plan, 1, 0, &agreed));
+    assert_fail(f, work_plan_approve(fx_as(f, &f->admin), plan, 0, 0, &agreed), SVC_CONFLICT,
+                "err_same_approver");
+    assert_ok(f, work_plan_approve(fx_as(f, &f->ln_coord), plan, 0, 0, &agreed));
+    assert_true(agreed);
+    struct work_plan_view pv;
+    assert_ok(f, work_plan_get(fx_as(f, &f->ln_leader), plan, &pv));
+    assert_string_equal(pv.status, "agreed");
+    assert_int_equal(pv.n_approvals, 4);
+    assert_string_equal(pv.approvals[2].user_login, "admin");
+    assert_string_equal(pv.approvals[3].user_login, "ln_coord");
+    fx_audit_intact(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +464,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_items_of_own_side_only, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_stale_revision, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_submit_approve_agree, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_dual_signoff_needs_two_people, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }
