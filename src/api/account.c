@@ -9,8 +9,9 @@
 #include "service/auth.h"
 #include "service/user.h"
 
-/* The shape GET /api/v1/me answers with, from a freshly loaded account. */
-static void me_json(struct jw *w, const struct user *u)
+/* The shape GET /api/v1/me answers with (and the sign-in, and PATCH /me): as a user of
+ * /api/v1/users, the unit fields are null for an admin, who has no unit. */
+void api_me_json(struct jw *w, const struct user *u)
 {
     jw_obj(w);
     jw_kint(w, "id", u->id);
@@ -22,6 +23,11 @@ static void me_json(struct jw *w, const struct user *u)
         jw_kstr(w, "unit", u->unit_name);
         jw_kint(w, "pairing_id", u->pairing_id);
         jw_kint(w, "side", u->side);
+    } else {
+        jw_knull(w, "unit_id");
+        jw_knull(w, "unit");
+        jw_knull(w, "pairing_id");
+        jw_knull(w, "side");
     }
     jw_kstr(w, "language", u->language);
     jw_obj_end(w);
@@ -45,7 +51,7 @@ int api_me_update(struct req *r, struct resp *p)
     api_begin(p, &w);
     jw_obj(&w);
     jw_key(&w, "user");
-    me_json(&w, &u);
+    api_me_json(&w, &u);
     if (r->csrf_token)
         jw_kstr(&w, "csrf_token", r->csrf_token);
     jw_obj_end(&w);

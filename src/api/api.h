@@ -16,6 +16,21 @@ int64_t api_query_int(struct req *r, struct resp *p, const char *name, int64_t d
 /* Answers 304 when If-None-Match equals etag; otherwise sets the ETag header. Returns true
  * when the 304 was written (the handler returns p->status then). */
 bool api_etag(struct req *r, struct resp *p, const char *etag);
+/* A pairing id the request names (query parameter or body field `field`), checked alike on
+ * every route: 0 when the caller may read it (and, with province, it is a province
+ * pairing); else the error written into p: an id that does not exist or that the caller may
+ * not read is 404 err_not_found for an admin and 403 err_forbidden for others; a city
+ * pairing where a province pairing is required is 422 err_invalid naming the field. */
+int api_pairing_check(struct req *r, struct resp *p, int64_t id, const char *field,
+                      bool province);
+/* Keyset paging of the lists that take ?after=&limit=: after ≥ 0 (default 0, the first
+ * page), limit 1–API_PAGE_MAX (default API_PAGE_DEFAULT); 0, or 400 err_range written. */
+enum { API_PAGE_DEFAULT = 50, API_PAGE_MAX = 200 };
+int api_query_page(struct req *r, struct resp *p, int64_t *after, int *limit);
+/* The user shape of /api/v1/me and the session: the unit fields (unit_id, unit, pairing_id,
+ * side) are null for an admin, as in /api/v1/users (account.c). */
+struct user;
+void api_me_json(struct jw *w, const struct user *u);
 
 /* plan.c */
 int api_pairings(struct req *r, struct resp *p);

@@ -5,6 +5,8 @@
 
 #include "api/api.h"
 #include "core/json.h"
+#include "service/pairing.h"
+#include "service/perm.h"
 
 void api_begin(struct resp *p, struct jw *w)
 {
@@ -38,4 +40,33 @@ bool api_etag(struct req *r, struct resp *p, const char *etag)
         return true;
     }
     return false;
+}
+
+int api_pairing_check(struct req *r, struct resp *p, int64_t id, const char *field,
+                      bool province)
+{
+    /* Permission first: for anyone but an admin an unknown id is just another pairing
+     * they may not read, so ids reveal nothing. */
+    int rc = perm_read_pairing(&r->ctx, id);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    struct pairing_view v;
+    rc = pairing_get(&r->ctx, id, &v);
+    if (rc == SVC_NOT_FOUND)
+        return http_error(r, p, 404, "err_not_found", field);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    if (province && v.parent_id)
+        return http_error(r, p, 422, "err_invalid", field);
+    return 0;
+}
+
+int api_query_page(struct req *r, struct resp *p, int64_t *after, int *limit)
+{
+    int st;
+    *after = api_query_int(r, p, "after", 0, 0, INT64_MAX, &st);
+    if (st)
+        return st;
+    *limit = (int)api_query_int(r, p, "limit", API_PAGE_DEFAULT, 1, API_PAGE_MAX, &st);
+    return st;
 }

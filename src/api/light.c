@@ -44,6 +44,8 @@ int api_lights(struct req *r, struct resp *p)
     int64_t year = api_query_int(r, p, "year", 0, 2000, 2100, &st);
     if (st)
         return st;
+    if ((st = api_pairing_check(r, p, pairing, "pairing", true)))
+        return st;
     struct light_summary s;
     int rc = light_counts(&r->ctx, pairing, (int)year, &s);
     if (rc != SVC_OK)

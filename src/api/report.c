@@ -142,7 +142,8 @@ int api_report(struct req *r, struct resp *p)
 }
 
 /* GET /api/v1/reviews/pending?after=&limit= → {"pending":[{"report":…,"previous":…|null}],
- * "next_after":id|null}, oldest first: the caller's review queue. */
+ * "next_after":id|null}, oldest first: the caller's review queue (a member: its own unit's
+ * reports still awaiting review). */
 int api_reviews_pending(struct req *r, struct resp *p)
 {
     int st;

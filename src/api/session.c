@@ -6,24 +6,6 @@
 #include "core/json.h"
 #include "service/auth.h"
 
-static void user_json(struct jw *w, const struct user *u)
-{
-    static const char *roles[] = {"public", "member", "coordinator", "leader", "admin"};
-    jw_obj(w);
-    jw_kint(w, "id", u->id);
-    jw_kstr(w, "login", u->login);
-    jw_kstr(w, "name", u->name);
-    jw_kstr(w, "role", roles[u->role]);
-    if (u->unit_id) {
-        jw_kint(w, "unit_id", u->unit_id);
-        jw_kstr(w, "unit", u->unit_name);
-        jw_kint(w, "pairing_id", u->pairing_id);
-        jw_kint(w, "side", u->side);
-    }
-    jw_kstr(w, "language", u->language);
-    jw_obj_end(w);
-}
-
 /* POST /api/v1/session {"login":…,"password":…} → 201, the session cookie, and the CSRF
  * token every later write must carry. A session the browser brought with it ends once the
  * new one exists, so a browser holds one session, and one signed in before (perhaps by
@@ -48,7 +30,7 @@ int api_session_create(struct req *r, struct resp *p)
     api_begin(p, &w);
     jw_obj(&w);
     jw_key(&w, "user");
-    user_json(&w, &s.user);
+    api_me_json(&w, &s.user);
     jw_kstr(&w, "csrf_token", s.csrf_token);
     jw_obj_end(&w);
     return 201;
@@ -73,7 +55,7 @@ int api_me(struct req *r, struct resp *p)
     api_begin(p, &w);
     jw_obj(&w);
     jw_key(&w, "user");
-    user_json(&w, r->user);
+    api_me_json(&w, r->user);
     if (r->csrf_token)
         jw_kstr(&w, "csrf_token", r->csrf_token);
     jw_obj_end(&w);

@@ -60,20 +60,30 @@ static int unit_answer(struct req *r, struct resp *p, int64_t id, int status)
     return status;
 }
 
-/* GET /api/v1/units?pairing=&side= → {"units":[…]}: the caller's pairing (a city pairing
- * stands for its province pairing); admins every pairing unless ?pairing= names one. */
+/* GET /api/v1/units?pairing=&side=&after=&limit= → {"units":[…],"next_after":id|null} by
+ * id: the caller's pairing (a city pairing stands for its province pairing); admins every
+ * pairing unless ?pairing= names one. */
 int api_units(struct req *r, struct resp *p)
 {
     int st;
     int64_t pairing = api_query_int(r, p, "pairing", 0, 1, INT64_MAX, &st);
     if (st)
         return st;
-    int64_t side = api_query_int(r, p, "side", -1, 0, 1, &st);
+    int64_t side = api_query_int(r, p, "side", -1, INT32_MIN, INT32_MAX, &st);
     if (st)
+        return st;
+    if (side != -1 && side != 0 && side != 1)
+        return http_error(r, p, 400, "err_side", "side");
+    int64_t after;
+    int limit;
+    if ((st = api_query_page(r, p, &after, &limit)))
+        return st;
+    if (pairing && (st = api_pairing_check(r, p, pairing, "pairing", false)))
         return st;
     struct unit_view *v;
     size_t n;
-    int rc = unit_list(&r->ctx, pairing, (int)side, &v, &n);
+    int64_t next;
+    int rc = unit_list_page(&r->ctx, pairing, (int)side, after, limit, &v, &n, &next);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     struct jw w;
@@ -84,6 +94,10 @@ int api_units(struct req *r, struct resp *p)
     for (size_t i = 0; i < n; i++)
         unit_json(&w, &v[i]);
     jw_arr_end(&w);
+    if (next)
+        jw_kint(&w, "next_after", next);
+    else
+        jw_knull(&w, "next_after");
     jw_obj_end(&w);
     return 200;
 }
@@ -103,15 +117,21 @@ int api_unit_create(struct req *r, struct resp *p)
     int st;
     if ((st = api_body_fields(r, p, fields)) || //
         (st = api_body_int(r, p, "pairing_id", true, 1, INT64_MAX, &in.pairing_id)) ||
-        (st = api_body_int(r, p, "side", true, 0, 1, &side)) ||
+        (st = api_body_int(r, p, "side", true, INT32_MIN, INT32_MAX, &side)) ||
         (st = api_body_str(r, p, "name", true, &in.name)) ||
         (st = api_body_str(r, p, "kind", true, &in.kind)) ||
         (st = api_body_str(r, p, "tier", true, &in.tier)) ||
         (st = api_body_int(r, p, "region_id", false, 1, INT64_MAX, &in.region_id)))
         return st;
-    in.side = (int)side;
+    in.side = (int)side; /* not 0 or 1: the service answers err_side, after the permission */
     int64_t id = 0;
     int rc = unit_create(&r->ctx, &in, &id);
+    /* Pairing ids answer as on every route (api_pairing_check): unknown is 404, a city
+     * pairing 422 err_invalid. The service's own codes are finer, for the command line. */
+    if (rc == SVC_INVALID && r->ctx.code && strcmp(r->ctx.code, "err_pairing_unknown") == 0)
+        return http_error(r, p, 404, "err_not_found", "pairing_id");
+    if (rc == SVC_INVALID && r->ctx.code && strcmp(r->ctx.code, "err_pairing_not_province") == 0)
+        return http_error(r, p, 422, "err_invalid", "pairing_id");
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     return unit_answer(r, p, id, 201);

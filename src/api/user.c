@@ -69,17 +69,22 @@ static int user_answer(struct req *r, struct resp *p, int64_t id, int status,
     return status;
 }
 
-/* GET /api/v1/users?unit= → {"users":[…]} by login: a coordinator its side's accounts, an
- * admin every account. */
+/* GET /api/v1/users?unit=&after=&limit= → {"users":[…],"next_after":id|null} by id: a
+ * coordinator its side's accounts, an admin every account. */
 int api_users(struct req *r, struct resp *p)
 {
     int st;
     int64_t unit = api_query_int(r, p, "unit", 0, 1, INT64_MAX, &st);
     if (st)
         return st;
+    int64_t after;
+    int limit;
+    if ((st = api_query_page(r, p, &after, &limit)))
+        return st;
     struct user_view *v;
     size_t n;
-    int rc = user_list(&r->ctx, unit, &v, &n);
+    int64_t next;
+    int rc = user_list_page(&r->ctx, unit, after, limit, &v, &n, &next);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     struct jw w;
@@ -90,6 +95,10 @@ int api_users(struct req *r, struct resp *p)
     for (size_t i = 0; i < n; i++)
         user_view_json(&w, &v[i], NULL);
     jw_arr_end(&w);
+    if (next)
+        jw_kint(&w, "next_after", next);
+    else
+        jw_knull(&w, "next_after");
     jw_obj_end(&w);
     return 200;
 }

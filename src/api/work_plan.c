@@ -274,6 +274,8 @@ int api_work_plans(struct req *r, struct resp *p)
         return st;
     if (!pairing)
         return http_error(r, p, 400, "err_required", "pairing");
+    if ((st = api_pairing_check(r, p, pairing, "pairing", true)))
+        return st;
     struct work_plan_summary *s;
     size_t n;
     int rc = work_plan_list(&r->ctx, pairing, &s, &n);

@@ -10,7 +10,11 @@
  * Keep-alive: a response queued on the first call of the access handler (before MHD has
  * read the body) makes MHD close the connection afterwards. So the first call only
  * prepares, and the answer comes on the last call, after the body. The one exception is a
- * body declared larger than the limit: that is answered at once, and closing is intended. */
+ * body declared larger than the limit: that is answered at once, and closing is intended.
+ *
+ * Connection limit: MHD accepts CONN_MARGIN connections past --max-connections, so that a
+ * client over the limit is told 503 err_busy (Retry-After, Connection: close) instead of
+ * waiting unaccepted; the live count is ours (connection_cb). */
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <microhttpd.h>
@@ -35,6 +39,8 @@ enum {
     POOL_MAX = 64,                    /* idle request contexts kept per thread */
     KEEP_BODY_CAP = 256 * 1024,       /* a bigger response buffer is not kept for reuse */
     DRAIN_MS = 10000,                 /* how long a stop waits for requests in flight */
+    CONN_MARGIN = 64,                 /* connections MHD accepts past --max-connections, to
+                                         answer them 503 rather than leave them unaccepted */
 };
 
 struct reqctx;
@@ -72,6 +78,11 @@ static struct worker *workers;
 static _Thread_local struct worker *tl_worker;
 static atomic_int in_flight;
 static atomic_bool draining;
+/* Live connections, counted by the connection notifier. A connection accepted while the
+ * count already stood at --max-connections is marked (its socket context) and each of its
+ * requests is answered 503 with Connection: close. */
+static atomic_uint live_connections;
+static char over_limit; /* the mark: its address */
 
 static int64_t mono_ns(void)
 {
@@ -152,6 +163,28 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
     log_warn("http: %s", line);
+}
+
+/* Counts connections as MHD accepts and closes them, and marks the ones past the limit. */
+static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        unsigned n = atomic_fetch_add(&live_connections, 1) + 1;
+        *socket_context = n > http_state.cfg.max_connections ? &over_limit : NULL;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        atomic_fetch_sub(&live_connections, 1);
+        *socket_context = NULL;
+    }
+}
+
+static bool connection_over_limit(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci && ci->socket_context == &over_limit;
 }
 
 /* Called once per request with the raw target, before MHD decodes anything: the request
@@ -300,7 +333,14 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
         return *upload_data_size = 0, MHD_YES;
     if (!x->started) {
         x->started = true;
-        if (!start(conn, x, method)) {
+        bool fits = start(conn, x, method);
+        if (connection_over_limit(conn)) {
+            /* Answered at once, body unread: the connection closes after it. */
+            resp_header(&x->req, &x->resp, "Retry-After", "1");
+            resp_header(&x->req, &x->resp, "Connection", "close");
+            return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_busy", NULL));
+        }
+        if (!fits) {
             x->too_large = true;
             return respond(conn, x, http_error(&x->req, &x->resp, 413, "err_too_large", NULL));
         }
@@ -422,6 +462,7 @@ int http_serve(const struct http_config *cfg)
         c->threads = n > 0 ? (unsigned)n : 1;
     }
     atomic_store(&draining, false);
+    atomic_store(&live_connections, 0);
     int rc = 1;
     struct MHD_Daemon *d = NULL;
 
@@ -458,7 +499,8 @@ int http_serve(const struct http_config *cfg)
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
-        {MHD_OPTION_CONNECTION_LIMIT, c->max_connections, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)c->max_connections + CONN_MARGIN, NULL},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_cb, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)c->max_header, NULL},
         {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_cb, NULL},

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/sb.h"
+#include "service/internal.h"
 #include "service/perm.h"
 #include "service/service.h"
 #include "store/audit.h"
@@ -20,30 +21,12 @@
 
 /* ---- scope: the rules are service/perm.c's; the messages say what was refused --------- */
 
-static bool can_read_pairing(struct ctx *c, int64_t pairing_id)
-{
-    return perm_read_pairing(c, pairing_id) == SVC_OK;
-}
-
 static bool can_manage_side(struct ctx *c, int64_t pairing_id, int side)
 {
     return perm_manage_side(c, pairing_id, side) == SVC_OK;
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
-
-/* The province pairing of a task's plan; 0 when there is no such task, -1 on error. */
-static int64_t task_pairing(struct ctx *c, int64_t task_id)
-{
-    struct stmt st;
-    db_prepare(c->db, &st,
-               "SELECT p.pairing_id FROM task t JOIN plan p ON p.id = t.plan_id WHERE t.id = :id");
-    db_bind_int64(&st, ":id", task_id);
-    int rc = db_step(&st);
-    int64_t pairing = rc == DB_ROW ? db_col_int64(&st, 0) : rc < 0 ? -1 : 0;
-    db_finalize(&st);
-    return pairing;
-}
 
 static int no_task(struct ctx *c, int64_t task_id, int64_t pairing)
 {
@@ -57,10 +40,10 @@ int assignment_list(struct ctx *c, int64_t task_id, struct assignment_view **out
 {
     *out = NULL;
     *n = 0;
-    int64_t pairing = task_pairing(c, task_id);
+    int64_t pairing = svc_task_pairing(c, task_id);
     if (pairing <= 0)
         return no_task(c, task_id, pairing);
-    if (!can_read_pairing(c, pairing))
+    if (!svc_can_read_pairing(c, pairing))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "task %lld is not of your pairing", (long long)task_id);
     struct stmt st;
@@ -118,30 +101,19 @@ static int read_side(struct ctx *c, int64_t task_id, int side, struct side_set *
 
 static const char *side_json(struct ctx *c, int side, const struct side_set *s)
 {
-    struct sb b = SB_INIT;
-    struct jw w;
-    jw_init(&w, &b, false);
-    jw_obj(&w);
-    jw_kint(&w, "side", side);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kint(w, "side", side);
     if (s->lead)
-        jw_kint(&w, "lead", s->lead);
+        jw_kint(w, "lead", s->lead);
     else
-        jw_knull(&w, "lead");
-    jw_key(&w, "support");
-    jw_arr(&w);
+        jw_knull(w, "lead");
+    jw_key(w, "support");
+    jw_arr(w);
     for (size_t i = 0; i < s->n_support; i++)
-        jw_int(&w, s->support[i]);
-    jw_arr_end(&w);
-    jw_obj_end(&w);
-    const char *json = arena_strdup(c->arena, sb_str(&b));
-    sb_free(&b);
-    return json;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+        jw_int(w, s->support[i]);
+    jw_arr_end(w);
+    return svc_json_end(c, &j);
 }
 
 static bool same_set(const struct side_set *a, const struct side_set *b)
@@ -187,10 +159,7 @@ static int insert_assignment(struct ctx *c, int64_t task_id, int64_t unit, const
     db_bind_int64(&st, ":u", unit);
     db_bind_text(&st, ":role", role);
     db_bind_text(&st, ":at", now);
-    if (c->user && c->user->id)
-        db_bind_int64(&st, ":by", c->user->id);
-    else
-        db_bind_null(&st, ":by");
+    svc_bind_opt_id(&st, ":by", c->user ? c->user->id : 0);
     int rc = db_step(&st);
     db_finalize(&st);
     return rc < 0 ? -1 : 0;
@@ -268,7 +237,7 @@ int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_uni
 {
     if (side != 0 && side != 1)
         return svc_fail(c, SVC_INVALID, "err_range", "side", "side must be 0 or 1");
-    int64_t pairing = task_pairing(c, task_id);
+    int64_t pairing = svc_task_pairing(c, task_id);
     if (pairing <= 0)
         return no_task(c, task_id, pairing);
     if (!can_manage_side(c, pairing, side))
@@ -286,7 +255,7 @@ int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_uni
     want.support = arena_alloc(c->arena, (n_support + 1) * sizeof *want.support);
     if (n_support)
         memcpy(want.support, support, n_support * sizeof *support);
-    qsort(want.support, n_support, sizeof *want.support, cmp_id);
+    qsort(want.support, n_support, sizeof *want.support, svc_cmp_id);
     for (size_t i = 0; i < n_support; i++)
         if (want.support[i] == lead_unit || (i && want.support[i] == want.support[i - 1]))
             return svc_fail(c, SVC_INVALID, "err_invalid", "support",
@@ -349,7 +318,7 @@ fail:
 
 int assignment_remove(struct ctx *c, int64_t task_id, int64_t unit_id)
 {
-    int64_t pairing = task_pairing(c, task_id);
+    int64_t pairing = svc_task_pairing(c, task_id);
     if (pairing <= 0)
         return no_task(c, task_id, pairing);
     if (db_begin(c->db) < 0)
@@ -368,7 +337,7 @@ int assignment_remove(struct ctx *c, int64_t task_id, int64_t unit_id)
     if (rc != DB_ROW) {
         db_rollback(c->db);
         /* Do not tell a stranger to the pairing whether the assignment exists. */
-        if (!can_read_pairing(c, pairing))
+        if (!svc_can_read_pairing(c, pairing))
             return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                             "task %lld is not of your pairing", (long long)task_id);
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "unit_id",

@@ -51,6 +51,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/utf8.h"
+#include "service/internal.h"
 #include "service/perm.h"
 #include "service/user.h"
 #include "store/audit.h"
@@ -102,6 +103,27 @@ static const char *random_token(struct ctx *c, const char *prefix)
 static void token_hash(const char *token, char out[SHA256_HEX_LEN + 1])
 {
     sha256_hex(token, strlen(token), out);
+}
+
+/* A new session or API token (arena) and, in hash, what the database keeps of it. */
+static const char *token_new(struct ctx *c, const char *prefix, char hash[SHA256_HEX_LEN + 1])
+{
+    const char *t = random_token(c, prefix);
+    token_hash(t, hash);
+    return t;
+}
+
+/* Runs sql, an UPDATE binding :now and :id (a touch or a revocation of a session or token);
+ * the db_step result. */
+static int set_now(struct ctx *c, const char *sql, const char *now, int64_t id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, sql);
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":id", id);
+    int s = db_step(&st);
+    db_finalize(&st);
+    return s;
 }
 
 /* ---- the common-password list ----------------------------------------------------------- */
@@ -335,25 +357,21 @@ static int audit_attempt(struct ctx *c, const char *action, const char *actor, i
                          const char *login, const char *reason, int failures,
                          const char *locked_until, int64_t session_id)
 {
-    struct sb after = SB_INIT;
-    struct jw w;
-    jw_init(&w, &after, false);
-    jw_obj(&w);
-    jw_kstr(&w, "login", login);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kstr(w, "login", login);
     if (user_id)
-        jw_kint(&w, "user_id", user_id);
+        jw_kint(w, "user_id", user_id);
     if (reason)
-        jw_kstr(&w, "reason", reason);
+        jw_kstr(w, "reason", reason);
     if (failures)
-        jw_kint(&w, "failures", failures);
+        jw_kint(w, "failures", failures);
     if (locked_until)
-        jw_kstr(&w, "locked_until", locked_until);
+        jw_kstr(w, "locked_until", locked_until);
     if (session_id)
-        jw_kint(&w, "session_id", session_id);
-    jw_obj_end(&w);
-    int rc = audit_append(c->db, actor, action, "users", user_id, NULL, sb_str(&after), c->client);
-    sb_free(&after);
-    return rc;
+        jw_kint(w, "session_id", session_id);
+    return audit_append(c->db, actor, action, "users", user_id, NULL, svc_json_end(c, &j),
+                        c->client);
 }
 
 static int login_store_error(struct ctx *c)
@@ -463,9 +481,8 @@ int auth_login(struct ctx *c, const char *login, const char *password, struct se
                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
         rehash = auth_hash_password(c, password);
 
-    const char *token = random_token(c, ""), *csrf = random_token(c, "");
     char hash[SHA256_HEX_LEN + 1];
-    token_hash(token, hash);
+    const char *token = token_new(c, "", hash), *csrf = random_token(c, "");
     int64_t now_ms = clock_now_ms();
     const char *expires = time_at(c, now_ms + (int64_t)auth_policy.absolute_seconds * 1000);
     struct stmt st;
@@ -523,26 +540,74 @@ static bool token_shape_ok(const char *token)
     return token && *token && strlen(token) <= AUTH_TOKEN_MAX;
 }
 
+/* Looks a session or an API token up by the hash of token: sql selects by :h. On SVC_OK, st
+ * is on the row and the caller finalizes it; otherwise it is finalized and c says why: the
+ * store failed ("reading <what> failed") or no row matched (unauthorized, unknown). */
+static int token_row(struct ctx *c, const char *token, const char *sql, const char *what,
+                     const char *unknown, struct stmt *st)
+{
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(token, hash);
+    db_prepare(c->db, st, sql);
+    db_bind_text(st, ":h", hash);
+    int s = db_step(st);
+    if (s == DB_ROW)
+        return SVC_OK;
+    db_finalize(st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading %s failed", what);
+    return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "%s", unknown);
+}
+
+/* Records that a session or token (what, for the log) was used at now_ms, when it was last
+ * recorded (last; NULL: never) over a minute before. sql sets the time to :now for :id.
+ * A busy database should not sign anyone out: a failed touch is logged and tried next time. */
+static void token_touch(struct ctx *c, const char *sql, const char *what, int64_t id,
+                        const char *last, int64_t now_ms)
+{
+    if (last && strcmp(last, time_at(c, now_ms - TOUCH_MS)) >= 0)
+        return;
+    if (set_now(c, sql, time_at(c, now_ms), id) < 0)
+        log_warn("auth: could not touch %s %lld", what, (long long)id);
+}
+
+/* The account of a valid session or token; gone words its absence (unauthorized). */
+static int token_holder(struct ctx *c, int64_t user_id, struct user *out, const char *gone)
+{
+    int rc = user_load(c, user_id, out);
+    if (rc == SVC_NOT_FOUND)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "%s", gone);
+    return rc;
+}
+
+/* Revokes a session or token (sql sets revoked_at to :now for :id) with its audit row, in one
+ * transaction. <0 when the store fails (rolled back). */
+static int token_revoke_row(struct ctx *c, const char *sql, int64_t id, const char *now,
+                            const char *actor, const char *action, const char *entity,
+                            const char *before, const char *after)
+{
+    if (db_begin(c->db) < 0 || set_now(c, sql, now, id) < 0 ||
+        audit_append(c->db, actor, action, entity, id, before, after, c->client) < 0 ||
+        db_commit(c->db) < 0) {
+        db_rollback(c->db);
+        return -1;
+    }
+    return 0;
+}
+
 int auth_session(struct ctx *c, const char *token, struct session_info *out)
 {
     memset(out, 0, sizeof *out);
     if (!token_shape_ok(token))
         return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "no session token");
-    char hash[SHA256_HEX_LEN + 1];
-    token_hash(token, hash);
     struct stmt st;
-    db_prepare(c->db, &st,
-               "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, "
-               "s.revoked_at IS NOT NULL, u.disabled "
-               "FROM session s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h");
-    db_bind_text(&st, ":h", hash);
-    int s = db_step(&st);
-    if (s != DB_ROW) {
-        db_finalize(&st);
-        if (s < 0)
-            return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the session failed");
-        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "unknown session");
-    }
+    int rc = token_row(c, token,
+                       "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, "
+                       "s.revoked_at IS NOT NULL, u.disabled "
+                       "FROM session s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h",
+                       "the session", "unknown session", &st);
+    if (rc != SVC_OK)
+        return rc;
     int64_t id = db_col_int64(&st, 0), user_id = db_col_int64(&st, 1);
     const char *csrf = arena_strdup(c->arena, db_col_text(&st, 2));
     const char *last_seen = arena_strdup(c->arena, db_col_text(&st, 3));
@@ -558,20 +623,10 @@ int auth_session(struct ctx *c, const char *token, struct session_info *out)
     if (strcmp(expires, now) <= 0 || strcmp(last_seen, idle_edge) <= 0)
         return svc_fail(c, SVC_UNAUTHORIZED, "err_session_expired", NULL,
                         "session %lld has expired", (long long)id);
-    if (strcmp(last_seen, time_at(c, now_ms - TOUCH_MS)) < 0) {
-        db_prepare(c->db, &st, "UPDATE session SET last_seen_at = :now WHERE id = :id");
-        db_bind_text(&st, ":now", now);
-        db_bind_int64(&st, ":id", id);
-        s = db_step(&st);
-        db_finalize(&st);
-        if (s < 0) /* a busy database should not sign anyone out: go on, try next time */
-            log_warn("auth: could not touch session %lld", (long long)id);
-    }
-    int rc = user_load(c, user_id, &out->user);
-    if (rc != SVC_OK)
-        return rc == SVC_NOT_FOUND ? svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
-                                              "the session's user is gone")
-                                   : rc;
+    token_touch(c, "UPDATE session SET last_seen_at = :now WHERE id = :id", "session", id,
+                last_seen, now_ms);
+    if ((rc = token_holder(c, user_id, &out->user, "the session's user is gone")) != SVC_OK)
+        return rc;
     out->csrf_token = csrf;
     out->session_id = id;
     return SVC_OK;
@@ -581,48 +636,26 @@ int auth_logout(struct ctx *c, const char *token)
 {
     if (!token_shape_ok(token))
         return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "no session token");
-    char hash[SHA256_HEX_LEN + 1];
-    token_hash(token, hash);
     struct stmt st;
-    db_prepare(c->db, &st,
-               "SELECT s.id, s.revoked_at IS NOT NULL, u.login FROM session s "
-               "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h");
-    db_bind_text(&st, ":h", hash);
-    int s = db_step(&st);
-    int64_t id = 0;
-    bool revoked = false;
-    const char *login = NULL;
-    if (s == DB_ROW) {
-        id = db_col_int64(&st, 0);
-        revoked = db_col_int64(&st, 1) != 0;
-        login = arena_strdup(c->arena, db_col_text(&st, 2));
-    }
+    int rc = token_row(c, token,
+                       "SELECT s.id, s.revoked_at IS NOT NULL, u.login FROM session s "
+                       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h",
+                       "the session", "unknown session", &st);
+    if (rc != SVC_OK)
+        return rc;
+    int64_t id = db_col_int64(&st, 0);
+    bool revoked = db_col_int64(&st, 1) != 0;
+    const char *login = arena_strdup(c->arena, db_col_text(&st, 2));
     db_finalize(&st);
-    if (s < 0)
-        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the session failed");
-    if (!id)
-        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "unknown session");
     if (revoked)
         return SVC_OK; /* signing out twice is not an error */
     const char *now = svc_now(c);
-    if (db_begin(c->db) < 0)
-        goto fail;
-    db_prepare(c->db, &st, "UPDATE session SET revoked_at = :now WHERE id = :id");
-    db_bind_text(&st, ":now", now);
-    db_bind_int64(&st, ":id", id);
-    s = db_step(&st);
-    db_finalize(&st);
-    if (s < 0)
-        goto fail;
     const char *actor = c->actor ? c->actor : arena_printf(c->arena, "user:%s", login);
-    if (audit_append(c->db, actor, "auth.logout", "session", id, NULL,
-                     arena_printf(c->arena, "{\"revoked_at\":\"%s\"}", now), c->client) < 0 ||
-        db_commit(c->db) < 0)
-        goto fail;
+    if (token_revoke_row(c, "UPDATE session SET revoked_at = :now WHERE id = :id", id, now,
+                         actor, "auth.logout", "session", NULL,
+                         arena_printf(c->arena, "{\"revoked_at\":\"%s\"}", now)) < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "signing out failed");
     return SVC_OK;
-fail:
-    db_rollback(c->db);
-    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "signing out failed");
 }
 
 int auth_revoke_sessions(struct ctx *c, int64_t user_id, int64_t keep_session_id,
@@ -647,18 +680,14 @@ int auth_revoke_sessions(struct ctx *c, int64_t user_id, int64_t keep_session_id
         *n = changed;
     if (changed == 0)
         return SVC_OK;
-    struct sb after = SB_INIT;
-    struct jw w;
-    jw_init(&w, &after, false);
-    jw_obj(&w);
-    jw_kint(&w, "sessions_ended", changed);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kint(w, "sessions_ended", changed);
     if (keep_session_id)
-        jw_kint(&w, "kept_session_id", keep_session_id);
-    jw_kstr(&w, "reason", reason);
-    jw_obj_end(&w);
+        jw_kint(w, "kept_session_id", keep_session_id);
+    jw_kstr(w, "reason", reason);
     s = audit_append(c->db, actor_or_anonymous(c), "auth.revoke_sessions", "users", user_id, NULL,
-                     sb_str(&after), c->client);
-    sb_free(&after);
+                     svc_json_end(c, &j), c->client);
     return s < 0 ? SVC_ERROR : SVC_OK;
 }
 
@@ -716,9 +745,8 @@ int auth_token_issue(struct ctx *c, int64_t user_id, const char *name, const cha
     if (disabled)
         return svc_fail(c, SVC_CONFLICT, "err_user_disabled", "user_id", "%s is disabled", login);
 
-    const char *t = random_token(c, API_TOKEN_PREFIX);
     char hash[SHA256_HEX_LEN + 1];
-    token_hash(t, hash);
+    const char *t = token_new(c, API_TOKEN_PREFIX, hash);
     if (db_begin(c->db) < 0)
         goto fail;
     db_prepare(c->db, &st,
@@ -733,17 +761,13 @@ int auth_token_issue(struct ctx *c, int64_t user_id, const char *name, const cha
     if (s < 0)
         goto fail;
     int64_t tid = db_last_insert_id(c->db);
-    struct sb after = SB_INIT;
-    struct jw w;
-    jw_init(&w, &after, false);
-    jw_obj(&w);
-    jw_kint(&w, "user_id", user_id);
-    jw_kstr(&w, "login", login);
-    jw_kstr(&w, "name", name);
-    jw_obj_end(&w);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kint(w, "user_id", user_id);
+    jw_kstr(w, "login", login);
+    jw_kstr(w, "name", name);
     s = audit_append(c->db, actor_or_anonymous(c), "token.create", "api_token", tid, NULL,
-                     sb_str(&after), c->client);
-    sb_free(&after);
+                     svc_json_end(c, &j), c->client);
     if (s < 0 || db_commit(c->db) < 0)
         goto fail;
     *token = t;
@@ -765,20 +789,14 @@ int auth_token_user(struct ctx *c, const char *token, struct user *out)
     memset(out, 0, sizeof *out);
     if (!token_shape_ok(token) || strncmp(token, API_TOKEN_PREFIX, strlen(API_TOKEN_PREFIX)) != 0)
         return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "not an API token");
-    char hash[SHA256_HEX_LEN + 1];
-    token_hash(token, hash);
     struct stmt st;
-    db_prepare(c->db, &st,
-               "SELECT t.id, t.user_id, t.revoked_at IS NOT NULL, u.disabled, t.last_used_at "
-               "FROM api_token t JOIN users u ON u.id = t.user_id WHERE t.token_hash = :h");
-    db_bind_text(&st, ":h", hash);
-    int s = db_step(&st);
-    if (s != DB_ROW) {
-        db_finalize(&st);
-        if (s < 0)
-            return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the token failed");
-        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "unknown API token");
-    }
+    int rc = token_row(c, token,
+                       "SELECT t.id, t.user_id, t.revoked_at IS NOT NULL, u.disabled, "
+                       "t.last_used_at FROM api_token t JOIN users u ON u.id = t.user_id "
+                       "WHERE t.token_hash = :h",
+                       "the token", "unknown API token", &st);
+    if (rc != SVC_OK)
+        return rc;
     int64_t id = db_col_int64(&st, 0), user_id = db_col_int64(&st, 1);
     bool revoked = db_col_int64(&st, 2) != 0, disabled = db_col_int64(&st, 3) != 0;
     const char *last = db_col_is_null(&st, 4) ? NULL : arena_strdup(c->arena, db_col_text(&st, 4));
@@ -786,19 +804,24 @@ int auth_token_user(struct ctx *c, const char *token, struct user *out)
     if (revoked || disabled)
         return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
                         "API token %lld is revoked or its account disabled", (long long)id);
-    int64_t now_ms = clock_now_ms();
-    if (!last || strcmp(last, time_at(c, now_ms - TOUCH_MS)) < 0) {
-        db_prepare(c->db, &st, "UPDATE api_token SET last_used_at = :now WHERE id = :id");
-        db_bind_text(&st, ":now", time_at(c, now_ms));
-        db_bind_int64(&st, ":id", id);
-        if (db_step(&st) < 0)
-            log_warn("auth: could not touch API token %lld", (long long)id);
-        db_finalize(&st);
-    }
-    int rc = user_load(c, user_id, out);
-    if (rc == SVC_NOT_FOUND)
-        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "the token's user is gone");
-    return rc;
+    token_touch(c, "UPDATE api_token SET last_used_at = :now WHERE id = :id", "API token", id,
+                last, clock_now_ms());
+    return token_holder(c, user_id, out, "the token's user is gone");
+}
+
+/* A token's audit state: its owner, its name and when it was revoked (NULL: not yet). */
+static const char *token_state_json(struct ctx *c, int64_t user_id, const char *name,
+                                    const char *revoked_at)
+{
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kint(w, "user_id", user_id);
+    jw_kstr(w, "name", name);
+    if (revoked_at)
+        jw_kstr(w, "revoked_at", revoked_at);
+    else
+        jw_knull(w, "revoked_at");
+    return svc_json_end(c, &j);
 }
 
 int auth_token_revoke(struct ctx *c, int64_t token_id)
@@ -821,39 +844,12 @@ int auth_token_revoke(struct ctx *c, int64_t token_id)
     if (revoked)
         return SVC_OK;
     const char *now = svc_now(c);
-    if (db_begin(c->db) < 0)
-        goto fail;
-    db_prepare(c->db, &st, "UPDATE api_token SET revoked_at = :now WHERE id = :id");
-    db_bind_text(&st, ":now", now);
-    db_bind_int64(&st, ":id", token_id);
-    s = db_step(&st);
-    db_finalize(&st);
-    if (s < 0)
-        goto fail;
-    struct sb before = SB_INIT, after = SB_INIT;
-    struct jw w;
-    jw_init(&w, &before, false);
-    jw_obj(&w);
-    jw_kint(&w, "user_id", user_id);
-    jw_kstr(&w, "name", name);
-    jw_knull(&w, "revoked_at");
-    jw_obj_end(&w);
-    jw_init(&w, &after, false);
-    jw_obj(&w);
-    jw_kint(&w, "user_id", user_id);
-    jw_kstr(&w, "name", name);
-    jw_kstr(&w, "revoked_at", now);
-    jw_obj_end(&w);
-    s = audit_append(c->db, actor_or_anonymous(c), "token.revoke", "api_token", token_id,
-                     sb_str(&before), sb_str(&after), c->client);
-    sb_free(&before);
-    sb_free(&after);
-    if (s < 0 || db_commit(c->db) < 0)
-        goto fail;
+    if (token_revoke_row(c, "UPDATE api_token SET revoked_at = :now WHERE id = :id", token_id,
+                         now, actor_or_anonymous(c), "token.revoke", "api_token",
+                         token_state_json(c, user_id, name, NULL),
+                         token_state_json(c, user_id, name, now)) < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the token could not be revoked");
     return SVC_OK;
-fail:
-    db_rollback(c->db);
-    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the token could not be revoked");
 }
 
 int auth_token_list(struct ctx *c, int64_t user_id, struct api_token_view **out, size_t *n)
@@ -989,18 +985,14 @@ int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw
     }
     if (auth_revoke_sessions(c, user_id, keep_session_id, "password changed", &ended) != SVC_OK)
         goto fail;
-    struct sb after = SB_INIT;
-    struct jw w;
-    jw_init(&w, &after, false);
-    jw_obj(&w);
-    jw_kstr(&w, "login", login);
-    jw_kstr(&w, "pw_changed_at", now);
-    jw_kstr(&w, "by", self ? "self" : c->user ? "manager" : "cli");
-    jw_kint(&w, "sessions_ended", ended);
-    jw_obj_end(&w);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kstr(w, "login", login);
+    jw_kstr(w, "pw_changed_at", now);
+    jw_kstr(w, "by", self ? "self" : c->user ? "manager" : "cli");
+    jw_kint(w, "sessions_ended", ended);
     s = audit_append(c->db, actor_or_anonymous(c), "user.password", "users", user_id, NULL,
-                     sb_str(&after), c->client);
-    sb_free(&after);
+                     svc_json_end(c, &j), c->client);
     if (s < 0 || db_commit(c->db) < 0)
         goto fail;
     return SVC_OK;

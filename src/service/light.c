@@ -9,7 +9,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "service/perm.h"
+#include "service/internal.h"
 #include "service/service.h"
 #include "store/db.h"
 
@@ -62,12 +62,6 @@ void light_bind(struct stmt *st)
     db_bind_text(st, ":light_soon", soon);
 }
 
-/* Scope: service/perm.c's rule; the message says what was refused. */
-static bool can_read_pairing(struct ctx *c, int64_t pairing_id)
-{
-    return perm_read_pairing(c, pairing_id) == SVC_OK;
-}
-
 int light_item(struct ctx *c, int64_t work_item_id, enum light *out)
 {
     struct stmt st;
@@ -89,12 +83,8 @@ int light_item(struct ctx *c, int64_t work_item_id, enum light *out)
     db_finalize(&st);
     if (rc < 0)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading a light failed");
-    if (rc != DB_ROW)
-        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work item %lld",
-                        (long long)work_item_id);
-    if (!can_read_pairing(c, pairing))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "work item %lld is not of your pairing", (long long)work_item_id);
+    if ((rc = svc_item_readable(c, work_item_id, rc == DB_ROW, pairing)) != SVC_OK)
+        return rc;
     *out = (enum light)light;
     return SVC_OK;
 }
@@ -130,7 +120,7 @@ int light_counts(struct ctx *c, int64_t pairing_id, int year, struct light_summa
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "pairing_id",
                         "there is no province pairing %lld", (long long)pairing_id);
-    if (!can_read_pairing(c, pairing_id))
+    if (!svc_can_read_pairing(c, pairing_id))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "pairing %lld is not yours", (long long)pairing_id);
     out->pairing.id = pairing_id;

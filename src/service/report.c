@@ -9,73 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/json.h"
-#include "core/log.h"
 #include "core/mem.h"
-#include "core/sb.h"
-#include "core/text.h"
-#include "core/utf8.h"
+#include "service/internal.h"
 #include "service/perm.h"
 #include "service/service.h"
 #include "store/audit.h"
 #include "store/db.h"
 
-/* ---- scope: the rules are service/perm.c's; the messages say what was refused --------- */
-
-static bool can_read_pairing(struct ctx *c, int64_t pairing_id)
-{
-    return perm_read_pairing(c, pairing_id) == SVC_OK;
-}
-
 static int store_failed(struct ctx *c, const char *what)
 {
-    log_error("report: %s: %s", what, db_errmsg(c->db));
-    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "%s failed", what);
+    return svc_store_failed(c, "report", what);
 }
 
 /* ---- input checks --------------------------------------------------------------------- */
-
-static bool is_trim_space(uint32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000;
-}
-
-/* Valid UTF-8 without control characters other than tab and line breaks, NFC, trimmed.
- * *out is NULL for an absent or blank optional text. blank_code is the error of a blank
- * required text. */
-static int check_text(struct ctx *c, const char *in, bool required, const char *blank_code,
-                      size_t max, const char *field, const char **out)
-{
-    *out = NULL;
-    size_t len = in ? strlen(in) : 0;
-    if (in && !utf8_valid(in, len, NULL))
-        return svc_fail(c, SVC_INVALID, "err_invalid", field, "%s is not valid UTF-8", field);
-    const char *s = len ? text_nfc(c->arena, in, len) : "";
-    len = strlen(s);
-    size_t i = 0, start = 0, end = 0;
-    while (i < len) {
-        size_t at = i;
-        uint32_t cp = utf8_decode(s, len, &i);
-        if (cp < 0x20 && !is_trim_space(cp))
-            return svc_fail(c, SVC_INVALID, "err_invalid", field,
-                            "%s holds a control character", field);
-        if (!is_trim_space(cp)) {
-            if (!end)
-                start = at;
-            end = i;
-        }
-    }
-    if (!end) {
-        if (required)
-            return svc_fail(c, SVC_INVALID, blank_code, field, "%s is required", field);
-        return SVC_OK;
-    }
-    if (utf8_count(s + start, end - start) > max)
-        return svc_fail(c, SVC_INVALID, "err_too_long", field,
-                        "%s is longer than %zu characters", field, max);
-    *out = arena_strndup(c->arena, s + start, end - start);
-    return SVC_OK;
-}
 
 /* "2026-11" or "2026-Q4"; *year receives the year. */
 static bool parse_period(const char *s, int *year)
@@ -118,11 +64,6 @@ static bool known_status(const char *s)
     "LEFT JOIN users vu ON vu.id = v.reviewer_id WHERE " cond " ORDER BY " order             \
     " LIMIT :limit"
 
-static const char *col(struct ctx *c, struct stmt *st, int i)
-{
-    return db_col_is_null(st, i) ? NULL : arena_strdup(c->arena, db_col_text(st, i));
-}
-
 /* Reads a REPORT_SQL row; returns the pairing of the report's work plan. */
 static int64_t read_report(struct ctx *c, struct stmt *st, struct report_view *v)
 {
@@ -132,20 +73,20 @@ static int64_t read_report(struct ctx *c, struct stmt *st, struct report_view *v
     v->unit_id = db_col_int64(st, 2);
     v->supersedes_id = db_col_int64(st, 3);
     v->submitted_by = db_col_int64(st, 4);
-    v->item_title = col(c, st, 5);
-    v->unit_name = col(c, st, 6);
-    v->submitted_by_login = col(c, st, 7);
-    v->period = col(c, st, 8);
-    v->status = col(c, st, 9);
-    v->narrative = col(c, st, 10);
-    v->at = col(c, st, 11);
+    v->item_title = svc_col(c, st, 5);
+    v->unit_name = svc_col(c, st, 6);
+    v->submitted_by_login = svc_col(c, st, 7);
+    v->period = svc_col(c, st, 8);
+    v->status = svc_col(c, st, 9);
+    v->narrative = svc_col(c, st, 10);
+    v->at = svc_col(c, st, 11);
     v->percent = (int)db_col_int64(st, 12);
     v->latest = db_col_int64(st, 13) != 0;
-    v->decision = col(c, st, 14);
+    v->decision = svc_col(c, st, 14);
     v->reviewer_id = db_col_int64(st, 15);
-    v->reviewer_login = col(c, st, 16);
-    v->comment = col(c, st, 17);
-    v->reviewed_at = col(c, st, 18);
+    v->reviewer_login = svc_col(c, st, 16);
+    v->comment = svc_col(c, st, 17);
+    v->reviewed_at = svc_col(c, st, 18);
     return db_col_int64(st, 19);
 }
 
@@ -160,9 +101,9 @@ static int read_figures(struct ctx *c, struct report_view *v)
     int rc;
     while ((rc = db_step(&st)) == DB_ROW) {
         struct report_figure *f = ARRAY_PUSH(c->arena, v->figures, v->n_figures, cap);
-        f->name = col(c, &st, 0);
+        f->name = svc_col(c, &st, 0);
         f->value = db_col_int64(&st, 1);
-        f->unit = col(c, &st, 2);
+        f->unit = svc_col(c, &st, 2);
     }
     db_finalize(&st);
     return rc < 0 ? store_failed(c, "reading figures") : SVC_OK;
@@ -186,7 +127,7 @@ int report_get(struct ctx *c, int64_t id, struct report_view *out)
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no report %lld",
                         (long long)id);
-    if (!can_read_pairing(c, pairing)) {
+    if (!svc_can_read_pairing(c, pairing)) {
         memset(out, 0, sizeof *out);
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "report %lld is not of your pairing", (long long)id);
@@ -194,40 +135,21 @@ int report_get(struct ctx *c, int64_t id, struct report_view *out)
     return read_figures(c, out);
 }
 
-static int check_limit(struct ctx *c, int *limit)
-{
-    if (*limit == 0)
-        *limit = REPORT_PAGE_DEFAULT;
-    if (*limit < 0 || *limit > REPORT_PAGE_MAX)
-        return svc_fail(c, SVC_INVALID, "err_range", "limit", "limit must be within 1–%d",
-                        REPORT_PAGE_MAX);
-    return SVC_OK;
-}
-
 int report_history(struct ctx *c, int64_t work_item_id, int64_t after, int limit,
                    struct report_page *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = check_limit(c, &limit);
+    int rc = svc_check_limit(c, &limit, REPORT_PAGE_DEFAULT, REPORT_PAGE_MAX);
     if (rc != SVC_OK)
         return rc;
-    struct stmt st;
-    db_prepare(c->db, &st,
-               "SELECT w.pairing_id FROM work_item i JOIN work_plan w ON w.id = i.work_plan_id "
-               "WHERE i.id = :id");
-    db_bind_int64(&st, ":id", work_item_id);
-    rc = db_step(&st);
-    int64_t pairing = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
-    db_finalize(&st);
-    if (rc < 0)
+    /* A removed item keeps its history: it is found whether removed or not. */
+    int64_t pairing = svc_item_pairing(c, work_item_id, false);
+    if (pairing < 0)
         return store_failed(c, "reading the work item");
-    if (rc != DB_ROW)
-        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work item %lld",
-                        (long long)work_item_id);
-    if (!can_read_pairing(c, pairing))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "work item %lld is not of your pairing", (long long)work_item_id);
+    if ((rc = svc_item_readable(c, work_item_id, pairing != 0, pairing)) != SVC_OK)
+        return rc;
 
+    struct stmt st;
     db_prepare(c->db, &st,
                REPORT_SQL("r.work_item_id = :item AND (:after = 0 OR r.id < :after)", "r.id DESC"));
     db_bind_int64(&st, ":item", work_item_id);
@@ -254,7 +176,7 @@ int report_history(struct ctx *c, int64_t work_item_id, int64_t after, int limit
 int report_pending(struct ctx *c, int64_t after, int limit, struct report_pending_page *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = check_limit(c, &limit);
+    int rc = svc_check_limit(c, &limit, REPORT_PAGE_DEFAULT, REPORT_PAGE_MAX);
     if (rc != SVC_OK)
         return rc;
     /* The caller's window: everything, a pairing, one side of it, or one unit. */
@@ -383,7 +305,7 @@ static int clean_report(struct ctx *c, const struct item_row *it, const struct r
         return svc_fail(c, SVC_INVALID, "err_range", "percent",
                         "percent %d is not within 0–100", in->percent);
     out->percent = in->percent;
-    int rc = check_text(c, in->narrative, true, "err_required", REPORT_NARRATIVE_MAX, "narrative",
+    int rc = svc_check_text(c, in->narrative, true, "err_required", REPORT_NARRATIVE_MAX, "narrative",
                         &out->narrative);
     if (rc != SVC_OK)
         return rc;
@@ -395,7 +317,7 @@ static int clean_report(struct ctx *c, const struct item_row *it, const struct r
     for (size_t i = 0; i < in->n_figures; i++) {
         struct report_figure *f = &out->figures[i];
         const char *field = arena_printf(c->arena, "figures[%zu].name", i);
-        if ((rc = check_text(c, in->figures[i].name, true, "err_required",
+        if ((rc = svc_check_text(c, in->figures[i].name, true, "err_required",
                              REPORT_FIGURE_NAME_MAX, field, &f->name)) != SVC_OK)
             return rc;
         for (size_t k = 0; k < i; k++)
@@ -403,7 +325,7 @@ static int clean_report(struct ctx *c, const struct item_row *it, const struct r
                 return svc_fail(c, SVC_INVALID, "err_invalid", field,
                                 "figure \"%s\" is named twice", f->name);
         field = arena_printf(c->arena, "figures[%zu].unit", i);
-        if ((rc = check_text(c, in->figures[i].unit, false, "err_required",
+        if ((rc = svc_check_text(c, in->figures[i].unit, false, "err_required",
                              REPORT_FIGURE_UNIT_MAX, field, &f->unit)) != SVC_OK)
             return rc;
         f->value = in->figures[i].value;
@@ -414,35 +336,30 @@ static int clean_report(struct ctx *c, const struct item_row *it, const struct r
 static const char *report_json(struct ctx *c, int64_t item, int64_t unit, int64_t supersedes,
                                const struct clean_report *r)
 {
-    struct sb b = SB_INIT;
-    struct jw w;
-    jw_init(&w, &b, false);
-    jw_obj(&w);
-    jw_kint(&w, "work_item_id", item);
-    jw_kint(&w, "unit_id", unit);
-    jw_kstr(&w, "period", r->period);
-    jw_kstr(&w, "status", r->status);
-    jw_kint(&w, "percent", r->percent);
-    jw_kstr(&w, "narrative", r->narrative);
-    jw_key(&w, "figures");
-    jw_arr(&w);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kint(w, "work_item_id", item);
+    jw_kint(w, "unit_id", unit);
+    jw_kstr(w, "period", r->period);
+    jw_kstr(w, "status", r->status);
+    jw_kint(w, "percent", r->percent);
+    jw_kstr(w, "narrative", r->narrative);
+    jw_key(w, "figures");
+    jw_arr(w);
     for (size_t i = 0; i < r->n_figures; i++) {
-        jw_obj(&w);
-        jw_kstr(&w, "name", r->figures[i].name);
-        jw_kint(&w, "value", r->figures[i].value);
+        jw_obj(w);
+        jw_kstr(w, "name", r->figures[i].name);
+        jw_kint(w, "value", r->figures[i].value);
         if (r->figures[i].unit)
-            jw_kstr(&w, "unit", r->figures[i].unit);
-        jw_obj_end(&w);
+            jw_kstr(w, "unit", r->figures[i].unit);
+        jw_obj_end(w);
     }
-    jw_arr_end(&w);
+    jw_arr_end(w);
     if (supersedes)
-        jw_kint(&w, "supersedes_id", supersedes);
+        jw_kint(w, "supersedes_id", supersedes);
     else
-        jw_knull(&w, "supersedes_id");
-    jw_obj_end(&w);
-    const char *json = arena_strdup(c->arena, sb_str(&b));
-    sb_free(&b);
-    return json;
+        jw_knull(w, "supersedes_id");
+    return svc_json_end(c, &j);
 }
 
 int report_submit(struct ctx *c, const struct report_input *in, int64_t *id)
@@ -600,7 +517,7 @@ int report_review(struct ctx *c, int64_t report_id, bool accept, const char *com
                       (long long)report_id);
         goto done;
     }
-    if ((rc = check_text(c, comment, !accept, "err_comment_required", REPORT_COMMENT_MAX,
+    if ((rc = svc_check_text(c, comment, !accept, "err_comment_required", REPORT_COMMENT_MAX,
                          "comment", &clean)) != SVC_OK)
         goto done;
     const char *decision = accept ? "accepted" : "returned";
@@ -615,19 +532,16 @@ int report_review(struct ctx *c, int64_t report_id, bool accept, const char *com
     db_bind_text(&st, ":at", now);
     rc = db_step(&st);
     db_finalize(&st);
-    struct sb b = SB_INIT;
-    struct jw w;
-    jw_init(&w, &b, false);
-    jw_obj(&w);
-    jw_kstr(&w, "decision", decision);
-    jw_kint(&w, "reviewer_id", c->user->id);
-    jw_kstr(&w, "comment", clean);
-    jw_kstr(&w, "at", now);
-    jw_obj_end(&w);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kstr(w, "decision", decision);
+    jw_kint(w, "reviewer_id", c->user->id);
+    jw_kstr(w, "comment", clean);
+    jw_kstr(w, "at", now);
+    const char *after = svc_json_end(c, &j);
     if (rc >= 0)
         rc = audit_append(c->db, c->actor, "report.review", "report", report_id,
-                          "{\"review\":null}", sb_str(&b), c->client);
-    sb_free(&b);
+                          "{\"review\":null}", after, c->client);
     if (rc < 0 || db_commit(c->db) < 0) {
         rc = store_failed(c, "storing the review");
         goto done;

@@ -351,22 +351,35 @@ int unit_get(struct ctx *c, int64_t id, struct unit_view *out)
     return perm_read_pairing(c, out->pairing_id);
 }
 
+/* The province pairing a unit list covers (0: every one, for an admin), after the read
+ * permission. An unknown pairing is SVC_NOT_FOUND for an admin (the others are refused by
+ * the permission first). */
+static int unit_list_scope(struct ctx *c, int64_t *pairing_id)
+{
+    int rc;
+    if (*pairing_id) {
+        if ((rc = perm_read_pairing(c, *pairing_id)) != SVC_OK)
+            return rc;
+        int64_t root = perm_pairing_root(c, *pairing_id); /* units hang from province pairings */
+        if (!root)
+            return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "pairing",
+                            "there is no pairing %lld", (long long)*pairing_id);
+        *pairing_id = root;
+    } else if (!perm_is_admin_user(c)) {
+        if ((rc = perm_read_pairing(c, c->user->pairing_id)) != SVC_OK)
+            return rc;
+        *pairing_id = c->user->pairing_id;
+    }
+    return SVC_OK;
+}
+
 int unit_list(struct ctx *c, int64_t pairing_id, int side, struct unit_view **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    int rc;
-    if (pairing_id) {
-        if ((rc = perm_read_pairing(c, pairing_id)) != SVC_OK)
-            return rc;
-        pairing_id = perm_pairing_root(c, pairing_id); /* units hang from province pairings */
-        if (!pairing_id)
-            return SVC_OK;
-    } else if (!perm_is_admin_user(c)) {
-        if ((rc = perm_read_pairing(c, c->user->pairing_id)) != SVC_OK)
-            return rc;
-        pairing_id = c->user->pairing_id;
-    }
+    int rc = unit_list_scope(c, &pairing_id);
+    if (rc != SVC_OK)
+        return rc;
     struct stmt st;
     size_t cap = 0;
     db_prepare(c->db, &st,
@@ -380,6 +393,37 @@ int unit_list(struct ctx *c, int64_t pairing_id, int side, struct unit_view **ou
     db_finalize(&st);
     if (s < 0)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the units failed");
+    return SVC_OK;
+}
+
+int unit_list_page(struct ctx *c, int64_t pairing_id, int side, int64_t after, int limit,
+                   struct unit_view **out, size_t *n, int64_t *next_after)
+{
+    *out = NULL;
+    *n = 0;
+    *next_after = 0;
+    if (after < 0 || limit < 1 || limit > USER_PAGE_MAX)
+        return svc_fail(c, SVC_INVALID, "err_range", "limit", "limit is 1–%d", USER_PAGE_MAX);
+    int rc = unit_list_scope(c, &pairing_id);
+    if (rc != SVC_OK)
+        return rc;
+    struct stmt st;
+    size_t cap = 0;
+    db_prepare(c->db, &st,
+               UNIT_COLUMNS "WHERE (:p = 0 OR n.pairing_id = :p) AND (:side < 0 OR n.side = :side) "
+                            "AND n.id > :after ORDER BY n.id LIMIT :lim");
+    db_bind_int64(&st, ":p", pairing_id);
+    db_bind_int64(&st, ":side", side);
+    db_bind_int64(&st, ":after", after);
+    db_bind_int64(&st, ":lim", (int64_t)limit + 1); /* one more tells whether a page follows */
+    int s;
+    while ((s = db_step(&st)) == DB_ROW && *n < (size_t)limit)
+        unit_row(c, &st, ARRAY_PUSH(c->arena, *out, *n, cap));
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the units failed");
+    if (s == DB_ROW) /* the extra row: another page follows */
+        *next_after = (*out)[*n - 1].id;
     return SVC_OK;
 }
 
@@ -850,21 +894,65 @@ int user_get(struct ctx *c, int64_t id, struct user_view *out)
                     c->user->login);
 }
 
+/* Who may list accounts, and the side they see (*pairing 0: every side). */
+static int user_list_scope(struct ctx *c, int64_t unit_id, int64_t *pairing, int *side)
+{
+    *pairing = 0;
+    *side = -1;
+    if (perm_is_admin_user(c))
+        return SVC_OK;
+    if (c->user->role != ROLE_COORDINATOR)
+        return perm_is_admin(c);
+    *pairing = c->user->pairing_id;
+    *side = c->user->side;
+    return unit_id ? perm_manage_unit(c, unit_id) : SVC_OK;
+}
+
+int user_list_page(struct ctx *c, int64_t unit_id, int64_t after, int limit,
+                   struct user_view **out, size_t *n, int64_t *next_after)
+{
+    *out = NULL;
+    *n = 0;
+    *next_after = 0;
+    if (after < 0 || limit < 1 || limit > USER_PAGE_MAX)
+        return svc_fail(c, SVC_INVALID, "err_range", "limit", "limit is 1–%d", USER_PAGE_MAX);
+    int64_t pairing;
+    int side;
+    int rc = user_list_scope(c, unit_id, &pairing, &side);
+    if (rc != SVC_OK)
+        return rc;
+    struct stmt st;
+    size_t cap = 0;
+    db_prepare(c->db, &st,
+               USER_COLUMNS "WHERE (:unit = 0 OR u.unit_id = :unit) "
+                            "AND (:p = 0 OR (n.pairing_id = :p AND n.side = :side)) "
+                            "AND u.id > :after ORDER BY u.id LIMIT :lim");
+    db_bind_int64(&st, ":unit", unit_id);
+    db_bind_int64(&st, ":p", pairing);
+    db_bind_int64(&st, ":side", side);
+    db_bind_int64(&st, ":after", after);
+    db_bind_int64(&st, ":lim", (int64_t)limit + 1); /* one more tells whether a page follows */
+    db_bind_text(&st, ":now", svc_now(c));
+    int s;
+    while ((s = db_step(&st)) == DB_ROW && *n < (size_t)limit)
+        user_row(c, &st, ARRAY_PUSH(c->arena, *out, *n, cap));
+    db_finalize(&st);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the accounts failed");
+    if (s == DB_ROW)
+        *next_after = (*out)[*n - 1].id;
+    return SVC_OK;
+}
+
 int user_list(struct ctx *c, int64_t unit_id, struct user_view **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    int64_t pairing = 0;
-    int side = -1;
-    if (!perm_is_admin_user(c)) {
-        if (c->user->role != ROLE_COORDINATOR)
-            return perm_is_admin(c);
-        pairing = c->user->pairing_id;
-        side = c->user->side;
-        int rc;
-        if (unit_id && (rc = perm_manage_unit(c, unit_id)) != SVC_OK)
-            return rc;
-    }
+    int64_t pairing;
+    int side;
+    int rc = user_list_scope(c, unit_id, &pairing, &side);
+    if (rc != SVC_OK)
+        return rc;
     struct stmt st;
     size_t cap = 0;
     db_prepare(c->db, &st,

@@ -26,6 +26,8 @@
 
 /* Limits, in characters (code points). */
 enum { UNIT_NAME_MAX = 100, USER_NAME_MAX = 64, LOGIN_MIN = 3, LOGIN_MAX = 64 };
+/* The most rows of one keyset page (unit_list_page, user_list_page). */
+enum { USER_PAGE_MAX = 200 };
 
 /* ---- units ---------------------------------------------------------------------------- */
 
@@ -56,7 +58,12 @@ int unit_get(struct ctx *c, int64_t id, struct unit_view *out);
 /* Units by pairing (0: every pairing c->user may read; a city pairing: its province
  * pairing's) and side (-1: both), by pairing, side, id. */
 int unit_list(struct ctx *c, int64_t pairing_id, int side, struct unit_view **out, size_t *n);
-/* A unit by id ("12") or by exact name in either script. SVC_NOT_FOUND when none matches,
+/* unit_list one keyset page at a time, by id: the units with id > after, at most limit
+ * (1–USER_PAGE_MAX, else SVC_INVALID err_range); *next_after is the id to pass as after for
+ * the next page, 0 on the last. An unknown pairing is SVC_NOT_FOUND for an admin, as for
+ * unit_list (others: SVC_FORBIDDEN). */
+int unit_list_page(struct ctx *c, int64_t pairing_id, int side, int64_t after, int limit,
+                   struct unit_view **out, size_t *n, int64_t *next_after);/* A unit by id ("12") or by exact name in either script. SVC_NOT_FOUND when none matches,
  * SVC_CONFLICT (err_unit_ambiguous) when several sides hold that name. */
 int unit_find(struct ctx *c, const char *id_or_name, int64_t *id);
 
@@ -102,7 +109,9 @@ int user_id_by_login(struct ctx *c, const char *login, int64_t *id);
 int user_may_manage(struct ctx *c, int64_t id);
 /* Accounts of a unit (0: all that c->user may see), by login. */
 int user_list(struct ctx *c, int64_t unit_id, struct user_view **out, size_t *n);
-
+/* user_list one keyset page at a time, by id (as unit_list_page). */
+int user_list_page(struct ctx *c, int64_t unit_id, int64_t after, int limit,
+                   struct user_view **out, size_t *n, int64_t *next_after);
 /* The acting-person form of an account, as auth puts it into ctx->user: role, unit, and the
  * unit's pairing and side; strings in c->arena. SVC_NOT_FOUND when there is no such user. No
  * permission check (auth calls it after verifying a password or token). */

@@ -7,12 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/json.h"
-#include "core/log.h"
 #include "core/mem.h"
-#include "core/sb.h"
-#include "core/text.h"
-#include "core/utf8.h"
+#include "service/internal.h"
 #include "service/light.h"
 #include "service/perm.h"
 #include "service/service.h"
@@ -20,11 +16,6 @@
 #include "store/db.h"
 
 /* ---- scope: the rules are service/perm.c's; the messages say what was refused --------- */
-
-static bool can_read_pairing(struct ctx *c, int64_t pairing_id)
-{
-    return perm_read_pairing(c, pairing_id) == SVC_OK;
-}
 
 /* A coordinator of either side of the pairing (its own side, that is), or an admin. */
 static bool can_write_pairing(struct ctx *c, int64_t pairing_id)
@@ -41,52 +32,10 @@ static bool owns_side(const struct ctx *c, int side)
 
 static int store_failed(struct ctx *c, const char *what)
 {
-    log_error("work plan: %s: %s", what, db_errmsg(c->db));
-    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "%s failed", what);
+    return svc_store_failed(c, "work plan", what);
 }
 
 /* ---- input checks --------------------------------------------------------------------- */
-
-static bool is_trim_space(uint32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000;
-}
-
-/* Checks and normalises a text input: valid UTF-8 without control characters, NFC, trimmed.
- * *out is NULL for an absent or blank optional text. */
-static int check_text(struct ctx *c, const char *in, bool required, size_t max,
-                      const char *field, const char **out)
-{
-    *out = NULL;
-    size_t len = in ? strlen(in) : 0;
-    if (in && !utf8_valid(in, len, NULL))
-        return svc_fail(c, SVC_INVALID, "err_invalid", field, "%s is not valid UTF-8", field);
-    const char *s = len ? text_nfc(c->arena, in, len) : "";
-    len = strlen(s);
-    size_t i = 0, start = 0, end = 0;
-    while (i < len) {
-        size_t at = i;
-        uint32_t cp = utf8_decode(s, len, &i);
-        if (cp < 0x20 && !is_trim_space(cp))
-            return svc_fail(c, SVC_INVALID, "err_invalid", field,
-                            "%s holds a control character", field);
-        if (!is_trim_space(cp)) {
-            if (!end)
-                start = at;
-            end = i;
-        }
-    }
-    if (!end) {
-        if (required)
-            return svc_fail(c, SVC_INVALID, "err_required", field, "%s is required", field);
-        return SVC_OK;
-    }
-    if (utf8_count(s + start, end - start) > max)
-        return svc_fail(c, SVC_INVALID, "err_too_long", field,
-                        "%s is longer than %zu characters", field, max);
-    *out = arena_strndup(c->arena, s + start, end - start);
-    return SVC_OK;
-}
 
 /* A real date written YYYY-MM-DD; *year receives its year. */
 static bool parse_date(const char *s, int *year)
@@ -141,6 +90,19 @@ static int load_plan(struct ctx *c, int64_t id, struct plan_row *p)
     return SVC_OK;
 }
 
+/* Loads a plan for a write by a coordinator of its pairing; what the refusal says may not be
+ * done ("add items"). */
+static int plan_for_write(struct ctx *c, int64_t id, struct plan_row *p, const char *what)
+{
+    int rc = load_plan(c, id, p);
+    if (rc != SVC_OK)
+        return rc;
+    if (!can_write_pairing(c, p->pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "only a coordinator of this pairing may %s", what);
+    return SVC_OK;
+}
+
 static int bump(struct ctx *c, int64_t plan_id, const char *now)
 {
     struct stmt st;
@@ -181,19 +143,14 @@ static void write_sides(struct jw *w, int bits)
 static const char *state_json(struct ctx *c, const char *status, int bits, int64_t revision,
                               const char *reason)
 {
-    struct sb b = SB_INIT;
-    struct jw w;
-    jw_init(&w, &b, false);
-    jw_obj(&w);
-    jw_kstr(&w, "status", status);
-    write_sides(&w, bits);
-    jw_kint(&w, "revision", revision);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kstr(w, "status", status);
+    write_sides(w, bits);
+    jw_kint(w, "revision", revision);
     if (reason)
-        jw_kstr(&w, "reason", reason);
-    jw_obj_end(&w);
-    const char *json = arena_strdup(c->arena, sb_str(&b));
-    sb_free(&b);
-    return json;
+        jw_kstr(w, "reason", reason);
+    return svc_json_end(c, &j);
 }
 
 /* An item changed in a plan that is not a draft: back to draft, standing approvals cleared
@@ -252,11 +209,6 @@ static int reopen(struct ctx *c, struct plan_row *p, const char *reason, const c
     "JOIN work_item x ON x.id = s.work_item_id JOIN unit u ON u.id = s.unit_id "             \
     "WHERE " cond " ORDER BY s.work_item_id, u.side, u.name, u.id"
 
-static const char *col(struct ctx *c, struct stmt *st, int i)
-{
-    return db_col_is_null(st, i) ? NULL : arena_strdup(c->arena, db_col_text(st, i));
-}
-
 static void read_item(struct ctx *c, struct stmt *st, struct work_item_view *v)
 {
     v->id = db_col_int64(st, 0);
@@ -264,26 +216,26 @@ static void read_item(struct ctx *c, struct stmt *st, struct work_item_view *v)
     v->revision = db_col_int64(st, 2);
     v->task_id = db_col_int64(st, 3);
     v->task_number = (int)db_col_int64(st, 4);
-    v->task_title = col(c, st, 5);
-    v->title = col(c, st, 6);
-    v->due = col(c, st, 7);
-    v->indicator = col(c, st, 8);
-    v->target_value = col(c, st, 9);
+    v->task_title = svc_col(c, st, 5);
+    v->title = svc_col(c, st, 6);
+    v->due = svc_col(c, st, 7);
+    v->indicator = svc_col(c, st, 8);
+    v->target_value = svc_col(c, st, 9);
     v->owner.id = db_col_int64(st, 10);
-    v->owner.name = col(c, st, 11);
+    v->owner.name = svc_col(c, st, 11);
     v->owner.side = (int)db_col_int64(st, 12);
-    v->created_at = col(c, st, 13);
-    v->updated_at = col(c, st, 14);
+    v->created_at = svc_col(c, st, 13);
+    v->updated_at = svc_col(c, st, 14);
     v->report_id = db_col_int64(st, 15);
-    v->report_period = col(c, st, 16);
-    v->report_status = col(c, st, 17);
+    v->report_period = svc_col(c, st, 16);
+    v->report_status = svc_col(c, st, 17);
     v->report_percent = (int)db_col_int64(st, 18);
-    v->report_at = col(c, st, 19);
-    v->review = v->report_id ? (db_col_is_null(st, 20) ? "pending" : col(c, st, 20)) : NULL;
-    v->accepted_status = col(c, st, 21);
+    v->report_at = svc_col(c, st, 19);
+    v->review = v->report_id ? (db_col_is_null(st, 20) ? "pending" : svc_col(c, st, 20)) : NULL;
+    v->accepted_status = svc_col(c, st, 21);
     v->light = (enum light)db_col_int64(st, 22);
     v->year = (int)db_col_int64(st, 23);
-    v->plan_status = col(c, st, 24);
+    v->plan_status = svc_col(c, st, 24);
 }
 
 /* Attaches support units (rows sorted by item id) to items (sorted by id); finalizes st. */
@@ -301,7 +253,7 @@ static int read_support(struct ctx *c, struct stmt *st, struct work_item_view *i
             continue;
         struct work_item_unit *u = ARRAY_PUSH(c->arena, items[k].support, items[k].n_support, cap);
         u->id = db_col_int64(st, 1);
-        u->name = col(c, st, 2);
+        u->name = svc_col(c, st, 2);
         u->side = (int)db_col_int64(st, 3);
     }
     db_finalize(st);
@@ -334,38 +286,33 @@ static int read_one_item(struct ctx *c, int64_t item_id, struct work_item_view *
 
 static const char *item_json(struct ctx *c, const struct work_item_view *v)
 {
-    struct sb b = SB_INIT;
-    struct jw w;
-    jw_init(&w, &b, false);
-    jw_obj(&w);
-    jw_kint(&w, "id", v->id);
-    jw_kint(&w, "work_plan_id", v->work_plan_id);
-    jw_kint(&w, "revision", v->revision);
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kint(w, "id", v->id);
+    jw_kint(w, "work_plan_id", v->work_plan_id);
+    jw_kint(w, "revision", v->revision);
     if (v->task_id)
-        jw_kint(&w, "task_id", v->task_id);
+        jw_kint(w, "task_id", v->task_id);
     else
-        jw_knull(&w, "task_id");
-    jw_kstr(&w, "title", v->title);
-    jw_kint(&w, "owner_unit_id", v->owner.id);
-    jw_key(&w, "support");
-    jw_arr(&w);
+        jw_knull(w, "task_id");
+    jw_kstr(w, "title", v->title);
+    jw_kint(w, "owner_unit_id", v->owner.id);
+    jw_key(w, "support");
+    jw_arr(w);
     for (size_t i = 0; i < v->n_support; i++)
-        jw_int(&w, v->support[i].id);
-    jw_arr_end(&w);
-    jw_kstr(&w, "due", v->due);
-    jw_kstr(&w, "indicator", v->indicator);
-    jw_kstr(&w, "target_value", v->target_value);
-    jw_obj_end(&w);
-    const char *json = arena_strdup(c->arena, sb_str(&b));
-    sb_free(&b);
-    return json;
+        jw_int(w, v->support[i].id);
+    jw_arr_end(w);
+    jw_kstr(w, "due", v->due);
+    jw_kstr(w, "indicator", v->indicator);
+    jw_kstr(w, "target_value", v->target_value);
+    return svc_json_end(c, &j);
 }
 
 int work_plan_list(struct ctx *c, int64_t pairing_id, struct work_plan_summary **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (!can_read_pairing(c, pairing_id))
+    if (!svc_can_read_pairing(c, pairing_id))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "pairing %lld is not yours",
                         (long long)pairing_id);
     struct stmt st;
@@ -381,9 +328,9 @@ int work_plan_list(struct ctx *c, int64_t pairing_id, struct work_plan_summary *
         struct work_plan_summary *s = ARRAY_PUSH(c->arena, *out, *n, cap);
         s->id = db_col_int64(&st, 0);
         s->year = (int)db_col_int64(&st, 1);
-        s->status = col(c, &st, 2);
+        s->status = svc_col(c, &st, 2);
         s->revision = db_col_int64(&st, 3);
-        s->updated_at = col(c, &st, 4);
+        s->updated_at = svc_col(c, &st, 4);
         s->items = (int)db_col_int64(&st, 5);
     }
     db_finalize(&st);
@@ -393,7 +340,7 @@ int work_plan_list(struct ctx *c, int64_t pairing_id, struct work_plan_summary *
 int work_plan_find(struct ctx *c, int64_t pairing_id, int year, int64_t *id)
 {
     *id = 0;
-    if (!can_read_pairing(c, pairing_id))
+    if (!svc_can_read_pairing(c, pairing_id))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "pairing %lld is not yours",
                         (long long)pairing_id);
     struct stmt st;
@@ -495,12 +442,12 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
         v->id = id;
         v->pairing_id = db_col_int64(&st, 0);
         v->year = (int)db_col_int64(&st, 1);
-        v->status = col(c, &st, 2);
+        v->status = svc_col(c, &st, 2);
         v->revision = db_col_int64(&st, 3);
-        v->created_at = col(c, &st, 4);
-        v->updated_at = col(c, &st, 5);
-        v->name_a = col(c, &st, 6);
-        v->name_b = col(c, &st, 7);
+        v->created_at = svc_col(c, &st, 4);
+        v->updated_at = svc_col(c, &st, 5);
+        v->name_a = svc_col(c, &st, 6);
+        v->name_b = svc_col(c, &st, 7);
     }
     db_finalize(&st);
     if (rc < 0)
@@ -508,7 +455,7 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work plan %lld",
                         (long long)id);
-    if (!can_read_pairing(c, v->pairing_id))
+    if (!svc_can_read_pairing(c, v->pairing_id))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "work plan %lld is not of your pairing", (long long)id);
 
@@ -523,10 +470,10 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
         a->id = db_col_int64(&st, 0);
         a->side = (int)db_col_int64(&st, 1);
         a->user_id = db_col_int64(&st, 2);
-        a->user_login = col(c, &st, 3);
-        a->at = col(c, &st, 4);
-        a->cleared_at = col(c, &st, 5);
-        a->cleared_reason = col(c, &st, 6);
+        a->user_login = svc_col(c, &st, 3);
+        a->at = svc_col(c, &st, 4);
+        a->cleared_at = svc_col(c, &st, 5);
+        a->cleared_reason = svc_col(c, &st, 6);
         if (!a->cleared_at && (a->side == 0 || a->side == 1))
             v->approved[a->side] = true;
     }
@@ -550,59 +497,36 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
     return SVC_OK;
 }
 
-/* The pairing of an item's plan, or 0 when there is no such item (-1 on error). */
-static int64_t item_pairing(struct ctx *c, int64_t item_id)
-{
-    struct stmt st;
-    db_prepare(c->db, &st,
-               "SELECT w.pairing_id FROM work_item i JOIN work_plan w ON w.id = i.work_plan_id "
-               "WHERE i.id = :id AND i.removed_at IS NULL");
-    db_bind_int64(&st, ":id", item_id);
-    int rc = db_step(&st);
-    int64_t p = rc == DB_ROW ? db_col_int64(&st, 0) : rc < 0 ? -1 : 0;
-    db_finalize(&st);
-    return p;
-}
-
 int work_plan_item_get(struct ctx *c, int64_t item_id, struct work_item_view *out)
 {
     memset(out, 0, sizeof *out);
-    int64_t pairing = item_pairing(c, item_id);
+    int64_t pairing = svc_item_pairing(c, item_id, true);
     if (pairing < 0)
         return store_failed(c, "reading the work item");
-    if (!pairing)
-        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work item %lld",
-                        (long long)item_id);
-    if (!can_read_pairing(c, pairing))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "work item %lld is not of your pairing", (long long)item_id);
-    return read_one_item(c, item_id, out);
+    int rc = svc_item_readable(c, item_id, pairing != 0, pairing);
+    return rc != SVC_OK ? rc : read_one_item(c, item_id, out);
 }
 
 int work_plan_task_items(struct ctx *c, int64_t task_id, struct work_item_view **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    struct stmt st;
-    db_prepare(c->db, &st,
-               "SELECT p.pairing_id FROM task t JOIN plan p ON p.id = t.plan_id WHERE t.id = :id");
-    db_bind_int64(&st, ":id", task_id);
-    int rc = db_step(&st);
-    int64_t pairing = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
-    db_finalize(&st);
-    if (rc < 0)
+    int64_t pairing = svc_task_pairing(c, task_id);
+    if (pairing < 0)
         return store_failed(c, "reading the task");
-    if (rc != DB_ROW)
+    if (!pairing)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "task_id", "there is no task %lld",
                         (long long)task_id);
-    if (!can_read_pairing(c, pairing))
+    if (!svc_can_read_pairing(c, pairing))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "task %lld is not of your pairing", (long long)task_id);
+    struct stmt st;
     db_prepare(c->db, &st,
                ITEM_SQL_ORDER("x.task_id = :t AND x.removed_at IS NULL", "wp.year, i.id"));
     db_bind_int64(&st, ":t", task_id);
     light_bind(&st);
     size_t cap = 0;
+    int rc;
     while ((rc = db_step(&st)) == DB_ROW)
         read_item(c, &st, ARRAY_PUSH(c->arena, *out, *n, cap));
     db_finalize(&st);
@@ -622,18 +546,15 @@ int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, int64_t after
                          struct work_item_page *out)
 {
     memset(out, 0, sizeof *out);
-    if (limit == 0)
-        limit = WORK_ITEM_PAGE_DEFAULT;
-    if (limit < 0 || limit > WORK_ITEM_PAGE_MAX)
-        return svc_fail(c, SVC_INVALID, "err_range", "limit", "limit must be within 1–%d",
-                        WORK_ITEM_PAGE_MAX);
+    int rc = svc_check_limit(c, &limit, WORK_ITEM_PAGE_DEFAULT, WORK_ITEM_PAGE_MAX);
+    if (rc != SVC_OK)
+        return rc;
     if (after < 0)
         return svc_fail(c, SVC_INVALID, "err_range", "after", "after must be an item id");
     int64_t pairing = 0;
-    int rc = perm_unit_scope(c, unit_id, &pairing, NULL);
-    if (rc != SVC_OK)
+    if ((rc = perm_unit_scope(c, unit_id, &pairing, NULL)) != SVC_OK)
         return rc;
-    if (!can_read_pairing(c, pairing))
+    if (!svc_can_read_pairing(c, pairing))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "unit %lld is not of your pairing", (long long)unit_id);
     /* The cursor is the last item shown; the next page starts after its (due, id). */
@@ -713,18 +634,12 @@ static int unit_side(struct ctx *c, int64_t unit, int64_t pairing)
     return side;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Validates an item's input against its plan; the caller checks the owner's side. */
 static int clean_input(struct ctx *c, const struct plan_row *p, const struct work_item_input *in,
                        struct clean_item *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = check_text(c, in->title, true, WORK_ITEM_TITLE_MAX, "title", &out->title);
+    int rc = svc_check_text(c, in->title, true, "err_required", WORK_ITEM_TITLE_MAX, "title", &out->title);
     if (rc != SVC_OK)
         return rc;
     int year = 0;
@@ -737,9 +652,9 @@ static int clean_input(struct ctx *c, const struct plan_row *p, const struct wor
         return svc_fail(c, SVC_INVALID, "err_range", "due",
                         "due %s is not within a year of the plan's year %d", in->due, p->year);
     out->due = arena_strdup(c->arena, in->due);
-    if ((rc = check_text(c, in->indicator, false, WORK_ITEM_TEXT_MAX, "indicator",
+    if ((rc = svc_check_text(c, in->indicator, false, "err_required", WORK_ITEM_TEXT_MAX, "indicator",
                          &out->indicator)) != SVC_OK ||
-        (rc = check_text(c, in->target_value, false, WORK_ITEM_TEXT_MAX, "target_value",
+        (rc = svc_check_text(c, in->target_value, false, "err_required", WORK_ITEM_TEXT_MAX, "target_value",
                          &out->target_value)) != SVC_OK)
         return rc;
 
@@ -761,7 +676,7 @@ static int clean_input(struct ctx *c, const struct plan_row *p, const struct wor
     out->support = arena_alloc(c->arena, (in->n_support + 1) * sizeof *out->support);
     if (in->n_support)
         memcpy(out->support, in->support, in->n_support * sizeof *in->support);
-    qsort(out->support, out->n_support, sizeof *out->support, cmp_id);
+    qsort(out->support, out->n_support, sizeof *out->support, svc_cmp_id);
     for (size_t i = 0; i < out->n_support; i++) {
         if (out->support[i] == out->owner || (i && out->support[i] == out->support[i - 1]))
             return svc_fail(c, SVC_INVALID, "err_invalid", "support",
@@ -819,12 +734,51 @@ static int write_support(struct ctx *c, int64_t item, const struct clean_item *c
     return rc < 0 ? store_failed(c, "writing support units") : SVC_OK;
 }
 
-static void bind_opt_id(struct stmt *st, const char *name, int64_t id)
+/* Validates an item's input (clean_input) and that the caller manages its owner's side: the
+ * same checks for an added and an edited item. */
+static int clean_owned_input(struct ctx *c, const struct plan_row *p,
+                             const struct work_item_input *in, struct clean_item *out)
 {
-    if (id)
-        db_bind_int64(st, name, id);
-    else
-        db_bind_null(st, name);
+    int rc = clean_input(c, p, in, out);
+    if (rc != SVC_OK)
+        return rc;
+    return owns_side(c, out->owner_side) ? SVC_OK : other_side(c, out->owner_side);
+}
+
+/* Binds the columns an added or edited item writes, named alike in both statements. */
+static void bind_item(struct stmt *st, const struct clean_item *ci, const char *now)
+{
+    svc_bind_opt_id(st, ":t", ci->task_id);
+    db_bind_text(st, ":title", ci->title);
+    db_bind_int64(st, ":owner", ci->owner);
+    db_bind_text(st, ":due", ci->due);
+    db_bind_text(st, ":ind", ci->indicator);
+    db_bind_text(st, ":tv", ci->target_value);
+    db_bind_text(st, ":now", now);
+}
+
+/* What follows every write of an item's row: its support units (unless ci is NULL: a
+ * removal), the plan reopened with "item <id> <done>", its revision bumped, and the audit row
+ * of action with before (NULL for an addition) and after (NULL: the item as it now reads). */
+static int item_written(struct ctx *c, struct plan_row *p, int64_t item,
+                        const struct clean_item *ci, const char *done, const char *now,
+                        const char *action, const char *before, const char *after)
+{
+    int rc;
+    if ((ci && (rc = write_support(c, item, ci)) != SVC_OK) ||
+        (rc = reopen(c, p, arena_printf(c->arena, "item %lld %s", (long long)item, done),
+                     now)) != SVC_OK ||
+        (rc = bump(c, p->id, now)) != SVC_OK)
+        return rc;
+    if (!after) {
+        struct work_item_view v;
+        if ((rc = read_one_item(c, item, &v)) != SVC_OK)
+            return rc;
+        after = item_json(c, &v);
+    }
+    if (audit_append(c->db, c->actor, action, "work_item", item, before, after, c->client) < 0)
+        return store_failed(c, "writing the audit log");
+    return SVC_OK;
 }
 
 static bool same_str(const char *a, const char *b)
@@ -841,7 +795,7 @@ static bool unchanged(struct ctx *c, const struct work_item_view *v, const struc
     int64_t *have = arena_alloc(c->arena, (v->n_support + 1) * sizeof *have);
     for (size_t i = 0; i < v->n_support; i++)
         have[i] = v->support[i].id;
-    qsort(have, v->n_support, sizeof *have, cmp_id);
+    qsort(have, v->n_support, sizeof *have, svc_cmp_id);
     return v->n_support == 0 || memcmp(have, ci->support, v->n_support * sizeof *have) == 0;
 }
 
@@ -869,17 +823,12 @@ static int run(struct ctx *c, int (*body)(struct ctx *, struct item_op *), struc
 static int add_body(struct ctx *c, struct item_op *op)
 {
     struct plan_row p;
-    int rc = load_plan(c, op->plan_id, &p);
+    int rc = plan_for_write(c, op->plan_id, &p, "add items");
     if (rc != SVC_OK)
         return rc;
-    if (!can_write_pairing(c, p.pairing_id))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "only a coordinator of this pairing may add items");
     struct clean_item ci;
-    if ((rc = clean_input(c, &p, op->in, &ci)) != SVC_OK)
+    if ((rc = clean_owned_input(c, &p, op->in, &ci)) != SVC_OK)
         return rc;
-    if (!owns_side(c, ci.owner_side))
-        return other_side(c, ci.owner_side);
     const char *now = svc_now(c);
     struct stmt st;
     db_prepare(c->db, &st,
@@ -887,29 +836,15 @@ static int add_body(struct ctx *c, struct item_op *op)
                "indicator, target_value, revision, created_at, updated_at) "
                "VALUES (:w, :t, :title, :owner, :due, :ind, :tv, 1, :now, :now)");
     db_bind_int64(&st, ":w", p.id);
-    bind_opt_id(&st, ":t", ci.task_id);
-    db_bind_text(&st, ":title", ci.title);
-    db_bind_int64(&st, ":owner", ci.owner);
-    db_bind_text(&st, ":due", ci.due);
-    db_bind_text(&st, ":ind", ci.indicator);
-    db_bind_text(&st, ":tv", ci.target_value);
-    db_bind_text(&st, ":now", now);
+    bind_item(&st, &ci, now);
     rc = db_step(&st);
     db_finalize(&st);
     if (rc < 0)
         return store_failed(c, "adding the work item");
     int64_t item = db_last_insert_id(c->db);
-    if ((rc = write_support(c, item, &ci)) != SVC_OK ||
-        (rc = reopen(c, &p, arena_printf(c->arena, "item %lld added", (long long)item), now)) !=
-            SVC_OK ||
-        (rc = bump(c, p.id, now)) != SVC_OK)
+    if ((rc = item_written(c, &p, item, &ci, "added", now, "work_item.add", NULL, NULL)) !=
+        SVC_OK)
         return rc;
-    struct work_item_view after;
-    if ((rc = read_one_item(c, item, &after)) != SVC_OK)
-        return rc;
-    if (audit_append(c->db, c->actor, "work_item.add", "work_item", item, NULL,
-                     item_json(c, &after), c->client) < 0)
-        return store_failed(c, "writing the audit log");
     if (op->out_id)
         *op->out_id = item;
     return SVC_OK;
@@ -944,10 +879,8 @@ static int edit_body(struct ctx *c, struct item_op *op)
     if (rc != SVC_OK)
         return rc;
     struct clean_item ci;
-    if ((rc = clean_input(c, &p, op->in, &ci)) != SVC_OK)
+    if ((rc = clean_owned_input(c, &p, op->in, &ci)) != SVC_OK)
         return rc;
-    if (!owns_side(c, ci.owner_side))
-        return other_side(c, ci.owner_side);
     if (unchanged(c, &before, &ci))
         return SVC_OK;
     const char *now = svc_now(c);
@@ -956,30 +889,14 @@ static int edit_body(struct ctx *c, struct item_op *op)
                "UPDATE work_item SET task_id = :t, title = :title, owner_unit_id = :owner, "
                "due = :due, indicator = :ind, target_value = :tv, revision = revision + 1, "
                "updated_at = :now WHERE id = :id");
-    bind_opt_id(&st, ":t", ci.task_id);
-    db_bind_text(&st, ":title", ci.title);
-    db_bind_int64(&st, ":owner", ci.owner);
-    db_bind_text(&st, ":due", ci.due);
-    db_bind_text(&st, ":ind", ci.indicator);
-    db_bind_text(&st, ":tv", ci.target_value);
-    db_bind_text(&st, ":now", now);
+    bind_item(&st, &ci, now);
     db_bind_int64(&st, ":id", before.id);
     rc = db_step(&st);
     db_finalize(&st);
     if (rc < 0)
         return store_failed(c, "editing the work item");
-    if ((rc = write_support(c, before.id, &ci)) != SVC_OK ||
-        (rc = reopen(c, &p, arena_printf(c->arena, "item %lld edited", (long long)before.id),
-                     now)) != SVC_OK ||
-        (rc = bump(c, p.id, now)) != SVC_OK)
-        return rc;
-    struct work_item_view after;
-    if ((rc = read_one_item(c, before.id, &after)) != SVC_OK)
-        return rc;
-    if (audit_append(c->db, c->actor, "work_item.edit", "work_item", before.id,
-                     item_json(c, &before), item_json(c, &after), c->client) < 0)
-        return store_failed(c, "writing the audit log");
-    return SVC_OK;
+    return item_written(c, &p, before.id, &ci, "edited", now, "work_item.edit",
+                        item_json(c, &before), NULL);
 }
 
 static int remove_body(struct ctx *c, struct item_op *op)
@@ -1000,17 +917,10 @@ static int remove_body(struct ctx *c, struct item_op *op)
     db_finalize(&st);
     if (rc < 0)
         return store_failed(c, "removing the work item");
-    if ((rc = reopen(c, &p, arena_printf(c->arena, "item %lld removed", (long long)before.id),
-                     now)) != SVC_OK ||
-        (rc = bump(c, p.id, now)) != SVC_OK)
-        return rc;
-    if (audit_append(c->db, c->actor, "work_item.remove", "work_item", before.id,
-                     item_json(c, &before),
-                     arena_printf(c->arena, "{\"removed_at\":\"%s\",\"revision\":%lld}", now,
-                                  (long long)before.revision + 1),
-                     c->client) < 0)
-        return store_failed(c, "writing the audit log");
-    return SVC_OK;
+    return item_written(c, &p, before.id, NULL, "removed", now, "work_item.remove",
+                        item_json(c, &before),
+                        arena_printf(c->arena, "{\"removed_at\":\"%s\",\"revision\":%lld}",
+                                     now, (long long)before.revision + 1));
 }
 
 int work_plan_item_add(struct ctx *c, int64_t plan_id, const struct work_item_input *in,
@@ -1049,12 +959,9 @@ static int check_revision(struct ctx *c, const struct plan_row *p, int64_t expec
 static int submit_body(struct ctx *c, struct item_op *op)
 {
     struct plan_row p;
-    int rc = load_plan(c, op->plan_id, &p);
+    int rc = plan_for_write(c, op->plan_id, &p, "submit its work plan");
     if (rc != SVC_OK)
         return rc;
-    if (!can_write_pairing(c, p.pairing_id))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "only a coordinator of this pairing may submit its work plan");
     if ((rc = check_revision(c, &p, op->expected)) != SVC_OK)
         return rc;
     if (strcmp(p.status, "draft") != 0)

@@ -239,9 +239,9 @@ test('bad input → 4xx naming the field, and nothing is stored', async () => {
   const unitCases = [
     [{}, 'err_required', 'pairing_id'],
     [newUnit({ pairing_id: 'one' }), 'err_type', 'pairing_id'],
-    [newUnit({ side: 2 }), 'err_range', 'side'],
-    [newUnit({ pairing_id: 2 }), 'err_pairing_not_province', 'pairing_id'],
-    [newUnit({ pairing_id: 99999 }), 'err_pairing_unknown', 'pairing_id'],
+    [newUnit({ side: 2 }), 'err_side', 'side'],
+    [newUnit({ side: -1 }), 'err_side', 'side'],
+    [newUnit({ pairing_id: 2 }), 'err_invalid', 'pairing_id'],
     [newUnit({ name: '  ' }), 'err_required', 'name'],
     [newUnit({ name: '單'.repeat(101) }), 'err_too_long', 'name'],
     [newUnit({ kind: 'castle' }), 'err_kind', 'kind'],
@@ -251,6 +251,7 @@ test('bad input → 4xx naming the field, and nothing is stored', async () => {
   ];
   for (const [body, code, field] of unitCases)
     assertError(await admin.post('/api/v1/units', body), 422, code, field);
+  assertError(await admin.post('/api/v1/units', newUnit({ pairing_id: 99999 })), 404, 'err_not_found', 'pairing_id');
   assertError(await patchCurrent(admin, `/api/v1/units/${unit}`, { side: 1 }), 422, 'err_fixed', 'side');
   assertError(await patchCurrent(admin, `/api/v1/units/${unit}`, { pairing_id: SD }), 422, 'err_fixed', 'pairing_id');
   assertError(await patchCurrent(admin, `/api/v1/users/${ids.pj_member}`, { login: 'renamed' }),
@@ -268,7 +269,12 @@ test('bad input → 4xx naming the field, and nothing is stored', async () => {
     { body: 'login=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
   415, 'err_media_type');
   // Bad query parameters.
-  assertError(await admin.get('/api/v1/units?side=3'), 400, 'err_range', 'side');
+  assertError(await admin.get('/api/v1/units?side=3'), 400, 'err_side', 'side');
+  assertError(await admin.get('/api/v1/units?limit=0'), 400, 'err_range', 'limit');
+  assertError(await admin.get('/api/v1/units?limit=201'), 400, 'err_range', 'limit');
+  assertError(await admin.get('/api/v1/units?after=-1'), 400, 'err_range', 'after');
+  assertError(await admin.get('/api/v1/users?limit=x'), 400, 'err_range', 'limit');
+  assertError(await admin.get('/api/v1/users?after=1.5'), 400, 'err_range', 'after');
   assertError(await admin.get('/api/v1/users?unit=abc'), 400, 'err_range', 'unit');
   // Unknown ids.
   assertError(await admin.get('/api/v1/units/999999'), 404, 'err_unit_unknown');
@@ -739,4 +745,89 @@ test('absolute session end and strict password rules (--session-max 2 --password
     await s.stop();
   }
   assertClean(s);
+});
+
+test('units and users page by key: ?after=&limit= and next_after, by id', async () => {
+  for (const [path, key] of [['/api/v1/units', 'units'], ['/api/v1/users', 'users']]) {
+    const all = await admin.get(`${path}?limit=200`);
+    assert.equal(all.status, 200, all.body);
+    assert.equal(all.json.next_after, null, 'one page holds them all');
+    const want = all.json[key].map((x) => x.id);
+    assert.ok(want.length >= 3, `${key}: enough rows to page`);
+    assert.deepEqual(want, [...want].sort((a, b) => a - b), `${key} by id`);
+    assert.equal((await admin.get(path)).json[key].length, Math.min(want.length, 50), 'default limit 50');
+    const got = [];
+    let after = 0;
+    for (let pages = 0; pages < 100; pages++) {
+      const r = await admin.get(`${path}?after=${after}&limit=2`);
+      assert.equal(r.status, 200, r.body);
+      assert.ok(r.json[key].length <= 2);
+      got.push(...r.json[key].map((x) => x.id));
+      if (r.json.next_after === null) break;
+      assert.equal(r.json.next_after, r.json[key].at(-1).id);
+      after = r.json.next_after;
+    }
+    assert.deepEqual(got, want, `${key}: the pages together are the whole list`);
+  }
+  // A coordinator's pages keep to its side.
+  const ln = await as(server, 'ln_coord');
+  const r = await ln.get('/api/v1/users?limit=1');
+  assert.equal(r.status, 200, r.body);
+  assert.equal(r.json.users.length, 1);
+  assert.equal(typeof r.json.next_after, 'number');
+});
+
+test('unknown pairing ids answer alike: 404 for an admin, 403 for others; a city pairing 422', async () => {
+  const pj = await as(server, 'pj_member');
+  const ln = await as(server, 'ln_coord');
+  const year = new Date().getFullYear();
+  const reads = (id) => [`/api/v1/units?pairing=${id}`, `/api/v1/work-plans?pairing=${id}`,
+    `/api/v1/lights?pairing=${id}`];
+  for (const path of reads(999999)) {
+    assertError(await admin.get(path), 404, 'err_not_found', 'pairing');
+    assertError(await pj.get(path), 403, 'err_forbidden');
+  }
+  assertError(await admin.post('/api/v1/units', newUnit({ pairing_id: 999999 })), 404, 'err_not_found', 'pairing_id');
+  assertError(await ln.post('/api/v1/units', newUnit({ pairing_id: 999999 })), 403, 'err_forbidden');
+  assertError(await admin.post('/api/v1/work-plans', { pairing_id: 999999, year }), 404, 'err_not_found', 'pairing_id');
+  assertError(await ln.post('/api/v1/work-plans', { pairing_id: 999999, year }), 403, 'err_forbidden');
+  // Pairing 2 is a city pairing of LJ: where a province pairing is required, 422 err_invalid.
+  assertError(await admin.get('/api/v1/work-plans?pairing=2'), 422, 'err_invalid', 'pairing');
+  assertError(await admin.get('/api/v1/lights?pairing=2'), 422, 'err_invalid', 'pairing');
+  assertError(await pj.get('/api/v1/lights?pairing=2'), 422, 'err_invalid', 'pairing');
+  assertError(await admin.post('/api/v1/work-plans', { pairing_id: 2, year }), 422, 'err_invalid', 'pairing_id');
+  assertError(await admin.post('/api/v1/units', newUnit({ pairing_id: 2 })), 422, 'err_invalid', 'pairing_id');
+  // …while a unit list by a city pairing stands for its province pairing.
+  assert.equal((await pj.get('/api/v1/units?pairing=2')).status, 200);
+});
+
+test('/api/v1/me and /api/v1/users give an account the same shape', async () => {
+  const keys = ['unit_id', 'unit', 'pairing_id', 'side'];
+  const me = (await admin.get('/api/v1/me')).json.user;
+  const listed = (await admin.get(`/api/v1/users/${me.id}`)).json;
+  for (const k of keys) {
+    assert.ok(k in me, `me has ${k}`);
+    assert.equal(me[k], null, `me.${k} is null for an admin`);
+    assert.equal(listed[k], null, `users.${k} is null for an admin`);
+  }
+  const pj = await as(server, 'pj_member');
+  const pme = (await pj.get('/api/v1/me')).json.user;
+  const plisted = (await admin.get(`/api/v1/users/${pme.id}`)).json;
+  for (const k of [...keys, 'id', 'login', 'name', 'role', 'language'])
+    assert.equal(pme[k], plisted[k], k);
+  assert.equal(typeof pme.unit_id, 'number');
+});
+
+test('PATCH /users/{id} with a stale If-Match and nothing to change is 412, as for units', async () => {
+  const id = ids.pj_member;
+  const stale = `"user-${id}-2000-01-01T00:00:00Z"`;
+  assertError(await admin.patch(`/api/v1/users/${id}`, {}, { headers: { 'if-match': stale } }), 412, 'err_stale');
+  const cur = (await admin.get(`/api/v1/users/${id}`)).json;
+  assertError(await admin.patch(`/api/v1/users/${id}`, { name: cur.name }, { headers: { 'if-match': stale } }),
+    412, 'err_stale');
+  assertError(await admin.patch(`/api/v1/users/${id}`, { disabled: false }, { headers: { 'if-match': stale } }),
+    412, 'err_stale');
+  const unit = server.units.liaoyang;
+  assertError(await admin.patch(`/api/v1/units/${unit}`, {}, { headers: { 'if-match': `"unit-${unit}-x"` } }),
+    412, 'err_stale');
 });

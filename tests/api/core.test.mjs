@@ -346,7 +346,12 @@ test('denials: other units, the other side, the other pairing, members reviewing
     assert.equal(r.status, 403, r.body);
     assert.equal(r.json.error.code, code);
   }
-  assert.equal((await pj.get('/api/v1/reviews/pending')).status, 403);
+  // A member sees what of its own unit still awaits review, never another unit's.
+  const mine = await pj.get('/api/v1/reviews/pending');
+  assert.equal(mine.status, 200, mine.body);
+  assert.ok(mine.json.pending.some((e) => e.report.id === rep.json.id), 'its own pending report');
+  assert.ok(!(await wx.get('/api/v1/reviews/pending')).json.pending.some((e) => e.report.id === rep.json.id),
+    'another unit does not see it');
   assert.ok(!(await js.get('/api/v1/reviews/pending')).json.pending.some((e) => e.report.id === rep.json.id),
     'the other side does not see it in its queue');
   assert.deepEqual(counts(), after1);
@@ -443,7 +448,7 @@ test('reads: work plan list, report, keyset pages, ETag 304, no-store', async ()
   // Lights: pairing required, year bounded; the admin has no unit of its own.
   assert.equal((await pj.get('/api/v1/lights')).status, 400);
   assert.equal((await pj.get(`/api/v1/lights?pairing=${LJ}&year=3000`)).status, 400);
-  assert.equal((await pj.get('/api/v1/lights?pairing=2')).status, 404, 'a city pairing has no counts of its own');
+  assert.equal((await pj.get('/api/v1/lights?pairing=2')).status, 422, 'a city pairing has no counts of its own');
   const admin = await as(server, 'admin');
   r = await admin.get('/api/v1/my/work-items');
   assert.deepEqual(r.json, { unit_id: null, items: [], next_after: null });

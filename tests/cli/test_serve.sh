@@ -133,15 +133,23 @@ else
 fi
 curl -s -o /dev/null --max-time 2 "$URL/healthz" && fail "still answering after the stop" || pass
 
-# the connection limit: two idle connections fill it, a third client gets nothing (it waits
-# unaccepted; here it gives up after a second); the connection timeout then closes the idle
-# connections, and the server answers again
+# the connection limit: two idle connections fill it; a third client is answered 503
+# err_busy with Retry-After and Connection: close (and the usual security headers); the
+# connection timeout then closes the idle connections, and the server answers again
 start_server --threads 1 --max-connections 2 --timeout 3
 port=${URL##*:}
 exec 3<>"/dev/tcp/127.0.0.1/$port" 4<>"/dev/tcp/127.0.0.1/$port"
 sleep 0.3
-expect_eq "past the connection limit" 000 \
-  "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$URL/healthz" || true)"
+v=$(curl -s -D "$WORK/busy.h" -o "$WORK/busy.json" -w '%{http_code}' --max-time 5 \
+  -H 'Accept-Language: en' "$URL/healthz" || true)
+expect_eq "past the connection limit" 503 "$v"
+expect_match "busy: JSON error" '"code":"err_busy"' "$(cat "$WORK/busy.json")"
+expect_match "busy: a clear message" 'busy' "$(cat "$WORK/busy.json")"
+expect_match "busy: Retry-After" '^Retry-After: 1' "$(tr -d '\r' <"$WORK/busy.h")"
+expect_match "busy: Connection: close" '^Connection: close' "$(tr -d '\r' <"$WORK/busy.h")"
+expect_match "busy: security headers" '^X-Content-Type-Options: nosniff' \
+  "$(tr -d '\r' <"$WORK/busy.h")"
+expect_match "busy: CSP" "frame-ancestors 'none'" "$(tr -d '\r' <"$WORK/busy.h")"
 rc=0
 read -r -t 5 -u 3 _ || rc=$?
 expect_eq "idle connection closed by the timeout (EOF, not a read timeout)" 1 "$rc"

@@ -1,6 +1,5 @@
 /* test_audit: the audit log is append-only and its hash chain catches edits and deletions
  * made behind the program's back. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,36 +18,18 @@
 #include "store/backup.h"
 #include "store/db.h"
 
+#include "test_util.h"
+
 struct fixture {
     char dir[64];
     char path[128];
     struct db *db;
 };
 
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/duikou-audit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    if (db_open(f->path, &f->db, NULL) != 0)
+    if (tu_db_setup(f->dir, f->path, "audit", "test.db", &f->db) != 0)
         return -1;
     *state = f;
     return 0;
@@ -57,8 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
-    rm_dir(f->dir);
+    tu_db_teardown(f->dir, f->db);
     free(f);
     return 0;
 }

@@ -19,6 +19,8 @@
 #include "store/audit.h"
 #include "store/db.h"
 
+#include "test_util.h"
+
 struct fixture {
     char dir[64], path[128];
     struct db *db;
@@ -29,11 +31,7 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/duikou-auditlog-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    if (db_open(f->path, &f->db, NULL) < 0)
+    if (tu_db_setup(f->dir, f->path, "auditlog", "test.db", &f->db) != 0)
         return -1;
     arena_init(&f->arena);
     f->ctx = (struct ctx){.db = f->db, .arena = &f->arena, .actor = "cli:test"};
@@ -44,15 +42,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
+    tu_db_teardown(f->dir, f->db);
     arena_free(&f->arena);
-    char p[256];
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    unlink(f->path);
-    rmdir(f->dir);
     free(f);
     return 0;
 }

@@ -1,7 +1,6 @@
 /* test_auth: passwords (hash, policy), sign-in (lockout, one error for every failure, audit
  * rows), sessions (idle and absolute expiry on a moved clock, rotation, logout, revocation on
  * password change and disable), API tokens, and that no raw token is ever stored. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +26,8 @@
 #include "store/audit.h"
 #include "store/db.h"
 
+#include "test_util.h"
+
 #define PW "correct horse battery"
 #define PW2 "staple on the hinge 42"
 #define CLIENT "203.0.113.7"
@@ -41,45 +42,11 @@ struct fixture {
     int64_t pairing, unit, uid;
 };
 
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
-
 /* A fresh context over the fixture's connection: the CLI, or a signed-in user. */
 static struct ctx *cli(struct fixture *f)
 {
     f->ctx = (struct ctx){.db = f->db, .arena = &f->arena, .actor = "cli:test", .client = CLIENT};
     return &f->ctx;
-}
-
-static int64_t insert_pairing(struct db *db, int64_t parent, const char *a, const char *b)
-{
-    struct stmt st;
-    db_prepare(db, &st,
-               "INSERT INTO pairing (parent_id, name_a, name_b, kind, created_at) "
-               "VALUES (:parent, :a, :b, :kind, '2026-01-01T00:00:00.000Z')");
-    if (parent)
-        db_bind_int64(&st, ":parent", parent);
-    else
-        db_bind_null(&st, ":parent");
-    db_bind_text(&st, ":a", a);
-    db_bind_text(&st, ":b", b);
-    db_bind_text(&st, ":kind", parent ? "city" : "province");
-    assert_int_equal(db_step(&st), DB_DONE);
-    db_finalize(&st);
-    return db_last_insert_id(db);
 }
 
 static int64_t add_user(struct fixture *f, const char *login, const char *role, int64_t unit,
@@ -96,16 +63,12 @@ static int64_t add_user(struct fixture *f, const char *login, const char *role, 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/duikou-auth-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    if (db_open(f->path, &f->db, NULL) != 0)
+    if (tu_db_setup(f->dir, f->path, "auth", "test.db", &f->db) != 0)
         return -1;
     arena_init(&f->arena);
     clock_set_offset(0);
     auth_policy = (struct auth_policy){5, 900, 1800, 43200, false};
-    f->pairing = insert_pairing(f->db, 0, "上海市", "大连市");
+    f->pairing = tu_insert_pairing(f->db, 0, "上海市", "大连市");
     struct unit_input u = {.pairing_id = f->pairing, .side = 1, .name = "大连市发展和改革委员会",
                            .kind = "department", .tier = "coordination"};
     if (unit_create(cli(f), &u, &f->unit) != SVC_OK)
@@ -120,23 +83,14 @@ static int teardown(void **state)
     struct fixture *f = *state;
     clock_set_offset(0);
     arena_free(&f->arena);
-    db_close(f->db);
-    rm_dir(f->dir);
+    tu_db_teardown(f->dir, f->db);
     free(f);
     return 0;
 }
 
 static int64_t count(struct fixture *f, const char *sql, const char *text)
 {
-    struct stmt st;
-    int64_t n = -1;
-    db_prepare(f->db, &st, sql);
-    if (text)
-        db_bind_text(&st, ":t", text);
-    if (db_step(&st) == DB_ROW)
-        n = db_col_int64(&st, 0);
-    db_finalize(&st);
-    return n;
+    return tu_count(f->db, sql, text);
 }
 
 static double ms_since(const struct timespec *t0)

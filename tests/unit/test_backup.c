@@ -1,6 +1,5 @@
 /* test_backup: online backups are complete, consistent, never half-written, and never
  * clobber a file unasked; db_check reports a healthy and a broken database. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,28 +19,14 @@
 #include "store/backup.h"
 #include "store/db.h"
 
+#include "test_util.h"
+
 struct fixture {
     char dir[64];
     char path[128];
     char dest[128];
     struct db *db;
 };
-
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int count_files(const char *dir)
 {
@@ -65,13 +50,9 @@ static bool exists(const char *p)
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/duikou-backup-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (tu_db_setup(f->dir, f->path, "backup", "live.db", &f->db) != 0)
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/live.db", f->dir);
     snprintf(f->dest, sizeof f->dest, "%s/copy.db", f->dir);
-    if (db_open(f->path, &f->db, NULL) != 0)
-        return -1;
     /* Some data and a few audit rows, the way a service writes them. */
     for (int i = 0; i < 5; i++) {
         struct stmt st;
@@ -97,8 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
-    rm_dir(f->dir);
+    tu_db_teardown(f->dir, f->db);
     free(f);
     return 0;
 }

@@ -1,7 +1,6 @@
 /* test_migrate: a database at every earlier schema version opens and is brought to the
  * latest (with every append-only trigger); reports, reviews and figures written before the
  * upgrade can no longer be changed or deleted; a database from a newer program is refused. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,32 +16,7 @@
 #include "core/log.h"
 #include "store/db.h"
 
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
-
-static int64_t one_int(struct db *db, const char *sql)
-{
-    struct stmt st;
-    int64_t v = -1;
-    assert_int_equal(db_prepare(db, &st, sql), 0);
-    assert_int_equal(db_step(&st), DB_ROW);
-    v = db_col_int64(&st, 0);
-    db_finalize(&st);
-    return v;
-}
+#include "test_util.h"
 
 static bool has_object(struct db *db, const char *type, const char *name)
 {
@@ -63,7 +37,7 @@ static void check_latest(struct db *db)
 {
     static const char *const tables[] = {"region", "pairing", "plan", "plan_section",
                                          "task",   "target",  "audit"};
-    assert_int_equal(one_int(db, "PRAGMA user_version"), db_schema_version());
+    assert_int_equal(tu_one_int(db, "PRAGMA user_version"), db_schema_version());
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         assert_true(has_object(db, "table", tables[i]));
     assert_true(has_object(db, "trigger", "audit_no_update"));
@@ -74,7 +48,7 @@ static void check_latest(struct db *db)
         "review_no_delete",        "report_figure_no_update", "report_figure_no_delete"};
     for (size_t i = 0; i < sizeof append_only / sizeof append_only[0]; i++)
         assert_true(has_object(db, "trigger", append_only[i]));
-    assert_int_equal(one_int(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(tu_one_int(db, "PRAGMA foreign_keys"), 1);
 }
 
 static void test_every_earlier_version(void **state)
@@ -87,7 +61,7 @@ static void test_every_earlier_version(void **state)
 
         struct db *db = NULL;
         assert_int_equal(db_open_at_version(path, v, &db), 0);
-        assert_int_equal(one_int(db, "PRAGMA user_version"), v);
+        assert_int_equal(tu_one_int(db, "PRAGMA user_version"), v);
         if (v == 0)
             assert_false(has_object(db, "table", "audit"));
         db_close(db);
@@ -97,7 +71,7 @@ static void test_every_earlier_version(void **state)
         assert_null(err);
         check_latest(db);
         db_close(db);
-        rm_dir(dir);
+        tu_rm_dir(dir);
     }
 }
 
@@ -160,12 +134,12 @@ static void test_reports_append_only_after_upgrade(void **state)
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         assert_int_equal(exec_quiet(db, refused[i]), DB_CONSTRAINT);
-    assert_int_equal(one_int(db, "SELECT count(*) FROM report"), 1);
-    assert_int_equal(one_int(db, "SELECT percent FROM report"), 10);
-    assert_int_equal(one_int(db, "SELECT count(*) FROM review WHERE decision = 'accepted' "
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM report"), 1);
+    assert_int_equal(tu_one_int(db, "SELECT percent FROM report"), 10);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM review WHERE decision = 'accepted' "
                                  "AND comment IS NULL"),
                      1);
-    assert_int_equal(one_int(db, "SELECT value FROM report_figure"), 5);
+    assert_int_equal(tu_one_int(db, "SELECT value FROM report_figure"), 5);
 
     /* appending is what stays allowed */
     assert_int_equal(db_exec(db, "INSERT INTO report (work_item_id, unit_id, period, status, "
@@ -174,9 +148,9 @@ static void test_reports_append_only_after_upgrade(void **state)
                                  "INSERT INTO report_figure (report_id, name, value) "
                                  "VALUES (last_insert_rowid(), 'F', 7);"),
                      0);
-    assert_int_equal(one_int(db, "SELECT count(*) FROM report"), 2);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM report"), 2);
     db_close(db);
-    rm_dir(dir);
+    tu_rm_dir(dir);
 }
 
 static void test_newer_database_refused(void **state)
@@ -204,7 +178,7 @@ static void test_newer_database_refused(void **state)
     assert_non_null(err);
     assert_non_null(strstr(err, "newer"));
     free(err);
-    rm_dir(dir);
+    tu_rm_dir(dir);
 }
 
 int main(void)

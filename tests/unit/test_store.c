@@ -1,6 +1,5 @@
 /* test_store: opening a database (schema, connection settings), the statement API and its
  * cache, and transactions. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,41 +14,19 @@
 #include "core/log.h"
 #include "store/db.h"
 
+#include "test_util.h"
+
 struct fixture {
     char dir[64];
     char path[128];
     struct db *db;
 };
 
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/duikou-store-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (tu_db_setup(f->dir, f->path, "store", "test.db", &f->db) != 0)
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    char *err = NULL;
-    if (db_open(f->path, &f->db, &err) != 0) {
-        fprintf(stderr, "db_open: %s\n", err ? err : "?");
-        free(err);
-        return -1;
-    }
     *state = f;
     return 0;
 }
@@ -57,28 +34,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
-    rm_dir(f->dir);
+    tu_db_teardown(f->dir, f->db);
     free(f);
     return 0;
-}
-
-static int64_t one_int(struct db *db, const char *sql)
-{
-    struct stmt st;
-    int64_t v = -1;
-    assert_int_equal(db_prepare(db, &st, sql), 0);
-    assert_int_equal(db_step(&st), DB_ROW);
-    v = db_col_int64(&st, 0);
-    db_finalize(&st);
-    return v;
 }
 
 static void test_open_creates_schema(void **state)
 {
     struct fixture *f = *state;
     assert_true(db_schema_version() >= 1);
-    assert_int_equal(one_int(f->db, "PRAGMA user_version"), db_schema_version());
+    assert_int_equal(tu_one_int(f->db, "PRAGMA user_version"), db_schema_version());
 
     static const char *const tables[] = {"region", "pairing", "plan", "plan_section",
                                          "task",   "target",  "audit"};
@@ -96,7 +61,7 @@ static void test_open_creates_schema(void **state)
     /* Reopening an up-to-date file changes nothing. */
     db_close(f->db);
     assert_int_equal(db_open(f->path, &f->db, NULL), 0);
-    assert_int_equal(one_int(f->db, "PRAGMA user_version"), db_schema_version());
+    assert_int_equal(tu_one_int(f->db, "PRAGMA user_version"), db_schema_version());
 }
 
 static void test_connection_settings(void **state)
@@ -107,9 +72,9 @@ static void test_connection_settings(void **state)
     assert_int_equal(db_step(&st), DB_ROW);
     assert_string_equal(db_col_text(&st, 0), "wal");
     db_finalize(&st);
-    assert_int_equal(one_int(f->db, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(one_int(f->db, "PRAGMA synchronous"), 2); /* FULL */
-    assert_int_equal(one_int(f->db, "PRAGMA busy_timeout"), 5000);
+    assert_int_equal(tu_one_int(f->db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(tu_one_int(f->db, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(tu_one_int(f->db, "PRAGMA busy_timeout"), 5000);
 }
 
 static int64_t insert_region(struct db *db, const char *code, const char *name, const char *level)
@@ -169,10 +134,10 @@ static void test_rollback_leaves_nothing(void **state)
     assert_int_equal(db_begin(f->db), 0);
     assert_true(db_in_transaction(f->db));
     assert_true(insert_region(f->db, "320000", "江苏省", "province") > 0);
-    assert_int_equal(one_int(f->db, "SELECT count(*) FROM region"), 1);
+    assert_int_equal(tu_one_int(f->db, "SELECT count(*) FROM region"), 1);
     assert_int_equal(db_rollback(f->db), 0);
     assert_false(db_in_transaction(f->db));
-    assert_int_equal(one_int(f->db, "SELECT count(*) FROM region"), 0);
+    assert_int_equal(tu_one_int(f->db, "SELECT count(*) FROM region"), 0);
     /* Rollback with nothing open is a no-op. */
     assert_int_equal(db_rollback(f->db), 0);
 
@@ -180,7 +145,7 @@ static void test_rollback_leaves_nothing(void **state)
     assert_true(insert_region(f->db, "320000", "江苏省", "province") > 0);
     assert_int_equal(db_commit(f->db), 0);
     assert_false(db_in_transaction(f->db));
-    assert_int_equal(one_int(f->db, "SELECT count(*) FROM region"), 1);
+    assert_int_equal(tu_one_int(f->db, "SELECT count(*) FROM region"), 1);
 }
 
 static void test_constraints(void **state)
@@ -257,18 +222,18 @@ static void test_statement_cache(void **state)
     /* SQL from a buffer whose text changes is not served a stale statement. */
     char buf[32];
     strcpy(buf, "SELECT 1");
-    assert_int_equal(one_int(f->db, buf), 1);
+    assert_int_equal(tu_one_int(f->db, buf), 1);
     strcpy(buf, "SELECT 2");
-    assert_int_equal(one_int(f->db, buf), 2);
+    assert_int_equal(tu_one_int(f->db, buf), 2);
 
     /* Many distinct statements make the cache grow. */
     char many[200][24];
     for (int i = 0; i < 200; i++) {
         snprintf(many[i], sizeof many[i], "SELECT %d", i);
-        assert_int_equal(one_int(f->db, many[i]), i);
+        assert_int_equal(tu_one_int(f->db, many[i]), i);
     }
     for (int i = 0; i < 200; i++)
-        assert_int_equal(one_int(f->db, many[i]), i);
+        assert_int_equal(tu_one_int(f->db, many[i]), i);
 }
 
 static void test_errors(void **state)

@@ -2,7 +2,6 @@
  * perm.h hold for each role (a coordinator stays on its own side and creates members only, a
  * member or leader creates nothing); every write leaves an audit row with before and after
  * and no password hash. */
-#include <dirent.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -26,6 +25,8 @@
 #include "store/audit.h"
 #include "store/db.h"
 
+#include "test_util.h"
+
 #define PW "correct horse battery"
 
 struct fixture {
@@ -43,22 +44,6 @@ struct fixture {
     int64_t root, ln_coord, sy_member, js_coord, ln_leader;
 };
 
-static void rm_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    rmdir(dir);
-}
-
 static struct ctx *cli(struct fixture *f)
 {
     f->ctx = (struct ctx){.db = f->db, .arena = &f->arena, .actor = "cli:test"};
@@ -73,24 +58,6 @@ static struct ctx *as(struct fixture *f, int64_t id)
     f->ctx.actor = arena_printf(&f->arena, "user:%s", f->acting.login);
     f->ctx.client = "192.0.2.1";
     return &f->ctx;
-}
-
-static int64_t insert_pairing(struct db *db, int64_t parent, const char *a, const char *b)
-{
-    struct stmt st;
-    db_prepare(db, &st,
-               "INSERT INTO pairing (parent_id, name_a, name_b, kind, created_at) "
-               "VALUES (:parent, :a, :b, :kind, '2026-01-01T00:00:00.000Z')");
-    if (parent)
-        db_bind_int64(&st, ":parent", parent);
-    else
-        db_bind_null(&st, ":parent");
-    db_bind_text(&st, ":a", a);
-    db_bind_text(&st, ":b", b);
-    db_bind_text(&st, ":kind", parent ? "city" : "province");
-    assert_int_equal(db_step(&st), DB_DONE);
-    db_finalize(&st);
-    return db_last_insert_id(db);
 }
 
 static int64_t unit(struct fixture *f, int64_t pairing, int side, const char *name,
@@ -116,16 +83,12 @@ static int64_t account(struct fixture *f, const char *login, const char *role, i
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/duikou-user-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    if (db_open(f->path, &f->db, NULL) != 0)
+    if (tu_db_setup(f->dir, f->path, "user", "test.db", &f->db) != 0)
         return -1;
     arena_init(&f->arena);
-    f->p_lj = insert_pairing(f->db, 0, "辽宁省", "江苏省");
-    f->p_city = insert_pairing(f->db, f->p_lj, "沈阳市", "南京市");
-    f->p_sd = insert_pairing(f->db, 0, "上海市", "大连市");
+    f->p_lj = tu_insert_pairing(f->db, 0, "辽宁省", "江苏省");
+    f->p_city = tu_insert_pairing(f->db, f->p_lj, "沈阳市", "南京市");
+    f->p_sd = tu_insert_pairing(f->db, 0, "上海市", "大连市");
     f->u_ln = unit(f, f->p_lj, 0, "辽宁省发展和改革委员会", "coordination");
     f->u_sy = unit(f, f->p_lj, 0, "沈阳市人民政府", "execution");
     f->u_js = unit(f, f->p_lj, 1, "江苏省发展和改革委员会", "coordination");
@@ -143,21 +106,14 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     arena_free(&f->arena);
-    db_close(f->db);
-    rm_dir(f->dir);
+    tu_db_teardown(f->dir, f->db);
     free(f);
     return 0;
 }
 
 static int64_t count(struct fixture *f, const char *sql)
 {
-    struct stmt st;
-    int64_t n = -1;
-    db_prepare(f->db, &st, sql);
-    if (db_step(&st) == DB_ROW)
-        n = db_col_int64(&st, 0);
-    db_finalize(&st);
-    return n;
+    return tu_count(f->db, sql, NULL);
 }
 
 /* rc must be want, with that code and field (field NULL: any). */
