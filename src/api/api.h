@@ -55,7 +55,8 @@ struct report_view;
  * error status written into p: 422 err_required (missing), err_type (wrong JSON type),
  * err_range (out of bounds), with the field named `name` (key when name is NULL). */
 enum { API_REQUIRED = 1, /* present and not null */
-       API_PRESENT = 2   /* present, null allowed (an edit that replaces every field) */ };
+       API_PRESENT = 2,  /* present, null allowed (an edit that replaces every field) */
+       API_NO_NULL = 4   /* null is a wrong type (err_type), not "none" */ };
 /* obj is an object holding no key outside allowed (NULL-terminated): else 422 err_type, or
  * err_unknown_field naming the key. name: the object's field name, NULL for the body. */
 int api_json_object(struct req *r, struct resp *p, struct json_t *obj, const char *name,
@@ -103,10 +104,11 @@ int api_report_review(struct req *r, struct resp *p);
 int api_lights(struct req *r, struct resp *p);
 
 
-/* json_body.c: strict JSON bodies. Each returns 0 when the input is fine, else the error
- * status it wrote into p (422 with the field). api_body_fields: the body is an object with
- * no key outside the NULL-terminated `allowed` list (err_unknown_field). The getters leave
- * absent optional keys alone (*out NULL for strings, -1 for booleans, untouched integers). */
+/* input.c, the same readers for top-level body fields where null is never accepted (the
+ * accounts routes). Each returns 0 when the input is fine, else the error status it wrote
+ * into p (422 with the field). api_body_fields: the body is an object with no key outside
+ * the NULL-terminated `allowed` list (err_unknown_field). The getters leave absent optional
+ * keys alone (*out NULL for strings, -1 for booleans, untouched integers). */
 int api_body_fields(struct req *r, struct resp *p, const char *const *allowed);
 int api_body_str(struct req *r, struct resp *p, const char *key, bool required, const char **out);
 int api_body_int(struct req *r, struct resp *p, const char *key, bool required, int64_t min,

@@ -1,10 +1,11 @@
-/* input: reading fields of a JSON request body strictly, for the cooperation-core
- * handlers (task, assignment, work_plan, report), whose bodies nest (figures, id lists) and
- * whose edits may name null for "none". A body is never trusted: every object is checked
+/* input: reading fields of a JSON request body strictly. The api_json_* readers serve bodies
+ * that nest (figures, id lists) and edits that may name null for "none" (the cooperation
+ * core); the api_body_* wrappers serve flat bodies where null is never a value (accounts). A body is never trusted: every object is checked
  * for keys the route does not take (err_unknown_field: a misspelt optional field must not be
  * dropped silently), every field is looked up by name, its JSON type checked (a string where
  * a number belongs is err_type, never a conversion), integers bounded before they reach C
  * types, and the first fault answers 422 with the field that caused it. */
+#include <inttypes.h>
 #include <jansson.h>
 #include <string.h>
 
@@ -36,7 +37,9 @@ static json_t *field(struct req *r, struct resp *p, json_t *obj, const char *key
 {
     *status = 0;
     json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-    if (!v && (flags & (API_REQUIRED | API_PRESENT)))
+    if (v && json_is_null(v) && (flags & API_NO_NULL))
+        *status = http_error(r, p, 422, "err_type", name);
+    else if (!v && (flags & (API_REQUIRED | API_PRESENT)))
         *status = http_error(r, p, 422, "err_required", name);
     else if (v && json_is_null(v) && (flags & API_REQUIRED))
         *status = http_error(r, p, 422, "err_required", name);
@@ -100,4 +103,64 @@ int api_json_ids(struct req *r, struct resp *p, json_t *obj, const char *key, un
     *out = ids;
     *n = len;
     return 0;
+}
+
+/* ---- flat bodies, null never accepted ------------------------------------------------ */
+
+int api_body_fields(struct req *r, struct resp *p, const char *const *allowed)
+{
+    return api_json_object(r, p, r->json, NULL, allowed);
+}
+
+int api_body_str(struct req *r, struct resp *p, const char *key, bool required, const char **out)
+{
+    *out = NULL;
+    return api_json_str(r, p, r->json, key, NULL, API_NO_NULL | (required ? API_REQUIRED : 0),
+                        out);
+}
+
+int api_body_int(struct req *r, struct resp *p, const char *key, bool required, int64_t min,
+                 int64_t max, int64_t *out)
+{
+    return api_json_int(r, p, r->json, key, NULL, API_NO_NULL | (required ? API_REQUIRED : 0),
+                        min, max, out);
+}
+
+int api_body_bool(struct req *r, struct resp *p, const char *key, int *out)
+{
+    int st;
+    *out = -1;
+    json_t *v = field(r, p, r->json, key, key, API_NO_NULL, &st);
+    if (st || !v)
+        return st;
+    if (!json_is_boolean(v))
+        return http_error(r, p, 422, "err_type", key);
+    *out = json_is_true(v);
+    return 0;
+}
+
+bool api_body_has(struct req *r, const char *key)
+{
+    return json_object_get(r->json, key) != NULL;
+}
+
+/* The updated_at an If-Match header names for an ETag "KIND-ID-UPDATED_AT": NULL without the
+ * header or with "*"; "" when it names anything else, a weak ETag or a list included (If-Match
+ * compares strongly), so the service answers 412. */
+const char *api_if_match(struct req *r, const char *kind, int64_t id)
+{
+    const char *h = req_header(r, "If-Match");
+    if (!h)
+        return NULL;
+    while (*h == ' ')
+        h++;
+    if (strcmp(h, "*") == 0)
+        return NULL;
+    const char *prefix = arena_printf(r->arena, "\"%s-%" PRId64 "-", kind, id);
+    size_t pn = strlen(prefix), n = strlen(h);
+    while (n && h[n - 1] == ' ')
+        n--;
+    if (n <= pn + 1 || strncmp(h, prefix, pn) != 0 || h[n - 1] != '"')
+        return "";
+    return arena_strndup(r->arena, h + pn, n - pn - 1);
 }
