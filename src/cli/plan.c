@@ -85,6 +85,9 @@ int cmd_import(struct cli *c)
                "%d city/zone pairings (%d new)\n",
                res[i].title, res[i].status, res[i].plan_id, res[i].version, res[i].areas,
                res[i].tasks, res[i].targets, res[i].pairings, res[i].pairings_added);
+        if (strcmp(res[i].status, "revised") == 0 && res[i].assignments_carried)
+            printf("  %d assignments carried over to the new version's tasks\n",
+                   res[i].assignments_carried);
         for (size_t k = 0; k < res[i].n_changes; k++)
             printf("  %s\n", res[i].changes[k]);
     }

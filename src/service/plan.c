@@ -373,8 +373,25 @@ static int import_plan(struct ctx *c, const struct ingest_result *r, const struc
         res->pairings_added++;
     }
 
-    if (revising)
+    if (revising) {
         diff_tasks(c, prev.id, d, res);
+        /* Who leads and supports a task does not change because its text was revised: the
+         * assignments of each task carry over to the task of the same number. (Work items
+         * and reports stay with the task version they were made for, as history.) */
+        db_prepare(c->db, &st,
+                   "INSERT INTO assignment (task_id, unit_id, role, created_at, created_by) "
+                   "SELECT n.id, a.unit_id, a.role, :at, a.created_by FROM assignment a "
+                   "JOIN task o ON o.id = a.task_id AND o.plan_id = :prev "
+                   "JOIN task n ON n.plan_id = :plan AND n.number = o.number");
+        db_bind_text(&st, ":at", svc_now(c));
+        db_bind_int64(&st, ":prev", prev.id);
+        db_bind_int64(&st, ":plan", plan);
+        rc = db_step(&st);
+        db_finalize(&st);
+        if (rc < 0)
+            return SVC_ERROR;
+        res->assignments_carried = db_changes(c->db);
+    }
 
     struct sb after = SB_INIT;
     struct jw w;
@@ -388,6 +405,8 @@ static int import_plan(struct ctx *c, const struct ingest_result *r, const struc
     jw_kint(&w, "tasks", (int64_t)d->n_tasks);
     jw_kint(&w, "targets", (int64_t)d->n_targets);
     jw_kint(&w, "pairings", (int64_t)d->n_pairings);
+    if (revising)
+        jw_kint(&w, "assignments_carried", res->assignments_carried);
     if (res->n_changes) {
         jw_key(&w, "changes");
         jw_arr(&w);

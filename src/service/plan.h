@@ -14,6 +14,7 @@ struct plan_import_result {
     int version;
     const char *status; /* "new", "unchanged" or "revised" */
     int areas, tasks, targets, pairings, pairings_added;
+    int assignments_carried; /* revised: assignments copied to the new version's tasks */
     const char **changes; /* revised: what differs from the previous version */
     size_t n_changes;
 };

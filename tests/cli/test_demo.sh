@@ -17,4 +17,13 @@ expect_match "pending reports" "^[1-9]" "$(sql "SELECT count(*) FROM report r WH
 expect_eq "every accepted status" "at_risk,delayed,done,on_track" "$(sql "SELECT group_concat(status) FROM (SELECT DISTINCT r.status FROM report r JOIN review v ON v.report_id = r.id AND v.decision = 'accepted' ORDER BY r.status)")"
 expect_match "audit intact" "intact" "$("$BIN" audit verify)"
 expect_fail "demo twice" "$BIN" demo
+
+# A revised plan text keeps who leads and supports each task: assignments carry over.
+sed -e 's/^5\.深化智庫合作。/5.深化高端智庫合作。/' "$SEED" > "$WORK/revised.txt"
+out=$("$BIN" import "$WORK/revised.txt" 2>/dev/null)
+expect_match "carried over" "assignments carried over" "$out"
+expect_eq "same assignments on the new version" \
+  "$(sql "SELECT count(*) FROM assignment a JOIN task t ON t.id = a.task_id WHERE t.plan_id = 1")" \
+  "$(sql "SELECT count(*) FROM assignment a JOIN task t ON t.id = a.task_id JOIN plan p ON p.id = t.plan_id WHERE p.lineage = 1 AND p.status = 'current'")"
+expect_match "audit intact after revision" "intact" "$("$BIN" audit verify)"
 finish
