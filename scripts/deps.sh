@@ -12,7 +12,7 @@ PKGS=(
   libutf8proc-dev                               # Unicode NFC normalisation
   libmicrohttpd-dev                             # HTTP server (duikou serve)
   libcmocka-dev                                 # unit tests
-  curl                                          # server tests (tests/cli/test_serve.sh)
+  curl jq                                       # CLI and server tests (curl, JSON on the command line)
 )
 
 # make bench also needs a load generator and the reference web server.

@@ -40,6 +40,11 @@ static int tag_lang(const char *t, size_t n)
     return LANG_HANS;
 }
 
+int i18n_tag(const char *tag)
+{
+    return tag ? tag_lang(tag, strlen(tag)) : -1;
+}
+
 enum lang i18n_parse(const char *name)
 {
     if (name)

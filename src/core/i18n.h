@@ -12,6 +12,9 @@ const char *i18n_lang_name(enum lang l);
  * zh-Hans. Either argument may be NULL. */
 enum lang i18n_pick(const char *param, const char *accept_language);
 enum lang i18n_parse(const char *name); /* a stored language name; zh-Hans when unknown */
+/* The language a ?lang= value or a lang cookie names (as i18n_pick reads it), or -1 when it
+ * names none we have. */
+int i18n_tag(const char *tag);
 /* The message with that id in language l; the id itself when the table lacks it (tests
  * check that no page shows a bare id). */
 const char *i18n(enum lang l, const char *id);

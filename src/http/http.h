@@ -38,7 +38,7 @@ struct req {
                                   with the arena) */
     int64_t ids[HTTP_MAX_IDS]; /* {id} captures of the route pattern, in order */
     int n_ids;
-    enum lang lang;            /* ?lang=, then the user's setting, then Accept-Language */
+    enum lang lang;            /* ?lang=, the lang cookie, the user's setting, Accept-Language */
     const struct user *user;   /* NULL when not signed in */
     bool via_token;            /* authenticated by a bearer token: no cookie, no CSRF */
     const char *csrf_token;    /* the session's CSRF token (to put in forms), or NULL */
@@ -104,7 +104,8 @@ enum route_flags {
 
 struct route {
     const char *method;
-    const char *pattern;   /* /api/v1/tasks/{id}/assignments; {id} is a positive integer */
+    const char *pattern;   /* /api/v1/tasks/{id}/assignments; {id} is a positive integer,
+                              {file} any one path segment (not captured) */
     http_handler handler;
     enum role least;       /* the least role that may call it; ROLE_PUBLIC: no sign-in */
     unsigned flags;

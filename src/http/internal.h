@@ -40,6 +40,10 @@ void req_init(struct req *r, struct arena *a, const char *method, const char *cl
  * Accept-Language (cookies and headers must be in place). 0, or an error status written into
  * p. */
 int req_parse_target(struct req *r, struct resp *p, const char *target);
+/* The language the request chose itself: a supported ?lang=, else a supported `lang` cookie
+ * (set by the web pages' language switcher); NULL when neither. It outranks the signed-in
+ * user's setting, which outranks Accept-Language. */
+const char *req_lang_choice(const struct req *r);
 /* Splits a Cookie header into r->cookies. */
 void req_parse_cookies(struct req *r, const char *header);
 /* application/x-www-form-urlencoded into r->form; 0 or an error status (400) written into

@@ -105,6 +105,15 @@ static const char *parse_params(struct arena *a, const char *s, size_t n, struct
     return NULL;
 }
 
+const char *req_lang_choice(const struct req *r)
+{
+    const char *q = req_query(r, "lang");
+    if (i18n_tag(q) >= 0)
+        return q;
+    const char *c = req_cookie(r, "lang");
+    return i18n_tag(c) >= 0 ? c : NULL;
+}
+
 int req_parse_target(struct req *r, struct resp *p, const char *target)
 {
     size_t plen = strcspn(target, "?#");
@@ -120,7 +129,8 @@ int req_parse_target(struct req *r, struct resp *p, const char *target)
         }
     }
     /* Every error body wants the language, so it is picked even after a failure. */
-    r->lang = i18n_pick(req_query(r, "lang"), req_header(r, "Accept-Language"));
+    const char *chosen = req_lang_choice(r);
+    r->lang = chosen ? (enum lang)i18n_tag(chosen) : i18n_pick(NULL, req_header(r, "Accept-Language"));
     return err ? http_error(r, p, 400, err, NULL) : 0;
 }
 

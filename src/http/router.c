@@ -78,7 +78,14 @@ static bool match_pattern(const char *pat, const char *path, int64_t ids[HTTP_MA
 {
     int n = 0;
     while (*pat && *path) {
-        if (pat[0] == '{') {
+        if (strncmp(pat, "{file}", 6) == 0) {
+            /* A file name (one segment, no capture: the handler reads r->path). */
+            size_t seg = strcspn(path, "/");
+            if (seg == 0)
+                return false;
+            pat += 6;
+            path += seg;
+        } else if (pat[0] == '{') {
             const char *close = strchr(pat, '}');
             size_t seg = strcspn(path, "/");
             if (!close || n >= HTTP_MAX_IDS || !parse_id(path, seg, &ids[n]))
@@ -196,8 +203,8 @@ static void set_user(struct req *r, const struct user *u)
     r->user = copy;
     r->ctx.user = copy;
     r->ctx.actor = arena_printf(r->arena, "user:%s", u->login ? u->login : "?");
-    /* The user's language unless the request names one. */
-    if (u->language && !req_query(r, "lang"))
+    /* The user's language unless the request names one (?lang= or the lang cookie). */
+    if (u->language && !req_lang_choice(r))
         r->lang = i18n_parse(u->language);
 }
 

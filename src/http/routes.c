@@ -4,9 +4,18 @@
  * repeats. HEAD is answered by the GET route. */
 #include "api/api.h"
 #include "http/internal.h"
+#include "web/web.h"
 
 const struct route http_routes[] = {
     {"GET", "/healthz", http_health, ROLE_PUBLIC, 0, "Liveness: {\"ok\":true}"},
+
+    /* ---- web pages: the public portal (web/portal.c, web/layout.c) ------------------ */
+    {"GET", "/", web_home, ROLE_PUBLIC, 0,
+     "Portal (HTML): the pairings, their city and zone pairings, links to the plans"},
+    {"GET", "/plans/{id}", web_plan_page, ROLE_PUBLIC, 0,
+     "A plan as a readable, printable page (HTML)"},
+    {"GET", "/assets/{file}", web_asset, ROLE_PUBLIC, 0,
+     "The stylesheet at its fingerprinted URL, cached for a year"},
 
     /* ---- the published plans ---------------------------------------------------- */
     {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,

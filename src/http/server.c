@@ -252,7 +252,13 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct reqctx *x, in
         MHD_add_response_header(mr, "Content-Type",
                                 p->content_type ? p->content_type
                                                 : "application/json; charset=utf-8");
-    bool private = r->user || (r->route && r->route->least > ROLE_PUBLIC);
+    /* A public route's response that declares itself public (a fingerprinted asset) stays
+     * cacheable for signed-in users too; anything else they get is private. */
+    bool declared_public = false;
+    for (int i = 0; i < p->n_headers; i++)
+        declared_public |= header_is(&p->headers[i], "Cache-Control") && p->headers[i].value &&
+                           strncmp(p->headers[i].value, "public", 6) == 0;
+    bool private = (r->user && !declared_public) || (r->route && r->route->least > ROLE_PUBLIC);
     for (int i = 0; i < p->n_headers && !private; i++)
         private = header_is(&p->headers[i], "Set-Cookie");
     if (private)

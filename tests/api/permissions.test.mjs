@@ -58,6 +58,9 @@ async function etag(path) {
 // prepare(actor) → {path, json?, headers?, client?} building the request.
 const CASES = [
   { m: 'GET', route: '/healthz', allow: ACTORS, prepare: () => ({ path: '/healthz' }) },
+  { m: 'GET', route: '/', allow: ACTORS, prepare: () => ({ path: '/' }) },
+  { m: 'GET', route: '/plans/{id}', allow: ACTORS, prepare: () => ({ path: '/plans/2' }) },
+  { m: 'GET', route: '/assets/{file}', allow: ACTORS, prepare: () => ({ path: '/assets/app.css' }) },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },

@@ -1,0 +1,179 @@
+/* portal: the public pages: the pairings with their city and zone pairings and
+ * current plans (GET /), and each plan readable and printable (GET
+ * /plans/{id}). Plan texts are shown as stored, in the plans' own script; only
+ * the interface follows the language. */
+#include <string.h>
+
+#include "service/pairing.h"
+#include "service/plan.h"
+#include "web/html.h"
+#include "web/web.h"
+
+/* A table of city and zone pairings: sides, theme, the task that names them. */
+static void child_table(struct req *r, struct sb *b,
+                        const struct pairing_view *k, size_t n) {
+  html_printf(
+      b,
+      "<table>\n<thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+      "<th scope=\"col\" class=\"num\">%h</th></tr></thead>\n<tbody>\n",
+      web_t(r, "ui_sides"), web_t(r, "ui_theme"), web_t(r, "ui_from_task"));
+  for (size_t i = 0; i < n; i++)
+    html_printf(
+        b, "<tr><td>%h — %h</td><td>%h</td><td class=\"num\">%h %d</td></tr>\n",
+        k[i].name_a, k[i].name_b, k[i].theme, web_t(r, "ui_task"), k[i].task);
+  html_printf(b, "</tbody>\n</table>\n");
+}
+
+int web_home(struct req *r, struct resp *p) {
+  struct pairing_view *v;
+  size_t n;
+  if (pairing_tree(&r->ctx, &v, &n) != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  struct sb *b = &p->body;
+  web_begin(r, p, web_t(r, "ui_portal_title"));
+  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n<h2>%h</h2>\n",
+              web_t(r, "ui_portal_title"), web_t(r, "ui_portal_intro"),
+              web_t(r, "ui_pairings"));
+  if (n == 0)
+    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_pairings"));
+  for (size_t i = 0; i < n; i++) {
+    const struct pairing_view *k = &v[i];
+    html_printf(b, "<section class=\"pairing\">\n<header><h3>%h — %h</h3>\n",
+                k->name_a, k->name_b);
+    if (k->plan_id)
+      html_printf(b, "<p>%h: <a href=\"/plans/%lld\">%h</a></p>\n",
+                  web_t(r, "ui_current_plan"), (long long)k->plan_id,
+                  k->plan_title);
+    else
+      html_printf(b, "<p class=\"meta\">%h</p>\n", web_t(r, "ui_no_plan"));
+    html_printf(b, "</header>\n<div class=\"body\">\n");
+    if (k->n_children) {
+      html_printf(b, "<h4>%h</h4>\n", web_t(r, "ui_city_pairings"));
+      child_table(r, b, k->children, k->n_children);
+    }
+    html_printf(b, "</div>\n</section>\n");
+  }
+  return web_end(r, p);
+}
+
+/* The sections of one kind (principle, safeguard …), each with its marker and
+ * title when it has them, under an h2. */
+static void sections(struct req *r, struct sb *b, const struct plan_view *v,
+                     const char *kind, const char *heading_id) {
+  bool any = false;
+  for (size_t i = 0; i < v->n_sections; i++) {
+    const struct plan_section_view *s = &v->sections[i];
+    if (strcmp(s->kind, kind) != 0)
+      continue;
+    if (!any)
+      html_printf(b, "<section>\n<h2>%h</h2>\n", web_t(r, heading_id));
+    any = true;
+    if (s->title)
+      html_printf(b, "<h3>%h%h</h3>\n", s->marker, s->title);
+    html_printf(b, "<p class=\"section-body\">%h</p>\n", s->body);
+  }
+  if (any)
+    html_printf(b, "</section>\n");
+}
+
+static void tasks_of_area(struct sb *b, const struct plan_view *v, int area) {
+  html_printf(b, "<ol class=\"tasks\">\n");
+  for (size_t i = 0; i < v->n_tasks; i++) {
+    const struct plan_task_view *t = &v->tasks[i];
+    if (t->area != area)
+      continue;
+    html_printf(b,
+                "<li id=\"task-%d\"><span class=\"task-no\">%d.</span>"
+                "<span class=\"task-title\">%h</span>\n<p "
+                "class=\"task-body\">%h</p></li>\n",
+                t->number, t->number, t->title, t->body);
+  }
+  html_printf(b, "</ol>\n");
+}
+
+int web_plan_page(struct req *r, struct resp *p) {
+  struct plan_view v;
+  int rc = plan_get(&r->ctx, r->ids[0], &v);
+  if (rc == SVC_NOT_FOUND)
+    return web_error(r, p, 404, "ui_not_found_title", "err_not_found");
+  if (rc != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  struct sb *b = &p->body;
+  web_begin(r, p, v.s.title);
+  html_printf(b,
+              "<article class=\"plan\">\n<h1>%h</h1>\n<dl class=\"facts\">\n"
+              "<dt>%h</dt><dd>%h — %h</dd>\n",
+              v.s.title, web_t(r, "ui_pairing"), v.s.name_a, v.s.name_b);
+  if (v.s.target_year)
+    html_printf(b, "<dt>%h</dt><dd>%d</dd>\n", web_t(r, "ui_target_year"),
+                v.s.target_year);
+  html_printf(b, "<dt>%h</dt><dd>%d (%h)</dd>\n<dt>%h</dt><dd>%d</dd>\n</dl>\n",
+              web_t(r, "ui_version"), v.s.version,
+              web_t(r, strcmp(v.s.status, "current") == 0
+                           ? "ui_status_current"
+                           : "ui_status_superseded"),
+              web_t(r, "ui_task_count"), (int)v.n_tasks);
+  if (v.preamble && *v.preamble)
+    html_printf(b, "<p class=\"section-body\">%h</p>\n", v.preamble);
+
+  sections(r, b, &v, "ideology", "ui_guiding_ideology");
+  sections(r, b, &v, "principle", "ui_principles");
+  sections(r, b, &v, "goals", "ui_goals");
+
+  html_printf(b, "<section>\n<h2>%h</h2>\n", web_t(r, "ui_key_areas"));
+  for (size_t a = 0; a < v.n_areas; a++) {
+    html_printf(b, "<h3>%h%h</h3>\n", v.areas[a].marker, v.areas[a].title);
+    tasks_of_area(b, &v, (int)a);
+  }
+  bool loose = false;
+  for (size_t i = 0; i < v.n_tasks && !loose; i++)
+    loose = v.tasks[i].area < 0;
+  if (loose) {
+    html_printf(b, "<h3>%h</h3>\n", web_t(r, "ui_other_tasks"));
+    tasks_of_area(b, &v, -1);
+  }
+  html_printf(b, "</section>\n");
+
+  if (v.n_pairings) {
+    html_printf(
+        b,
+        "<section>\n<h2>%h</h2>\n<table>\n<thead><tr><th scope=\"col\">%h</th>"
+        "<th scope=\"col\">%h</th><th scope=\"col\" class=\"num\">%h</th></tr>"
+        "</thead>\n<tbody>\n",
+        web_t(r, "ui_city_pairings"), web_t(r, "ui_sides"),
+        web_t(r, "ui_theme"), web_t(r, "ui_from_task"));
+    for (size_t i = 0; i < v.n_pairings; i++) {
+      const struct plan_pairing_view *k = &v.pairings[i];
+      html_printf(b,
+                  "<tr><td>%h — %h</td><td>%h</td><td class=\"num\">"
+                  "<a href=\"#task-%d\">%h %d</a></td></tr>\n",
+                  k->a, k->b, k->theme, k->task, web_t(r, "ui_task"), k->task);
+    }
+    html_printf(b, "</tbody>\n</table>\n</section>\n");
+  }
+
+  if (v.n_targets) {
+    html_printf(
+        b,
+        "<section>\n<h2>%h</h2>\n<table>\n<thead><tr>"
+        "<th scope=\"col\" class=\"num\">%h</th><th scope=\"col\">%h</th></tr>"
+        "</thead>\n<tbody>\n",
+        web_t(r, "ui_targets"), web_t(r, "ui_task"),
+        web_t(r, "ui_target_text"));
+    for (size_t i = 0; i < v.n_targets; i++) {
+      const struct plan_target_view *t = &v.targets[i];
+      if (t->task)
+        html_printf(b, "<tr><td class=\"num\"><a href=\"#task-%d\">%d</a></td>",
+                    t->task, t->task);
+      else
+        html_printf(b, "<tr><td class=\"num\">%h</td>",
+                    web_t(r, "ui_of_goals"));
+      html_printf(b, "<td>%h</td></tr>\n", t->text);
+    }
+    html_printf(b, "</tbody>\n</table>\n</section>\n");
+  }
+
+  sections(r, b, &v, "safeguard", "ui_safeguards");
+  html_printf(b, "</article>\n");
+  return web_end(r, p);
+}

@@ -1,0 +1,36 @@
+/* web: the server-rendered pages. Each file holds the pages of one feature
+ * (portal.c: the public portal); layout.c the frame every page shares and the
+ * stylesheet. Pages are written with html_printf (web/html.h), so everything
+ * they show is escaped; every text of the interface comes from the message
+ * catalog (core/messages.def) in the request's language. The routes that reach
+ * them are in http/routes.c. */
+#ifndef DUIKOU_WEB_H
+#define DUIKOU_WEB_H
+#include "http/http.h"
+
+/* layout.c */
+/* Starts a page in p->body: doctype, <html lang>, head (title · product name,
+ * the stylesheet), the header (product name, language switcher, sign-in link)
+ * and opens <main>. Sets the content type, and the lang cookie when the request
+ * chose a language by ?lang=. */
+void web_begin(struct req *r, struct resp *p, const char *title);
+/* Closes <main>, writes the footer and ends the document. Returns p->status. */
+int web_end(struct req *r, struct resp *p);
+/* A whole error page with status, a title message id and a message id for the
+ * text. */
+int web_error(struct req *r, struct resp *p, int status, const char *title_id,
+              const char *text_id);
+/* The message with that id in the request's language (shorthand for i18n). */
+const char *web_t(const struct req *r, const char *id);
+/* The stylesheet's fingerprinted URL: /assets/app.<12 hex of its SHA-256>.css.
+ */
+const char *web_css_url(void);
+/* GET /assets/{file}: the stylesheet at its fingerprinted URL, cached for a
+ * year. */
+int web_asset(struct req *r, struct resp *p);
+
+/* portal.c */
+int web_home(struct req *r, struct resp *p);      /* GET / */
+int web_plan_page(struct req *r, struct resp *p); /* GET /plans/{id} */
+
+#endif
