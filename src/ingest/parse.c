@@ -414,7 +414,7 @@ static void build_plan(struct arena *a, struct plan_doc *d, struct para *ps, siz
 
     for (size_t i = 1; i < n; i++) {
         struct para *p = &ps[i];
-        const char *title, *body;
+        const char *body;
         last_para = p;
         enum section cur = sub != SEC_PREAMBLE ? sub : sec;
         if (p->mk == MK_L0) {
@@ -513,7 +513,6 @@ static void build_plan(struct arena *a, struct plan_doc *d, struct para *ps, siz
             break;
         default: break;
         }
-        (void)title;
     }
     d->end_line = last_para ? last_para->end : d->line;
 
