@@ -52,6 +52,9 @@ struct req {
     struct param *headers;     /* request headers when conn is NULL (tests build requests
                                   without a connection); unused otherwise */
     size_t n_headers;
+    int login_retry_after;     /* a page route with ROUTE_LOGIN whose sign-in budget is spent:
+                                  the seconds to wait; the handler answers 429 in its own
+                                  form (API routes get the JSON 429 from the router) */
 };
 
 struct header {
@@ -111,6 +114,10 @@ struct route {
     unsigned flags;
     const char *summary;   /* one line, also the OpenAPI summary */
 };
+
+/* True for the routes of HTML pages (every pattern outside /api/): a page that needs sign-in
+ * answers an anonymous request with 303 to /login?next=… instead of the JSON 401. */
+bool http_route_is_page(const struct route *rt);
 
 /* The routing table (http/routes.c): read it top to bottom to know every URL. */
 extern const struct route http_routes[];

@@ -324,6 +324,34 @@ static bool csrf_token_ok(struct req *r)
     return n > 0 && strlen(sent) == n && sodium_memcmp(sent, r->csrf_token, n) == 0;
 }
 
+/* ---- pages ------------------------------------------------------------------------------ */
+
+bool http_route_is_page(const struct route *rt)
+{
+    return strncmp(rt->pattern, "/api/", 5) != 0 && strcmp(rt->pattern, "/healthz") != 0;
+}
+
+/* 303 to the sign-in page. A GET names the page to come back to (percent-encoded, path
+ * only); after a write there is nothing to come back to. */
+static int to_login(struct req *r, struct resp *p)
+{
+    struct sb loc = SB_INIT;
+    sb_append(&loc, "/login");
+    if (!http_method_writes(r->method)) {
+        sb_append(&loc, "?next=");
+        for (const unsigned char *c = (const unsigned char *)r->path; *c; c++) {
+            if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+                *c == '-' || *c == '.' || *c == '_' || *c == '~')
+                sb_appendf(&loc, "%c", *c);
+            else
+                sb_appendf(&loc, "%%%02X", *c);
+        }
+    }
+    resp_header(r, p, "Location", arena_strdup(r->arena, sb_str(&loc)));
+    sb_free(&loc);
+    return p->status = 303;
+}
+
 /* ---- the pipeline ------------------------------------------------------------------------ */
 
 static int too_many(struct req *r, struct resp *p, int retry_after)
@@ -350,6 +378,8 @@ int http_dispatch(struct req *r, struct resp *p)
     int st = authenticate(r, p, &cookie_code);
     if (st)
         return st;
+    if (rt->least > ROLE_PUBLIC && !r->user && http_route_is_page(rt))
+        return to_login(r, p);
     if (rt->least > ROLE_PUBLIC && !r->user)
         return http_error(r, p, 401, cookie_code ? cookie_code : "err_unauthorized", NULL);
     if (r->user && r->user->role < rt->least)
@@ -358,8 +388,11 @@ int http_dispatch(struct req *r, struct resp *p)
     bool writes = http_method_writes(r->method);
     int wait;
     if (writes && (rt->flags & ROUTE_LOGIN) && http_state.login_rl &&
-        (wait = ratelimit_take(http_state.login_rl, r->client ? r->client : "")) > 0)
-        return too_many(r, p, wait);
+        (wait = ratelimit_take(http_state.login_rl, r->client ? r->client : "")) > 0) {
+        if (!http_route_is_page(rt))
+            return too_many(r, p, wait);
+        r->login_retry_after = wait;
+    }
     if (writes && r->user && http_state.write_rl) {
         char key[32];
         snprintf(key, sizeof key, "u%" PRId64, r->user->id);

@@ -17,6 +17,22 @@ const struct route http_routes[] = {
     {"GET", "/assets/{file}", web_asset, ROLE_PUBLIC, 0,
      "The stylesheet at its fingerprinted URL, cached for a year"},
 
+    /* ---- web pages: signing in and out, one's own account (web/account.c). A page that
+     * needs sign-in answers an anonymous request with 303 to /login?next=…. */
+    {"GET", "/login", web_login_form, ROLE_PUBLIC, 0,
+     "The sign-in form (HTML); ?next= is the page to return to"},
+    {"POST", "/login", web_login, ROLE_PUBLIC, ROUTE_NO_CSRF | ROUTE_LOGIN,
+     "Sign in with the form: 303 to next or /account, else the form again with the error"},
+    {"POST", "/logout", web_logout, ROLE_MEMBER, 0, "Sign out with the form: 303 to /"},
+    {"GET", "/account", web_account, ROLE_MEMBER, 0,
+     "One's own account (HTML): details, password, language, sessions"},
+    {"POST", "/account/password", web_account_password, ROLE_MEMBER, 0,
+     "Change one's password with the form; one's other sessions end"},
+    {"POST", "/account/language", web_account_language, ROLE_MEMBER, 0,
+     "Choose one's interface language with the form"},
+    {"POST", "/account/sessions/revoke", web_account_revoke, ROLE_MEMBER, 0,
+     "Sign out everywhere with the form, this session included: 303 to /login"},
+
     /* ---- the published plans ---------------------------------------------------- */
     {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,
      "Province pairings with their city and zone pairings"},

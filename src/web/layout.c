@@ -1,7 +1,7 @@
 /* layout: the frame every page shares (head, header with the language switcher
- * and the sign-in link, main, footer), error pages, and the stylesheet compiled
- * into the binary and served at a fingerprinted URL so browsers may keep it for
- * a year. */
+ * and the sign-in link or the signed-in user with a sign-out form, main,
+ * footer), error pages, and the stylesheet compiled into the binary and served
+ * at a fingerprinted URL so browsers may keep it for a year. */
 #include <pthread.h>
 #include <string.h>
 
@@ -95,11 +95,25 @@ void web_begin(struct req *r, struct resp *p, const char *title) {
         i18n_lang_name(langs[i].lang),
         langs[i].lang == r->lang ? " aria-current=\"true\"" : "",
         web_t(r, langs[i].label));
-  html_printf(b,
-              "</ul>\n<a class=\"login\" "
-              "href=\"/login\">%h</a>\n</nav>\n</div></header>\n"
-              "<main id=\"main\">\n",
-              web_t(r, "ui_login"));
+  html_printf(b, "</ul>\n");
+  if (r->user) {
+    /* Signed in: the name leads to the account page; signing out is a form
+     * (a POST with the session's CSRF token), so it works without JavaScript
+     * and no link can sign anyone out. */
+    html_printf(b, "<a class=\"account\" href=\"/account\">%h</a>\n",
+                r->user->name && *r->user->name ? r->user->name
+                                                : r->user->login);
+    if (r->csrf_token)
+      html_printf(b,
+                  "<form class=\"logout\" method=\"post\" action=\"/logout\">"
+                  "<input type=\"hidden\" name=\"csrf_token\" value=\"%h\">"
+                  "<button type=\"submit\">%h</button></form>\n",
+                  r->csrf_token, web_t(r, "ui_logout"));
+  } else {
+    html_printf(b, "<a class=\"login\" href=\"/login\">%h</a>\n",
+                web_t(r, "ui_login"));
+  }
+  html_printf(b, "</nav>\n</div></header>\n<main id=\"main\">\n");
 }
 
 int web_end(struct req *r, struct resp *p) {

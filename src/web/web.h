@@ -33,4 +33,13 @@ int web_asset(struct req *r, struct resp *p);
 int web_home(struct req *r, struct resp *p);      /* GET / */
 int web_plan_page(struct req *r, struct resp *p); /* GET /plans/{id} */
 
+/* account.c: sign-in and sign-out forms, the own-account page and its forms */
+int web_login_form(struct req *r, struct resp *p);       /* GET /login */
+int web_login(struct req *r, struct resp *p);            /* POST /login */
+int web_logout(struct req *r, struct resp *p);           /* POST /logout */
+int web_account(struct req *r, struct resp *p);          /* GET /account */
+int web_account_password(struct req *r, struct resp *p); /* POST /account/password */
+int web_account_language(struct req *r, struct resp *p); /* POST /account/language */
+int web_account_revoke(struct req *r, struct resp *p);   /* POST /account/sessions/revoke */
+
 #endif

@@ -1,7 +1,8 @@
 // The permission matrix: every route × every role, on its own unit and side and on others'.
 // "allow" means the request got past every permission check (any status but 401/403: a 409
 // for a state that does not allow the action still proves the permission); "deny" means 403
-// for a signed-in user and 401 for an anonymous one. The last test fails when a route of the
+// for a signed-in user and 401 for an anonymous one — except on HTML pages (routes outside
+// /api/), where an anonymous request is sent to the sign-in page: 303 to /login. The last test fails when a route of the
 // routing table is missing here, so a new route cannot skip this table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,18 @@ const CASES = [
   { m: 'GET', route: '/', allow: ACTORS, prepare: () => ({ path: '/' }) },
   { m: 'GET', route: '/plans/{id}', allow: ACTORS, prepare: () => ({ path: '/plans/2' }) },
   { m: 'GET', route: '/assets/{file}', allow: ACTORS, prepare: () => ({ path: '/assets/app.css' }) },
+  { m: 'GET', route: '/login', allow: ACTORS, prepare: () => ({ path: '/login' }) },
+  { m: 'POST', route: '/login', allow: ACTORS,
+    prepare: () => ({ path: '/login', form: { login: 'nobody', password: 'wrong-password' }, client: new Client(server.base), expectStatus: 401 }) },
+  { m: 'POST', route: '/logout', allow: SIGNED_IN,
+    prepare: async (a) => ({ path: '/logout', form: {}, client: await fresh(a) }) },
+  { m: 'GET', route: '/account', allow: SIGNED_IN, prepare: () => ({ path: '/account' }) },
+  // A repeat that differs is refused before the old password is checked (no lock counted).
+  { m: 'POST', route: '/account/password', allow: SIGNED_IN,
+    prepare: () => ({ path: '/account/password', form: { old_password: 'not-my-password', new_password: 'Another-long-pass-9', new_password2: 'Another-long-pass-8' } }) },
+  // A fresh client: the answer sets the lang cookie, which the test client would keep instead of the session.
+  { m: 'POST', route: '/account/language', allow: SIGNED_IN,
+    prepare: async (a) => ({ path: '/account/language', form: { language: 'zh-Hans' }, client: await fresh(a) }) },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },
@@ -125,6 +138,8 @@ const CASES = [
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/api/v1/audit?limit=5' }) },
   // Last: signing out everywhere also ends the sessions the cases above use.
+  { m: 'POST', route: '/account/sessions/revoke', allow: SIGNED_IN,
+    prepare: async (a) => ({ path: '/account/sessions/revoke', form: {}, client: await fresh(a) }) },
   { m: 'POST', route: '/api/v1/me/sessions/revoke', allow: SIGNED_IN,
     prepare: async (a) => ({ path: '/api/v1/me/sessions/revoke', client: await fresh(a), raw: true }) },
 ];
@@ -136,11 +151,16 @@ for (const c of CASES) {
       const req = await c.prepare(actor);
       const who = req.client ?? client[actor];
       if (actor === 'anon' && req.client) { req.client.cookie = null; req.client.csrf = null; }
-      const r = await who.request(c.m, req.path, { json: req.json, headers: req.headers });
+      const r = await who.request(c.m, req.path, { json: req.json, form: req.form, headers: req.headers });
       const allowed = c.allow.includes(actor);
+      const page = !c.route.startsWith('/api/') && c.route !== '/healthz';
+      // A page sends an anonymous request to the sign-in page (a successful sign-out
+      // everywhere also ends at /login, but that answer carries no ?next= and comes from a POST).
+      const toLogin = page && r.status === 303 && /^\/login(\?|$)/.test(r.headers.get('location') ?? '');
       const ok = allowed
-        ? (req.expectStatus ? r.status === req.expectStatus : r.status !== 401 && r.status !== 403)
-        : r.status === (actor === 'anon' ? 401 : 403);
+        ? (req.expectStatus ? r.status === req.expectStatus
+          : r.status !== 401 && r.status !== 403 && !(toLogin && c.m === 'GET'))
+        : actor === 'anon' ? (page ? toLogin : r.status === 401) : r.status === 403;
       if (!ok) wrong.push(`${actor}: ${allowed ? 'allow' : 'deny'} expected, got ${r.status} ${r.body.slice(0, 160)}`);
     }
     assert.deepEqual(wrong, []);

@@ -23,15 +23,26 @@ static int h_login(struct req *r, struct resp *p)
     return 201;
 }
 
+/* A sign-in form: says whether the router found the budget spent. */
+static int h_page_login(struct req *r, struct resp *p)
+{
+    sb_appendf(&p->body, "retry=%d", r->login_retry_after);
+    return r->login_retry_after ? 429 : 401;
+}
+
 static const struct route table[] = {
-    {"GET", "/open", h_echo, ROLE_PUBLIC, 0, "public"},
-    {"GET", "/members", h_echo, ROLE_MEMBER, 0, "members"},
-    {"GET", "/coordinators", h_echo, ROLE_COORDINATOR, 0, "coordinators"},
-    {"GET", "/admin", h_echo, ROLE_ADMIN, 0, "admins"},
-    {"POST", "/write", h_echo, ROLE_MEMBER, 0, "a write"},
-    {"DELETE", "/write", h_echo, ROLE_MEMBER, 0, "a delete"},
-    {"POST", "/json", h_echo, ROLE_MEMBER, ROUTE_JSON, "a JSON write"},
-    {"POST", "/login", h_login, ROLE_PUBLIC, ROUTE_JSON | ROUTE_NO_CSRF | ROUTE_LOGIN, "sign in"},
+    {"GET", "/api/open", h_echo, ROLE_PUBLIC, 0, "public"},
+    {"GET", "/api/members", h_echo, ROLE_MEMBER, 0, "members"},
+    {"GET", "/api/coordinators", h_echo, ROLE_COORDINATOR, 0, "coordinators"},
+    {"GET", "/api/admin", h_echo, ROLE_ADMIN, 0, "admins"},
+    {"POST", "/api/write", h_echo, ROLE_MEMBER, 0, "a write"},
+    {"DELETE", "/api/write", h_echo, ROLE_MEMBER, 0, "a delete"},
+    {"POST", "/api/json", h_echo, ROLE_MEMBER, ROUTE_JSON, "a JSON write"},
+    {"POST", "/api/login", h_login, ROLE_PUBLIC, ROUTE_JSON | ROUTE_NO_CSRF | ROUTE_LOGIN, "sign in"},
+    /* Pages (outside /api/): sign-in is a redirect, the sign-in budget the handler's to tell. */
+    {"GET", "/page", h_echo, ROLE_MEMBER, 0, "a page"},
+    {"POST", "/page", h_echo, ROLE_MEMBER, 0, "a page's form"},
+    {"POST", "/signin", h_page_login, ROLE_PUBLIC, ROUTE_NO_CSRF | ROUTE_LOGIN, "sign-in form"},
 };
 
 static const char *PASSWORD = "Lianhe-Hezuo-2027";
@@ -174,30 +185,41 @@ static void test_sign_in_required(void **state)
 {
     struct h *h = *state;
     struct t t;
-    t_start(h, &t, "GET", "/open");
+    t_start(h, &t, "GET", "/api/open");
     assert_int_equal(t_run(&t), 200);
     assert_string_equal(t.p.body.buf, "user=0 token=0");
     assert_null(t.r.user);
     t_end(&t);
 
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     assert_int_equal(t_run(&t), 401);
     assert_true(has_code(&t, "err_unauthorized"));
     t_end(&t);
 
+    /* a page sends the anonymous to the sign-in form, naming itself (a GET) */
+    t_start(h, &t, "GET", "/page");
+    t_header(&t, "Cookie", "duikou_session=forged");
+    assert_int_equal(t_run(&t), 303);
+    assert_string_equal(header(&t, "Location"), "/login?next=%2Fpage");
+    t_end(&t);
+    t_start(h, &t, "POST", "/page");
+    assert_int_equal(t_run(&t), 303);
+    assert_string_equal(header(&t, "Location"), "/login");
+    t_end(&t);
+
     /* an unknown cookie is no one: fine where no sign-in is needed, 401 elsewhere */
-    t_start(h, &t, "GET", "/open");
+    t_start(h, &t, "GET", "/api/open");
     t_header(&t, "Cookie", "duikou_session=forged");
     assert_int_equal(t_run(&t), 200);
     assert_null(t.r.user);
     t_end(&t);
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_header(&t, "Cookie", "duikou_session=forged");
     assert_int_equal(t_run(&t), 401);
     t_end(&t);
 
     /* the session cookie */
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_cookie(&t, &h->member);
     assert_int_equal(t_run(&t), 200);
     assert_non_null(t.r.user);
@@ -210,23 +232,23 @@ static void test_sign_in_required(void **state)
     t_end(&t);
 
     /* roles: a member is below a coordinator, a coordinator below an admin */
-    t_start(h, &t, "GET", "/coordinators");
+    t_start(h, &t, "GET", "/api/coordinators");
     t_cookie(&t, &h->member);
     assert_int_equal(t_run(&t), 403);
     assert_true(has_code(&t, "err_forbidden"));
     t_end(&t);
-    t_start(h, &t, "GET", "/coordinators");
+    t_start(h, &t, "GET", "/api/coordinators");
     t_cookie(&t, &h->coord);
     assert_int_equal(t_run(&t), 200);
     t_end(&t);
-    t_start(h, &t, "GET", "/admin");
+    t_start(h, &t, "GET", "/api/admin");
     t_cookie(&t, &h->coord);
     assert_int_equal(t_run(&t), 403);
     t_end(&t);
 
     /* after sign-out the cookie is no one */
     assert_int_equal(auth_logout(fx_as(h->f, NULL), h->coord.token), SVC_OK);
-    t_start(h, &t, "GET", "/coordinators");
+    t_start(h, &t, "GET", "/api/coordinators");
     t_cookie(&t, &h->coord);
     assert_int_equal(t_run(&t), 401);
     t_end(&t);
@@ -236,7 +258,7 @@ static void test_bearer(void **state)
 {
     struct h *h = *state;
     struct t t;
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_header(&t, "Authorization", arena_printf(&t.arena, "Bearer %s", h->token));
     assert_int_equal(t_run(&t), 200);
     assert_true(t.r.via_token);
@@ -245,21 +267,21 @@ static void test_bearer(void **state)
     t_end(&t);
 
     /* a write by token needs no CSRF token and ignores Origin */
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_header(&t, "Authorization", arena_printf(&t.arena, "bearer %s", h->token));
     t_header(&t, "Origin", "http://elsewhere.example");
     assert_int_equal(t_run(&t), 200);
     t_end(&t);
 
     /* a bad token is refused even where no sign-in is needed */
-    t_start(h, &t, "GET", "/open");
+    t_start(h, &t, "GET", "/api/open");
     t_header(&t, "Authorization", "Bearer dk_not-a-token");
     assert_int_equal(t_run(&t), 401);
     assert_string_equal(header(&t, "WWW-Authenticate"), "Bearer");
     t_end(&t);
     char *long_token = calloc(1, 4096);
     memset(long_token, 'a', 4000);
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_header(&t, "Authorization", arena_printf(&t.arena, "Bearer %s", long_token));
     assert_int_equal(t_run(&t), 401);
     t_end(&t);
@@ -271,12 +293,12 @@ static void test_csrf(void **state)
     struct h *h = *state;
     struct t t;
     /* a cookie write without the token: 403 */
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_cookie(&t, &h->member);
     assert_int_equal(t_run(&t), 403);
     assert_true(has_code(&t, "err_csrf"));
     t_end(&t);
-    t_start(h, &t, "DELETE", "/write");
+    t_start(h, &t, "DELETE", "/api/write");
     t_cookie(&t, &h->member);
     assert_int_equal(t_run(&t), 403);
     t_end(&t);
@@ -286,7 +308,7 @@ static void test_csrf(void **state)
                            arena_strndup(&h->f->arena, h->member.csrf_token,
                                          strlen(h->member.csrf_token) - 1)};
     for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
-        t_start(h, &t, "POST", "/write");
+        t_start(h, &t, "POST", "/api/write");
         t_cookie(&t, &h->member);
         t_header(&t, "X-CSRF-Token", wrong[i]);
         assert_int_equal(t_run(&t), 403);
@@ -294,12 +316,12 @@ static void test_csrf(void **state)
     }
 
     /* the right token in the header, or in the form */
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_cookie(&t, &h->member);
     t_header(&t, "X-CSRF-Token", h->member.csrf_token);
     assert_int_equal(t_run(&t), 200);
     t_end(&t);
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_cookie(&t, &h->member);
     t_body(&t, "application/x-www-form-urlencoded",
            arena_printf(&t.arena, "a=1&csrf_token=%s", h->member.csrf_token));
@@ -308,7 +330,7 @@ static void test_csrf(void **state)
     t_end(&t);
 
     /* the right token from a foreign origin: 403; from our own: fine */
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_cookie(&t, &h->member);
     t_header(&t, "X-CSRF-Token", h->member.csrf_token);
     t_header(&t, "Host", "duikou.example:8080");
@@ -316,7 +338,7 @@ static void test_csrf(void **state)
     assert_int_equal(t_run(&t), 403);
     assert_true(has_code(&t, "err_csrf"));
     t_end(&t);
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_cookie(&t, &h->member);
     t_header(&t, "X-CSRF-Token", h->member.csrf_token);
     t_header(&t, "Host", "duikou.example:8080");
@@ -325,20 +347,20 @@ static void test_csrf(void **state)
     t_end(&t);
 
     /* sign-in takes no CSRF token but still refuses a foreign origin */
-    t_start(h, &t, "POST", "/login");
+    t_start(h, &t, "POST", "/api/login");
     t_body(&t, "application/json", "{}");
     t_header(&t, "Host", "duikou.example");
     t_header(&t, "Origin", "https://evil.example");
     assert_int_equal(t_run(&t), 403);
     t_end(&t);
-    t_start(h, &t, "POST", "/login");
+    t_start(h, &t, "POST", "/api/login");
     t_cookie(&t, &h->member); /* signed in already: still no token needed */
     t_body(&t, "application/json", "{}");
     assert_int_equal(t_run(&t), 201);
     t_end(&t);
 
     /* GET needs no token */
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_cookie(&t, &h->member);
     t_header(&t, "Origin", "http://evil.example");
     assert_int_equal(t_run(&t), 200);
@@ -352,7 +374,7 @@ static void test_rate_limits(void **state)
     use_state(&(struct http_config){.writes_per_second = 1, .login_per_minute = 3});
     /* writes: 1 per second, burst 3, per user */
     for (int i = 0; i < 4; i++) {
-        t_start(h, &t, "POST", "/write");
+        t_start(h, &t, "POST", "/api/write");
         t_header(&t, "Authorization", arena_printf(&t.arena, "Bearer %s", h->token));
         int st = t_run(&t);
         if (i < 3) {
@@ -365,25 +387,25 @@ static void test_rate_limits(void **state)
         t_end(&t);
     }
     /* reads do not count; another user has a budget of their own */
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_header(&t, "Authorization", arena_printf(&t.arena, "Bearer %s", h->token));
     assert_int_equal(t_run(&t), 200);
     t_end(&t);
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_cookie(&t, &h->coord);
     t_header(&t, "X-CSRF-Token", h->coord.csrf_token);
     assert_int_equal(t_run(&t), 200);
     t_end(&t);
     /* a second later, one more */
     later(1000);
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_header(&t, "Authorization", arena_printf(&t.arena, "Bearer %s", h->token));
     assert_int_equal(t_run(&t), 200);
     t_end(&t);
 
     /* sign-in: 3 per minute per address (this table), counted before the handler */
     for (int i = 0; i < 4; i++) {
-        t_start(h, &t, "POST", "/login");
+        t_start(h, &t, "POST", "/api/login");
         t_body(&t, "application/json", "{\"login\":\"x\"}");
         int st = t_run(&t);
         assert_int_equal(st, i < 3 ? 201 : 429);
@@ -391,6 +413,11 @@ static void test_rate_limits(void **state)
             assert_string_equal(header(&t, "Retry-After"), "20");
         t_end(&t);
     }
+    /* the sign-in form shares the budget; the handler answers in its own page */
+    t_start(h, &t, "POST", "/signin");
+    assert_int_equal(t_run(&t), 429);
+    assert_string_equal(t.p.body.buf, "retry=20");
+    t_end(&t);
 }
 
 static void test_bodies(void **state)
@@ -413,7 +440,7 @@ static void test_bodies(void **state)
         {"application/json", "{\"a\":\"\xc3\"}", 400, "err_bad_json"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        t_start(h, &t, "POST", "/json");
+        t_start(h, &t, "POST", "/api/json");
         t_header(&t, "Authorization", bearer);
         t_body(&t, cases[i].type, cases[i].body);
         int st = t_run(&t);
@@ -426,7 +453,7 @@ static void test_bodies(void **state)
         t_end(&t);
     }
     /* a form with bad UTF-8: 400 before the handler */
-    t_start(h, &t, "POST", "/write");
+    t_start(h, &t, "POST", "/api/write");
     t_header(&t, "Authorization", bearer);
     t_body(&t, "application/x-www-form-urlencoded", "a=%FF");
     assert_int_equal(t_run(&t), 400);
@@ -443,7 +470,7 @@ static void test_language(void **state)
     db_finalize(&st);
     struct t t;
     /* the user's language beats Accept-Language */
-    t_start(h, &t, "GET", "/admin");
+    t_start(h, &t, "GET", "/api/admin");
     t_cookie(&t, &h->member);
     t_header(&t, "Accept-Language", "zh-CN");
     assert_int_equal(t_run(&t), 403);
@@ -451,7 +478,7 @@ static void test_language(void **state)
     assert_non_null(strstr(t.p.body.buf, "You are not allowed"));
     t_end(&t);
     /* ?lang= beats the user's language */
-    t_start(h, &t, "GET", "/admin?lang=zh-Hant");
+    t_start(h, &t, "GET", "/api/admin?lang=zh-Hant");
     t_cookie(&t, &h->member);
     assert_int_equal(t_run(&t), 403);
     assert_int_equal(t.r.lang, LANG_HANT);
@@ -462,7 +489,7 @@ static void test_cookie_attributes(void **state)
 {
     struct h *h = *state;
     struct t t;
-    t_start(h, &t, "POST", "/login");
+    t_start(h, &t, "POST", "/api/login");
     t_body(&t, "application/json", "{}");
     assert_int_equal(t_run(&t), 201);
     assert_string_equal(header(&t, "Set-Cookie"),
@@ -477,17 +504,17 @@ static void test_cookie_attributes(void **state)
 
     /* behind TLS: Secure and the __Host- prefix, and that is the cookie read back */
     use_state(&(struct http_config){.behind_tls = true});
-    t_start(h, &t, "POST", "/login");
+    t_start(h, &t, "POST", "/api/login");
     t_body(&t, "application/json", "{}");
     assert_int_equal(t_run(&t), 201);
     assert_string_equal(header(&t, "Set-Cookie"), "__Host-duikou_session=abc_DEF-123; Path=/; "
                                                   "HttpOnly; SameSite=Lax; Secure");
     t_end(&t);
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_cookie(&t, &h->member); /* the plain name is not read behind TLS */
     assert_int_equal(t_run(&t), 401);
     t_end(&t);
-    t_start(h, &t, "GET", "/members");
+    t_start(h, &t, "GET", "/api/members");
     t_header(&t, "Cookie",
              arena_printf(&t.arena, "__Host-duikou_session=%s", h->member.token));
     assert_int_equal(t_run(&t), 200);

@@ -1,0 +1,316 @@
+/* account: signing in and out with plain HTML forms, and the own-account page
+ * (name, unit, role, language; changing the password and the language; the
+ * live sessions and signing out everywhere). Everything works without
+ * JavaScript: each action is a form POST answered by 303 (success) or by the
+ * page again with the error in the user's language. Every form of a signed-in
+ * user carries the session's csrf_token (checked by the router). */
+#include <stdbool.h>
+#include <string.h>
+
+#include "service/auth.h"
+#include "service/user.h"
+#include "web/html.h"
+#include "web/web.h"
+
+enum { NEXT_MAX = 512 };
+
+/* next as given when it is a path of this site ("/…", not "//…" or "/\…",
+ * printable ASCII only, so it can go into a Location header as is); NULL
+ * otherwise. */
+static const char *safe_next(const char *s) {
+  if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\' || strlen(s) > NEXT_MAX)
+    return NULL;
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+    if (*c <= 0x20 || *c >= 0x7f || *c == '\\')
+      return NULL;
+  return s;
+}
+
+static int redirect(struct req *r, struct resp *p, const char *to) {
+  resp_header(r, p, "Location", to);
+  return p->status = 303;
+}
+
+static void csrf_field(struct req *r, struct sb *b) {
+  if (r->csrf_token)
+    html_printf(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"%h\">\n",
+                r->csrf_token);
+}
+
+static void error_line(struct req *r, struct sb *b, const char *id) {
+  if (id)
+    html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
+                web_t(r, id));
+}
+
+/* ---- sign in and out
+ * -------------------------------------------------------------------- */
+
+/* The sign-in page with status, an error message id (or NULL), the login to
+ * keep in the field (never the password) and next (already checked). */
+static int login_page(struct req *r, struct resp *p, int status,
+                      const char *error_id, const char *login,
+                      const char *next) {
+  struct sb *b = &p->body;
+  p->status = status;
+  web_begin(r, p, web_t(r, "ui_login"));
+  html_printf(b, "<section class=\"form-page\">\n<h1>%h</h1>\n",
+              web_t(r, "ui_login"));
+  error_line(r, b, error_id);
+  html_printf(b, "<form method=\"post\" action=\"/login\">\n");
+  if (next)
+    html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%h\">\n",
+                next);
+  html_printf(
+      b,
+      "<p><label for=\"login\">%h</label>\n"
+      "<input id=\"login\" name=\"login\" type=\"text\" "
+      "autocomplete=\"username\" autocapitalize=\"none\" "
+      "spellcheck=\"false\" required maxlength=\"64\" value=\"%h\"></p>\n"
+      "<p><label for=\"password\">%h</label>\n"
+      "<input id=\"password\" name=\"password\" type=\"password\" "
+      "autocomplete=\"current-password\" required></p>\n"
+      "<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
+      web_t(r, "ui_login_name"), login ? login : "", web_t(r, "ui_password"),
+      web_t(r, "ui_login"));
+  return web_end(r, p);
+}
+
+int web_login_form(struct req *r, struct resp *p) {
+  return login_page(r, p, 200, NULL, NULL, safe_next(req_query(r, "next")));
+}
+
+/* POST /login: on success the session cookie and 303 to next or /account. A
+ * session the browser brought along ends (as with the API sign-in). */
+int web_login(struct req *r, struct resp *p) {
+  const char *login = req_form(r, "login"), *pw = req_form(r, "password");
+  const char *next = safe_next(req_form(r, "next"));
+  if (!next)
+    next = safe_next(req_query(r, "next"));
+  if (r->login_retry_after > 0) {
+    resp_header(r, p, "Retry-After",
+                arena_printf(r->arena, "%d", r->login_retry_after));
+    return login_page(r, p, 429, "err_rate_limited", login, next);
+  }
+  struct session_info s;
+  int rc = auth_login(&r->ctx, login ? login : "", pw ? pw : "", &s);
+  if (rc == SVC_UNAUTHORIZED || rc == SVC_INVALID)
+    return login_page(r, p, 401, "err_login_failed", login, next);
+  if (rc == SVC_LOCKED) {
+    int secs = auth_policy.lock_seconds > 0 ? auth_policy.lock_seconds : 900;
+    resp_header(r, p, "Retry-After", arena_printf(r->arena, "%d", secs));
+    return login_page(r, p, 429, "err_locked", login, next);
+  }
+  if (rc != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  const char *old = http_session_token(r);
+  if (old && auth_logout(&r->ctx, old) != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  http_set_session_cookie(r, p, s.token);
+  return redirect(r, p, next ? next : "/account");
+}
+
+/* POST /logout: the session ends and its cookie goes. */
+int web_logout(struct req *r, struct resp *p) {
+  const char *token = http_session_token(r);
+  if (token && auth_logout(&r->ctx, token) != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  http_clear_session_cookie(r, p);
+  return redirect(r, p, "/");
+}
+
+/* ---- the account page
+ * ------------------------------------------------------------------- */
+
+static const char *role_label(enum role role) {
+  switch (role) {
+  case ROLE_ADMIN:
+    return "ui_role_admin";
+  case ROLE_LEADER:
+    return "ui_role_leader";
+  case ROLE_COORDINATOR:
+    return "ui_role_coordinator";
+  default:
+    return "ui_role_member";
+  }
+}
+
+static const struct {
+  enum lang lang;
+  const char *label;
+} account_langs[] = {
+    {LANG_HANS, "ui_lang_zh_hans"},
+    {LANG_HANT, "ui_lang_zh_hant"},
+    {LANG_EN, "ui_lang_en"},
+};
+
+/* The account page with status and at most one message for each form
+ * (message ids or NULL); notice_id a confirmation above everything. */
+static int account_page(struct req *r, struct resp *p, int status,
+                        const char *notice_id, const char *password_error,
+                        const char *language_error) {
+  const struct user *u = r->user;
+  struct session_view *sv;
+  size_t n;
+  if (auth_session_list(&r->ctx, u->id, http_session_token(r), &sv, &n) !=
+      SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  enum lang user_lang = i18n_parse(u->language);
+  struct sb *b = &p->body;
+  p->status = status;
+  web_begin(r, p, web_t(r, "ui_account_title"));
+  html_printf(b, "<h1>%h</h1>\n", web_t(r, "ui_account_title"));
+  if (notice_id)
+    html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n",
+                web_t(r, notice_id));
+  html_printf(
+      b,
+      "<dl class=\"facts\">\n<dt>%h</dt><dd>%h</dd>\n"
+      "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n"
+      "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
+      web_t(r, "ui_name"), u->name, web_t(r, "ui_login_name"), u->login,
+      web_t(r, "ui_unit"), u->unit_id ? u->unit_name : web_t(r, "ui_no_unit"),
+      web_t(r, "ui_role"), web_t(r, role_label(u->role)),
+      web_t(r, "ui_language"),
+      web_t(r, account_langs[user_lang < LANG_N ? user_lang : 0].label));
+
+  /* Password. */
+  html_printf(b, "<section>\n<h2 id=\"password-heading\">%h</h2>\n",
+              web_t(r, "ui_change_password"));
+  error_line(r, b, password_error);
+  html_printf(b, "<form method=\"post\" action=\"/account/password\" "
+                 "aria-labelledby=\"password-heading\">\n");
+  csrf_field(r, b);
+  html_printf(
+      b,
+      "<p><label for=\"old_password\">%h</label>\n"
+      "<input id=\"old_password\" name=\"old_password\" type=\"password\" "
+      "autocomplete=\"current-password\" required></p>\n"
+      "<p><label for=\"new_password\">%h</label>\n"
+      "<input id=\"new_password\" name=\"new_password\" type=\"password\" "
+      "autocomplete=\"new-password\" minlength=\"8\" required></p>\n"
+      "<p><label for=\"new_password2\">%h</label>\n"
+      "<input id=\"new_password2\" name=\"new_password2\" type=\"password\" "
+      "autocomplete=\"new-password\" minlength=\"8\" required></p>\n"
+      "<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
+      web_t(r, "ui_old_password"), web_t(r, "ui_new_password"),
+      web_t(r, "ui_new_password_repeat"), web_t(r, "ui_change_password"));
+
+  /* Language. */
+  html_printf(b, "<section>\n<h2 id=\"language-heading\">%h</h2>\n",
+              web_t(r, "ui_language"));
+  error_line(r, b, language_error);
+  html_printf(b, "<form method=\"post\" action=\"/account/language\" "
+                 "aria-labelledby=\"language-heading\">\n");
+  csrf_field(r, b);
+  html_printf(b,
+              "<p><label for=\"language\">%h</label>\n"
+              "<select id=\"language\" name=\"language\">\n",
+              web_t(r, "ui_language"));
+  for (size_t i = 0; i < sizeof account_langs / sizeof *account_langs; i++)
+    html_printf(b, "<option value=\"%h\" lang=\"%h\"%s>%h</option>\n",
+                i18n_lang_name(account_langs[i].lang),
+                i18n_lang_name(account_langs[i].lang),
+                account_langs[i].lang == user_lang ? " selected" : "",
+                web_t(r, account_langs[i].label));
+  html_printf(b,
+              "</select></p>\n<p><button type=\"submit\">%h</button></p>\n"
+              "</form>\n</section>\n",
+              web_t(r, "ui_save"));
+
+  /* Sessions. */
+  html_printf(b,
+              "<section>\n<h2>%h</h2>\n<table class=\"sessions\">\n<thead><tr>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th><th scope=\"col\"></th></tr></thead>\n"
+              "<tbody>\n",
+              web_t(r, "ui_sessions"), web_t(r, "ui_session_created"),
+              web_t(r, "ui_session_last_seen"), web_t(r, "ui_session_address"));
+  for (size_t i = 0; i < n; i++)
+    html_printf(b, "<tr%s><td>%h</td><td>%h</td><td>%h</td><td>%h</td></tr>\n",
+                sv[i].current ? " class=\"current\"" : "", sv[i].created_at,
+                sv[i].last_seen_at, sv[i].client ? sv[i].client : "—",
+                sv[i].current ? web_t(r, "ui_this_session") : "");
+  html_printf(b,
+              "</tbody>\n</table>\n"
+              "<form method=\"post\" action=\"/account/sessions/revoke\">\n");
+  csrf_field(r, b);
+  html_printf(b,
+              "<p><button type=\"submit\">%h</button></p>\n</form>\n"
+              "</section>\n",
+              web_t(r, "ui_revoke_all"));
+  return web_end(r, p);
+}
+
+int web_account(struct req *r, struct resp *p) {
+  const char *done = req_query(r, "done"), *notice = NULL;
+  if (done && strcmp(done, "password") == 0)
+    notice = "ui_password_changed";
+  else if (done && strcmp(done, "language") == 0)
+    notice = "ui_language_saved";
+  return account_page(r, p, 200, notice, NULL, NULL);
+}
+
+/* POST /account/password: old, new and the new again. The session this request
+ * came with stays signed in; the account's other sessions end. */
+int web_account_password(struct req *r, struct resp *p) {
+  const char *old_pw = req_form(r, "old_password"),
+             *new_pw = req_form(r, "new_password"),
+             *again = req_form(r, "new_password2");
+  if (!old_pw || !*old_pw || !new_pw || !*new_pw)
+    return account_page(r, p, 422, NULL, "err_required", NULL);
+  if (!again || strcmp(new_pw, again) != 0)
+    return account_page(r, p, 422, NULL, "err_password_mismatch", NULL);
+  int64_t keep = 0;
+  const char *token = http_session_token(r);
+  if (token) {
+    struct session_info si;
+    if (auth_session(&r->ctx, token, &si) != SVC_OK)
+      return web_error(r, p, 500, "ui_error_title", "err_internal");
+    keep = si.session_id;
+  }
+  int rc =
+      auth_change_password_keep(&r->ctx, r->user->id, old_pw, new_pw, keep);
+  if (rc == SVC_OK)
+    return redirect(r, p, "/account?done=password");
+  const char *code =
+      r->ctx.code && i18n_known(r->ctx.code) ? r->ctx.code : NULL;
+  r->ctx.code = r->ctx.field = r->ctx.error = NULL;
+  if (rc == SVC_INVALID)
+    return account_page(r, p, 422, NULL, code ? code : "err_invalid", NULL);
+  if (rc == SVC_LOCKED)
+    return account_page(r, p, 429, NULL, "err_locked", NULL);
+  return web_error(r, p, 500, "ui_error_title", "err_internal");
+}
+
+/* POST /account/language: kept in the account, and in the lang cookie so that a
+ * language picked earlier with ?lang= on this browser does not hide it. */
+int web_account_language(struct req *r, struct resp *p) {
+  int tag = i18n_tag(req_form(r, "language"));
+  if (tag < 0)
+    return account_page(r, p, 422, NULL, NULL, "err_language");
+  const char *name = i18n_lang_name((enum lang)tag);
+  struct user_input in = {0};
+  in.language = name;
+  int rc = user_update(&r->ctx, r->user->id, &in);
+  if (rc == SVC_INVALID || rc == SVC_STALE) {
+    r->ctx.code = r->ctx.field = r->ctx.error = NULL;
+    return account_page(r, p, 422, NULL, NULL, "err_language");
+  }
+  if (rc != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  resp_header(r, p, "Set-Cookie",
+              arena_printf(r->arena,
+                           "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
+                           name));
+  return redirect(r, p, "/account?done=language");
+}
+
+/* POST /account/sessions/revoke: every session of the account ends, this one
+ * too. */
+int web_account_revoke(struct req *r, struct resp *p) {
+  if (auth_revoke_all(&r->ctx, r->user->id, "sign out everywhere") != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  http_clear_session_cookie(r, p);
+  return redirect(r, p, "/login");
+}
