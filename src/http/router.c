@@ -14,6 +14,7 @@
 #include "http/internal.h"
 #include "service/auth.h"
 #include "store/db.h"
+#include "web/web.h"
 
 struct http_state http_state;
 
@@ -382,8 +383,11 @@ int http_dispatch(struct req *r, struct resp *p)
         return to_login(r, p);
     if (rt->least > ROLE_PUBLIC && !r->user)
         return http_error(r, p, 401, cookie_code ? cookie_code : "err_unauthorized", NULL);
-    if (r->user && r->user->role < rt->least)
+    if (r->user && r->user->role < rt->least) {
+        if (http_route_is_page(rt)) /* a page answers with a page, in the user's language */
+            return web_error(r, p, 403, "ui_forbidden_title", "err_forbidden");
         return http_error(r, p, 403, "err_forbidden", NULL);
+    }
 
     bool writes = http_method_writes(r->method);
     int wait;

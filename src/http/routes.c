@@ -33,6 +33,20 @@ const struct route http_routes[] = {
     {"POST", "/account/sessions/revoke", web_account_revoke, ROLE_MEMBER, 0,
      "Sign out everywhere with the form, this session included: 303 to /login"},
 
+    /* ---- web pages: reporting progress and reviewing it (web/report.c) ------------ */
+    {"GET", "/my", web_my, ROLE_MEMBER, 0,
+     "My work (HTML): the items one's unit owns with light, due date and latest report"},
+    {"GET", "/items/{id}/report", web_report_form, ROLE_MEMBER, 0,
+     "The report form of an item of one's own unit (HTML), with its latest report"},
+    {"POST", "/items/{id}/report", web_report_submit, ROLE_MEMBER, 0,
+     "Report progress with the form: 303 to /my, else the form again with the errors"},
+    {"GET", "/reviews", web_reviews, ROLE_COORDINATOR, 0,
+     "The review queue (HTML): each pending report beside the previous one"},
+    {"POST", "/reports/{id}/review", web_report_review, ROLE_COORDINATOR, 0,
+     "Accept or return a report with the form: 303 to /reviews"},
+    {"POST", "/reviews/accept", web_reviews_accept, ROLE_COORDINATOR, 0,
+     "Accept the selected reports with the form: 303 to /reviews"},
+
     /* ---- the published plans ---------------------------------------------------- */
     {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,
      "Province pairings with their city and zone pairings"},

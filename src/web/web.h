@@ -42,4 +42,12 @@ int web_account_password(struct req *r, struct resp *p); /* POST /account/passwo
 int web_account_language(struct req *r, struct resp *p); /* POST /account/language */
 int web_account_revoke(struct req *r, struct resp *p);   /* POST /account/sessions/revoke */
 
+/* report.c: a clerk's work and report form, a coordinator's review queue */
+int web_my(struct req *r, struct resp *p);              /* GET /my */
+int web_report_form(struct req *r, struct resp *p);     /* GET /items/{id}/report */
+int web_report_submit(struct req *r, struct resp *p);   /* POST /items/{id}/report */
+int web_reviews(struct req *r, struct resp *p);         /* GET /reviews */
+int web_report_review(struct req *r, struct resp *p);   /* POST /reports/{id}/review */
+int web_reviews_accept(struct req *r, struct resp *p);  /* POST /reviews/accept */
+
 #endif

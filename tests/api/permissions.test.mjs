@@ -74,6 +74,21 @@ const CASES = [
   // A fresh client: the answer sets the lang cookie, which the test client would keep instead of the session.
   { m: 'POST', route: '/account/language', allow: SIGNED_IN,
     prepare: async (a) => ({ path: '/account/language', form: { language: 'zh-Hans' }, client: await fresh(a) }) },
+  { m: 'GET', route: '/my', allow: SIGNED_IN, prepare: () => ({ path: '/my' }) },
+  { m: 'GET', route: '/items/{id}/report', allow: ['pj_member', 'admin'], prepare: () => ({ path: `/items/${fx.itemP}/report` }) },
+  { m: 'POST', route: '/items/{id}/report', allow: ['pj_member', 'admin'],
+    prepare: () => ({ path: `/items/${fx.itemP}/report`, form: report() }) },
+  { m: 'GET', route: '/reviews', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'], prepare: () => ({ path: '/reviews' }) },
+  { m: 'POST', route: '/reports/{id}/review', allow: ['ln_coord', 'admin'],
+    prepare: async () => {
+      const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
+      return { path: `/reports/${id}/review`, form: { decision: 'accepted' } };
+    } },
+  { m: 'POST', route: '/reviews/accept', allow: ['ln_coord', 'admin'],
+    prepare: async () => {
+      const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
+      return { path: '/reviews/accept', form: { report: String(id) } };
+    } },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },

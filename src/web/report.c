@@ -1,0 +1,683 @@
+/* report: the pages of progress reporting, as plain HTML forms.
+ *   /my                  a clerk's work: the items its unit owns with light,
+ * due date and the latest report's review state, each linking to its form;
+ *   /items/{id}/report   the report form, above it the item and its latest
+ * report (with the reviewer's comment when it came back), so the clerk sees
+ * why; /reviews             a coordinator's queue: each pending report beside
+ * the previous report of its item, accept / return one, or accept several. The
+ * rules (who may report or review, what a valid report is) are the services'
+ * (service/report.h): these pages turn their code and field into a message next
+ * to the input, keep every input, and answer success with 303. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/light.h"
+#include "service/report.h"
+#include "service/work_plan.h"
+#include "web/html.h"
+#include "web/web.h"
+
+enum { FIGURE_ROWS = 5 };
+
+/* ---- shared bits
+ * ----------------------------------------------------------------------- */
+
+static int redirect(struct req *r, struct resp *p, const char *to) {
+  resp_header(r, p, "Location", to);
+  return p->status = 303;
+}
+
+static void csrf_field(struct req *r, struct sb *b) {
+  if (r->csrf_token)
+    html_printf(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"%h\">\n",
+                r->csrf_token);
+}
+
+/* The message id of the service failure in r->ctx (or fallback), and the
+ * failure cleared from the context. */
+static const char *take_code(struct req *r, const char *fallback) {
+  const char *code =
+      r->ctx.code && i18n_known(r->ctx.code) ? r->ctx.code : fallback;
+  r->ctx.code = r->ctx.field = r->ctx.error = NULL;
+  return code;
+}
+
+/* The error page for a service result that is not a form error. */
+static int service_page(struct req *r, struct resp *p, int rc) {
+  const char *code = take_code(r, NULL);
+  if (rc == SVC_NOT_FOUND)
+    return web_error(r, p, 404, "ui_not_found_title", "err_not_found");
+  if (rc == SVC_FORBIDDEN || rc == SVC_UNAUTHORIZED)
+    return web_error(r, p, 403, "ui_forbidden_title",
+                     code ? code : "err_forbidden");
+  if (rc == SVC_CONFLICT)
+    return web_error(r, p, 409, "ui_error_title", code ? code : "err_conflict");
+  return web_error(r, p, 500, "ui_error_title", "err_internal");
+}
+
+static void error_at(struct req *r, struct sb *b, const char *id,
+                     const char *for_id) {
+  if (id)
+    html_printf(b, "<span class=\"field-error\" id=\"%h-error\">%h</span>\n",
+                for_id, web_t(r, id));
+}
+
+/* A date YYYY-MM-DD (or a timestamp starting with one) as the reader writes it:
+ * 2026年12月31日 in Chinese, ISO in English. Arena string. */
+static const char *fmt_date(struct req *r, const char *iso) {
+  int y, m, d;
+  if (!iso)
+    return "";
+  if (r->lang == LANG_EN || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return arena_strndup(r->arena, iso, strlen(iso) < 10 ? strlen(iso) : 10);
+  return arena_printf(r->arena, "%d%s%d%s%d%s", y, web_t(r, "ui_year_suffix"),
+                      m, web_t(r, "ui_month_suffix"), d,
+                      web_t(r, "ui_day_suffix"));
+}
+
+/* A period 2026-11 or 2026-Q4 as the reader writes it. Arena string. */
+static const char *fmt_period(struct req *r, const char *period) {
+  int y, n;
+  char q;
+  if (!period)
+    return "";
+  if (sscanf(period, "%4d-%c%d", &y, &q, &n) == 3 && q == 'Q') {
+    if (r->lang == LANG_EN)
+      return arena_printf(r->arena, "%d Q%d", y, n);
+    return arena_printf(r->arena, "%d%s%s%d%s", y, web_t(r, "ui_year_suffix"),
+                        web_t(r, "ui_quarter_prefix"), n,
+                        web_t(r, "ui_quarter_suffix"));
+  }
+  if (r->lang != LANG_EN && sscanf(period, "%4d-%2d", &y, &n) == 2)
+    return arena_printf(r->arena, "%d%s%d%s", y, web_t(r, "ui_year_suffix"), n,
+                        web_t(r, "ui_month_suffix"));
+  return period;
+}
+
+static const struct {
+  const char *value, *label;
+} statuses[] = {
+    {"not_started", "ui_st_not_started"},
+    {"on_track", "ui_st_on_track"},
+    {"at_risk", "ui_st_at_risk"},
+    {"delayed", "ui_st_delayed"},
+    {"done", "ui_st_done"},
+};
+
+static const char *status_label(struct req *r, const char *status) {
+  for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+    if (status && strcmp(status, statuses[i].value) == 0)
+      return web_t(r, statuses[i].label);
+  return status ? status : "";
+}
+
+static const char *review_label(const char *review) {
+  if (!review || strcmp(review, "pending") == 0)
+    return "ui_review_pending";
+  return strcmp(review, "accepted") == 0 ? "ui_review_accepted"
+                                         : "ui_review_returned";
+}
+
+static const char *light_label(enum light l) {
+  switch (l) {
+  case LIGHT_RED:
+    return "ui_light_red";
+  case LIGHT_YELLOW:
+    return "ui_light_yellow";
+  case LIGHT_DONE:
+    return "ui_light_done";
+  default:
+    return "ui_light_green";
+  }
+}
+
+/* The light as a badge with its name in words (never colour alone). */
+static void light_badge(struct req *r, struct sb *b, enum light l) {
+  html_printf(b, "<span class=\"badge light-%h\">%h</span>", light_name(l),
+              web_t(r, light_label(l)));
+}
+
+/* ---- GET /my
+ * ---------------------------------------------------------------------------
+ */
+
+int web_my(struct req *r, struct resp *p) {
+  struct work_item_page page = {0};
+  if (r->user->unit_id) {
+    int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, 0, 0,
+                                  WORK_ITEM_PAGE_MAX, &page);
+    if (rc != SVC_OK)
+      return service_page(r, p, rc);
+  }
+  char today[11], soon[11];
+  light_today(today, soon);
+  struct sb *b = &p->body;
+  p->status = 200;
+  web_begin(r, p, web_t(r, "ui_my_work"));
+  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n",
+              web_t(r, "ui_my_work"), web_t(r, "ui_my_work_intro"));
+  const char *done = req_query(r, "done");
+  if (done && strcmp(done, "report") == 0)
+    html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n",
+                web_t(r, "ui_report_submitted"));
+  if (page.n == 0) {
+    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_items"));
+    return web_end(r, p);
+  }
+  html_printf(b,
+              "<table class=\"work\">\n<thead><tr><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "</tr></thead>\n<tbody>\n",
+              web_t(r, "ui_light"), web_t(r, "ui_item"), web_t(r, "ui_due"),
+              web_t(r, "ui_latest_report"), web_t(r, "ui_report_action"));
+  for (size_t i = 0; i < page.n; i++) {
+    const struct work_item_view *it = &page.items[i];
+    bool overdue =
+        it->light != LIGHT_DONE && it->due && strcmp(it->due, today) < 0;
+    html_printf(b, "<tr%s><td>", overdue ? " class=\"overdue\"" : "");
+    light_badge(r, b, it->light);
+    html_printf(b, "</td>\n<td><a href=\"/items/%lld/report\">%h</a>",
+                (long long)it->id, it->title);
+    if (it->task_number)
+      html_printf(b, "<br><span class=\"meta\">%h %d %h</span>",
+                  web_t(r, "ui_task"), it->task_number,
+                  it->task_title ? it->task_title : "");
+    html_printf(b, "</td>\n<td>%h", fmt_date(r, it->due));
+    if (overdue)
+      html_printf(b, " <strong class=\"overdue-label\">%h</strong>",
+                  web_t(r, "ui_overdue"));
+    html_printf(b, "</td>\n<td>");
+    if (it->report_id)
+      html_printf(
+          b, "%h · %h · %d%%<br><span class=\"review review-%h\">%h</span>",
+          fmt_period(r, it->report_period), status_label(r, it->report_status),
+          it->report_percent, it->review ? it->review : "pending",
+          web_t(r, review_label(it->review)));
+    else
+      html_printf(b, "<span class=\"meta\">%h</span>",
+                  web_t(r, "ui_no_report"));
+    html_printf(b,
+                "</td>\n<td><a href=\"/items/%lld/report\">%h</a></td></tr>\n",
+                (long long)it->id, web_t(r, "ui_report_action"));
+  }
+  html_printf(b, "</tbody>\n</table>\n");
+  return web_end(r, p);
+}
+
+/* ---- the report form
+ * ------------------------------------------------------------------- */
+
+/* What the form shows: the inputs (as typed) and a message id per field. */
+struct report_form {
+  const char *period, *status, *percent, *narrative;
+  const char *fig_name[FIGURE_ROWS], *fig_value[FIGURE_ROWS],
+      *fig_unit[FIGURE_ROWS];
+  const char *e_period, *e_status, *e_percent, *e_narrative, *e_figures, *e_top;
+  const char *e_fig[FIGURE_ROWS];
+};
+
+/* The item, when the caller may report on it: its unit owns it (a leader never
+ * reports), or it is an admin. Otherwise an error page is written and its
+ * status returned (0: go on). */
+static int load_item(struct req *r, struct resp *p, struct work_item_view *it) {
+  int rc = work_plan_item_get(&r->ctx, r->ids[0], it);
+  if (rc != SVC_OK)
+    return service_page(r, p, rc);
+  const struct user *u = r->user;
+  if (u->role != ROLE_ADMIN &&
+      (u->role == ROLE_LEADER || u->unit_id != it->owner.id))
+    return web_error(r, p, 403, "ui_forbidden_title", "err_not_owner");
+  return 0;
+}
+
+static void report_block(struct req *r, struct sb *b,
+                         const struct report_view *v, bool with_review);
+
+static void period_options(struct req *r, struct sb *b, const char *chosen) {
+  char today[11], soon[11];
+  light_today(today, soon);
+  int y = atoi(today), m = atoi(today + 5);
+  const char *opts[4];
+  for (int k = 0; k < 3; k++) {
+    int mm = m - k, yy = y;
+    if (mm <= 0) {
+      mm += 12;
+      yy--;
+    }
+    opts[k] = arena_printf(r->arena, "%04d-%02d", yy, mm);
+  }
+  opts[3] = arena_printf(r->arena, "%04d-Q%d", y, (m - 1) / 3 + 1);
+  bool found = false;
+  for (int k = 0; k < 4; k++)
+    found |= chosen && strcmp(chosen, opts[k]) == 0;
+  if (chosen && *chosen && !found) /* a period kept from an earlier report */
+    html_printf(b, "<option value=\"%h\" selected>%h</option>\n", chosen,
+                fmt_period(r, chosen));
+  for (int k = 0; k < 4; k++)
+    html_printf(b, "<option value=\"%h\"%s>%h</option>\n", opts[k],
+                chosen && strcmp(chosen, opts[k]) == 0 ? " selected" : "",
+                fmt_period(r, opts[k]));
+}
+
+static int report_page(struct req *r, struct resp *p, int status,
+                       const struct work_item_view *it,
+                       const struct report_form *f) {
+  struct report_view latest;
+  bool have_latest = false;
+  if (it->report_id) {
+    int rc = report_get(&r->ctx, it->report_id, &latest);
+    if (rc != SVC_OK)
+      return service_page(r, p, rc);
+    have_latest = true;
+  }
+  struct sb *b = &p->body;
+  p->status = status;
+  web_begin(r, p, web_t(r, "ui_report_title"));
+  html_printf(b, "<p><a href=\"/my\">%h</a></p>\n<h1>%h</h1>\n",
+              web_t(r, "ui_my_work"), it->title);
+  html_printf(b, "<dl class=\"facts\">\n");
+  if (it->task_number)
+    html_printf(b, "<dt>%h</dt><dd>%d %h</dd>\n", web_t(r, "ui_task"),
+                it->task_number, it->task_title ? it->task_title : "");
+  html_printf(b, "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>", web_t(r, "ui_due"),
+              fmt_date(r, it->due), web_t(r, "ui_light"));
+  light_badge(r, b, it->light);
+  html_printf(b, "</dd>\n");
+  if (it->indicator)
+    html_printf(b, "<dt>%h</dt><dd>%h</dd>\n", web_t(r, "ui_indicator"),
+                it->indicator);
+  if (it->target_value)
+    html_printf(b, "<dt>%h</dt><dd>%h</dd>\n", web_t(r, "ui_target_value"),
+                it->target_value);
+  html_printf(b, "</dl>\n");
+  if (have_latest) {
+    html_printf(b, "<section class=\"latest\">\n<h2>%h</h2>\n",
+                web_t(r, "ui_latest_report"));
+    report_block(r, b, &latest, true);
+    html_printf(b, "</section>\n");
+  }
+
+  html_printf(b, "<section class=\"report-form\">\n<h2>%h</h2>\n",
+              web_t(r, "ui_report_title"));
+  if (f->e_top)
+    html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
+                web_t(r, f->e_top));
+  html_printf(b, "<form method=\"post\" action=\"/items/%lld/report\">\n",
+              (long long)it->id);
+  csrf_field(r, b);
+  html_printf(b,
+              "<p><label for=\"period\">%h</label>\n"
+              "<select id=\"period\" name=\"period\">\n",
+              web_t(r, "ui_period"));
+  period_options(r, b, f->period);
+  html_printf(b, "</select>\n");
+  error_at(r, b, f->e_period, "period");
+  html_printf(b, "</p>\n<fieldset>\n<legend>%h</legend>\n",
+              web_t(r, "ui_status"));
+  for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+    html_printf(b,
+                "<label class=\"choice\"><input type=\"radio\" name=\"status\" "
+                "value=\"%h\"%s> %h</label>\n",
+                statuses[i].value,
+                f->status && strcmp(f->status, statuses[i].value) == 0
+                    ? " checked"
+                    : "",
+                web_t(r, statuses[i].label));
+  error_at(r, b, f->e_status, "status");
+  html_printf(
+      b,
+      "</fieldset>\n<p><label for=\"percent\">%h</label>\n"
+      "<input id=\"percent\" name=\"percent\" type=\"number\" min=\"0\" "
+      "max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"%h\"%s>\n",
+      web_t(r, "ui_percent"), f->percent ? f->percent : "",
+      f->e_percent ? " aria-invalid=\"true\"" : "");
+  error_at(r, b, f->e_percent, "percent");
+  html_printf(b,
+              "</p>\n<p><label for=\"narrative\">%h</label>\n"
+              "<textarea id=\"narrative\" name=\"narrative\" rows=\"8\" "
+              "maxlength=\"20000\"%s>%h</textarea>\n",
+              web_t(r, "ui_narrative"),
+              f->e_narrative ? " aria-invalid=\"true\"" : "",
+              f->narrative ? f->narrative : "");
+  error_at(r, b, f->e_narrative, "narrative");
+  html_printf(b, "</p>\n<fieldset class=\"figures\">\n<legend>%h</legend>\n",
+              web_t(r, "ui_figures"));
+  error_at(r, b, f->e_figures, "figures");
+  for (int i = 0; i < FIGURE_ROWS; i++) {
+    html_printf(
+        b,
+        "<div class=\"figure-row\">\n"
+        "<label>%h <input type=\"text\" name=\"fig_name%d\" maxlength=\"50\" "
+        "value=\"%h\"></label>\n"
+        "<label>%h <input type=\"number\" name=\"fig_value%d\" step=\"1\" "
+        "value=\"%h\"></label>\n"
+        "<label>%h <input type=\"text\" name=\"fig_unit%d\" maxlength=\"20\" "
+        "value=\"%h\"></label>\n",
+        web_t(r, "ui_figure_name"), i + 1, f->fig_name[i] ? f->fig_name[i] : "",
+        web_t(r, "ui_figure_value"), i + 1,
+        f->fig_value[i] ? f->fig_value[i] : "", web_t(r, "ui_figure_unit"),
+        i + 1, f->fig_unit[i] ? f->fig_unit[i] : "");
+    error_at(r, b, f->e_fig[i], arena_printf(r->arena, "fig%d", i + 1));
+    html_printf(b, "</div>\n");
+  }
+  html_printf(b,
+              "</fieldset>\n<p><button type=\"submit\">%h</button></p>\n"
+              "</form>\n</section>\n",
+              web_t(r, "ui_submit_report"));
+  return web_end(r, p);
+}
+
+/* GET /items/{id}/report: the form, filled in from the latest report when it
+ * came back returned (a correction starts from what was sent). */
+int web_report_form(struct req *r, struct resp *p) {
+  struct work_item_view it;
+  int st = load_item(r, p, &it);
+  if (st)
+    return st;
+  struct report_form f = {0};
+  char today[11], soon[11];
+  light_today(today, soon);
+  f.period = arena_strndup(r->arena, today, 7);
+  f.status = "on_track";
+  if (it.report_id) {
+    struct report_view v;
+    int rc = report_get(&r->ctx, it.report_id, &v);
+    if (rc != SVC_OK)
+      return service_page(r, p, rc);
+    f.status = v.status;
+    f.percent = arena_printf(r->arena, "%d", v.percent);
+    if (v.decision && strcmp(v.decision, "returned") == 0) {
+      f.period = v.period;
+      f.narrative = v.narrative;
+      for (size_t i = 0; i < v.n_figures && i < FIGURE_ROWS; i++) {
+        f.fig_name[i] = v.figures[i].name;
+        f.fig_value[i] = arena_printf(r->arena, "%" PRId64, v.figures[i].value);
+        f.fig_unit[i] = v.figures[i].unit;
+      }
+    }
+  }
+  return report_page(r, p, 200, &it, &f);
+}
+
+/* Parses a whole integer; false when s is not one. */
+static bool parse_int(const char *s, long long *out) {
+  if (!s || !*s)
+    return false;
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || *end)
+    return false;
+  *out = v;
+  return true;
+}
+
+/* POST /items/{id}/report: 303 to /my?done=report, or the form again with the
+ * message next to the field and every input kept. */
+int web_report_submit(struct req *r, struct resp *p) {
+  struct work_item_view it;
+  int st = load_item(r, p, &it);
+  if (st)
+    return st;
+  struct report_form f = {0};
+  f.period = req_form(r, "period");
+  f.status = req_form(r, "status");
+  f.percent = req_form(r, "percent");
+  f.narrative = req_form(r, "narrative");
+  struct report_figure figs[FIGURE_ROWS];
+  int row_of[FIGURE_ROWS];
+  size_t n = 0;
+  bool bad = false;
+  for (int i = 0; i < FIGURE_ROWS; i++) {
+    f.fig_name[i] = req_form(r, arena_printf(r->arena, "fig_name%d", i + 1));
+    f.fig_value[i] = req_form(r, arena_printf(r->arena, "fig_value%d", i + 1));
+    f.fig_unit[i] = req_form(r, arena_printf(r->arena, "fig_unit%d", i + 1));
+    bool has_name = f.fig_name[i] && *f.fig_name[i],
+         has_value = f.fig_value[i] && *f.fig_value[i],
+         has_unit = f.fig_unit[i] && *f.fig_unit[i];
+    if (!has_name && !has_value && !has_unit)
+      continue;
+    long long v = 0;
+    if (!has_name || !has_value) {
+      f.e_fig[i] = "err_required";
+      bad = true;
+      continue;
+    }
+    if (!parse_int(f.fig_value[i], &v)) {
+      f.e_fig[i] = "err_type";
+      bad = true;
+      continue;
+    }
+    figs[n] = (struct report_figure){.name = f.fig_name[i],
+                                     .value = v,
+                                     .unit = has_unit ? f.fig_unit[i] : NULL};
+    row_of[n++] = i;
+  }
+  long long percent = -1;
+  if (!f.percent || !*f.percent) {
+    f.e_percent = "err_required";
+    bad = true;
+  } else if (!parse_int(f.percent, &percent)) {
+    f.e_percent = "err_type";
+    bad = true;
+  }
+  if (bad) {
+    f.e_top = "ui_form_has_errors";
+    return report_page(r, p, 422, &it, &f);
+  }
+  struct report_input in = {
+      .work_item_id = it.id,
+      .period = f.period ? f.period : "",
+      .status = f.status ? f.status : "",
+      .percent = percent > 1000 ? 1000 : (int)percent,
+      .narrative = f.narrative ? f.narrative : "",
+      .figures = figs,
+      .n_figures = n,
+  };
+  int rc = report_submit(&r->ctx, &in, NULL);
+  if (rc == SVC_OK)
+    return redirect(r, p, "/my?done=report");
+  if (rc != SVC_INVALID && rc != SVC_CONFLICT)
+    return service_page(r, p, rc);
+  const char *field = r->ctx.field ? r->ctx.field : "";
+  const char *code = take_code(r, "err_invalid");
+  size_t k;
+  if (strcmp(field, "period") == 0)
+    f.e_period = code;
+  else if (strcmp(field, "status") == 0)
+    f.e_status = code;
+  else if (strcmp(field, "percent") == 0)
+    f.e_percent = code;
+  else if (strcmp(field, "narrative") == 0)
+    f.e_narrative = code;
+  else if (sscanf(field, "figures[%zu]", &k) == 1 && k < n)
+    f.e_fig[row_of[k]] = code;
+  else if (strncmp(field, "figures", 7) == 0)
+    f.e_figures = code;
+  else
+    f.e_top = code;
+  if (!f.e_top)
+    f.e_top = "ui_form_has_errors";
+  return report_page(r, p, rc == SVC_CONFLICT ? 409 : 422, &it, &f);
+}
+
+/* ---- the review queue
+ * ------------------------------------------------------------------ */
+
+/* One report: period, status, percent, narrative, figures, who and when; with
+ * its review when with_review. */
+static void report_block(struct req *r, struct sb *b,
+                         const struct report_view *v, bool with_review) {
+  html_printf(b,
+              "<dl class=\"facts\">\n<dt>%h</dt><dd>%h</dd>\n"
+              "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%d%%</dd>\n"
+              "<dt>%h</dt><dd>%h · %h</dd>\n",
+              web_t(r, "ui_period"), fmt_period(r, v->period),
+              web_t(r, "ui_status"), status_label(r, v->status),
+              web_t(r, "ui_percent"), v->percent, web_t(r, "ui_submitted_by"),
+              v->submitted_by_login, fmt_date(r, v->at));
+  if (with_review)
+    html_printf(
+        b, "<dt>%h</dt><dd><span class=\"review review-%h\">%h</span></dd>\n",
+        web_t(r, "ui_latest_report"), v->decision ? v->decision : "pending",
+        web_t(r, review_label(v->decision)));
+  html_printf(b, "</dl>\n<div class=\"narrative\">%h</div>\n",
+              v->narrative ? v->narrative : "");
+  if (v->n_figures) {
+    html_printf(b, "<table class=\"figures\"><tbody>\n");
+    for (size_t i = 0; i < v->n_figures; i++)
+      html_printf(
+          b,
+          "<tr><th scope=\"row\">%h</th><td class=\"num\">%lld %h</td></tr>\n",
+          v->figures[i].name, (long long)v->figures[i].value,
+          v->figures[i].unit ? v->figures[i].unit : "");
+    html_printf(b, "</tbody></table>\n");
+  }
+  if (with_review && v->decision && v->comment && *v->comment)
+    html_printf(b,
+                "<p class=\"reviewer-comment\"><strong>%h:</strong> %h</p>\n",
+                web_t(r, "ui_reviewer_comment"), v->comment);
+}
+
+/* The queue with status; notice_id a confirmation; err_id the message shown in
+ * the form of report err_report (0: at the top), with the comment kept. */
+static int reviews_page(struct req *r, struct resp *p, int status,
+                        const char *notice_id, int64_t err_report,
+                        const char *err_id, const char *comment) {
+  struct report_pending_page page;
+  int rc = report_pending(&r->ctx, 0, REPORT_PAGE_MAX, &page);
+  if (rc != SVC_OK)
+    return service_page(r, p, rc);
+  struct sb *b = &p->body;
+  p->status = status;
+  web_begin(r, p, web_t(r, "ui_reviews_title"));
+  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n",
+              web_t(r, "ui_reviews_title"), web_t(r, "ui_reviews_intro"));
+  if (notice_id)
+    html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n",
+                web_t(r, notice_id));
+  if (err_id && !err_report)
+    html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
+                web_t(r, err_id));
+  if (page.n == 0) {
+    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_pending"));
+    return web_end(r, p);
+  }
+  /* The checkboxes of every report belong to this form (form="bulk"), so the
+   * per-report forms need not nest in it. */
+  html_printf(
+      b, "<form id=\"bulk\" method=\"post\" action=\"/reviews/accept\">\n");
+  csrf_field(r, b);
+  html_printf(b, "<p><button type=\"submit\">%h</button></p>\n</form>\n",
+              web_t(r, "ui_accept_selected"));
+  for (size_t i = 0; i < page.n; i++) {
+    const struct report_view *v = &page.items[i].report;
+    const struct report_view *prev = page.items[i].previous;
+    html_printf(
+        b,
+        "<article class=\"review-entry\" id=\"report-%lld\">\n<h2>"
+        "<label><input type=\"checkbox\" name=\"report\" value=\"%lld\" "
+        "form=\"bulk\" aria-label=\"%h\"> %h</label></h2>\n"
+        "<p class=\"meta\">%h</p>\n<div class=\"compare\">\n"
+        "<section><h3>%h</h3>\n",
+        (long long)v->id, (long long)v->id, web_t(r, "ui_select_report"),
+        v->item_title, v->unit_name, web_t(r, "ui_this_report"));
+    report_block(r, b, v, false);
+    html_printf(b, "</section>\n<section class=\"previous\"><h3>%h</h3>\n",
+                web_t(r, "ui_previous_report"));
+    if (prev)
+      report_block(r, b, prev, true);
+    else
+      html_printf(b, "<p class=\"meta\">%h</p>\n", web_t(r, "ui_no_previous"));
+    html_printf(b, "</section>\n</div>\n");
+    bool here = err_report == v->id;
+    html_printf(b, "<form method=\"post\" action=\"/reports/%lld/review\">\n",
+                (long long)v->id);
+    csrf_field(r, b);
+    html_printf(b,
+                "<p><label for=\"comment-%lld\">%h</label>\n"
+                "<textarea id=\"comment-%lld\" name=\"comment\" rows=\"3\" "
+                "maxlength=\"2000\"%s>%h</textarea>\n",
+                (long long)v->id, web_t(r, "ui_comment"), (long long)v->id,
+                here ? " aria-invalid=\"true\"" : "",
+                here && comment ? comment : "");
+    if (here)
+      error_at(r, b, err_id,
+               arena_printf(r->arena, "comment-%lld", (long long)v->id));
+    html_printf(
+        b,
+        "</p>\n<p class=\"actions\"><button type=\"submit\" name=\"decision\" "
+        "value=\"accepted\">%h</button>\n"
+        "<button type=\"submit\" name=\"decision\" value=\"returned\" "
+        "class=\"secondary\">%h</button></p>\n</form>\n</article>\n",
+        web_t(r, "ui_accept"), web_t(r, "ui_return"));
+  }
+  return web_end(r, p);
+}
+
+int web_reviews(struct req *r, struct resp *p) {
+  const char *done = req_query(r, "done"), *notice = NULL;
+  if (done && strcmp(done, "accepted") == 0)
+    notice = "ui_review_saved_accepted";
+  else if (done && strcmp(done, "returned") == 0)
+    notice = "ui_review_saved_returned";
+  else if (done && strcmp(done, "selected") == 0)
+    notice = "ui_reviews_accepted_many";
+  return reviews_page(r, p, 200, notice, 0, NULL, NULL);
+}
+
+/* POST /reports/{id}/review (decision accepted|returned, comment): 303 to
+ * /reviews?done=…, or the queue with the error in that report's form. */
+int web_report_review(struct req *r, struct resp *p) {
+  const char *decision = req_form(r, "decision"),
+             *comment = req_form(r, "comment");
+  int64_t id = r->ids[0];
+  bool accept = decision && strcmp(decision, "accepted") == 0;
+  if (!accept && (!decision || strcmp(decision, "returned") != 0))
+    return reviews_page(r, p, 422, NULL, id, "err_invalid", comment);
+  int rc =
+      report_review(&r->ctx, id, accept, comment && *comment ? comment : NULL);
+  if (rc == SVC_OK)
+    return redirect(
+        r, p, accept ? "/reviews?done=accepted" : "/reviews?done=returned");
+  if (rc == SVC_INVALID)
+    return reviews_page(r, p, 422, NULL, id, take_code(r, "err_invalid"),
+                        comment);
+  if (rc == SVC_CONFLICT)
+    return reviews_page(r, p, 409, NULL, 0, take_code(r, "err_not_pending"),
+                        NULL);
+  return service_page(r, p, rc);
+}
+
+/* POST /reviews/accept (report=ID, repeated): accepts each; a report reviewed
+ * meanwhile is skipped. The first refusal ends the batch with its page (the
+ * reports before it stay accepted: each review is its own transaction). */
+int web_reviews_accept(struct req *r, struct resp *p) {
+  size_t seen = 0;
+  for (size_t i = 0; i < r->n_form; i++) {
+    long long id;
+    if (strcmp(r->form[i].name, "report") != 0)
+      continue;
+    seen++;
+    if (!parse_int(r->form[i].value, &id) || id <= 0)
+      return reviews_page(r, p, 422, NULL, 0, "err_invalid", NULL);
+    int rc = report_review(&r->ctx, id, true, NULL);
+    if (rc == SVC_CONFLICT) {
+      take_code(r, NULL);
+      continue;
+    }
+    if (rc == SVC_INVALID)
+      return reviews_page(r, p, 422, NULL, 0, take_code(r, "err_invalid"),
+                          NULL);
+    if (rc != SVC_OK)
+      return service_page(r, p, rc);
+  }
+  if (seen == 0)
+    return reviews_page(r, p, 422, NULL, 0, "err_none_selected", NULL);
+  return redirect(r, p, "/reviews?done=selected");
+}

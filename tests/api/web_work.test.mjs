@@ -1,0 +1,221 @@
+// Reporting progress and reviewing it through the HTML pages (web/report.c), as a browser
+// without JavaScript does it: form-encoded POSTs with Origin, 303 redirects followed by hand,
+// cookies kept in a jar. The item is set up through the JSON API; the loop runs on the pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, as, PASSWORD, LJ } from './harness.mjs';
+
+let server;
+const fx = {};
+
+// "Today" as the lights see it: the date in China Standard Time.
+const DAY = 86400000;
+const cst = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
+const today = (plus = 0) => cst(Date.now() + plus * DAY);
+const YEAR = Number(today().slice(0, 4));
+const zhDate = (iso) => { const [y, m, d] = iso.split('-').map(Number); return `${y}年${m}月${d}日`; };
+
+class Browser {
+  constructor(base) { this.base = base; this.jar = new Map(); }
+
+  async request(method, path, form) {
+    const headers = {};
+    if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body;
+    if (form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers.origin = this.base;
+      body = new URLSearchParams(form).toString();
+    }
+    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const m = /^([^=]+)=([^;]*)/.exec(c);
+      if (!m) continue;
+      if (!m[2] || /Max-Age=0/i.test(c)) this.jar.delete(m[1]); else this.jar.set(m[1], m[2]);
+    }
+    return { status: res.status, body: await res.text(), location: res.headers.get('location'),
+      type: res.headers.get('content-type') };
+  }
+
+  get(path) { return this.request('GET', path); }
+  async post(path, form) {
+    if (Array.isArray(form)) return this.request('POST', path, [['csrf_token', this.csrf], ...form]);
+    return this.request('POST', path, { csrf_token: this.csrf, ...form });
+  }
+
+  static async signIn(base, login) {
+    const b = new Browser(base);
+    const r = await b.request('POST', '/login', { login, password: PASSWORD });
+    assert.equal(r.status, 303, `${login}: ${r.body.slice(0, 200)}`);
+    b.csrf = /name="csrf_token" value="([^"]+)"/.exec((await b.get('/account')).body)[1];
+    return b;
+  }
+}
+
+const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');
+
+before(async () => {
+  server = await startServer();
+  const ln = await as(server, 'ln_coord');
+  const wp = await ln.post('/api/v1/work-plans', { pairing_id: LJ, year: YEAR });
+  assert.ok([200, 201].includes(wp.status), wp.body);
+  const add = async (fields) => {
+    const r = await ln.post(`/api/v1/work-plans/${wp.json.id}/items`, {
+      owner_unit_id: server.units.panjin, indicator: '簽約項目數', target_value: '3 個', ...fields,
+    });
+    assert.equal(r.status, 201, r.body);
+    return r.json.id;
+  };
+  fx.due = today(60);
+  fx.item = await add({ title: '盤錦—無錫物聯網產業對接', due: fx.due });
+  fx.late = await add({ title: '盤錦港口合作逾期事項', due: today(-3) });
+  fx.pj = await Browser.signIn(server.base, 'pj_member');
+  fx.ln = await Browser.signIn(server.base, 'ln_coord');
+});
+
+after(async () => {
+  await server?.stop();
+  assert.doesNotMatch(server?.stderr() ?? '', /AddressSanitizer|LeakSanitizer|runtime error:/);
+});
+
+// The table row of an item on /my.
+const row = (body, id) => {
+  const i = body.indexOf(`<a href="/items/${id}/report">`);
+  assert.ok(i > 0, `item ${id} on /my`);
+  return body.slice(body.lastIndexOf('<tr', i), body.indexOf('</tr>', i));
+};
+
+const report = (fields = {}) => ({
+  period: today().slice(0, 7), status: 'on_track', percent: '40', narrative: '已組織兩次對接洽談。',
+  fig_name1: '簽約金額', fig_value1: '120000000', fig_unit1: '元', ...fields,
+});
+
+test('the whole loop: my work, report, review, return, report again, accept selected', async () => {
+  const { pj, ln } = fx;
+  let r = await pj.get('/my');
+  assert.equal(r.status, 200);
+  assert.match(row(r.body, fx.item), /class="badge light-green">绿灯</);
+  assert.match(row(r.body, fx.item), new RegExp(zhDate(fx.due)));
+  assert.match(row(r.body, fx.item), /尚未报告/);
+  assert.match(row(r.body, fx.late), /<tr class="overdue">/);
+  assert.match(row(r.body, fx.late), /红灯/);
+  assert.match(row(r.body, fx.late), /已逾期/);
+  assert.ok(r.body.indexOf(`/items/${fx.late}/report`) < r.body.indexOf(`/items/${fx.item}/report`), 'overdue first');
+
+  r = await pj.get(`/items/${fx.item}/report`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /盤錦—無錫物聯網產業對接/);
+  assert.match(r.body, /簽約項目數/);
+  assert.match(r.body, /<select id="period" name="period">/);
+  assert.match(r.body, new RegExp(`value="${YEAR}-Q\\d"`));
+  assert.equal((r.body.match(/type="radio" name="status"/g) ?? []).length, 5);
+  assert.match(r.body, /name="percent" type="number" min="0" max="100"/);
+  assert.match(r.body, /maxlength="20000"/);
+  assert.equal((r.body.match(/name="fig_name\d"/g) ?? []).length, 5);
+
+  // A bad percent: the form again, the message next to the field, the inputs kept.
+  r = await pj.post(`/items/${fx.item}/report`, report({ percent: '150', narrative: '第一行\n<b>保留</b>' }));
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="percent-error">数值超出允许范围。</);
+  assert.match(r.body, /value="150"/);
+  assert.match(r.body, /第一行\n&lt;b&gt;保留&lt;\/b&gt;<\/textarea>/);
+  assert.match(r.body, /value="簽約金額"/);
+  assert.match(r.body, /value="on_track" checked/);
+
+  r = await pj.post(`/items/${fx.item}/report`, report());
+  assert.equal(r.status, 303);
+  assert.equal(r.location, '/my?done=report');
+  r = await pj.get(r.location);
+  assert.match(r.body, /class="notice"/);
+  assert.match(row(r.body, fx.item), /待审核/);
+  assert.match(row(r.body, fx.item), /40%/);
+
+  // The coordinator's queue.
+  r = await ln.get('/reviews');
+  assert.equal(r.status, 200);
+  assert.match(r.body, /盤錦—無錫物聯網產業對接/);
+  assert.match(r.body, /已組織兩次對接洽談。/);
+  assert.match(r.body, /这是该事项的第一份报告。/);
+  const id = Number(/name="report" value="(\d+)"/.exec(r.body)[1]);
+
+  r = await ln.post(`/reports/${id}/review`, { decision: 'returned', comment: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, new RegExp(`id="comment-${id}-error">`));
+  assert.doesNotMatch(r.body, /\berr_comment_required\b/);
+
+  r = await ln.post(`/reports/${id}/review`, { decision: 'returned', comment: '请补充签约项目名称。' });
+  assert.equal(r.status, 303);
+  assert.equal(r.location, '/reviews?done=returned');
+  assert.match((await ln.get(r.location)).body, /报告已退回。/);
+
+  r = await pj.get('/my');
+  assert.match(row(r.body, fx.item), /已退回/);
+  r = await pj.get(`/items/${fx.item}/report`);
+  assert.match(r.body, /请补充签约项目名称。/);
+  assert.match(r.body, /已組織兩次對接洽談。<\/textarea>/, 'the correction starts from what was sent');
+
+  r = await pj.post(`/items/${fx.item}/report`, report({ percent: '50', narrative: '已签约项目：盤錦物聯網產業園。' }));
+  assert.equal(r.status, 303);
+
+  // The queue shows the correction beside the returned report; accept it with "accept selected".
+  r = await ln.get('/reviews');
+  assert.match(r.body, /已签约项目：盤錦物聯網產業園。/);
+  assert.match(r.body, /请补充签约项目名称。/);
+  const ids = [...r.body.matchAll(/name="report" value="(\d+)"/g)].map((m) => m[1]);
+  assert.equal(ids.length, 1);
+  r = await ln.post('/reviews/accept', ids.map((v) => ['report', v]));
+  assert.equal(r.status, 303);
+  assert.equal(r.location, '/reviews?done=selected');
+  r = await ln.get(r.location);
+  assert.match(r.body, /选中的报告已通过。/);
+  assert.match(r.body, /暂无待审核的报告。/);
+
+  r = await pj.get('/my');
+  assert.match(row(r.body, fx.item), /已通过/);
+  assert.match(row(r.body, fx.item), /50%/);
+
+  // Nothing selected: the queue with the error.
+  r = await ln.post('/reviews/accept', {});
+  assert.equal(r.status, 422);
+  assert.match(r.body, /请至少选中一份报告。/);
+});
+
+test('a member may not open the review queue', async () => {
+  const r = await fx.pj.get('/reviews');
+  assert.equal(r.status, 403);
+  assert.match(r.type, /text\/html/);
+  assert.match(r.body, /无权访问/);
+  noBareIds(r.body);
+});
+
+test("another unit's member gets a 403 page in its language", async () => {
+  const ly = await Browser.signIn(server.base, 'ly_member');
+  let r = await ly.post(`/items/${fx.item}/report`, report());
+  assert.equal(r.status, 403);
+  assert.match(r.type, /text\/html/);
+  assert.match(r.body, /无权访问/);
+  r = await ly.get(`/items/${fx.item}/report?lang=en`);
+  assert.equal(r.status, 403);
+  assert.match(r.body, /Not allowed/);
+  noBareIds(r.body);
+});
+
+test('the pages in three languages show no bare message ids', async () => {
+  for (const lang of ['zh-Hans', 'zh-Hant', 'en']) {
+    for (const [b, path] of [[fx.pj, '/my'], [fx.pj, `/items/${fx.item}/report`], [fx.pj, `/items/${fx.late}/report`],
+      [fx.ln, '/reviews']]) {
+      const r = await b.get(`${path}?lang=${lang}`);
+      assert.equal(r.status, 200, `${lang} ${path}`);
+      assert.match(r.body, new RegExp(`<html lang="${lang}">`));
+      noBareIds(r.body);
+    }
+  }
+  const en = await fx.pj.get('/my?lang=en');
+  assert.match(en.body, new RegExp(fx.due));
+  assert.match(en.body, />Overdue</);
+  // An error shown in place, in English too.
+  const bad = await fx.pj.post(`/items/${fx.item}/report?lang=en`, report({ percent: '150' }));
+  assert.equal(bad.status, 422);
+  noBareIds(bad.body);
+  await fx.pj.get('/my?lang=zh-Hans');
+});
