@@ -26,23 +26,6 @@ static const char *safe_next(const char *s) {
   return s;
 }
 
-static int redirect(struct req *r, struct resp *p, const char *to) {
-  resp_header(r, p, "Location", to);
-  return p->status = 303;
-}
-
-static void csrf_field(struct req *r, struct sb *b) {
-  if (r->csrf_token)
-    html_printf(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"%h\">\n",
-                r->csrf_token);
-}
-
-static void error_line(struct req *r, struct sb *b, const char *id) {
-  if (id)
-    html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
-                web_t(r, id));
-}
-
 /* ---- sign in and out
  * -------------------------------------------------------------------- */
 
@@ -56,7 +39,7 @@ static int login_page(struct req *r, struct resp *p, int status,
   web_begin(r, p, web_t(r, "ui_login"));
   html_printf(b, "<section class=\"form-page\">\n<h1>%h</h1>\n",
               web_t(r, "ui_login"));
-  error_line(r, b, error_id);
+  web_form_error(r, b, error_id);
   html_printf(b, "<form method=\"post\" action=\"/login\">\n");
   if (next)
     html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%h\">\n",
@@ -107,7 +90,7 @@ int web_login(struct req *r, struct resp *p) {
   if (old && auth_logout(&r->ctx, old) != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   http_set_session_cookie(r, p, s.token);
-  return redirect(r, p, next ? next : "/account");
+  return web_redirect(r, p, next ? next : "/account");
 }
 
 /* POST /logout: the session ends and its cookie goes. */
@@ -116,7 +99,7 @@ int web_logout(struct req *r, struct resp *p) {
   if (token && auth_logout(&r->ctx, token) != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   http_clear_session_cookie(r, p);
-  return redirect(r, p, "/");
+  return web_redirect(r, p, "/");
 }
 
 /* ---- the account page
@@ -177,10 +160,10 @@ static int account_page(struct req *r, struct resp *p, int status,
   /* Password. */
   html_printf(b, "<section>\n<h2 id=\"password-heading\">%h</h2>\n",
               web_t(r, "ui_change_password"));
-  error_line(r, b, password_error);
+  web_form_error(r, b, password_error);
   html_printf(b, "<form method=\"post\" action=\"/account/password\" "
                  "aria-labelledby=\"password-heading\">\n");
-  csrf_field(r, b);
+  web_csrf_field(r, b);
   html_printf(
       b,
       "<p><label for=\"old_password\">%h</label>\n"
@@ -199,10 +182,10 @@ static int account_page(struct req *r, struct resp *p, int status,
   /* Language. */
   html_printf(b, "<section>\n<h2 id=\"language-heading\">%h</h2>\n",
               web_t(r, "ui_language"));
-  error_line(r, b, language_error);
+  web_form_error(r, b, language_error);
   html_printf(b, "<form method=\"post\" action=\"/account/language\" "
                  "aria-labelledby=\"language-heading\">\n");
-  csrf_field(r, b);
+  web_csrf_field(r, b);
   html_printf(b,
               "<p><label for=\"language\">%h</label>\n"
               "<select id=\"language\" name=\"language\">\n",
@@ -234,7 +217,7 @@ static int account_page(struct req *r, struct resp *p, int status,
   html_printf(b,
               "</tbody>\n</table>\n"
               "<form method=\"post\" action=\"/account/sessions/revoke\">\n");
-  csrf_field(r, b);
+  web_csrf_field(r, b);
   html_printf(b,
               "<p><button type=\"submit\">%h</button></p>\n</form>\n"
               "</section>\n",
@@ -272,7 +255,7 @@ int web_account_password(struct req *r, struct resp *p) {
   int rc =
       auth_change_password_keep(&r->ctx, r->user->id, old_pw, new_pw, keep);
   if (rc == SVC_OK)
-    return redirect(r, p, "/account?done=password");
+    return web_redirect(r, p, "/account?done=password");
   const char *code =
       r->ctx.code && i18n_known(r->ctx.code) ? r->ctx.code : NULL;
   r->ctx.code = r->ctx.field = r->ctx.error = NULL;
@@ -303,7 +286,7 @@ int web_account_language(struct req *r, struct resp *p) {
               arena_printf(r->arena,
                            "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
                            name));
-  return redirect(r, p, "/account?done=language");
+  return web_redirect(r, p, "/account?done=language");
 }
 
 /* POST /account/sessions/revoke: every session of the account ends, this one
@@ -312,5 +295,5 @@ int web_account_revoke(struct req *r, struct resp *p) {
   if (auth_revoke_all(&r->ctx, r->user->id, "sign out everywhere") != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   http_clear_session_cookie(r, p);
-  return redirect(r, p, "/login");
+  return web_redirect(r, p, "/login");
 }

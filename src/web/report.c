@@ -26,121 +26,6 @@ enum { FIGURE_ROWS = 5 };
 /* ---- shared bits
  * ----------------------------------------------------------------------- */
 
-static int redirect(struct req *r, struct resp *p, const char *to) {
-  resp_header(r, p, "Location", to);
-  return p->status = 303;
-}
-
-static void csrf_field(struct req *r, struct sb *b) {
-  if (r->csrf_token)
-    html_printf(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"%h\">\n",
-                r->csrf_token);
-}
-
-/* The message id of the service failure in r->ctx (or fallback), and the
- * failure cleared from the context. */
-static const char *take_code(struct req *r, const char *fallback) {
-  const char *code =
-      r->ctx.code && i18n_known(r->ctx.code) ? r->ctx.code : fallback;
-  r->ctx.code = r->ctx.field = r->ctx.error = NULL;
-  return code;
-}
-
-/* The error page for a service result that is not a form error. */
-static int service_page(struct req *r, struct resp *p, int rc) {
-  const char *code = take_code(r, NULL);
-  if (rc == SVC_NOT_FOUND)
-    return web_error(r, p, 404, "ui_not_found_title", "err_not_found");
-  if (rc == SVC_FORBIDDEN || rc == SVC_UNAUTHORIZED)
-    return web_error(r, p, 403, "ui_forbidden_title",
-                     code ? code : "err_forbidden");
-  if (rc == SVC_CONFLICT)
-    return web_error(r, p, 409, "ui_error_title", code ? code : "err_conflict");
-  return web_error(r, p, 500, "ui_error_title", "err_internal");
-}
-
-static void error_at(struct req *r, struct sb *b, const char *id,
-                     const char *for_id) {
-  if (id)
-    html_printf(b, "<span class=\"field-error\" id=\"%h-error\">%h</span>\n",
-                for_id, web_t(r, id));
-}
-
-/* A date YYYY-MM-DD (or a timestamp starting with one) as the reader writes it:
- * 2026年12月31日 in Chinese, ISO in English. Arena string. */
-static const char *fmt_date(struct req *r, const char *iso) {
-  int y, m, d;
-  if (!iso)
-    return "";
-  if (r->lang == LANG_EN || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
-    return arena_strndup(r->arena, iso, strlen(iso) < 10 ? strlen(iso) : 10);
-  return arena_printf(r->arena, "%d%s%d%s%d%s", y, web_t(r, "ui_year_suffix"),
-                      m, web_t(r, "ui_month_suffix"), d,
-                      web_t(r, "ui_day_suffix"));
-}
-
-/* A period 2026-11 or 2026-Q4 as the reader writes it. Arena string. */
-static const char *fmt_period(struct req *r, const char *period) {
-  int y, n;
-  char q;
-  if (!period)
-    return "";
-  if (sscanf(period, "%4d-%c%d", &y, &q, &n) == 3 && q == 'Q') {
-    if (r->lang == LANG_EN)
-      return arena_printf(r->arena, "%d Q%d", y, n);
-    return arena_printf(r->arena, "%d%s%s%d%s", y, web_t(r, "ui_year_suffix"),
-                        web_t(r, "ui_quarter_prefix"), n,
-                        web_t(r, "ui_quarter_suffix"));
-  }
-  if (r->lang != LANG_EN && sscanf(period, "%4d-%2d", &y, &n) == 2)
-    return arena_printf(r->arena, "%d%s%d%s", y, web_t(r, "ui_year_suffix"), n,
-                        web_t(r, "ui_month_suffix"));
-  return period;
-}
-
-static const struct {
-  const char *value, *label;
-} statuses[] = {
-    {"not_started", "ui_st_not_started"},
-    {"on_track", "ui_st_on_track"},
-    {"at_risk", "ui_st_at_risk"},
-    {"delayed", "ui_st_delayed"},
-    {"done", "ui_st_done"},
-};
-
-static const char *status_label(struct req *r, const char *status) {
-  for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
-    if (status && strcmp(status, statuses[i].value) == 0)
-      return web_t(r, statuses[i].label);
-  return status ? status : "";
-}
-
-static const char *review_label(const char *review) {
-  if (!review || strcmp(review, "pending") == 0)
-    return "ui_review_pending";
-  return strcmp(review, "accepted") == 0 ? "ui_review_accepted"
-                                         : "ui_review_returned";
-}
-
-static const char *light_label(enum light l) {
-  switch (l) {
-  case LIGHT_RED:
-    return "ui_light_red";
-  case LIGHT_YELLOW:
-    return "ui_light_yellow";
-  case LIGHT_DONE:
-    return "ui_light_done";
-  default:
-    return "ui_light_green";
-  }
-}
-
-/* The light as a badge with its name in words (never colour alone). */
-static void light_badge(struct req *r, struct sb *b, enum light l) {
-  html_printf(b, "<span class=\"badge light-%h\">%h</span>", light_name(l),
-              web_t(r, light_label(l)));
-}
-
 /* ---- GET /my
  * ---------------------------------------------------------------------------
  */
@@ -151,7 +36,7 @@ int web_my(struct req *r, struct resp *p) {
     int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, 0, 0,
                                   WORK_ITEM_PAGE_MAX, &page);
     if (rc != SVC_OK)
-      return service_page(r, p, rc);
+      return web_service_page(r, p, rc);
   }
   char today[11], soon[11];
   light_today(today, soon);
@@ -180,14 +65,14 @@ int web_my(struct req *r, struct resp *p) {
     bool overdue =
         it->light != LIGHT_DONE && it->due && strcmp(it->due, today) < 0;
     html_printf(b, "<tr%s><td>", overdue ? " class=\"overdue\"" : "");
-    light_badge(r, b, it->light);
+    web_light_badge(r, b, it->light);
     html_printf(b, "</td>\n<td><a href=\"/items/%lld/report\">%h</a>",
                 (long long)it->id, it->title);
     if (it->task_number)
       html_printf(b, "<br><span class=\"meta\">%h %d %h</span>",
                   web_t(r, "ui_task"), it->task_number,
                   it->task_title ? it->task_title : "");
-    html_printf(b, "</td>\n<td>%h", fmt_date(r, it->due));
+    html_printf(b, "</td>\n<td>%h", web_date(r, it->due));
     if (overdue)
       html_printf(b, " <strong class=\"overdue-label\">%h</strong>",
                   web_t(r, "ui_overdue"));
@@ -195,9 +80,9 @@ int web_my(struct req *r, struct resp *p) {
     if (it->report_id)
       html_printf(
           b, "%h · %h · %d%%<br><span class=\"review review-%h\">%h</span>",
-          fmt_period(r, it->report_period), status_label(r, it->report_status),
+          web_period(r, it->report_period), web_status_label(r, it->report_status),
           it->report_percent, it->review ? it->review : "pending",
-          web_t(r, review_label(it->review)));
+          web_t(r, web_review_label(it->review)));
     else
       html_printf(b, "<span class=\"meta\">%h</span>",
                   web_t(r, "ui_no_report"));
@@ -227,7 +112,7 @@ struct report_form {
 static int load_item(struct req *r, struct resp *p, struct work_item_view *it) {
   int rc = work_plan_item_get(&r->ctx, r->ids[0], it);
   if (rc != SVC_OK)
-    return service_page(r, p, rc);
+    return web_service_page(r, p, rc);
   const struct user *u = r->user;
   if (u->role != ROLE_ADMIN &&
       (u->role == ROLE_LEADER || u->unit_id != it->owner.id))
@@ -257,11 +142,11 @@ static void period_options(struct req *r, struct sb *b, const char *chosen) {
     found |= chosen && strcmp(chosen, opts[k]) == 0;
   if (chosen && *chosen && !found) /* a period kept from an earlier report */
     html_printf(b, "<option value=\"%h\" selected>%h</option>\n", chosen,
-                fmt_period(r, chosen));
+                web_period(r, chosen));
   for (int k = 0; k < 4; k++)
     html_printf(b, "<option value=\"%h\"%s>%h</option>\n", opts[k],
                 chosen && strcmp(chosen, opts[k]) == 0 ? " selected" : "",
-                fmt_period(r, opts[k]));
+                web_period(r, opts[k]));
 }
 
 static int report_page(struct req *r, struct resp *p, int status,
@@ -272,7 +157,7 @@ static int report_page(struct req *r, struct resp *p, int status,
   if (it->report_id) {
     int rc = report_get(&r->ctx, it->report_id, &latest);
     if (rc != SVC_OK)
-      return service_page(r, p, rc);
+      return web_service_page(r, p, rc);
     have_latest = true;
   }
   struct sb *b = &p->body;
@@ -285,8 +170,8 @@ static int report_page(struct req *r, struct resp *p, int status,
     html_printf(b, "<dt>%h</dt><dd>%d %h</dd>\n", web_t(r, "ui_task"),
                 it->task_number, it->task_title ? it->task_title : "");
   html_printf(b, "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>", web_t(r, "ui_due"),
-              fmt_date(r, it->due), web_t(r, "ui_light"));
-  light_badge(r, b, it->light);
+              web_date(r, it->due), web_t(r, "ui_light"));
+  web_light_badge(r, b, it->light);
   html_printf(b, "</dd>\n");
   if (it->indicator)
     html_printf(b, "<dt>%h</dt><dd>%h</dd>\n", web_t(r, "ui_indicator"),
@@ -309,26 +194,26 @@ static int report_page(struct req *r, struct resp *p, int status,
                 web_t(r, f->e_top));
   html_printf(b, "<form method=\"post\" action=\"/items/%lld/report\">\n",
               (long long)it->id);
-  csrf_field(r, b);
+  web_csrf_field(r, b);
   html_printf(b,
               "<p><label for=\"period\">%h</label>\n"
               "<select id=\"period\" name=\"period\">\n",
               web_t(r, "ui_period"));
   period_options(r, b, f->period);
   html_printf(b, "</select>\n");
-  error_at(r, b, f->e_period, "period");
+  web_field_error(r, b, f->e_period, "period");
   html_printf(b, "</p>\n<fieldset>\n<legend>%h</legend>\n",
               web_t(r, "ui_status"));
-  for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+  for (size_t i = 0; i < web_n_statuses; i++)
     html_printf(b,
                 "<label class=\"choice\"><input type=\"radio\" name=\"status\" "
                 "value=\"%h\"%s> %h</label>\n",
-                statuses[i].value,
-                f->status && strcmp(f->status, statuses[i].value) == 0
+                web_statuses[i].value,
+                f->status && strcmp(f->status, web_statuses[i].value) == 0
                     ? " checked"
                     : "",
-                web_t(r, statuses[i].label));
-  error_at(r, b, f->e_status, "status");
+                web_t(r, web_statuses[i].label));
+  web_field_error(r, b, f->e_status, "status");
   html_printf(
       b,
       "</fieldset>\n<p><label for=\"percent\">%h</label>\n"
@@ -336,7 +221,7 @@ static int report_page(struct req *r, struct resp *p, int status,
       "max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"%h\"%s>\n",
       web_t(r, "ui_percent"), f->percent ? f->percent : "",
       f->e_percent ? " aria-invalid=\"true\"" : "");
-  error_at(r, b, f->e_percent, "percent");
+  web_field_error(r, b, f->e_percent, "percent");
   html_printf(b,
               "</p>\n<p><label for=\"narrative\">%h</label>\n"
               "<textarea id=\"narrative\" name=\"narrative\" rows=\"8\" "
@@ -344,10 +229,10 @@ static int report_page(struct req *r, struct resp *p, int status,
               web_t(r, "ui_narrative"),
               f->e_narrative ? " aria-invalid=\"true\"" : "",
               f->narrative ? f->narrative : "");
-  error_at(r, b, f->e_narrative, "narrative");
+  web_field_error(r, b, f->e_narrative, "narrative");
   html_printf(b, "</p>\n<fieldset class=\"figures\">\n<legend>%h</legend>\n",
               web_t(r, "ui_figures"));
-  error_at(r, b, f->e_figures, "figures");
+  web_field_error(r, b, f->e_figures, "figures");
   for (int i = 0; i < FIGURE_ROWS; i++) {
     html_printf(
         b,
@@ -362,7 +247,7 @@ static int report_page(struct req *r, struct resp *p, int status,
         web_t(r, "ui_figure_value"), i + 1,
         f->fig_value[i] ? f->fig_value[i] : "", web_t(r, "ui_figure_unit"),
         i + 1, f->fig_unit[i] ? f->fig_unit[i] : "");
-    error_at(r, b, f->e_fig[i], arena_printf(r->arena, "fig%d", i + 1));
+    web_field_error(r, b, f->e_fig[i], arena_printf(r->arena, "fig%d", i + 1));
     html_printf(b, "</div>\n");
   }
   html_printf(b,
@@ -388,7 +273,7 @@ int web_report_form(struct req *r, struct resp *p) {
     struct report_view v;
     int rc = report_get(&r->ctx, it.report_id, &v);
     if (rc != SVC_OK)
-      return service_page(r, p, rc);
+      return web_service_page(r, p, rc);
     f.status = v.status;
     f.percent = arena_printf(r->arena, "%d", v.percent);
     if (v.decision && strcmp(v.decision, "returned") == 0) {
@@ -402,19 +287,6 @@ int web_report_form(struct req *r, struct resp *p) {
     }
   }
   return report_page(r, p, 200, &it, &f);
-}
-
-/* Parses a whole integer; false when s is not one. */
-static bool parse_int(const char *s, long long *out) {
-  if (!s || !*s)
-    return false;
-  char *end;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno || *end)
-    return false;
-  *out = v;
-  return true;
 }
 
 /* POST /items/{id}/report: 303 to /my?done=report, or the form again with the
@@ -448,7 +320,7 @@ int web_report_submit(struct req *r, struct resp *p) {
       bad = true;
       continue;
     }
-    if (!parse_int(f.fig_value[i], &v)) {
+    if (!web_parse_int(f.fig_value[i], &v)) {
       f.e_fig[i] = "err_type";
       bad = true;
       continue;
@@ -462,7 +334,7 @@ int web_report_submit(struct req *r, struct resp *p) {
   if (!f.percent || !*f.percent) {
     f.e_percent = "err_required";
     bad = true;
-  } else if (!parse_int(f.percent, &percent)) {
+  } else if (!web_parse_int(f.percent, &percent)) {
     f.e_percent = "err_type";
     bad = true;
   }
@@ -481,11 +353,11 @@ int web_report_submit(struct req *r, struct resp *p) {
   };
   int rc = report_submit(&r->ctx, &in, NULL);
   if (rc == SVC_OK)
-    return redirect(r, p, "/my?done=report");
+    return web_redirect(r, p, "/my?done=report");
   if (rc != SVC_INVALID && rc != SVC_CONFLICT)
-    return service_page(r, p, rc);
+    return web_service_page(r, p, rc);
   const char *field = r->ctx.field ? r->ctx.field : "";
-  const char *code = take_code(r, "err_invalid");
+  const char *code = web_take_code(r, "err_invalid");
   size_t k;
   if (strcmp(field, "period") == 0)
     f.e_period = code;
@@ -517,15 +389,15 @@ static void report_block(struct req *r, struct sb *b,
               "<dl class=\"facts\">\n<dt>%h</dt><dd>%h</dd>\n"
               "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%d%%</dd>\n"
               "<dt>%h</dt><dd>%h · %h</dd>\n",
-              web_t(r, "ui_period"), fmt_period(r, v->period),
-              web_t(r, "ui_status"), status_label(r, v->status),
+              web_t(r, "ui_period"), web_period(r, v->period),
+              web_t(r, "ui_status"), web_status_label(r, v->status),
               web_t(r, "ui_percent"), v->percent, web_t(r, "ui_submitted_by"),
-              v->submitted_by_login, fmt_date(r, v->at));
+              v->submitted_by_login, web_date(r, v->at));
   if (with_review)
     html_printf(
         b, "<dt>%h</dt><dd><span class=\"review review-%h\">%h</span></dd>\n",
         web_t(r, "ui_latest_report"), v->decision ? v->decision : "pending",
-        web_t(r, review_label(v->decision)));
+        web_t(r, web_review_label(v->decision)));
   html_printf(b, "</dl>\n<div class=\"narrative\">%h</div>\n",
               v->narrative ? v->narrative : "");
   if (v->n_figures) {
@@ -552,7 +424,7 @@ static int reviews_page(struct req *r, struct resp *p, int status,
   struct report_pending_page page;
   int rc = report_pending(&r->ctx, 0, REPORT_PAGE_MAX, &page);
   if (rc != SVC_OK)
-    return service_page(r, p, rc);
+    return web_service_page(r, p, rc);
   struct sb *b = &p->body;
   p->status = status;
   web_begin(r, p, web_t(r, "ui_reviews_title"));
@@ -572,7 +444,7 @@ static int reviews_page(struct req *r, struct resp *p, int status,
    * per-report forms need not nest in it. */
   html_printf(
       b, "<form id=\"bulk\" method=\"post\" action=\"/reviews/accept\">\n");
-  csrf_field(r, b);
+  web_csrf_field(r, b);
   html_printf(b, "<p><button type=\"submit\">%h</button></p>\n</form>\n",
               web_t(r, "ui_accept_selected"));
   for (size_t i = 0; i < page.n; i++) {
@@ -598,7 +470,7 @@ static int reviews_page(struct req *r, struct resp *p, int status,
     bool here = err_report == v->id;
     html_printf(b, "<form method=\"post\" action=\"/reports/%lld/review\">\n",
                 (long long)v->id);
-    csrf_field(r, b);
+    web_csrf_field(r, b);
     html_printf(b,
                 "<p><label for=\"comment-%lld\">%h</label>\n"
                 "<textarea id=\"comment-%lld\" name=\"comment\" rows=\"3\" "
@@ -607,7 +479,7 @@ static int reviews_page(struct req *r, struct resp *p, int status,
                 here ? " aria-invalid=\"true\"" : "",
                 here && comment ? comment : "");
     if (here)
-      error_at(r, b, err_id,
+      web_field_error(r, b, err_id,
                arena_printf(r->arena, "comment-%lld", (long long)v->id));
     html_printf(
         b,
@@ -643,15 +515,15 @@ int web_report_review(struct req *r, struct resp *p) {
   int rc =
       report_review(&r->ctx, id, accept, comment && *comment ? comment : NULL);
   if (rc == SVC_OK)
-    return redirect(
+    return web_redirect(
         r, p, accept ? "/reviews?done=accepted" : "/reviews?done=returned");
   if (rc == SVC_INVALID)
-    return reviews_page(r, p, 422, NULL, id, take_code(r, "err_invalid"),
+    return reviews_page(r, p, 422, NULL, id, web_take_code(r, "err_invalid"),
                         comment);
   if (rc == SVC_CONFLICT)
-    return reviews_page(r, p, 409, NULL, 0, take_code(r, "err_not_pending"),
+    return reviews_page(r, p, 409, NULL, 0, web_take_code(r, "err_not_pending"),
                         NULL);
-  return service_page(r, p, rc);
+  return web_service_page(r, p, rc);
 }
 
 /* POST /reviews/accept (report=ID, repeated): accepts each; a report reviewed
@@ -664,20 +536,20 @@ int web_reviews_accept(struct req *r, struct resp *p) {
     if (strcmp(r->form[i].name, "report") != 0)
       continue;
     seen++;
-    if (!parse_int(r->form[i].value, &id) || id <= 0)
+    if (!web_parse_int(r->form[i].value, &id) || id <= 0)
       return reviews_page(r, p, 422, NULL, 0, "err_invalid", NULL);
     int rc = report_review(&r->ctx, id, true, NULL);
     if (rc == SVC_CONFLICT) {
-      take_code(r, NULL);
+      web_take_code(r, NULL);
       continue;
     }
     if (rc == SVC_INVALID)
-      return reviews_page(r, p, 422, NULL, 0, take_code(r, "err_invalid"),
+      return reviews_page(r, p, 422, NULL, 0, web_take_code(r, "err_invalid"),
                           NULL);
     if (rc != SVC_OK)
-      return service_page(r, p, rc);
+      return web_service_page(r, p, rc);
   }
   if (seen == 0)
     return reviews_page(r, p, 422, NULL, 0, "err_none_selected", NULL);
-  return redirect(r, p, "/reviews?done=selected");
+  return web_redirect(r, p, "/reviews?done=selected");
 }

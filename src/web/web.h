@@ -6,7 +6,10 @@
  * them are in http/routes.c. */
 #ifndef DUIKOU_WEB_H
 #define DUIKOU_WEB_H
+#include <stdbool.h>
+
 #include "http/http.h"
+#include "service/light.h"
 
 /* layout.c */
 /* Starts a page in p->body: doctype, <html lang>, head (title · product name,
@@ -28,6 +31,42 @@ const char *web_css_url(void);
 /* GET /assets/{file}: the stylesheet at its fingerprinted URL, cached for a
  * year. */
 int web_asset(struct req *r, struct resp *p);
+
+/* common.c: what pages with forms share */
+/* Answers 303 with Location: to (a path of this site). Returns 303. */
+int web_redirect(struct req *r, struct resp *p, const char *to);
+/* The hidden csrf_token input every form of a signed-in user carries. */
+void web_csrf_field(struct req *r, struct sb *b);
+/* The message id of the service failure in r->ctx (or fallback); the failure
+ * is cleared from the context. */
+const char *web_take_code(struct req *r, const char *fallback);
+/* The error page for a service result that is not a form error
+ * (404/403/409/422/500, the service's message when it gave one). */
+int web_service_page(struct req *r, struct resp *p, int rc);
+/* A message next to the field for_id (id NULL: nothing); the input refers to it
+ * with aria-describedby="<for_id>-error". */
+void web_field_error(struct req *r, struct sb *b, const char *id,
+                     const char *for_id);
+/* A message above a form (role=alert); id NULL: nothing. */
+void web_form_error(struct req *r, struct sb *b, const char *id);
+/* 2026-12-31 (or a timestamp starting so) as 2026年12月31日; ISO in English. */
+const char *web_date(struct req *r, const char *iso);
+/* 2026-11 / 2026-Q4 as 2026年11月 / 2026年第4季度; as is in English. */
+const char *web_period(struct req *r, const char *period);
+/* The report statuses in form order, with their label ids. */
+struct web_status {
+  const char *value, *label;
+};
+extern const struct web_status web_statuses[];
+extern const size_t web_n_statuses;
+const char *web_status_label(struct req *r, const char *status);
+/* The label id of a review state (pending, accepted, returned). */
+const char *web_review_label(const char *review);
+const char *web_light_label(enum light l);
+/* The light as a badge with its name in words (never colour alone). */
+void web_light_badge(struct req *r, struct sb *b, enum light l);
+/* A whole decimal integer; false when s is not one. */
+bool web_parse_int(const char *s, long long *out);
 
 /* portal.c */
 int web_home(struct req *r, struct resp *p);      /* GET / */

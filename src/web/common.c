@@ -1,0 +1,137 @@
+/* common: the small pieces every page with forms shares — the CSRF field, 303
+ * answers, turning a service failure into a page or a message next to a field,
+ * and the way dates, periods, statuses and lights are written for a reader. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/html.h"
+#include "web/web.h"
+
+int web_redirect(struct req *r, struct resp *p, const char *to) {
+  resp_header(r, p, "Location", to);
+  return p->status = 303;
+}
+
+void web_csrf_field(struct req *r, struct sb *b) {
+  if (r->csrf_token)
+    html_printf(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"%h\">\n",
+                r->csrf_token);
+}
+
+const char *web_take_code(struct req *r, const char *fallback) {
+  const char *code =
+      r->ctx.code && i18n_known(r->ctx.code) ? r->ctx.code : fallback;
+  r->ctx.code = r->ctx.field = r->ctx.error = NULL;
+  return code;
+}
+
+int web_service_page(struct req *r, struct resp *p, int rc) {
+  const char *code = web_take_code(r, NULL);
+  if (rc == SVC_NOT_FOUND)
+    return web_error(r, p, 404, "ui_not_found_title", "err_not_found");
+  if (rc == SVC_FORBIDDEN || rc == SVC_UNAUTHORIZED)
+    return web_error(r, p, 403, "ui_forbidden_title",
+                     code ? code : "err_forbidden");
+  if (rc == SVC_CONFLICT)
+    return web_error(r, p, 409, "ui_error_title", code ? code : "err_conflict");
+  if (rc == SVC_INVALID)
+    return web_error(r, p, 422, "ui_error_title", code ? code : "err_invalid");
+  return web_error(r, p, 500, "ui_error_title", "err_internal");
+}
+
+void web_field_error(struct req *r, struct sb *b, const char *id,
+                     const char *for_id) {
+  if (id)
+    html_printf(b, "<span class=\"field-error\" id=\"%h-error\">%h</span>\n",
+                for_id, web_t(r, id));
+}
+
+void web_form_error(struct req *r, struct sb *b, const char *id) {
+  if (id)
+    html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
+                web_t(r, id));
+}
+
+const char *web_date(struct req *r, const char *iso) {
+  int y, m, d;
+  if (!iso)
+    return "";
+  if (r->lang == LANG_EN || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return arena_strndup(r->arena, iso, strlen(iso) < 10 ? strlen(iso) : 10);
+  return arena_printf(r->arena, "%d%s%d%s%d%s", y, web_t(r, "ui_year_suffix"),
+                      m, web_t(r, "ui_month_suffix"), d,
+                      web_t(r, "ui_day_suffix"));
+}
+
+const char *web_period(struct req *r, const char *period) {
+  int y, n;
+  char q;
+  if (!period)
+    return "";
+  if (sscanf(period, "%4d-%c%d", &y, &q, &n) == 3 && q == 'Q') {
+    if (r->lang == LANG_EN)
+      return arena_printf(r->arena, "%d Q%d", y, n);
+    return arena_printf(r->arena, "%d%s%s%d%s", y, web_t(r, "ui_year_suffix"),
+                        web_t(r, "ui_quarter_prefix"), n,
+                        web_t(r, "ui_quarter_suffix"));
+  }
+  if (r->lang != LANG_EN && sscanf(period, "%4d-%2d", &y, &n) == 2)
+    return arena_printf(r->arena, "%d%s%d%s", y, web_t(r, "ui_year_suffix"), n,
+                        web_t(r, "ui_month_suffix"));
+  return period;
+}
+
+const struct web_status web_statuses[] = {
+    {"not_started", "ui_st_not_started"},
+    {"on_track", "ui_st_on_track"},
+    {"at_risk", "ui_st_at_risk"},
+    {"delayed", "ui_st_delayed"},
+    {"done", "ui_st_done"},
+};
+const size_t web_n_statuses = sizeof web_statuses / sizeof *web_statuses;
+
+const char *web_status_label(struct req *r, const char *status) {
+  for (size_t i = 0; i < web_n_statuses; i++)
+    if (status && strcmp(status, web_statuses[i].value) == 0)
+      return web_t(r, web_statuses[i].label);
+  return status ? status : "";
+}
+
+const char *web_review_label(const char *review) {
+  if (!review || strcmp(review, "pending") == 0)
+    return "ui_review_pending";
+  return strcmp(review, "accepted") == 0 ? "ui_review_accepted"
+                                         : "ui_review_returned";
+}
+
+const char *web_light_label(enum light l) {
+  switch (l) {
+  case LIGHT_RED:
+    return "ui_light_red";
+  case LIGHT_YELLOW:
+    return "ui_light_yellow";
+  case LIGHT_DONE:
+    return "ui_light_done";
+  default:
+    return "ui_light_green";
+  }
+}
+
+void web_light_badge(struct req *r, struct sb *b, enum light l) {
+  html_printf(b, "<span class=\"badge light-%h\">%h</span>", light_name(l),
+              web_t(r, web_light_label(l)));
+}
+
+bool web_parse_int(const char *s, long long *out) {
+  if (!s || !*s)
+    return false;
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || *end)
+    return false;
+  *out = v;
+  return true;
+}
