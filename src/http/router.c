@@ -355,10 +355,25 @@ static int to_login(struct req *r, struct resp *p)
 
 /* ---- the pipeline ------------------------------------------------------------------------ */
 
+/* A refusal in the form the caller reads: a page in the user's language for the pages
+ * (and for paths outside /api/ that match no route), the JSON error otherwise. */
+static int refuse(struct req *r, struct resp *p, int status, const char *code)
+{
+    bool page = r->route ? http_route_is_page(r->route)
+                         : strncmp(r->path, "/api/", 5) != 0 && strcmp(r->path, "/api") != 0 &&
+                               strcmp(r->path, "/healthz") != 0;
+    if (!page)
+        return http_error(r, p, status, code, NULL);
+    const char *title = status == 404   ? "ui_not_found_title"
+                        : status == 403 ? "ui_forbidden_title"
+                                        : "ui_error_title";
+    return web_error(r, p, status, title, code);
+}
+
 static int too_many(struct req *r, struct resp *p, int retry_after)
 {
     resp_header(r, p, "Retry-After", arena_printf(r->arena, "%d", retry_after));
-    return http_error(r, p, 429, "err_rate_limited", NULL);
+    return refuse(r, p, 429, "err_rate_limited");
 }
 
 int http_dispatch(struct req *r, struct resp *p)
@@ -369,9 +384,9 @@ int http_dispatch(struct req *r, struct resp *p)
                    &r->n_ids, &path_matched);
     if (!rt) {
         if (!path_matched)
-            return http_error(r, p, 404, "err_route_not_found", NULL);
+            return refuse(r, p, 404, "err_route_not_found");
         resp_header(r, p, "Allow", allow_header(r));
-        return http_error(r, p, 405, "err_method", NULL);
+        return refuse(r, p, 405, "err_method");
     }
     r->route = rt;
 
@@ -383,11 +398,8 @@ int http_dispatch(struct req *r, struct resp *p)
         return to_login(r, p);
     if (rt->least > ROLE_PUBLIC && !r->user)
         return http_error(r, p, 401, cookie_code ? cookie_code : "err_unauthorized", NULL);
-    if (r->user && r->user->role < rt->least) {
-        if (http_route_is_page(rt)) /* a page answers with a page, in the user's language */
-            return web_error(r, p, 403, "ui_forbidden_title", "err_forbidden");
-        return http_error(r, p, 403, "err_forbidden", NULL);
-    }
+    if (r->user && r->user->role < rt->least)
+        return refuse(r, p, 403, "err_forbidden");
 
     bool writes = http_method_writes(r->method);
     int wait;
@@ -413,9 +425,9 @@ int http_dispatch(struct req *r, struct resp *p)
          * without a session (sign-in included). Non-browser clients may leave it out. */
         const char *origin = req_header(r, "Origin");
         if (origin && !http_same_origin(origin, req_header(r, "Host"), http_state.cfg.behind_tls))
-            return http_error(r, p, 403, "err_csrf", NULL);
+            return refuse(r, p, 403, "err_csrf");
         if (r->session_token && !(rt->flags & ROUTE_NO_CSRF) && !csrf_token_ok(r))
-            return http_error(r, p, 403, "err_csrf", NULL);
+            return refuse(r, p, 403, "err_csrf");
     }
     if ((rt->flags & ROUTE_JSON) && strcmp(r->method, "GET") != 0 &&
         strcmp(r->method, "HEAD") != 0 && !json)

@@ -135,3 +135,26 @@ bool web_parse_int(const char *s, long long *out) {
   *out = v;
   return true;
 }
+
+int64_t web_page_after(struct req *r) {
+  long long after = 0;
+  const char *s = req_query(r, "after");
+  if (s && (!web_parse_int(s, &after) || after < 0))
+    return -1;
+  return after;
+}
+
+void web_pager(struct req *r, struct sb *b, const char *path, int64_t after,
+               bool more, int64_t next_after) {
+  if (!more && after == 0)
+    return;
+  html_printf(b, "<nav class=\"pager\" aria-label=\"%h\"><ul>\n",
+              web_t(r, "ui_pages"));
+  if (after > 0)
+    html_printf(b, "<li><a href=\"%h\">%h</a></li>\n", path,
+                web_t(r, "ui_page_first"));
+  if (more)
+    html_printf(b, "<li><a href=\"%h?after=%lld\" rel=\"next\">%h</a></li>\n",
+                path, (long long)next_after, web_t(r, "ui_page_next"));
+  html_printf(b, "</ul></nav>\n");
+}

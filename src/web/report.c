@@ -32,9 +32,12 @@ enum { FIGURE_ROWS = 5 };
 
 int web_my(struct req *r, struct resp *p) {
   struct work_item_page page = {0};
+  int64_t after = web_page_after(r);
+  if (after < 0)
+    return web_error(r, p, 422, "ui_error_title", "err_range");
   if (r->user->unit_id) {
-    int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, 0, 0,
-                                  WORK_ITEM_PAGE_MAX, &page);
+    int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, 0, after,
+                                  WORK_ITEM_PAGE_DEFAULT, &page);
     if (rc != SVC_OK)
       return web_service_page(r, p, rc);
   }
@@ -51,6 +54,7 @@ int web_my(struct req *r, struct resp *p) {
                 web_t(r, "ui_report_submitted"));
   if (page.n == 0) {
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_items"));
+    web_pager(r, b, "/my", after, false, 0);
     return web_end(r, p);
   }
   html_printf(b,
@@ -91,6 +95,7 @@ int web_my(struct req *r, struct resp *p) {
                 (long long)it->id, web_t(r, "ui_report_action"));
   }
   html_printf(b, "</tbody>\n</table>\n");
+  web_pager(r, b, "/my", after, page.more, page.next_after);
   return web_end(r, p);
 }
 
@@ -422,7 +427,10 @@ static int reviews_page(struct req *r, struct resp *p, int status,
                         const char *notice_id, int64_t err_report,
                         const char *err_id, const char *comment) {
   struct report_pending_page page;
-  int rc = report_pending(&r->ctx, 0, REPORT_PAGE_MAX, &page);
+  int64_t after = web_page_after(r);
+  if (after < 0)
+    return web_error(r, p, 422, "ui_error_title", "err_range");
+  int rc = report_pending(&r->ctx, after, REPORT_PAGE_DEFAULT, &page);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
   struct sb *b = &p->body;
@@ -438,6 +446,7 @@ static int reviews_page(struct req *r, struct resp *p, int status,
                 web_t(r, err_id));
   if (page.n == 0) {
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_pending"));
+    web_pager(r, b, "/reviews", after, false, 0);
     return web_end(r, p);
   }
   /* The checkboxes of every report belong to this form (form="bulk"), so the
@@ -489,6 +498,7 @@ static int reviews_page(struct req *r, struct resp *p, int status,
         "class=\"secondary\">%h</button></p>\n</form>\n</article>\n",
         web_t(r, "ui_accept"), web_t(r, "ui_return"));
   }
+  web_pager(r, b, "/reviews", after, page.more, page.next_after);
   return web_end(r, p);
 }
 

@@ -67,6 +67,13 @@ const char *web_light_label(enum light l);
 void web_light_badge(struct req *r, struct sb *b, enum light l);
 /* A whole decimal integer; false when s is not one. */
 bool web_parse_int(const char *s, long long *out);
+/* The keyset cursor ?after= of a list page: 0 when absent, -1 when it is not a
+ * non-negative integer. */
+int64_t web_page_after(struct req *r);
+/* "Back to the first page" (when after > 0) and "next page" (path?after=
+ * next_after, when more) links below a list; nothing for a single page. */
+void web_pager(struct req *r, struct sb *b, const char *path, int64_t after,
+               bool more, int64_t next_after);
 
 /* portal.c */
 int web_home(struct req *r, struct resp *p);      /* GET / */

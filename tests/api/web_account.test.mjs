@@ -243,3 +243,33 @@ test('every page in three languages shows no bare message id', async () => {
     noBareIds(f.body);
   }
 });
+
+test('refusals of pages are pages: a form without its csrf_token, an unknown address, a wrong method', async () => {
+  const b = new Browser(server.base);
+  assert.equal((await b.signIn('pj_member')).status, 303);
+  const before = await b.get('/account');
+  // The form posted without csrf_token: refused with a readable page, nothing changed.
+  const r = await b.post('/account/language', { language: 'en' });
+  assert.equal(r.status, 403);
+  assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(r.body, /请刷新页面后重试/);
+  noBareIds(r.body);
+  assert.match((await b.get('/account')).body, /<html lang="zh-Hans">/);
+  // A wrong token: the same page.
+  const wrong = await b.post('/account/language', { language: 'en', csrf_token: 'x'.repeat(43) });
+  assert.equal(wrong.status, 403);
+  assert.match(wrong.body, /<h1>无权访问<\/h1>/);
+  assert.equal(before.status, 200);
+  // Unknown page addresses answer a 404 page; unknown API addresses stay JSON.
+  const nope = await b.get('/no-such-page');
+  assert.equal(nope.status, 404);
+  assert.equal(nope.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(nope.body, /没有这个地址/);
+  const api = await b.get('/api/v1/no-such-thing');
+  assert.equal(api.status, 404);
+  assert.equal(JSON.parse(api.body).error.code, 'err_route_not_found');
+  const method = await b.request('PUT', '/my');
+  assert.equal(method.status, 405);
+  assert.equal(method.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(method.headers.get('allow'), /GET/);
+});

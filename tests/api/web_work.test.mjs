@@ -219,3 +219,36 @@ test('the pages in three languages show no bare message ids', async () => {
   noBareIds(bad.body);
   await fx.pj.get('/my?lang=zh-Hans');
 });
+
+test('/my and /reviews page by 50 with next and first-page links', async () => {
+  const ln = await as(server, 'ln_coord');
+  const wp = (await ln.post('/api/v1/work-plans', { pairing_id: LJ, year: YEAR })).json;
+  for (let i = 0; i < 55; i++) {
+    const r = await ln.post(`/api/v1/work-plans/${wp.id}/items`, {
+      owner_unit_id: server.units.panjin, title: `翻頁事項 ${i}`, due: today(100 + i),
+    });
+    assert.equal(r.status, 201, r.body);
+  }
+  const first = await fx.pj.get('/my');
+  assert.equal(first.status, 200);
+  const rows = (b) => (b.match(/<tr(?: class="overdue")?><td>/g) ?? []).length;
+  assert.equal(rows(first.body), 50);
+  const next = /<a href="(\/my\?after=\d+)" rel="next">下一页<\/a>/.exec(first.body)?.[1];
+  assert.ok(next, 'a next-page link');
+  assert.doesNotMatch(first.body, /回到第一页/);
+  const second = await fx.pj.get(next);
+  assert.equal(second.status, 200);
+  assert.ok(rows(second.body) >= 5);
+  assert.match(second.body, /<a href="\/my">回到第一页<\/a>/);
+  assert.doesNotMatch(second.body, /rel="next"/);
+  // No item twice across the pages.
+  const ids = (b) => new Set([...b.matchAll(/<td><a href="\/items\/(\d+)\/report">/g)].map((m) => m[1]));
+  const a = ids(first.body), b2 = ids(second.body);
+  assert.equal(a.size, 50);
+  for (const id of b2) assert.ok(!a.has(id), `item ${id} on both pages`);
+  for (const bad of ['/my?after=x', '/my?after=-1', '/reviews?after=1.5']) {
+    const r = await (bad.startsWith('/my') ? fx.pj : fx.ln).get(bad);
+    assert.equal(r.status, 422, bad);
+    assert.match(r.body, /数值超出允许范围|數值超出允許範圍|out of range/);
+  }
+});

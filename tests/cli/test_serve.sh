@@ -59,21 +59,21 @@ h=$(curl -s -I "$URL/healthz")
 expect_match "HEAD status" '^HTTP/1.1 200' "$h"
 expect_match "HEAD length" 'Content-Length: 11' "$h"
 
-# unknown path: a JSON 404 in zh-Hans by default, English when asked, with the headers
-h=$(curl -s -D - -o "$WORK/body" "$URL/no/such/page")
+# unknown API path: a JSON 404 in zh-Hans by default, English when asked, with the headers
+h=$(curl -s -D - -o "$WORK/body" "$URL/api/no/such")
 expect_match "404 status" '^HTTP/1.1 404' "$h"
 expect_match "404 headers" "X-Content-Type-Options: nosniff" "$h"
 expect_match "404 CSP" "frame-ancestors 'none'" "$h"
 expect_eq "404 zh-Hans" "err_route_not_found 没有这个地址。" \
   "$(jq -r '.error.code + " " + .error.message' "$WORK/body")"
 expect_eq "404 ?lang=en" "There is no such address." \
-  "$(curl -s "$URL/no/such/page?lang=en" | jq -r .error.message)"
+  "$(curl -s "$URL/api/no/such?lang=en" | jq -r .error.message)"
 expect_eq "404 Accept-Language en" "There is no such address." \
-  "$(curl -s -H 'Accept-Language: en-GB,en;q=0.9' "$URL/no/such/page" | jq -r .error.message)"
+  "$(curl -s -H 'Accept-Language: en-GB,en;q=0.9' "$URL/api/no/such" | jq -r .error.message)"
 expect_eq "404 zh-TW" "沒有這個地址。" \
-  "$(curl -s -H 'Accept-Language: zh-TW' "$URL/nope" | jq -r .error.message)"
+  "$(curl -s -H 'Accept-Language: zh-TW' "$URL/api/nope" | jq -r .error.message)"
 expect_eq "?lang= beats the header" "没有这个地址。" \
-  "$(curl -s -H 'Accept-Language: en' "$URL/nope?lang=zh-Hans" | jq -r .error.message)"
+  "$(curl -s -H 'Accept-Language: en' "$URL/api/nope?lang=zh-Hans" | jq -r .error.message)"
 
 # the path exists, the method does not: 405 with Allow
 h=$(curl -s -D - -o "$WORK/body" -X POST "$URL/healthz")
@@ -90,14 +90,14 @@ expect_eq "bad UTF-8 in query" 400 "$(curl -s -o /dev/null -w '%{http_code}' "$U
 head -c 1048576 /dev/zero | tr '\0' a >"$WORK/1m"
 cp "$WORK/1m" "$WORK/1m1" && printf a >>"$WORK/1m1"
 expect_eq "1 MiB body read" 404 \
-  "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$WORK/1m" "$URL/nope")"
-code=$(curl -s -o "$WORK/body" -w '%{http_code}' --data-binary @"$WORK/1m1" "$URL/nope")
+  "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$WORK/1m" "$URL/api/nope")"
+code=$(curl -s -o "$WORK/body" -w '%{http_code}' --data-binary @"$WORK/1m1" "$URL/api/nope")
 expect_eq "1 MiB + 1 → 413" 413 "$code"
 expect_eq "413 body" err_too_large "$(jq -r .error.code "$WORK/body")"
-code=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Expect:' --data-binary @"$WORK/1m1" "$URL/nope")
+code=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Expect:' --data-binary @"$WORK/1m1" "$URL/api/nope")
 expect_eq "413 without Expect" 413 "$code"
 code=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
-  --data-binary @"$WORK/1m1" "$URL/nope")
+  --data-binary @"$WORK/1m1" "$URL/api/nope")
 expect_eq "413 chunked" "413 err_too_large" "$code $(jq -r .error.code "$WORK/body")"
 
 # headers past the limit: 431 from the server (libmicrohttpd's own answer)
@@ -105,7 +105,7 @@ big=$(head -c 70000 /dev/zero | tr '\0' b)
 expect_eq "431" 431 "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$URL/healthz")"
 
 # keep-alive: the second request goes over the first connection, also after an error
-v=$(curl -sv -o /dev/null -o /dev/null "$URL/healthz" "$URL/nope" 2>&1)
+v=$(curl -sv -o /dev/null -o /dev/null "$URL/healthz" "$URL/api/nope" 2>&1)
 expect_match "keep-alive" "Re-using existing connection" "$v"
 expect_match "no close" "left intact" "$v"
 v=$(curl -sv -o /dev/null -o /dev/null -d 'a=1' "$URL/healthz" "$URL/healthz" 2>&1)
@@ -113,11 +113,11 @@ expect_match "keep-alive after a POST with a body" "Re-using existing connection
 
 # the access log: method, path, status, bytes, microseconds, user
 expect_match "access log" "info GET /healthz 200 11 bytes [0-9]+ us user 0" "$(cat "$LOG")"
-expect_match "access log 404" "info GET /no/such/page 404 [0-9]+ bytes" "$(cat "$LOG")"
+expect_match "access log 404" "info GET /api/no/such 404 [0-9]+ bytes" "$(cat "$LOG")"
 
 # SIGTERM: a request in flight (a slow upload) is finished, then the server exits 0
 curl -s -o "$WORK/slow" -w '%{http_code}' --limit-rate 200K --data-binary @"$WORK/1m" \
-  "$URL/nope" >"$WORK/slow.code" &
+  "$URL/api/nope" >"$WORK/slow.code" &
 CURL=$!
 sleep 1
 rc=0

@@ -159,7 +159,7 @@ static void test_404_405(void **state)
     t_end(&t);
 
     t_start(&t, "GET");
-    assert_int_equal(req_parse_target(&t.r, &t.p, "/no/such/page?lang=en"), 0);
+    assert_int_equal(req_parse_target(&t.r, &t.p, "/api/no/such?lang=en"), 0);
     assert_int_equal(http_dispatch(&t.r, &t.p), 404);
     assert_string_equal(t.p.body.buf, "{\"error\":{\"code\":\"err_route_not_found\","
                                       "\"message\":\"There is no such address.\","
