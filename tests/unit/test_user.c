@@ -293,8 +293,8 @@ static void test_user_validation(void **state)
     bad.login = "ZHANG.WEI@LN"; /* logins are case-insensitive */
     expect(f, user_create(cli(f), &bad, NULL), SVC_CONFLICT, "err_login_taken", "login");
     static const char *const bad_logins[] = {"ab", "a b", "张伟", ".dot", "x/y", "semi;colon",
-                                             "0123456789012345678901234567890123456789012345678"
-                                             "9012345678901234"};
+                                             ("0123456789012345678901234567890123456789012345678"
+                                              "9012345678901234")};
     for (size_t i = 0; i < sizeof bad_logins / sizeof *bad_logins; i++) {
         bad.login = bad_logins[i];
         expect(f, user_create(cli(f), &bad, NULL), SVC_INVALID, "err_login_invalid", "login");
