@@ -176,7 +176,8 @@ static int read_recent(struct ctx *c, struct dashboard *d)
     struct stmt st;
     db_prepare(c->db, &st,
                "SELECT r.id, r.at, r.period, r.status, r.percent, u.id, u.name, i.id, i.title, "
-               " coalesce(i.task_id, 0), coalesce(t.number, 0), coalesce(v.decision, 'pending') "
+               " coalesce(i.task_id, 0), coalesce(t.number, 0), coalesce(v.decision, 'pending'), "
+               " i.owner_unit_id "
                "FROM (SELECT rr.id AS rid FROM work_item ii CROSS JOIN report rr "
                "  WHERE ii.work_plan_id = :wp AND ii.removed_at IS NULL "
                "  AND rr.work_item_id = ii.id ORDER BY rr.id DESC LIMIT :limit) k "
@@ -202,6 +203,7 @@ static int read_recent(struct ctx *c, struct dashboard *d)
         x->task_id = db_col_int64(&st, 9);
         x->task_number = (int)db_col_int64(&st, 10);
         x->review = svc_col(c, &st, 11);
+        x->owner_id = db_col_int64(&st, 12);
     }
     db_finalize(&st);
     return rc < 0 ? store_failed(c, "reading the latest reports") : SVC_OK;

@@ -44,6 +44,7 @@ struct dashboard_overdue {
 /* A report, newest first. */
 struct dashboard_report {
     int64_t id, item_id, unit_id, task_id;
+    int64_t owner_id;         /* the item's owner unit now (unit_id: the reporting unit) */
     int task_number, percent;
     const char *at, *period, *status, *unit_name, *item_title;
     const char *review;       /* pending, accepted, returned */

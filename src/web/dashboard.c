@@ -237,7 +237,7 @@ static void recent_list(struct req *r, struct sb *b,
     html_printf(b, "<tr><td class=\"date\">%h<br><span class=\"meta\">%h</span></td>"
                 "<td>%h</td><td>",
                 web_date(r, x->at), web_period(r, x->period), x->unit_name);
-    item_cell(r, b, x->item_id, x->item_title, x->unit_id, x->task_id,
+    item_cell(r, b, x->item_id, x->item_title, x->owner_id, x->task_id,
               x->task_number);
     html_printf(b,
                 "</td><td>%h</td><td class=\"num\">%d%%</td>"

@@ -153,7 +153,7 @@ test('the overdue list names the item, its owner unit and the days late; reports
 test('a year without a work plan, and a year that is not one', async () => {
   let r = await fx.leader.get(`${PAGE}?year=2020`);
   assert.equal(r.status, 200);
-  assert.match(r.body, /该年度尚无工作计划/);
+  assert.match(r.body, /年度工作计划：本年度尚未制定/);
   assert.equal(figure(r.body, 'fig-red'), '0');
   assert.match(r.body, /aria-label="灯号分布：完成 0，绿灯 0，黄灯 0，红灯 0"/);
   assert.match(r.body, /<option value="2020" selected>2020<\/option>/);
@@ -179,7 +179,7 @@ test('only users of the pairing see it; /dashboard leads to one\'s own', async (
   assert.doesNotMatch(r.body, /盤錦港口合作逾期事項/);
   r = await dl.get(`/pairings/${SD}/dashboard`);
   assert.equal(r.status, 200);
-  assert.match(r.body, /该年度尚无工作计划/);
+  assert.match(r.body, /年度工作计划：本年度尚未制定/);
   r = await fx.leader.get('/pairings/2/dashboard');
   assert.equal(r.status, 404, 'a city pairing has no dashboard of its own');
   r = await fx.leader.get('/pairings/999/dashboard');

@@ -68,6 +68,7 @@ static void test_figures_and_lists(void **state)
     assert_int_equal(d.recent[0].percent, 21);
     assert_string_equal(d.recent[0].review, "pending");
     assert_string_equal(d.recent[0].unit_name, "无锡市人民政府");
+    assert_int_equal(d.recent[0].owner_id, f->js_wx);
     for (size_t i = 1; i < d.n_recent; i++)
         assert_true(d.recent[i].id < d.recent[i - 1].id);
 
