@@ -47,6 +47,13 @@ const struct route http_routes[] = {
     {"POST", "/reviews/accept", web_reviews_accept, ROLE_COORDINATOR, 0,
      "Accept the selected reports with the form: 303 to /reviews"},
 
+    /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
+    {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, 0,
+     "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
+     "items, latest reports (?year=; users of the pairing)"},
+    {"GET", "/dashboard", web_dashboard_home, ROLE_MEMBER, 0,
+     "303 to the dashboard of one's own pairing (admin: the first pairing)"},
+
     /* ---- the published plans ---------------------------------------------------- */
     {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,
      "Province pairings with their city and zone pairings"},

@@ -96,4 +96,9 @@ int web_reviews(struct req *r, struct resp *p);         /* GET /reviews */
 int web_report_review(struct req *r, struct resp *p);   /* POST /reports/{id}/review */
 int web_reviews_accept(struct req *r, struct resp *p);  /* POST /reviews/accept */
 
+/* dashboard.c: a pairing's year at a glance, for leaders (and every user of
+ * the pairing) */
+int web_dashboard(struct req *r, struct resp *p);      /* GET /pairings/{id}/dashboard */
+int web_dashboard_home(struct req *r, struct resp *p); /* GET /dashboard */
+
 #endif

@@ -89,6 +89,10 @@ const CASES = [
       const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
       return { path: '/reviews/accept', form: { report: String(id) } };
     } },
+  // The dashboard: users of the pairing (dl_coord is of the other one); /dashboard answers
+  // everyone signed in with 303 to their own pairing's page.
+  { m: 'GET', route: '/pairings/{id}/dashboard', allow: LJ_USERS, prepare: () => ({ path: '/pairings/1/dashboard' }) },
+  { m: 'GET', route: '/dashboard', allow: SIGNED_IN, prepare: () => ({ path: '/dashboard', expectStatus: 303 }) },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },

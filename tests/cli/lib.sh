@@ -14,7 +14,8 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 # expect_eq WHAT EXPECTED ACTUAL
 expect_eq() { if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '$3'"; fi; }
 # expect_match WHAT PATTERN TEXT
-expect_match() { if printf '%s' "$3" | grep -qE -- "$2"; then pass; else fail "$1: no '$2' in: $3"; fi; }
+# (grep reads to the end, not -q: under pipefail an early exit would fail printf with SIGPIPE)
+expect_match() { if printf '%s' "$3" | grep -E -- "$2" >/dev/null; then pass; else fail "$1: no '$2' in: $3"; fi; }
 # expect_fail WHAT COMMAND...: the command must exit non-zero
 expect_fail() { local what=$1; shift; if "$@" >/dev/null 2>&1; then fail "$what: succeeded"; else pass; fi; }
 sql() { sqlite3 "$DUIKOU_DB" "$@"; }

@@ -1,0 +1,254 @@
+/* dashboard: the overdue list, the latest reports and the year's progress of a pairing, next
+ * to light_counts. Each statement starts from the one work plan of (pairing, year) and reaches
+ * reports only through an item's index range (report_item), so its cost follows the size of
+ * that plan, never the size of the report table. EXPLAIN QUERY PLAN of each is in the
+ * comment above it (a database of 50,000 items and 1,000,000 reports). */
+#include "service/dashboard.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "service/internal.h"
+#include "service/perm.h"
+#include "service/service.h"
+#include "store/db.h"
+
+static int store_failed(struct ctx *c, const char *what)
+{
+    return svc_store_failed(c, "dashboard", what);
+}
+
+/* The id of the item's latest accepted report (the one its light reads), as a correlated
+ * subquery: report_item walked backwards from the item's newest report, each checked against
+ * review's unique report_id index, stopping at the first accepted one. */
+#define ACCEPTED_ID(item)                                                                    \
+    "(SELECT lr.id FROM report lr JOIN review lv ON lv.report_id = lr.id "                   \
+    "WHERE lr.work_item_id = " item " AND lv.decision = 'accepted' "                         \
+    "ORDER BY lr.id DESC LIMIT 1)"
+
+/* ---- days --------------------------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static bool parse_date(const char *s, long *days)
+{
+    int y, m, d;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+        return false;
+    *days = days_from_civil(y, m, d);
+    return true;
+}
+
+int dashboard_days_between(const char *from, const char *to)
+{
+    long a, b;
+    if (!parse_date(from, &a) || !parse_date(to, &b))
+        return 0;
+    return (int)(b - a);
+}
+
+/* ---- the parts ---------------------------------------------------------------------------- */
+
+/* The plan of the year, and the years that have one (work_plan's unique (pairing_id, year)
+ * index: SEARCH work_plan USING INDEX sqlite_autoindex_work_plan_1 (pairing_id=?)). */
+static int read_plans(struct ctx *c, int64_t pairing_id, struct dashboard *d)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT id, year, status FROM work_plan WHERE pairing_id = :p ORDER BY year DESC");
+    db_bind_int64(&st, ":p", pairing_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        int year = (int)db_col_int64(&st, 1);
+        *(int *)ARRAY_PUSH(c->arena, d->years, d->n_years, cap) = year;
+        if (year == d->year) {
+            d->work_plan_id = db_col_int64(&st, 0);
+            d->plan_status = svc_col(c, &st, 2);
+        }
+    }
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "reading the work plans") : SVC_OK;
+}
+
+/* Items, overdue items, items with an accepted report and the sum of their percents.
+ *   SEARCH x USING INDEX work_item_plan (work_plan_id=?)
+ *   SEARCH a USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN
+ *   CORRELATED SCALAR SUBQUERY: SEARCH lr USING COVERING INDEX report_item (work_item_id=?),
+ *                               SEARCH lv USING INDEX sqlite_autoindex_review_1 (report_id=?) */
+static int read_stats(struct ctx *c, struct dashboard *d)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT count(*), coalesce(sum(CASE WHEN i.due < :today AND "
+               " coalesce(a.status, '') <> 'done' THEN 1 ELSE 0 END), 0), "
+               " count(a.id), coalesce(sum(a.percent), 0) "
+               "FROM (SELECT x.id, x.due, " ACCEPTED_ID("x.id") " AS acc_id FROM work_item x "
+               " WHERE x.work_plan_id = :wp AND x.removed_at IS NULL) i "
+               "LEFT JOIN report a ON a.id = i.acc_id");
+    db_bind_int64(&st, ":wp", d->work_plan_id);
+    db_bind_text(&st, ":today", d->today);
+    int rc = db_step(&st);
+    if (rc == DB_ROW) {
+        d->items = db_col_int64(&st, 0);
+        d->overdue = db_col_int64(&st, 1);
+        d->accepted = db_col_int64(&st, 2);
+        int64_t sum = db_col_int64(&st, 3);
+        d->percent = d->items ? (int)((sum * 2 + d->items) / (d->items * 2)) : 0;
+    }
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "counting the year's items") : SVC_OK;
+}
+
+/* The overdue items, most overdue first, with the latest report of each.
+ *   SEARCH x USING INDEX work_item_plan (work_plan_id=?)
+ *   CORRELATED SCALAR SUBQUERY (accepted status): report_item + review autoindex, as above
+ *   SEARCH u, t, r USING INTEGER PRIMARY KEY; SEARCH v USING INDEX sqlite_autoindex_review_1
+ *   CORRELATED SCALAR SUBQUERY (latest report): SEARCH m USING COVERING INDEX report_item
+ *   USE TEMP B-TREE FOR ORDER BY (the plan's overdue items only, cut by LIMIT)
+ * An index work_item (work_plan_id, due) would let it stop early instead of sorting. */
+static int read_overdue(struct ctx *c, struct dashboard *d)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT i.id, i.title, i.due, coalesce(i.task_id, 0), coalesce(t.number, 0), "
+               " t.title, u.id, u.name, coalesce(r.id, 0), r.status, r.period, "
+               " coalesce(r.percent, 0), CASE WHEN r.id IS NULL THEN NULL "
+               " ELSE coalesce(v.decision, 'pending') END "
+               "FROM (SELECT x.id, x.title, x.due, x.task_id, x.owner_unit_id, "
+               "  " LIGHT_SQL_ACCEPTED("x.id") " AS acc, "
+               "  (SELECT max(m.id) FROM report m WHERE m.work_item_id = x.id) AS last_id "
+               " FROM work_item x WHERE x.work_plan_id = :wp AND x.removed_at IS NULL "
+               " AND x.due < :today) i "
+               "JOIN unit u ON u.id = i.owner_unit_id LEFT JOIN task t ON t.id = i.task_id "
+               "LEFT JOIN report r ON r.id = i.last_id LEFT JOIN review v ON v.report_id = r.id "
+               "WHERE coalesce(i.acc, '') <> 'done' "
+               "ORDER BY i.due, i.id LIMIT :limit");
+    db_bind_int64(&st, ":wp", d->work_plan_id);
+    db_bind_text(&st, ":today", d->today);
+    db_bind_int64(&st, ":limit", DASHBOARD_OVERDUE_MAX);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct dashboard_overdue *o =
+            ARRAY_PUSH(c->arena, d->overdue_items, d->n_overdue_items, cap);
+        o->item_id = db_col_int64(&st, 0);
+        o->title = svc_col(c, &st, 1);
+        o->due = svc_col(c, &st, 2);
+        o->task_id = db_col_int64(&st, 3);
+        o->task_number = (int)db_col_int64(&st, 4);
+        o->task_title = svc_col(c, &st, 5);
+        o->owner_id = db_col_int64(&st, 6);
+        o->owner_name = svc_col(c, &st, 7);
+        o->report_id = db_col_int64(&st, 8);
+        o->report_status = svc_col(c, &st, 9);
+        o->report_period = svc_col(c, &st, 10);
+        o->report_percent = (int)db_col_int64(&st, 11);
+        o->review = svc_col(c, &st, 12);
+        o->days = dashboard_days_between(o->due, d->today);
+    }
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "reading the overdue items") : SVC_OK;
+}
+
+/* The latest reports on the plan's items. The inner query picks the ids alone: CROSS JOIN
+ * keeps the items outside (standard SQL; SQLite does not reorder it), so the reports are
+ * reached through each item's report_item range and the top ten kept by a LIMITed sort of
+ * ids from the covering index. Reading report by id backwards instead would, for an older
+ * year, wade through every newer report of every pairing first.
+ *   MATERIALIZE k: SEARCH i USING INDEX work_item_plan (work_plan_id=?)
+ *                  SEARCH r USING COVERING INDEX report_item (work_item_id=?)
+ *                  USE TEMP B-TREE FOR ORDER BY
+ *   SCAN k (10 rows); SEARCH r, i, u, t USING INTEGER PRIMARY KEY;
+ *   SEARCH v USING INDEX sqlite_autoindex_review_1 (report_id=?) */
+static int read_recent(struct ctx *c, struct dashboard *d)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT r.id, r.at, r.period, r.status, r.percent, u.id, u.name, i.id, i.title, "
+               " coalesce(i.task_id, 0), coalesce(t.number, 0), coalesce(v.decision, 'pending'), "
+               " i.owner_unit_id "
+               "FROM (SELECT rr.id AS rid FROM work_item ii CROSS JOIN report rr "
+               "  WHERE ii.work_plan_id = :wp AND ii.removed_at IS NULL "
+               "  AND rr.work_item_id = ii.id ORDER BY rr.id DESC LIMIT :limit) k "
+               "JOIN report r ON r.id = k.rid JOIN work_item i ON i.id = r.work_item_id "
+               "JOIN unit u ON u.id = r.unit_id LEFT JOIN task t ON t.id = i.task_id "
+               "LEFT JOIN review v ON v.report_id = r.id "
+               "ORDER BY r.id DESC");
+    db_bind_int64(&st, ":wp", d->work_plan_id);
+    db_bind_int64(&st, ":limit", DASHBOARD_RECENT_MAX);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct dashboard_report *x = ARRAY_PUSH(c->arena, d->recent, d->n_recent, cap);
+        x->id = db_col_int64(&st, 0);
+        x->at = svc_col(c, &st, 1);
+        x->period = svc_col(c, &st, 2);
+        x->status = svc_col(c, &st, 3);
+        x->percent = (int)db_col_int64(&st, 4);
+        x->unit_id = db_col_int64(&st, 5);
+        x->unit_name = svc_col(c, &st, 6);
+        x->item_id = db_col_int64(&st, 7);
+        x->item_title = svc_col(c, &st, 8);
+        x->task_id = db_col_int64(&st, 9);
+        x->task_number = (int)db_col_int64(&st, 10);
+        x->review = svc_col(c, &st, 11);
+        x->owner_id = db_col_int64(&st, 12);
+    }
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "reading the latest reports") : SVC_OK;
+}
+
+/* ---- the calls ---------------------------------------------------------------------------- */
+
+int dashboard_get(struct ctx *c, int64_t pairing_id, int year, struct dashboard *out)
+{
+    memset(out, 0, sizeof *out);
+    if (year < 2000 || year > 2100)
+        return svc_fail(c, SVC_INVALID, "err_range", "year", "year %d is not within 2000–2100",
+                        year);
+    out->year = year;
+    char soon[11];
+    light_today(out->today, soon);
+    /* light_counts checks that the pairing exists and that the caller may read it. */
+    int rc = light_counts(c, pairing_id, year, &out->lights);
+    if (rc != SVC_OK)
+        return rc;
+    if ((rc = read_plans(c, pairing_id, out)) != SVC_OK || !out->work_plan_id)
+        return rc;
+    if ((rc = read_stats(c, out)) != SVC_OK || (rc = read_overdue(c, out)) != SVC_OK)
+        return rc;
+    return read_recent(c, out);
+}
+
+int dashboard_home(struct ctx *c, int64_t *pairing_id)
+{
+    *pairing_id = 0;
+    if (c->user && c->user->role != ROLE_ADMIN && c->user->pairing_id) {
+        *pairing_id = c->user->pairing_id;
+        return SVC_OK;
+    }
+    if (!perm_is_admin_user(c))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "no pairing of yours");
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT id FROM pairing WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+    int rc = db_step(&st);
+    if (rc == DB_ROW)
+        *pairing_id = db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading the pairings");
+    if (!*pairing_id)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no pairing yet");
+    return SVC_OK;
+}

@@ -1,0 +1,343 @@
+/* dashboard: the page a leader reads in a minute and prints — a province
+ * pairing's year at a glance.
+ *   /pairings/{id}/dashboard?year=   headline figures, the lights as a bar,
+ * counts by key area, city pairing and owner unit (a table each, every row
+ * with a small bar), the overdue list with owner units, the latest reports;
+ *   /dashboard                       303 to the caller's own pairing's page.
+ * The figures come from service/light.h and service/dashboard.h, which also
+ * decide who may see which pairing; the charts are inline SVG from web/svg.h,
+ * and every number they draw is printed as text too. The year selector is a
+ * GET form, so it works without JavaScript; print hides it. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/dashboard.h"
+#include "web/html.h"
+#include "web/svg.h"
+#include "web/web.h"
+
+/* The lights in reading order: finished first, then from fine to late. */
+static const enum light light_order[LIGHT_N] = {LIGHT_DONE, LIGHT_GREEN,
+                                                LIGHT_YELLOW, LIGHT_RED};
+
+/* "<prefix>：完成 1，绿灯 2，黄灯 0，红灯 1" — the accessible name of a bar. */
+static const char *lights_label(struct req *r, const char *prefix,
+                                const int64_t count[LIGHT_N]) {
+  struct sb b = SB_INIT;
+  if (prefix)
+    sb_appendf(&b, "%s%s", prefix, web_t(r, "ui_dash_colon"));
+  for (int k = 0; k < LIGHT_N; k++)
+    sb_appendf(&b, "%s%s %lld", k ? web_t(r, "ui_dash_sep") : "",
+               web_t(r, web_light_label(light_order[k])),
+               (long long)count[light_order[k]]);
+  const char *s = arena_strdup(r->arena, sb_str(&b));
+  sb_free(&b);
+  return s;
+}
+
+static void lights_bar(struct req *r, struct sb *b, const char *cls,
+                       const char *prefix, const int64_t count[LIGHT_N],
+                       int width, int height, bool numbers) {
+  struct svg_part parts[LIGHT_N];
+  for (int k = 0; k < LIGHT_N; k++)
+    parts[k] = (struct svg_part){count[light_order[k]],
+                                 svg_light_fill(light_order[k])};
+  svg_stacked_bar(b, cls, parts, LIGHT_N, width, height,
+                  lights_label(r, prefix, count), numbers);
+}
+
+/* ---- the parts of the page
+ * ------------------------------------------------------------- */
+
+static int newest_first(const void *a, const void *b) {
+  return *(const int *)b - *(const int *)a;
+}
+
+/* The year form: the years with a work plan, this year and the shown one. */
+static void year_form(struct req *r, struct sb *b, int64_t pairing_id,
+                      const struct dashboard *d, int this_year) {
+  html_printf(b,
+              "<form class=\"year-form\" method=\"get\" "
+              "action=\"/pairings/%lld/dashboard\">\n"
+              "<label for=\"year\">%h</label>\n"
+              "<select id=\"year\" name=\"year\">\n",
+              (long long)pairing_id, web_t(r, "ui_dash_year"));
+  size_t n = 0, cap = d->n_years + 2;
+  int *years = arena_alloc(r->arena, cap * sizeof *years);
+  years[n++] = this_year;
+  years[n++] = d->year;
+  for (size_t i = 0; i < d->n_years; i++)
+    years[n++] = d->years[i];
+  qsort(years, n, sizeof *years, newest_first);
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || years[i] != years[i - 1])
+      html_printf(b, "<option value=\"%d\"%s>%d</option>\n", years[i],
+                  years[i] == d->year ? " selected" : "", years[i]);
+  html_printf(b,
+              "</select>\n<button type=\"submit\">%h</button>\n</form>\n",
+              web_t(r, "ui_dash_show"));
+}
+
+static void figure(struct sb *b, const char *cls, const char *label,
+                   const char *value) {
+  html_printf(b, "<div class=\"%h\"><dt>%h</dt><dd>%h</dd></div>\n", cls,
+              label, value);
+}
+
+static void headline(struct req *r, struct sb *b, const struct dashboard *d) {
+  const int64_t *count = d->lights.pairing.count;
+  html_printf(b, "<section class=\"dash-summary\" aria-labelledby=\"h-summary\">\n"
+                 "<h2 id=\"h-summary\">%h</h2>\n<dl class=\"dash-figures\">\n",
+              web_t(r, "ui_dash_summary"));
+  figure(b, "fig", web_t(r, "ui_dash_items"),
+         arena_printf(r->arena, "%lld", (long long)d->lights.pairing.total));
+  for (int k = 0; k < LIGHT_N; k++)
+    figure(b,
+           arena_printf(r->arena, "fig fig-%s", light_name(light_order[k])),
+           web_t(r, web_light_label(light_order[k])),
+           arena_printf(r->arena, "%lld", (long long)count[light_order[k]]));
+  figure(b, "fig fig-overdue", web_t(r, "ui_dash_overdue_count"),
+         arena_printf(r->arena, "%lld", (long long)d->overdue));
+  figure(b, "fig fig-progress", web_t(r, "ui_dash_progress"),
+         arena_printf(r->arena, "%d%%", d->percent));
+  html_printf(b, "</dl>\n<p class=\"meta\">%h</p>\n",
+              web_t(r, "ui_dash_progress_note"));
+
+  html_printf(b, "<h3>%h</h3>\n", web_t(r, "ui_dash_lights"));
+  lights_bar(r, b, "dash-bar", web_t(r, "ui_dash_lights"), count, 600, 36,
+             true);
+  html_printf(b, "<ul class=\"legend\">\n");
+  for (int k = 0; k < LIGHT_N; k++) {
+    html_printf(b, "<li>");
+    svg_swatch(b, svg_light_fill(light_order[k]));
+    html_printf(b, " %h %lld</li>\n", web_t(r, web_light_label(light_order[k])),
+                (long long)count[light_order[k]]);
+  }
+  html_printf(b, "</ul>\n</section>\n");
+}
+
+/* One table of light counts: a row per group, each with its bar. */
+static void group_table(struct req *r, struct sb *b, const char *id,
+                        const char *title_id, const char *name_id,
+                        const struct light_group *g, size_t n) {
+  html_printf(b,
+              "<section class=\"dash-group\" aria-labelledby=\"%h\">\n"
+              "<h2 id=\"%h\">%h</h2>\n",
+              id, id, web_t(r, title_id));
+  if (n == 0) {
+    html_printf(b, "<p class=\"meta\">%h</p>\n</section>\n",
+                web_t(r, "ui_dash_none"));
+    return;
+  }
+  html_printf(b,
+              "<table class=\"dash-table\">\n<thead><tr><th scope=\"col\">%h</th>"
+              "<th scope=\"col\" class=\"num\">%h</th>",
+              web_t(r, name_id), web_t(r, "ui_dash_total"));
+  for (int k = 0; k < LIGHT_N; k++)
+    html_printf(b, "<th scope=\"col\" class=\"num\">%h</th>",
+                web_t(r, web_light_label(light_order[k])));
+  html_printf(b, "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
+              web_t(r, "ui_dash_chart"));
+  for (size_t i = 0; i < n; i++) {
+    html_printf(b, "<tr><th scope=\"row\">%h</th><td class=\"num\">%lld</td>",
+                g[i].name, (long long)g[i].total);
+    for (int k = 0; k < LIGHT_N; k++)
+      html_printf(b, "<td class=\"num\">%lld</td>",
+                  (long long)g[i].count[light_order[k]]);
+    html_printf(b, "<td class=\"bar\">");
+    lights_bar(r, b, "row-bar", g[i].name, g[i].count, 160, 14, false);
+    html_printf(b, "</td></tr>\n");
+  }
+  html_printf(b, "</tbody>\n</table>\n</section>\n");
+}
+
+/* The item's title, as a link to its report form when the viewer may report
+ * on it (its own unit's item, not a leader; or an admin). */
+static void item_cell(struct req *r, struct sb *b, int64_t item_id,
+                      const char *title, int64_t owner_id, int64_t task_id,
+                      int task_number) {
+  const struct user *u = r->user;
+  bool may_report = u && (u->role == ROLE_ADMIN ||
+                          (u->role != ROLE_LEADER && u->unit_id == owner_id));
+  if (may_report)
+    html_printf(b, "<a href=\"/items/%lld/report\">%h</a>", (long long)item_id,
+                title);
+  else
+    html_printf(b, "%h", title);
+  if (task_id)
+    html_printf(b, "<br><a class=\"meta\" href=\"/tasks/%lld\">%h %d</a>",
+                (long long)task_id, web_t(r, "ui_task"), task_number);
+}
+
+static void overdue_list(struct req *r, struct sb *b,
+                         const struct dashboard *d) {
+  html_printf(b,
+              "<section class=\"dash-overdue\" aria-labelledby=\"h-overdue\">\n"
+              "<h2 id=\"h-overdue\">%h</h2>\n",
+              web_t(r, "ui_dash_overdue_list"));
+  if (d->n_overdue_items == 0) {
+    html_printf(b, "<p>%h</p>\n</section>\n", web_t(r, "ui_dash_no_overdue"));
+    return;
+  }
+  html_printf(b, "<p class=\"meta\">%h %d / %lld</p>\n",
+              web_t(r, "ui_dash_overdue_shown"), (int)d->n_overdue_items,
+              (long long)d->overdue);
+  html_printf(b,
+              "<table class=\"dash-table\">\n<thead><tr>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
+              "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
+              web_t(r, "ui_item"), web_t(r, "ui_dash_owner"), web_t(r, "ui_due"),
+              web_t(r, "ui_dash_days_overdue"), web_t(r, "ui_dash_latest_status"));
+  for (size_t i = 0; i < d->n_overdue_items; i++) {
+    const struct dashboard_overdue *o = &d->overdue_items[i];
+    html_printf(b, "<tr class=\"overdue\"><td>");
+    item_cell(r, b, o->item_id, o->title, o->owner_id, o->task_id,
+              o->task_number);
+    html_printf(b,
+                "</td><td>%h</td><td class=\"date\">%h</td>"
+                "<td class=\"num\">%d</td><td>",
+                o->owner_name, web_date(r, o->due), o->days);
+    if (o->report_id)
+      html_printf(b,
+                  "%h · %h · %d%%<br><span class=\"review review-%h\">%h</span>",
+                  web_period(r, o->report_period),
+                  web_status_label(r, o->report_status), o->report_percent,
+                  o->review, web_t(r, web_review_label(o->review)));
+    else
+      html_printf(b, "<span class=\"meta\">%h</span>",
+                  web_t(r, "ui_no_report"));
+    html_printf(b, "</td></tr>\n");
+  }
+  html_printf(b, "</tbody>\n</table>\n</section>\n");
+}
+
+static void recent_list(struct req *r, struct sb *b,
+                        const struct dashboard *d) {
+  html_printf(b,
+              "<section class=\"dash-recent\" aria-labelledby=\"h-recent\">\n"
+              "<h2 id=\"h-recent\">%h</h2>\n",
+              web_t(r, "ui_dash_recent"));
+  if (d->n_recent == 0) {
+    html_printf(b, "<p>%h</p>\n</section>\n", web_t(r, "ui_dash_no_reports"));
+    return;
+  }
+  html_printf(b,
+              "<table class=\"dash-table\">\n<thead><tr>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<th scope=\"col\" class=\"num\">%h</th><th scope=\"col\">%h</th>"
+              "</tr></thead>\n<tbody>\n",
+              web_t(r, "ui_dash_date"), web_t(r, "ui_unit"), web_t(r, "ui_item"),
+              web_t(r, "ui_status"), web_t(r, "ui_dash_percent"),
+              web_t(r, "ui_dash_review"));
+  for (size_t i = 0; i < d->n_recent; i++) {
+    const struct dashboard_report *x = &d->recent[i];
+    html_printf(b, "<tr><td class=\"date\">%h<br><span class=\"meta\">%h</span></td>"
+                "<td>%h</td><td>",
+                web_date(r, x->at), web_period(r, x->period), x->unit_name);
+    item_cell(r, b, x->item_id, x->item_title, x->owner_id, x->task_id,
+              x->task_number);
+    html_printf(b,
+                "</td><td>%h</td><td class=\"num\">%d%%</td>"
+                "<td><span class=\"review review-%h\">%h</span></td></tr>\n",
+                web_status_label(r, x->status), x->percent, x->review,
+                web_t(r, web_review_label(x->review)));
+  }
+  html_printf(b, "</tbody>\n</table>\n</section>\n");
+}
+
+static const char *plan_status_label(const char *status) {
+  if (!status)
+    return "ui_dash_no_plan";
+  if (strcmp(status, "agreed") == 0)
+    return "ui_dash_plan_agreed";
+  return strcmp(status, "submitted") == 0 ? "ui_dash_plan_submitted"
+                                          : "ui_dash_plan_draft";
+}
+
+/* ---- the routes
+ * ------------------------------------------------------------------------ */
+
+static int this_year(void) {
+  char today[11], soon[11];
+  light_today(today, soon);
+  return atoi(today);
+}
+
+/* A year that is not one: 422 with what a year looks like, and a link to this
+ * year's page (a person typed it; the form only offers real years). */
+static int bad_year(struct req *r, struct resp *p, int64_t pairing_id) {
+  struct sb *b = &p->body;
+  sb_reset(b);
+  p->status = 422;
+  web_begin(r, p, web_t(r, "ui_dash_bad_year_title"));
+  html_printf(b,
+              "<div class=\"error-page\">\n<h1>%h</h1>\n"
+              "<p role=\"alert\">%h</p>\n"
+              "<p><a href=\"/pairings/%lld/dashboard\">%h</a></p>\n</div>\n",
+              web_t(r, "ui_dash_bad_year_title"), web_t(r, "ui_dash_bad_year"),
+              (long long)pairing_id, web_t(r, "ui_dash_this_year"));
+  return web_end(r, p);
+}
+
+/* GET /pairings/{id}/dashboard?year= (default: this year in the plans' time
+ * zone). */
+int web_dashboard(struct req *r, struct resp *p) {
+  int64_t pairing_id = r->ids[0];
+  int now = this_year(), year = now;
+  const char *q = req_query(r, "year");
+  if (q && *q) {
+    long long y;
+    if (!web_parse_int(q, &y) || y < 2000 || y > 2100)
+      return bad_year(r, p, pairing_id);
+    year = (int)y;
+  }
+  struct dashboard d;
+  int rc = dashboard_get(&r->ctx, pairing_id, year, &d);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+
+  struct sb *b = &p->body;
+  p->status = 200;
+  const char *name = d.lights.pairing.name;
+  web_begin(r, p,
+            arena_printf(r->arena, "%s · %s · %d", name,
+                         web_t(r, "ui_dash_title"), year));
+  html_printf(b, "<div class=\"dashboard\">\n<h1>%h <span class=\"dash-year\">%d</span> %h</h1>\n",
+              name, year, web_t(r, "ui_dash_title"));
+  html_printf(b, "<p class=\"lead\">%h%h%h · %h%h%h</p>\n",
+              web_t(r, "ui_dash_as_of"), web_t(r, "ui_dash_colon"),
+              web_date(r, d.today), web_t(r, "ui_dash_plan_status"),
+              web_t(r, "ui_dash_colon"), web_t(r, plan_status_label(d.plan_status)));
+  year_form(r, b, pairing_id, &d, now);
+  headline(r, b, &d);
+  group_table(r, b, "h-areas", "ui_dash_by_area", "ui_dash_area",
+              d.lights.areas, d.lights.n_areas);
+  group_table(r, b, "h-cities", "ui_dash_by_city", "ui_dash_city",
+              d.lights.cities, d.lights.n_cities);
+  group_table(r, b, "h-units", "ui_dash_by_unit", "ui_dash_owner",
+              d.lights.units, d.lights.n_units);
+  overdue_list(r, b, &d);
+  recent_list(r, b, &d);
+  html_printf(b, "</div>\n");
+  return web_end(r, p);
+}
+
+/* GET /dashboard: 303 to one's own pairing's dashboard (an admin's: the first
+ * pairing's), keeping a valid ?year=. */
+int web_dashboard_home(struct req *r, struct resp *p) {
+  int64_t pairing_id;
+  int rc = dashboard_home(&r->ctx, &pairing_id);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  const char *q = req_query(r, "year");
+  long long y;
+  if (q && web_parse_int(q, &y) && y >= 2000 && y <= 2100)
+    return web_redirect(r, p,
+                        arena_printf(r->arena, "/pairings/%lld/dashboard?year=%lld",
+                                     (long long)pairing_id, y));
+  return web_redirect(
+      r, p, arena_printf(r->arena, "/pairings/%lld/dashboard", (long long)pairing_id));
+}
