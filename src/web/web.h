@@ -89,4 +89,11 @@ int web_reviews(struct req *r, struct resp *p);         /* GET /reviews */
 int web_report_review(struct req *r, struct resp *p);   /* POST /reports/{id}/review */
 int web_reviews_accept(struct req *r, struct resp *p);  /* POST /reviews/accept */
 
+/* task.c: one task as those who carry it out see it */
+int web_task_page(struct req *r, struct resp *p); /* GET /tasks/{id} */
+
+/* assignment.c: a coordinator assigns its side's units to every task of a plan */
+int web_assign_form(struct req *r, struct resp *p); /* GET /plans/{id}/assign */
+int web_assign_save(struct req *r, struct resp *p); /* POST /plans/{id}/assign */
+
 #endif

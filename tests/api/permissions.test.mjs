@@ -89,6 +89,11 @@ const CASES = [
       const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
       return { path: '/reviews/accept', form: { report: String(id) } };
     } },
+  { m: 'GET', route: '/tasks/{id}', allow: LJ_USERS, prepare: () => ({ path: `/tasks/${fx.task7}` }) },
+  // The assignment page: a coordinator for its own side of the plan's pairing, or an admin.
+  { m: 'GET', route: '/plans/{id}/assign', allow: ['ln_coord', 'js_coord', 'admin'], prepare: () => ({ path: '/plans/1/assign' }) },
+  { m: 'POST', route: '/plans/{id}/assign', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: '/plans/1/assign', form: {}, expectStatus: 303 }) },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },
