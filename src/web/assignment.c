@@ -1,5 +1,5 @@
-/* assignment: 分解任务、落实责任 on one page — a coordinator gives every task of
- * a plan its side's lead unit and support units, and saves them all at once
+/* assignment: 分解任务、落实责任 on one page — a coordinator gives every task
+ * of a plan its side's lead unit and support units, and saves them all at once
  * (GET and POST /plans/{id}/assign; an admin chooses the side with ?side=).
  *
  * The form is one table: per task a select of the lead unit and, folded in a
@@ -8,9 +8,11 @@
  * carries per task the version of the task's assignments it was made from
  * (rev_ID, assignment_digest) and the set as loaded (was_ID), so only the rows
  * the person changed are saved, in one transaction
- * (assignment_set_many), and a row that someone else changed meanwhile comes
- * back 409 with the stored set beside the person's kept choices; saving again
- * then keeps the person's choices. The rules (who assigns which side, which
+ * (assignment_set_many), and a row whose side someone else changed meanwhile
+ * comes back 409 with the stored set beside the person's kept choices; saving
+ * again then keeps the person's choices. (The version covers both sides: a
+ * change of only the other side's units is no conflict, and the row is saved
+ * against the version stored now.) The rules (who assigns which side, which
  * units) are the services'. */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -82,8 +84,7 @@ static int stored_row(struct req *r, const struct assign_form *f,
     return rc;
   char digest[ASSIGNMENT_DIGEST_LEN + 1];
   assignment_digest(a, n, digest);
-  *row = (struct assign_row){.task = t,
-                             .rev = arena_strdup(r->arena, digest)};
+  *row = (struct assign_row){.task = t, .rev = arena_strdup(r->arena, digest)};
   row->support = arena_alloc(r->arena, (n + 1) * sizeof *row->support);
   struct sb words = SB_INIT;
   for (size_t i = 0; i < n; i++) {
@@ -138,8 +139,7 @@ static int load_form(struct req *r, struct resp *p, struct assign_form *f) {
     return web_service_page(r, p, rc);
   f->rows = arena_alloc(r->arena, (f->plan.n_tasks + 1) * sizeof *f->rows);
   for (size_t i = 0; i < f->plan.n_tasks; i++)
-    if ((rc = stored_row(r, f, &f->plan.tasks[i], &f->rows[i], NULL)) !=
-        SVC_OK)
+    if ((rc = stored_row(r, f, &f->plan.tasks[i], &f->rows[i], NULL)) != SVC_OK)
       return web_service_page(r, p, rc);
   return 0;
 }
@@ -155,7 +155,8 @@ static const char *foreign_name(struct req *r, int64_t id) {
 }
 
 /* ---- the page
- * ------------------------------------------------------------------------------ */
+ * ------------------------------------------------------------------------------
+ */
 
 static bool has_support(const struct assign_row *row, int64_t id) {
   for (size_t i = 0; i < row->n_support; i++)
@@ -164,7 +165,8 @@ static bool has_support(const struct assign_row *row, int64_t id) {
   return false;
 }
 
-static void row_error(struct req *r, struct sb *b, const struct assign_row *row) {
+static void row_error(struct req *r, struct sb *b,
+                      const struct assign_row *row) {
   if (!row->error)
     return;
   html_printf(b, "<span class=\"field-error\" id=\"task-%lld-error\">%h",
@@ -177,7 +179,8 @@ static void row_error(struct req *r, struct sb *b, const struct assign_row *row)
 /* aria-describedby and aria-invalid of an input of a row with a message. */
 static void described_by(struct sb *b, const struct assign_row *row) {
   if (row->error)
-    html_printf(b, " aria-describedby=\"task-%lld-error\" aria-invalid=\"true\"",
+    html_printf(b,
+                " aria-describedby=\"task-%lld-error\" aria-invalid=\"true\"",
                 (long long)row->task->id);
 }
 
@@ -187,8 +190,9 @@ static void support_choices(struct req *r, struct sb *b,
   long long id = (long long)row->task->id;
   /* The summary names what is chosen (the first few), so a folded row still
    * shows the assignment. */
-  html_printf(b, "<details%s><summary><span class=\"visually-hidden\">%h %d: "
-                 "</span>",
+  html_printf(b,
+              "<details%s><summary><span class=\"visually-hidden\">%h %d: "
+              "</span>",
               row->error ? " open" : "", web_t(r, "ui_assign_support_of"),
               row->task->number);
   if (!row->n_support)
@@ -227,29 +231,30 @@ static void support_choices(struct req *r, struct sb *b,
 static void task_row(struct req *r, struct sb *b, const struct assign_form *f,
                      const struct assign_row *row) {
   long long id = (long long)row->task->id;
-  html_printf(b,
-              "<tr id=\"task-%lld\"%s>\n<th scope=\"row\"><span class=\"task-no\">"
-              "%d.</span> %h\n",
-              id, row->error ? " class=\"has-error\"" : "", row->task->number,
-              row->task->title);
+  html_printf(
+      b,
+      "<tr id=\"task-%lld\"%s>\n<th scope=\"row\"><span class=\"task-no\">"
+      "%d.</span> %h\n",
+      id, row->error ? " class=\"has-error\"" : "", row->task->number,
+      row->task->title);
   row_error(r, b, row);
-  html_printf(b,
-              "</th>\n<td><input type=\"hidden\" name=\"rev_%lld\" value=\"%h\">"
-              "<input type=\"hidden\" name=\"was_%lld\" value=\"%h\">\n"
-              "<label class=\"visually-hidden\" for=\"lead-%lld\">%h %d</label>\n"
-              "<select id=\"lead-%lld\" name=\"lead_%lld\"",
-              id, row->rev, id, row->was, id, web_t(r, "ui_assign_lead_of"),
-              row->task->number, id, id);
+  html_printf(
+      b,
+      "</th>\n<td><input type=\"hidden\" name=\"rev_%lld\" value=\"%h\">"
+      "<input type=\"hidden\" name=\"was_%lld\" value=\"%h\">\n"
+      "<label class=\"visually-hidden\" for=\"lead-%lld\">%h %d</label>\n"
+      "<select id=\"lead-%lld\" name=\"lead_%lld\"",
+      id, row->rev, id, row->was, id, web_t(r, "ui_assign_lead_of"),
+      row->task->number, id, id);
   described_by(b, row);
   html_printf(b, ">\n<option value=\"\">%h</option>\n",
               web_t(r, "ui_assign_no_lead"));
   bool known = !row->lead;
   for (size_t u = 0; u < f->n_units; u++) {
     known |= f->units[u].id == row->lead;
-    html_printf(b, "<option value=\"%lld\"%s>%h</option>\n",
-                (long long)f->units[u].id,
-                f->units[u].id == row->lead ? " selected" : "",
-                f->units[u].name);
+    html_printf(
+        b, "<option value=\"%lld\"%s>%h</option>\n", (long long)f->units[u].id,
+        f->units[u].id == row->lead ? " selected" : "", f->units[u].name);
   }
   if (!known) /* kept as sent, beside its message */
     html_printf(b, "<option value=\"%lld\" selected>%h</option>\n",
@@ -271,7 +276,8 @@ static void area_rows(struct req *r, struct sb *b, const struct assign_form *f,
   html_printf(b, "</tbody>\n");
 }
 
-static void side_switch(struct req *r, struct sb *b, const struct assign_form *f) {
+static void side_switch(struct req *r, struct sb *b,
+                        const struct assign_form *f) {
   html_printf(b,
               "<form class=\"side-switch\" method=\"get\" "
               "action=\"/plans/%lld/assign\">\n<label for=\"side\">%h</label>\n"
@@ -291,17 +297,20 @@ static int assign_page(struct req *r, struct resp *p, int status,
   p->status = status;
   web_begin(r, p, web_t(r, "ui_assign_title"));
   const char *side_name = f->side ? f->plan.s.name_b : f->plan.s.name_a;
-  html_printf(b,
-              "<nav class=\"breadcrumb\" aria-label=\"%h\"><ol>\n"
-              "<li><a href=\"/plans/%lld\">%h</a></li>\n"
-              "<li><span aria-current=\"page\">%h</span></li>\n</ol></nav>\n"
-              "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n<dl class=\"facts\">\n"
-              "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
-              web_t(r, "ui_task_breadcrumb"), (long long)f->plan.s.id,
-              f->plan.s.title, web_t(r, "ui_assign_title"),
-              web_t(r, "ui_assign_title"), web_t(r, "ui_assign_intro"),
-              web_t(r, "ui_task_plan"), f->plan.s.title,
-              web_t(r, "ui_assign_own_side"), side_name);
+  html_printf(
+      b,
+      "<nav class=\"breadcrumb\" aria-label=\"%h\"><ol>\n"
+      "<li><a href=\"/plans/%lld\">%h</a></li>\n"
+      "<li><span aria-current=\"page\">%h</span></li>\n</ol></nav>\n"
+      "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n<dl class=\"facts\">\n"
+      "<dt>%h</dt><dd>%h%h</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
+      web_t(r, "ui_task_breadcrumb"), (long long)f->plan.s.id, f->plan.s.title,
+      web_t(r, "ui_assign_title"), web_t(r, "ui_assign_title"),
+      web_t(r, "ui_assign_intro"), web_t(r, "ui_task_plan"), f->plan.s.title,
+      strcmp(f->plan.s.status, "current") == 0
+          ? ""
+          : arena_printf(r->arena, " (%s)", web_t(r, "ui_status_superseded")),
+      web_t(r, "ui_assign_own_side"), side_name);
   if (r->user->role == ROLE_ADMIN)
     side_switch(r, b, f);
   if (f->notice)
@@ -327,8 +336,7 @@ static int assign_page(struct req *r, struct resp *p, int status,
               web_t(r, "ui_task"), web_t(r, "ui_lead_unit"),
               web_t(r, "ui_support_units"));
   for (size_t a = 0; a < f->plan.n_areas; a++)
-    area_rows(r, b, f, (int)a, f->plan.areas[a].marker,
-              f->plan.areas[a].title);
+    area_rows(r, b, f, (int)a, f->plan.areas[a].marker, f->plan.areas[a].title);
   bool loose = false;
   for (size_t i = 0; i < f->plan.n_tasks && !loose; i++)
     loose = f->plan.tasks[i].area < 0;
@@ -356,7 +364,8 @@ int web_assign_form(struct req *r, struct resp *p) {
 }
 
 /* ---- saving
- * -------------------------------------------------------------------------------- */
+ * --------------------------------------------------------------------------------
+ */
 
 /* Reads row's choices from the form (lead_ID, support_ID repeated) over the
  * stored row; marks it changed when they differ from was_ID. False when the
@@ -396,8 +405,8 @@ static bool read_row(struct req *r, struct assign_row *row) {
   row->n_support = k;
   if (!row->error && row->lead && has_support(row, row->lead))
     row->error = "ui_assign_lead_twice";
-  row->changed =
-      strcmp(set_key(r, row->lead, row->support, row->n_support), row->was) != 0;
+  row->changed = strcmp(set_key(r, row->lead, row->support, row->n_support),
+                        row->was) != 0;
   return true;
 }
 
@@ -412,6 +421,29 @@ static const char *change_message(const struct assignment_change *ch) {
       strcmp(ch->field, "support") == 0)
     return "ui_assign_lead_twice";
   return i18n_known(code) ? code : "err_invalid";
+}
+
+/* After SVC_STALE: true when every stale change's side still holds the set the
+ * person started from (was) — only the other side's units moved — and then
+ * points those changes at the version stored now, so they may be made once
+ * more. Another change of the person's own side is a real conflict: false. */
+static bool only_other_side_moved(struct req *r, const struct assign_form *f,
+                                  struct assignment_change *ch, size_t n,
+                                  const size_t *row_of) {
+  for (size_t k = 0; k < n; k++) {
+    if (ch[k].status != SVC_STALE)
+      continue;
+    const struct assign_row *row = &f->rows[row_of[k]];
+    struct assign_row now;
+    if (stored_row(r, f, row->task, &now, NULL) != SVC_OK) {
+      web_take_code(r, NULL);
+      return false;
+    }
+    if (strcmp(now.was, row->was) != 0)
+      return false;
+    ch[k].expect = now.rev;
+  }
+  return true;
 }
 
 /* POST /plans/{id}/assign: saves the changed rows together: 303 to the form
@@ -451,6 +483,10 @@ int web_assign_save(struct req *r, struct resp *p) {
   if (n_changes == 0)
     return web_redirect(r, p, arena_printf(r->arena, "%sunchanged", back));
   int rc = assignment_set_many(&r->ctx, ch, n_changes);
+  if (rc == SVC_STALE && only_other_side_moved(r, &f, ch, n_changes, row_of)) {
+    web_take_code(r, NULL);
+    rc = assignment_set_many(&r->ctx, ch, n_changes);
+  }
   if (rc == SVC_OK)
     return web_redirect(r, p, arena_printf(r->arena, "%ssaved", back));
   if (rc != SVC_INVALID && rc != SVC_STALE &&

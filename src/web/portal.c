@@ -91,8 +91,7 @@ static void tasks_of_area(struct sb *b, const struct plan_view *v, int area,
     html_printf(b, "<li id=\"task-%d\"><span class=\"task-no\">%d.</span>",
                 t->number, t->number);
     if (link)
-      html_printf(b,
-                  "<a class=\"task-title\" href=\"/tasks/%lld\">%h</a>\n",
+      html_printf(b, "<a class=\"task-title\" href=\"/tasks/%lld\">%h</a>\n",
                   (long long)t->id, t->title);
     else
       html_printf(b, "<span class=\"task-title\">%h</span>\n", t->title);
@@ -142,7 +141,8 @@ int web_plan_page(struct req *r, struct resp *p) {
                            : "ui_status_superseded"),
               web_t(r, "ui_task_count"), (int)v.n_tasks);
   bool link = may_read_tasks(r, v.s.pairing_id);
-  if (may_assign(r, v.s.pairing_id))
+  /* Assignments carry over to a new version: only the current one is edited. */
+  if (strcmp(v.s.status, "current") == 0 && may_assign(r, v.s.pairing_id))
     html_printf(b,
                 "<p class=\"plan-actions\"><a class=\"button\" "
                 "href=\"/plans/%lld/assign\">%h</a></p>\n",

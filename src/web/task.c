@@ -31,8 +31,8 @@ static void task_head(struct req *r, struct sb *b, const struct task_view *v) {
               web_t(r, "ui_task_plan"), v->plan_title);
   if (v->plan_status && strcmp(v->plan_status, "current") != 0)
     html_printf(b, " (%h)", web_t(r, "ui_status_superseded"));
-  html_printf(b, "</dd>\n<dt>%h</dt><dd>%h — %h</dd>\n",
-              web_t(r, "ui_pairing"), v->side_name[0], v->side_name[1]);
+  html_printf(b, "</dd>\n<dt>%h</dt><dd>%h — %h</dd>\n", web_t(r, "ui_pairing"),
+              v->side_name[0], v->side_name[1]);
   if (v->area_id)
     html_printf(b, "<dt>%h</dt><dd>%h%h</dd>\n", web_t(r, "ui_task_key_area"),
                 v->area_marker ? v->area_marker : "",
@@ -62,8 +62,8 @@ static void task_targets(struct req *r, struct sb *b,
                 web_t(r, "ui_city_pairings"), web_t(r, "ui_sides"),
                 web_t(r, "ui_theme"));
     for (size_t i = 0; i < v->n_pairings; i++)
-      html_printf(b, "<tr><td>%h — %h</td><td>%h</td></tr>\n",
-                  v->pairings[i].a, v->pairings[i].b,
+      html_printf(b, "<tr><td>%h — %h</td><td>%h</td></tr>\n", v->pairings[i].a,
+                  v->pairings[i].b,
                   v->pairings[i].theme ? v->pairings[i].theme : "");
     html_printf(b, "</tbody>\n</table>\n");
   }
@@ -178,16 +178,18 @@ static void event_entry(struct req *r, struct sb *b,
               e->item_title, year_label(r, e->year), web_period(r, e->period),
               web_status_label(r, e->status), e->percent,
               e->excerpt ? e->excerpt : "", e->cut ? "…" : "");
-  html_printf(b, "<p class=\"review-line\"><span class=\"review review-%h\">%h</span>",
-              e->decision ? e->decision : "pending",
-              web_t(r, web_review_label(e->decision)));
+  html_printf(
+      b, "<p class=\"review-line\"><span class=\"review review-%h\">%h</span>",
+      e->decision ? e->decision : "pending",
+      web_t(r, web_review_label(e->decision)));
   if (e->decision) {
     html_printf(b, " · <time datetime=\"%h\">%h</time> · %h · %h",
                 e->reviewed_at, web_date(r, e->reviewed_at),
                 web_t(r, "ui_task_reviewed"),
                 e->reviewer_login ? e->reviewer_login : "");
     if (e->comment && *e->comment)
-      html_printf(b, "</p>\n<p class=\"reviewer-comment\"><strong>%h:</strong> %h",
+      html_printf(b,
+                  "</p>\n<p class=\"reviewer-comment\"><strong>%h:</strong> %h",
                   web_t(r, "ui_reviewer_comment"), e->comment);
   }
   html_printf(b, "</p>\n</li>\n");
@@ -212,9 +214,10 @@ static void task_events(struct req *r, struct sb *b, const struct task_view *v,
     html_printf(b, "<a href=\"/tasks/%lld#timeline\">%h</a> ", (long long)v->id,
                 web_t(r, "ui_task_newest"));
   if (tl->more)
-    html_printf(b, "<a href=\"/tasks/%lld?before=%lld#timeline\" rel=\"next\">%h</a>",
-                (long long)v->id, (long long)tl->next_before,
-                web_t(r, "ui_task_older"));
+    html_printf(
+        b, "<a href=\"/tasks/%lld?before=%lld#timeline\" rel=\"next\">%h</a>",
+        (long long)v->id, (long long)tl->next_before,
+        web_t(r, "ui_task_older"));
   html_printf(b, "</p>\n</section>\n");
 }
 

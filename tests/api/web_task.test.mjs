@@ -101,6 +101,7 @@ before(async () => {
   fx.t10 = byNo(10);
   fx.t11 = byNo(11);
   fx.t12 = byNo(12);
+  fx.t13 = byNo(13);
 
   // Both sides' units on task 4.
   let tag = (await fx.ln.get(`/api/v1/tasks/${fx.t4}`)).json.assignments_etag;
@@ -289,6 +290,16 @@ test('a stale form gives 409 with the choices kept; saving again keeps them', as
   // Nothing was saved.
   assert.deepEqual((await sides(fx.admin, fx.t11)).lead0, [u.ln_office]);
   assert.deepEqual((await sides(fx.admin, fx.t12)).lead0, []);
+
+  // A change of only the other side's units meanwhile is no conflict.
+  const again = await fx.lnWeb.get(`/plans/${PLAN}/assign`);
+  const t13 = (await fx.js.get(`/api/v1/tasks/${fx.t13}`)).json.assignments_etag;
+  assert.equal((await fx.js.put(`/api/v1/tasks/${fx.t13}/assignments`, { side: 1, lead: u.wuxi, support: [] },
+    { headers: { 'if-match': t13 } })).status, 200);
+  let ok = await fx.lnWeb.post(`/plans/${PLAN}/assign`, choose(formOf(again.body), fx.t13, u.liaoyang));
+  assert.equal(ok.status, 303, ok.body.slice(0, 300));
+  const s13 = await sides(fx.admin, fx.t13);
+  assert.deepEqual([s13.lead0, s13.lead1], [[u.liaoyang], [u.wuxi]]);
 
   // Sending the form of the 409 page saves the person's choices.
   r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, formOf(r.body));
