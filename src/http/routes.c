@@ -53,6 +53,14 @@ const struct route http_routes[] = {
      "items, latest reports (?year=; users of the pairing)"},
     {"GET", "/dashboard", web_dashboard_home, ROLE_MEMBER, 0,
      "303 to the dashboard of one's own pairing (admin: the first pairing)"},
+    /* ---- web pages: a task's page, assigning units to tasks (web/task.c,
+     * web/assignment.c) ---------------------------------------------------------------- */
+    {"GET", "/tasks/{id}", web_task_page, ROLE_MEMBER, 0,
+     "A task (HTML): text, targets, both sides' units, work items by year, report timeline"},
+    {"GET", "/plans/{id}/assign", web_assign_form, ROLE_COORDINATOR, 0,
+     "Assign one's side's lead and support units to every task of a plan (HTML form)"},
+    {"POST", "/plans/{id}/assign", web_assign_save, ROLE_COORDINATOR, 0,
+     "Save the changed assignments of the form at once: 303, else 422/409 with the form"},
 
     /* ---- the published plans ---------------------------------------------------- */
     {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,

@@ -232,8 +232,10 @@ int assignment_set(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
     return assignment_set_if(c, task_id, side, lead_unit, support, n_support, NULL);
 }
 
-int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
-                      const int64_t *support, size_t n_support, const char *expect)
+/* The checks of one side's new set before anything is written: side, permission, sizes,
+ * units. want receives the set with its supports sorted (in c's arena). */
+static int check_set(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
+                     const int64_t *support, size_t n_support, struct side_set *want)
 {
     if (side != 0 && side != 1)
         return svc_fail(c, SVC_INVALID, "err_range", "side", "side must be 0 or 1");
@@ -251,62 +253,96 @@ int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_uni
         return svc_fail(c, SVC_INVALID, "err_required", "lead_unit_id",
                         "support units need a lead unit");
 
-    struct side_set want = {.lead = lead_unit, .n_support = n_support};
-    want.support = arena_alloc(c->arena, (n_support + 1) * sizeof *want.support);
+    *want = (struct side_set){.lead = lead_unit, .n_support = n_support};
+    want->support = arena_alloc(c->arena, (n_support + 1) * sizeof *want->support);
     if (n_support)
-        memcpy(want.support, support, n_support * sizeof *support);
-    qsort(want.support, n_support, sizeof *want.support, svc_cmp_id);
+        memcpy(want->support, support, n_support * sizeof *support);
+    qsort(want->support, n_support, sizeof *want->support, svc_cmp_id);
     for (size_t i = 0; i < n_support; i++)
-        if (want.support[i] == lead_unit || (i && want.support[i] == want.support[i - 1]))
+        if (want->support[i] == lead_unit || (i && want->support[i] == want->support[i - 1]))
             return svc_fail(c, SVC_INVALID, "err_invalid", "support",
-                            "unit %lld is named twice", (long long)want.support[i]);
+                            "unit %lld is named twice", (long long)want->support[i]);
     int rc;
     if (lead_unit && (rc = check_unit(c, lead_unit, pairing, side, "lead_unit_id")) != SVC_OK)
         return rc;
     for (size_t i = 0; i < n_support; i++)
-        if ((rc = check_unit(c, want.support[i], pairing, side, "support")) != SVC_OK)
+        if ((rc = check_unit(c, want->support[i], pairing, side, "support")) != SVC_OK)
             return rc;
+    return SVC_OK;
+}
 
-    if (db_begin(c->db) < 0)
-        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the database is busy");
-    if (expect) {
-        /* Under the write lock: what is compared is what is replaced. */
-        char now[ASSIGNMENT_DIGEST_LEN + 1];
-        if (current_digest(c, task_id, now) < 0)
-            goto fail;
-        if (strcmp(now, expect) != 0) {
-            db_rollback(c->db);
-            return svc_fail(c, SVC_STALE, "err_stale", NULL,
-                            "the assignments of task %lld changed meanwhile",
-                            (long long)task_id);
-        }
-    }
+/* In the caller's transaction: 1 when the task's assignments still have the digest expect
+ * (or expect is NULL), 0 when they moved on, -1 when the store fails. */
+static int still_at(struct ctx *c, int64_t task_id, const char *expect)
+{
+    if (!expect)
+        return 1;
+    char now[ASSIGNMENT_DIGEST_LEN + 1];
+    if (current_digest(c, task_id, now) < 0)
+        return -1;
+    return strcmp(now, expect) == 0;
+}
+
+/* In the caller's transaction: replaces side's set of the task with want and writes the
+ * audit row; a set equal to the stored one writes nothing (*changed false). -1 when the
+ * store fails (the caller rolls back). */
+static int write_set(struct ctx *c, int64_t task_id, int side, const struct side_set *want,
+                     bool *changed)
+{
     struct side_set have;
+    *changed = false;
     if (read_side(c, task_id, side, &have) < 0)
-        goto fail;
-    if (same_set(&have, &want)) {
-        db_rollback(c->db);
-        return SVC_OK;
-    }
+        return -1;
+    if (same_set(&have, want))
+        return 0;
     struct stmt st;
     db_prepare(c->db, &st,
                "DELETE FROM assignment WHERE task_id = :t "
                "AND unit_id IN (SELECT id FROM unit WHERE side = :side)");
     db_bind_int64(&st, ":t", task_id);
     db_bind_int64(&st, ":side", side);
-    rc = db_step(&st);
+    int rc = db_step(&st);
     db_finalize(&st);
     if (rc < 0)
-        goto fail;
+        return -1;
     const char *now = svc_now(c);
-    if (lead_unit && insert_assignment(c, task_id, lead_unit, "lead", now) < 0)
-        goto fail;
-    for (size_t i = 0; i < n_support; i++)
-        if (insert_assignment(c, task_id, want.support[i], "support", now) < 0)
-            goto fail;
+    if (want->lead && insert_assignment(c, task_id, want->lead, "lead", now) < 0)
+        return -1;
+    for (size_t i = 0; i < want->n_support; i++)
+        if (insert_assignment(c, task_id, want->support[i], "support", now) < 0)
+            return -1;
     if (audit_append(c->db, c->actor, "assignment.set", "task", task_id,
-                     side_json(c, side, &have), side_json(c, side, &want), c->client) < 0)
+                     side_json(c, side, &have), side_json(c, side, want), c->client) < 0)
+        return -1;
+    *changed = true;
+    return 0;
+}
+
+int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_unit,
+                      const int64_t *support, size_t n_support, const char *expect)
+{
+    struct side_set want;
+    int rc = check_set(c, task_id, side, lead_unit, support, n_support, &want);
+    if (rc != SVC_OK)
+        return rc;
+    if (db_begin(c->db) < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the database is busy");
+    /* Under the write lock: what is compared is what is replaced. */
+    int at = still_at(c, task_id, expect);
+    if (at < 0)
         goto fail;
+    if (at == 0) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_STALE, "err_stale", NULL,
+                        "the assignments of task %lld changed meanwhile", (long long)task_id);
+    }
+    bool changed;
+    if (write_set(c, task_id, side, &want, &changed) < 0)
+        goto fail;
+    if (!changed) {
+        db_rollback(c->db);
+        return SVC_OK;
+    }
     if (db_commit(c->db) < 0)
         goto fail;
     return SVC_OK;
@@ -314,6 +350,80 @@ fail:
     log_error("assignment set: %s", db_errmsg(c->db));
     db_rollback(c->db);
     return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the database refused the assignment");
+}
+
+/* ---- many tasks at once ---------------------------------------------------------------- */
+
+/* Records c's failure in ch and clears it from c, so the next change is checked afresh. */
+static void note_failure(struct ctx *c, struct assignment_change *ch, int status)
+{
+    ch->status = status;
+    ch->code = c->code;
+    ch->field = c->field;
+    c->code = c->field = c->error = NULL;
+}
+
+/* Fails c with the first failed change's status, code and field. */
+static int first_failure(struct ctx *c, const struct assignment_change *ch, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ch[i].status != SVC_OK)
+            return svc_fail(c, ch[i].status, ch[i].code, ch[i].field,
+                            "task %lld: the assignments were not saved",
+                            (long long)ch[i].task_id);
+    return SVC_OK;
+}
+
+int assignment_set_many(struct ctx *c, struct assignment_change *ch, size_t n)
+{
+    if (n > ASSIGNMENT_BATCH_MAX)
+        return svc_fail(c, SVC_INVALID, "err_range", NULL, "at most %d tasks at once",
+                        ASSIGNMENT_BATCH_MAX);
+    struct side_set *want = arena_alloc(c->arena, (n + 1) * sizeof *want);
+    bool bad = false;
+    for (size_t i = 0; i < n; i++) {
+        ch[i].status = SVC_OK;
+        ch[i].code = ch[i].field = NULL;
+        int rc = check_set(c, ch[i].task_id, ch[i].side, ch[i].lead_unit, ch[i].support,
+                           ch[i].n_support, &want[i]);
+        if (rc != SVC_OK) {
+            note_failure(c, &ch[i], rc);
+            bad = true;
+        }
+    }
+    if (bad)
+        return first_failure(c, ch, n);
+    if (db_begin(c->db) < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the database is busy");
+    /* Every version is compared before anything is written, so two changes of one task
+     * (its two sides, by an admin) compare against what was read, not against each other. */
+    for (size_t i = 0; i < n; i++) {
+        int at = still_at(c, ch[i].task_id, ch[i].expect);
+        if (at < 0)
+            goto fail;
+        if (at == 0) {
+            svc_fail(c, SVC_STALE, "err_stale", NULL, "task %lld changed meanwhile",
+                     (long long)ch[i].task_id);
+            note_failure(c, &ch[i], SVC_STALE);
+            bad = true;
+        }
+    }
+    if (bad) {
+        db_rollback(c->db);
+        return first_failure(c, ch, n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool changed;
+        if (write_set(c, ch[i].task_id, ch[i].side, &want[i], &changed) < 0)
+            goto fail;
+    }
+    if (db_commit(c->db) < 0)
+        goto fail;
+    return SVC_OK;
+fail:
+    log_error("assignment set many: %s", db_errmsg(c->db));
+    db_rollback(c->db);
+    return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the database refused the assignments");
 }
 
 int assignment_remove(struct ctx *c, int64_t task_id, int64_t unit_id)

@@ -61,4 +61,30 @@ int assignment_set_if(struct ctx *c, int64_t task_id, int side, int64_t lead_uni
  * no assignment on that task. */
 int assignment_remove(struct ctx *c, int64_t task_id, int64_t unit_id);
 
+/* ---- many tasks at once: the assignment page saves every changed task of a plan together */
+
+enum { ASSIGNMENT_BATCH_MAX = 1000 }; /* changes per call */
+
+/* One task's side set to lead_unit and support (as assignment_set_if takes them). status,
+ * code and field are outputs: SVC_OK, or why this change was refused. */
+struct assignment_change {
+    int64_t task_id;
+    int side;
+    int64_t lead_unit;
+    const int64_t *support;
+    size_t n_support;
+    const char *expect; /* the digest the change was made against; NULL: no comparison */
+    int status;         /* out: SVC_OK, SVC_INVALID, SVC_FORBIDDEN, SVC_NOT_FOUND, SVC_STALE */
+    const char *code, *field; /* out: the refusal's message id and input, as c would hold */
+};
+
+/* assignment_set_if for ch[0..n) in ONE transaction: all are written (each audited as
+ * assignment.set; an unchanged set writes nothing) or none. First every change is checked
+ * as assignment_set_if checks it, and each refusal is recorded in its change; then, under
+ * the write lock, every expect is compared and every stale change marked SVC_STALE
+ * (err_stale). When any change was refused nothing is written and the first refusal is
+ * returned (and put in c); SVC_ERROR when the store fails. More than ASSIGNMENT_BATCH_MAX
+ * changes is SVC_INVALID err_range. */
+int assignment_set_many(struct ctx *c, struct assignment_change *ch, size_t n);
+
 #endif

@@ -1,10 +1,14 @@
 /* portal: the public pages: the pairings with their city and zone pairings and
  * current plans (GET /), and each plan readable and printable (GET
  * /plans/{id}). Plan texts are shown as stored, in the plans' own script; only
- * the interface follows the language. */
+ * the interface follows the language. A signed-in user of the plan's pairing
+ * also finds each task linked to its page (/tasks/{id}), and a coordinator (or
+ * an admin) the link to assign units to the tasks; anonymous visitors get the
+ * plain public text, which stays cacheable. */
 #include <string.h>
 
 #include "service/pairing.h"
+#include "service/perm.h"
 #include "service/plan.h"
 #include "web/html.h"
 #include "web/web.h"
@@ -76,19 +80,42 @@ static void sections(struct req *r, struct sb *b, const struct plan_view *v,
     html_printf(b, "</section>\n");
 }
 
-static void tasks_of_area(struct sb *b, const struct plan_view *v, int area) {
+/* The tasks of one key area; with link, each title leads to the task's page. */
+static void tasks_of_area(struct sb *b, const struct plan_view *v, int area,
+                          bool link) {
   html_printf(b, "<ol class=\"tasks\">\n");
   for (size_t i = 0; i < v->n_tasks; i++) {
     const struct plan_task_view *t = &v->tasks[i];
     if (t->area != area)
       continue;
-    html_printf(b,
-                "<li id=\"task-%d\"><span class=\"task-no\">%d.</span>"
-                "<span class=\"task-title\">%h</span>\n<p "
-                "class=\"task-body\">%h</p></li>\n",
-                t->number, t->number, t->title, t->body);
+    html_printf(b, "<li id=\"task-%d\"><span class=\"task-no\">%d.</span>",
+                t->number, t->number);
+    if (link)
+      html_printf(b, "<a class=\"task-title\" href=\"/tasks/%lld\">%h</a>\n",
+                  (long long)t->id, t->title);
+    else
+      html_printf(b, "<span class=\"task-title\">%h</span>\n", t->title);
+    html_printf(b, "<p class=\"task-body\">%h</p></li>\n", t->body);
   }
   html_printf(b, "</ol>\n");
+}
+
+/* Whether the signed-in user may read the plan's tasks (its pairing, or an
+ * admin), and manage a side of it (a coordinator's own side, or an admin). The
+ * services' rules, asked without leaving a failure behind. */
+static bool may_read_tasks(struct req *r, int64_t pairing) {
+  bool ok = r->user && perm_read_pairing(&r->ctx, pairing) == SVC_OK;
+  web_take_code(r, NULL);
+  return ok;
+}
+
+static bool may_assign(struct req *r, int64_t pairing) {
+  bool ok = r->user &&
+            (r->user->role == ROLE_ADMIN ||
+             (r->user->role == ROLE_COORDINATOR &&
+              perm_manage_side(&r->ctx, pairing, r->user->side) == SVC_OK));
+  web_take_code(r, NULL);
+  return ok;
 }
 
 int web_plan_page(struct req *r, struct resp *p) {
@@ -113,6 +140,13 @@ int web_plan_page(struct req *r, struct resp *p) {
                            ? "ui_status_current"
                            : "ui_status_superseded"),
               web_t(r, "ui_task_count"), (int)v.n_tasks);
+  bool link = may_read_tasks(r, v.s.pairing_id);
+  /* Assignments carry over to a new version: only the current one is edited. */
+  if (strcmp(v.s.status, "current") == 0 && may_assign(r, v.s.pairing_id))
+    html_printf(b,
+                "<p class=\"plan-actions\"><a class=\"button\" "
+                "href=\"/plans/%lld/assign\">%h</a></p>\n",
+                (long long)v.s.id, web_t(r, "ui_assign_link"));
   if (v.preamble && *v.preamble)
     html_printf(b, "<p class=\"section-body\">%h</p>\n", v.preamble);
 
@@ -123,14 +157,14 @@ int web_plan_page(struct req *r, struct resp *p) {
   html_printf(b, "<section>\n<h2>%h</h2>\n", web_t(r, "ui_key_areas"));
   for (size_t a = 0; a < v.n_areas; a++) {
     html_printf(b, "<h3>%h%h</h3>\n", v.areas[a].marker, v.areas[a].title);
-    tasks_of_area(b, &v, (int)a);
+    tasks_of_area(b, &v, (int)a, link);
   }
   bool loose = false;
   for (size_t i = 0; i < v.n_tasks && !loose; i++)
     loose = v.tasks[i].area < 0;
   if (loose) {
     html_printf(b, "<h3>%h</h3>\n", web_t(r, "ui_other_tasks"));
-    tasks_of_area(b, &v, -1);
+    tasks_of_area(b, &v, -1, link);
   }
   html_printf(b, "</section>\n");
 

@@ -100,5 +100,11 @@ int web_reviews_accept(struct req *r, struct resp *p);  /* POST /reviews/accept 
  * the pairing) */
 int web_dashboard(struct req *r, struct resp *p);      /* GET /pairings/{id}/dashboard */
 int web_dashboard_home(struct req *r, struct resp *p); /* GET /dashboard */
+/* task.c: one task as those who carry it out see it */
+int web_task_page(struct req *r, struct resp *p); /* GET /tasks/{id} */
+
+/* assignment.c: a coordinator assigns its side's units to every task of a plan */
+int web_assign_form(struct req *r, struct resp *p); /* GET /plans/{id}/assign */
+int web_assign_save(struct req *r, struct resp *p); /* POST /plans/{id}/assign */
 
 #endif

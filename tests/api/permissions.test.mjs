@@ -93,6 +93,11 @@ const CASES = [
   // everyone signed in with 303 to their own pairing's page.
   { m: 'GET', route: '/pairings/{id}/dashboard', allow: LJ_USERS, prepare: () => ({ path: '/pairings/1/dashboard' }) },
   { m: 'GET', route: '/dashboard', allow: SIGNED_IN, prepare: () => ({ path: '/dashboard', expectStatus: 303 }) },
+  { m: 'GET', route: '/tasks/{id}', allow: LJ_USERS, prepare: () => ({ path: `/tasks/${fx.task7}` }) },
+  // The assignment page: a coordinator for its own side of the plan's pairing, or an admin.
+  { m: 'GET', route: '/plans/{id}/assign', allow: ['ln_coord', 'js_coord', 'admin'], prepare: () => ({ path: '/plans/1/assign' }) },
+  { m: 'POST', route: '/plans/{id}/assign', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: '/plans/1/assign', form: {}, expectStatus: 303 }) },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },
