@@ -6,20 +6,23 @@
 // untranslated, the Content-Security-Policy refused nothing. Screenshots go to
 // $DUIKOU_SCREENSHOTS (cmake sets <build dir>/screenshots).
 //
-// A test file:
-//   const site = await openSite();                       // server + browser
+// A test file (see work.test.mjs):
+//   before: site = await openSite();                     // server + browser (after: site.close())
+//           fx = await seedWork(site.server);            // a work plan with two items of 盤錦
 //   const { page } = await site.as('pj_member');         // a context signed in through /login
 //   await visit(page, '/my');                            // 200, else the test fails
-//   await checkPage(page);                               // axe + translations + CSP
-//   await sweep(page, '/my');                            // the same in zh-Hans, zh-Hant, en
+//   await checkPage(page, { lang: 'zh-Hans' });          // axe + translations + CSP
+//   await checkKeyboard(page);                           // skip link first, focus rings
+//   await sweep(page, '/my');                            // checkPage in zh-Hans, zh-Hant, en
 //   await screenshot(page, 'my');                        // <screenshots>/my.png
-//   await site.close();
+// A new page joins the axe and language sweep with one line: `await sweep(page, '/path')`
+// (`{ status: 403 }` for a page a user may not see).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { startServer, PASSWORD } from '../api/harness.mjs';
+import { startServer, as, PASSWORD, LJ } from '../api/harness.mjs';
 
 export { startServer, as, Client, PASSWORD, LJ, SD, ORG } from '../api/harness.mjs';
 
@@ -152,6 +155,36 @@ export function checkProblems(page) {
   assert.deepEqual(found, [], `problems on ${page.url()}`);
 }
 
+// The keyboard: from the top of the page, Tab reaches first the skip link (shown on the
+// screen while focused), then every control in turn, and each one shows a focus ring of at
+// least 2px (an outline, as app.css draws it). Fails naming the controls without one.
+// Returns the tab order as short descriptions (tag#id.class[name=…][href=…]).
+export async function checkKeyboard(page, { max = 80 } = {}) {
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  const seen = [], bare = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      const cs = getComputedStyle(e), box = e.getBoundingClientRect();
+      const what = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+        (e.classList.length ? '.' + [...e.classList].join('.') : '') +
+        (e.getAttribute('name') ? `[name=${e.getAttribute('name')}]` : '') +
+        (e.tagName === 'A' ? `[href=${e.getAttribute('href')}]` : '');
+      return { what, ring: cs.outlineStyle !== 'none' ? parseFloat(cs.outlineWidth) : 0,
+        onScreen: box.right > 0 && box.bottom > 0 && box.width > 0 };
+    });
+    if (!f || (seen.length && f.what === seen[0] && i > 1)) break;
+    if (seen.length === 0)
+      assert.ok(f.what.startsWith('a.skip') && f.onScreen, `the first Tab stop is the visible skip link, not ${f.what}`);
+    seen.push(f.what);
+    if (f.ring < 2) bare.push(f.what);
+  }
+  assert.deepEqual(bare, [], `controls without a visible focus ring on ${new URL(page.url()).pathname}`);
+  return seen;
+}
+
 // Every check a page must pass, on the page as it is now.
 export async function checkPage(page, { lang, axe = {} } = {}) {
   await checkTranslated(page, lang);
@@ -186,6 +219,45 @@ export async function screenshot(page, name, { viewport, fullPage = true, blur =
   if (viewport && old) await page.setViewportSize(old);
   return file;
 }
+
+// ---- data for the pages, made through the JSON API ----------------------------------------
+
+// A date (YYYY-MM-DD) `plus` days from today as the lights see it: in China Standard Time.
+export const today = (plus = 0) => new Date(Date.now() + plus * 86400000 + 8 * 3600000).toISOString().slice(0, 10);
+
+// This year's work plan of 遼寧–江蘇 with two items owned by 盤錦 (pj_member's unit), opened
+// by ln_coord: `item` due in 60 days (green, titled 盤錦—無錫物聯網產業對接) and `late` three
+// days overdue (red, 盤錦港口合作逾期事項). Returns { year, workPlan, item, late, coord }
+// (coord: ln_coord's API Client, to add more).
+export async function seedWork(server) {
+  const coord = await as(server, 'ln_coord');
+  const year = Number(today().slice(0, 4));
+  const wp = await coord.post('/api/v1/work-plans', { pairing_id: LJ, year });
+  assert.ok([200, 201].includes(wp.status), wp.body);
+  const add = async (fields) => {
+    const r = await coord.post(`/api/v1/work-plans/${wp.json.id}/items`, {
+      owner_unit_id: server.units.panjin, indicator: '簽約項目數', target_value: '3 個', ...fields,
+    });
+    assert.equal(r.status, 201, r.body);
+    return r.json.id;
+  };
+  const item = await add({ title: '盤錦—無錫物聯網產業對接', due: today(60) });
+  const late = await add({ title: '盤錦港口合作逾期事項', due: today(-3) });
+  return { year, workPlan: wp.json.id, item, late, coord };
+}
+
+// A report on an item sent through the API by `login` (status on_track, 40 %, this month
+// unless `fields` says otherwise); it awaits review. Returns the report's id.
+export async function sendReport(server, login, item, fields = {}) {
+  const c = await as(server, login);
+  const r = await c.post(`/api/v1/work-items/${item}/reports`, {
+    period: today().slice(0, 7), status: 'on_track', percent: 40, narrative: '已組織兩次對接洽談。', ...fields,
+  });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+
+// ---- the site --------------------------------------------------------------------------
 
 // The server (startServer options: args, organisation) and a browser, started together.
 // site.as(login, opts) is asUser on them; site.anonymous(opts) is newUser; site.close()

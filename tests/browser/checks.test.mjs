@@ -1,10 +1,10 @@
 // The checks of browser.mjs can fail: a page with an image without alt text and a field
 // without a label fails axe-core, a bare message id fails the translation check, an inline
-// script the CSP refuses is reported. Without this file a check that silently passes
+// script the CSP refuses is reported, a control without a focus ring is found. Without this file a check that silently passes
 // everything would go unnoticed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, visit, checkAxe, checkTranslated, checkProblems } from './browser.mjs';
+import { openSite, visit, checkAxe, checkTranslated, checkProblems, checkKeyboard } from './browser.mjs';
 
 let site, page;
 
@@ -48,4 +48,12 @@ test('a script the Content-Security-Policy refuses is reported', async () => {
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => window.ran), undefined, 'the inline script did not run');
   assert.throws(() => checkProblems(page), /CSP/);
+});
+
+test('a control without a focus ring is found', async () => {
+  await visit(page, '/');
+  await assert.doesNotReject(checkKeyboard(page));
+  // app.css draws no ring for a focusable <div>: the browser's thin one is not enough.
+  await page.evaluate(() => document.querySelector('h1').insertAdjacentHTML('afterend', '<div tabindex="0" id="bare">x</div>'));
+  await assert.rejects(checkKeyboard(page), /div#bare/);
 });

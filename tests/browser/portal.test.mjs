@@ -3,7 +3,7 @@
 // languages passes axe-core and shows no untranslated message id. Screenshots: portal, plan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, visit, checkPage, sweep, screenshot, PHONE } from './browser.mjs';
+import { openSite, visit, checkPage, checkKeyboard, sweep, screenshot, PHONE } from './browser.mjs';
 
 let site, page;
 
@@ -23,6 +23,9 @@ test('the portal shows both pairings and links to both plans', async () => {
   assert.equal(await page.locator('a[href="/plans/1"]').textContent(), '遼寧省與江蘇省對口合作實施方案');
   assert.equal(await page.locator('a[href="/plans/2"]').textContent(), '上海市與大連市對口合作實施方案');
   assert.match(await page.locator('section.pairing').first().textContent(), /盤錦市 — 無錫市/);
+  const stops = await checkKeyboard(page);
+  assert.deepEqual(stops.slice(0, 2), ['a.skip[href=#main]', 'a.brand[href=/]']);
+  assert.ok(stops.includes('a[href=/plans/1]') && stops.includes('a[href=/plans/2]'), 'both plans by Tab');
   await screenshot(page, 'portal');
 });
 
@@ -33,7 +36,10 @@ test('each plan opens from the portal and shows its tasks', async () => {
     assert.equal(await page.locator('h1').textContent(), title);
     assert.ok(await page.locator('h2').count() >= 5, 'key areas as headings');
     await checkPage(page, { lang: 'zh-Hans' });
-    if (id === 1) await screenshot(page, 'plan');
+    if (id === 1) {
+      await checkKeyboard(page);
+      await screenshot(page, 'plan');
+    }
   }
 });
 
@@ -44,6 +50,13 @@ test('the language switcher changes the page and remembers the choice', async ()
   await visit(page, '/plans/1');
   assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the lang cookie holds');
   await page.context().clearCookies({ name: 'lang' });
+});
+
+test('the sign-in page from the keyboard', async () => {
+  await visit(page, '/login');
+  const stops = await checkKeyboard(page);
+  assert.deepEqual(stops.filter((w) => /^(input|button)/.test(w)),
+    ['input#login[name=login]', 'input#password[name=password]', 'button'], 'the fields in order');
 });
 
 test('the public pages in three languages: axe-core and no untranslated ids', async () => {

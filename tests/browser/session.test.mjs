@@ -3,22 +3,14 @@
 // that page. A server of its own (--session-idle 2), so the other files keep their sessions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, as, LJ, visit, signIn, checkPage } from './browser.mjs';
+import { openSite, seedWork, visit, signIn, checkPage } from './browser.mjs';
 
 const IDLE = 2;
 let site, item;
 
 before(async () => {
   site = await openSite({ args: ['--session-idle', String(IDLE)] });
-  const ln = await as(site.server, 'ln_coord');
-  const year = new Date().getUTCFullYear();
-  const wp = await ln.post('/api/v1/work-plans', { pairing_id: LJ, year });
-  assert.ok([200, 201].includes(wp.status), wp.body);
-  const r = await ln.post(`/api/v1/work-plans/${wp.json.id}/items`, {
-    owner_unit_id: site.server.units.panjin, title: '盤錦—無錫人才交流', due: `${year}-12-31`,
-  });
-  assert.equal(r.status, 201, r.body);
-  item = r.json.id;
+  ({ item } = await seedWork(site.server));
 });
 
 after(async () => { await site?.close(); });
@@ -48,7 +40,7 @@ test('the page asked for may be deeper: the report form of an item', async () =>
   await visit(page, path);
   assert.equal(here(page), `/login?next=${encodeURIComponent(path)}`);
   assert.equal(await signIn(page, 'pj_member'), path);
-  assert.equal(await page.locator('h1').textContent(), '盤錦—無錫人才交流');
+  assert.equal(await page.locator('h1').textContent(), '盤錦—無錫物聯網產業對接');
   await checkPage(page, { lang: 'zh-Hans' });
   await context.close();
 });

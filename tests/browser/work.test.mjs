@@ -8,32 +8,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openSite, as, LJ, visit, submit, signIn, checkPage, sweep, screenshot, PHONE,
+  openSite, seedWork, sendReport, visit, submit, signIn, checkPage, checkKeyboard, sweep, screenshot, PHONE,
 } from './browser.mjs';
 
 let site;
-const fx = {};
-
-// "Today" as the lights see it: the date in China Standard Time.
-const DAY = 86400000;
-const today = (plus = 0) => new Date(Date.now() + plus * DAY + 8 * 3600000).toISOString().slice(0, 10);
-const YEAR = Number(today().slice(0, 4));
+let fx = {};
 
 before(async () => {
   site = await openSite();
-  const ln = await as(site.server, 'ln_coord');
-  const wp = await ln.post('/api/v1/work-plans', { pairing_id: LJ, year: YEAR });
-  assert.ok([200, 201].includes(wp.status), wp.body);
-  const add = async (fields) => {
-    const r = await ln.post(`/api/v1/work-plans/${wp.json.id}/items`, {
-      owner_unit_id: site.server.units.panjin, indicator: '簽約項目數', target_value: '3 個', ...fields,
-    });
-    assert.equal(r.status, 201, r.body);
-    return r.json.id;
-  };
-  fx.item = await add({ title: '盤錦—無錫物聯網產業對接', due: today(60) });
-  fx.late = await add({ title: '盤錦港口合作逾期事項', due: today(-3) });
-  fx.api = ln;
+  fx = await seedWork(site.server);
   [fx.pj, fx.ln] = await Promise.all([site.as('pj_member'), site.as('ln_coord')]);
 });
 
@@ -41,7 +24,7 @@ after(async () => { await site?.close(); });
 
 // The number of reports of an item, as the API tells it.
 async function reportCount(id) {
-  const r = await fx.api.get(`/api/v1/work-items/${id}`);
+  const r = await fx.coord.get(`/api/v1/work-items/${id}`);
   assert.equal(r.status, 200, r.body);
   return r.json.reports.length;
 }
@@ -58,6 +41,7 @@ test('a member signs in through the form and sees the items of the unit', async 
   assert.match(await row(page, fx.item).textContent(), /盤錦—無錫物聯網產業對接[\s\S]*尚未报告/);
   assert.match(await row(page, fx.late).textContent(), /红灯[\s\S]*已逾期/);
   assert.equal(await row(page, fx.late).getAttribute('class'), 'overdue');
+  await checkKeyboard(page);
   await page.context().close();
 });
 
@@ -68,6 +52,8 @@ test('report, return with a comment, report again, accept', async () => {
   await Promise.all([page.waitForURL(`**/items/${fx.item}/report`), page.click(`a[href="/items/${fx.item}/report"] >> nth=0`)]);
   assert.equal(await page.locator('h1').textContent(), '盤錦—無錫物聯網產業對接');
   await checkPage(page, { lang: 'zh-Hans' });
+  const stops = await checkKeyboard(page);
+  assert.ok(stops.includes('textarea#narrative[name=narrative]') && stops.includes('select#period[name=period]'));
 
   assert.equal(await page.isChecked('input[name="status"][value="on_track"]'), true, 'on track to start with');
   await page.check('input[name="status"][value="at_risk"]');
@@ -106,6 +92,7 @@ test('report, return with a comment, report again, accept', async () => {
   const entry = lp.locator('article.review-entry', { hasText: '盤錦—無錫物聯網產業對接' });
   assert.match(await entry.textContent(), /已組織兩次對接洽談。/);
   await checkPage(lp, { lang: 'zh-Hans' });
+  await checkKeyboard(lp);
   await screenshot(lp, 'reviews');
   await entry.locator('textarea[name="comment"]').fill('请补充签约项目名称。');
   res = await submit(lp, 'article.review-entry button[value="returned"]');
@@ -188,13 +175,7 @@ test('a form posted without its CSRF token is refused', async () => {
 
 test('the signed-in pages in three languages: axe-core and no untranslated ids', async () => {
   // A pending report so the queue and the form show everything they can.
-  const r = await fx.pj.page.request.get('/my'); // keeps the session fresh
-  assert.equal(r.status(), 200);
-  const pj = await as(site.server, 'pj_member');
-  const sent = await pj.post(`/api/v1/work-items/${fx.late}/reports`, {
-    period: today().slice(0, 7), status: 'at_risk', percent: 20, narrative: '港口合作推进中。',
-  });
-  assert.equal(sent.status, 201, sent.body);
+  await sendReport(site.server, 'pj_member', fx.late, { status: 'at_risk', percent: 20, narrative: '港口合作推进中。' });
   for (const path of ['/my', `/items/${fx.item}/report`, `/items/${fx.late}/report`, '/account'])
     await sweep(fx.pj.page, path);
   for (const path of ['/reviews', '/account']) await sweep(fx.ln.page, path);
