@@ -13,6 +13,7 @@
 //   await visit(page, '/my');                            // 200, else the test fails
 //   await checkPage(page, { lang: 'zh-Hans' });          // axe + translations + CSP
 //   await checkKeyboard(page);                           // skip link first, focus rings
+//   await page.setViewportSize(PHONE); await checkReflow(page); // nothing scrolls sideways
 //   await sweep(page, '/my');                            // checkPage in zh-Hans, zh-Hant, en
 //   await screenshot(page, 'my');                        // <screenshots>/my.png
 // A new page joins the axe and language sweep with one line: `await sweep(page, '/path')`
@@ -183,6 +184,27 @@ export async function checkKeyboard(page, { max = 80 } = {}) {
   }
   assert.deepEqual(bare, [], `controls without a visible focus ring on ${new URL(page.url()).pathname}`);
   return seen;
+}
+
+// Reflow (WCAG 1.4.10): at the page's current width (set PHONE first) nothing sticks out
+// sideways, so the page never scrolls horizontally. A wide table may scroll inside its own
+// box (overflow-x: auto) without failing. Fails naming the elements that stick out.
+export async function checkReflow(page) {
+  const r = await page.evaluate(() => {
+    const W = document.documentElement.clientWidth;
+    const inScroller = (e) => {
+      for (let p = e.parentElement; p && p !== document.body; p = p.parentElement)
+        if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+      return false;
+    };
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > W + 1 && !inScroller(e))
+      .map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).replace(/ /g, '.') : ''} (right edge ${Math.round(e.getBoundingClientRect().right)}px)`);
+    return { width: W, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 8) };
+  });
+  const where = new URL(page.url()).pathname;
+  assert.deepEqual(r.wide, [], `sticking out of ${r.width}px on ${where}`);
+  assert.ok(r.scroll <= r.width, `${where} scrolls sideways at ${r.width}px (${r.scroll}px wide)`);
 }
 
 // Every check a page must pass, on the page as it is now.

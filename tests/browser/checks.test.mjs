@@ -1,10 +1,12 @@
 // The checks of browser.mjs can fail: a page with an image without alt text and a field
 // without a label fails axe-core, a bare message id fails the translation check, an inline
-// script the CSP refuses is reported, a control without a focus ring is found. Without this file a check that silently passes
+// script the CSP refuses is reported, a control without a focus ring is found, a page wider than a phone is found. Without this file a check that silently passes
 // everything would go unnoticed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, visit, checkAxe, checkTranslated, checkProblems, checkKeyboard } from './browser.mjs';
+import {
+  openSite, visit, checkAxe, checkTranslated, checkProblems, checkKeyboard, checkReflow, PHONE, DESKTOP,
+} from './browser.mjs';
 
 let site, page;
 
@@ -56,4 +58,14 @@ test('a control without a focus ring is found', async () => {
   // app.css draws no ring for a focusable <div>: the browser's thin one is not enough.
   await page.evaluate(() => document.querySelector('h1').insertAdjacentHTML('afterend', '<div tabindex="0" id="bare">x</div>'));
   await assert.rejects(checkKeyboard(page), /div#bare/);
+});
+
+test('a page wider than a phone is found', async () => {
+  await page.setViewportSize(PHONE);
+  await visit(page, '/');
+  await assert.doesNotReject(checkReflow(page));
+  await page.evaluate(() => document.querySelector('h1').insertAdjacentHTML('afterend',
+    '<pre id="wide">' + '0123456789'.repeat(60) + '</pre>'));
+  await assert.rejects(checkReflow(page), /scrolls sideways|sticking out/);
+  await page.setViewportSize(DESKTOP);
 });

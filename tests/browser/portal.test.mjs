@@ -3,7 +3,7 @@
 // languages passes axe-core and shows no untranslated message id. Screenshots: portal, plan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSite, visit, checkPage, checkKeyboard, sweep, screenshot, PHONE } from './browser.mjs';
+import { openSite, visit, checkPage, checkKeyboard, checkReflow, sweep, screenshot, PHONE, DESKTOP } from './browser.mjs';
 
 let site, page;
 
@@ -73,7 +73,13 @@ test('an address that does not exist answers 404', async () => {
   // test by `await sweep(page, '/no-such-page', { status: 404 })`.
 });
 
-test('the portal on a phone', async () => {
+test('the public pages on a phone: nothing scrolls sideways', async () => {
+  await page.setViewportSize(PHONE);
+  for (const path of ['/', '/plans/1', '/plans/2', '/login']) {
+    await visit(page, path);
+    await checkReflow(page);
+  }
   await visit(page, '/');
-  await screenshot(page, 'portal-phone', { viewport: PHONE });
+  await screenshot(page, 'portal-phone');
+  await page.setViewportSize(DESKTOP);
 });

@@ -8,7 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  openSite, seedWork, sendReport, visit, submit, signIn, checkPage, checkKeyboard, sweep, screenshot, PHONE,
+  openSite, seedWork, sendReport, visit, submit, signIn, checkPage, checkKeyboard, checkReflow, sweep,
+  screenshot, PHONE, DESKTOP,
 } from './browser.mjs';
 
 let site;
@@ -171,6 +172,17 @@ test('a form posted without its CSRF token is refused', async () => {
   //   assert.match(await page.locator('main').textContent(), /请刷新页面后重试/);
   //   await checkPage(page, { lang: 'zh-Hans' });
   assert.match(await res.text(), /err_csrf|请刷新页面后重试/);
+});
+
+test('the signed-in pages on a phone: nothing scrolls sideways', async () => {
+  for (const [u, paths] of [[fx.pj, ['/my', `/items/${fx.item}/report`, '/account']], [fx.ln, ['/reviews']]]) {
+    await u.page.setViewportSize(PHONE);
+    for (const path of paths) {
+      await visit(u.page, path);
+      await checkReflow(u.page);
+    }
+    await u.page.setViewportSize(DESKTOP);
+  }
 });
 
 test('the signed-in pages in three languages: axe-core and no untranslated ids', async () => {
