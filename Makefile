@@ -1,5 +1,5 @@
 # The front door. `make run` and `make test` do all set-up on a fresh Debian 12 machine.
-.PHONY: all deps build run test fuzz bench clean format
+.PHONY: all deps test-deps build run test fuzz bench clean format
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DB ?= duikou.db
@@ -9,6 +9,10 @@ all: build
 
 deps:
 	@bash scripts/deps.sh
+
+# What the tests need besides: chromium for the browser tests (`make run` never installs it).
+test-deps:
+	@bash scripts/deps.sh --test
 
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -31,7 +35,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Sanitised build (ASan + UBSan) in its own tree, then every test.
-test: deps node_modules/.installed
+test: test-deps node_modules/.installed
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDUIKOU_SANITIZE=ON >/dev/null
 	@cmake --build build-test -j$(JOBS)
 	@cd build-test && ctest --output-on-failure -j$(JOBS)

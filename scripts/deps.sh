@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Duikou needs to build, run and test, only those missing.
-# Usage: scripts/deps.sh            (sudo is used when not root)
+# Usage: scripts/deps.sh            build and run (sudo is used when not root)
+#        scripts/deps.sh --test     also the browser the browser tests drive
+#        scripts/deps.sh --bench    also the load generator and nginx of make bench
 set -euo pipefail
 
 PKGS=(
@@ -18,6 +20,12 @@ PKGS=(
 # make bench also needs a load generator and the reference web server.
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(wrk nginx-light)
+fi
+
+# make test also drives Debian's chromium (playwright-core never downloads a browser) and
+# needs CJK fonts so the screenshots show characters, not boxes.
+if [ "${1:-}" = "--test" ]; then
+  PKGS+=(chromium fonts-noto-cjk)
 fi
 
 missing=()

@@ -48,3 +48,15 @@ foreach(script ${API_TESTS})
   add_test(NAME api/${name} COMMAND ${NODE} --test ${script} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(api/${name} PROPERTIES ENVIRONMENT "${TEST_ENV}" TIMEOUT 600)
 endforeach()
+
+# Browser tests: each tests/browser/*.test.mjs drives Debian's chromium through playwright-core
+# against a real server (label "browser": `ctest -L browser` runs them alone). Screenshots go
+# to <build dir>/screenshots.
+file(GLOB BROWSER_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/browser/*.test.mjs)
+foreach(script ${BROWSER_TESTS})
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME browser/${name} COMMAND ${NODE} --test ${script} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(browser/${name} PROPERTIES
+    ENVIRONMENT "${TEST_ENV};DUIKOU_SCREENSHOTS=${CMAKE_BINARY_DIR}/screenshots"
+    TIMEOUT 600 LABELS browser)
+endforeach()
