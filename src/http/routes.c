@@ -47,6 +47,30 @@ const struct route http_routes[] = {
     {"POST", "/reviews/accept", web_reviews_accept, ROLE_COORDINATOR, 0,
      "Accept the selected reports with the form: 303 to /reviews"},
 
+    /* ---- web pages: administration, audit log, search (web/admin.c, web/audit.c,
+     * web/search.c) ---------------------------------------------------------------- */
+    {"GET", "/units", web_units, ROLE_COORDINATOR, 0,
+     "Units (HTML): a coordinator its side's, a leader its pairing's, an admin all "
+     "(?pairing=&side=&after=); the create form"},
+    {"POST", "/units", web_unit_create, ROLE_COORDINATOR, 0,
+     "Create a unit with the form: 303 to it, else the form again with the errors"},
+    {"GET", "/units/{id}", web_unit, ROLE_COORDINATOR, 0,
+     "A unit (HTML) and, for who may edit it, its form"},
+    {"POST", "/units/{id}", web_unit_update, ROLE_COORDINATOR, 0,
+     "Edit a unit with the form: 303 back; 409 with the input kept when it changed meanwhile"},
+    {"GET", "/users", web_users, ROLE_COORDINATOR, 0,
+     "Accounts (HTML): a coordinator its side's, an admin all (?unit=&after=); the create form"},
+    {"POST", "/users", web_user_create, ROLE_COORDINATOR, 0,
+     "Create an account with the form; the answer shows its generated password once"},
+    {"GET", "/users/{id}", web_user, ROLE_COORDINATOR, 0,
+     "An account (HTML) and, for who may edit it, its form"},
+    {"POST", "/users/{id}", web_user_update, ROLE_COORDINATOR, 0,
+     "Edit an account (name, role, unit, language, disabled) with the form: 303 back"},
+    {"GET", "/audit", web_audit, ROLE_LEADER, 0,
+     "The audit log (HTML), newest first, filtered by who, what, object and days; older pages"},
+    {"GET", "/search", web_search, ROLE_MEMBER, 0,
+     "Search tasks, work items, reports and units of one's pairing (HTML), either script"},
+
     /* ---- the published plans ---------------------------------------------------- */
     {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,
      "Province pairings with their city and zone pairings"},
