@@ -89,6 +89,22 @@ const CASES = [
       const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
       return { path: '/reviews/accept', form: { report: String(id) } };
     } },
+  // Administration, audit log and search pages (web/admin.c, web/audit.c, web/search.c).
+  // An edit without the revision it was loaded at is stale (409): past every permission.
+  { m: 'GET', route: '/units', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'], prepare: () => ({ path: '/units' }) },
+  { m: 'POST', route: '/units', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/units', form: { pairing: '1', side: '0', name: `頁面測試單位${++serial}`, kind: 'department', tier: 'execution' } }) },
+  { m: 'GET', route: '/units/{id}', allow: ['ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/units/${server.units.panjin}` }) },
+  { m: 'POST', route: '/units/{id}', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/units/${server.units.liaoyang}`, form: { name: '遼陽市人民政府', kind: 'city', tier: 'execution' } }) },
+  { m: 'GET', route: '/users', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/users' }) },
+  { m: 'POST', route: '/users', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: '/users', form: { login: `pageclerk${++serial}`, role: 'member', unit: String(server.units.panjin) } }) },
+  { m: 'GET', route: '/users/{id}', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/users/${fx.pjUser}` }) },
+  { m: 'POST', route: '/users/{id}', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/users/${fx.pjUser}`, form: { name: 'pj_member', role: 'member', unit: String(server.units.panjin), language: 'zh-Hans' } }) },
+  { m: 'GET', route: '/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/audit?what=unit.' }) },
+  { m: 'GET', route: '/search', allow: SIGNED_IN, prepare: () => ({ path: `/search?q=${encodeURIComponent('盤錦')}` }) },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },
