@@ -43,19 +43,23 @@ char *search_text(struct arena *a, const char *s)
     return out;
 }
 
+/* A character the tokenizer keeps (unicode61: letters, digits, private use). */
+static bool token_char(uint32_t cp)
+{
+    if (cp == UTF8_INVALID)
+        return false;
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+    return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+           (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+           cat == UTF8PROC_CATEGORY_CO;
+}
+
 bool search_has_token(const char *s)
 {
     size_t len = s ? strlen(s) : 0, i = 0;
-    while (i < len) {
-        uint32_t cp = utf8_decode(s, len, &i);
-        if (cp == UTF8_INVALID)
-            continue;
-        utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
-        if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-            (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
-            cat == UTF8PROC_CATEGORY_CO)
+    while (i < len)
+        if (token_char(utf8_decode(s, len, &i)))
             return true;
-    }
     return false;
 }
 
@@ -129,8 +133,21 @@ int search_sync(struct db *db)
     return rc;
 }
 
+/* Whether the last token character of an indexed text is a token of its own (CJK). */
+static bool ends_own_token(const char *t)
+{
+    size_t len = strlen(t), i = 0;
+    uint32_t last = 0;
+    while (i < len) {
+        uint32_t cp = utf8_decode(t, len, &i);
+        if (token_char(cp))
+            last = cp;
+    }
+    return own_token(last);
+}
+
 /* The FTS5 query: every word a phrase (quotes doubled) in the body column, its last token a
- * prefix; with a pairing, its scope token too. */
+ * prefix when it is a Latin word or a number; with a pairing, its scope token too. */
 static const char *match_query(struct arena *a, const char *const *words, size_t n,
                                int64_t pairing)
 {
@@ -148,7 +165,10 @@ static const char *match_query(struct arena *a, const char *const *words, size_t
                 sb_appendc(&b, '"');
             sb_appendc(&b, *p);
         }
-        sb_append(&b, "\" *");
+        /* A prefix only after a Latin word or a number: a CJK character is a whole token,
+         * and FTS5 gathers a prefix's whole doclist before it answers (at a million reports,
+         * 合作* took 77 ms where 合作 takes 0.2). */
+        sb_append(&b, ends_own_token(t) ? "\"" : "\" *");
         used++;
     }
     char *q = used ? arena_strndup(a, sb_str(&b), b.len) : NULL;

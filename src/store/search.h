@@ -35,7 +35,7 @@ int search_register(struct db *db);
 int search_sync(struct db *db);
 
 /* The ids of the rows of kind whose text holds every one of words (each a run of text as
- * typed: folded here, matched as a phrase, its last token as a prefix), within province
+ * typed: folded here, matched as a phrase, a Latin last token as a prefix), within province
  * pairing `pairing` (0: every pairing), in the kind's order (tasks and units oldest first,
  * work items and reports newest first), starting after id `after` (0: from the start), at
  * most `limit`, into ids (room for limit). Tasks of superseded plans and removed work items

@@ -67,6 +67,15 @@ test('遼寧 finds a unit written 辽宁, and 辽宁 finds tasks written 遼寧'
   assert.match(section(r.body, 'task'), new RegExp(`href="/tasks/${fx.task7}">任务 7 大力發展物聯網`));
 });
 
+test('Latin words match by prefix, case aside; several words must all occur', async () => {
+  const r0 = await c.ln_coord.post('/api/v1/units', { pairing_id: LJ, side: 0, name: 'Panjin IoT 創新中心', kind: 'park', tier: 'execution' });
+  assert.equal(r0.status, 201, r0.body);
+  for (const s of ['iot', 'PAN', 'pan 创新', 'Ｐａｎｊｉｎ'])
+    assert.match(section((await c.ln_coord.get(q(s))).body, 'unit'), /Panjin IoT 創新中心/, s);
+  assert.doesNotMatch((await c.ln_coord.get(q('pan 冷链'))).body, /Panjin IoT/);
+  assert.doesNotMatch((await c.ln_coord.get(q('anjin'))).body, /Panjin IoT/, 'a prefix, not any part of a word');
+});
+
 test('大連 finds 大连; the hits stay inside the pairing', async () => {
   let r = await c.dl_coord.get(q('大連港冷鏈'));
   assert.equal(r.status, 200);
