@@ -89,7 +89,9 @@ static void section(struct req *r, struct sb *b, const char *q, int kind,
     hit(r, b, kind, &l->hits[i]);
   html_printf(b, "</ol>\n");
   if (l->next_after)
-    html_printf(b, "<p class=\"pager\"><a href=\"/search?q=%u&amp;kind=%h&amp;after=%lld\">%h</a></p>\n",
+    html_printf(b,
+                "<p class=\"pager\"><a href=\"/search?q=%u&amp;kind=%h&amp;after=%lld\">%h"
+                "</a></p>\n",
                 q, kinds[kind].param, (long long)l->next_after, web_t(r, "ui_srch_more"));
   html_printf(b, "</section>\n");
 }

@@ -205,8 +205,8 @@ static void test_search_index_after_upgrade(void **state)
     assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_task "
                                     "WHERE search_task MATCH 'body : \"辽 宁\"'"),
                      1);
-    assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_item "
-                                    "WHERE search_item MATCH 'body : \"盘 锦 港\" AND scope : p1'"),
+    assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_item WHERE search_item "
+                                    "MATCH 'body : \"盘 锦 港\" AND scope : p1'"),
                      1);
     assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_report "
                                     "WHERE search_report MATCH 'body : \"无 锡\"'"),
@@ -214,15 +214,15 @@ static void test_search_index_after_upgrade(void **state)
     assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
                                     "WHERE search_unit MATCH 'body : \"发 改 委\"'"),
                      2);
-    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
-                                    "WHERE search_unit MATCH 'body : \"发 改 委\" AND scope : p2'"),
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit WHERE search_unit "
+                                    "MATCH 'body : \"发 改 委\" AND scope : p2'"),
                      1);
     assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 0);
 
     /* after the upgrade: the triggers note, search_sync indexes */
     assert_int_equal(db_exec(db, "INSERT INTO report (work_item_id, unit_id, period, status, "
-                                 "percent, narrative, submitted_by, at) VALUES "
-                                 "(1, 1, '2027-04', 'on_track', 20, '冷鏈物流', 1, '2027-04-01');"
+                                 "percent, narrative, submitted_by, at) VALUES (1, 1, "
+                                 "'2027-04', 'on_track', 20, '冷鏈物流', 1, '2027-04-01');"
                                  "UPDATE unit SET name = '遼陽市政府' WHERE id = 1;"),
                      0);
     assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 2);
