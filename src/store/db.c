@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "store/db_impl.h"
+#include "store/search.h"
 
 enum { BUSY_TIMEOUT_MS = 5000 };
 
@@ -396,7 +397,9 @@ static int open_at(const char *path, int version, struct db **out, char **errmsg
         goto done;
     }
     sqlite3_extended_result_codes(db->h, 1);
-    if (harden(db->h) < 0 || sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS) != SQLITE_OK) {
+    /* search_text() before the migrations: migration 4 builds the search index with it. */
+    if (harden(db->h) < 0 || sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS) != SQLITE_OK ||
+        search_register(db) < 0) {
         log_error("db: cannot configure the connection: %s", sqlite3_errmsg(db->h));
         db_set_errmsg(errmsg, "cannot configure the database connection", NULL);
         goto done;

@@ -327,6 +327,57 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 3;\n",
 
+    /* 4 (2026-11): search. A full-text index (FTS5) per kind of thing found — tasks, work
+     * items, reports, units — over their text folded to one script (store/search.c): a query
+     * is a lookup in the index, not a scan of every narrative through a function. Triggers
+     * cannot write FTS5 tables on our connections (their schema is never trusted), so they
+     * note each change in search_dirty and search_sync indexes it before the next search.
+     * The index is filled here, once, with the search_text() function the store registers. */
+    "CREATE TABLE search_dirty (\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('task', 'item', 'report', 'unit')),\n"
+    "    ref_id INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE VIRTUAL TABLE search_task USING fts5(body, scope);\n"
+    "CREATE VIRTUAL TABLE search_item USING fts5(body, scope);\n"
+    "CREATE VIRTUAL TABLE search_unit USING fts5(body, scope);\n"
+    /* reports never change: index only, no second copy of the narratives */
+    "CREATE VIRTUAL TABLE search_report USING fts5(body, scope, content='');\n"
+    "CREATE TRIGGER search_unit_insert AFTER INSERT ON unit\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('unit', NEW.id); END;\n"
+    "CREATE TRIGGER search_unit_update AFTER UPDATE OF name ON unit\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('unit', NEW.id); END;\n"
+    "CREATE TRIGGER search_unit_delete AFTER DELETE ON unit\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('unit', OLD.id); END;\n"
+    "CREATE TRIGGER search_task_insert AFTER INSERT ON task\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('task', NEW.id); END;\n"
+    "CREATE TRIGGER search_task_update AFTER UPDATE OF title, body ON task\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('task', NEW.id); END;\n"
+    "CREATE TRIGGER search_task_delete AFTER DELETE ON task\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('task', OLD.id); END;\n"
+    "CREATE TRIGGER search_item_insert AFTER INSERT ON work_item\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('item', NEW.id); END;\n"
+    "CREATE TRIGGER search_item_update AFTER UPDATE OF title, indicator ON work_item\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('item', NEW.id); END;\n"
+    "CREATE TRIGGER search_item_delete AFTER DELETE ON work_item\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('item', OLD.id); END;\n"
+    "CREATE TRIGGER search_report_insert AFTER INSERT ON report\n"
+    "BEGIN INSERT INTO search_dirty (kind, ref_id) VALUES ('report', NEW.id); END;\n"
+    "INSERT INTO search_unit (rowid, body, scope)\n"
+    "    SELECT id, search_text(name), 'p' || pairing_id FROM unit;\n"
+    "INSERT INTO search_task (rowid, body, scope)\n"
+    "    SELECT t.id, search_text(t.title || ' ' || t.body), 'p' || coalesce(pa.parent_id, pa.id)\n"
+    "    FROM task t JOIN plan p ON p.id = t.plan_id JOIN pairing pa ON pa.id = p.pairing_id;\n"
+    "INSERT INTO search_item (rowid, body, scope)\n"
+    "    SELECT i.id, search_text(i.title || ' ' || coalesce(i.indicator, '')),\n"
+    "        'p' || coalesce(pa.parent_id, pa.id) FROM work_item i\n"
+    "    JOIN work_plan w ON w.id = i.work_plan_id JOIN pairing pa ON pa.id = w.pairing_id;\n"
+    "INSERT INTO search_report (rowid, body, scope)\n"
+    "    SELECT r.id, search_text(r.narrative), 'p' || coalesce(pa.parent_id, pa.id) FROM report r\n"
+    "    JOIN work_item i ON i.id = r.work_item_id JOIN work_plan w ON w.id = i.work_plan_id\n"
+    "    JOIN pairing pa ON pa.id = w.pairing_id;\n"
+    "\n"
+    "PRAGMA user_version = 4;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

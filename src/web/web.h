@@ -106,5 +106,18 @@ int web_task_page(struct req *r, struct resp *p); /* GET /tasks/{id} */
 /* assignment.c: a coordinator assigns its side's units to every task of a plan */
 int web_assign_form(struct req *r, struct resp *p); /* GET /plans/{id}/assign */
 int web_assign_save(struct req *r, struct resp *p); /* POST /plans/{id}/assign */
+/* admin.c: units and accounts (coordinators their side's, admins all) */
+int web_units(struct req *r, struct resp *p);       /* GET /units */
+int web_unit_create(struct req *r, struct resp *p); /* POST /units */
+int web_unit(struct req *r, struct resp *p);        /* GET /units/{id} */
+int web_unit_update(struct req *r, struct resp *p); /* POST /units/{id} */
+int web_users(struct req *r, struct resp *p);       /* GET /users */
+int web_user_create(struct req *r, struct resp *p); /* POST /users */
+int web_user(struct req *r, struct resp *p);        /* GET /users/{id} */
+int web_user_update(struct req *r, struct resp *p); /* POST /users/{id} */
+/* audit.c: the audit log with filters */
+int web_audit(struct req *r, struct resp *p); /* GET /audit */
+/* search.c: search over tasks, work items, reports and units */
+int web_search(struct req *r, struct resp *p); /* GET /search */
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "store/db.h"
+#include "store/search.h"
 
 #include "test_util.h"
 
@@ -48,6 +49,12 @@ static void check_latest(struct db *db)
         "review_no_delete",        "report_figure_no_update", "report_figure_no_delete"};
     for (size_t i = 0; i < sizeof append_only / sizeof append_only[0]; i++)
         assert_true(has_object(db, "trigger", append_only[i]));
+    static const char *const search[] = {"search_dirty", "search_task", "search_item",
+                                         "search_report", "search_unit"};
+    for (size_t i = 0; i < sizeof search / sizeof search[0]; i++)
+        assert_true(has_object(db, "table", search[i]));
+    assert_true(has_object(db, "trigger", "search_report_insert"));
+    assert_true(has_object(db, "trigger", "search_unit_update"));
     assert_int_equal(tu_one_int(db, "PRAGMA foreign_keys"), 1);
 }
 
@@ -153,6 +160,87 @@ static void test_reports_append_only_after_upgrade(void **state)
     tu_rm_dir(dir);
 }
 
+/* A version-3 database with a unit, a task, a work item and a report in Traditional script:
+ * upgraded to 4, each is in the search index under its Simplified form; rows written after
+ * the upgrade are noted by the triggers and indexed by search_sync. */
+static void test_search_index_after_upgrade(void **state)
+{
+    char dir[] = "/tmp/duikou-migrate-XXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/v3.db", dir);
+    struct db *db = NULL;
+    assert_int_equal(db_open_at_version(path, 3, &db), 0);
+    assert_int_equal(
+        db_exec(db,
+                "INSERT INTO pairing (id, name_a, name_b, kind, created_at) "
+                "VALUES (1, 'A', 'B', 'province', '2027-01-01'), "
+                "(2, 'C', 'D', 'province', '2027-01-01');"
+                "INSERT INTO plan (id, pairing_id, lineage, version, title, source_sha256, "
+                "source_text, imported_at, imported_by) VALUES (1, 1, 1, 1, 'P', 'x', 'x', "
+                "'2027-01-01', 'cli:t');"
+                "INSERT INTO task (id, plan_id, number, title, body) VALUES "
+                "(1, 1, 1, '深化遼寧改革', '與江蘇對接。');"
+                "INSERT INTO unit (id, pairing_id, side, name, name_key, kind, tier, created_at, "
+                "updated_at) VALUES (1, 1, 0, '遼寧省發改委', 'k', 'city', 'execution', "
+                "'2027-01-01', '2027-01-01'), (2, 2, 0, '大連市發改委', 'k', 'city', "
+                "'execution', '2027-01-01', '2027-01-01');"
+                "INSERT INTO users (id, unit_id, login, name, pw_hash, role, pw_changed_at, "
+                "created_at, updated_at) VALUES (1, 1, 'm', 'm', 'x', 'member', '2027-01-01', "
+                "'2027-01-01', '2027-01-01');"
+                "INSERT INTO work_plan (id, pairing_id, year, created_at, updated_at) "
+                "VALUES (1, 1, 2027, '2027-01-01', '2027-01-01');"
+                "INSERT INTO work_item (id, work_plan_id, task_id, title, owner_unit_id, due, "
+                "created_at, updated_at) VALUES (1, 1, 1, '盤錦港口對接', 1, '2027-06-30', "
+                "'2027-01-01', '2027-01-01');"
+                "INSERT INTO report (id, work_item_id, unit_id, period, status, percent, "
+                "narrative, submitted_by, at) VALUES (1, 1, 1, '2027-03', 'on_track', 10, "
+                "'已與無錫簽約。', 1, '2027-03-01');"),
+        0);
+    db_close(db);
+
+    char *err = NULL;
+    assert_int_equal(db_open(path, &db, &err), 0);
+    assert_null(err);
+    check_latest(db);
+    assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_task "
+                                    "WHERE search_task MATCH 'body : \"辽 宁\"'"),
+                     1);
+    assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_item WHERE search_item "
+                                    "MATCH 'body : \"盘 锦 港\" AND scope : p1'"),
+                     1);
+    assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_report "
+                                    "WHERE search_report MATCH 'body : \"无 锡\"'"),
+                     1);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
+                                    "WHERE search_unit MATCH 'body : \"发 改 委\"'"),
+                     2);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit WHERE search_unit "
+                                    "MATCH 'body : \"发 改 委\" AND scope : p2'"),
+                     1);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 0);
+
+    /* after the upgrade: the triggers note, search_sync indexes */
+    assert_int_equal(db_exec(db, "INSERT INTO report (work_item_id, unit_id, period, status, "
+                                 "percent, narrative, submitted_by, at) VALUES (1, 1, "
+                                 "'2027-04', 'on_track', 20, '冷鏈物流', 1, '2027-04-01');"
+                                 "UPDATE unit SET name = '遼陽市政府' WHERE id = 1;"),
+                     0);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 2);
+    assert_int_equal(search_sync(db), 0);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 0);
+    assert_int_equal(tu_one_int(db, "SELECT rowid FROM search_report "
+                                    "WHERE search_report MATCH 'body : \"冷 链\"'"),
+                     2);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
+                                    "WHERE search_unit MATCH 'body : \"辽 阳\"'"),
+                     1);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
+                                    "WHERE search_unit MATCH 'body : \"发 改 委\"'"),
+                     1);
+    db_close(db);
+    tu_rm_dir(dir);
+}
+
 static void test_newer_database_refused(void **state)
 {
     char dir[] = "/tmp/duikou-migrate-XXXXXX", path[128];
@@ -186,6 +274,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_earlier_version),
         cmocka_unit_test(test_reports_append_only_after_upgrade),
+        cmocka_unit_test(test_search_index_after_upgrade),
         cmocka_unit_test(test_newer_database_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

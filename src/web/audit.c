@@ -1,0 +1,286 @@
+/* audit: the audit log as a page (GET /audit), newest first, for admins and leaders (a leader
+ * sees its own pairing's rows, as service/audit_log.h scopes them). A GET form filters by who
+ * (login), what (action, or a prefix ending in '.'), the object (kind and id) and when (from
+ * and to, whole days in China Standard Time, UTC+8, which is how the people who read it count
+ * days); each row shows its time in UTC+8, the change in words (field: before → after) and
+ * the stored JSON in a <details>. "Older" pages by key. A filter that cannot be read is
+ * answered 422 with the message next to its field and every filter kept. */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "service/audit_log.h"
+#include "web/html.h"
+#include "web/web.h"
+
+enum { AUDIT_PAGE = 50, AUDIT_FILTER_MAX = 200, CST_SECONDS = 8 * 3600 };
+
+static const struct {
+  const char *value, *label;
+} entities[] = {
+    {"unit", "ui_unit"},           {"users", "ui_aud_obj_users"},
+    {"session", "ui_aud_obj_session"}, {"api_token", "ui_aud_obj_token"},
+    {"pairing", "ui_pairing"},     {"plan", "ui_aud_obj_plan"},
+    {"task", "ui_task"},           {"work_plan", "ui_aud_obj_work_plan"},
+    {"work_item", "ui_item"},      {"report", "ui_aud_obj_report"},
+};
+#define N_ENTITIES (sizeof entities / sizeof *entities)
+
+struct audit_form {
+  const char *who, *what, *object, *object_id, *from, *to;
+  const char *e_who, *e_what, *e_object, *e_from, *e_to;
+};
+
+static const char *entity_label(struct req *r, const char *entity) {
+  for (size_t i = 0; i < N_ENTITIES; i++)
+    if (entity && strcmp(entity, entities[i].value) == 0)
+      return web_t(r, entities[i].label);
+  return entity ? entity : "";
+}
+
+/* A stored time (UTC) as China Standard Time: 2026年11月26日 11:16:04 (ISO in English). */
+static const char *cst_time(struct req *r, const char *at) {
+  struct tm tm = {0};
+  int y, mo, d, h, mi, s;
+  if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+    return at ? at : "";
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  time_t t = timegm(&tm) + CST_SECONDS;
+  struct tm c;
+  gmtime_r(&t, &c);
+  const char *day = web_date(r, arena_printf(r->arena, "%04d-%02d-%02d", c.tm_year + 1900,
+                                             c.tm_mon + 1, c.tm_mday));
+  return arena_printf(r->arena, "%s %02d:%02d:%02d", day, c.tm_hour, c.tm_min, c.tm_sec);
+}
+
+/* A day of the form (YYYY-MM-DD) as the stored time of its first instant in UTC+8, plus
+ * `days`; NULL when it is not a date. */
+static const char *day_start(struct req *r, const char *day, int days) {
+  int y, m, d;
+  char tail;
+  if (strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    return NULL;
+  if (!audit_log_time(&r->ctx, day)) /* a real date (no 2026-02-30) */
+    return NULL;
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + days};
+  time_t t = timegm(&tm);
+  struct tm c;
+  gmtime_r(&t, &c);
+  return audit_log_time(&r->ctx, arena_printf(r->arena, "%04d-%02d-%02dT00:00+08:00",
+                                              c.tm_year + 1900, c.tm_mon + 1, c.tm_mday));
+}
+
+/* A JSON value as a reader sees it: a string as is, anything else as compact JSON. */
+static const char *value_text(struct req *r, json_t *v) {
+  if (!v)
+    return "—";
+  if (json_is_string(v))
+    return arena_strdup(r->arena, json_string_value(v));
+  char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+  const char *out = arena_strdup(r->arena, s ? s : "");
+  free(s);
+  return out;
+}
+
+/* The change in words: each field that differs, before → after. */
+static void changes(struct req *r, struct sb *b, const char *before, const char *after) {
+  json_t *jb = before ? json_loads(before, JSON_DECODE_ANY, NULL) : NULL;
+  json_t *ja = after ? json_loads(after, JSON_DECODE_ANY, NULL) : NULL;
+  if ((before && !json_is_object(jb)) || (after && !json_is_object(ja))) {
+    json_decref(jb);
+    json_decref(ja);
+    return; /* not an object: the JSON below is all there is */
+  }
+  html_printf(b, "<ul class=\"changes\">\n");
+  const char *key;
+  json_t *v;
+  if (ja)
+    json_object_foreach(ja, key, v) {
+      json_t *old = jb ? json_object_get(jb, key) : NULL;
+      if (jb && old && json_equal(old, v))
+        continue;
+      if (jb)
+        html_printf(b, "<li><code>%h</code> %h → %h</li>\n", key, value_text(r, old),
+                    value_text(r, v));
+      else
+        html_printf(b, "<li><code>%h</code> %h</li>\n", key, value_text(r, v));
+    }
+  if (jb)
+    json_object_foreach(jb, key, v) {
+      if (ja && json_object_get(ja, key))
+        continue;
+      html_printf(b, "<li><code>%h</code> %h → —</li>\n", key, value_text(r, v));
+    }
+  html_printf(b, "</ul>\n");
+  json_decref(jb);
+  json_decref(ja);
+}
+
+static void filter_field(struct req *r, struct sb *b, const char *id, const char *label,
+                         const char *type, const char *value, const char *err) {
+  html_printf(b,
+              "<p><label for=\"%h\">%h</label>\n<input id=\"%h\" name=\"%h\" type=\"%h\" "
+              "value=\"%h\"",
+              id, web_t(r, label), id, id, type, value ? value : "");
+  if (err)
+    html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error\"", id);
+  html_printf(b, ">\n");
+  web_field_error(r, b, err, id);
+  html_printf(b, "</p>\n");
+}
+
+static void filter_form(struct req *r, struct sb *b, const struct audit_form *f) {
+  html_printf(b, "<form method=\"get\" action=\"/audit\" class=\"filters\">\n");
+  filter_field(r, b, "who", "ui_aud_who", "text", f->who, f->e_who);
+  filter_field(r, b, "what", "ui_aud_what", "text", f->what, f->e_what);
+  html_printf(b, "<p><label for=\"object\">%h</label>\n<select id=\"object\" name=\"object\"",
+              web_t(r, "ui_aud_object"));
+  if (f->e_object)
+    html_printf(b, " aria-invalid=\"true\" aria-describedby=\"object-error\"");
+  html_printf(b, ">\n<option value=\"\">%h</option>\n", web_t(r, "ui_adm_any"));
+  for (size_t i = 0; i < N_ENTITIES; i++)
+    html_printf(b, "<option value=\"%h\"%s>%h</option>\n", entities[i].value,
+                f->object && strcmp(f->object, entities[i].value) == 0 ? " selected" : "",
+                web_t(r, entities[i].label));
+  html_printf(b, "</select>\n<label for=\"object_id\" class=\"inline\">%h</label>\n"
+                 "<input id=\"object_id\" name=\"object_id\" type=\"text\" inputmode=\"numeric\" "
+                 "size=\"8\" value=\"%h\">\n",
+              web_t(r, "ui_aud_object_id"), f->object_id ? f->object_id : "");
+  web_field_error(r, b, f->e_object, "object");
+  html_printf(b, "</p>\n");
+  filter_field(r, b, "from", "ui_aud_from", "date", f->from, f->e_from);
+  filter_field(r, b, "to", "ui_aud_to", "date", f->to, f->e_to);
+  html_printf(b, "<p class=\"meta\">%h</p>\n<p><button type=\"submit\">%h</button> "
+                 "<a href=\"/audit\">%h</a></p>\n</form>\n",
+              web_t(r, "ui_aud_filter_help"), web_t(r, "ui_adm_filter"),
+              web_t(r, "ui_aud_clear"));
+}
+
+/* Reads the filters into f and af; false when one cannot be read (its message is in f). */
+static bool read_filters(struct req *r, struct audit_form *f, struct audit_filter *af) {
+  const char *q[] = {req_query(r, "who"),  req_query(r, "what"), req_query(r, "object"),
+                     req_query(r, "object_id"), req_query(r, "from"), req_query(r, "to")};
+  f->who = q[0], f->what = q[1], f->object = q[2], f->object_id = q[3], f->from = q[4],
+  f->to = q[5];
+  if (f->who && strlen(f->who) > AUDIT_FILTER_MAX)
+    f->e_who = "err_too_long";
+  else if (f->who && *f->who)
+    af->actor = f->who;
+  if (f->what && strlen(f->what) > AUDIT_FILTER_MAX)
+    f->e_what = "err_too_long";
+  else if (f->what && *f->what)
+    af->action = f->what;
+  if (f->object && *f->object) {
+    if (strcmp(entity_label(r, f->object), f->object) == 0)
+      f->e_object = "err_invalid";
+    af->entity = f->object;
+  }
+  long long id;
+  if (f->object_id && *f->object_id) {
+    if (!web_parse_int(f->object_id, &id) || id <= 0)
+      f->e_object = "err_type";
+    else
+      af->entity_id = id;
+  }
+  if (f->from && *f->from && !(af->since = day_start(r, f->from, 0)))
+    f->e_from = "err_date";
+  if (f->to && *f->to && !(af->until = day_start(r, f->to, 1)))
+    f->e_to = "err_date";
+  if (af->since && af->until && strcmp(af->since, af->until) >= 0)
+    f->e_to = "ui_aud_bad_range";
+  long long after;
+  const char *a = req_query(r, "after");
+  if (a && *a && web_parse_int(a, &after) && after > 0)
+    af->after = after;
+  af->limit = AUDIT_PAGE;
+  return !(f->e_who || f->e_what || f->e_object || f->e_from || f->e_to);
+}
+
+static void entry_row(struct req *r, struct sb *b, const struct audit_entry *e) {
+  const char *actor = e->actor;
+  if (actor && strncmp(actor, "user:", 5) == 0)
+    actor += 5;
+  html_printf(b, "<tr><td class=\"when\">%h</td><td>%h</td><td><code>%h</code></td><td>",
+              cst_time(r, e->at), actor, e->action);
+  html_printf(b, "%h", entity_label(r, e->entity));
+  if (e->entity_id && e->entity && strcmp(e->entity, "unit") == 0)
+    html_printf(b, " <a href=\"/units/%lld\">%lld</a>", (long long)e->entity_id,
+                (long long)e->entity_id);
+  else if (e->entity_id && e->entity && strcmp(e->entity, "users") == 0)
+    html_printf(b, " <a href=\"/users/%lld\">%lld</a>", (long long)e->entity_id,
+                (long long)e->entity_id);
+  else if (e->entity_id)
+    html_printf(b, " %lld", (long long)e->entity_id);
+  html_printf(b, "</td>\n<td>");
+  changes(r, b, e->before, e->after);
+  if (e->before || e->after) {
+    html_printf(b, "<details><summary>%h</summary>\n", web_t(r, "ui_aud_json"));
+    if (e->before)
+      html_printf(b, "<p>%h</p><pre>%h</pre>\n", web_t(r, "ui_aud_before"), e->before);
+    if (e->after)
+      html_printf(b, "<p>%h</p><pre>%h</pre>\n", web_t(r, "ui_aud_after"), e->after);
+    html_printf(b, "</details>");
+  }
+  if (e->client)
+    html_printf(b, "<p class=\"meta\">%h %h</p>", web_t(r, "ui_session_address"), e->client);
+  html_printf(b, "</td></tr>\n");
+}
+
+/* The link to the next (older) page, with every filter. */
+static void older_link(struct req *r, struct sb *b, const struct audit_form *f, int64_t next) {
+  html_printf(b, "<p class=\"pager\"><a href=\"/audit?after=%lld", (long long)next);
+  const char *names[] = {"who", "what", "object", "object_id", "from", "to"};
+  const char *vals[] = {f->who, f->what, f->object, f->object_id, f->from, f->to};
+  for (size_t i = 0; i < 6; i++)
+    if (vals[i] && *vals[i])
+      html_printf(b, "&amp;%h=%u", names[i], vals[i]);
+  html_printf(b, "\">%h</a></p>\n", web_t(r, "ui_aud_older"));
+}
+
+int web_audit(struct req *r, struct resp *p) {
+  struct audit_form f = {0};
+  struct audit_filter af = {0};
+  bool ok = read_filters(r, &f, &af);
+  struct audit_entry *e = NULL;
+  size_t n = 0;
+  int64_t next = 0;
+  if (ok) {
+    int rc = audit_log_list(&r->ctx, &af, &e, &n, &next);
+    if (rc != SVC_OK)
+      return web_service_page(r, p, rc);
+  }
+  struct sb *b = &p->body;
+  p->status = ok ? 200 : 422;
+  web_begin(r, p, web_t(r, "ui_aud_title"));
+  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n", web_t(r, "ui_aud_title"),
+              web_t(r, r->user->role == ROLE_ADMIN ? "ui_aud_intro_admin" : "ui_aud_intro"));
+  if (!ok)
+    web_form_error(r, b, "ui_form_has_errors");
+  filter_form(r, b, &f);
+  if (!ok)
+    return web_end(r, p);
+  if (n == 0) {
+    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_aud_none"));
+    return web_end(r, p);
+  }
+  html_printf(b,
+              "<table class=\"audit\">\n<thead><tr><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
+              web_t(r, "ui_aud_time"), web_t(r, "ui_aud_actor"), web_t(r, "ui_aud_action"),
+              web_t(r, "ui_aud_object"), web_t(r, "ui_aud_change"));
+  for (size_t i = 0; i < n; i++)
+    entry_row(r, b, &e[i]);
+  html_printf(b, "</tbody>\n</table>\n");
+  if (next)
+    older_link(r, b, &f, next);
+  return web_end(r, p);
+}

@@ -1,0 +1,152 @@
+// The audit log page (web/audit.c): filters by who, what and when narrow the rows; a leader
+// sees its own pairing only; a filter that cannot be read is 422 with the message by it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, as, PASSWORD, LJ, SD } from './harness.mjs';
+
+let server;
+const c = {};
+
+// "Today" as the page counts days: China Standard Time.
+const DAY = 86400000;
+const cst = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
+
+// The rows of the page as {actor, action, text}.
+function rows(body) {
+  const out = [];
+  const re = /<tr><td class="when">([^<]*)<\/td><td>([^<]*)<\/td><td><code>([^<]*)<\/code><\/td>([\s\S]*?)<\/tr>/g;
+  for (let m; (m = re.exec(body));) out.push({ when: m[1], actor: m[2], action: m[3], text: m[4] });
+  return out;
+}
+
+before(async () => {
+  server = await startServer();
+  c.admin = await as(server, 'admin');
+  c.ln = await as(server, 'ln_coord');
+  c.dl = await as(server, 'dl_coord');
+  let r = await c.ln.post('/api/v1/units', { pairing_id: LJ, side: 0, name: '遼寧審計測試單位', kind: 'department', tier: 'execution' });
+  assert.equal(r.status, 201, r.body);
+  c.lnUnit = r.json.id;
+  r = await c.dl.post('/api/v1/units', { pairing_id: SD, side: 1, name: '大連審計測試單位', kind: 'department', tier: 'execution' });
+  assert.equal(r.status, 201, r.body);
+  r = await c.admin.post('/api/v1/users', { login: 'sd_leader', role: 'leader', unit_id: server.units.dl_office, password: PASSWORD });
+  assert.equal(r.status, 201, r.body);
+  c.sd = await as(server, 'sd_leader');
+  c.lnLeader = await as(server, 'ln_leader');
+});
+
+after(async () => {
+  await server?.stop();
+  assert.doesNotMatch(server?.stderr() ?? '', /AddressSanitizer|LeakSanitizer|runtime error:/);
+});
+
+test('the log, newest first, readable: time in UTC+8, the change in words and as JSON', async () => {
+  const r = await c.admin.get('/audit');
+  assert.equal(r.status, 200);
+  assert.doesNotMatch(r.body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/);
+  const all = rows(r.body);
+  assert.ok(all.length >= 4, r.body.slice(0, 500));
+  assert.equal(all[0].action, 'auth.login', 'the newest first (sd_leader signing in)');
+  const create = all.find((x) => x.action === 'unit.create' && x.actor === 'ln_coord');
+  assert.ok(create);
+  assert.match(create.text, /<code>name<\/code> 遼寧審計測試單位/);
+  assert.match(create.text, /<details><summary>原始记录（JSON）<\/summary>/);
+  assert.match(create.text, new RegExp(`href="/units/${c.lnUnit}"`));
+  // The time is shown in China Standard Time.
+  assert.match(create.when, new RegExp(`^${cst(Date.now()).replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日')} \\d\\d:\\d\\d:\\d\\d$`));
+});
+
+test('who, what and when narrow the rows', async () => {
+  let r = await c.admin.get('/audit?who=ln_coord');
+  let got = rows(r.body);
+  assert.ok(got.length >= 2);
+  assert.ok(got.every((x) => x.actor === 'ln_coord'), JSON.stringify(got.map((x) => x.actor)));
+
+  r = await c.admin.get('/audit?what=unit.create');
+  got = rows(r.body);
+  const creates = got.length; // the harness's units (by the CLI) and the two made here
+  assert.ok(creates >= 2);
+  assert.ok(got.every((x) => x.action === 'unit.create'));
+  assert.match(r.body, /遼寧審計測試單位/);
+  assert.doesNotMatch(r.body, /auth\.login/);
+  r = await c.admin.get('/audit?what=unit.create&who=dl_coord');
+  got = rows(r.body);
+  assert.equal(got.length, 1);
+  assert.match(got[0].text, /大連審計測試單位/);
+
+  r = await c.admin.get('/audit?what=auth.');
+  got = rows(r.body);
+  assert.ok(got.length >= 3 && got.every((x) => x.action.startsWith('auth.')));
+
+  r = await c.admin.get(`/audit?object=unit&object_id=${c.lnUnit}`);
+  got = rows(r.body);
+  assert.equal(got.length, 1);
+  assert.equal(got[0].actor, 'ln_coord');
+
+  const today = cst(Date.now()), tomorrow = cst(Date.now() + DAY), yesterday = cst(Date.now() - DAY);
+  r = await c.admin.get(`/audit?what=unit.create&from=${today}&to=${today}`);
+  assert.equal(rows(r.body).length, creates);
+  r = await c.admin.get(`/audit?what=unit.create&from=${tomorrow}`);
+  assert.equal(r.status, 200);
+  assert.equal(rows(r.body).length, 0);
+  assert.match(r.body, /没有符合条件的记录。/);
+  r = await c.admin.get(`/audit?to=${yesterday}`);
+  assert.equal(rows(r.body).length, 0);
+  // The filters stay in the form.
+  assert.match((await c.admin.get('/audit?who=ln_coord&what=unit.create')).body, /id="who" name="who" type="text" value="ln_coord"/);
+});
+
+test('the older link pages by key', async () => {
+  const all = rows((await c.admin.get('/audit')).body).length;
+  // Make enough rows for two pages: sign-ins.
+  for (let i = 0; i < 50; i++) await as(server, 'pj_member');
+  let r = await c.admin.get('/audit?what=auth.login');
+  const first = rows(r.body);
+  assert.equal(first.length, 50);
+  const older = /<a href="(\/audit\?after=\d+[^"]*)">更早的记录<\/a>/.exec(r.body);
+  assert.ok(older, 'an older link');
+  assert.match(older[1], /what=auth\.login/);
+  r = await c.admin.get(older[1].replaceAll('&amp;', '&'));
+  const second = rows(r.body);
+  assert.ok(second.length >= 1 && second.every((x) => x.action === 'auth.login'));
+  assert.ok(all > 0);
+});
+
+test('a leader sees its own pairing only', async () => {
+  let r = await c.sd.get('/audit');
+  assert.equal(r.status, 200);
+  assert.match(r.body, /大連審計測試單位/);
+  assert.doesNotMatch(r.body, /遼寧審計測試單位/);
+  assert.ok(rows(r.body).every((x) => x.actor !== 'ln_coord'));
+  r = await c.sd.get('/audit?who=ln_coord');
+  assert.equal(rows(r.body).length, 0);
+  r = await c.lnLeader.get('/audit?what=unit.create');
+  assert.match(r.body, /遼寧審計測試單位/);
+  assert.doesNotMatch(r.body, /大連審計測試單位/);
+  assert.ok(rows(r.body).length >= 1);
+  r = await c.lnLeader.get('/audit?who=dl_coord');
+  assert.equal(rows(r.body).length, 0);
+  assert.equal((await c.ln.get('/audit')).status, 403, 'coordinators do not read the log');
+});
+
+test('a filter that cannot be read: 422, the message by the field, the filters kept', async () => {
+  let r = await c.admin.get('/audit?who=ln_coord&from=2026-02-30');
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="from-error">日期格式应为 YYYY-MM-DD。</);
+  assert.match(r.body, /aria-describedby="from-error"/);
+  assert.match(r.body, /value="2026-02-30"/);
+  assert.match(r.body, /value="ln_coord"/);
+  assert.equal(rows(r.body).length, 0);
+  r = await c.admin.get('/audit?to=yesterday');
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="to-error"/);
+  r = await c.admin.get('/audit?from=2026-11-20&to=2026-11-10');
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="to-error">截止日期不能早于起始日期。</);
+  r = await c.admin.get('/audit?object=unit&object_id=abc');
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="object-error"/);
+  r = await c.admin.get('/audit?object=%3Cscript%3E');
+  assert.equal(r.status, 422);
+  assert.doesNotMatch(r.body, /<script>/);
+});
