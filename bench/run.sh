@@ -247,20 +247,22 @@ INGEST=$("$ROOT/build/bench_ingest" "$SEED" 20 | sed -n 's/.*, \([0-9.]*\) MB\/s
 table() {
   local big small
   big=$(awk '{print $NF}' <<<"$SCALES"); small=$(awk '{print $1}' <<<"$SCALES")
-  echo "| scale | request | bytes | req/s | p50 ms | p99 ms | errors | nginx req/s | ÷ nginx | goal |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
-  local n w rps p50 p99 err nr goal
+  echo "| scale | request | bytes | req/s | p50 ms | p99 ms | errors | nginx req/s | nginx p99 ms | ÷ nginx | goal |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  local n w rps p50 p99 err nr n99 goal
   for n in $SCALES; do
     for w in tasks dashboard plan; do
       read -r rps p50 p99 err <<<"${R[$n,$w]}"
-      read -r nr _ <<<"${R[$n,$w,nginx]}"
+      read -r nr _ n99 _ <<<"${R[$n,$w,nginx]}"
       case $w in tasks) goal="≥ 0.5×, p99 ≤ 10 ms" ;; *) goal="≥ 0.25×" ;; esac
-      echo "| $n | ($( case $w in tasks) echo 1;; dashboard) echo 2;; plan) echo 3;; esac )) GET ${R[$n,$w,path]} | $(num "${R[$n,$w,bytes]}") | $(num "$rps") | $p50 | $p99 | $err | $(num "$nr") | $(ratio "$rps" "$nr") | $goal |"
+      local label="($( case $w in tasks) echo 1;; dashboard) echo 2;; plan) echo 3;; esac ))"
+      [ "$w" = dashboard ] && [ "$DASH" != "$DASH_DEFAULT" ] && label="(2) STAND-IN, not the dashboard:"
+      echo "| $n | $label GET ${R[$n,$w,path]} | $(num "${R[$n,$w,bytes]}") | $(num "$rps") | $p50 | $p99 | $err | $(num "$nr") | $n99 | $(ratio "$rps" "$nr") | $goal |"
     done
     read -r rps p50 p99 err <<<"${R[$n,post]}"
-    echo "| $n | (4) POST /api/v1/work-items/{id}/reports (durable) | | $(num "$rps") | $p50 | $p99 | $err | | | ≥ 2,000/s |"
+    echo "| $n | (4) POST /api/v1/work-items/{id}/reports (durable) | | $(num "$rps") | $p50 | $p99 | $err | | | | ≥ 2,000/s |"
     read -r rps p50 p99 err <<<"${R[$n,login]}"
-    echo "| $n | (5) POST /api/v1/session (sign-in, $THREADS connections) | | $(num "$rps") | $p50 | $p99 | $err | | | ${R[$n,login,cpu]} ms CPU per sign-in |"
+    echo "| $n | (5) POST /api/v1/session (sign-in, $THREADS connections) | | $(num "$rps") | $p50 | $p99 | $err | | | | ${R[$n,login,cpu]} ms CPU per sign-in |"
   done
   echo
   echo "| figure | value | goal |"

@@ -296,7 +296,13 @@ static int gen_plan(struct gen *g, const struct tpl *t, int k, const char *name[
     g->out->pairings++;
     g->out->city_pairings += CITIES;
     g->out->tasks += t->n_tasks;
-    return audit_kind(g, "plan") < 0 ? failed(c, "auditing") : SVC_OK;
+    const char *after = arena_printf(c->arena,
+                                     "{\"pairing_id\":%lld,\"copied_from_plan\":%lld,"
+                                     "\"tasks\":%d,\"city_pairings\":%d}",
+                                     (long long)*pairing, (long long)t->plan, t->n_tasks, CITIES);
+    return audit_append(c->db, c->actor, "demo.scale", "plan", *plan, NULL, after, NULL) < 0
+               ? failed(c, "auditing")
+               : SVC_OK;
 }
 
 static int add_unit(struct gen *g, int64_t pairing, int side, const char *name, const char *kind,
@@ -519,7 +525,8 @@ static int gen_work_plan(struct gen *g, const struct tpl *t, int64_t pairing, in
     g->out->work_plans++;
     for (int s = 0; s < 2; s++) {
         db_prepare(c->db, &st,
-                   "INSERT INTO approval (work_plan_id, side, user_id, at) VALUES (:w, :s, :u, :at)");
+                   "INSERT INTO approval (work_plan_id, side, user_id, at) "
+                   "VALUES (:w, :s, :u, :at)");
         db_bind_int64(&st, ":w", wp);
         db_bind_int64(&st, ":s", s);
         db_bind_int64(&st, ":u", sd[s].coord);

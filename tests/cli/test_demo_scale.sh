@@ -7,6 +7,7 @@
 for bad in 0 abc -1 1.5 101 ""; do
   expect_fail "scale '$bad' refused" "$BIN" demo --scale "$bad"
 done
+expect_fail "--scale without a number" "$BIN" demo --scale
 out=$("$BIN" demo --scale 0 2>&1 || true)
 expect_match "a clear message" "--scale takes a whole number from 1 to" "$out"
 expect_eq "nothing made by a refused scale" "0" "$(sql "SELECT count(*) FROM users")"
