@@ -37,7 +37,9 @@ static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_t thread;
-    bool running, stop;
+    bool started;     /* the thread exists (to join) */
+    bool running;     /* it takes waiters: cleared by the thread itself as it leaves */
+    bool stop;
     const char *db_path;
     uint64_t durable; /* every write up to this count is on disk */
     struct waiter *w;
@@ -68,8 +70,10 @@ static void *syncer(void *arg)
     for (;;) {
         while (!g.stop && g.n == 0)
             pthread_cond_wait(&g.cv, &g.mu);
-        if (g.n == 0 && g.stop)
+        if (g.n == 0 && g.stop) {
+            g.running = false; /* under the lock: later writers sync for themselves */
             break;
+        }
         uint64_t target = db_write_count(); /* before the sync: see the invariant */
         pthread_mutex_unlock(&g.mu);
         int rc = db_sync_wal(g.db_path);
@@ -87,24 +91,26 @@ int http_durable_start(const char *db_path)
     g.db_path = db_path;
     g.stop = false;
     g.durable = db_write_count(); /* what was written before we started was synced (FULL) */
+    g.running = true;
     if (pthread_create(&g.thread, NULL, syncer, NULL) != 0) {
+        g.running = false;
         log_error("http: cannot start the group-commit thread");
         return -1;
     }
-    g.running = true;
+    g.started = true;
     return 0;
 }
 
 void http_durable_stop(void)
 {
-    if (!g.running)
+    if (!g.started)
         return;
     pthread_mutex_lock(&g.mu);
     g.stop = true;
     pthread_cond_signal(&g.cv);
     pthread_mutex_unlock(&g.mu);
     pthread_join(g.thread, NULL); /* it syncs and releases whoever still waits first */
-    g.running = false;
+    g.started = false;
     free(g.w);
     g.w = NULL;
     g.n = g.cap = 0;
