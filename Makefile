@@ -51,11 +51,14 @@ fuzz: deps
 	done
 
 # Benchmarks on an optimised build: the ingester (per-parse time on the seed, MB/s on 10 MB),
-# then the API next to nginx serving a file of the same size, in the same run.
+# then bench/run.sh: the API and pages on generated databases of scale 1 and 10 next to nginx
+# serving files of the same sizes, in the same run; the table goes into docs/performance.md.
+# BENCH_SECONDS per wrk run (5: the whole bench takes a few minutes on 2 cores).
+BENCH_SECONDS ?= 5
 bench: build
 	@bash scripts/deps.sh --bench
 	@build/bench_ingest $(SEED) 200
-	@bench/http.sh build/duikou 10 64
+	@BENCH_SECONDS=$(BENCH_SECONDS) bench/run.sh build/duikou
 
 format:
 	@clang-format -i src/*/*.c src/*/*.h tests/*/*.c tools/*.c

@@ -32,8 +32,9 @@ static const struct command {
      "accounts: none by default; add prints a generated password once"},
     {"token", cmd_token, "token create|list|revoke ARGS",
      "API tokens for integrations (shown once, stored hashed)"},
-    {"demo", cmd_demo, "demo",
-     "fill a new database with a demo organisation, work plans and reports"},
+    {"demo", cmd_demo, "demo [--scale N]",
+     "fill a new database with a demo organisation, work plans and reports (--scale N:\n"
+     "         and generated pairings, 7 x N in all, for measuring)"},
     {"pairings", cmd_pairings, "pairings [--json]",
      "list the pairings and their city and zone pairings, with ids"},
     {"routes", cmd_routes, "routes", "print the HTTP routing table (method, path, least role)"},

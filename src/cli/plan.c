@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/json.h"
@@ -10,6 +11,7 @@
 #include "ingest/ingest.h"
 #include "core/clock.h"
 #include "service/demo.h"
+#include "service/demo_scale.h"
 #include "service/pairing.h"
 #include "service/plan.h"
 #include "service/region.h"
@@ -289,11 +291,52 @@ int cmd_pairings(struct cli *c)
     return CLI_OK;
 }
 
+/* `duikou demo --scale N`: the generated pairings after the demo organisation (see
+ * service/demo_scale.c). Prints the shared password once, then key=value lines the bench
+ * reads, with the time it took. */
+static int demo_scale_print(struct cli *c, struct ctx *ctx, int scale, int year, int month)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct demo_scale_result r;
+    int rc = demo_scale_create(ctx, scale, year, month, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc != SVC_OK)
+        return cli_fail("demo --scale: %s", ctx->error ? ctx->error : "failed");
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    (void)c;
+    printf("Generated at scale %d in %.1f s. Every generated account (g001a.coord1 …) has the "
+           "password (shown only now):\n\n  %s\n\n",
+           scale, secs, r.password);
+    printf("scale.password=%s\nscale.coordinator=%s\nscale.member=%s\nscale.member_item=%" PRId64
+           "\nscale.work_plan=%" PRId64 "\nscale.pairing=%" PRId64 "\nscale.plan=%" PRId64
+           "\nscale.pairings=%" PRId64 "\nscale.city_pairings=%" PRId64 "\nscale.tasks=%" PRId64
+           "\nscale.units=%" PRId64 "\nscale.users=%" PRId64 "\nscale.work_plans=%" PRId64
+           "\nscale.items=%" PRId64 "\nscale.reports=%" PRId64 "\nscale.reviews=%" PRId64
+           "\nscale.seconds=%.1f\n\n",
+           r.password, r.coordinator, r.member ? r.member : "", r.member_item, r.work_plan,
+           r.pairing, r.plan, r.pairings, r.city_pairings, r.tasks, r.units, r.users,
+           r.work_plans, r.items, r.reports, r.reviews, secs);
+    return CLI_OK;
+}
+
 /* `duikou demo`: see service/demo.c. Prints one login per role first, then the rest. */
+static int demo_scale_print(struct cli *c, struct ctx *ctx, int scale, int year, int month);
+
 int cmd_demo(struct cli *c)
 {
+    const char *scale_arg = cli_option(c, "--scale", true);
     if (c->argc != 0)
-        return cli_usage("demo");
+        return cli_usage("demo [--scale N]");
+    int scale = 0;
+    if (scale_arg) {
+        char *end;
+        long v = strtol(scale_arg, &end, 10);
+        if (!*scale_arg || *end || v < 1 || v > DEMO_SCALE_MAX)
+            return cli_fail("demo: --scale takes a whole number from 1 to %d (got \"%s\")",
+                            DEMO_SCALE_MAX, scale_arg);
+        scale = (int)v;
+    }
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
@@ -303,6 +346,13 @@ int cmd_demo(struct cli *c)
     struct demo_login *l;
     size_t n;
     int rc = demo_create(&ctx, year, &l, &n);
+    if (rc == SVC_OK && scale) {
+        int dr = demo_scale_print(c, &ctx, scale, year, atoi(today + 5));
+        if (dr != CLI_OK) {
+            db_close(ctx.db);
+            return dr;
+        }
+    }
     db_close(ctx.db);
     if (rc != SVC_OK)
         return cli_fail("demo: %s", ctx.error ? ctx.error : "failed");

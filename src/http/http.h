@@ -103,6 +103,7 @@ enum route_flags {
     ROUTE_JSON = 1 << 0,     /* the body must be JSON (415 otherwise); parsed into r->json */
     ROUTE_NO_CSRF = 1 << 1,  /* a state-changing route that takes no session yet (login) */
     ROUTE_LOGIN = 1 << 2,    /* sign-in: each write counts against the per-address budget */
+    ROUTE_CACHE = 1 << 3,    /* GET: the rendered answer is kept per data version (cache.c) */
 };
 
 struct route {

@@ -82,6 +82,20 @@ bool http_method_writes(const char *method);
  * default port when absent; https only when behind TLS). */
 bool http_same_origin(const char *origin, const char *host, bool behind_tls);
 
+/* cache.c: rendered answers of ROUTE_CACHE routes (see cache.c). The key of the request, or
+ * NULL when it is not to be cached; a hit fills p and *status; put files a handler's answer. */
+const char *http_cache_key(struct req *r);
+bool http_cache_get(const char *key, struct req *r, struct resp *p, int *status);
+void http_cache_put(const char *key, struct req *r, const struct resp *p, int status);
+
+/* durable.c: group commit (see durable.c). wait suspends conn until the writes up to seq are
+ * on disk and returns true (the answer is queued when MHD calls back), or returns false when
+ * they are already (answer now). *failed is set when the sync failed. */
+struct MHD_Connection;
+int http_durable_start(const char *db_path);
+void http_durable_stop(void);
+bool http_durable_wait(struct MHD_Connection *conn, uint64_t seq, bool *failed);
+
 /* health.c */
 int http_health(struct req *r, struct resp *p);
 

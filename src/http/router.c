@@ -436,7 +436,12 @@ int http_dispatch(struct req *r, struct resp *p)
         (st = req_parse_json(r, p)))
         return st;
 
+    const char *cache_key = http_cache_key(r);
+    if (cache_key && http_cache_get(cache_key, r, p, &st))
+        return st;
     st = rt->handler(r, p);
+    if (cache_key)
+        http_cache_put(cache_key, r, p, st);
     if (r->ctx.db && db_in_transaction(r->ctx.db)) {
         log_error("%s %s: the handler left a transaction open; rolled back", r->method,
                   rt->pattern);

@@ -12,7 +12,7 @@ const struct route http_routes[] = {
     /* ---- web pages: the public portal (web/portal.c, web/layout.c) ------------------ */
     {"GET", "/", web_home, ROLE_PUBLIC, 0,
      "Portal (HTML): the pairings, their city and zone pairings, links to the plans"},
-    {"GET", "/plans/{id}", web_plan_page, ROLE_PUBLIC, 0,
+    {"GET", "/plans/{id}", web_plan_page, ROLE_PUBLIC, ROUTE_CACHE,
      "A plan as a readable, printable page (HTML)"},
     {"GET", "/assets/{file}", web_asset, ROLE_PUBLIC, 0,
      "The stylesheet at its fingerprinted URL, cached for a year"},
@@ -133,7 +133,7 @@ const struct route http_routes[] = {
      "Work plans of a pairing (?pairing=), newest year first"},
     {"POST", "/api/v1/work-plans", api_work_plan_open, ROLE_COORDINATOR, ROUTE_JSON,
      "Open the work plan of a pairing and year (201 created, 200 existing)"},
-    {"GET", "/api/v1/work-plans/{id}", api_work_plan, ROLE_MEMBER, 0,
+    {"GET", "/api/v1/work-plans/{id}", api_work_plan, ROLE_MEMBER, ROUTE_CACHE,
      "A work plan with approvals and items (ETag)"},
     {"POST", "/api/v1/work-plans/{id}/items", api_work_item_add, ROLE_COORDINATOR, ROUTE_JSON,
      "Add an item to a work plan"},

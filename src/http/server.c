@@ -70,6 +70,8 @@ struct reqctx {
     int early;            /* an error status found while parsing the head, answered last */
     int status;           /* queued status, 0 while none */
     bool started, too_large;
+    bool awaiting, sync_failed; /* suspended until its write is on disk (durable.c) */
+    int pending;                /* the handler's status, answered once it is */
     char client[INET6_ADDRSTRLEN];
 };
 
@@ -114,6 +116,8 @@ static struct db *worker_db(struct worker *w)
             log_error("http: cannot open the database: %s", err ? err : "unknown error");
             free(err);
             w->db = NULL;
+        } else if (db_group_commit(w->db) < 0) { /* stays FULL: slower, as durable */
+            log_warn("http: group commit is off for a worker");
         }
     }
     return w->db;
@@ -335,6 +339,14 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     struct reqctx *x = *con_cls;
     if (!x) /* no URI callback ran (cannot happen with our options); start one here */
         *con_cls = x = uri_cb(NULL, url, conn);
+    if (x->awaiting) { /* resumed: the write is on disk (or the sync failed) */
+        x->awaiting = false;
+        if (!x->sync_failed)
+            return respond(conn, x, x->pending);
+        x->resp.n_headers = 0;
+        sb_reset(&x->resp.body);
+        return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_busy", NULL));
+    }
     if (x->status) /* answered already (413 at the head); drop whatever still comes */
         return *upload_data_size = 0, MHD_YES;
     if (!x->started) {
@@ -370,7 +382,21 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
         r->body = x->body ? x->body : "";
         r->body_len = x->body_len;
         r->ctx.db = worker_db(x->worker);
+        uint64_t wrote = r->ctx.db ? db_last_write(r->ctx.db) : 0;
         st = r->ctx.db ? http_dispatch(r, p) : http_error(r, p, 503, "err_busy", NULL);
+        /* A request that wrote is answered once its write is on disk (durable.c). */
+        if (r->ctx.db && db_last_write(r->ctx.db) != wrote) {
+            x->pending = st;
+            x->awaiting = true;
+            if (http_durable_wait(conn, db_last_write(r->ctx.db), &x->sync_failed))
+                return MHD_YES;
+            x->awaiting = false;
+            if (x->sync_failed) {
+                p->n_headers = 0;
+                sb_reset(&p->body);
+                st = http_error(r, p, 503, "err_busy", NULL);
+            }
+        }
     }
     return respond(conn, x, st);
 }
@@ -501,6 +527,7 @@ int http_serve(const struct http_config *cfg)
     freeaddrinfo(ai);
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME |
                      (v6 ? MHD_USE_IPv6 : 0);
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
@@ -514,6 +541,8 @@ int http_serve(const struct http_config *cfg)
         {c->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, c->threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    if (http_durable_start(c->db_path) < 0)
+        goto done;
     d = MHD_start_daemon(flags | MHD_USE_EPOLL, 0, NULL, NULL, access_cb, NULL,
                          MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!d) /* no epoll here: let MHD pick what the system has */
@@ -540,6 +569,7 @@ int http_serve(const struct http_config *cfg)
     MHD_socket ls = MHD_quiesce_daemon(d);
     for (int waited = 0; atomic_load(&in_flight) > 0 && waited < DRAIN_MS; waited += 10)
         usleep(10000);
+    http_durable_stop(); /* syncs, and resumes whoever still waits, before MHD stops */
     MHD_stop_daemon(d);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
@@ -549,6 +579,7 @@ int http_serve(const struct http_config *cfg)
     log_info("http: stopped");
 
 done:
+    http_durable_stop();
     close_workers();
     http_state_free();
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

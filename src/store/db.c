@@ -4,15 +4,22 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/mem.h"
 #include "store/db_impl.h"
 #include "store/search.h"
+
+/* Writes committed by any connection of this process (see db_data_version). */
+static _Atomic uint64_t local_writes;
 
 enum { BUSY_TIMEOUT_MS = 5000 };
 
@@ -236,8 +243,13 @@ int db_step(struct stmt *st)
     int r = sqlite3_step(st->c->s);
     if (r == SQLITE_ROW)
         return DB_ROW;
-    if (r == SQLITE_DONE)
+    if (r == SQLITE_DONE) {
+        /* A write outside a transaction is committed now (COMMIT itself counts in db_commit;
+         * transaction control statements are "read-only" to SQLite). */
+        if (!sqlite3_stmt_readonly(st->c->s) && sqlite3_get_autocommit(st->db->h))
+            st->db->last_write = atomic_fetch_add(&local_writes, 1) + 1;
         return DB_DONE;
+    }
     int code = map_rc(r);
     /* A constraint failure is often an expected answer ("already exists"); the caller decides
      * whether it is an error worth a log line. */
@@ -274,6 +286,7 @@ int db_col_count(struct stmt *st)
 int db_exec(struct db *db, const char *sql)
 {
     int r = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    db->last_write = atomic_fetch_add(&local_writes, 1) + 1; /* may have written: count it */
     if (r == SQLITE_OK)
         return 0;
     int code = map_rc(r);
@@ -313,7 +326,64 @@ int db_commit(struct db *db)
     int rc = run(db, "COMMIT");
     if (rc < 0)
         db_rollback(db);
+    else
+        db->last_write = atomic_fetch_add(&local_writes, 1) + 1; /* after: see db_data_version */
     return rc;
+}
+
+/* ---- group commit ------------------------------------------------------------------------ */
+
+uint64_t db_last_write(struct db *db)
+{
+    return db->last_write;
+}
+
+uint64_t db_write_count(void)
+{
+    return atomic_load(&local_writes);
+}
+
+int db_group_commit(struct db *db)
+{
+    return run(db, "PRAGMA synchronous = NORMAL");
+}
+
+int db_sync_wal(const char *db_path)
+{
+    size_t n = strlen(db_path);
+    char *wal = xmalloc(n + 5);
+    memcpy(wal, db_path, n);
+    memcpy(wal + n, "-wal", 5);
+    int fd = open(wal, O_RDONLY | O_CLOEXEC);
+    int rc = 0;
+    if (fd < 0) {
+        /* No WAL: nothing was written since the last checkpoint, which synced the file. */
+        if (errno != ENOENT)
+            rc = DB_ERROR;
+    } else {
+        if (fdatasync(fd) != 0)
+            rc = DB_ERROR;
+        close(fd);
+    }
+    if (rc < 0)
+        log_error("db: cannot sync %s: %s", wal, strerror(errno));
+    free(wal);
+    return rc;
+}
+
+/* The counter moves only after a write is visible, so a reader that reads the version first
+ * and renders second can at worst file newer data under an older version (never requested
+ * again), never older data under the current one. */
+int db_data_version(struct db *db, uint64_t *local, int64_t *external)
+{
+    *local = atomic_load(&local_writes);
+    struct stmt st;
+    int rc = db_prepare(db, &st, "PRAGMA data_version");
+    if (rc == 0)
+        rc = db_step(&st);
+    *external = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
+    db_finalize(&st);
+    return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
 }
 
 int db_rollback(struct db *db)

@@ -90,6 +90,24 @@ int db_commit(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
 
+/* The data version, for caches of rendered answers: *local changes after every write
+ * committed by any connection of this process (a transaction, or a write outside one), and
+ * *external after every commit by another process (SQLite's PRAGMA data_version of this
+ * connection). Read it BEFORE reading the data it versions. 0 or a negative code. */
+int db_data_version(struct db *db, uint64_t *local, int64_t *external);
+
+/* Group commit (the server's durable writes, http/durable.c). A connection in group-commit
+ * mode commits without waiting for the disk (synchronous=NORMAL: the WAL is written, not
+ * synced); db_sync_wal() then syncs the WAL once for every commit made before it started,
+ * of any connection. A commit is durable once a db_sync_wal() that started after it has
+ * returned 0, exactly what synchronous=FULL gives, shared. So: note db_last_write() after
+ * the write, read db_write_count() before a sync; the writes up to that count are on disk
+ * when it returns 0. The write counter counts commits and writes outside transactions. */
+int db_group_commit(struct db *db);
+uint64_t db_last_write(struct db *db); /* 0: this connection never wrote */
+uint64_t db_write_count(void);
+int db_sync_wal(const char *db_path);
+
 /* SQLite's message for the last failure on this connection: for logs, not for end users. */
 const char *db_errmsg(struct db *db);
 int64_t db_last_insert_id(struct db *db);

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -23,6 +24,7 @@ struct db {
     sqlite3 *h;
     struct db_cached **slots; /* open addressing, cap is a power of two, at most half full */
     size_t cap, n;
+    uint64_t last_write; /* the write counter's value after this connection's last write */
 };
 
 /* Brings the schema from its current version up to `target`. Returns 0 or a negative code;

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# bench/run.sh: `make bench`. duikou on generated databases of scale 1 and scale 10 (`duikou
+# demo --scale N`) next to nginx serving static files of the same sizes, in the same run, on
+# loopback (the machines are shared and noisy: the ratios are what mean something):
+#   (1) GET /api/v1/work-plans/{id}: a pairing's work plan of this year, its 50 items with
+#       owner, light and latest report (the task list of a plan), as a signed-in coordinator
+#   (2) GET /pairings/{id}/dashboard (HTML with SVG charts), as that coordinator
+#   (3) GET /plans/{id}, the public plan page
+#   (4) POST /api/v1/work-items/{id}/reports, durable (201 only once it is on disk)
+#   (5) POST /api/v1/session: sign-in, argon2id on purpose
+# and duikou's peak RSS (VmHWM), the ingester's MB/s on 10 MB, and scale 10 ÷ scale 1.
+# Prints a Markdown table and writes it into docs/performance.md between its bench markers.
+#
+# Usage: bench/run.sh [BIN]   (BIN: an optimised build, default build/duikou)
+# Environment: BENCH_SECONDS per wrk run (default 5), BENCH_CONNECTIONS (64),
+#   BENCH_SCALES ("1 10"), BENCH_DIR for the cached databases (build-bench),
+#   BENCH_DASHBOARD (the path of (2), default /pairings/{pairing}/dashboard: for trying the
+#   script before that page exists; never commit a different default).
+# The whole run is bounded: 2 scales × 9 wrk runs × BENCH_SECONDS, plus generating the
+# databases the first time (about 20 s); generated databases are reused while the schema
+# version and the generator's source are unchanged.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$(realpath "${1:-$ROOT/build/duikou}")
+SECS=${BENCH_SECONDS:-5}
+CONNS=${BENCH_CONNECTIONS:-64}
+SCALES=${BENCH_SCALES:-1 10}
+CACHE=${BENCH_DIR:-$ROOT/build-bench}
+DASH_DEFAULT='/pairings/{pairing}/dashboard'
+DASH=${BENCH_DASHBOARD:-$DASH_DEFAULT}
+THREADS=2
+SEED="$ROOT/data/plans/liaoning-jiangsu-shanghai-dalian.txt"
+WORK=$(mktemp -d /tmp/duikou-bench.XXXXXX)
+SERVER_PID=""
+NGINX_CONF="$WORK/nginx.conf"
+FAILED=""
+cleanup() {
+  stop_server
+  [ -f "$WORK/nginx.pid" ] && nginx -c "$NGINX_CONF" -p "$WORK" -s stop 2>/dev/null || true
+  rm -rf "$WORK"
+}
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+trap cleanup EXIT
+for tool in wrk nginx curl sqlite3 python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/deps.sh --bench)" >&2; exit 1; }
+done
+mkdir -p "$CACHE" "$WORK/www" "$WORK/logs"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+num() { # 1234567 → 1,234,567
+  awk -v x="$1" 'BEGIN { s = sprintf("%d", x); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } print s o }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
+ms() { # wrk's latency (850.00us, 1.20ms, 2.01s) in ms
+  awk -v x="$1" 'BEGIN { v = x + 0; if (x ~ /us$/) v /= 1000; else if (x ~ /[^m]s$/) v *= 1000;
+                         printf "%.2f", v }'
+}
+
+# ---- databases ------------------------------------------------------------------------------
+# The key of a cached database: the schema version the binary builds and the generator's text.
+"$BIN" --db "$WORK/empty.db" init >/dev/null 2>&1
+SCHEMA=$(sqlite3 "$WORK/empty.db" 'PRAGMA user_version')
+GEN_KEY="$SCHEMA-$(cat "$ROOT/src/service/demo_scale.c" "$ROOT/src/service/demo.c" "$SEED" | sha256sum | cut -c1-16)"
+
+# scale_db N: makes or reuses $CACHE/scale-N.db; its facts are in $CACHE/scale-N.env.
+scale_db() {
+  local n=$1 db="$CACHE/scale-$1.db" env="$CACHE/scale-$1.env"
+  if [ -f "$db" ] && [ -f "$env" ] && grep -qx "key=$GEN_KEY" "$env"; then
+    return
+  fi
+  rm -f "$db" "$db-wal" "$db-shm" "$env"
+  echo "bench: generating scale $n …" >&2
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$BIN" --db "$db" import "$SEED" >/dev/null 2>&1
+  "$BIN" --db "$db" demo --scale "$n" > "$WORK/demo.out"
+  t1=$(date +%s.%N)
+  sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+  { echo "key=$GEN_KEY"
+    grep '^scale\.' "$WORK/demo.out" | sed 's/^scale\.//'
+    echo "wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+    echo "bytes=$(stat -c %s "$db")"
+  } > "$env"
+}
+env_get() { sed -n "s/^$2=//p" "$CACHE/scale-$1.env"; }
+
+# ---- nginx, one for the whole run -----------------------------------------------------------
+NGINX_PORT=$(free_port)
+cat > "$NGINX_CONF" <<CONF
+worker_processes $THREADS;
+pid $WORK/nginx.pid;
+error_log $WORK/logs/error.log;
+events { worker_connections 4096; use epoll; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  types { application/json json; text/html html; }
+  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+CONF
+nginx -c "$NGINX_CONF" -p "$WORK"
+
+# measure URL [wrk args…] → "rps p50 p99 errors": errors are answers other than 2xx (counted
+# by the Lua script when one is given, else wrk's non-2xx/3xx count and socket errors).
+measure() {
+  local url=$1 out
+  shift
+  out=$(wrk -t"$THREADS" -c"${MEASURE_CONNS:-$CONNS}" -d"${SECS}s" --timeout 10s --latency "$@" "$url" 2>&1)
+  local rps p50 p99 err
+  rps=$(awk '/Requests\/sec/ {printf "%d", $2}' <<<"$out")
+  p50=$(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+  p99=$(ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+  err=$(awk '/^bad:/ {print $2}' <<<"$out")
+  if [ -z "$err" ]; then
+    err=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
+  fi
+  echo "${rps:-0} ${p50:-0} ${p99:-0} ${err:-0}"
+}
+
+start_server() { # db
+  "$BIN" --db "$1" serve --listen 127.0.0.1:0 --threads "$THREADS" --login-rate 0 \
+    --write-rate 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+  SERVER_PID=$!
+  for _ in $(seq 200); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
+  BASE=$(grep -o 'http://[^ ]*' "$WORK/serve.out")
+}
+
+login() { # login password → "cookie csrf"
+  local body
+  body=$(curl -s -D "$WORK/h" -H 'content-type: application/json' \
+    -d "{\"login\":\"$1\",\"password\":\"$2\"}" "$BASE/api/v1/session")
+  local cookie csrf
+  cookie=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' "$WORK/h" | head -1)
+  csrf=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' <<<"$body")
+  echo "$cookie $csrf"
+}
+
+# The reports' Lua: each request posts to the next (member, item, month), so every report is
+# accepted; anything but 201 is counted and printed as "bad: N".
+write_post_lua() { # db password → $WORK/post.lua
+  local db=$1 pw=$2 rows="" login cookie csrf
+  for login in $(sqlite3 "$db" "SELECT min(u.login) FROM users u JOIN work_item i ON i.owner_unit_id = u.unit_id WHERE u.login LIKE 'g%' AND u.role = 'member' GROUP BY u.unit_id ORDER BY u.unit_id LIMIT 8"); do
+    read -r cookie csrf < <(login "$login" "$pw")
+    while IFS='|' read -r item year; do
+      rows+="{\"$cookie\",\"$csrf\",$item,$year},"
+    done < <(sqlite3 "$db" "SELECT i.id, w.year FROM work_item i JOIN work_plan w ON w.id = i.work_plan_id JOIN users u ON u.unit_id = i.owner_unit_id WHERE u.login = '$login'")
+  done
+  cat > "$WORK/post.lua" <<LUA
+local rows = {$rows}
+local n, bad, threads = 0, 0, {}
+function setup(t) t:set("id", #threads); table.insert(threads, t) end
+function init() n = tonumber(wrk.thread:get("id")) * 7919 end
+function request()
+  n = n + 1
+  local r = rows[(n % #rows) + 1]
+  local month = (math.floor(n / #rows) % 12) + 1
+  local body = string.format('{"period":"%d-%02d","status":"on_track","percent":%d,"narrative":"本月召開對接會，按計劃推進。"}', r[4], month, n % 100)
+  return wrk.format("POST", "/api/v1/work-items/" .. r[3] .. "/reports",
+    {["Content-Type"] = "application/json", ["Cookie"] = r[1], ["X-CSRF-Token"] = r[2]}, body)
+end
+function response(status) if status ~= 201 then bad = bad + 1 end wrk.thread:set("bad", bad) end
+function done()
+  local b = 0
+  for _, t in ipairs(threads) do b = b + (tonumber(t:get("bad")) or 0) end
+  print("bad: " .. b)
+end
+LUA
+}
+
+write_login_lua() { # login password → $WORK/login.lua
+  cat > "$WORK/login.lua" <<LUA
+local threads = {}
+local bad = 0
+function setup(t) table.insert(threads, t) end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"login":"$1","password":"$2"}'
+function response(status) if status ~= 201 then bad = bad + 1 end wrk.thread:set("bad", bad) end
+function done()
+  local b = 0
+  for _, t in ipairs(threads) do b = b + (tonumber(t:get("bad")) or 0) end
+  print("bad: " .. b)
+end
+LUA
+}
+
+# A GET as the signed-in coordinator, with its body's size; it must answer 200.
+fetch() { # path file → status
+  curl -gs -o "$1" -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$2"
+}
+
+declare -A R # R[scale,what] = "rps p50 p99 errors"; R[scale,what,bytes]; R[scale,what,nginx]
+run_scale() {
+  local n=$1
+  scale_db "$n"
+  local db="$WORK/scale-$n.db"
+  cp "$CACHE/scale-$n.db" "$db" # the run writes (sessions, reports): never into the cache
+  local pw wp pairing plan coord
+  pw=$(env_get "$n" password); wp=$(env_get "$n" work_plan); pairing=$(env_get "$n" pairing)
+  plan=$(env_get "$n" plan); coord=$(env_get "$n" coordinator)
+  start_server "$db"
+  read -r COOKIE _ < <(login "$coord" "$pw")
+  local dash=${DASH//\{pairing\}/$pairing}
+  local -a names=(tasks dashboard plan) paths=("/api/v1/work-plans/$wp" "$dash" "/plans/$plan")
+  local i status
+  for i in 0 1 2; do
+    status=$(fetch "$WORK/www/$n-${names[$i]}" "${paths[$i]}")
+    R[$n,${names[$i]},path]=${paths[$i]}
+    if [ "$status" != 200 ]; then
+      echo "bench: ************************************************************" >&2
+      echo "bench: FAILED: GET ${paths[$i]} answered $status, not 200 (scale $n)" >&2
+      echo "bench: ************************************************************" >&2
+      FAILED+=" ${paths[$i]}=$status"
+      R[$n,${names[$i]}]="0 0 0 1"; R[$n,${names[$i]},nginx]="0 0 0 0"; R[$n,${names[$i]},bytes]=0
+      continue
+    fi
+    R[$n,${names[$i]},bytes]=$(stat -c %s "$WORK/www/$n-${names[$i]}")
+    R[$n,${names[$i]},nginx]=$(measure "http://127.0.0.1:$NGINX_PORT/$n-${names[$i]}")
+    R[$n,${names[$i]}]=$(measure "$BASE${paths[$i]}" -H "Cookie: $COOKIE")
+  done
+  write_post_lua "$db" "$pw"
+  R[$n,post]=$(measure "$BASE/" -s "$WORK/post.lua")
+  R[$n,rss]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
+  write_login_lua "$coord" "$pw"
+  local cpu0 cpu1
+  cpu0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+  R[$n,login]=$(MEASURE_CONNS=$THREADS measure "$BASE/api/v1/session" -s "$WORK/login.lua")
+  cpu1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+  local logins
+  logins=$(awk -v r="$(cut -d' ' -f1 <<<"${R[$n,login]}")" -v s="$SECS" 'BEGIN { print r * s }')
+  R[$n,login,cpu]=$(awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v l="$logins" \
+    'BEGIN { if (l > 0) printf "%.0f", c / hz * 1000 / l; else print "–" }')
+  R[$n,rss_login]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
+  stop_server
+}
+
+for n in $SCALES; do run_scale "$n"; done
+INGEST=$("$ROOT/build/bench_ingest" "$SEED" 20 | sed -n 's/.*, \([0-9.]*\) MB\/s$/\1/p')
+
+# ---- the table ------------------------------------------------------------------------------
+table() {
+  local big small
+  big=$(awk '{print $NF}' <<<"$SCALES"); small=$(awk '{print $1}' <<<"$SCALES")
+  echo "| scale | request | bytes | req/s | p50 ms | p99 ms | errors | nginx req/s | nginx p99 ms | ÷ nginx | goal |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  local n w rps p50 p99 err nr n99 goal
+  for n in $SCALES; do
+    for w in tasks dashboard plan; do
+      read -r rps p50 p99 err <<<"${R[$n,$w]}"
+      read -r nr _ n99 _ <<<"${R[$n,$w,nginx]}"
+      case $w in tasks) goal="≥ 0.5×, p99 ≤ 10 ms" ;; *) goal="≥ 0.25×" ;; esac
+      local label="($( case $w in tasks) echo 1;; dashboard) echo 2;; plan) echo 3;; esac ))"
+      [ "$w" = dashboard ] && [ "$DASH" != "$DASH_DEFAULT" ] && label="(2) STAND-IN, not the dashboard:"
+      echo "| $n | $label GET ${R[$n,$w,path]} | $(num "${R[$n,$w,bytes]}") | $(num "$rps") | $p50 | $p99 | $err | $(num "$nr") | $n99 | $(ratio "$rps" "$nr") | $goal |"
+    done
+    read -r rps p50 p99 err <<<"${R[$n,post]}"
+    echo "| $n | (4) POST /api/v1/work-items/{id}/reports (durable) | | $(num "$rps") | $p50 | $p99 | $err | | | | ≥ 2,000/s |"
+    read -r rps p50 p99 err <<<"${R[$n,login]}"
+    echo "| $n | (5) POST /api/v1/session (sign-in, $THREADS connections) | | $(num "$rps") | $p50 | $p99 | $err | | | | ${R[$n,login,cpu]} ms CPU per sign-in |"
+  done
+  echo
+  echo "| figure | value | goal |"
+  echo "|---|---:|---|"
+  for n in $SCALES; do
+    echo "| peak RSS of duikou, scale $n (VmHWM), through (1)–(4) | ${R[$n,rss]} MB | ≤ 100 MB at scale 10 |"
+    echo "| the same after the sign-ins (5): argon2id takes 64 MiB per hash in progress, one per thread | ${R[$n,rss_login]} MB | |"
+  done
+  echo "| ingester on a 10 MB concatenation of the seed plans | ${INGEST:-?} MB/s | |"
+  if [ "$big" != "$small" ]; then
+    # Each scale's req/s is divided by nginx's in the same minute first: the machines are
+    # shared, and the raw ratio moves by ±40 % between identical runs.
+    local rb rs nb ns
+    for w in tasks dashboard plan; do
+      rb=$(cut -d' ' -f1 <<<"${R[$big,$w]}"); rs=$(cut -d' ' -f1 <<<"${R[$small,$w]}")
+      nb=$(cut -d' ' -f1 <<<"${R[$big,$w,nginx]}"); ns=$(cut -d' ' -f1 <<<"${R[$small,$w,nginx]}")
+      echo "| scale $big ÷ scale $small, GET ${R[$big,$w,path]}: (req/s ÷ nginx) at $big ÷ the same at $small (raw req/s ratio) | $(ratio "$(ratio "$rb" "$nb")" "$(ratio "$rs" "$ns")") ($(ratio "$rb" "$rs")) | ≥ 0.8 |"
+    done
+  fi
+  for n in $SCALES; do
+    echo "| database at scale $n: $(num "$(env_get "$n" pairings)") generated pairings, $(num "$(env_get "$n" items)") items, $(num "$(env_get "$n" reports)") reports, $(num "$(env_get "$n" users)") users | $(awk -v b="$(env_get "$n" bytes)" 'BEGIN { printf "%.0f MB", b / 1048576 }'), made in $(env_get "$n" wall) s | |"
+  done
+  echo
+  echo "$(date -u +%F), $(nproc) cores ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)), $(uname -sr); wrk -t$THREADS -c$CONNS -d${SECS}s (sign-in: -c$THREADS), duikou serve --threads $THREADS, nginx $(nginx -v 2>&1 | sed 's/.*\///') with $THREADS workers serving files of the same sizes."
+  echo "Reproduce: \`make bench\` (or \`BENCH_SECONDS=$SECS bench/run.sh build/duikou\`)."
+}
+OUT=$(table)
+echo "$OUT"
+if [ -n "$FAILED" ]; then
+  echo >&2
+  echo "bench: FAILED — a measured page did not answer 200:$FAILED" >&2
+  echo "bench: docs/performance.md is left as it was." >&2
+  exit 1
+fi
+DOC="$ROOT/docs/performance.md"
+if grep -q '<!-- bench:begin -->' "$DOC"; then
+  python3 - "$DOC" "$OUT" <<'PY'
+import sys
+path, table = sys.argv[1], sys.argv[2]
+s = open(path, encoding="utf-8").read()
+a = s.index("<!-- bench:begin -->") + len("<!-- bench:begin -->")
+b = s.index("<!-- bench:end -->")
+open(path, "w", encoding="utf-8").write(s[:a] + "\n" + table + "\n" + s[b:])
+PY
+  echo "bench: the table is in docs/performance.md" >&2
+fi
