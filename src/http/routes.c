@@ -48,7 +48,7 @@ const struct route http_routes[] = {
      "Accept the selected reports with the form: 303 to /reviews"},
 
     /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
-    {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, 0,
+    {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE,
      "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
      "items, latest reports (?year=; users of the pairing)"},
     {"GET", "/dashboard", web_dashboard_home, ROLE_MEMBER, 0,

@@ -112,6 +112,13 @@ test('the stylesheet is served at its fingerprinted URL, immutable', async () =>
   assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8');
   assert.equal(css.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.match(css.body, /@media print/);
+  // Every block closed (a merge that drops one brace silently swallows the rules after it).
+  let depth = 0;
+  for (const ch of css.body.replace(/\/\*[\s\S]*?\*\//g, '')) {
+    if (ch === '{') depth++;
+    if (ch === '}') assert.ok(--depth >= 0, 'a stray closing brace');
+  }
+  assert.equal(depth, 0, 'every block of the stylesheet is closed');
   assert.match(css.body, /"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"/);
   const { createHash } = await import('node:crypto');
   assert.equal(url.slice(12, 24), createHash('sha256').update(css.body).digest('hex').slice(0, 12));

@@ -66,11 +66,7 @@ test('the public pages in three languages: axe-core and no untranslated ids', as
 });
 
 test('an address that does not exist answers 404', async () => {
-  await visit(page, '/no-such-page', { status: 404 });
-  // TODO(integrator): a path outside /api/ that matches no route is answered by
-  // http_error (JSON) in http_dispatch (src/http/router.c); a person should get the HTML
-  // page web_error(r, p, 404, "ui_not_found_title", "err_not_found"). Then replace this
-  // test by `await sweep(page, '/no-such-page', { status: 404 })`.
+  await sweep(page, '/no-such-page', { status: 404 });
 });
 
 test('the public pages on a phone: nothing scrolls sideways', async () => {

@@ -163,15 +163,10 @@ test('a form posted without its CSRF token is refused', async () => {
   const res = await submit(page, '.report-form button[type="submit"]');
   assert.equal(res.status(), 403);
   assert.equal(await reportCount(fx.late), before, 'nothing stored');
-  // TODO(integrator): the router refuses it with http_error (JSON: {"error":{"code":
-  // "err_csrf",…}}) for pages too (http_dispatch, src/http/router.c). Expected: an HTML page
-  // for page routes, web_error(r, p, 403, "ui_forbidden_title", "err_csrf") — <h1>无权访问</h1>
-  // and the err_csrf text ("请求缺少有效的安全令牌或来源不符，已拒绝。请刷新页面后重试。").
-  // Then add here:
-  //   assert.match(res.headers()['content-type'], /text\/html/);
-  //   assert.match(await page.locator('main').textContent(), /请刷新页面后重试/);
-  //   await checkPage(page, { lang: 'zh-Hans' });
-  assert.match(await res.text(), /err_csrf|请刷新页面后重试/);
+  // A page, not a JSON error: the person reads what happened and what to do.
+  assert.match(res.headers()['content-type'], /text\/html/);
+  assert.match(await page.locator('main').textContent(), /请刷新页面后重试/);
+  await checkPage(page, { lang: 'zh-Hans' });
 });
 
 test('the signed-in pages on a phone: nothing scrolls sideways', async () => {
