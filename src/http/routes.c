@@ -47,6 +47,26 @@ const struct route http_routes[] = {
     {"POST", "/reviews/accept", web_reviews_accept, ROLE_COORDINATOR, 0,
      "Accept the selected reports with the form: 303 to /reviews"},
 
+    /* ---- web pages: the work plan editor (web/work_plan.c) ------------------------- */
+    {"GET", "/work-plans", web_work_plans, ROLE_MEMBER, 0,
+     "Work plans of one's pairing (HTML; admin: ?pairing=), newest year first"},
+    {"POST", "/work-plans", web_work_plan_open, ROLE_COORDINATOR, 0,
+     "Open the work plan of a year with the form: 303 to the plan"},
+    {"GET", "/work-plans/{id}", web_work_plan_page, ROLE_MEMBER, 0,
+     "A work plan (HTML, printable): state, approvals, items; the editor's forms"},
+    {"POST", "/work-plans/{id}/items", web_work_item_add, ROLE_COORDINATOR, 0,
+     "Add an item with the form: 303 to the plan, else the plan with the errors"},
+    {"POST", "/work-plans/{id}/submit", web_work_plan_submit, ROLE_COORDINATOR, 0,
+     "Submit a draft work plan with the form: 303 to the plan"},
+    {"POST", "/work-plans/{id}/approve", web_work_plan_approve, ROLE_COORDINATOR, 0,
+     "Approve a submitted work plan for one's side with the form: 303 to the plan"},
+    {"GET", "/work-items/{id}/edit", web_work_item_edit_form, ROLE_COORDINATOR, 0,
+     "The edit form of a work item of one's side (HTML)"},
+    {"POST", "/work-items/{id}/edit", web_work_item_edit, ROLE_COORDINATOR, 0,
+     "Edit a work item with the form: 303 to the plan, 409 when changed meanwhile"},
+    {"POST", "/work-items/{id}/remove", web_work_item_remove, ROLE_COORDINATOR, 0,
+     "Remove a work item: a confirmation page, then 303 to the plan"},
+
     /* ---- the published plans ---------------------------------------------------- */
     {"GET", "/api/v1/pairings", api_pairings, ROLE_PUBLIC, 0,
      "Province pairings with their city and zone pairings"},
