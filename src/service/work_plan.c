@@ -460,8 +460,10 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
                         "work plan %lld is not of your pairing", (long long)id);
 
     db_prepare(c->db, &st,
-               "SELECT a.id, a.side, a.user_id, u.login, a.at, a.cleared_at, a.cleared_reason "
-               "FROM approval a JOIN users u ON u.id = a.user_id WHERE a.work_plan_id = :id "
+               "SELECT a.id, a.side, a.user_id, u.login, a.at, a.cleared_at, a.cleared_reason, "
+               "u.name, n.name "
+               "FROM approval a JOIN users u ON u.id = a.user_id "
+               "LEFT JOIN unit n ON n.id = u.unit_id WHERE a.work_plan_id = :id "
                "ORDER BY a.id");
     db_bind_int64(&st, ":id", id);
     size_t cap = 0;
@@ -474,6 +476,8 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
         a->at = svc_col(c, &st, 4);
         a->cleared_at = svc_col(c, &st, 5);
         a->cleared_reason = svc_col(c, &st, 6);
+        a->user_name = svc_col(c, &st, 7);
+        a->unit_name = svc_col(c, &st, 8);
         if (!a->cleared_at && (a->side == 0 || a->side == 1))
             v->approved[a->side] = true;
     }

@@ -47,6 +47,8 @@ struct work_plan_approval {
     int side;
     const char *user_login, *at;
     const char *cleared_at, *cleared_reason; /* NULL while the approval stands */
+    const char *user_name, *unit_name;       /* the approver's name and unit (unit NULL
+                                                for an admin) */
 };
 
 struct work_item_unit {

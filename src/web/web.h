@@ -119,5 +119,15 @@ int web_user_update(struct req *r, struct resp *p); /* POST /users/{id} */
 int web_audit(struct req *r, struct resp *p); /* GET /audit */
 /* search.c: search over tasks, work items, reports and units */
 int web_search(struct req *r, struct resp *p); /* GET /search */
+/* work_plan.c: the work plan editor of a pairing and year */
+int web_work_plans(struct req *r, struct resp *p);         /* GET /work-plans */
+int web_work_plan_open(struct req *r, struct resp *p);     /* POST /work-plans */
+int web_work_plan_page(struct req *r, struct resp *p);     /* GET /work-plans/{id} */
+int web_work_item_add(struct req *r, struct resp *p);      /* POST /work-plans/{id}/items */
+int web_work_plan_submit(struct req *r, struct resp *p);   /* POST /work-plans/{id}/submit */
+int web_work_plan_approve(struct req *r, struct resp *p);  /* POST /work-plans/{id}/approve */
+int web_work_item_edit_form(struct req *r, struct resp *p); /* GET /work-items/{id}/edit */
+int web_work_item_edit(struct req *r, struct resp *p);     /* POST /work-items/{id}/edit */
+int web_work_item_remove(struct req *r, struct resp *p);   /* POST /work-items/{id}/remove */
 
 #endif

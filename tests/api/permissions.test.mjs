@@ -55,6 +55,11 @@ async function etag(path) {
   return (await client.admin.get(path)).headers.get('etag');
 }
 
+// The revision a page's hidden field would carry (the JSON's revision of the same thing).
+async function revision(path) {
+  return String((await client.admin.get(path)).json.revision);
+}
+
 // Each case: method, route pattern (as `duikou routes` prints it), allowed actors, and
 // prepare(actor) → {path, json?, headers?, client?} building the request.
 const CASES = [
@@ -114,6 +119,27 @@ const CASES = [
     prepare: () => ({ path: `/users/${fx.pjUser}`, form: { name: 'pj_member', role: 'member', unit: String(server.units.panjin), language: 'zh-Hans' } }) },
   { m: 'GET', route: '/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/audit?what=unit.' }) },
   { m: 'GET', route: '/search', allow: SIGNED_IN, prepare: () => ({ path: `/search?q=${encodeURIComponent('盤錦')}` }) },
+  // The work plan editor (web/work_plan.c): forms carry the revision the page showed.
+  { m: 'GET', route: '/work-plans', allow: SIGNED_IN, prepare: () => ({ path: '/work-plans' }) },
+  // A coordinator opens its own pairing's year (dl_coord: Shanghai–Dalian); admin names the pairing.
+  { m: 'POST', route: '/work-plans', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/work-plans', form: { year: '2026', pairing: '1' } }) },
+  { m: 'GET', route: '/work-plans/{id}', allow: LJ_USERS, prepare: () => ({ path: `/work-plans/${fx.wp}` }) },
+  // js_coord may not add an item whose owner is on Liaoning's side.
+  { m: 'POST', route: '/work-plans/{id}/items', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/work-plans/${fx.wp}/items`,
+      form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`), title: `盤錦網頁事項${++serial}`, owner_unit_id: String(server.units.panjin), due: '2026-12-01' } }) },
+  { m: 'POST', route: '/work-plans/{id}/submit', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/work-plans/${fx.wp}/submit`, form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`) } }) },
+  { m: 'POST', route: '/work-plans/{id}/approve', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/work-plans/${fx.wp}/approve`, form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`), side: '0' } }) },
+  { m: 'GET', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/work-items/${fx.itemP}/edit` }) },
+  { m: 'POST', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/work-items/${fx.itemP}/edit`,
+      form: { revision: await revision(`/api/v1/work-items/${fx.itemP}`), title: '盤錦項目對接', task_id: String(fx.task7), owner_unit_id: String(server.units.panjin), due: '2026-12-20' } }) },
+  // Without confirm=yes the answer is the confirmation page: the permission shows, nothing is removed.
+  { m: 'POST', route: '/work-items/{id}/remove', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/work-items/${fx.itemP}/remove`, form: { revision: await revision(`/api/v1/work-items/${fx.itemP}`) } }) },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },
