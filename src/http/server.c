@@ -327,6 +327,25 @@ static void take_body(struct reqctx *x, const char *data, size_t n)
     x->body[x->body_len] = '\0';
 }
 
+/* After a storage failure (disk full, I/O error, no memory), the answer says so (503), and a
+ * connection that met an I/O error or an allocation failure is closed: the next request on
+ * this thread opens a fresh one, so no statement, page cache or lock state of doubtful health
+ * outlives the failure. A full disk leaves the connection sound; it is kept. */
+static int storage_fault(struct reqctx *x, int st)
+{
+    struct worker *w = x->worker;
+    int fault = db_fault_take(w->db);
+    if (fault == DB_FAULT_NONE)
+        return st;
+    st = http_storage_fault(&x->req, &x->resp, st, fault);
+    if (fault == DB_FAULT_IO) {
+        db_close(w->db);
+        w->db = NULL;
+        x->req.ctx.db = NULL;
+    }
+    return st;
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version,
                                  const char *upload_data, size_t *upload_data_size,
@@ -370,7 +389,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
         r->body = x->body ? x->body : "";
         r->body_len = x->body_len;
         r->ctx.db = worker_db(x->worker);
-        st = r->ctx.db ? http_dispatch(r, p) : http_error(r, p, 503, "err_busy", NULL);
+        st = r->ctx.db ? storage_fault(x, http_dispatch(r, p))
+                       : http_error(r, p, 503, "err_storage", NULL);
     }
     return respond(conn, x, st);
 }
