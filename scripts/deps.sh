@@ -20,6 +20,11 @@ if [ "${1:-}" = "--bench" ]; then
   PKGS+=(wrk nginx-light)
 fi
 
+# make faults also needs slow clients (slowhttptest) and ss (iproute2) to count connections.
+if [ "${1:-}" = "--faults" ]; then
+  PKGS+=(slowhttptest iproute2)
+fi
+
 missing=()
 for p in "${PKGS[@]}"; do
   # dpkg-query prints "install ok installed" only for an installed package.
