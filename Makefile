@@ -1,5 +1,5 @@
 # The front door. `make run` and `make test` do all set-up on a fresh Debian 12 machine.
-.PHONY: all deps test-deps build run test fuzz bench clean format
+.PHONY: all deps test-deps build run test fuzz bench faults clean format
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DB ?= duikou.db
@@ -59,6 +59,13 @@ bench: build
 	@bash scripts/deps.sh --bench
 	@build/bench_ingest $(SEED) 200
 	@BENCH_SECONDS=$(BENCH_SECONDS) bench/run.sh build/duikou
+
+# Fault tests (docs/faults.md): 200 kill -9 cycles, storage faults injected under load (disk
+# full, I/O errors, no memory), 2,000 slow connections, a burst of malformed requests. On the
+# sanitised build of make test; about ten minutes.
+faults: deps node_modules/.installed
+	@bash scripts/deps.sh --faults
+	@bash tests/faults/run.sh
 
 format:
 	@clang-format -i src/*/*.c src/*/*.h tests/*/*.c tools/*.c

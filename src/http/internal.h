@@ -76,6 +76,11 @@ const struct route *http_match(const struct route *routes, size_t n, const char 
  * CSRF, body parsing, the handler. Returns the status; the body and headers are in p. The
  * request's ctx.db must be open. */
 int http_dispatch(struct req *r, struct resp *p);
+/* The answer to a request that met a storage fault (db_fault_take: DB_FAULT_FULL, _IO) and
+ * failed (st ≥ 400, whatever the handler made of the failure): 503 err_disk_full or
+ * err_storage, a page for page routes, JSON otherwise. Returns st unchanged when there was no
+ * fault or the request succeeded anyway. */
+int http_storage_fault(struct req *r, struct resp *p, int st, int fault);
 /* True for the methods that may change state (everything but GET, HEAD and OPTIONS). */
 bool http_method_writes(const char *method);
 /* Whether the Origin header value names the same host:port as the Host header (scheme's

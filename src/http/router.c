@@ -449,3 +449,19 @@ int http_dispatch(struct req *r, struct resp *p)
     }
     return st;
 }
+
+/* ---- storage faults ---------------------------------------------------------------------- */
+
+int http_storage_fault(struct req *r, struct resp *p, int st, int fault)
+{
+    if (fault == DB_FAULT_NONE || st < 400)
+        return st;
+    const char *code = fault == DB_FAULT_FULL ? "err_disk_full" : "err_storage";
+    log_error("%s %s: answered %d, then 503 %s: %s", r->method, r->path, st, code,
+              r->ctx.error ? r->ctx.error : "store failure");
+    if (fault != DB_FAULT_FULL)
+        resp_header(r, p, "Retry-After", "1");
+    if (r->route && http_route_is_page(r->route))
+        return web_error(r, p, 503, "ui_error_title", code);
+    return http_error(r, p, 503, code, NULL);
+}

@@ -331,6 +331,25 @@ static void take_body(struct reqctx *x, const char *data, size_t n)
     x->body[x->body_len] = '\0';
 }
 
+/* After a storage failure (disk full, I/O error, no memory), the answer says so (503), and a
+ * connection that met an I/O error or an allocation failure is closed: the next request on
+ * this thread opens a fresh one, so no statement, page cache or lock state of doubtful health
+ * outlives the failure. A full disk leaves the connection sound; it is kept. */
+static int storage_fault(struct reqctx *x, int st)
+{
+    struct worker *w = x->worker;
+    int fault = db_fault_take(w->db);
+    if (fault == DB_FAULT_NONE)
+        return st;
+    st = http_storage_fault(&x->req, &x->resp, st, fault);
+    if (fault == DB_FAULT_IO) {
+        db_close(w->db);
+        w->db = NULL;
+        x->req.ctx.db = NULL;
+    }
+    return st;
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version,
                                  const char *upload_data, size_t *upload_data_size,
@@ -345,7 +364,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
             return respond(conn, x, x->pending);
         x->resp.n_headers = 0;
         sb_reset(&x->resp.body);
-        return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_busy", NULL));
+        return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_storage", NULL));
     }
     if (x->status) /* answered already (413 at the head); drop whatever still comes */
         return *upload_data_size = 0, MHD_YES;
@@ -382,19 +401,25 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
         r->body = x->body ? x->body : "";
         r->body_len = x->body_len;
         r->ctx.db = worker_db(x->worker);
-        uint64_t wrote = r->ctx.db ? db_last_write(r->ctx.db) : 0;
-        st = r->ctx.db ? http_dispatch(r, p) : http_error(r, p, 503, "err_busy", NULL);
-        /* A request that wrote is answered once its write is on disk (durable.c). */
-        if (r->ctx.db && db_last_write(r->ctx.db) != wrote) {
-            x->pending = st;
-            x->awaiting = true;
-            if (http_durable_wait(conn, db_last_write(r->ctx.db), &x->sync_failed))
-                return MHD_YES;
-            x->awaiting = false;
-            if (x->sync_failed) {
-                p->n_headers = 0;
-                sb_reset(&p->body);
-                st = http_error(r, p, 503, "err_busy", NULL);
+        if (!r->ctx.db) {
+            st = http_error(r, p, 503, "err_storage", NULL);
+        } else {
+            uint64_t wrote = db_last_write(r->ctx.db);
+            st = http_dispatch(r, p);
+            uint64_t now = db_last_write(r->ctx.db);
+            st = storage_fault(x, st); /* may close the connection after an I/O fault */
+            /* A request that wrote is answered once its write is on disk (durable.c). */
+            if (now != wrote) {
+                x->pending = st;
+                x->awaiting = true;
+                if (http_durable_wait(conn, now, &x->sync_failed))
+                    return MHD_YES;
+                x->awaiting = false;
+                if (x->sync_failed) {
+                    p->n_headers = 0;
+                    sb_reset(&p->body);
+                    st = http_error(r, p, 503, "err_storage", NULL);
+                }
             }
         }
     }

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,17 +24,42 @@ static _Atomic uint64_t local_writes;
 
 enum { BUSY_TIMEOUT_MS = 5000 };
 
-static int map_rc(int rc)
+/* Maps SQLite's result code to ours, and remembers a storage fault on the connection (the
+ * worse of two: an I/O fault asks for a new connection, a full disk does not). */
+static int map_rc(struct db *db, int rc)
 {
+    int fault = DB_FAULT_NONE, code = DB_ERROR;
     switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
         return DB_CONSTRAINT;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return DB_BUSY;
+    case SQLITE_FULL:
+        fault = DB_FAULT_FULL, code = DB_FULL;
+        break;
+    case SQLITE_IOERR:
+    case SQLITE_NOMEM:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+        fault = DB_FAULT_IO, code = DB_IOERR;
+        break;
     default:
-        return DB_ERROR;
+        break;
     }
+    if (db && fault > db->fault)
+        db->fault = fault;
+    return code;
+}
+
+enum db_fault db_fault_take(struct db *db)
+{
+    int f = db->fault;
+    db->fault = DB_FAULT_NONE;
+    return (enum db_fault)f;
 }
 
 void db_set_errmsg(char **errmsg, const char *msg, const char *detail)
@@ -85,6 +111,7 @@ static int prepare_raw(struct db *db, const char *sql, unsigned flags, sqlite3_s
     int r = sqlite3_prepare_v3(db->h, sql, -1, flags, out, &tail);
     if (r != SQLITE_OK) {
         log_error("db: cannot prepare: %s; sql: %s", sqlite3_errmsg(db->h), sql);
+        map_rc(db, r);
         return DB_ERROR;
     }
     if (!*out) {
@@ -198,8 +225,8 @@ static int bind_result(struct stmt *st, int r)
     if (r == SQLITE_OK)
         return 0;
     log_error("db: bind failed: %s", sqlite3_errstr(r));
-    st->err = DB_ERROR;
-    return DB_ERROR;
+    st->err = map_rc(st->db, r);
+    return st->err;
 }
 
 int db_bind_textn(struct stmt *st, const char *name, const char *s, size_t n)
@@ -250,7 +277,7 @@ int db_step(struct stmt *st)
             st->db->last_write = atomic_fetch_add(&local_writes, 1) + 1;
         return DB_DONE;
     }
-    int code = map_rc(r);
+    int code = map_rc(st->db, r);
     /* A constraint failure is often an expected answer ("already exists"); the caller decides
      * whether it is an error worth a log line. */
     log_msg(code == DB_CONSTRAINT ? LOG_DEBUG : LOG_ERROR, "db: step failed: %s; sql: %s",
@@ -289,7 +316,7 @@ int db_exec(struct db *db, const char *sql)
     db->last_write = atomic_fetch_add(&local_writes, 1) + 1; /* may have written: count it */
     if (r == SQLITE_OK)
         return 0;
-    int code = map_rc(r);
+    int code = map_rc(db, r);
     log_msg(code == DB_CONSTRAINT ? LOG_DEBUG : LOG_ERROR, "db: exec failed: %s; sql: %s",
             sqlite3_errmsg(db->h), sql);
     return code;
@@ -447,8 +474,11 @@ done:
     return rc;
 }
 
+static pthread_once_t faults_once = PTHREAD_ONCE_INIT;
+
 static int open_at(const char *path, int version, struct db **out, char **errmsg)
 {
+    pthread_once(&faults_once, db_faults_init);
     int rc = DB_ERROR;
     struct db *db = xcalloc(1, sizeof *db);
     assert(path && out);

@@ -28,6 +28,17 @@ enum {
     DB_ERROR = -1,      /* any failure not listed below */
     DB_CONSTRAINT = -2, /* UNIQUE, NOT NULL, CHECK, FOREIGN KEY, or a trigger's RAISE */
     DB_BUSY = -3,       /* the database stayed locked past the busy timeout */
+    DB_FULL = -4,       /* the disk (or a quota) is full */
+    DB_IOERR = -5,      /* an I/O error, no memory, or a damaged file */
+};
+
+/* Failures of the storage rather than of the request: the same request may pass later. A
+ * connection remembers the worst one it met until db_fault_take, so the layer that answers
+ * (the HTTP server) can say "disk full" or "storage failed" whatever the service made of it. */
+enum db_fault {
+    DB_FAULT_NONE = 0,
+    DB_FAULT_FULL = 1, /* SQLITE_FULL: nothing new could be written; the connection is fine */
+    DB_FAULT_IO = 2,   /* SQLITE_IOERR, SQLITE_NOMEM, SQLITE_CORRUPT, …: reopen the connection */
 };
 
 struct db;
@@ -112,5 +123,10 @@ int db_sync_wal(const char *db_path);
 const char *db_errmsg(struct db *db);
 int64_t db_last_insert_id(struct db *db);
 int db_changes(struct db *db); /* rows changed by the last INSERT/UPDATE/DELETE */
+
+/* The storage fault met on this connection since the last call (DB_FAULT_NONE if none), and
+ * forgets it. After DB_FAULT_IO the connection may be left in a bad state (SQLite's own
+ * advice after an I/O error or an allocation failure): close it and open a new one. */
+enum db_fault db_fault_take(struct db *db);
 
 #endif

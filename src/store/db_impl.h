@@ -25,7 +25,13 @@ struct db {
     struct db_cached **slots; /* open addressing, cap is a power of two, at most half full */
     size_t cap, n;
     uint64_t last_write; /* the write counter's value after this connection's last write */
+    int fault;           /* DB_FAULT_* met since the last db_fault_take */
 };
+
+/* Installs the fault-injecting VFS and allocator when this is a test build and DUIKOU_FAULTS
+ * names a control file (fault_vfs.c); otherwise does nothing. Called once, before SQLite's
+ * first use. */
+void db_faults_init(void);
 
 /* Brings the schema from its current version up to `target`. Returns 0 or a negative code;
  * on failure *errmsg (if not NULL) is set as for db_open. Defined in migrate.c. May leave

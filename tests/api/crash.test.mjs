@@ -35,7 +35,7 @@ after(async () => { await server?.stop(); });
 
 const sqlite = (sql) => execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
 
-test(`acknowledged reports survive ${CYCLES} kills`, async () => {
+test(`acknowledged reports survive ${CYCLES} kills`, async (t) => {
   const acknowledged = new Set();
   let serial = 0;
   for (let cycle = 0; cycle < CYCLES; cycle++) {
@@ -68,6 +68,7 @@ test(`acknowledged reports survive ${CYCLES} kills`, async () => {
     stop = true;
     await Promise.all(workers);
   }
+  t.diagnostic(`${acknowledged.size} reports acknowledged over ${CYCLES} kills`);
   assert.ok(acknowledged.size > CYCLES, `only ${acknowledged.size} reports were acknowledged`);
   const stored = new Set(sqlite('SELECT id FROM report').split('\n').filter(Boolean).map(Number));
   const lost = [...acknowledged].filter((id) => !stored.has(id));
