@@ -18,6 +18,7 @@
 
 #include "test_util.h"
 
+#ifdef DUIKOU_FAULT_INJECTION
 struct fixture {
     char dir[64];
     char path[128];
@@ -142,6 +143,8 @@ static void test_io_error(void **state)
     assert_int_equal(insert(f->db, "after"), 0);
     assert_int_equal(tu_one_int(f->db, count_sql), 2);
 }
+
+#endif
 
 int main(void)
 {
