@@ -58,6 +58,63 @@ static const struct {
     {LANG_EN, "ui_lang_en"},
 };
 
+/* The sections of the work, by the least role that sees each link (the pages
+ * themselves still check): a clerk's work, the dashboard, the work plans, the
+ * review queue, units and accounts, the audit log. A leader carries out no
+ * items and reviews none, so those two are not offered to it. */
+static const struct {
+  const char *path, *label;
+  enum role least;
+  bool for_leader;
+} sections[] = {
+    {"/my", "ui_nav_my", ROLE_MEMBER, false},
+    {"/dashboard", "ui_nav_dashboard", ROLE_MEMBER, true},
+    {"/work-plans", "ui_nav_work_plans", ROLE_MEMBER, true},
+    {"/reviews", "ui_nav_reviews", ROLE_COORDINATOR, false},
+    {"/units", "ui_nav_units", ROLE_COORDINATOR, true},
+    {"/users", "ui_nav_users", ROLE_COORDINATOR, false},
+    {"/audit", "ui_nav_audit", ROLE_LEADER, true},
+};
+
+/* True when the request's path is the section's page or below it (the
+ * dashboard lives at /pairings/{id}/dashboard). */
+static bool in_section(const struct req *r, const char *path) {
+  size_t n = strlen(path);
+  if (strcmp(path, "/dashboard") == 0)
+    return strncmp(r->path, "/pairings/", 10) == 0 ||
+           strcmp(r->path, path) == 0;
+  return strncmp(r->path, path, n) == 0 &&
+         (r->path[n] == '\0' || r->path[n] == '/');
+}
+
+/* The second bar of a signed-in user's header: its sections and a search box
+ * (a GET form, so it works without JavaScript). */
+static void work_nav(struct req *r, struct sb *b) {
+  const struct user *u = r->user;
+  html_printf(b,
+              "<div class=\"bar work-bar\">\n<nav class=\"work-nav\" "
+              "aria-label=\"%h\"><ul>\n",
+              web_t(r, "ui_nav_work"));
+  for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
+    if (u->role < sections[i].least ||
+        (u->role == ROLE_LEADER && !sections[i].for_leader))
+      continue;
+    html_printf(b, "<li><a href=\"%h\"%s>%h</a></li>\n", sections[i].path,
+                in_section(r, sections[i].path) ? " aria-current=\"page\"" : "",
+                web_t(r, sections[i].label));
+  }
+  const char *q = strcmp(r->path, "/search") == 0 ? req_query(r, "q") : NULL;
+  html_printf(b,
+              "</ul></nav>\n<form class=\"nav-search\" method=\"get\" "
+              "action=\"/search\" role=\"search\">"
+              "<label for=\"nav-q\" class=\"visually-hidden\">%h</label>"
+              "<input id=\"nav-q\" name=\"q\" type=\"search\" maxlength=\"100\" "
+              "value=\"%h\" placeholder=\"%h\">"
+              "<button type=\"submit\">%h</button></form>\n</div>\n",
+              web_t(r, "ui_srch_label"), q ? q : "",
+              web_t(r, "ui_nav_search_hint"), web_t(r, "ui_srch_button"));
+}
+
 void web_begin(struct req *r, struct resp *p, const char *title) {
   struct sb *b = &p->body;
   p->content_type = "text/html; charset=utf-8";
@@ -113,7 +170,10 @@ void web_begin(struct req *r, struct resp *p, const char *title) {
     html_printf(b, "<a class=\"login\" href=\"/login\">%h</a>\n",
                 web_t(r, "ui_login"));
   }
-  html_printf(b, "</nav>\n</div></header>\n<main id=\"main\">\n");
+  html_printf(b, "</nav>\n</div>\n");
+  if (r->user)
+    work_nav(r, b);
+  html_printf(b, "</header>\n<main id=\"main\">\n");
 }
 
 int web_end(struct req *r, struct resp *p) {

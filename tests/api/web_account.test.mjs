@@ -273,3 +273,34 @@ test('refusals of pages are pages: a form without its csrf_token, an unknown add
   assert.equal(method.headers.get('content-type'), 'text/html; charset=utf-8');
   assert.match(method.headers.get('allow'), /GET/);
 });
+
+test('the work bar offers each role its sections and a search box', async () => {
+  const links = (body) => [...(/<nav class="work-nav"[^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '')
+    .matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
+  const want = {
+    pj_member: ['/my', '/dashboard', '/work-plans'],
+    ln_coord: ['/my', '/dashboard', '/work-plans', '/reviews', '/units', '/users'],
+    ln_leader: ['/dashboard', '/work-plans', '/units', '/audit'],
+    admin: ['/my', '/dashboard', '/work-plans', '/reviews', '/units', '/users', '/audit'],
+  };
+  for (const [login, paths] of Object.entries(want)) {
+    const b = new Browser(server.base);
+    assert.equal((await b.signIn(login)).status, 303, login);
+    const r = await b.get('/account');
+    assert.deepEqual(links(r.body), paths, login);
+    assert.match(r.body, /<form class="nav-search" method="get" action="\/search" role="search"><label for="nav-q"/);
+    // Every offered section opens for that role.
+    for (const p of paths) {
+      const page = await b.get(p);
+      assert.ok([200, 303].includes(page.status), `${login} ${p}: ${page.status}`);
+    }
+  }
+  const b = new Browser(server.base);
+  await b.signIn('ln_coord');
+  const reviews = await b.get('/reviews');
+  assert.match(reviews.body, /<a href="\/reviews" aria-current="page">审核<\/a>/);
+  const search = await b.get('/search?q=%E9%81%BC%E5%AF%A7%22');
+  assert.match(search.body, /id="nav-q" name="q" type="search" maxlength="100" value="遼寧&quot;"/);
+  // Signed out: no work bar.
+  assert.doesNotMatch((await new Browser(server.base).get('/')).body, /work-nav/);
+});
