@@ -383,7 +383,12 @@ int db_sync_wal(const char *db_path)
     memcpy(wal + n, "-wal", 5);
     int fd = open(wal, O_RDONLY | O_CLOEXEC);
     int rc = 0;
-    if (fd < 0) {
+    if (db_fault_sync()) {
+        rc = DB_IOERR;
+        errno = EIO;
+        if (fd >= 0)
+            close(fd);
+    } else if (fd < 0) {
         /* No WAL: nothing was written since the last checkpoint, which synced the file. */
         if (errno != ENOENT)
             rc = DB_ERROR;

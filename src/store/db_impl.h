@@ -32,6 +32,9 @@ struct db {
  * names a control file (fault_vfs.c); otherwise does nothing. Called once, before SQLite's
  * first use. */
 void db_faults_init(void);
+/* True when the test asks for the WAL's sync to fail ("ioerr-sync"); always false in a build
+ * without fault injection. */
+bool db_fault_sync(void);
 
 /* Brings the schema from its current version up to `target`. Returns 0 or a negative code;
  * on failure *errmsg (if not NULL) is set as for db_open. Defined in migrate.c. May leave

@@ -36,6 +36,11 @@ void db_faults_init(void)
                  "(configure with -DDUIKOU_FAULT_INJECTION=ON)");
 }
 
+bool db_fault_sync(void)
+{
+    return false;
+}
+
 #else
 
 #include <errno.h>
@@ -114,6 +119,16 @@ static int inject(int rc, const char *where)
     if (atomic_fetch_add(&injected, 1) == 0)
         log_warn("faults: injected %s in %s", fault_names[atomic_load(&current)], where);
     return rc;
+}
+
+/* The server's group commit syncs the WAL with fdatasync, outside SQLite (db_sync_wal), so
+ * "ioerr-sync" is injected there too. */
+bool db_fault_sync(void)
+{
+    if (!control_path || fault_now() != FAULT_IOERR_SYNC)
+        return false;
+    inject(SQLITE_IOERR_FSYNC, "db_sync_wal");
+    return true;
 }
 
 /* ---- the VFS shim ------------------------------------------------------------------------ */
