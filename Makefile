@@ -40,15 +40,23 @@ test: test-deps node_modules/.installed
 	@cmake --build build-test -j$(JOBS)
 	@cd build-test && ctest --output-on-failure -j$(JOBS)
 
-# libFuzzer targets (clang). FUZZ_SECONDS per target; new finds go into the corpus.
+# libFuzzer targets (clang, ASan + UBSan): FUZZ_SECONDS per target (600 for the figures in
+# docs/performance.md). New inputs go to build-fuzz/corpus-<target>; those that add coverage
+# are merged into tests/fuzz/corpus/<target>, which make test replays. Then sqlmap against
+# every API route with a valid session (tests/scan/sqlmap.mjs, a few minutes).
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz: deps node_modules/.installed
+	@bash scripts/deps.sh --fuzz
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DDUIKOU_SANITIZE=ON -DDUIKOU_FUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j$(JOBS)
 	@for f in build-fuzz/fuzz_*; do \
-	  t=$${f##*/fuzz_}; echo "== $$t"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/$$t || exit 1; \
+	  t=$${f##*/fuzz_}; echo "== $$t"; mkdir -p build-fuzz/corpus-$$t; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	    build-fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>build-fuzz/$$t.log || { tail -40 build-fuzz/$$t.log; exit 1; }; \
+	  grep -E '^#[0-9]+.*(DONE|cov:)' build-fuzz/$$t.log | tail -1; \
+	  $$f -merge=1 tests/fuzz/corpus/$$t build-fuzz/corpus-$$t 2>/dev/null; \
 	done
+	@DUIKOU_BIN=build-fuzz/duikou node tests/scan/sqlmap.mjs
 
 # Benchmarks on an optimised build: the ingester (per-parse time on the seed, MB/s on 10 MB),
 # then bench/run.sh: the API and pages on generated databases of scale 1 and 10 next to nginx

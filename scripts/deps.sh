@@ -27,6 +27,10 @@ fi
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(chromium fonts-noto-cjk)
 fi
+# make fuzz also runs sqlmap against the API.
+if [ "${1:-}" = "--fuzz" ]; then
+  PKGS+=(sqlmap)
+fi
 # make faults also needs slow clients (slowhttptest) and ss (iproute2) to count connections.
 if [ "${1:-}" = "--faults" ]; then
   PKGS+=(slowhttptest iproute2)

@@ -30,14 +30,17 @@ const user = (await (await as(server, 'ly_member')).get('/api/v1/me')).json.user
 const unit = server.units.panjin;
 assert.ok(task && wp && item && report && user, 'fixtures');
 
-// route → [path with * after each id to inject, JSON body or null, login]. Query
+// route → [path with * after each id to inject, JSON body or null, login, more sqlmap
+// arguments]. Query
 // parameters are marked with * too. Every /api/v1 route must be here.
 const SAMPLES = {
   'GET /api/v1/pairings': ['/api/v1/pairings'],
   'GET /api/v1/pairings/{id}': ['/api/v1/pairings/3*'],
   'GET /api/v1/plans': ['/api/v1/plans?all=1*'],
   'GET /api/v1/plans/{id}': ['/api/v1/plans/1*'],
-  'POST /api/v1/session': ['/api/v1/session', { login: 'nobody', password: 'wrong-password' }],
+  // A wrong sign-in answers 401 by design: sqlmap must not stop at it.
+  'POST /api/v1/session': ['/api/v1/session', { login: 'nobody', password: 'wrong-password' },
+    'admin', ['--ignore-code=401']],
   'DELETE /api/v1/session': ['/api/v1/session', null, 'dl_coord'],
   'GET /api/v1/me': ['/api/v1/me'],
   'PATCH /api/v1/me': ['/api/v1/me', { name: '管理員', language: 'zh-Hans' }],
@@ -99,13 +102,14 @@ const found = [];
 // One sqlmap per route, SQLMAP_JOBS at a time (each mostly waits on the server).
 async function scan(key) {
   const [method] = key.split(' ');
-  const [path, body, login = 'admin'] = SAMPLES[key];
+  const [path, body, login = 'admin', extra = []] = SAMPLES[key];
   const c = await signIn(login); // fresh: some routes end the session
   const args = ['-u', server.base + path, '--method', method, '--batch', '--dbms=SQLite',
     '--level=2', '--risk=1', '--time-sec=1', '--flush-session', '--disable-coloring',
     '--output-dir', join(out, String(table.indexOf(key))), '--cookie', c.cookie,
     '--headers', `X-CSRF-Token: ${c.csrf}\nOrigin: ${server.base}`];
   if (body) args.push('--data', JSON.stringify(body));
+  args.push(...extra);
   const log = await new Promise((resolve) => {
     let text = '';
     const p = spawn('sqlmap', args, { stdio: ['ignore', 'pipe', 'pipe'] });
