@@ -158,3 +158,38 @@ void web_pager(struct req *r, struct sb *b, const char *path, int64_t after,
                 path, (long long)next_after, web_t(r, "ui_page_next"));
   html_printf(b, "</ul></nav>\n");
 }
+
+/* n with a comma every three digits. Arena string. */
+static const char *grouped(struct req *r, unsigned long long n) {
+  char digits[32], out[48];
+  int len = snprintf(digits, sizeof digits, "%llu", n), o = 0;
+  for (int i = 0; i < len; i++) {
+    if (i && (len - i) % 3 == 0)
+      out[o++] = ',';
+    out[o++] = digits[i];
+  }
+  out[o] = '\0';
+  return arena_strdup(r->arena, out);
+}
+
+const char *web_figure(struct req *r, int64_t value, const char *unit) {
+  unsigned long long mag = value < 0 ? 0ULL - (unsigned long long)value
+                                     : (unsigned long long)value;
+  const char *sign = value < 0 ? "-" : "";
+  bool yuan = unit && (strcmp(unit, "元") == 0 || strcmp(unit, "人民币元") == 0);
+  if (yuan && r->lang != LANG_EN && mag >= 10000) {
+    /* Chinese reports give money in 万元: 120000000 元 is 12,000 万元, 123456 元 is
+     * 12.3456 万元 (exact: four decimals are whole yuan). */
+    unsigned long long wan = mag / 10000, rest = mag % 10000;
+    char frac[8] = "";
+    if (rest) {
+      snprintf(frac, sizeof frac, ".%04llu", rest);
+      for (size_t k = strlen(frac); frac[k - 1] == '0'; k--)
+        frac[k - 1] = '\0';
+    }
+    return arena_printf(r->arena, "%s%s%s %s", sign, grouped(r, wan), frac,
+                        web_t(r, "ui_wan_yuan"));
+  }
+  return arena_printf(r->arena, "%s%s%s%s", sign, grouped(r, mag),
+                      unit && *unit ? " " : "", unit ? unit : "");
+}

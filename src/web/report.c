@@ -410,9 +410,9 @@ static void report_block(struct req *r, struct sb *b,
     for (size_t i = 0; i < v->n_figures; i++)
       html_printf(
           b,
-          "<tr><th scope=\"row\">%h</th><td class=\"num\">%lld %h</td></tr>\n",
-          v->figures[i].name, (long long)v->figures[i].value,
-          v->figures[i].unit ? v->figures[i].unit : "");
+          "<tr><th scope=\"row\">%h</th><td class=\"num\">%h</td></tr>\n",
+          v->figures[i].name,
+          web_figure(r, v->figures[i].value, v->figures[i].unit));
     html_printf(b, "</tbody></table>\n");
   }
   if (with_review && v->decision && v->comment && *v->comment)

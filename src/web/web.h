@@ -67,6 +67,9 @@ const char *web_light_label(enum light l);
 void web_light_badge(struct req *r, struct sb *b, enum light l);
 /* A whole decimal integer; false when s is not one. */
 bool web_parse_int(const char *s, long long *out);
+/* A reported figure as a reader expects it: digits grouped by three, and money
+ * in yuan shown in 万元 on Chinese pages (120000000 元 → 12,000 万元). */
+const char *web_figure(struct req *r, int64_t value, const char *unit);
 /* The keyset cursor ?after= of a list page: 0 when absent, -1 when it is not a
  * non-negative integer. */
 int64_t web_page_after(struct req *r);

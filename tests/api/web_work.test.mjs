@@ -136,6 +136,8 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   assert.match(r.body, /盤錦—無錫物聯網產業對接/);
   assert.match(r.body, /已組織兩次對接洽談。/);
   assert.match(r.body, /这是该事项的第一份报告。/);
+  // Money in 万元, as Chinese reports give it; other figures grouped by three.
+  assert.match(r.body, /<th scope="row">簽約金額<\/th><td class="num">12,000 万元<\/td>/);
   const id = Number(/name="report" value="(\d+)"/.exec(r.body)[1]);
 
   r = await ln.post(`/reports/${id}/review`, { decision: 'returned', comment: '' });

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #include <cmocka.h>
 
 #include "core/sb.h"
+#include "http/internal.h"
 #include "web/html.h"
+#include "web/web.h"
 
 static char *fmt(const char *f, ...) {
   static char out[1024];
@@ -270,6 +273,30 @@ static void test_web_sources(void **state) {
   assert_int_equal(bad, 0);
 }
 
+/* Figures as a reader expects them: 万元 for yuan on Chinese pages, digits grouped. */
+static void test_figures(void **state) {
+  (void)state;
+  struct arena a;
+  arena_init(&a);
+  struct req r;
+  req_init(&r, &a, "GET", "127.0.0.1");
+  r.lang = LANG_HANS;
+  assert_string_equal(web_figure(&r, 120000000, "元"), "12,000 万元");
+  assert_string_equal(web_figure(&r, 123456, "元"), "12.3456 万元");
+  assert_string_equal(web_figure(&r, 10000, "元"), "1 万元");
+  assert_string_equal(web_figure(&r, 10500, "元"), "1.05 万元");
+  assert_string_equal(web_figure(&r, -250000, "元"), "-25 万元");
+  assert_string_equal(web_figure(&r, 9999, "元"), "9,999 元");
+  assert_string_equal(web_figure(&r, 1234567, "家"), "1,234,567 家");
+  assert_string_equal(web_figure(&r, 12, NULL), "12");
+  assert_string_equal(web_figure(&r, INT64_MIN, NULL), "-9,223,372,036,854,775,808");
+  r.lang = LANG_HANT;
+  assert_string_equal(web_figure(&r, 120000000, "元"), "12,000 萬元");
+  r.lang = LANG_EN;
+  assert_string_equal(web_figure(&r, 120000000, "元"), "120,000,000 元");
+  arena_free(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_escape_each),
@@ -279,6 +306,7 @@ int main(void) {
       cmocka_unit_test(test_numbers),
       cmocka_unit_test(test_checker_itself),
       cmocka_unit_test(test_web_sources),
+      cmocka_unit_test(test_figures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
