@@ -5,43 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, Client, PASSWORD, LJ } from './harness.mjs';
+import { WebClient } from './web_client.mjs';
 
 let server;
 const b = {};
 
-class Browser {
-  constructor(base) { this.base = base; this.jar = new Map(); }
-
-  async request(method, path, form) {
-    const headers = {};
-    if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = this.base;
-      body = new URLSearchParams(form).toString();
-    }
-    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const m = /^([^=]+)=([^;]*)/.exec(c);
-      if (!m) continue;
-      if (!m[2] || /Max-Age=0/i.test(c)) this.jar.delete(m[1]); else this.jar.set(m[1], m[2]);
-    }
-    return { status: res.status, body: await res.text(), location: res.headers.get('location'),
-      cache: res.headers.get('cache-control') };
-  }
-
-  get(path) { return this.request('GET', path); }
-  post(path, form) { return this.request('POST', path, { csrf_token: this.csrf, ...form }); }
-
-  static async signIn(base, login, password = PASSWORD) {
-    const br = new Browser(base);
-    const r = await br.request('POST', '/login', { login, password });
-    assert.equal(r.status, 303, `${login}: ${r.body.slice(0, 200)}`);
-    br.csrf = /name="csrf_token" value="([^"]+)"/.exec((await br.get('/account')).body)[1];
-    return br;
-  }
-}
 
 const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');
 const hidden = (body, name) => new RegExp(`name="${name}" value="([^"]*)"`).exec(body)?.[1];
@@ -49,7 +17,7 @@ const hidden = (body, name) => new RegExp(`name="${name}" value="([^"]*)"`).exec
 before(async () => {
   server = await startServer();
   for (const login of ['admin', 'ln_coord', 'js_coord', 'pj_member', 'ln_leader'])
-    b[login] = await Browser.signIn(server.base, login);
+    b[login] = await WebClient.signIn(server.base, login);
   b.api = await as(server, 'admin');
 });
 

@@ -6,43 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, PASSWORD, LJ } from './harness.mjs';
+import { WebClient } from './web_client.mjs';
 
 let server;
 const fx = {};
 const YEAR = new Date().getUTCFullYear();
 const PLAN = 1; // 遼寧省與江蘇省對口合作實施方案
 
-class Browser {
-  constructor(base) { this.base = base; this.jar = new Map(); }
-
-  async request(method, path, form) {
-    const headers = {};
-    if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = this.base;
-      body = new URLSearchParams(form).toString();
-    }
-    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const m = /^([^=]+)=([^;]*)/.exec(c);
-      if (!m) continue;
-      if (!m[2] || /Max-Age=0/i.test(c)) this.jar.delete(m[1]); else this.jar.set(m[1], m[2]);
-    }
-    return { status: res.status, body: await res.text(), location: res.headers.get('location') };
-  }
-
-  get(path) { return this.request('GET', path); }
-  post(path, pairs) { return this.request('POST', path, pairs); }
-
-  static async signIn(base, login) {
-    const b = new Browser(base);
-    const r = await b.request('POST', '/login', { login, password: PASSWORD });
-    assert.equal(r.status, 303, `${login}: ${r.body.slice(0, 200)}`);
-    return b;
-  }
-}
 
 const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');
 const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<')
@@ -136,8 +106,8 @@ before(async () => {
   r = await fx.js.post(`/api/v1/reports/${fx.r3}/review`, { decision: 'accepted' });
   assert.equal(r.status, 201, r.body);
 
-  fx.pjWeb = await Browser.signIn(server.base, 'pj_member');
-  fx.lnWeb = await Browser.signIn(server.base, 'ln_coord');
+  fx.pjWeb = await WebClient.signIn(server.base, 'pj_member');
+  fx.lnWeb = await WebClient.signIn(server.base, 'ln_coord');
 });
 
 after(async () => {
@@ -201,10 +171,10 @@ test('the task page: text, targets, both sides, items across years, timeline new
   const t7 = await fx.pjWeb.get(`/tasks/${fx.t7}`);
   assert.match(t7.body, /盤錦市 — 無錫市/);
   assert.match(t7.body, /尚无进展报告。/);
-  const dl = await Browser.signIn(server.base, 'dl_coord');
+  const dl = await WebClient.signIn(server.base, 'dl_coord');
   assert.equal((await dl.get(`/tasks/${fx.t4}`)).status, 403);
   assert.equal((await fx.pjWeb.get('/tasks/999999')).status, 404);
-  const anon = await new Browser(server.base).get(`/tasks/${fx.t4}`);
+  const anon = await new WebClient(server.base).get(`/tasks/${fx.t4}`);
   assert.equal(anon.status, 303);
   assert.match(anon.location, /^\/login\?next=/);
 });
@@ -216,10 +186,10 @@ test('the plan page links the tasks for the pairing, and the assignment page for
   const pj = await fx.pjWeb.get(`/plans/${PLAN}`);
   assert.match(pj.body, new RegExp(`href="/tasks/${fx.t4}"`));
   assert.doesNotMatch(pj.body, /\/assign"/);
-  const anon = await new Browser(server.base).get(`/plans/${PLAN}`);
+  const anon = await new WebClient(server.base).get(`/plans/${PLAN}`);
   assert.equal(anon.status, 200);
   assert.doesNotMatch(anon.body, /href="\/tasks\/|\/assign"/);
-  const dl = await Browser.signIn(server.base, 'dl_coord');
+  const dl = await WebClient.signIn(server.base, 'dl_coord');
   assert.doesNotMatch((await dl.get(`/plans/${PLAN}`)).body, /href="\/tasks\/|\/assign"/);
 });
 
@@ -241,7 +211,7 @@ test('the assignment form saves several tasks at once, each change audited', asy
   pairs = choose(pairs, fx.t9, u.liaoyang, [u.panjin, u.ln_office]);
   pairs = choose(pairs, fx.t10, u.ln_office);
   pairs = choose(pairs, fx.t4, u.panjin, []); // drop the support
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, pairs);
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, pairs);
   assert.equal(r.status, 303, r.body.slice(0, 400));
   assert.equal(r.location, `/plans/${PLAN}/assign?side=0&done=saved`);
   assert.match((await fx.lnWeb.get(r.location)).body, /承办单位已保存。/);
@@ -260,7 +230,7 @@ test('the assignment form saves several tasks at once, each change audited', asy
 
   // The same form again changes nothing.
   r = await fx.lnWeb.get(`/plans/${PLAN}/assign`);
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, formOf(r.body));
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, formOf(r.body));
   assert.equal(r.status, 303);
   assert.equal(r.location, `/plans/${PLAN}/assign?side=0&done=unchanged`);
 });
@@ -276,7 +246,7 @@ test('a stale form gives 409 with the choices kept; saving again keeps them', as
   let pairs = formOf(page.body);
   pairs = choose(pairs, fx.t11, u.liaoyang, [u.panjin]);
   pairs = choose(pairs, fx.t12, u.panjin);
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, pairs);
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, pairs);
   assert.equal(r.status, 409);
   assert.match(r.body, /role="alert">部分任务的承办单位在您编辑期间已被他人修改/);
   const row11 = rowOf(r.body, fx.t11);
@@ -296,13 +266,13 @@ test('a stale form gives 409 with the choices kept; saving again keeps them', as
   const t13 = (await fx.js.get(`/api/v1/tasks/${fx.t13}`)).json.assignments_etag;
   assert.equal((await fx.js.put(`/api/v1/tasks/${fx.t13}/assignments`, { side: 1, lead: u.wuxi, support: [] },
     { headers: { 'if-match': t13 } })).status, 200);
-  let ok = await fx.lnWeb.post(`/plans/${PLAN}/assign`, choose(formOf(again.body), fx.t13, u.liaoyang));
+  let ok = await fx.lnWeb.send(`/plans/${PLAN}/assign`, choose(formOf(again.body), fx.t13, u.liaoyang));
   assert.equal(ok.status, 303, ok.body.slice(0, 300));
   const s13 = await sides(fx.admin, fx.t13);
   assert.deepEqual([s13.lead0, s13.lead1], [[u.liaoyang], [u.wuxi]]);
 
   // Sending the form of the 409 page saves the person's choices.
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, formOf(r.body));
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, formOf(r.body));
   assert.equal(r.status, 303, r.body.slice(0, 300));
   let s = await sides(fx.admin, fx.t11);
   assert.deepEqual(s.lead0, [u.liaoyang]);
@@ -314,7 +284,7 @@ test('units of the other side or unknown units: 422 next to the row, nothing sav
   const u = server.units;
   const page = await fx.lnWeb.get(`/plans/${PLAN}/assign`);
   const base = formOf(page.body);
-  let r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, choose(choose(base, fx.t7, u.wuxi), fx.t12, u.liaoyang));
+  let r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, choose(choose(base, fx.t7, u.wuxi), fx.t12, u.liaoyang));
   assert.equal(r.status, 422);
   assert.match(rowOf(r.body, fx.t7), new RegExp(`id="task-${fx.t7}-error">只能安排本方单位。`));
   assert.doesNotMatch(rowOf(r.body, fx.t12), /field-error/);
@@ -322,13 +292,13 @@ test('units of the other side or unknown units: 422 next to the row, nothing sav
   assert.deepEqual((await sides(fx.admin, fx.t7)).lead0, []);
   assert.deepEqual((await sides(fx.admin, fx.t12)).lead0, [u.panjin], 'all or nothing');
 
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, choose(base, fx.t7, u.panjin, [999999]));
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, choose(base, fx.t7, u.panjin, [999999]));
   assert.equal(r.status, 422);
   assert.match(rowOf(r.body, fx.t7), /单位不存在。/);
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, choose(base, fx.t7, u.panjin, [u.panjin]));
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, choose(base, fx.t7, u.panjin, [u.panjin]));
   assert.equal(r.status, 422);
   assert.match(rowOf(r.body, fx.t7), /牵头单位不能同时作为配合单位。/);
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, choose(base, fx.t7, 0, [u.panjin]));
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, choose(base, fx.t7, 0, [u.panjin]));
   assert.equal(r.status, 422);
   assert.match(rowOf(r.body, fx.t7), /安排配合单位前请先选择牵头单位。/);
   assert.deepEqual((await sides(fx.admin, fx.t7)).support0, []);
@@ -342,29 +312,29 @@ test('who may assign: members 403, no CSRF token 403, the admin chooses a side',
   assert.match(r.body, /无权访问/);
   const page = await fx.lnWeb.get(`/plans/${PLAN}/assign`);
   const pairs = choose(formOf(page.body), fx.t7, u.panjin);
-  r = await fx.pjWeb.post(`/plans/${PLAN}/assign`, pairs);
+  r = await fx.pjWeb.send(`/plans/${PLAN}/assign`, pairs);
   assert.equal(r.status, 403);
-  const leader = await Browser.signIn(server.base, 'ln_leader');
+  const leader = await WebClient.signIn(server.base, 'ln_leader');
   assert.equal((await leader.get(`/plans/${PLAN}/assign`)).status, 403);
-  const dl = await Browser.signIn(server.base, 'dl_coord');
+  const dl = await WebClient.signIn(server.base, 'dl_coord');
   assert.equal((await dl.get(`/plans/${PLAN}/assign`)).status, 403);
 
-  r = await fx.lnWeb.post(`/plans/${PLAN}/assign`, pairs.filter(([k]) => k !== 'csrf_token'));
+  r = await fx.lnWeb.send(`/plans/${PLAN}/assign`, pairs.filter(([k]) => k !== 'csrf_token'));
   assert.equal(r.status, 403);
   assert.deepEqual((await sides(fx.admin, fx.t7)).lead0, [], 'nothing saved without the token');
 
   // Jiangsu's coordinator sees its own side's units.
-  const js = await Browser.signIn(server.base, 'js_coord');
+  const js = await WebClient.signIn(server.base, 'js_coord');
   r = await js.get(`/plans/${PLAN}/assign`);
   assert.equal(r.status, 200);
   assert.match(rowOf(r.body, fx.t4), new RegExp(`<option value="${u.wuxi}" selected>無錫市人民政府</option>`));
   assert.doesNotMatch(r.body, /盤錦市人民政府/);
 
-  const admin = await Browser.signIn(server.base, 'admin');
+  const admin = await WebClient.signIn(server.base, 'admin');
   r = await admin.get(`/plans/${PLAN}/assign?side=1`);
   assert.equal(r.status, 200);
   assert.match(r.body, /<option value="1" selected>江蘇省<\/option>/);
-  r = await admin.post(`/plans/${PLAN}/assign`, choose(formOf(r.body), fx.t7, u.js_office, [u.wuxi]));
+  r = await admin.send(`/plans/${PLAN}/assign`, choose(formOf(r.body), fx.t7, u.js_office, [u.wuxi]));
   assert.equal(r.status, 303, r.body.slice(0, 300));
   assert.equal(r.location, `/plans/${PLAN}/assign?side=1&done=saved`);
   const s = await sides(fx.admin, fx.t7);

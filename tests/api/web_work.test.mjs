@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, PASSWORD, LJ } from './harness.mjs';
+import { WebClient } from './web_client.mjs';
 
 let server;
 const fx = {};
@@ -15,42 +16,6 @@ const today = (plus = 0) => cst(Date.now() + plus * DAY);
 const YEAR = Number(today().slice(0, 4));
 const zhDate = (iso) => { const [y, m, d] = iso.split('-').map(Number); return `${y}年${m}月${d}日`; };
 
-class Browser {
-  constructor(base) { this.base = base; this.jar = new Map(); }
-
-  async request(method, path, form) {
-    const headers = {};
-    if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = this.base;
-      body = new URLSearchParams(form).toString();
-    }
-    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const m = /^([^=]+)=([^;]*)/.exec(c);
-      if (!m) continue;
-      if (!m[2] || /Max-Age=0/i.test(c)) this.jar.delete(m[1]); else this.jar.set(m[1], m[2]);
-    }
-    return { status: res.status, body: await res.text(), location: res.headers.get('location'),
-      type: res.headers.get('content-type') };
-  }
-
-  get(path) { return this.request('GET', path); }
-  async post(path, form) {
-    if (Array.isArray(form)) return this.request('POST', path, [['csrf_token', this.csrf], ...form]);
-    return this.request('POST', path, { csrf_token: this.csrf, ...form });
-  }
-
-  static async signIn(base, login) {
-    const b = new Browser(base);
-    const r = await b.request('POST', '/login', { login, password: PASSWORD });
-    assert.equal(r.status, 303, `${login}: ${r.body.slice(0, 200)}`);
-    b.csrf = /name="csrf_token" value="([^"]+)"/.exec((await b.get('/account')).body)[1];
-    return b;
-  }
-}
 
 const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');
 
@@ -69,8 +34,8 @@ before(async () => {
   fx.due = today(60);
   fx.item = await add({ title: '盤錦—無錫物聯網產業對接', due: fx.due });
   fx.late = await add({ title: '盤錦港口合作逾期事項', due: today(-3) });
-  fx.pj = await Browser.signIn(server.base, 'pj_member');
-  fx.ln = await Browser.signIn(server.base, 'ln_coord');
+  fx.pj = await WebClient.signIn(server.base, 'pj_member');
+  fx.ln = await WebClient.signIn(server.base, 'ln_coord');
 });
 
 after(async () => {
@@ -191,7 +156,7 @@ test('a member may not open the review queue', async () => {
 });
 
 test("another unit's member gets a 403 page in its language", async () => {
-  const ly = await Browser.signIn(server.base, 'ly_member');
+  const ly = await WebClient.signIn(server.base, 'ly_member');
   let r = await ly.post(`/items/${fx.item}/report`, report());
   assert.equal(r.status, 403);
   assert.match(r.type, /text\/html/);

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, PASSWORD, LJ } from './harness.mjs';
+import { WebClient } from './web_client.mjs';
 
 let server;
 const fx = {};
@@ -16,42 +17,6 @@ const today = (plus = 0) => cst(Date.now() + plus * DAY);
 const YEAR = Number(today().slice(0, 4));
 const zhDate = (iso) => { const [y, m, d] = iso.split('-').map(Number); return `${y}年${m}月${d}日`; };
 
-class Browser {
-  constructor(base) { this.base = base; this.jar = new Map(); }
-
-  async request(method, path, form) {
-    const headers = {};
-    if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = this.base;
-      body = new URLSearchParams(form).toString();
-    }
-    const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const m = /^([^=]+)=([^;]*)/.exec(c);
-      if (!m) continue;
-      if (!m[2] || /Max-Age=0/i.test(c)) this.jar.delete(m[1]); else this.jar.set(m[1], m[2]);
-    }
-    return { status: res.status, body: await res.text(), location: res.headers.get('location') };
-  }
-
-  get(path) { return this.request('GET', path); }
-  // form: an object, or [name, value] pairs for repeated names (support units).
-  post(path, form) {
-    const pairs = Array.isArray(form) ? form : Object.entries(form);
-    return this.request('POST', path, [['csrf_token', this.csrf], ...pairs]);
-  }
-
-  static async signIn(base, login) {
-    const b = new Browser(base);
-    const r = await b.request('POST', '/login', { login, password: PASSWORD });
-    assert.equal(r.status, 303, `${login}: ${r.body.slice(0, 200)}`);
-    b.csrf = /name="csrf_token" value="([^"]+)"/.exec((await b.get('/account')).body)[1];
-    return b;
-  }
-}
 
 const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');
 
@@ -79,9 +44,9 @@ before(async () => {
   const tasks = plan.areas.flatMap((a) => a.tasks);
   fx.task7 = tasks.find((t) => t.number === 7);
   fx.task4 = tasks.find((t) => t.number === 4);
-  fx.ln = await Browser.signIn(server.base, 'ln_coord');
-  fx.js = await Browser.signIn(server.base, 'js_coord');
-  fx.pj = await Browser.signIn(server.base, 'pj_member');
+  fx.ln = await WebClient.signIn(server.base, 'ln_coord');
+  fx.js = await WebClient.signIn(server.base, 'js_coord');
+  fx.pj = await WebClient.signIn(server.base, 'pj_member');
 });
 
 after(async () => {
@@ -261,7 +226,7 @@ test('a member sees the plan, no forms, and every POST is refused', async () => 
   r = await pj.get(`/work-items/${fx.item}/edit`);
   assert.equal(r.status, 403);
   // A coordinator of another pairing does not see it at all.
-  const dl = await Browser.signIn(server.base, 'dl_coord');
+  const dl = await WebClient.signIn(server.base, 'dl_coord');
   assert.equal((await dl.get(`/work-plans/${fx.wp}`)).status, 403);
   // The plan is unchanged.
   r = await fx.ln.get(`/work-plans/${fx.wp}`);
@@ -276,7 +241,7 @@ test('a stale edit is answered 409 with the typed input kept; the edit then reop
   assert.match(r.body, /注意：该计划已提交或已商定。/, 'told before editing');
   const seen = revisionOf(r.body, path);
   // Someone else (the same office, in another window) saves first.
-  const other = await Browser.signIn(server.base, 'ln_coord');
+  const other = await WebClient.signIn(server.base, 'ln_coord');
   const o = await other.get(path);
   r = await other.post(path, [['revision', revisionOf(o.body, path)],
     ...Object.entries(item({ title: '盤錦—無錫物聯網產業對接（他人修改）' }))]);
@@ -374,7 +339,7 @@ test('the pages in three languages show no bare message ids; print hides the for
 });
 
 test('an admin picks the pairing and opens a year for it', async () => {
-  const admin = await Browser.signIn(server.base, 'admin');
+  const admin = await WebClient.signIn(server.base, 'admin');
   let r = await admin.get('/work-plans');
   assert.equal(r.status, 200);
   assert.match(r.body, new RegExp(`href="/work-plans\\?pairing=${LJ}"`));
