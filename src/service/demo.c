@@ -48,11 +48,24 @@ static int add_unit(struct demo *d, int64_t pairing, int side, const char *name,
     return unit_create(d->c, &in, id);
 }
 
+/* Display names for the demo accounts (common surnames and given names, drawn in turn), so
+ * the pages show a person, as they will in use, rather than a login. */
+static const char *person_name(struct demo *d)
+{
+    static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄",
+                                           "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"};
+    static const char *const given[] = {"建国", "晓东", "丽华", "志强", "海燕", "文博",
+                                        "春梅", "立新", "国庆", "雪松", "明辉"};
+    size_t k = d->n_logins;
+    return arena_printf(d->c->arena, "%s%s", surnames[k % 16], given[(k / 16 + k) % 11]);
+}
+
 static int add_user(struct demo *d, const char *login, const char *role, int64_t unit,
                     const char *unit_name, int64_t *id)
 {
     const char *pw = user_generate_password(d->c);
-    struct user_input in = {.login = login, .role = role, .unit_id = unit, .password = pw};
+    struct user_input in = {.login = login, .role = role, .unit_id = unit, .password = pw,
+                            .name = person_name(d)};
     int rc = user_create(d->c, &in, id);
     if (rc != SVC_OK)
         return rc;
