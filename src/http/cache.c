@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 #include "http/internal.h"
+#include "service/light.h"
 #include "store/db.h"
 
 enum { CACHE_ENTRIES = 32, CACHE_MAX_BODY = 256 * 1024 };
@@ -92,6 +93,26 @@ static char *dup_or_null(const char *s)
     return s ? xstrdup(s) : NULL;
 }
 
+static void escape(struct sb *k, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+            *c == '-' || *c == '.' || *c == '_' || *c == '~' || *c == '/')
+            sb_appendf(k, "%c", *c);
+        else
+            sb_appendf(k, "%%%02X", *c);
+    }
+}
+
+void http_cache_clear(void)
+{
+    pthread_once(&cache_once, cache_init_key);
+    struct cache *c = pthread_getspecific(cache_key);
+    if (c)
+        for (int i = 0; i < CACHE_ENTRIES; i++)
+            entry_clear(&c->e[i]);
+}
+
 const char *http_cache_key(struct req *r)
 {
     if (!r->route || !(r->route->flags & ROUTE_CACHE) || strcmp(r->method, "GET") != 0 ||
@@ -101,14 +122,22 @@ const char *http_cache_key(struct req *r)
     int64_t external;
     if (db_data_version(r->ctx.db, &local, &external) < 0)
         return NULL;
-    char today[25];
-    clock_format(clock_now_ms(), today);
+    /* "Today" as the lights count it (China Standard Time), not the UTC date. */
+    char today[11], soon[11];
+    light_today(today, soon);
     struct sb k = SB_INIT;
-    sb_appendf(&k, "%llu.%lld %.10s %d %lld %s %s", (unsigned long long)local,
-              (long long)external, today, (int)r->lang, (long long)(r->user ? r->user->id : 0),
-              r->csrf_token ? r->csrf_token : "-", r->path);
-    for (size_t i = 0; i < r->n_query; i++)
-        sb_appendf(&k, "%c%s=%s", i ? '&' : '?', r->query[i].name, r->query[i].value);
+    sb_appendf(&k, "%llu.%lld %s %d %lld %s ", (unsigned long long)local, (long long)external,
+               today, (int)r->lang, (long long)(r->user ? r->user->id : 0),
+               r->csrf_token ? r->csrf_token : "-");
+    /* The decoded path and parameters, percent-encoded again, so that ?q=a%26b and
+     * ?q=a&b= are two keys. */
+    escape(&k, r->path);
+    for (size_t i = 0; i < r->n_query; i++) {
+        sb_append(&k, i ? "&" : "?");
+        escape(&k, r->query[i].name);
+        sb_append(&k, "=");
+        escape(&k, r->query[i].value);
+    }
     const char *key = arena_strndup(r->arena, k.buf ? k.buf : "", k.len);
     sb_free(&k);
     return key;

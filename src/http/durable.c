@@ -42,6 +42,9 @@ static struct {
     bool stop;
     const char *db_path;
     uint64_t durable; /* every write up to this count is on disk */
+    /* Every write up to this count met a failed sync: it is never acknowledged, even if a
+     * later sync succeeds (Linux reports a lost writeback once; the next fdatasync says 0). */
+    uint64_t failed_upto;
     struct waiter *w;
     size_t n, cap;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
@@ -53,7 +56,7 @@ static void release(uint64_t upto, bool all, bool failed)
     size_t keep = 0;
     for (size_t i = 0; i < g.n; i++) {
         if (all || g.w[i].seq <= upto) {
-            if (failed)
+            if (failed || g.w[i].seq <= g.failed_upto)
                 *g.w[i].failed = true;
             MHD_resume_connection(g.w[i].conn);
         } else {
@@ -80,6 +83,8 @@ static void *syncer(void *arg)
         pthread_mutex_lock(&g.mu);
         if (rc == 0 && target > g.durable)
             g.durable = target;
+        if (rc != 0 && target > g.failed_upto)
+            g.failed_upto = target;
         release(rc == 0 ? g.durable : 0, rc != 0, rc != 0);
     }
     pthread_mutex_unlock(&g.mu);
@@ -91,6 +96,7 @@ int http_durable_start(const char *db_path)
     g.db_path = db_path;
     g.stop = false;
     g.durable = db_write_count(); /* what was written before we started was synced (FULL) */
+    g.failed_upto = 0;
     g.running = true;
     if (pthread_create(&g.thread, NULL, syncer, NULL) != 0) {
         g.running = false;
@@ -119,14 +125,24 @@ void http_durable_stop(void)
 bool http_durable_wait(struct MHD_Connection *conn, uint64_t seq, bool *failed)
 {
     pthread_mutex_lock(&g.mu);
+    if (seq <= g.failed_upto) { /* its frames met a failed sync: not known to be on disk */
+        pthread_mutex_unlock(&g.mu);
+        *failed = true;
+        return false;
+    }
     if (seq <= g.durable) {
         pthread_mutex_unlock(&g.mu);
         return false;
     }
     if (!g.running) { /* stopping (or never started): sync here, in this thread */
         pthread_mutex_unlock(&g.mu);
-        if (!g.db_path || db_sync_wal(g.db_path) != 0)
+        if (!g.db_path || db_sync_wal(g.db_path) != 0) {
             *failed = true;
+            pthread_mutex_lock(&g.mu);
+            if (seq > g.failed_upto)
+                g.failed_upto = seq;
+            pthread_mutex_unlock(&g.mu);
+        }
         return false;
     }
     /* Suspended under the lock, so the syncer cannot resume it before it is suspended. */

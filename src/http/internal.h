@@ -92,6 +92,9 @@ bool http_same_origin(const char *origin, const char *host, bool behind_tls);
 const char *http_cache_key(struct req *r);
 bool http_cache_get(const char *key, struct req *r, struct resp *p, int *status);
 void http_cache_put(const char *key, struct req *r, const struct resp *p, int status);
+/* Forgets this thread's answers: its database connection was replaced, whose data version
+ * starts again and could meet an old key. */
+void http_cache_clear(void);
 
 /* durable.c: group commit (see durable.c). wait suspends conn until the writes up to seq are
  * on disk and returns true (the answer is queued when MHD calls back), or returns false when

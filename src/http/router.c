@@ -440,13 +440,14 @@ int http_dispatch(struct req *r, struct resp *p)
     if (cache_key && http_cache_get(cache_key, r, p, &st))
         return st;
     st = rt->handler(r, p);
-    if (cache_key)
-        http_cache_put(cache_key, r, p, st);
     if (r->ctx.db && db_in_transaction(r->ctx.db)) {
         log_error("%s %s: the handler left a transaction open; rolled back", r->method,
                   rt->pattern);
         db_rollback(r->ctx.db);
+        return st; /* what it rendered may show rolled-back data: never cache it */
     }
+    if (cache_key)
+        http_cache_put(cache_key, r, p, st);
     return st;
 }
 

@@ -346,6 +346,7 @@ static int storage_fault(struct reqctx *x, int st)
         db_close(w->db);
         w->db = NULL;
         x->req.ctx.db = NULL;
+        http_cache_clear(); /* the next connection's data version starts again */
     }
     return st;
 }
@@ -364,7 +365,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
             return respond(conn, x, x->pending);
         x->resp.n_headers = 0;
         sb_reset(&x->resp.body);
-        return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_storage", NULL));
+        /* 503 err_storage, as a page for the pages */
+        return respond(conn, x, http_storage_fault(&x->req, &x->resp, 500, DB_FAULT_IO));
     }
     if (x->status) /* answered already (413 at the head); drop whatever still comes */
         return *upload_data_size = 0, MHD_YES;
@@ -418,7 +420,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
                 if (x->sync_failed) {
                     p->n_headers = 0;
                     sb_reset(&p->body);
-                    st = http_error(r, p, 503, "err_storage", NULL);
+                    st = http_storage_fault(r, p, 500, DB_FAULT_IO);
                 }
             }
         }

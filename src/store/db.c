@@ -6,12 +6,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -375,31 +377,57 @@ int db_group_commit(struct db *db)
     return run(db, "PRAGMA synchronous = NORMAL");
 }
 
+/* A new WAL file's name is durable only once its directory is synced: SQLite does that at its
+ * own first sync of the file, which with synchronous=NORMAL waits for a checkpoint. So the
+ * directory is synced here whenever the WAL is a file not seen before. */
+static int sync_new_wal_dir(const char *db_path, ino_t ino)
+{
+    static _Atomic ino_t synced;
+    if (atomic_load(&synced) == ino)
+        return 0;
+    char *dir = xstrdup(db_path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : DB_IOERR;
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    if (rc == 0)
+        atomic_store(&synced, ino);
+    return rc;
+}
+
 int db_sync_wal(const char *db_path)
 {
-    size_t n = strlen(db_path);
+    /* SQLite puts the WAL beside the real file when the path is a symbolic link. */
+    char *real = realpath(db_path, NULL);
+    const char *base = real ? real : db_path;
+    size_t n = strlen(base);
     char *wal = xmalloc(n + 5);
-    memcpy(wal, db_path, n);
+    memcpy(wal, base, n);
     memcpy(wal + n, "-wal", 5);
-    int fd = open(wal, O_RDONLY | O_CLOEXEC);
     int rc = 0;
     if (db_fault_sync()) {
         rc = DB_IOERR;
         errno = EIO;
+    } else {
+        /* The server's connections keep the WAL open while it runs, so a missing WAL after a
+         * counted write is an error, never "nothing to sync". */
+        int fd = open(wal, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0 || fdatasync(fd) != 0)
+            rc = DB_IOERR;
+        else
+            rc = sync_new_wal_dir(base, st.st_ino);
         if (fd >= 0)
             close(fd);
-    } else if (fd < 0) {
-        /* No WAL: nothing was written since the last checkpoint, which synced the file. */
-        if (errno != ENOENT)
-            rc = DB_ERROR;
-    } else {
-        if (fdatasync(fd) != 0)
-            rc = DB_ERROR;
-        close(fd);
     }
     if (rc < 0)
         log_error("db: cannot sync %s: %s", wal, strerror(errno));
     free(wal);
+    free(real);
     return rc;
 }
 

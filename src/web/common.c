@@ -38,6 +38,10 @@ int web_service_page(struct req *r, struct resp *p, int rc) {
     return web_error(r, p, 409, "ui_error_title", code ? code : "err_conflict");
   if (rc == SVC_INVALID)
     return web_error(r, p, 422, "ui_error_title", code ? code : "err_invalid");
+  if (rc == SVC_STALE) /* a page's form carried an older revision */
+    return web_error(r, p, 409, "ui_error_title", code ? code : "err_stale");
+  if (rc == SVC_LOCKED)
+    return web_error(r, p, 429, "ui_error_title", code ? code : "err_locked");
   return web_error(r, p, 500, "ui_error_title", "err_internal");
 }
 
