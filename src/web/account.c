@@ -205,10 +205,12 @@ static int account_page(struct req *r, struct resp *p, int status,
   html_printf(b,
               "<section>\n<h2>%h</h2>\n<table class=\"sessions\">\n<thead><tr>"
               "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
-              "<th scope=\"col\">%h</th><th scope=\"col\"></th></tr></thead>\n"
+              "<th scope=\"col\">%h</th><th scope=\"col\"><span "
+              "class=\"visually-hidden\">%h</span></th></tr></thead>\n"
               "<tbody>\n",
               web_t(r, "ui_sessions"), web_t(r, "ui_session_created"),
-              web_t(r, "ui_session_last_seen"), web_t(r, "ui_session_address"));
+              web_t(r, "ui_session_last_seen"), web_t(r, "ui_session_address"),
+              web_t(r, "ui_loop_session_current"));
   for (size_t i = 0; i < n; i++)
     html_printf(b, "<tr%s><td>%h</td><td>%h</td><td>%h</td><td>%h</td></tr>\n",
                 sv[i].current ? " class=\"current\"" : "", sv[i].created_at,

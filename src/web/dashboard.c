@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "service/dashboard.h"
 #include "web/html.h"
 #include "web/svg.h"
@@ -326,18 +327,25 @@ int web_dashboard(struct req *r, struct resp *p) {
 }
 
 /* GET /dashboard: 303 to one's own pairing's dashboard (an admin's: the first
- * pairing's), keeping a valid ?year=. */
+ * pairing's), keeping a valid ?year= and ?lang= (the language is remembered
+ * by the page it leads to). */
 int web_dashboard_home(struct req *r, struct resp *p) {
   int64_t pairing_id;
   int rc = dashboard_home(&r->ctx, &pairing_id);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
+  const char *to =
+      arena_printf(r->arena, "/pairings/%lld/dashboard", (long long)pairing_id);
+  const char *sep = "?";
   const char *q = req_query(r, "year");
   long long y;
-  if (q && web_parse_int(q, &y) && y >= 2000 && y <= 2100)
-    return web_redirect(r, p,
-                        arena_printf(r->arena, "/pairings/%lld/dashboard?year=%lld",
-                                     (long long)pairing_id, y));
-  return web_redirect(
-      r, p, arena_printf(r->arena, "/pairings/%lld/dashboard", (long long)pairing_id));
+  if (q && web_parse_int(q, &y) && y >= 2000 && y <= 2100) {
+    to = arena_printf(r->arena, "%s?year=%lld", to, y);
+    sep = "&";
+  }
+  int lang = i18n_tag(req_query(r, "lang"));
+  if (lang >= 0)
+    to = arena_printf(r->arena, "%s%slang=%s", to, sep,
+                      i18n_lang_name((enum lang)lang));
+  return web_redirect(r, p, to);
 }

@@ -24,8 +24,9 @@ static const struct {
 
 static void search_box(struct req *r, struct sb *b, const char *q, const char *err) {
   html_printf(b,
-              "<form method=\"get\" action=\"/search\" class=\"search\" role=\"search\">\n"
-              "<p><label for=\"q\">%h</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
+              "<form method=\"get\" action=\"/search\" class=\"search\" role=\"search\" "
+              "aria-labelledby=\"q-label\">\n"
+              "<p><label id=\"q-label\" for=\"q\">%h</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
               "maxlength=\"%d\" value=\"%h\"",
               web_t(r, "ui_srch_label"), (int)SEARCH_Q_MAX, q ? q : "");
   if (err)

@@ -194,6 +194,13 @@ test('only users of the pairing see it; /dashboard leads to one\'s own', async (
   assert.equal(r.headers.get('location'), `/pairings/${SD}/dashboard`);
   r = await fx.leader.get('/dashboard?year=2025');
   assert.equal(r.headers.get('location'), `${PAGE}?year=2025`);
+  // A language chosen with ?lang= goes along, so the page it leads to speaks it.
+  r = await fx.leader.get('/dashboard?year=2025&lang=zh-Hant');
+  assert.equal(r.headers.get('location'), `${PAGE}?year=2025&lang=zh-Hant`);
+  r = await fx.leader.get('/dashboard?lang=en');
+  assert.equal(r.headers.get('location'), `${PAGE}?lang=en`);
+  r = await fx.leader.get('/dashboard?lang=xx');
+  assert.equal(r.headers.get('location'), PAGE);
   r = await (await as(server, 'admin')).get('/dashboard');
   assert.equal(r.headers.get('location'), PAGE);
   r = await (await as(server, 'admin')).get(`/pairings/${SD}/dashboard`);

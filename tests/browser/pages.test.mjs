@@ -1,0 +1,156 @@
+// Every page of the routing table in a real browser: each GET page route (not /api/, not
+// /healthz, not /assets) opened as a person who may see it, in all three languages, through
+// axe-core (nothing serious or critical) and the translation check (no bare message id);
+// the error pages too (403, 404) and the confirmation a POST answers with. The list of
+// routes comes from `duikou routes`, and the test fails when a GET page is not swept, so a
+// new page cannot skip it. Then the keyboard on the dashboard, the work plan and the
+// assignment page; reflow at phone width; screenshots of search results and the audit log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import {
+  openSite, seedWork, sendReport, as, visit, submit, sweep, checkPage, checkKeyboard, checkReflow,
+  screenshot, PHONE, DESKTOP, LJ,
+} from './browser.mjs';
+
+const BIN = process.env.DUIKOU_BIN ?? 'build/duikou';
+
+let site;
+const fx = {};
+const swept = new Set(); // route patterns swept
+
+before(async () => {
+  site = await openSite();
+  Object.assign(fx, await seedWork(site.server));
+  await sendReport(site.server, 'pj_member', fx.item, { status: 'at_risk', percent: 30, narrative: '洽談進行中。' });
+  const admin = await as(site.server, 'admin');
+  const users = (await admin.get('/api/v1/users?limit=100')).json;
+  fx.pjUser = (users.users ?? users.items ?? users).find((u) => u.login === 'pj_member').id;
+  const plan = (await admin.get('/api/v1/plans/1')).json;
+  fx.task = plan.areas.flatMap((a) => a.tasks).find((t) => t.number === 7).id;
+  const roles = ['pj_member', 'ln_coord', 'ln_leader', 'admin'];
+  const users2 = await Promise.all(roles.map((l) => site.as(l)));
+  roles.forEach((l, i) => { fx[l] = users2[i]; });
+  fx.anon = await site.anonymous();
+});
+
+after(async () => { await site?.close(); });
+
+// The GET page routes of `duikou routes`: their patterns.
+function pageRoutes() {
+  const out = execFileSync(BIN, ['routes'], { encoding: 'utf8' });
+  return out.split('\n').map((l) => l.trim().split(/\s+/)).filter(([m, p]) => m === 'GET' && p &&
+    !p.startsWith('/api/') && p !== '/healthz' && !p.startsWith('/assets')).map(([, p]) => p);
+}
+
+// Sweeps path as user, noting the route pattern it covers.
+async function page(user, route, path = route, opts = {}) {
+  await sweep(fx[user].page, path, opts);
+  swept.add(route);
+}
+
+test('the public pages, as a person not signed in', async () => {
+  await page('anon', '/');
+  await page('anon', '/plans/{id}', '/plans/1');
+  await page('anon', '/login');
+  await page('anon', '/login', '/login?next=%2Fmy');
+});
+
+test("a member's pages", async () => {
+  await page('pj_member', '/account');
+  await page('pj_member', '/my');
+  await page('pj_member', '/items/{id}/report', `/items/${fx.item}/report`);
+  await page('pj_member', '/items/{id}/report', `/items/${fx.late}/report`);
+  await page('pj_member', '/dashboard');
+  await page('pj_member', '/pairings/{id}/dashboard', `/pairings/${LJ}/dashboard`);
+  await page('pj_member', '/tasks/{id}', `/tasks/${fx.task}`);
+  await page('pj_member', '/work-plans');
+  await page('pj_member', '/work-plans/{id}', `/work-plans/${fx.workPlan}`);
+  await page('pj_member', '/search', '/search?q=盤錦');
+  await page('pj_member', '/search', '/search');
+  await page('pj_member', '/search', '/search?q=', { status: 422 });
+  await page('pj_member', '/search', '/search?q=沒有這樣的事項');
+});
+
+test("a coordinator's pages", async () => {
+  await page('ln_coord', '/reviews');
+  await page('ln_coord', '/plans/{id}/assign', '/plans/1/assign');
+  await page('ln_coord', '/work-plans/{id}', `/work-plans/${fx.workPlan}`);
+  await page('ln_coord', '/work-items/{id}/edit', `/work-items/${fx.item}/edit`);
+  await page('ln_coord', '/units');
+  await page('ln_coord', '/units/{id}', `/units/${site.server.units.panjin}`);
+  await page('ln_coord', '/users');
+  await page('ln_coord', '/users/{id}', `/users/${fx.pjUser}`);
+  await page('ln_coord', '/tasks/{id}', `/tasks/${fx.task}`);
+});
+
+test("a leader's and an administrator's pages", async () => {
+  await page('ln_leader', '/audit');
+  await page('ln_leader', '/pairings/{id}/dashboard', `/pairings/${LJ}/dashboard`);
+  await page('ln_leader', '/units');
+  await page('admin', '/audit');
+  await page('admin', '/units');
+  await page('admin', '/users');
+  await page('admin', '/work-plans', `/work-plans?pairing=${LJ}`);
+});
+
+test('the error pages: forbidden, not found, and the confirmation a POST shows', async () => {
+  await page('pj_member', '/reviews', '/reviews', { status: 403 });
+  await page('pj_member', '/plans/{id}/assign', '/plans/1/assign', { status: 403 });
+  await sweep(fx.pj_member.page, '/no-such-page', { status: 404 });
+  await sweep(fx.anon.page, '/no-such-page', { status: 404 });
+  await sweep(fx.pj_member.page, '/tasks/999999', { status: 404 });
+  await sweep(fx.ln_coord.page, '/work-plans/999999', { status: 404 });
+  // Removing an item first asks: that page comes from a POST.
+  const { page: p } = fx.ln_coord;
+  await visit(p, `/work-plans/${fx.workPlan}`);
+  const res = await submit(p, `form[action="/work-items/${fx.late}/remove"] button[type="submit"]`);
+  assert.equal(res.status(), 200);
+  assert.equal(await p.locator(`form[action="/work-items/${fx.late}/remove"] input[name="confirm"]`).count(), 1);
+  await checkPage(p, { lang: 'zh-Hans' });
+});
+
+test('every GET page of the routing table was swept', () => {
+  const routes = pageRoutes();
+  assert.ok(routes.length >= 15, `routes: ${routes}`);
+  assert.deepEqual(routes.filter((r) => !swept.has(r)), [], 'GET pages without a sweep: add them above');
+});
+
+test('the keyboard on the dashboard, the work plan and the assignment page', async () => {
+  for (const [user, path] of [['ln_leader', `/pairings/${LJ}/dashboard`], ['ln_coord', `/work-plans/${fx.workPlan}`],
+    ['ln_coord', '/plans/1/assign']]) {
+    const { page: p } = fx[user];
+    await visit(p, path);
+    const stops = await checkKeyboard(p, { max: 400 });
+    assert.ok(stops.length > 5, `${path}: ${stops}`);
+  }
+});
+
+test('on a phone nothing scrolls sideways: dashboard, my work, report form, work plan', async () => {
+  const { page: p } = fx.pj_member;
+  await p.setViewportSize(PHONE);
+  for (const path of [`/pairings/${LJ}/dashboard`, '/my', `/items/${fx.item}/report`, `/work-plans/${fx.workPlan}`]) {
+    await visit(p, path);
+    await checkReflow(p);
+  }
+  await p.setViewportSize(DESKTOP);
+  const { page: c } = fx.ln_coord;
+  await c.setViewportSize(PHONE);
+  await visit(c, `/work-plans/${fx.workPlan}`);
+  await checkReflow(c);
+  await c.setViewportSize(DESKTOP);
+});
+
+test('screenshots: search results and the audit log', async () => {
+  const { page: p } = fx.ln_coord;
+  await visit(p, '/my');
+  await p.fill('#nav-q', '盤錦');
+  await submit(p, 'form.nav-search button[type="submit"]');
+  assert.equal(new URL(p.url()).pathname, '/search');
+  assert.match(await p.locator('main').textContent(), /盤錦—無錫物聯網產業對接/);
+  await screenshot(p, 'search');
+  const { page: l } = fx.ln_leader;
+  await visit(l, '/audit');
+  assert.ok(await l.locator('main table tbody tr').count() > 0, 'entries');
+  await screenshot(l, 'audit', { fullPage: false });
+});
