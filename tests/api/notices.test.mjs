@@ -169,3 +169,13 @@ test('the public list: published only, newest first, in keyset pages', async () 
   const dates = everything.map((n) => n.published_at);
   assert.deepEqual(dates, [...dates].sort().reverse());
 });
+
+test("a leader's audit log holds its pairing's notices, not those to every pairing", async () => {
+  const mine = (await admin.post('/api/v1/notices', { pairing_id: LJ, title: '辽宁通知', body: BODY })).json.id;
+  const all = (await admin.post('/api/v1/notices', { title: '全体通知', body: BODY })).json.id;
+  const other = (await admin.post('/api/v1/notices', { pairing_id: SD, title: '大连通知', body: BODY })).json.id;
+  const seen = async (id) => (await c.ln_leader.get(`/api/v1/audit?entity=notice&entity_id=${id}`)).json.entries.length;
+  assert.equal(await seen(mine), 1);
+  assert.equal(await seen(all), 0);
+  assert.equal(await seen(other), 0);
+});
