@@ -85,6 +85,26 @@ static const char *notice_json(struct ctx *c, const struct notice_view *v)
     return svc_json_end(c, &j);
 }
 
+/* s with CR LF and lone CR as LF: a form sends CR LF, the API usually LF; stored alike, an
+ * edit that changes nothing is seen as none. Arena string. */
+static const char *one_newline(struct ctx *c, const char *s)
+{
+    if (!strchr(s, '\r'))
+        return s;
+    char *out = arena_strdup(c->arena, s), *o = out;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\r') {
+            *o++ = '\n';
+            if (p[1] == '\n')
+                p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* Title and body checked and normalised into v (NULL inputs keep v's, unless required). */
 static int check_input(struct ctx *c, const struct notice_input *in, bool required,
                        struct notice_view *v)
@@ -104,7 +124,7 @@ static int check_input(struct ctx *c, const struct notice_input *in, bool requir
         rc = svc_check_text(c, in->body, true, "err_required", NOTICE_BODY_MAX, "body", &s);
         if (rc != SVC_OK)
             return rc;
-        v->body = s;
+        v->body = one_newline(c, s);
     }
     return SVC_OK;
 }
