@@ -85,7 +85,9 @@ int web_notices(struct req *r, struct resp *p) {
   web_begin(r, p, web_t(r, "ui_ntc_title"));
   html_printf(b, "<h1>%h</h1>\n", web_t(r, "ui_ntc_title"));
   if (r->user && notice_may_manage(&r->ctx))
-    html_printf(b, "<p class=\"plan-actions\"><a class=\"button\" href=\"/notices/manage\">%h</a></p>\n",
+    html_printf(b,
+                "<p class=\"plan-actions\"><a class=\"button\" "
+                "href=\"/notices/manage\">%h</a></p>\n",
                 web_t(r, "ui_ntc_manage"));
   if (n == 0)
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_ntc_none"));
@@ -355,8 +357,9 @@ static int edit_page(struct req *r, struct resp *p, int status, const struct not
   html_printf(b, "<section class=\"admin-form\">\n");
   web_form_error(r, b, f->e_top);
   if (status == 409)
-    html_printf(b, "<div class=\"saved-now\">\n<p class=\"meta\">%h</p>\n<p><strong>%h</strong></p>\n"
-                   "<p class=\"section-body\">%h</p>\n</div>\n",
+    html_printf(b,
+                "<div class=\"saved-now\">\n<p class=\"meta\">%h</p>\n"
+                "<p><strong>%h</strong></p>\n<p class=\"section-body\">%h</p>\n</div>\n",
                 web_t(r, "ui_ntc_saved_now"), v->title, v->body);
   html_printf(b, "<form method=\"post\" action=\"/notices/%lld/edit\">\n", (long long)v->id);
   web_csrf_field(r, b);
