@@ -140,4 +140,12 @@ int api_me_sessions_revoke(struct req *r, struct resp *p);
 /* audit.c */
 int api_audit(struct req *r, struct resp *p);
 
+/* notice.c: 通知公告 */
+int api_notices(struct req *r, struct resp *p);
+int api_notice(struct req *r, struct resp *p);
+int api_notice_create(struct req *r, struct resp *p);
+int api_notice_update(struct req *r, struct resp *p);
+int api_notice_publish(struct req *r, struct resp *p);
+int api_notice_withdraw(struct req *r, struct resp *p);
+
 #endif

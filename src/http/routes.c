@@ -47,6 +47,25 @@ const struct route http_routes[] = {
     {"POST", "/reviews/accept", web_reviews_accept, ROLE_COORDINATOR, 0,
      "Accept the selected reports with the form: 303 to /reviews"},
 
+    /* ---- web pages: notices, 通知公告 (web/notice.c) ------------------------------------ */
+    {"GET", "/notices", web_notices, ROLE_PUBLIC, 0,
+     "Published notices (HTML), newest first, in pages (?after=)"},
+    {"GET", "/notices/manage", web_notices_manage, ROLE_COORDINATOR, 0,
+     "The notices one writes in every state (HTML; coordinator: its pairing's, admin: all), "
+     "the create form"},
+    {"POST", "/notices", web_notice_create, ROLE_COORDINATOR, 0,
+     "Create a draft notice with the form: 303 to /notices/manage, else 422 with the form"},
+    {"GET", "/notices/{id}", web_notice_page, ROLE_PUBLIC, 0,
+     "A published notice, readable and printable (HTML); others are not found"},
+    {"GET", "/notices/{id}/edit", web_notice_edit_form, ROLE_COORDINATOR, 0,
+     "The edit form of a notice one writes (HTML), with publish and withdraw"},
+    {"POST", "/notices/{id}/edit", web_notice_edit, ROLE_COORDINATOR, 0,
+     "Edit a notice with the form: 303 back; 409 with the input kept when changed meanwhile"},
+    {"POST", "/notices/{id}/publish", web_notice_publish, ROLE_COORDINATOR, 0,
+     "Publish a draft or withdrawn notice with the form: 303 to /notices/manage"},
+    {"POST", "/notices/{id}/withdraw", web_notice_withdraw, ROLE_COORDINATOR, 0,
+     "Withdraw a published notice with the form: 303 to /notices/manage"},
+
     /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
     {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE,
      "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
@@ -178,6 +197,20 @@ const struct route http_routes[] = {
      "Accept a report, or return it with a comment"},
     {"GET", "/api/v1/lights", api_lights, ROLE_MEMBER, 0,
      "Light counts of a pairing by area, city pairing and unit (?pairing=&year=)"},
+
+    /* ---- notices, 通知公告 (api/notice.c) ------------------------------------------- */
+    {"GET", "/api/v1/notices", api_notices, ROLE_PUBLIC, 0,
+     "Published notices, newest first (?after=&limit=); ?manage=1: the caller's in every state"},
+    {"POST", "/api/v1/notices", api_notice_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Create a draft notice (coordinator: its pairing; admin: any, or every pairing)"},
+    {"GET", "/api/v1/notices/{id}", api_notice, ROLE_PUBLIC, 0,
+     "One notice (ETag): published ones for anyone, others for who writes them"},
+    {"PATCH", "/api/v1/notices/{id}", api_notice_update, ROLE_COORDINATOR, ROUTE_JSON,
+     "Edit a notice's title and text (If-Match)"},
+    {"POST", "/api/v1/notices/{id}/publish", api_notice_publish, ROLE_COORDINATOR, 0,
+     "Publish a draft or withdrawn notice (If-Match when sent)"},
+    {"POST", "/api/v1/notices/{id}/withdraw", api_notice_withdraw, ROLE_COORDINATOR, 0,
+     "Withdraw a published notice (If-Match when sent)"},
 
     /* ---- audit log (api/audit.c) ------------------------------------------------------ */
     /* @audit-routes */

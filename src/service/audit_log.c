@@ -157,7 +157,9 @@ int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_ent
         "       WHERE wp.pairing_id = :p)) "
         "  OR (a.entity = 'report' AND a.entity_id IN "
         "      (SELECT r.id FROM report r JOIN work_item wi ON wi.id = r.work_item_id "
-        "       JOIN work_plan wp ON wp.id = wi.work_plan_id WHERE wp.pairing_id = :p))) "
+        "       JOIN work_plan wp ON wp.id = wi.work_plan_id WHERE wp.pairing_id = :p)) "
+        "  OR (a.entity = 'notice' AND a.entity_id IN "
+        "      (SELECT id FROM notice WHERE pairing_id = :p))) "
         "ORDER BY a.id DESC LIMIT :limit");
     db_bind_int64(&st, ":after", f->after > 0 ? f->after : INT64_MAX);
     db_bind_text(&st, ":actor", actor);

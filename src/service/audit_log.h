@@ -8,9 +8,10 @@
  *               — the pairing and its city pairings, its plans and their tasks (assignments
  *               are recorded on the task), its units, the accounts of its units and their
  *               sessions and API tokens (sign-in attempts against them included), its work
- *               plans, work items and reports. Rows that cannot be placed in a pairing (a
- *               sign-in with a login that does not exist, region imports, anything done to
- *               an admin account) are for admins only. The client address is never shown to
+ *               plans, work items and reports, its notices (not those to every pairing).
+ *               Rows that cannot be placed in a pairing (a sign-in with a login that does
+ *               not exist, region imports, anything done to an admin account, notices to
+ *               every pairing) are for admins only. The client address is never shown to
  *               a leader (client is NULL): it identifies a person's machine and matters for
  *               security review, which is an admin's task; a leader supervises the work.
  *   others      SVC_FORBIDDEN.

@@ -2,7 +2,8 @@
  * opens on a system that looks in use: each side's leadership group and lead office, the
  * city governments and zone committees of every city and zone pairing, two departments per
  * side; assignments for every task; this year's agreed work plan with an item per task; and
- * reports in every state, so lights are red, yellow and green. Everything goes through the
+ * reports in every state, so lights are red, yellow and green; and two published notices on
+ * the portal, one to the first pairing and one to all. Everything goes through the
  * same services as real use (and so into the audit log). */
 #include "service/demo.h"
 
@@ -12,6 +13,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 #include "service/assignment.h"
+#include "service/notice.h"
 #include "service/pairing.h"
 #include "service/plan.h"
 #include "service/report.h"
@@ -255,6 +257,46 @@ static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
     return SVC_OK;
 }
 
+/* Two notices, written and published by the admin: one to the first pairing, one to all. */
+static int demo_notices(struct demo *d, int64_t admin, int64_t pairing, int year)
+{
+    struct ctx *c = d->c;
+    const struct notice_input notices[] = {
+        {.pairing_id = pairing,
+         .title = arena_printf(c->arena, "关于报送%d年度对口合作工作进展情况的通知", year),
+         .body = arena_printf(
+             c->arena,
+             "各有关单位：\n\n"
+             "为全面掌握%d年度对口合作工作进展，请各牵头单位对照年度工作计划，梳理各项工作事项"
+             "的完成情况、存在问题和下一步安排，于12月10日前在系统中填报进展报告，并将年度工作"
+             "总结报送省对口合作工作领导小组办公室。\n\n"
+             "联系人：综合协调处，电话：024-12345678。\n\n"
+             "省对口合作工作领导小组办公室",
+             year)},
+        {.pairing_id = 0,
+         .title = arena_printf(c->arena, "关于做好%d年度对口合作工作考核评估准备的通知", year),
+         .body = arena_printf(
+             c->arena,
+             "各对口合作双方牵头单位：\n\n"
+             "根据对口合作工作安排，%d年度考核评估将于次年1月开展，重点评估年度工作计划完成"
+             "情况、重点合作项目落地情况和机制建设情况。请各单位及时更新工作事项进展，确保"
+             "数据真实、准确、完整。\n\n"
+             "对口合作工作系统管理组",
+             year)},
+    };
+    const struct user *saved = c->user;
+    c->user = as_user(d, admin);
+    int rc = SVC_OK;
+    for (size_t i = 0; i < sizeof notices / sizeof *notices && rc == SVC_OK; i++) {
+        int64_t id;
+        rc = notice_create(c, &notices[i], &id);
+        if (rc == SVC_OK)
+            rc = notice_publish(c, id, NULL);
+    }
+    c->user = saved;
+    return rc;
+}
+
 int demo_create(struct ctx *c, int year, struct demo_login **out, size_t *n)
 {
     struct demo d = {.c = c};
@@ -285,6 +327,8 @@ int demo_create(struct ctx *c, int year, struct demo_login **out, size_t *n)
     for (size_t i = 0; i < nt && rc == SVC_OK; i++)
         if (tops[i].plan_id)
             rc = demo_pairing(&d, &tops[i], year);
+    if (rc == SVC_OK)
+        rc = demo_notices(&d, admin, tops[0].id, year);
     *out = d.logins;
     *n = d.n_logins;
     return rc;

@@ -378,6 +378,29 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 4;\n",
 
+    /* 5 (2026-11): notices (通知公告). A notice belongs to one province pairing, or to every
+     * pairing when pairing_id is NULL (an admin's). It is written as a draft, published (then
+     * public, on the portal), and may be withdrawn; published_at is the time of the latest
+     * publication and stays set after a withdrawal. The public list reads published notices
+     * newest first by (published_at, id), the index's order. */
+    "CREATE TABLE notice (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER REFERENCES pairing (id),\n"
+    "    title TEXT NOT NULL,\n"
+    "    body TEXT NOT NULL,\n"
+    "    status TEXT NOT NULL DEFAULT 'draft'\n"
+    "        CHECK (status IN ('draft', 'published', 'withdrawn')),\n"
+    "    published_at TEXT,\n"
+    "    created_by INTEGER REFERENCES users (id),\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL,\n"
+    "    CHECK (status = 'draft' OR published_at IS NOT NULL)\n"
+    ");\n"
+    "CREATE INDEX notice_published ON notice (status, published_at, id);\n"
+    "CREATE INDEX notice_pairing ON notice (pairing_id, id);\n"
+    "\n"
+    "PRAGMA user_version = 5;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

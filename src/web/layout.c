@@ -73,6 +73,7 @@ static const struct {
     {"/reviews", "ui_nav_reviews", ROLE_COORDINATOR, false},
     {"/units", "ui_nav_units", ROLE_COORDINATOR, true},
     {"/users", "ui_nav_users", ROLE_COORDINATOR, false},
+    {"/notices/manage", "ui_nav_notices", ROLE_COORDINATOR, false},
     {"/audit", "ui_nav_audit", ROLE_LEADER, true},
 };
 

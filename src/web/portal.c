@@ -1,6 +1,6 @@
 /* portal: the public pages: the pairings with their city and zone pairings and
- * current plans (GET /), and each plan readable and printable (GET
- * /plans/{id}). Plan texts are shown as stored, in the plans' own script; only
+ * current plans, and the latest notices (web/notice.c) (GET /), and each plan
+ * readable and printable (GET /plans/{id}). Plan texts are shown as stored, in the plans' own script; only
  * the interface follows the language. A signed-in user of the plan's pairing
  * also finds each task linked to its page (/tasks/{id}), and a coordinator (or
  * an admin) the link to assign units to the tasks; anonymous visitors get the
@@ -35,9 +35,10 @@ int web_home(struct req *r, struct resp *p) {
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   struct sb *b = &p->body;
   web_begin(r, p, web_t(r, "ui_portal_title"));
-  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n<h2>%h</h2>\n",
-              web_t(r, "ui_portal_title"), web_t(r, "ui_portal_intro"),
-              web_t(r, "ui_pairings"));
+  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n",
+              web_t(r, "ui_portal_title"), web_t(r, "ui_portal_intro"));
+  web_notice_latest(r, b);
+  html_printf(b, "<h2>%h</h2>\n", web_t(r, "ui_pairings"));
   if (n == 0)
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_pairings"));
   for (size_t i = 0; i < n; i++) {

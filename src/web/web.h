@@ -133,4 +133,15 @@ int web_work_item_edit_form(struct req *r, struct resp *p); /* GET /work-items/{
 int web_work_item_edit(struct req *r, struct resp *p);     /* POST /work-items/{id}/edit */
 int web_work_item_remove(struct req *r, struct resp *p);   /* POST /work-items/{id}/remove */
 
+/* notice.c: 通知公告, notices on the portal and their management */
+/* The portal's section: the latest published notices and a link to all. */
+void web_notice_latest(struct req *r, struct sb *b);
+int web_notices(struct req *r, struct resp *p);           /* GET /notices */
+int web_notice_page(struct req *r, struct resp *p);       /* GET /notices/{id} */
+int web_notices_manage(struct req *r, struct resp *p);    /* GET /notices/manage */
+int web_notice_create(struct req *r, struct resp *p);     /* POST /notices */
+int web_notice_edit_form(struct req *r, struct resp *p);  /* GET /notices/{id}/edit */
+int web_notice_edit(struct req *r, struct resp *p);       /* POST /notices/{id}/edit */
+int web_notice_publish(struct req *r, struct resp *p);    /* POST /notices/{id}/publish */
+int web_notice_withdraw(struct req *r, struct resp *p);   /* POST /notices/{id}/withdraw */
 #endif

@@ -42,10 +42,24 @@ before(async () => {
   })).json.id;
   fx.reportP = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
   fx.pjUser = (await client.pj_member.get('/api/v1/me')).json.user.id;
+  fx.notice = await publishedNotice();
   assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
 });
 
 after(async () => { await server?.stop(); });
+
+// A published notice of the LJ pairing, written by its coordinator: its id.
+async function publishedNotice() {
+  const id = (await client.ln_coord.post('/api/v1/notices', { title: `通知${++serial}`, body: '正文' })).json.id;
+  assert.equal((await client.ln_coord.post(`/api/v1/notices/${id}/publish`)).status, 200);
+  return id;
+}
+
+// The notice's current version: its updated_at (forms) and its ETag (API).
+async function noticeVersion(id) {
+  const r = await client.admin.get(`/api/v1/notices/${id}`);
+  return { updated_at: r.json.updated_at, etag: r.headers.get('etag') };
+}
 
 function report() {
   return { period: '2026-11', status: 'on_track', percent: 40, narrative: `進展正常（${++serial}）` };
@@ -140,6 +154,25 @@ const CASES = [
   // Without confirm=yes the answer is the confirmation page: the permission shows, nothing is removed.
   { m: 'POST', route: '/work-items/{id}/remove', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/work-items/${fx.itemP}/remove`, form: { revision: await revision(`/api/v1/work-items/${fx.itemP}`) } }) },
+  // Notices: anyone reads the published ones; the pairing's coordinators (either side) and
+  // admins write them. A published notice of LJ is 403 to dl_coord and the leader (a draft
+  // would be 404 to them, which the matrix would count as allowed).
+  { m: 'GET', route: '/notices', allow: ACTORS, prepare: () => ({ path: '/notices' }) },
+  { m: 'GET', route: '/notices/{id}', allow: ACTORS, prepare: () => ({ path: `/notices/${fx.notice}` }) },
+  { m: 'GET', route: '/notices/manage', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/notices/manage' }) },
+  { m: 'POST', route: '/notices', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/notices', form: { title: `网页通知${++serial}`, body: '正文' } }) },
+  { m: 'GET', route: '/notices/{id}/edit', allow: ['ln_coord', 'js_coord', 'admin'], prepare: () => ({ path: `/notices/${fx.notice}/edit` }) },
+  { m: 'POST', route: '/notices/{id}/edit', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/notices/${fx.notice}/edit`, form: { title: `已发布通知${++serial}`, body: '正文', updated_at: (await noticeVersion(fx.notice)).updated_at } }) },
+  // Publishing a published notice: 409 for who may (the permission shows), 403 for others.
+  { m: 'POST', route: '/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/notices/${fx.notice}/publish`, form: { updated_at: (await noticeVersion(fx.notice)).updated_at } }) },
+  { m: 'POST', route: '/notices/{id}/withdraw', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => {
+      const id = await publishedNotice();
+      return { path: `/notices/${id}/withdraw`, form: { updated_at: (await noticeVersion(id)).updated_at } };
+    } },
   { m: 'GET', route: '/api/v1/pairings', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings' }) },
   { m: 'GET', route: '/api/v1/pairings/{id}', allow: ACTORS, prepare: () => ({ path: '/api/v1/pairings/3' }) },
   { m: 'GET', route: '/api/v1/plans', allow: ACTORS, prepare: () => ({ path: '/api/v1/plans' }) },
@@ -202,6 +235,16 @@ const CASES = [
       return { path: `/api/v1/reports/${id}/review`, json: { decision: 'accepted' } };
     } },
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/notices', allow: ACTORS, prepare: () => ({ path: '/api/v1/notices' }) },
+  { m: 'GET', route: '/api/v1/notices/{id}', allow: ACTORS, prepare: () => ({ path: `/api/v1/notices/${fx.notice}` }) },
+  { m: 'POST', route: '/api/v1/notices', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/notices', json: { title: `接口通知${++serial}`, body: '正文' } }) },
+  { m: 'PATCH', route: '/api/v1/notices/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/notices/${fx.notice}`, json: { title: `已发布通知${++serial}` }, headers: { 'if-match': (await noticeVersion(fx.notice)).etag } }) },
+  { m: 'POST', route: '/api/v1/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/notices/${fx.notice}/publish` }) },
+  { m: 'POST', route: '/api/v1/notices/{id}/withdraw', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/notices/${await publishedNotice()}/withdraw` }) },
   { m: 'GET', route: '/api/v1/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/api/v1/audit?limit=5' }) },
   // Last: signing out everywhere also ends the sessions the cases above use.
   { m: 'POST', route: '/account/sessions/revoke', allow: SIGNED_IN,

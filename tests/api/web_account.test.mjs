@@ -279,9 +279,9 @@ test('the work bar offers each role its sections and a search box', async () => 
     .matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
   const want = {
     pj_member: ['/my', '/dashboard', '/work-plans'],
-    ln_coord: ['/my', '/dashboard', '/work-plans', '/reviews', '/units', '/users'],
+    ln_coord: ['/my', '/dashboard', '/work-plans', '/reviews', '/units', '/users', '/notices/manage'],
     ln_leader: ['/dashboard', '/work-plans', '/units', '/audit'],
-    admin: ['/my', '/dashboard', '/work-plans', '/reviews', '/units', '/users', '/audit'],
+    admin: ['/my', '/dashboard', '/work-plans', '/reviews', '/units', '/users', '/notices/manage', '/audit'],
   };
   for (const [login, paths] of Object.entries(want)) {
     const b = new Browser(server.base);

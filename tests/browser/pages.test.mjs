@@ -54,6 +54,21 @@ test('the public pages, as a person not signed in', async () => {
   await page('anon', '/plans/{id}', '/plans/1');
   await page('anon', '/login');
   await page('anon', '/login', '/login?next=%2Fmy');
+  await page('anon', '/notices');
+});
+
+test('notices: published ones for everyone, managed by the lead office', async () => {
+  const c = await as(site.server, 'ln_coord');
+  const n = await c.post('/api/v1/notices', { pairing_id: LJ, title: '關於報送年度進展的通知',
+    body: '請各單位於月底前報送。\n第二段。' });
+  assert.equal(n.status, 201, n.body);
+  const etag = n.headers.get('etag');
+  assert.equal((await c.post(`/api/v1/notices/${n.json.id}/publish`, {}, { headers: { 'if-match': etag } })).status, 200);
+  await page('anon', '/notices/{id}', `/notices/${n.json.id}`);
+  await page('anon', '/notices');
+  await page('ln_coord', '/notices/manage');
+  await page('ln_coord', '/notices/{id}/edit', `/notices/${n.json.id}/edit`);
+  await page('pj_member', '/notices/manage', '/notices/manage', { status: 403 });
 });
 
 test("a member's pages", async () => {

@@ -18,6 +18,24 @@ expect_eq "every accepted status" "at_risk,delayed,done,on_track" "$(sql "SELECT
 expect_match "audit intact" "intact" "$("$BIN" audit verify)"
 expect_fail "demo twice" "$BIN" demo
 
+# Two published notices: one to the first pairing, one to all; on the portal for anyone.
+expect_eq "notices published" "1|published,|published" "$(sql "SELECT group_concat(coalesce(pairing_id, '') || '|' || status) FROM (SELECT pairing_id, status FROM notice ORDER BY id)")"
+expect_eq "notices audited" "4" "$(sql "SELECT count(*) FROM audit WHERE entity = 'notice'")"
+"$BIN" serve --listen 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+server=$!
+for _ in $(seq 600); do
+  grep -q "^listening on " "$WORK/serve.out" && break
+  kill -0 "$server" 2>/dev/null || break
+  sleep 0.05
+done
+url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$WORK/serve.out")
+portal=$(curl -s "$url/")
+kill -TERM "$server"
+wait "$server" || true
+expect_match "portal: the pairing's notice" "关于报送[0-9]{4}年度对口合作工作进展情况的通知" "$portal"
+expect_match "portal: the notice to all" "关于做好[0-9]{4}年度对口合作工作考核评估准备的通知" "$portal"
+expect_match "portal: all notices link" 'href="/notices"' "$portal"
+
 # A revised plan text keeps who leads and supports each task: assignments carry over.
 sed -e 's/^5\.深化智庫合作。/5.深化高端智庫合作。/' "$SEED" > "$WORK/revised.txt"
 out=$("$BIN" import "$WORK/revised.txt" 2>/dev/null)

@@ -28,7 +28,11 @@ const report = (await pj.post(`/api/v1/work-items/${item}/reports`, {
 // The account edited by PATCH /users/{id} (an edit ends its sessions): one no scan signs in as.
 const user = (await (await as(server, 'ly_member')).get('/api/v1/me')).json.user.id;
 const unit = server.units.panjin;
-assert.ok(task && wp && item && report && user, 'fixtures');
+// A notice of LJ, published (the publish sample answers 409 to every retry; withdraw and
+// publish again alternate as sqlmap repeats them, which is fine: each is a valid request).
+const notice = (await ln.post('/api/v1/notices', { title: '關於報送進展情況的通知', body: '各有關單位' })).json.id;
+await ln.post(`/api/v1/notices/${notice}/publish`);
+assert.ok(task && wp && item && report && user && notice, 'fixtures');
 
 // route → [path with * after each id to inject, JSON body or null, login, more sqlmap
 // arguments]. Query
@@ -79,6 +83,12 @@ const SAMPLES = {
   'POST /api/v1/reports/{id}/review': [`/api/v1/reports/${report}*/review`,
     { decision: 'returned', comment: '請補充' }, 'ln_coord'],
   'GET /api/v1/lights': ['/api/v1/lights?pairing=1*&year=2026*'],
+  'GET /api/v1/notices': ['/api/v1/notices?manage=0*&after=0*&limit=10*'],
+  'GET /api/v1/notices/{id}': [`/api/v1/notices/${notice}*`],
+  'POST /api/v1/notices': ['/api/v1/notices', { pairing_id: 1, title: '通知', body: '正文' }],
+  'PATCH /api/v1/notices/{id}': [`/api/v1/notices/${notice}*`, { title: '通知', body: '正文' }],
+  'POST /api/v1/notices/{id}/publish': [`/api/v1/notices/${notice}*/publish`],
+  'POST /api/v1/notices/{id}/withdraw': [`/api/v1/notices/${notice}*/withdraw`],
   'GET /api/v1/audit': ['/api/v1/audit?actor=ln_coord*&action=report.submit*&object=1*&from=2026-01-01*&to=2026-12-31*&limit=5*'],
 };
 

@@ -55,6 +55,8 @@ static void check_latest(struct db *db)
         assert_true(has_object(db, "table", search[i]));
     assert_true(has_object(db, "trigger", "search_report_insert"));
     assert_true(has_object(db, "trigger", "search_unit_update"));
+    assert_true(has_object(db, "table", "notice"));
+    assert_true(has_object(db, "index", "notice_published"));
     assert_int_equal(tu_one_int(db, "PRAGMA foreign_keys"), 1);
 }
 
@@ -241,6 +243,47 @@ static void test_search_index_after_upgrade(void **state)
     tu_rm_dir(dir);
 }
 
+/* A version-4 database with a pairing and an account: upgraded, it takes notices for that
+ * pairing and for every pairing (NULL), keeps their states to draft, published, withdrawn, and
+ * refuses a published notice without its publication time. */
+static void test_notices_after_upgrade(void **state)
+{
+    char dir[] = "/tmp/duikou-migrate-XXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/v4.db", dir);
+    struct db *db = NULL;
+    assert_int_equal(db_open_at_version(path, 4, &db), 0);
+    assert_false(has_object(db, "table", "notice"));
+    assert_int_equal(db_exec(db, "INSERT INTO pairing (id, name_a, name_b, kind, created_at) "
+                                 "VALUES (1, 'A', 'B', 'province', '2027-01-01');"
+                                 "INSERT INTO users (id, unit_id, login, name, pw_hash, role, "
+                                 "pw_changed_at, created_at, updated_at) VALUES (1, NULL, 'a', "
+                                 "'a', 'x', 'admin', '2027-01-01', '2027-01-01', '2027-01-01');"),
+                     0);
+    db_close(db);
+
+    char *err = NULL;
+    assert_int_equal(db_open(path, &db, &err), 0);
+    assert_null(err);
+    check_latest(db);
+    assert_int_equal(
+        db_exec(db, "INSERT INTO notice (pairing_id, title, body, status, published_at, "
+                    "created_by, created_at, updated_at) VALUES (1, 'T', 'B', 'published', "
+                    "'2027-01-02', 1, '2027-01-01', '2027-01-02'), (NULL, 'All', 'B', 'draft', "
+                    "NULL, 1, '2027-01-01', '2027-01-01');"),
+        0);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM notice WHERE pairing_id IS NULL"), 1);
+    assert_int_equal(exec_quiet(db, "UPDATE notice SET status = 'gone'"), DB_CONSTRAINT);
+    assert_int_equal(exec_quiet(db, "INSERT INTO notice (title, body, status, created_at, "
+                                    "updated_at) VALUES ('X', 'Y', 'published', 'n', 'n')"),
+                     DB_CONSTRAINT);
+    assert_int_equal(exec_quiet(db, "INSERT INTO notice (pairing_id, title, body, created_at, "
+                                    "updated_at) VALUES (99, 'X', 'Y', 'n', 'n')"),
+                     DB_CONSTRAINT);
+    db_close(db);
+    tu_rm_dir(dir);
+}
+
 static void test_newer_database_refused(void **state)
 {
     char dir[] = "/tmp/duikou-migrate-XXXXXX", path[128];
@@ -275,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_every_earlier_version),
         cmocka_unit_test(test_reports_append_only_after_upgrade),
         cmocka_unit_test(test_search_index_after_upgrade),
+        cmocka_unit_test(test_notices_after_upgrade),
         cmocka_unit_test(test_newer_database_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
