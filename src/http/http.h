@@ -13,6 +13,7 @@
 #include "core/mem.h"
 #include "core/sb.h"
 #include "service/service.h"
+#include "store/db.h"
 
 struct json_t;
 
@@ -55,6 +56,9 @@ struct req {
     int login_retry_after;     /* a page route with ROUTE_LOGIN whose sign-in budget is spent:
                                   the seconds to wait; the handler answers 429 in its own
                                   form (API routes get the JSON 429 from the router) */
+    struct db_version version; /* the data version read once, before anything else, by a
+                                  request that has a database (http_request_version) */
+    bool have_version;
 };
 
 struct header {

@@ -89,6 +89,10 @@ bool http_same_origin(const char *origin, const char *host, bool behind_tls);
 
 /* cache.c: rendered answers of ROUTE_CACHE routes (see cache.c). The key of the request, or
  * NULL when it is not to be cached; a hit fills p and *status; put files a handler's answer. */
+/* The data version of this request, read on its first call (NULL without a database or when
+ * it cannot be read): authentication reads it before the session, the answer cache before the
+ * handler, so both key what they keep by a version read before the data. */
+const struct db_version *http_request_version(struct req *r);
 const char *http_cache_key(struct req *r);
 bool http_cache_get(const char *key, struct req *r, struct resp *p, int *status);
 void http_cache_put(const char *key, struct req *r, const struct resp *p, int status);

@@ -21,6 +21,8 @@
 
 /* Writes committed by any connection of this process (see db_data_version). */
 static _Atomic uint64_t local_writes;
+/* Connections opened so far: each gets the next number (db_version's conn). */
+static _Atomic uint64_t connections;
 
 enum { BUSY_TIMEOUT_MS = 5000 };
 
@@ -418,6 +420,17 @@ int db_data_version(struct db *db, uint64_t *local, int64_t *external)
     return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
 }
 
+int db_version_read(struct db *db, struct db_version *v)
+{
+    v->conn = db->serial;
+    return db_data_version(db, &v->local, &v->external);
+}
+
+bool db_version_same(const struct db_version *a, const struct db_version *b)
+{
+    return a->conn == b->conn && a->local == b->local && a->external == b->external;
+}
+
 int db_rollback(struct db *db)
 {
     if (!db_in_transaction(db))
@@ -486,6 +499,7 @@ static int open_at(const char *path, int version, struct db **out, char **errmsg
     pthread_once(&faults_once, db_faults_init);
     int rc = DB_ERROR;
     struct db *db = xcalloc(1, sizeof *db);
+    db->serial = atomic_fetch_add(&connections, 1) + 1;
     assert(path && out);
     *out = NULL;
     if (errmsg)

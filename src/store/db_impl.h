@@ -26,6 +26,7 @@ struct db {
     size_t cap, n;
     uint64_t last_write; /* the write counter's value after this connection's last write */
     int fault;           /* DB_FAULT_* met since the last db_fault_take */
+    uint64_t serial;     /* unique in the process: tells connections apart (db_version) */
 };
 
 /* Installs the fault-injecting VFS and allocator when this is a test build and DUIKOU_FAULTS
