@@ -137,7 +137,7 @@ struct http_config {
     unsigned connection_timeout; /* seconds */
     /* Added with the server; 0 means the default everywhere. */
     size_t max_body;             /* request body bytes (1 MiB); more → 413 */
-    size_t max_header;           /* per-connection memory for request line and headers (64 KiB;
+    size_t max_header;           /* per-connection memory for request line and headers (32 KiB;
                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT); more → 431 */
     int login_per_minute;        /* sign-in attempts per client address (10, burst 10);
                                     negative: no limit */
