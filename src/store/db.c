@@ -408,11 +408,14 @@ int db_sync_wal(const char *db_path)
 /* The WAL index header (the first of its two copies; https://sqlite.org/walformat.html), read
  * without a lock the way SQLite itself checks it: both copies, and false while they differ (a
  * writer is between its two copies) or when the shared memory is not mapped. A commit by any
- * connection changes it (its change counter, frame count or salts) before the commit returns. */
+ * connection changes it (its change counter, frame count or salts) before the commit returns.
+ * Only in WAL mode (else mapping would make a -shm file); no other process can leave WAL mode
+ * while this connection is open (that takes an exclusive lock on the database file, and a
+ * connection in WAL mode keeps a shared one). */
 static bool wal_header(struct db *db, unsigned char out[48])
 {
     sqlite3_file *f = NULL;
-    if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+    if (!db->wal || sqlite3_file_control(db->h, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
         !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
         return false;
     void volatile *p = NULL;
@@ -523,6 +526,7 @@ static int set_wal(struct db *db)
     const char *mode = db_col_text(&st, 0);
     /* An in-memory database reports "memory" and cannot use WAL; a file system without
      * shared memory support keeps the old mode. Both still work, so warn rather than fail. */
+    db->wal = mode && strcmp(mode, "wal") == 0;
     if (!mode || (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0))
         log_warn("db: journal_mode is %s, not wal", mode ? mode : "(none)");
     rc = 0;

@@ -30,6 +30,7 @@ struct db {
     unsigned char wal_hdr[48]; /* the WAL index header when external was read (db_data_version) */
     int64_t external;          /* PRAGMA data_version then; valid while wal_hdr_ok */
     bool wal_hdr_ok;
+    bool wal;                  /* journal_mode is wal (set_wal) */
 };
 
 /* Installs the fault-injecting VFS and allocator when this is a test build and DUIKOU_FAULTS
