@@ -1,7 +1,8 @@
 /* cache: rendered answers of the GET routes marked ROUTE_CACHE, kept per worker thread and
  * keyed by everything an answer can depend on, so a hit is byte for byte what the handler
  * would write now:
- *   - the data version (store/db.h db_data_version): every write of this process moves it,
+ *   - the data version (store/db.h db_version_read, read once per request by
+ *     http_request_version, before authentication): every write of this process moves it,
  *     and so does a commit by another process, so no answer outlives a change of the data;
  *   - the route's path and query, the method;
  *   - who asks: the user id and the session's CSRF token (pages put it in their forms), and
@@ -113,22 +114,28 @@ void http_cache_clear(void)
             entry_clear(&c->e[i]);
 }
 
+const struct db_version *http_request_version(struct req *r)
+{
+    if (!r->have_version && r->ctx.db && db_version_read(r->ctx.db, &r->version) == 0)
+        r->have_version = true;
+    return r->have_version ? &r->version : NULL;
+}
+
 const char *http_cache_key(struct req *r)
 {
     if (!r->route || !(r->route->flags & ROUTE_CACHE) || strcmp(r->method, "GET") != 0 ||
         !r->ctx.db || req_header(r, "If-None-Match"))
         return NULL;
-    uint64_t local;
-    int64_t external;
-    if (db_data_version(r->ctx.db, &local, &external) < 0)
+    const struct db_version *v = http_request_version(r);
+    if (!v)
         return NULL;
     /* "Today" as the lights count it (China Standard Time), not the UTC date. */
     char today[11], soon[11];
     light_today(today, soon);
     struct sb k = SB_INIT;
-    sb_appendf(&k, "%llu.%lld %s %d %lld %s ", (unsigned long long)local, (long long)external,
-               today, (int)r->lang, (long long)(r->user ? r->user->id : 0),
-               r->csrf_token ? r->csrf_token : "-");
+    sb_appendf(&k, "%llu.%llu.%lld %s %d %lld %s ", (unsigned long long)v->conn,
+               (unsigned long long)v->local, (long long)v->external, today, (int)r->lang,
+               (long long)(r->user ? r->user->id : 0), r->csrf_token ? r->csrf_token : "-");
     /* The decoded path and parameters, percent-encoded again, so that ?q=a%26b and
      * ?q=a&b= are two keys. */
     escape(&k, r->path);

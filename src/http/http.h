@@ -13,6 +13,7 @@
 #include "core/mem.h"
 #include "core/sb.h"
 #include "service/service.h"
+#include "store/db.h"
 
 struct json_t;
 
@@ -55,6 +56,9 @@ struct req {
     int login_retry_after;     /* a page route with ROUTE_LOGIN whose sign-in budget is spent:
                                   the seconds to wait; the handler answers 429 in its own
                                   form (API routes get the JSON 429 from the router) */
+    struct db_version version; /* the data version read once, before anything else, by a
+                                  request that has a database (http_request_version) */
+    bool have_version;
 };
 
 struct header {
@@ -133,7 +137,7 @@ struct http_config {
     unsigned connection_timeout; /* seconds */
     /* Added with the server; 0 means the default everywhere. */
     size_t max_body;             /* request body bytes (1 MiB); more → 413 */
-    size_t max_header;           /* per-connection memory for request line and headers (64 KiB;
+    size_t max_header;           /* per-connection memory for request line and headers (32 KiB;
                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT); more → 431 */
     int login_per_minute;        /* sign-in attempts per client address (10, burst 10);
                                     negative: no limit */

@@ -7,7 +7,10 @@
 
 enum {
     HTTP_DEFAULT_MAX_BODY = 1024 * 1024,
-    HTTP_DEFAULT_MAX_HEADER = 64 * 1024,
+    /* 32 KiB, libmicrohttpd's own default: it zeroes the whole per-connection pool after
+     * every request, so 64 KiB cost a 64 KiB memset per request (5-7 % of a cached GET's
+     * time in perf, docs/performance.md) for headers no browser sends. */
+    HTTP_DEFAULT_MAX_HEADER = 32 * 1024,
     HTTP_DEFAULT_MAX_CONNECTIONS = 1024,
     HTTP_DEFAULT_TIMEOUT = 30,
     HTTP_MAX_JSON_DEPTH = 32,
@@ -89,6 +92,10 @@ bool http_same_origin(const char *origin, const char *host, bool behind_tls);
 
 /* cache.c: rendered answers of ROUTE_CACHE routes (see cache.c). The key of the request, or
  * NULL when it is not to be cached; a hit fills p and *status; put files a handler's answer. */
+/* The data version of this request, read on its first call (NULL without a database or when
+ * it cannot be read): authentication reads it before the session, the answer cache before the
+ * handler, so both key what they keep by a version read before the data. */
+const struct db_version *http_request_version(struct req *r);
 const char *http_cache_key(struct req *r);
 bool http_cache_get(const char *key, struct req *r, struct resp *p, int *status);
 void http_cache_put(const char *key, struct req *r, const struct resp *p, int status);

@@ -79,14 +79,19 @@ static bool match_pattern(const char *pat, const char *path, int64_t ids[HTTP_MA
 {
     int n = 0;
     while (*pat && *path) {
-        if (strncmp(pat, "{file}", 6) == 0) {
+        if (*pat != '{') { /* a literal character: most routes fail at the first few */
+            if (*pat != *path)
+                return false;
+            pat++;
+            path++;
+        } else if (strncmp(pat, "{file}", 6) == 0) {
             /* A file name (one segment, no capture: the handler reads r->path). */
             size_t seg = strcspn(path, "/");
             if (seg == 0)
                 return false;
             pat += 6;
             path += seg;
-        } else if (pat[0] == '{') {
+        } else {
             const char *close = strchr(pat, '}');
             size_t seg = strcspn(path, "/");
             if (!close || n >= HTTP_MAX_IDS || !parse_id(path, seg, &ids[n]))
@@ -94,11 +99,6 @@ static bool match_pattern(const char *pat, const char *path, int64_t ids[HTTP_MA
             n++;
             pat = close + 1;
             path += seg;
-        } else if (*pat == *path) {
-            pat++;
-            path++;
-        } else {
-            return false;
         }
     }
     if (*pat || *path)
@@ -237,7 +237,7 @@ static int authenticate(struct req *r, struct resp *p, const char **cookie_code)
     if (!tok || !*tok || strlen(tok) > AUTH_TOKEN_MAX)
         return 0;
     struct session_info si;
-    int rc = auth_session(&r->ctx, tok, &si);
+    int rc = auth_session_at(&r->ctx, tok, http_request_version(r), &si);
     if (rc == SVC_OK) {
         r->session_token = tok;
         r->csrf_token = si.csrf_token;

@@ -53,6 +53,7 @@
 #include "core/utf8.h"
 #include "service/internal.h"
 #include "service/perm.h"
+#include "service/session_cache.h"
 #include "service/user.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -540,14 +541,13 @@ static bool token_shape_ok(const char *token)
     return token && *token && strlen(token) <= AUTH_TOKEN_MAX;
 }
 
-/* Looks a session or an API token up by the hash of token: sql selects by :h. On SVC_OK, st
- * is on the row and the caller finalizes it; otherwise it is finalized and c says why: the
- * store failed ("reading <what> failed") or no row matched (unauthorized, unknown). */
-static int token_row(struct ctx *c, const char *token, const char *sql, const char *what,
-                     const char *unknown, struct stmt *st)
+/* Looks a session or an API token up by the hash of its token (token_row hashes it): sql
+ * selects by :h. On SVC_OK, st is on the row and the caller finalizes it; otherwise it is
+ * finalized and c says why: the store failed ("reading <what> failed") or no row matched
+ * (unauthorized, unknown). */
+static int token_row_hashed(struct ctx *c, const char *hash, const char *sql, const char *what,
+                            const char *unknown, struct stmt *st)
 {
-    char hash[SHA256_HEX_LEN + 1];
-    token_hash(token, hash);
     db_prepare(c->db, st, sql);
     db_bind_text(st, ":h", hash);
     int s = db_step(st);
@@ -557,6 +557,14 @@ static int token_row(struct ctx *c, const char *token, const char *sql, const ch
     if (s < 0)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading %s failed", what);
     return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "%s", unknown);
+}
+
+static int token_row(struct ctx *c, const char *token, const char *sql, const char *what,
+                     const char *unknown, struct stmt *st)
+{
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(token, hash);
+    return token_row_hashed(c, hash, sql, what, unknown, st);
 }
 
 /* Records that a session or token (what, for the log) was used at now_ms, when it was last
@@ -595,17 +603,20 @@ static int token_revoke_row(struct ctx *c, const char *sql, int64_t id, const ch
     return 0;
 }
 
-int auth_session(struct ctx *c, const char *token, struct session_info *out)
+/* auth_session for the hash of a token, at now_ms; on SVC_OK, *valid_until_ms: until when
+ * the same call would answer the same and write nothing (the session's absolute end, and one
+ * minute after its recorded last use), or 0 when that cannot be said. */
+static int session_read(struct ctx *c, const char *hash, int64_t now_ms,
+                        struct session_info *out, int64_t *valid_until_ms)
 {
-    memset(out, 0, sizeof *out);
-    if (!token_shape_ok(token))
-        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "no session token");
+    *valid_until_ms = 0;
     struct stmt st;
-    int rc = token_row(c, token,
-                       "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, "
-                       "s.revoked_at IS NOT NULL, u.disabled "
-                       "FROM session s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h",
-                       "the session", "unknown session", &st);
+    int rc = token_row_hashed(c, hash,
+                              "SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, "
+                              "s.expires_at, s.revoked_at IS NOT NULL, u.disabled "
+                              "FROM session s JOIN users u ON u.id = s.user_id "
+                              "WHERE s.token_hash = :h",
+                              "the session", "unknown session", &st);
     if (rc != SVC_OK)
         return rc;
     int64_t id = db_col_int64(&st, 0), user_id = db_col_int64(&st, 1);
@@ -617,7 +628,6 @@ int auth_session(struct ctx *c, const char *token, struct session_info *out)
     if (revoked || disabled)
         return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
                         "session %lld has been ended", (long long)id);
-    int64_t now_ms = clock_now_ms();
     const char *now = time_at(c, now_ms);
     const char *idle_edge = time_at(c, now_ms - (int64_t)auth_policy.idle_seconds * 1000);
     if (strcmp(expires, now) <= 0 || strcmp(last_seen, idle_edge) <= 0)
@@ -629,7 +639,33 @@ int auth_session(struct ctx *c, const char *token, struct session_info *out)
         return rc;
     out->csrf_token = csrf;
     out->session_id = id;
+    int64_t last_ms, expires_ms;
+    if (clock_parse(last_seen, &last_ms) && clock_parse(expires, &expires_ms) &&
+        TOUCH_MS < (int64_t)auth_policy.idle_seconds * 1000)
+        *valid_until_ms = last_ms + TOUCH_MS < expires_ms ? last_ms + TOUCH_MS : expires_ms;
     return SVC_OK;
+}
+
+int auth_session_at(struct ctx *c, const char *token, const struct db_version *v,
+                    struct session_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!token_shape_ok(token))
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL, "no session token");
+    char hash[SHA256_HEX_LEN + 1];
+    token_hash(token, hash);
+    int64_t now_ms = clock_now_ms(), until;
+    if (v && session_cache_get(hash, v, now_ms, c->arena, out))
+        return SVC_OK;
+    int rc = session_read(c, hash, now_ms, out, &until);
+    if (rc == SVC_OK && v && until > now_ms)
+        session_cache_put(hash, v, until, out);
+    return rc;
+}
+
+int auth_session(struct ctx *c, const char *token, struct session_info *out)
+{
+    return auth_session_at(c, token, NULL, out);
 }
 
 int auth_logout(struct ctx *c, const char *token)

@@ -23,6 +23,8 @@
 
 /* Writes committed by any connection of this process (see db_data_version). */
 static _Atomic uint64_t local_writes;
+/* Connections opened so far: each gets the next number (db_version's conn). */
+static _Atomic uint64_t connections;
 
 enum { BUSY_TIMEOUT_MS = 5000 };
 
@@ -431,19 +433,72 @@ int db_sync_wal(const char *db_path)
     return rc;
 }
 
+/* The WAL index header (the first of its two copies; https://sqlite.org/walformat.html), read
+ * without a lock the way SQLite itself checks it: both copies, and false while they differ (a
+ * writer is between its two copies) or when the shared memory is not mapped. A commit by any
+ * connection changes it (its change counter, frame count or salts) before the commit returns.
+ * Only in WAL mode (else mapping would make a -shm file); no other process can leave WAL mode
+ * while this connection is open (that takes an exclusive lock on the database file, and a
+ * connection in WAL mode keeps a shared one). */
+static bool wal_header(struct db *db, unsigned char out[48])
+{
+    sqlite3_file *f = NULL;
+    if (!db->wal || sqlite3_file_control(db->h, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+        !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
+        return false;
+    void volatile *p = NULL;
+    if (f->pMethods->xShmMap(f, 0, 32 * 1024, 0, &p) != SQLITE_OK || !p)
+        return false;
+    const volatile unsigned char *h = p;
+    unsigned char second[48];
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    for (int i = 0; i < 48; i++)
+        out[i] = h[i];
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    for (int i = 0; i < 48; i++)
+        second[i] = h[48 + i];
+    return memcmp(out, second, 48) == 0;
+}
+
 /* The counter moves only after a write is visible, so a reader that reads the version first
  * and renders second can at worst file newer data under an older version (never requested
- * again), never older data under the current one. */
+ * again), never older data under the current one. PRAGMA data_version needs a read
+ * transaction (the WAL index's fcntl locks: 13 % of a cached GET in perf), so while the WAL
+ * index header is the one seen when it was last read, the last value is still the answer:
+ * no connection has committed since. The header is read BEFORE the pragma, so a commit in
+ * between only makes the next call read the pragma again. */
 int db_data_version(struct db *db, uint64_t *local, int64_t *external)
 {
     *local = atomic_load(&local_writes);
+    unsigned char hdr[48];
+    bool have_hdr = wal_header(db, hdr);
+    if (have_hdr && db->wal_hdr_ok && memcmp(hdr, db->wal_hdr, sizeof hdr) == 0) {
+        *external = db->external;
+        return 0;
+    }
     struct stmt st;
     int rc = db_prepare(db, &st, "PRAGMA data_version");
     if (rc == 0)
         rc = db_step(&st);
     *external = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
     db_finalize(&st);
+    db->wal_hdr_ok = have_hdr && rc == DB_ROW;
+    if (db->wal_hdr_ok) {
+        memcpy(db->wal_hdr, hdr, sizeof hdr);
+        db->external = *external;
+    }
     return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
+}
+
+int db_version_read(struct db *db, struct db_version *v)
+{
+    v->conn = db->serial;
+    return db_data_version(db, &v->local, &v->external);
+}
+
+bool db_version_same(const struct db_version *a, const struct db_version *b)
+{
+    return a->conn == b->conn && a->local == b->local && a->external == b->external;
 }
 
 int db_rollback(struct db *db)
@@ -499,6 +554,7 @@ static int set_wal(struct db *db)
     const char *mode = db_col_text(&st, 0);
     /* An in-memory database reports "memory" and cannot use WAL; a file system without
      * shared memory support keeps the old mode. Both still work, so warn rather than fail. */
+    db->wal = mode && strcmp(mode, "wal") == 0;
     if (!mode || (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0))
         log_warn("db: journal_mode is %s, not wal", mode ? mode : "(none)");
     rc = 0;
@@ -514,6 +570,7 @@ static int open_at(const char *path, int version, struct db **out, char **errmsg
     pthread_once(&faults_once, db_faults_init);
     int rc = DB_ERROR;
     struct db *db = xcalloc(1, sizeof *db);
+    db->serial = atomic_fetch_add(&connections, 1) + 1;
     assert(path && out);
     *out = NULL;
     if (errmsg)

@@ -106,6 +106,15 @@ bool db_in_transaction(struct db *db);
  * *external after every commit by another process (SQLite's PRAGMA data_version of this
  * connection). Read it BEFORE reading the data it versions. 0 or a negative code. */
 int db_data_version(struct db *db, uint64_t *local, int64_t *external);
+/* The same with the connection it was read on: PRAGMA data_version counts per connection, so
+ * a version read on one connection says nothing about another (a reopened connection may
+ * start at the same number). Equal versions: no data changed in between. */
+struct db_version {
+    uint64_t conn, local;
+    int64_t external;
+};
+int db_version_read(struct db *db, struct db_version *v);
+bool db_version_same(const struct db_version *a, const struct db_version *b);
 
 /* Group commit (the server's durable writes, http/durable.c). A connection in group-commit
  * mode commits without waiting for the disk (synchronous=NORMAL: the WAL is written, not

@@ -26,6 +26,11 @@ struct db {
     size_t cap, n;
     uint64_t last_write; /* the write counter's value after this connection's last write */
     int fault;           /* DB_FAULT_* met since the last db_fault_take */
+    uint64_t serial;     /* unique in the process: tells connections apart (db_version) */
+    unsigned char wal_hdr[48]; /* the WAL index header when external was read (db_data_version) */
+    int64_t external;          /* PRAGMA data_version then; valid while wal_hdr_ok */
+    bool wal_hdr_ok;
+    bool wal;                  /* journal_mode is wal (set_wal) */
 };
 
 /* Installs the fault-injecting VFS and allocator when this is a test build and DUIKOU_FAULTS

@@ -1,6 +1,8 @@
 /* test_auth: passwords (hash, policy), sign-in (lockout, one error for every failure, audit
  * rows), sessions (idle and absolute expiry on a moved clock, rotation, logout, revocation on
- * password change and disable), API tokens, and that no raw token is ever stored. */
+ * password change and disable), API tokens, and that no raw token is ever stored. Sessions are
+ * validated through the per-thread session cache, as the server does, and the cache's own
+ * tests check that a cached session still sees every write and the clock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -363,10 +365,20 @@ static void test_audit_rows(void **state)
 
 /* ---- sessions ------------------------------------------------------------------------- */
 
+/* Validates token as the server does: through this thread's session cache, at the data
+ * version read first (so every session test here also tests the cache: service/
+ * session_cache.c must answer exactly what a read of the database would). */
+static int session_info(struct fixture *f, const char *token, struct session_info *s)
+{
+    struct db_version v;
+    assert_int_equal(db_version_read(f->db, &v), 0);
+    return auth_session_at(cli(f), token, &v, s);
+}
+
 static int session(struct fixture *f, const char *token)
 {
     struct session_info s;
-    return auth_session(cli(f), token, &s);
+    return session_info(f, token, &s);
 }
 
 static void test_session_idle_expiry(void **state)
@@ -580,6 +592,90 @@ static void test_disable_revokes(void **state)
     assert_int_equal(session(f, s.token), SVC_OK);
 }
 
+/* ---- the session cache (service/session_cache.c) --------------------------------------- */
+
+static const char *last_seen(struct fixture *f, int64_t session_id)
+{
+    struct stmt st;
+    db_prepare(f->db, &st, "SELECT last_seen_at FROM session WHERE id = :id");
+    db_bind_int64(&st, ":id", session_id);
+    const char *v = db_step(&st) == DB_ROW ? arena_strdup(&f->arena, db_col_text(&st, 0)) : "";
+    db_finalize(&st);
+    return v;
+}
+
+/* A cached session still records its use once a minute, and the idle limit still counts. */
+static void test_cache_touch_and_idle(void **state)
+{
+    struct fixture *f = *state;
+    struct session_info s;
+    assert_int_equal(login(f, "alice", PW, &s), SVC_OK);
+    const char *at_login = last_seen(f, s.session_id);
+    for (int i = 0; i < 3; i++) /* the first reads and keeps it, the others are hits */
+        assert_int_equal(session(f, s.token), SVC_OK);
+    assert_string_equal(last_seen(f, s.session_id), at_login); /* no write per request */
+    clock_set_offset(2 * MINUTE);
+    assert_int_equal(session(f, s.token), SVC_OK);
+    char want[25];
+    clock_format(clock_now_ms(), want);
+    assert_memory_equal(last_seen(f, s.session_id), want, 16); /* touched, to the minute */
+    /* kept again, then 31 minutes of silence: refused although it was cached */
+    assert_int_equal(session(f, s.token), SVC_OK);
+    assert_int_equal(session(f, s.token), SVC_OK);
+    clock_set_offset(2 * MINUTE + 31 * MINUTE);
+    assert_int_equal(session(f, s.token), SVC_UNAUTHORIZED);
+    assert_string_equal(f->ctx.code, "err_session_expired");
+}
+
+/* Every write that ends a session or changes its user reaches a cached session at once. */
+static void test_cache_sees_writes(void **state)
+{
+    struct fixture *f = *state;
+    struct session_info a, b, got;
+    assert_int_equal(login(f, "alice", PW, &a), SVC_OK);
+    assert_int_equal(login(f, "alice", PW, &b), SVC_OK);
+    assert_int_equal(session(f, a.token), SVC_OK);
+    assert_int_equal(session(f, b.token), SVC_OK);
+    /* sign-out of a */
+    assert_int_equal(auth_logout(cli(f), a.token), SVC_OK);
+    assert_int_equal(session(f, a.token), SVC_UNAUTHORIZED);
+    assert_int_equal(session(f, b.token), SVC_OK);
+    /* a change of role is seen on the next request */
+    assert_int_equal(session_info(f, b.token, &got), SVC_OK);
+    assert_int_equal(got.user.role, ROLE_COORDINATOR);
+    struct user_input in = {.role = "leader"};
+    assert_int_equal(user_update(cli(f), f->uid, &in), SVC_OK);
+    assert_int_equal(session_info(f, b.token, &got), SVC_OK);
+    assert_int_equal(got.user.role, ROLE_LEADER);
+    /* disabling the account */
+    assert_int_equal(session(f, b.token), SVC_OK);
+    assert_int_equal(user_set_disabled(cli(f), f->uid, true), SVC_OK);
+    assert_int_equal(session(f, b.token), SVC_UNAUTHORIZED);
+    assert_int_equal(user_set_disabled(cli(f), f->uid, false), SVC_OK);
+    /* a password change */
+    struct session_info c;
+    assert_int_equal(login(f, "alice", PW, &c), SVC_OK);
+    assert_int_equal(session(f, c.token), SVC_OK);
+    assert_int_equal(session(f, c.token), SVC_OK);
+    assert_int_equal(auth_change_password(cli(f), f->uid, NULL, PW2), SVC_OK);
+    assert_int_equal(session(f, c.token), SVC_UNAUTHORIZED);
+}
+
+/* A write by another connection (another process: the command line) is seen too. */
+static void test_cache_sees_other_connection(void **state)
+{
+    struct fixture *f = *state;
+    struct session_info s;
+    assert_int_equal(login(f, "alice", PW, &s), SVC_OK);
+    assert_int_equal(session(f, s.token), SVC_OK);
+    assert_int_equal(session(f, s.token), SVC_OK);
+    struct db *other;
+    assert_int_equal(db_open(f->path, &other, NULL), 0);
+    assert_int_equal(db_exec(other, "UPDATE users SET disabled = 1"), 0);
+    db_close(other);
+    assert_int_equal(session(f, s.token), SVC_UNAUTHORIZED);
+}
+
 /* ---- API tokens ----------------------------------------------------------------------- */
 
 static void test_api_tokens(void **state)
@@ -706,6 +802,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_password_change_revokes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_change_guesses_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disable_revokes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_touch_and_idle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_sees_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_sees_other_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens_stored_hashed, setup, teardown),
     };

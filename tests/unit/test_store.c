@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -274,6 +275,42 @@ static void test_errors(void **state)
     free(err);
 }
 
+/* The data version: unchanged while nothing is written (read twice: the second read is
+ * answered from the WAL index header without PRAGMA data_version), moved by a write of this
+ * process (local) and by a commit of another process (external). */
+static void test_data_version(void **state)
+{
+    struct fixture *f = *state;
+    struct db_version a, b, c;
+    assert_int_equal(db_exec(f->db, "CREATE TABLE t (x)"), 0);
+    assert_int_equal(db_version_read(f->db, &a), 0);
+    assert_int_equal(db_version_read(f->db, &b), 0);
+    assert_true(db_version_same(&a, &b));
+    assert_int_equal(db_exec(f->db, "INSERT INTO t VALUES (1)"), 0);
+    assert_int_equal(db_version_read(f->db, &b), 0);
+    assert_false(db_version_same(&a, &b));
+    assert_int_equal(db_version_read(f->db, &c), 0); /* and stays */
+    assert_true(db_version_same(&b, &c));
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct db *other;
+        int rc = db_open(f->path, &other, NULL) == 0 && db_exec(other, "INSERT INTO t VALUES (2)") == 0;
+        _exit(rc ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(db_version_read(f->db, &c), 0);
+    assert_int_equal(c.local, b.local);
+    assert_int_not_equal(c.external, b.external);
+    /* another connection of this process is another connection */
+    struct db *other;
+    assert_int_equal(db_open(f->path, &other, NULL), 0);
+    assert_int_equal(db_version_read(other, &a), 0);
+    assert_false(db_version_same(&a, &c));
+    db_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_data_version, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
