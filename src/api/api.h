@@ -9,6 +9,8 @@ struct jw;
 
 /* Starts the JSON writer on p->body (compact) and sets the content type. */
 void api_begin(struct resp *p, struct jw *w);
+/* "next_after": the keyset cursor of the next page, or null on the last page (next 0). */
+void api_next_after(struct jw *w, int64_t next);
 /* Reads an integer ?name= with bounds; returns def when absent, -1 (and writes a 400 error
  * into p) when present but not an integer in [min, max]. */
 int64_t api_query_int(struct req *r, struct resp *p, const char *name, int64_t def, int64_t min,

@@ -101,10 +101,7 @@ int api_audit(struct req *r, struct resp *p)
         jw_obj_end(&w);
     }
     jw_arr_end(&w);
-    if (next)
-        jw_kint(&w, "next_after", next);
-    else
-        jw_knull(&w, "next_after");
+    api_next_after(&w, next);
     jw_obj_end(&w);
     return 200;
 }

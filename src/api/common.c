@@ -70,3 +70,11 @@ int api_query_page(struct req *r, struct resp *p, int64_t *after, int *limit)
     *limit = (int)api_query_int(r, p, "limit", API_PAGE_DEFAULT, 1, API_PAGE_MAX, &st);
     return st;
 }
+
+void api_next_after(struct jw *w, int64_t next)
+{
+    if (next)
+        jw_kint(w, "next_after", next);
+    else
+        jw_knull(w, "next_after");
+}

@@ -105,10 +105,7 @@ int api_notices(struct req *r, struct resp *p)
     for (size_t i = 0; i < n; i++)
         notice_json(r, &w, &v[i]);
     jw_arr_end(&w);
-    if (next)
-        jw_kint(&w, "next_after", next);
-    else
-        jw_knull(&w, "next_after");
+    api_next_after(&w, next);
     jw_obj_end(&w);
     return 200;
 }

@@ -174,10 +174,7 @@ int api_reviews_pending(struct req *r, struct resp *p)
         jw_obj_end(&w);
     }
     jw_arr_end(&w);
-    if (page.more)
-        jw_kint(&w, "next_after", page.next_after);
-    else
-        jw_knull(&w, "next_after");
+    api_next_after(&w, page.more ? page.next_after : 0);
     jw_obj_end(&w);
     return 200;
 }

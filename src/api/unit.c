@@ -94,10 +94,7 @@ int api_units(struct req *r, struct resp *p)
     for (size_t i = 0; i < n; i++)
         unit_json(&w, &v[i]);
     jw_arr_end(&w);
-    if (next)
-        jw_kint(&w, "next_after", next);
-    else
-        jw_knull(&w, "next_after");
+    api_next_after(&w, next);
     jw_obj_end(&w);
     return 200;
 }

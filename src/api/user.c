@@ -95,10 +95,7 @@ int api_users(struct req *r, struct resp *p)
     for (size_t i = 0; i < n; i++)
         user_view_json(&w, &v[i], NULL);
     jw_arr_end(&w);
-    if (next)
-        jw_kint(&w, "next_after", next);
-    else
-        jw_knull(&w, "next_after");
+    api_next_after(&w, next);
     jw_obj_end(&w);
     return 200;
 }

@@ -459,10 +459,7 @@ int api_work_item(struct req *r, struct resp *p)
     for (size_t i = 0; i < page.n; i++)
         api_report_json(&w, &page.items[i]);
     jw_arr_end(&w);
-    if (page.more)
-        jw_kint(&w, "next_after", page.next_after);
-    else
-        jw_knull(&w, "next_after");
+    api_next_after(&w, page.more ? page.next_after : 0);
     jw_obj_end(&w);
     if (etag_finish(r, p, "wi", v.id, v.revision, true))
         return 304;
@@ -547,10 +544,7 @@ int api_my_work_items(struct req *r, struct resp *p)
     for (size_t i = 0; i < page.n; i++)
         api_work_item_json(&w, &page.items[i], true);
     jw_arr_end(&w);
-    if (page.more)
-        jw_kint(&w, "next_after", page.next_after);
-    else
-        jw_knull(&w, "next_after");
+    api_next_after(&w, page.more ? page.next_after : 0);
     jw_obj_end(&w);
     return 200;
 }
