@@ -25,6 +25,7 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -285,7 +286,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct reqctx *x, in
     return ret;
 }
 
-/* Starts the request on the first call: who, what, cookies, the decoded target. */
+/* Starts the request on the first call: who, what, cookies, the decoded target. False when
+ * it must be answered now, before any of its body is read. */
 static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *method)
 {
     struct req *r = &x->req;
@@ -303,7 +305,16 @@ static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *met
         if (end != cl && !*end)
             x->declared = v;
     }
-    return x->declared == UINT64_MAX || x->declared <= http_state.cfg.max_body;
+    if (x->declared == UINT64_MAX || x->declared <= http_state.cfg.max_body)
+        return true;
+    x->too_large = true;
+    /* Over the limit. A client that waits for "100 Continue" is answered 413 now and sends
+     * nothing more. One already sending a body a few times the limit is read and dropped,
+     * then answered: closing on unread data would reset the connection, and many clients
+     * (fetch among them) then lose the 413 and see only a failed send. */
+    const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+    return !(expect && !strcasecmp(expect, "100-continue")) &&
+           x->declared <= 4 * (uint64_t)http_state.cfg.max_body;
 }
 
 static void take_body(struct reqctx *x, const char *data, size_t n)
@@ -379,10 +390,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
             resp_header(&x->req, &x->resp, "Connection", "close");
             return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_busy", NULL));
         }
-        if (!fits) {
-            x->too_large = true;
+        if (!fits) /* too large to read: answered at once, and the connection closed */
             return respond(conn, x, http_error(&x->req, &x->resp, 413, "err_too_large", NULL));
-        }
         return MHD_YES;
     }
     if (*upload_data_size) {
