@@ -738,8 +738,6 @@ static int plan_page(struct req *r, struct resp *p, int status, int64_t id,
                 web_t(r, notice));
   web_form_error(r, b, top_error);
   plan_state(r, b, &v);
-  if (editor)
-    reopen_warning(r, b, v.status);
   items_table(r, b, &v, editor);
   if (editor) {
     plan_actions(r, b, &v);
