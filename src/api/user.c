@@ -133,9 +133,9 @@ int api_user_create(struct req *r, struct resp *p)
 
 /* PATCH /api/v1/users/{id} {"name"?,"role"?,"unit_id"?,"language"?,"disabled"?} with
  * If-Match (the account's ETag; 428 without, 412 stale, each after 404/403) → 200.
- * The fields and the disabled flag are two service calls (two transactions, two audit rows);
- * everything that could refuse the second — permission, disabling oneself, a stale If-Match
- * — is checked before the first writes, so a refusal leaves the account as it was. */
+ * The fields and the disabled flag are written in one transaction with one audit row, so a
+ * refusal of either (permission, disabling oneself, a stale If-Match) leaves the account as
+ * it was. */
 int api_user_update(struct req *r, struct resp *p)
 {
     static const char *const fields[] = {"name",     "role",     "unit_id", "language",
@@ -156,37 +156,13 @@ int api_user_update(struct req *r, struct resp *p)
      * (404, 403) come first, and its err_stale then means 428. */
     const char *seen = api_if_match(r, "user", id);
     in.if_updated_at = seen ? seen : "";
-    bool fields_change = in.login || in.name || in.role || in.unit_id || in.language;
-    int rc;
-    if (disabled >= 0 && r->user->id == id) {
-        if (disabled)
-            return http_error(r, p, 409, "err_self_disable", "disabled");
-        disabled = -1; /* signed in, so enabled already: nothing to do */
-    }
-    if (disabled >= 0) {
-        if ((rc = user_may_manage(&r->ctx, id)) != SVC_OK)
-            return http_from_service(r, p, rc);
-        if (!fields_change) {
-            /* user_set_disabled takes no revision: compare here (a race of microseconds
-             * remains; the fields' write below is checked inside its transaction). */
-            struct user_view now;
-            if ((rc = user_get(&r->ctx, id, &now)) != SVC_OK)
-                return http_from_service(r, p, rc);
-            if (!seen)
-                return http_error(r, p, 428, "err_precondition_required", "If-Match");
-            if (strcmp(now.updated_at, in.if_updated_at) != 0)
-                return http_error(r, p, 412, "err_stale", NULL);
-        }
-    }
-    /* Also with nothing to change, so that a PATCH without If-Match is always 428. */
-    if (fields_change || disabled < 0) {
-        rc = user_update(&r->ctx, id, &in);
-        if (rc == SVC_STALE && !seen)
-            return http_error(r, p, 428, "err_precondition_required", "If-Match");
-        if (rc != SVC_OK)
-            return http_from_service(r, p, rc);
-    }
-    if (disabled >= 0 && (rc = user_set_disabled(&r->ctx, id, disabled)) != SVC_OK)
+    in.disable = disabled < 0 ? 0 : disabled ? 1 : -1;
+    /* One transaction (user_update): also with nothing to change, so that a PATCH without
+     * If-Match is always 428. */
+    int rc = user_update(&r->ctx, id, &in);
+    if (rc == SVC_STALE && !seen)
+        return http_error(r, p, 428, "err_precondition_required", "If-Match");
+    if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     return user_answer(r, p, id, 200, NULL);
 }

@@ -761,8 +761,15 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     enum role role = in->role ? user_role_parse(in->role) : user_role_parse(old.role);
     int64_t unit = role == ROLE_ADMIN ? in->unit_id : in->unit_id ? in->unit_id : old.unit_id;
     bool scope_change = role != user_role_parse(old.role) || unit != old.unit_id;
+    bool disable = in->disable ? in->disable > 0 : old.disabled;
+    if (self && disable) { /* nobody may, so say that rather than "forbidden" */
+        rc = svc_fail(c, SVC_CONFLICT, "err_self_disable", "disabled",
+                      "you cannot disable your own account");
+        goto done;
+    }
     /* Permission first. Everyone may rename themselves and pick their language. */
-    if (!(self && !scope_change) && (rc = user_may_manage(c, id)) != SVC_OK)
+    if (!(self && !scope_change && disable == old.disabled) &&
+        (rc = user_may_manage(c, id)) != SVC_OK)
         goto done;
     if (!perm_is_admin_user(c) && scope_change && role != ROLE_MEMBER) {
         rc = svc_fail(c, SVC_FORBIDDEN, "err_forbidden", "role",
@@ -792,6 +799,7 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
         goto done;
     u.role = user_role_name(role);
     u.unit_id = unit;
+    u.disabled = disable;
     if (in->name && (rc = check_text(c, in->name, "name", USER_NAME_MAX, &u.name)) != SVC_OK)
         goto done;
     if (in->language) {
@@ -806,9 +814,14 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     user_json(&after, &u);
     if (strcmp(sb_str(&before), sb_str(&after)) == 0)
         goto done; /* nothing changes */
+    /* A change of the disabled flag also clears the failed sign-ins and any lock. */
     db_prepare(c->db, &st,
                "UPDATE users SET name = :name, role = :role, unit_id = :unit, language = :lang, "
+               "disabled = :dis, "
+               "failed_logins = CASE WHEN disabled = :dis THEN failed_logins ELSE 0 END, "
+               "locked_until = CASE WHEN disabled = :dis THEN locked_until END, "
                "updated_at = :now WHERE id = :id AND updated_at = :seen");
+    db_bind_int64(&st, ":dis", disable);
     db_bind_text(&st, ":name", u.name);
     db_bind_text(&st, ":role", u.role);
     if (u.unit_id)
@@ -826,8 +839,15 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
                       (long long)id);
         goto done;
     }
-    if (s < 0 || audit_append(c->db, c->actor, "user.update", "users", id, sb_str(&before),
-                              sb_str(&after), c->client) < 0 ||
+    /* One audit row: named for the flag when that changed, the diff shows any other field. */
+    const char *action = disable == old.disabled ? "user.update"
+                         : disable              ? "user.disable"
+                                                : "user.enable";
+    if (s < 0 ||
+        (disable && !old.disabled &&
+         auth_revoke_sessions(c, id, 0, "account disabled", NULL) != SVC_OK) ||
+        audit_append(c->db, c->actor, action, "users", id, sb_str(&before), sb_str(&after),
+                     c->client) < 0 ||
         db_commit(c->db) < 0)
         rc = store_error(c, "updating the account");
 done:
@@ -839,44 +859,8 @@ done:
 
 int user_set_disabled(struct ctx *c, int64_t id, bool disabled)
 {
-    int rc = user_may_manage(c, id);
-    if (rc != SVC_OK)
-        return rc;
-    if (c->user && c->user->id == id)
-        return svc_fail(c, SVC_CONFLICT, "err_self_disable", NULL,
-                        "you cannot disable your own account");
-    struct user_view old;
-    if ((rc = user_read(c, id, &old)) != SVC_OK)
-        return rc;
-    if (old.disabled == disabled)
-        return SVC_OK;
-    struct user_view u = old;
-    u.disabled = disabled;
-    struct sb before = SB_INIT, after = SB_INIT;
-    user_json(&before, &old);
-    user_json(&after, &u);
-    if (db_begin(c->db) < 0) {
-        rc = store_error(c, "starting the transaction");
-        goto done;
-    }
-    struct stmt st;
-    db_prepare(c->db, &st,
-               "UPDATE users SET disabled = :d, failed_logins = 0, locked_until = NULL, "
-               "updated_at = :now WHERE id = :id");
-    db_bind_int64(&st, ":d", disabled);
-    db_bind_text(&st, ":now", svc_now(c));
-    db_bind_int64(&st, ":id", id);
-    int s = db_step(&st);
-    db_finalize(&st);
-    if (s < 0 || (disabled && auth_revoke_sessions(c, id, 0, "account disabled", NULL) != SVC_OK) ||
-        audit_append(c->db, c->actor, disabled ? "user.disable" : "user.enable", "users", id,
-                     sb_str(&before), sb_str(&after), c->client) < 0 ||
-        db_commit(c->db) < 0)
-        rc = store_error(c, disabled ? "disabling the account" : "enabling the account");
-done:
-    sb_free(&before);
-    sb_free(&after);
-    return rc;
+    struct user_input in = {.disable = disabled ? 1 : -1};
+    return user_update(c, id, &in);
 }
 
 int user_get(struct ctx *c, int64_t id, struct user_view *out)

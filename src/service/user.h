@@ -83,6 +83,8 @@ struct user_input {
     const char *if_updated_at; /* update only: SVC_STALE (err_stale) unless the account's
                                   updated_at still is this (If-Match; checked after the
                                   permission, in the write's transaction); NULL: no check */
+    int disable;          /* update only: 1 disable (ending its sessions), -1 enable, 0 as is;
+                             written with the other fields in one transaction */
 };
 
 struct user_view {
@@ -98,7 +100,8 @@ struct user_view {
 int user_create(struct ctx *c, const struct user_input *in, int64_t *id);
 int user_update(struct ctx *c, int64_t id, const struct user_input *in);
 /* Disabling ends every session of the account (same transaction). Nobody disables their own
- * account (SVC_CONFLICT), so an admin cannot lock everyone out by mistake. */
+ * account (SVC_CONFLICT, field "disabled"), so an admin cannot lock everyone out by mistake.
+ * user_set_disabled is user_update with only .disable set. */
 int user_set_disabled(struct ctx *c, int64_t id, bool disabled);
 int user_get(struct ctx *c, int64_t id, struct user_view *out);
 /* The id of a login (case-insensitive), or SVC_NOT_FOUND. No permission check: for the

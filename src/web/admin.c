@@ -704,8 +704,8 @@ int web_user(struct req *r, struct resp *p) {
 }
 
 /* POST /users/{id} (name, role, unit, language, disabled, updated_at as loaded): 303 back,
- * or the form again with the messages (409 when the account changed meanwhile). The fields
- * are written first, with the revision check; then the disabled flag, when it changed. */
+ * or the form again with the messages (409 when the account changed meanwhile). Fields and
+ * the disabled flag are written together, in one transaction with the revision check. */
 int web_user_update(struct req *r, struct resp *p) {
   struct user_view u;
   int rc = user_get(&r->ctx, r->ids[0], &u);
@@ -723,18 +723,13 @@ int web_user_update(struct req *r, struct resp *p) {
   struct user_input in = {.name = f.name ? f.name : "",
                           .role = f.role && *f.role ? f.role : NULL,
                           .language = f.language && *f.language ? f.language : NULL,
-                          .if_updated_at = f.updated_at ? f.updated_at : ""};
+                          .if_updated_at = f.updated_at ? f.updated_at : "",
+                          .disable = disable ? 1 : -1};
   if (!form_unit(f.unit, &in.unit_id)) {
     user_form_error(&f, "unit", "err_type");
     return user_page(r, p, 422, &u, &f, NULL);
   }
-  if (disable && r->user->id == u.id) {
-    user_form_error(&f, "disabled", "err_self_disable");
-    return user_page(r, p, 409, &u, &f, NULL);
-  }
   rc = user_update(&r->ctx, u.id, &in);
-  if (rc == SVC_OK && disable != u.disabled)
-    rc = user_set_disabled(&r->ctx, u.id, disable);
   if (rc == SVC_OK)
     return web_redirect(r, p, arena_printf(r->arena, "/users/%lld?done=saved", (long long)u.id));
   if (rc == SVC_STALE) {

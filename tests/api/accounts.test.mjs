@@ -457,10 +457,22 @@ test('disabling an account ends its sessions; enabling lets it back in', async (
   assert.equal(r.json.disabled, true);
   assertError(await victim.get('/api/v1/me'), 401, 'err_unauthorized');
   assertError(await new Client(server.base).login('pj_member2', STRONG), 401, 'err_login_failed');
+  // A stale If-Match refuses the name and the flag together: nothing of either is written.
+  const staleTag = (await admin.get(`/api/v1/users/${ids.pj_member2}`)).headers.get('etag');
+  assert.equal((await patchCurrent(ln, `/api/v1/users/${ids.pj_member2}`, { name: '中間改名' })).status, 200);
+  assertError(await ln.patch(`/api/v1/users/${ids.pj_member2}`, { disabled: false, name: '盤錦二號' },
+    { headers: { 'if-match': staleTag } }), 412, 'err_stale');
+  const still = (await admin.get(`/api/v1/users/${ids.pj_member2}`)).json;
+  assert.deepEqual([still.disabled, still.name], [true, '中間改名']);
   const back = await patchCurrent(ln, `/api/v1/users/${ids.pj_member2}`, { disabled: false, name: '盤錦二號' });
   assert.equal(back.status, 200, back.body);
   assert.equal(back.json.disabled, false);
   assert.equal(back.json.name, '盤錦二號');
+  // One transaction, one audit row: the enabling, whose diff also shows the new name.
+  const rows = (await auditRows({ entity: 'users', entity_id: String(ids.pj_member2) }))
+    .filter((e) => e.after?.name === '盤錦二號');
+  assert.deepEqual(rows.map((e) => [e.action, e.before.name, e.after.disabled]),
+    [['user.enable', '中間改名', false]]);
   assert.equal((await new Client(server.base).login('pj_member2', STRONG)).status, 201);
   // Nobody disables themselves; a coordinator does not disable itself or its peers.
   assertError(await patchCurrent(admin, `/api/v1/users/${ids.admin}`, { disabled: true }), 409, 'err_self_disable');
