@@ -201,8 +201,12 @@ int search_find(struct db *db, struct arena *a, enum search_kind kind, const cha
         break;
     case SEARCH_REPORT:
         db_prepare(db, &st,
-                   "SELECT rowid FROM search_report WHERE search_report MATCH :q "
-                   "AND rowid < :after ORDER BY rowid DESC LIMIT :lim");
+                   "SELECT search_report.rowid FROM search_report "
+                   "JOIN report r ON r.id = search_report.rowid "
+                   "JOIN work_item i ON i.id = r.work_item_id "
+                   "WHERE search_report MATCH :q AND i.removed_at IS NULL "
+                   "AND search_report.rowid < :after ORDER BY search_report.rowid DESC "
+                   "LIMIT :lim");
         break;
     case SEARCH_UNIT:
         db_prepare(db, &st,

@@ -107,6 +107,26 @@ test('a report is found by its narrative in the other script, the words marked',
   assert.doesNotMatch(section(r.body, 'report'), /\/report"/);
 });
 
+test('an item removed from the work plan leaves the results, its reports with it', async () => {
+  const wp = (await c.ln_coord.get(`/api/v1/work-items/${fx.pjItem}`)).json.work_plan_id;
+  let r = await c.ln_coord.post(`/api/v1/work-plans/${wp}/items`, { title: '盤錦撤項測試事項', owner_unit_id: server.units.panjin, due: `${YEAR}-12-20` });
+  assert.equal(r.status, 201, r.body);
+  const item = r.json.id;
+  r = await c.pj_member.post(`/api/v1/work-items/${item}/reports`, {
+    period: `${YEAR}-11`, status: 'on_track', percent: 10, narrative: '撤项测试的进展说明。',
+  });
+  assert.equal(r.status, 201, r.body);
+  r = await c.pj_member.get(q('撤項測試'));
+  assert.match(section(r.body, 'item'), /盤錦撤項測試事項/);
+  assert.match(section(r.body, 'report'), /<mark>撤项测试<\/mark>/);
+  r = await c.ln_coord.get(`/api/v1/work-items/${item}`);
+  assert.equal((await c.ln_coord.del(`/api/v1/work-items/${item}`, { headers: { 'if-match': r.headers.get('etag') } })).status, 204);
+  r = await c.pj_member.get(q('撤項測試'));
+  assert.equal(r.status, 200);
+  assert.equal(section(r.body, 'item'), '');
+  assert.equal(section(r.body, 'report'), '');
+});
+
 test('more than a page: a "more" link pages through one kind', async () => {
   for (let i = 1; i <= 23; i++) {
     const r = await c.ln_coord.post('/api/v1/units', { pairing_id: LJ, side: 0, name: `遼寧分頁測試單位${i}`, kind: 'department', tier: 'execution' });
