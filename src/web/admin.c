@@ -268,14 +268,12 @@ static int units_page(struct req *r, struct resp *p, int status, const struct un
                   v[i].pairing_b, side_name(&v[i]), v[i].users);
     html_printf(b, "</tbody>\n</table>\n");
   }
-  if (next) {
-    html_printf(b, "<p class=\"pager\"><a href=\"/units?after=%lld", (long long)next);
-    if (admin && pairing)
-      html_printf(b, "&amp;pairing=%lld", (long long)pairing);
-    if (admin && side >= 0)
-      html_printf(b, "&amp;side=%d", side);
-    html_printf(b, "\">%h</a></p>\n", web_t(r, "ui_adm_next_page"));
-  }
+  const char *path = "/units";
+  if (admin && pairing)
+    path = arena_printf(r->arena, "%s?pairing=%lld", path, (long long)pairing);
+  if (admin && side >= 0)
+    path = arena_printf(r->arena, "%s%sside=%d", path, pairing ? "&" : "?", side);
+  web_pager(r, b, path, after, next != 0, next);
   if (may_create_units(r))
     unit_create_form(r, b, f);
   return web_end(r, p);
@@ -550,12 +548,8 @@ static int users_page(struct req *r, struct resp *p, int status, const struct us
                                          : "ui_adm_active"));
     html_printf(b, "</tbody>\n</table>\n");
   }
-  if (next) {
-    html_printf(b, "<p class=\"pager\"><a href=\"/users?after=%lld", (long long)next);
-    if (unit)
-      html_printf(b, "&amp;unit=%lld", (long long)unit);
-    html_printf(b, "\">%h</a></p>\n", web_t(r, "ui_adm_next_page"));
-  }
+  web_pager(r, b, unit ? arena_printf(r->arena, "/users?unit=%lld", (long long)unit) : "/users",
+            after, next != 0, next);
   html_printf(b, "<section class=\"admin-form\">\n<h2>%h</h2>\n", web_t(r, "ui_adm_user_new"));
   web_form_error(r, b, f->e_top);
   html_printf(b, "<p class=\"meta\">%h</p>\n<form method=\"post\" action=\"/users\">\n",

@@ -234,15 +234,20 @@ static void entry_row(struct req *r, struct sb *b, const struct audit_entry *e) 
   html_printf(b, "</td></tr>\n");
 }
 
-/* The link to the next (older) page, with every filter. */
-static void older_link(struct req *r, struct sb *b, const struct audit_form *f, int64_t next) {
-  html_printf(b, "<p class=\"pager\"><a href=\"/audit?after=%lld", (long long)next);
+/* /audit with every filter of the page, for its pager. Arena string. */
+static const char *filtered_path(struct req *r, const struct audit_form *f) {
+  struct sb q = SB_INIT;
+  sb_append(&q, "/audit");
   const char *names[] = {"who", "what", "object", "object_id", "from", "to"};
   const char *vals[] = {f->who, f->what, f->object, f->object_id, f->from, f->to};
   for (size_t i = 0; i < 6; i++)
-    if (vals[i] && *vals[i])
-      html_printf(b, "&amp;%h=%u", names[i], vals[i]);
-  html_printf(b, "\">%h</a></p>\n", web_t(r, "ui_aud_older"));
+    if (vals[i] && *vals[i]) {
+      sb_appendf(&q, "%c%s=", q.len > strlen("/audit") ? '&' : '?', names[i]);
+      html_urlencode(&q, vals[i], strlen(vals[i]));
+    }
+  const char *path = arena_strdup(r->arena, sb_str(&q));
+  sb_free(&q);
+  return path;
 }
 
 int web_audit(struct req *r, struct resp *p) {
@@ -280,7 +285,6 @@ int web_audit(struct req *r, struct resp *p) {
   for (size_t i = 0; i < n; i++)
     entry_row(r, b, &e[i]);
   html_printf(b, "</tbody>\n</table>\n");
-  if (next)
-    older_link(r, b, &f, next);
+  web_pager(r, b, filtered_path(r, &f), af.after, next != 0, next);
   return web_end(r, p);
 }

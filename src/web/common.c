@@ -158,8 +158,9 @@ void web_pager(struct req *r, struct sb *b, const char *path, int64_t after,
     html_printf(b, "<li><a href=\"%h\">%h</a></li>\n", path,
                 web_t(r, "ui_page_first"));
   if (more)
-    html_printf(b, "<li><a href=\"%h?after=%lld\" rel=\"next\">%h</a></li>\n",
-                path, (long long)next_after, web_t(r, "ui_page_next"));
+    html_printf(b, "<li><a href=\"%h%safter=%lld\" rel=\"next\">%h</a></li>\n",
+                path, strchr(path, '?') ? "&amp;" : "?", (long long)next_after,
+                web_t(r, "ui_page_next"));
   html_printf(b, "</ul></nav>\n");
 }
 

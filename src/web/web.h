@@ -74,7 +74,8 @@ const char *web_figure(struct req *r, int64_t value, const char *unit);
  * non-negative integer. */
 int64_t web_page_after(struct req *r);
 /* "Back to the first page" (when after > 0) and "next page" (path?after=
- * next_after, when more) links below a list; nothing for a single page. */
+ * next_after, when more) links below a list; nothing for a single page. path
+ * may carry the list's filters as a query string (URL-encoded, not escaped). */
 void web_pager(struct req *r, struct sb *b, const char *path, int64_t after,
                bool more, int64_t next_after);
 

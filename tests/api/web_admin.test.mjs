@@ -79,6 +79,25 @@ test('an admin creates a unit on any pairing and side, filters the list', async 
   assert.match(r.body, /value="某單位"/);
 });
 
+test('more than a page of units: the pager keeps the filters', async () => {
+  for (let i = 1; i <= 50; i++) {
+    const r = await b.api.post('/api/v1/units', { pairing_id: LJ, side: 1, name: `江蘇分頁單位${i}`, kind: 'department', tier: 'execution' });
+    assert.equal(r.status, 201, r.body);
+  }
+  let r = await b.admin.get(`/units?pairing=${LJ}&side=1`);
+  const names = (body) => [...body.matchAll(/江蘇分頁單位(\d+)/g)].map((m) => m[1]);
+  const next = new RegExp(`<a href="(/units\\?pairing=${LJ}&amp;side=1&amp;after=\\d+)" rel="next">下一页</a>`).exec(r.body);
+  assert.ok(next, 'a next link with both filters');
+  const first = names(r.body);
+  r = await b.admin.get(next[1].replaceAll('&amp;', '&'));
+  assert.equal(r.status, 200);
+  const second = names(r.body);
+  assert.equal(new Set([...first, ...second]).size, 50, 'every unit once over the two pages');
+  assert.doesNotMatch(r.body, /盤錦市人民政府/, 'still side 1: none of side 0');
+  assert.match(r.body, new RegExp(`<a href="/units\\?pairing=${LJ}&amp;side=1">回到第一页</a>`));
+  assert.doesNotMatch(r.body, /rel="next"/);
+});
+
 test('a stale edit is refused with 409, the input kept, and can then be saved', async () => {
   const id = server.units.liaoyang;
   let r = await b.ln_coord.get(`/units/${id}`);

@@ -103,12 +103,13 @@ test('the older link pages by key', async () => {
   let r = await c.admin.get('/audit?what=auth.login');
   const first = rows(r.body);
   assert.equal(first.length, 50);
-  const older = /<a href="(\/audit\?after=\d+[^"]*)">更早的记录<\/a>/.exec(r.body);
-  assert.ok(older, 'an older link');
+  const older = /<a href="(\/audit\?[^"]*after=\d+)" rel="next">下一页<\/a>/.exec(r.body);
+  assert.ok(older, 'a link to the next (older) page');
   assert.match(older[1], /what=auth\.login/);
   r = await c.admin.get(older[1].replaceAll('&amp;', '&'));
   const second = rows(r.body);
   assert.ok(second.length >= 1 && second.every((x) => x.action === 'auth.login'));
+  assert.match(r.body, /<a href="\/audit\?what=auth\.login">回到第一页<\/a>/, 'back to the first page, filters kept');
   assert.ok(all > 0);
 });
 
