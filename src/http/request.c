@@ -24,6 +24,7 @@ void req_init(struct req *r, struct arena *a, const char *method, const char *cl
     r->ctx.arena = a;
     r->ctx.client = client;
     r->ctx.actor = "public";
+    r->ctx.user = &svc_public; /* set_user (router.c) replaces it after a sign-in */
 }
 
 void resp_init(struct resp *p)

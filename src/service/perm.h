@@ -2,7 +2,8 @@
  * web pages, the API and the CLI share each rule, and one test file can prove each denial.
  *
  * Who is acting is c->user; c->user == NULL is the command line, run by whoever holds the
- * database file, and is allowed everything. An admin is allowed everything too. Everyone
+ * database file, and is allowed everything. An admin is allowed everything too. A request
+ * without a session acts as &svc_public (role public, no pairing): refused all below. Everyone
  * else works inside one province pairing, on one side (0 = the pairing's region_a, 1 =
  * region_b), through their unit:
  *

@@ -18,6 +18,10 @@ int svc_fail(struct ctx *c, int status, const char *code, const char *field, con
     return status;
 }
 
+const struct user svc_public = {
+    .role = ROLE_PUBLIC, .side = -1, .login = "public", .name = "public", .unit_name = "",
+    .language = "zh-Hans"};
+
 const char *svc_now(struct ctx *c)
 {
     char *ts = arena_alloc(c->arena, 25);

@@ -26,12 +26,18 @@ struct user {
     const char *language; /* zh-Hans, zh-Hant or en */
 };
 
+/* The caller of a request without a session: role public, no unit, no pairing, id 0, so
+ * every check that needs a role or a scope refuses it. An explicit actor rather than NULL,
+ * which is the command line's: a missing role on a route then fails closed. */
+extern const struct user svc_public;
+
 struct ctx {
     struct db *db;
     struct arena *arena;  /* owns everything a service returns */
     const char *actor;    /* audit "who": cli:<user>, or user:<login> */
     const char *client;   /* audit "from where": an address, or NULL for the CLI */
-    const struct user *user; /* NULL: the command line, which may do everything */
+    const struct user *user; /* NULL: the command line, which may do everything; a request
+                                nobody signed in to acts as &svc_public, never as NULL */
     /* Set on failure: */
     const char *code;   /* a message id of core/i18n (err_forbidden, err_invalid …) */
     const char *field;  /* the input field at fault, or NULL */

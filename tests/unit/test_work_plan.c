@@ -4,6 +4,8 @@
  * the plan to draft with its approvals cleared. */
 #include "coop_fixture.h"
 
+#include "service/dashboard.h"
+#include "service/report.h"
 #include "service/work_plan.h"
 
 static int64_t open_plan(struct fx *f)
@@ -79,6 +81,33 @@ static void test_open_is_get_or_create(void **state)
     assert_string_equal(s[1].status, "draft");
     assert_fail(f, work_plan_list(fx_as(f, &f->dl_member), f->lj, &s, &n), SVC_FORBIDDEN,
                 "err_forbidden");
+}
+
+/* A request nobody signed in to acts as svc_public: refused everywhere a role is needed, where
+ * the command line (c->user NULL) may do everything. */
+static void test_public_is_refused(void **state)
+{
+    struct fx *f = *state;
+    int64_t plan = open_plan(f), id = 0, item = 0;
+    struct work_item_input in = item_input(f, "盘锦事项", f->ln_pj);
+    assert_ok(f, work_plan_item_add(fx_as(f, &f->ln_coord), plan, &in, &item));
+    struct ctx *pub = fx_as(f, &svc_public);
+    assert_fail(f, work_plan_open(pub, f->lj, 2028, &id), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, work_plan_item_add(pub, plan, &in, NULL), SVC_FORBIDDEN, "err_forbidden");
+    struct work_plan_summary *s;
+    size_t n;
+    assert_fail(f, work_plan_list(pub, f->lj, &s, &n), SVC_FORBIDDEN, "err_forbidden");
+    struct work_plan_view v;
+    assert_fail(f, work_plan_get(pub, plan, &v), SVC_FORBIDDEN, "err_forbidden");
+    struct work_item_view iv;
+    assert_fail(f, work_plan_item_get(pub, item, &iv), SVC_FORBIDDEN, "err_forbidden");
+    struct dashboard d;
+    assert_fail(f, dashboard_get(pub, f->lj, 2027, &d), SVC_FORBIDDEN, "err_forbidden");
+    struct report_input r = {.work_item_id = item, .period = "2027-05", .status = "on_track",
+                             .percent = 10, .narrative = "进展"};
+    assert_fail(f, report_submit(pub, &r, &id), SVC_FORBIDDEN, "err_forbidden");
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM report", 0, NULL), 0);
+    assert_ok(f, work_plan_open(fx_as(f, NULL), f->lj, 2028, &id)); /* the command line */
 }
 
 static void test_item_add_and_get(void **state)
@@ -459,6 +488,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_is_get_or_create, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_public_is_refused, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_item_add_and_get, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_item_validation, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_items_of_own_side_only, fx_setup, fx_teardown),
