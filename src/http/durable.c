@@ -15,7 +15,19 @@
  * syncer reads it before syncing, and a waiter is released only for a count read before a
  * successful sync. If the sync fails, the waiters get 503 (their data may not be on disk).
  * What is committed but not yet synced is visible to other readers for those few
- * milliseconds — as with any group commit; nothing is acknowledged before it is durable. */
+ * milliseconds — as with any group commit; nothing is acknowledged before it is durable.
+ *
+ * AFTER A FAILED SYNC, A PLAIN SYNC IS NOT ENOUGH. Linux reports a lost writeback once and
+ * marks the pages clean: the next fdatasync returns 0 though the frames it failed on never
+ * reached the disk. Frames written later would be synced behind that hole, and after a power
+ * loss SQLite's recovery stops at the first frame whose checksum fails, dropping the later
+ * ones although they were acknowledged. So once a sync fails the syncer heals before it
+ * acknowledges anything again: a TRUNCATE checkpoint on its own connection copies every frame
+ * (read back from the page cache) into the database file, syncs that file and empties the
+ * WAL. Until one succeeds, every write is answered 503; the first success ends it, so a
+ * passing fault costs the writes during it and nothing after. (PostgreSQL stops the server
+ * instead; this keeps it up and relies on the kernel keeping the pages it could not write,
+ * as ext4 and XFS do.) */
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -45,6 +57,8 @@ static struct {
     /* Every write up to this count met a failed sync: it is never acknowledged, even if a
      * later sync succeeds (Linux reports a lost writeback once; the next fdatasync says 0). */
     uint64_t failed_upto;
+    bool broken;         /* a sync failed and no checkpoint has healed it yet */
+    struct db *heal_db;  /* the syncer's own connection for that checkpoint */
     struct waiter *w;
     size_t n, cap;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
@@ -66,6 +80,29 @@ static void release(uint64_t upto, bool all, bool failed)
     g.n = keep;
 }
 
+/* The sync after a failure: a full checkpoint, then the (now empty) WAL synced. Runs in the
+ * syncer thread, without the lock. */
+static int heal(void)
+{
+    if (!g.heal_db && db_open(g.db_path, &g.heal_db, NULL) < 0) {
+        g.heal_db = NULL;
+        return -1;
+    }
+    int rc = db_checkpoint(g.heal_db);
+    if (rc == 0)
+        rc = db_sync_wal(g.db_path);
+    if (rc < 0) {
+        /* A connection that met an I/O error is not reused (as the workers' are not). */
+        db_close(g.heal_db);
+        g.heal_db = NULL;
+        log_error("durable: no write is acknowledged until the WAL is checkpointed (%s)",
+                  rc == DB_BUSY ? "busy; trying again" : "it failed; trying again");
+        return rc;
+    }
+    log_info("durable: the WAL is checkpointed and synced; writes are acknowledged again");
+    return 0;
+}
+
 static void *syncer(void *arg)
 {
     (void)arg;
@@ -78,13 +115,15 @@ static void *syncer(void *arg)
             break;
         }
         uint64_t target = db_write_count(); /* before the sync: see the invariant */
+        bool broken = g.broken;
         pthread_mutex_unlock(&g.mu);
-        int rc = db_sync_wal(g.db_path);
+        int rc = broken ? heal() : db_sync_wal(g.db_path);
         pthread_mutex_lock(&g.mu);
         if (rc == 0 && target > g.durable)
             g.durable = target;
         if (rc != 0 && target > g.failed_upto)
             g.failed_upto = target;
+        g.broken = rc != 0;
         release(rc == 0 ? g.durable : 0, rc != 0, rc != 0);
     }
     pthread_mutex_unlock(&g.mu);
@@ -97,6 +136,7 @@ int http_durable_start(const char *db_path)
     g.stop = false;
     g.durable = db_write_count(); /* what was written before we started was synced (FULL) */
     g.failed_upto = 0;
+    g.broken = false;
     g.running = true;
     if (pthread_create(&g.thread, NULL, syncer, NULL) != 0) {
         g.running = false;
@@ -117,6 +157,8 @@ void http_durable_stop(void)
     pthread_mutex_unlock(&g.mu);
     pthread_join(g.thread, NULL); /* it syncs and releases whoever still waits first */
     g.started = false;
+    db_close(g.heal_db);
+    g.heal_db = NULL;
     free(g.w);
     g.w = NULL;
     g.n = g.cap = 0;
@@ -135,8 +177,9 @@ bool http_durable_wait(struct MHD_Connection *conn, uint64_t seq, bool *failed)
         return false;
     }
     if (!g.running) { /* stopping (or never started): sync here, in this thread */
+        bool broken = g.broken; /* stopping: nothing more is acknowledged after a failure */
         pthread_mutex_unlock(&g.mu);
-        if (!g.db_path || db_sync_wal(g.db_path) != 0) {
+        if (broken || !g.db_path || db_sync_wal(g.db_path) != 0) {
             *failed = true;
             pthread_mutex_lock(&g.mu);
             if (seq > g.failed_upto)

@@ -401,6 +401,20 @@ static int sync_new_wal_dir(const char *db_path, ino_t ino)
     return rc;
 }
 
+int db_checkpoint(struct db *db)
+{
+    struct stmt st;
+    if (db_prepare(db, &st, "PRAGMA wal_checkpoint(TRUNCATE)") < 0)
+        return DB_ERROR;
+    int s = db_step(&st);
+    /* One row: busy (1 when it could not finish), frames in the WAL, frames checkpointed. */
+    bool done = s == DB_ROW && db_col_int64(&st, 0) == 0;
+    db_finalize(&st);
+    if (s < 0)
+        return s;
+    return done ? 0 : DB_BUSY;
+}
+
 int db_sync_wal(const char *db_path)
 {
     /* SQLite puts the WAL beside the real file when the path is a symbolic link. */

@@ -127,6 +127,10 @@ int db_group_commit(struct db *db);
 uint64_t db_last_write(struct db *db); /* 0: this connection never wrote */
 uint64_t db_write_count(void);
 int db_sync_wal(const char *db_path);
+/* Copies every frame of the WAL into the database file, syncs that file and empties the WAL
+ * (PRAGMA wal_checkpoint(TRUNCATE)). 0 when all of it was done; negative when a reader or
+ * writer kept it from finishing (after the busy timeout) or the disk failed. */
+int db_checkpoint(struct db *db);
 
 /* SQLite's message for the last failure on this connection: for logs, not for end users. */
 const char *db_errmsg(struct db *db);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -96,6 +97,39 @@ static void test_group_commit_mode_and_sync(void **state)
     unlink(link);
 }
 
+/* The heal after a failed sync (http/durable.c): the WAL's frames go into the database file
+ * and the WAL is emptied; another connection's open read keeps it from finishing. */
+static void test_checkpoint(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(db_group_commit(f->db), 0);
+    for (int i = 0; i < 20; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "C%d", i);
+        assert_int_equal(insert_region(f->db, name), DB_DONE);
+    }
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    struct stat st;
+    assert_int_equal(stat(wal, &st), 0);
+    assert_true(st.st_size > 0);
+
+    struct db *reader;
+    assert_int_equal(db_open(f->path, &reader, NULL), 0);
+    assert_int_equal(db_exec(reader, "BEGIN"), 0);
+    assert_int_equal(tu_one_int(reader, "SELECT count(*) FROM region WHERE code LIKE 'C%'"), 20);
+    assert_int_equal(insert_region(f->db, "C20"), DB_DONE); /* the reader's snapshot is old */
+    assert_int_equal(db_exec(f->db, "PRAGMA busy_timeout = 50"), 0);
+    assert_int_equal(db_checkpoint(f->db), DB_BUSY);
+    assert_int_equal(db_exec(reader, "COMMIT"), 0);
+    db_close(reader);
+
+    assert_int_equal(db_checkpoint(f->db), 0);
+    assert_int_equal(stat(wal, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    assert_int_equal(tu_one_int(f->db, "SELECT count(*) FROM region WHERE code LIKE 'C%'"), 21);
+}
+
 static void test_data_version(void **state)
 {
     struct fixture *f = *state;
@@ -124,6 +158,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_counter_moves_on_writes_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit_mode_and_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_version, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
