@@ -70,8 +70,7 @@ bool notice_may_write(struct ctx *c, const struct notice_view *v)
 static const char *notice_json(struct ctx *c, const struct notice_view *v)
 {
     struct svc_json j;
-    struct jw *w = svc_json_begin(&j);
-    jw_obj(w);
+    struct jw *w = svc_json_begin(&j); /* opens the object; svc_json_end closes it */
     if (v->pairing_id)
         jw_kint(w, "pairing_id", v->pairing_id);
     else
@@ -81,7 +80,6 @@ static const char *notice_json(struct ctx *c, const struct notice_view *v)
     jw_kstr(w, "status", v->status);
     if (v->published_at)
         jw_kstr(w, "published_at", v->published_at);
-    jw_obj_end(w);
     return svc_json_end(c, &j);
 }
 

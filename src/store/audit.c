@@ -99,6 +99,28 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
         return DB_ERROR;
     }
 
+    /* Before and after are JSON objects (the viewer and the API parse them). A writer that
+     * built one wrongly fails here, before the hash chain makes the mistake permanent. */
+    rc = db_prepare(db, &st,
+                    "SELECT (CASE WHEN :b IS NULL THEN 1 WHEN json_valid(:b) "
+                    "THEN json_type(:b) = 'object' ELSE 0 END) AND "
+                    "(CASE WHEN :a IS NULL THEN 1 WHEN json_valid(:a) "
+                    "THEN json_type(:a) = 'object' ELSE 0 END)");
+    if (rc == 0) {
+        db_bind_text(&st, ":b", before_json);
+        db_bind_text(&st, ":a", after_json);
+        rc = db_step(&st);
+    }
+    bool objects = rc == DB_ROW && db_col_int64(&st, 0) == 1;
+    db_finalize(&st);
+    if (rc < 0)
+        return rc;
+    if (!objects) {
+        log_error("audit: %s on %s %" PRId64 ": before or after is not a JSON object", action,
+                  entity, entity_id);
+        return DB_ERROR;
+    }
+
     memcpy(prev, ZERO_HASH, sizeof prev);
     rc = db_prepare(db, &st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
     if (rc == 0)

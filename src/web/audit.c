@@ -26,6 +26,7 @@ static const struct {
     {"pairing", "ui_pairing"},     {"plan", "ui_aud_obj_plan"},
     {"task", "ui_task"},           {"work_plan", "ui_aud_obj_work_plan"},
     {"work_item", "ui_item"},      {"report", "ui_aud_obj_report"},
+    {"notice", "ui_aud_obj_notice"}, {"region", "ui_aud_obj_region"},
 };
 #define N_ENTITIES (sizeof entities / sizeof *entities)
 

@@ -83,6 +83,16 @@ test('who, what and when narrow the rows', async () => {
   assert.equal(got.length, 1);
   assert.equal(got[0].actor, 'ln_coord');
 
+  // A notice's rows: the object named in words, the change listed (its JSON is an object).
+  const n = await c.admin.post('/api/v1/notices', { title: '審計測試通知', body: '正文' });
+  assert.equal(n.status, 201, n.body);
+  r = await c.admin.get(`/audit?object=notice&object_id=${n.json.id}`);
+  assert.equal(r.status, 200);
+  got = rows(r.body);
+  assert.equal(got.length, 1);
+  assert.match(got[0].text, /通知公告/);
+  assert.match(got[0].text, /審計測試通知/);
+
   const today = cst(Date.now()), tomorrow = cst(Date.now() + DAY), yesterday = cst(Date.now() - DAY);
   r = await c.admin.get(`/audit?what=unit.create&from=${today}&to=${today}`);
   assert.equal(rows(r.body).length, creates);

@@ -128,6 +128,23 @@ static void test_append_needs_transaction(void **state)
 #endif
 }
 
+/* Before and after must be JSON objects: a doubled brace (once written by notice.c) or an
+ * array is refused before it enters the chain. */
+static void test_before_after_are_objects(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(db_begin(f->db), 0);
+    assert_true(audit_append(f->db, "admin", "create", "notice", 1, NULL, "{{\"a\":1}}", NULL) < 0);
+    assert_true(audit_append(f->db, "admin", "update", "notice", 1, "[1]", "{}", NULL) < 0);
+    assert_true(audit_append(f->db, "admin", "update", "notice", 1, "{}", "\"x\"", NULL) < 0);
+    assert_int_equal(audit_append(f->db, "admin", "update", "notice", 1, "{\"a\":1}",
+                                  "{\"a\":2}", NULL), 0);
+    assert_int_equal(db_commit(f->db), 0);
+    int64_t rows = 0;
+    assert_int_equal(audit_verify(f->db, NULL, &rows, NULL), 0);
+    assert_int_equal(rows, 1);
+}
+
 static void test_rollback_drops_row(void **state)
 {
     struct fixture *f = *state;
@@ -274,6 +291,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_append_and_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_needs_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_before_after_are_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_drops_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_and_delete_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_row_named, setup, teardown),
