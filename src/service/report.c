@@ -511,7 +511,7 @@ int report_review(struct ctx *c, int64_t report_id, bool accept, const char *com
         goto done;
     }
     if (reviewed || !latest) {
-        rc = svc_fail(c, SVC_CONFLICT, "err_not_pending", NULL,
+        rc = svc_fail(c, SVC_CONFLICT, reviewed ? "err_not_pending" : "err_superseded", NULL,
                       reviewed ? "report %lld has been reviewed"
                                : "report %lld has been superseded by a newer report of its period",
                       (long long)report_id);

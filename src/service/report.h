@@ -7,7 +7,7 @@
  *
  * A report is pending while it has no review. Only the latest report of its item for its
  * period can be reviewed; an older one of the same period that was never reviewed is simply
- * overtaken by the correction (err_not_pending). Reports of other periods do not overtake it:
+ * overtaken by the correction (err_superseded). Reports of other periods do not overtake it:
  * November's report stays reviewable after December's arrives.
  *
  * Who may do what (c->user NULL is the command line):
@@ -106,8 +106,9 @@ struct report_pending_page {
 int report_submit(struct ctx *c, const struct report_input *in, int64_t *id);
 
 /* Reviews a pending report: accept (comment optional) or return (comment required,
- * err_comment_required); comment ≤ 2,000 code points. A report already reviewed, or not the
- * latest of its item for its period, is SVC_CONFLICT err_not_pending. Audited
+ * err_comment_required); comment ≤ 2,000 code points. A report already reviewed is
+ * SVC_CONFLICT err_not_pending; one that is not the latest of its item for its period,
+ * err_superseded. Audited
  * (report.review). */
 int report_review(struct ctx *c, int64_t report_id, bool accept, const char *comment);
 

@@ -168,7 +168,9 @@ static int timeline_entry(struct ctx *c, int64_t id, struct task_event *e)
     db_prepare(c->db, &st,
                "SELECT r.work_item_id, r.unit_id, wp.year, i.title, u.name, su.login, r.period, "
                "r.status, r.at, r.percent, substr(r.narrative, 1, :n), "
-               "length(r.narrative) > :n, v.decision, ru.login, v.comment, v.at "
+               "length(r.narrative) > :n, v.decision, ru.login, v.comment, v.at, "
+               "EXISTS (SELECT 1 FROM report n WHERE n.work_item_id = r.work_item_id "
+               "AND n.id > r.id AND n.period = r.period), su.name, ru.name "
                "FROM report r JOIN work_item i ON i.id = r.work_item_id "
                "JOIN work_plan wp ON wp.id = i.work_plan_id JOIN unit u ON u.id = r.unit_id "
                "JOIN users su ON su.id = r.submitted_by "
@@ -195,6 +197,9 @@ static int timeline_entry(struct ctx *c, int64_t id, struct task_event *e)
         e->reviewer_login = col(c, &st, 13);
         e->comment = col(c, &st, 14);
         e->reviewed_at = col(c, &st, 15);
+        e->superseded = db_col_int64(&st, 16) != 0;
+        e->submitted_by_name = col(c, &st, 17);
+        e->reviewer_name = col(c, &st, 18);
     }
     db_finalize(&st);
     return rc == DB_ROW ? 0 : -1;

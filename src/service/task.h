@@ -70,6 +70,9 @@ struct task_event {
     bool cut;                     /* the narrative is longer than the excerpt */
     const char *decision;         /* "accepted", "returned", or NULL: pending */
     const char *reviewer_login, *comment, *reviewed_at;
+    const char *submitted_by_name, *reviewer_name; /* display names (NULL: none) */
+    bool superseded;              /* a newer report of the same item and period replaced it
+                                     (then it is never reviewed) */
 };
 
 struct task_timeline {

@@ -106,6 +106,8 @@ const char *web_status_label(struct req *r, const char *status) {
 const char *web_review_label(const char *review) {
   if (!review || strcmp(review, "pending") == 0)
     return "ui_review_pending";
+  if (strcmp(review, "superseded") == 0)
+    return "ui_review_superseded";
   return strcmp(review, "accepted") == 0 ? "ui_review_accepted"
                                          : "ui_review_returned";
 }

@@ -126,7 +126,7 @@ static int load_item(struct req *r, struct resp *p, struct work_item_view *it) {
 }
 
 static void report_block(struct req *r, struct sb *b,
-                         const struct report_view *v, bool with_review);
+                         const struct report_view *v, const char *review);
 
 static void period_options(struct req *r, struct sb *b, const char *chosen) {
   char today[11], soon[11];
@@ -188,7 +188,7 @@ static int report_page(struct req *r, struct resp *p, int status,
   if (have_latest) {
     html_printf(b, "<section class=\"latest\">\n<h2>%h</h2>\n",
                 web_t(r, "ui_latest_report"));
-    report_block(r, b, &latest, true);
+    report_block(r, b, &latest, latest.decision ? latest.decision : "pending");
     html_printf(b, "</section>\n");
   }
 
@@ -387,22 +387,22 @@ int web_report_submit(struct req *r, struct resp *p) {
  * ------------------------------------------------------------------ */
 
 /* One report: period, status, percent, narrative, figures, who and when; with
- * its review when with_review. */
+ * its review state (accepted, returned, pending, superseded) unless review is
+ * NULL. */
 static void report_block(struct req *r, struct sb *b,
-                         const struct report_view *v, bool with_review) {
+                         const struct report_view *v, const char *review) {
   html_printf(b,
               "<dl class=\"facts\">\n<dt>%h</dt><dd>%h</dd>\n"
               "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%d%%</dd>\n"
               "<dt>%h</dt><dd>%h · %h</dd>\n",
               web_t(r, "ui_period"), web_period(r, v->period),
               web_t(r, "ui_status"), web_status_label(r, v->status),
-              web_t(r, "ui_percent"), v->percent, web_t(r, "ui_submitted_by"),
+              web_t(r, "ui_percent_done"), v->percent, web_t(r, "ui_submitted_by"),
               v->submitted_by_login, web_date(r, v->at));
-  if (with_review)
+  if (review)
     html_printf(
         b, "<dt>%h</dt><dd><span class=\"review review-%h\">%h</span></dd>\n",
-        web_t(r, "ui_latest_report"), v->decision ? v->decision : "pending",
-        web_t(r, web_review_label(v->decision)));
+        web_t(r, "ui_review_state"), review, web_t(r, web_review_label(review)));
   html_printf(b, "</dl>\n<div class=\"narrative\">%h</div>\n",
               v->narrative ? v->narrative : "");
   if (v->n_figures) {
@@ -415,7 +415,7 @@ static void report_block(struct req *r, struct sb *b,
           web_figure(r, v->figures[i].value, v->figures[i].unit));
     html_printf(b, "</tbody></table>\n");
   }
-  if (with_review && v->decision && v->comment && *v->comment)
+  if (review && v->decision && v->comment && *v->comment)
     html_printf(b,
                 "<p class=\"reviewer-comment\"><strong>%h:</strong> %h</p>\n",
                 web_t(r, "ui_reviewer_comment"), v->comment);
@@ -468,11 +468,14 @@ static int reviews_page(struct req *r, struct resp *p, int status,
         "<section><h3>%h</h3>\n",
         (long long)v->id, (long long)v->id, web_t(r, "ui_select_report"),
         v->item_title, v->unit_name, web_t(r, "ui_this_report"));
-    report_block(r, b, v, false);
+    report_block(r, b, v, NULL);
     html_printf(b, "</section>\n<section class=\"previous\"><h3>%h</h3>\n",
                 web_t(r, "ui_previous_report"));
-    if (prev)
-      report_block(r, b, prev, true);
+    if (prev) /* the one this report corrects is replaced, not waiting */
+      report_block(r, b, prev,
+                   prev->decision                    ? prev->decision
+                   : v->supersedes_id == prev->id ? "superseded"
+                                                  : "pending");
     else
       html_printf(b, "<p class=\"meta\">%h</p>\n", web_t(r, "ui_no_previous"));
     html_printf(b, "</section>\n</div>\n");

@@ -171,22 +171,29 @@ static void event_entry(struct req *r, struct sb *b,
               "<strong>%h</strong> · %h</p>\n",
               (long long)e->report_id, e->at, web_date(r, e->at),
               web_t(r, "ui_task_reported"), e->unit_name,
-              e->submitted_by_login);
+              e->submitted_by_name && *e->submitted_by_name ? e->submitted_by_name
+                                                             : e->submitted_by_login);
   html_printf(b,
               "<p class=\"what\">%h (%h) · %h · %h · %d%%</p>\n"
               "<p class=\"excerpt\">%h%s</p>\n",
               e->item_title, year_label(r, e->year), web_period(r, e->period),
               web_status_label(r, e->status), e->percent,
               e->excerpt ? e->excerpt : "", e->cut ? "…" : "");
+  /* A report replaced by a newer one of its period is never reviewed: say so,
+   * not "awaiting review". */
+  const char *state = e->decision     ? e->decision
+                      : e->superseded ? "superseded"
+                                      : "pending";
   html_printf(
       b, "<p class=\"review-line\"><span class=\"review review-%h\">%h</span>",
-      e->decision ? e->decision : "pending",
-      web_t(r, web_review_label(e->decision)));
+      state, web_t(r, web_review_label(state)));
   if (e->decision) {
     html_printf(b, " · <time datetime=\"%h\">%h</time> · %h · %h",
                 e->reviewed_at, web_date(r, e->reviewed_at),
                 web_t(r, "ui_task_reviewed"),
-                e->reviewer_login ? e->reviewer_login : "");
+                e->reviewer_name && *e->reviewer_name ? e->reviewer_name
+                : e->reviewer_login                   ? e->reviewer_login
+                                                      : "");
     if (e->comment && *e->comment)
       html_printf(b,
                   "</p>\n<p class=\"reviewer-comment\"><strong>%h:</strong> %h",

@@ -520,7 +520,7 @@ test("a pending report is not overtaken by the next period's report", async () =
   assert.equal(r.json.supersedes_id, dec.id);
   r = await ln.post(`/api/v1/reports/${dec.id}/review`, { decision: 'accepted' });
   assert.equal(r.status, 409, r.body);
-  assert.equal(r.json.error.code, 'err_not_pending');
+  assert.equal(r.json.error.code, 'err_superseded');
 });
 
 // ---- bad input on every write route --------------------------------------------------------

@@ -105,6 +105,9 @@ before(async () => {
   fx.r3 = await report(wx, fx.itemNew, `${YEAR}-11`, '第三份報告：無錫接待考察團兩批。', 50);
   r = await fx.js.post(`/api/v1/reports/${fx.r3}/review`, { decision: 'accepted' });
   assert.equal(r.status, 201, r.body);
+  // A report corrected before review: the first is replaced, never reviewed.
+  fx.r4 = await report(wx, fx.itemNew, `${YEAR}-10`, '第四份報告：十月進展（初稿）。', 30);
+  fx.r5 = await report(wx, fx.itemNew, `${YEAR}-10`, '第五份報告：十月進展（更正）。', 35);
 
   fx.pjWeb = await WebClient.signIn(server.base, 'pj_member');
   fx.lnWeb = await WebClient.signIn(server.base, 'ln_coord');
@@ -157,6 +160,9 @@ test('the task page: text, targets, both sides, items across years, timeline new
   assert.match(entry(fx.r3), /js_coord/);
   assert.match(entry(fx.r3), new RegExp(`${YEAR}年11月`));
   assert.match(entry(fx.r3), /正常推进/);
+  assert.match(entry(fx.r4), /class="review review-superseded">已被新报告取代</);
+  assert.doesNotMatch(entry(fx.r4), /待审核/);
+  assert.match(entry(fx.r5), /class="review review-pending">待审核</);
   noBareIds(b);
 
   // An older page of the timeline.

@@ -128,6 +128,7 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   r = await ln.get('/reviews');
   assert.match(r.body, /已签约项目：盤錦物聯網產業園。/);
   assert.match(r.body, /请补充签约项目名称。/);
+  assert.match(r.body, /<dt>审核状态<\/dt><dd><span class="review review-returned">已退回</);
   const ids = [...r.body.matchAll(/name="report" value="(\d+)"/g)].map((m) => m[1]);
   assert.equal(ids.length, 1);
   r = await ln.post('/reviews/accept', ids.map((v) => ['report', v]));
@@ -140,6 +141,14 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   r = await pj.get('/my');
   assert.match(row(r.body, fx.item), /已通过/);
   assert.match(row(r.body, fx.item), /50%/);
+
+  // Corrected before review: beside the correction, the first is shown as replaced.
+  assert.equal((await pj.post(`/items/${fx.item}/report`, report({ percent: '60', narrative: '初稿。' }))).status, 303);
+  assert.equal((await pj.post(`/items/${fx.item}/report`, report({ percent: '65', narrative: '更正稿。' }))).status, 303);
+  r = await ln.get('/reviews');
+  assert.match(r.body, /更正稿。/);
+  assert.match(r.body, /<span class="review review-superseded">已被新报告取代</);
+  assert.equal([...r.body.matchAll(/name="report" value="(\d+)"/g)].length, 1, 'only the correction waits');
 
   // Nothing selected: the queue with the error.
   r = await ln.post('/reviews/accept', {});

@@ -252,7 +252,7 @@ static void test_who_may_review(void **state)
     int64_t a = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-04", "on_track", 20);
     int64_t b = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-04", "on_track", 25);
     assert_fail(f, report_review(fx_as(f, &f->ln_coord), a, true, NULL), SVC_CONFLICT,
-                "err_not_pending");
+                "err_superseded");
     assert_ok(f, report_review(fx_as(f, &f->ln_coord), b, true, NULL));
     struct report_view v;
     assert_ok(f, report_get(fx_as(f, &f->ln_pj_member), b, &v));
@@ -595,7 +595,7 @@ static void test_review_races_another_write(void **state)
                     "WHERE id = :a", next, 0);
     rc = report_review(fx_as(f, &f->ln_coord), next, true, NULL);
     race_done(f, &r);
-    assert_fail(f, rc, SVC_CONFLICT, "err_not_pending");
+    assert_fail(f, rc, SVC_CONFLICT, "err_superseded");
     assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM review", 0, NULL), 1);
 }
 
