@@ -304,6 +304,12 @@ static int clean_report(struct ctx *c, const struct item_row *it, const struct r
     if (in->percent < 0 || in->percent > 100)
         return svc_fail(c, SVC_INVALID, "err_range", "percent",
                         "percent %d is not within 0–100", in->percent);
+    /* The two ends of the scale name the status: a dashboard must not count "done" at 10%. */
+    if ((strcmp(in->status, "done") == 0 && in->percent != 100) ||
+        (strcmp(in->status, "not_started") == 0 && in->percent != 0))
+        return svc_fail(c, SVC_INVALID, "err_percent_status", "percent",
+                        "status %s with percent %d: done is 100, not started is 0", in->status,
+                        in->percent);
     out->percent = in->percent;
     int rc = svc_check_text(c, in->narrative, true, "err_required", REPORT_NARRATIVE_MAX, "narrative",
                         &out->narrative);

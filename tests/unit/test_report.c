@@ -294,6 +294,15 @@ static void test_validation(void **state)
     TRY(status, NULL, "err_status", "status");
     TRY(percent, -1, "err_range", "percent");
     TRY(percent, 101, "err_range", "percent");
+    BASE(); /* the ends of the scale name the status */
+    r.status = "done";
+    r.percent = 99;
+    assert_fail(f, report_submit(c, &r, NULL), SVC_INVALID, "err_percent_status");
+    assert_string_equal(f->c.field, "percent");
+    BASE();
+    r.status = "not_started";
+    r.percent = 5;
+    assert_fail(f, report_submit(c, &r, NULL), SVC_INVALID, "err_percent_status");
     TRY(narrative, NULL, "err_required", "narrative");
     TRY(narrative, "  \n ", "err_required", "narrative");
     TRY(narrative, "bad \xc3\x28 utf-8", "err_invalid", "narrative");
