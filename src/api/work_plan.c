@@ -525,7 +525,7 @@ int api_my_work_items(struct req *r, struct resp *p)
         return st;
     struct work_item_page page = {0};
     if (r->user->unit_id) {
-        int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, (int)year, after, (int)limit,
+        int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, (int)year, false, after, (int)limit,
                                       &page);
         if (rc == SVC_INVALID && r->ctx.field)
             return http_error(r, p, 400, r->ctx.code, r->ctx.field); /* a bad cursor */

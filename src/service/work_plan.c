@@ -546,8 +546,8 @@ int work_plan_task_items(struct ctx *c, int64_t task_id, struct work_item_view *
     return SVC_OK;
 }
 
-int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, int64_t after, int limit,
-                         struct work_item_page *out)
+int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, bool open_only,
+                         int64_t after, int limit, struct work_item_page *out)
 {
     memset(out, 0, sizeof *out);
     int rc = svc_check_limit(c, &limit, WORK_ITEM_PAGE_DEFAULT, WORK_ITEM_PAGE_MAX);
@@ -584,11 +584,14 @@ int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, int64_t after
                ITEM_SQL_ORDER("x.owner_unit_id = :u AND x.removed_at IS NULL "
                               "AND (:year = 0 OR x.work_plan_id IN "
                               "(SELECT y.id FROM work_plan y WHERE y.year = :year)) "
+                              "AND (:open = 0 OR coalesce(" LIGHT_SQL_ACCEPTED("x.id")
+                              ", '') != 'done') "
                               "AND (:after = 0 OR x.due > :adue "
                               "OR (x.due = :adue AND x.id > :after))",
                               "i.due, i.id LIMIT :limit"));
     db_bind_int64(&st, ":u", unit_id);
     db_bind_int64(&st, ":year", year);
+    db_bind_int64(&st, ":open", open_only);
     db_bind_int64(&st, ":after", after);
     db_bind_text(&st, ":adue", after_due);
     db_bind_int64(&st, ":limit", limit + 1);

@@ -142,13 +142,14 @@ struct work_item_page {
 };
 
 /* The items (not removed) a unit owns, soonest due first, then by id — what its clerk reports
- * on. year 0: the plans of every year, else that year's. after is the id of the last item of
+ * on. year 0: the plans of every year, else that year's. open_only leaves out the items whose
+ * latest accepted report says done (their light is "done"). after is the id of the last item of
  * the previous page: an id that is not an item of this unit is SVC_INVALID err_range (field
  * after). limit 0 means WORK_ITEM_PAGE_DEFAULT; negative or above WORK_ITEM_PAGE_MAX is
  * err_range (field limit). Read permission on the unit's pairing; SVC_NOT_FOUND
  * (err_unit_unknown) when there is no such unit. */
-int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, int64_t after, int limit,
-                         struct work_item_page *out);
+int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, bool open_only,
+                         int64_t after, int limit, struct work_item_page *out);
 
 /* Adds an item; *item_id (may be NULL) receives its id. Validation failures are SVC_INVALID
  * with c->field naming the input: title (err_required, err_too_long), due (err_required,

@@ -30,13 +30,18 @@ enum { FIGURE_ROWS = 5 };
  * ---------------------------------------------------------------------------
  */
 
+/* GET /my[?all=1]: the unit's open items (not done), soonest due first, so what
+ * is late leads; ?all=1 adds the finished ones. */
 int web_my(struct req *r, struct resp *p) {
   struct work_item_page page = {0};
   int64_t after = web_page_after(r);
   if (after < 0)
     return web_error(r, p, 422, "ui_error_title", "err_range");
+  const char *all_s = req_query(r, "all");
+  bool all = all_s && strcmp(all_s, "1") == 0;
+  const char *path = all ? "/my?all=1" : "/my";
   if (r->user->unit_id) {
-    int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, 0, after,
+    int rc = work_plan_unit_items(&r->ctx, r->user->unit_id, 0, !all, after,
                                   WORK_ITEM_PAGE_DEFAULT, &page);
     if (rc != SVC_OK)
       return web_service_page(r, p, rc);
@@ -47,14 +52,19 @@ int web_my(struct req *r, struct resp *p) {
   p->status = 200;
   web_begin(r, p, web_t(r, "ui_my_work"));
   html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n",
-              web_t(r, "ui_my_work"), web_t(r, "ui_my_work_intro"));
+              web_t(r, "ui_my_work"),
+              web_t(r, all ? "ui_my_work_intro_all" : "ui_my_work_intro"));
+  html_printf(b, "<p class=\"plan-actions\"><a href=\"%h\">%h</a></p>\n",
+              all ? "/my" : "/my?all=1",
+              web_t(r, all ? "ui_my_work_open_only" : "ui_my_work_show_all"));
   const char *done = req_query(r, "done");
   if (done && strcmp(done, "report") == 0)
     html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n",
                 web_t(r, "ui_report_submitted"));
   if (page.n == 0) {
-    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_items"));
-    web_pager(r, b, "/my", after, false, 0);
+    html_printf(b, "<p>%h</p>\n",
+                web_t(r, all ? "ui_no_items" : "ui_no_open_items"));
+    web_pager(r, b, path, after, false, 0);
     return web_end(r, p);
   }
   html_printf(b,
@@ -95,7 +105,7 @@ int web_my(struct req *r, struct resp *p) {
                 (long long)it->id, web_t(r, "ui_report_action"));
   }
   html_printf(b, "</tbody>\n</table>\n");
-  web_pager(r, b, "/my", after, page.more, page.next_after);
+  web_pager(r, b, path, after, page.more, page.next_after);
   return web_end(r, p);
 }
 
@@ -128,10 +138,24 @@ static int load_item(struct req *r, struct resp *p, struct work_item_view *it) {
 static void report_block(struct req *r, struct sb *b,
                          const struct report_view *v, const char *review);
 
-static void period_options(struct req *r, struct sb *b, const char *chosen) {
+/* The month a report on an item is for by default: this month, or for an item
+ * of a plan year far from today the nearest month the service takes (the
+ * plan's year ±1), so the preselected period is never refused. */
+static void period_anchor(int plan_year, int *y, int *m) {
   char today[11], soon[11];
   light_today(today, soon);
-  int y = atoi(today), m = atoi(today + 5);
+  *y = atoi(today), *m = atoi(today + 5);
+  if (plan_year && *y > plan_year + 1)
+    *y = plan_year + 1, *m = 12;
+  else if (plan_year && *y < plan_year - 1)
+    *y = plan_year - 1, *m = 1;
+}
+
+/* The anchor month, the two before it, and its quarter. */
+static void period_options(struct req *r, struct sb *b, const char *chosen,
+                           int plan_year) {
+  int y, m;
+  period_anchor(plan_year, &y, &m);
   const char *opts[4];
   for (int k = 0; k < 3; k++) {
     int mm = m - k, yy = y;
@@ -204,7 +228,7 @@ static int report_page(struct req *r, struct resp *p, int status,
               "<p><label for=\"period\">%h</label>\n"
               "<select id=\"period\" name=\"period\">\n",
               web_t(r, "ui_period"));
-  period_options(r, b, f->period);
+  period_options(r, b, f->period, it->year);
   html_printf(b, "</select>\n");
   web_field_error(r, b, f->e_period, "period");
   html_printf(b, "</p>\n<fieldset>\n<legend>%h</legend>\n",
@@ -270,9 +294,9 @@ int web_report_form(struct req *r, struct resp *p) {
   if (st)
     return st;
   struct report_form f = {0};
-  char today[11], soon[11];
-  light_today(today, soon);
-  f.period = arena_strndup(r->arena, today, 7);
+  int y, m;
+  period_anchor(it.year, &y, &m);
+  f.period = arena_printf(r->arena, "%04d-%02d", y, m);
   f.status = "on_track";
   if (it.report_id) {
     struct report_view v;

@@ -156,6 +156,43 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   assert.match(r.body, /请至少选中一份报告。/);
 });
 
+test('/my lists the open items; a finished one moves to "show every item"', async () => {
+  const { pj, ln } = fx;
+  const done = await as(server, 'ln_coord');
+  const wp = (await done.get(`/api/v1/work-items/${fx.late}`)).json.work_plan_id;
+  const add = await done.post(`/api/v1/work-plans/${wp}/items`, { title: '盤錦已完成事項', owner_unit_id: server.units.panjin, due: today(-30) });
+  assert.equal(add.status, 201, add.body);
+  let r = await pj.get('/my');
+  assert.match(r.body, /盤錦已完成事項/);
+  // Reported done and accepted: off the default list, on the full one.
+  r = await pj.post(`/items/${add.json.id}/report`, report({ status: 'done', percent: '100', narrative: '已完成。' }));
+  assert.equal(r.status, 303);
+  const id = Math.max(...(await done.get(`/api/v1/work-items/${add.json.id}`)).json.reports.map((x) => x.id));
+  r = await ln.post('/reviews/accept', [['report', String(id)]]);
+  assert.equal(r.status, 303);
+  r = await pj.get('/my');
+  assert.doesNotMatch(r.body, /盤錦已完成事項/);
+  assert.match(r.body, /盤錦港口合作逾期事項/, 'the late one stays');
+  assert.match(r.body, /<a href="\/my\?all=1">显示全部事项（含已完成）<\/a>/);
+  r = await pj.get('/my?all=1');
+  assert.match(row(r.body, add.json.id), /class="badge light-done">/);
+  assert.match(r.body, /<a href="\/my">只看未完成事项<\/a>/);
+  noBareIds(r.body);
+});
+
+test('an item of a plan three years back: the form offers periods the service takes', async () => {
+  const coord = await as(server, 'ln_coord');
+  const wp = await coord.post('/api/v1/work-plans', { pairing_id: LJ, year: YEAR - 3 });
+  assert.ok([200, 201].includes(wp.status), wp.body);
+  const it = await coord.post(`/api/v1/work-plans/${wp.json.id}/items`, { title: '三年前的事項', owner_unit_id: server.units.panjin, due: `${YEAR - 3}-12-20` });
+  assert.equal(it.status, 201, it.body);
+  let r = await fx.pj.get(`/items/${it.json.id}/report`);
+  assert.match(r.body, new RegExp(`<option value="${YEAR - 2}-12" selected>`));
+  assert.doesNotMatch(r.body, new RegExp(`value="${YEAR}-`), 'nothing of this year');
+  r = await fx.pj.post(`/items/${it.json.id}/report`, report({ period: `${YEAR - 2}-12` }));
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+});
+
 test('a member may not open the review queue', async () => {
   const r = await fx.pj.get('/reviews');
   assert.equal(r.status, 403);

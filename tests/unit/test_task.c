@@ -76,7 +76,7 @@ static void test_unit_items_pages(void **state)
     size_t k = 0;
     for (int page = 0; page < 3; page++) {
         struct work_item_page pg;
-        assert_ok(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, after, 2, &pg));
+        assert_ok(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, false, after, 2, &pg));
         for (size_t i = 0; i < pg.n; i++, k++) {
             assert_true(k < 5);
             assert_int_equal(pg.items[i].id, want[k]);
@@ -90,27 +90,27 @@ static void test_unit_items_pages(void **state)
     assert_int_equal(k, 5);
 
     struct work_item_page pg;
-    assert_ok(f, work_plan_unit_items(fx_as(f, &f->ln_leader), f->ln_pj, 2027, 0, 0, &pg));
+    assert_ok(f, work_plan_unit_items(fx_as(f, &f->ln_leader), f->ln_pj, 2027, false, 0, 0, &pg));
     assert_int_equal(pg.n, 2);
     assert_int_equal(pg.items[0].id, i4);
     assert_int_equal(pg.items[0].year, 2027);
     assert_false(pg.more);
     assert_int_equal(pg.next_after, 0);
 
-    assert_fail(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, 0, 201, &pg),
+    assert_fail(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, false, 0, 201, &pg),
                 SVC_INVALID, "err_range");
     assert_string_equal(f->c.field, "limit");
-    assert_fail(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, 999999, 0, &pg),
+    assert_fail(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, false, 999999, 0, &pg),
                 SVC_INVALID, "err_range");
     assert_string_equal(f->c.field, "after");
     /* a cursor of another unit's item is no cursor here */
     int64_t other = fx_scalar_(f->db, "SELECT id FROM work_item WHERE owner_unit_id = :a",
                                f->ln_com, NULL);
-    assert_fail(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, other, 0, &pg),
+    assert_fail(f, work_plan_unit_items(fx_as(f, &f->ln_pj_member), f->ln_pj, 0, false, other, 0, &pg),
                 SVC_INVALID, "err_range");
-    assert_fail(f, work_plan_unit_items(fx_as(f, &f->dl_member), f->ln_pj, 0, 0, 0, &pg),
+    assert_fail(f, work_plan_unit_items(fx_as(f, &f->dl_member), f->ln_pj, 0, false, 0, 0, &pg),
                 SVC_FORBIDDEN, "err_forbidden");
-    assert_fail(f, work_plan_unit_items(fx_as(f, &f->admin), 999999, 0, 0, 0, &pg),
+    assert_fail(f, work_plan_unit_items(fx_as(f, &f->admin), 999999, 0, false, 0, 0, &pg),
                 SVC_NOT_FOUND, "err_unit_unknown");
 }
 
