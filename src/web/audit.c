@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "service/audit_log.h"
+#include "service/perm.h"
+#include "service/user.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -212,12 +214,17 @@ static void entry_row(struct req *r, struct sb *b, const struct audit_entry *e) 
   html_printf(b, "<tr><td class=\"when\">%h</td><td>%h</td><td><code>%h</code></td><td>",
               cst_time(r, e->at), actor, e->action);
   html_printf(b, "%h", entity_label(r, e->entity));
-  if (e->entity_id && e->entity && strcmp(e->entity, "unit") == 0)
-    html_printf(b, " <a href=\"/units/%lld\">%lld</a>", (long long)e->entity_id,
-                (long long)e->entity_id);
-  else if (e->entity_id && e->entity && strcmp(e->entity, "users") == 0)
-    html_printf(b, " <a href=\"/users/%lld\">%lld</a>", (long long)e->entity_id,
-                (long long)e->entity_id);
+  /* A unit or an account links to its page only for who may open it (a leader
+   * reads the log but manages neither). */
+  bool unit = e->entity && strcmp(e->entity, "unit") == 0;
+  bool user = e->entity && strcmp(e->entity, "users") == 0;
+  bool link = e->entity_id && (unit || user) &&
+              (unit ? perm_manage_unit(&r->ctx, e->entity_id)
+                    : user_may_manage(&r->ctx, e->entity_id)) == SVC_OK;
+  web_take_code(r, NULL);
+  if (link)
+    html_printf(b, " <a href=\"/%s/%lld\">%lld</a>", unit ? "units" : "users",
+                (long long)e->entity_id, (long long)e->entity_id);
   else if (e->entity_id)
     html_printf(b, " %lld", (long long)e->entity_id);
   html_printf(b, "</td>\n<td>");

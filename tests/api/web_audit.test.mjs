@@ -127,6 +127,9 @@ test('a leader sees its own pairing only', async () => {
   let r = await c.sd.get('/audit');
   assert.equal(r.status, 200);
   assert.match(r.body, /大連審計測試單位/);
+  // A leader manages no unit or account: no links it could only get a 403 from.
+  assert.doesNotMatch(r.body, /href="\/(units|users)\/\d+"/);
+  assert.match((await c.admin.get('/audit?object=unit')).body, /href="\/units\/\d+"/, 'the admin gets them');
   assert.doesNotMatch(r.body, /遼寧審計測試單位/);
   assert.ok(rows(r.body).every((x) => x.actor !== 'ln_coord'));
   r = await c.sd.get('/audit?who=ln_coord');
