@@ -116,6 +116,26 @@ static void work_nav(struct req *r, struct sb *b) {
               web_t(r, "ui_nav_search_hint"), web_t(r, "ui_srch_button"));
 }
 
+/* This page in another language: its query kept (a search, a dashboard's year,
+ * the audit filters), lang replaced. Arena string, URL-encoded, not escaped. */
+static const char *lang_href(struct req *r, const char *lang) {
+  struct sb q = SB_INIT;
+  sb_append(&q, "?");
+  for (size_t i = 0; i < r->n_query; i++) {
+    const struct param *pr = &r->query[i];
+    if (strcmp(pr->name, "lang") == 0)
+      continue;
+    html_urlencode(&q, pr->name, strlen(pr->name));
+    sb_append(&q, "=");
+    html_urlencode(&q, pr->value, strlen(pr->value));
+    sb_append(&q, "&");
+  }
+  sb_appendf(&q, "lang=%s", lang);
+  const char *href = arena_strdup(r->arena, sb_str(&q));
+  sb_free(&q);
+  return href;
+}
+
 void web_begin(struct req *r, struct resp *p, const char *title) {
   struct sb *b = &p->body;
   p->content_type = "text/html; charset=utf-8";
@@ -148,8 +168,8 @@ void web_begin(struct req *r, struct resp *p, const char *title) {
   for (size_t i = 0; i < sizeof langs / sizeof *langs; i++)
     html_printf(
         b,
-        "<li><a href=\"?lang=%u\" lang=\"%h\" hreflang=\"%h\"%s>%h</a></li>\n",
-        i18n_lang_name(langs[i].lang), i18n_lang_name(langs[i].lang),
+        "<li><a href=\"%h\" lang=\"%h\" hreflang=\"%h\"%s>%h</a></li>\n",
+        lang_href(r, i18n_lang_name(langs[i].lang)), i18n_lang_name(langs[i].lang),
         i18n_lang_name(langs[i].lang),
         langs[i].lang == r->lang ? " aria-current=\"true\"" : "",
         web_t(r, langs[i].label));

@@ -101,6 +101,9 @@ test('?lang= switches the interface and the lang cookie remembers it', async () 
   // Assertions about the switcher itself.
   assert.match(remembered.body, /<a href="\?lang=en" lang="en" hreflang="en">English<\/a>/);
   assert.match(remembered.body, /hreflang="zh-Hant" aria-current="true"/);
+  // The switch keeps the page's query (a search, a year), only lang changes.
+  const q = await page('/notices?after=5&lang=en&x=%E9%81%BC%20a%26b');
+  assert.match(q.body, /<a href="\?after=5&amp;x=%E9%81%BC%20a%26b&amp;lang=zh-Hans" lang="zh-Hans"/);
 });
 
 test('the stylesheet is served at its fingerprinted URL, immutable', async () => {
