@@ -213,8 +213,9 @@ static int account_page(struct req *r, struct resp *p, int status,
               web_t(r, "ui_loop_session_current"));
   for (size_t i = 0; i < n; i++)
     html_printf(b, "<tr%s><td>%h</td><td>%h</td><td>%h</td><td>%h</td></tr>\n",
-                sv[i].current ? " class=\"current\"" : "", sv[i].created_at,
-                sv[i].last_seen_at, sv[i].client ? sv[i].client : "—",
+                sv[i].current ? " class=\"current\"" : "",
+                web_time(r, sv[i].created_at), web_time(r, sv[i].last_seen_at),
+                sv[i].client ? sv[i].client : "—",
                 sv[i].current ? web_t(r, "ui_this_session") : "");
   html_printf(b,
               "</tbody>\n</table>\n"

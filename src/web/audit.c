@@ -18,7 +18,7 @@
 #include "web/html.h"
 #include "web/web.h"
 
-enum { AUDIT_PAGE = 50, AUDIT_FILTER_MAX = 200, CST_SECONDS = 8 * 3600 };
+enum { AUDIT_PAGE = 50, AUDIT_FILTER_MAX = 200 };
 
 static const struct {
   const char *value, *label;
@@ -42,26 +42,6 @@ static const char *entity_label(struct req *r, const char *entity) {
     if (entity && strcmp(entity, entities[i].value) == 0)
       return web_t(r, entities[i].label);
   return entity ? entity : "";
-}
-
-/* A stored time (UTC) as China Standard Time: 2026年11月26日 11:16:04 (ISO in English). */
-static const char *cst_time(struct req *r, const char *at) {
-  struct tm tm = {0};
-  int y, mo, d, h, mi, s;
-  if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-    return at ? at : "";
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  time_t t = timegm(&tm) + CST_SECONDS;
-  struct tm c;
-  gmtime_r(&t, &c);
-  const char *day = web_date(r, arena_printf(r->arena, "%04d-%02d-%02d", c.tm_year + 1900,
-                                             c.tm_mon + 1, c.tm_mday));
-  return arena_printf(r->arena, "%s %02d:%02d:%02d", day, c.tm_hour, c.tm_min, c.tm_sec);
 }
 
 /* A day of the form (YYYY-MM-DD) as the stored time of its first instant in UTC+8, plus
@@ -212,7 +192,7 @@ static void entry_row(struct req *r, struct sb *b, const struct audit_entry *e) 
   if (actor && strncmp(actor, "user:", 5) == 0)
     actor += 5;
   html_printf(b, "<tr><td class=\"when\">%h</td><td>%h</td><td><code>%h</code></td><td>",
-              cst_time(r, e->at), actor, e->action);
+              web_time(r, e->at), actor, e->action);
   html_printf(b, "%h", entity_label(r, e->entity));
   /* A unit or an account links to its page only for who may open it (a leader
    * reads the log but manages neither). */

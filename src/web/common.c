@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "web/html.h"
 #include "web/web.h"
@@ -58,10 +59,43 @@ void web_form_error(struct req *r, struct sb *b, const char *id) {
                 web_t(r, id));
 }
 
+/* A stored instant (UTC, 2026-11-26T03:16:04.123Z) moved to China Standard
+ * Time, into *c; false when at is not one (a plain date is not moved). */
+static bool cst_instant(const char *at, struct tm *c) {
+  struct tm tm = {0};
+  int y, mo, d, h, mi, s;
+  if (!at || strlen(at) < 19 || at[10] != 'T' ||
+      sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+    return false;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  time_t t = timegm(&tm) + 8 * 3600; /* the plans' time zone; no summer time */
+  return gmtime_r(&t, c) != NULL;
+}
+
+const char *web_time(struct req *r, const char *at) {
+  struct tm c;
+  if (!cst_instant(at, &c))
+    return at ? at : "";
+  const char *day = web_date(r, arena_printf(r->arena, "%04d-%02d-%02d",
+                                             c.tm_year + 1900, c.tm_mon + 1,
+                                             c.tm_mday));
+  return arena_printf(r->arena, "%s %02d:%02d:%02d", day, c.tm_hour, c.tm_min,
+                      c.tm_sec);
+}
+
 const char *web_date(struct req *r, const char *iso) {
   int y, m, d;
+  struct tm c;
   if (!iso)
     return "";
+  if (cst_instant(iso, &c)) /* an instant: its day in China, not in UTC */
+    iso = arena_printf(r->arena, "%04d-%02d-%02d", c.tm_year + 1900,
+                       c.tm_mon + 1, c.tm_mday);
   if (r->lang == LANG_EN || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
     return arena_strndup(r->arena, iso, strlen(iso) < 10 ? strlen(iso) : 10);
   return arena_printf(r->arena, "%d%s%d%s%d%s", y, web_t(r, "ui_year_suffix"),

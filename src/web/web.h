@@ -51,6 +51,9 @@ void web_field_error(struct req *r, struct sb *b, const char *id,
 void web_form_error(struct req *r, struct sb *b, const char *id);
 /* 2026-12-31 (or a timestamp starting so) as 2026年12月31日; ISO in English. */
 const char *web_date(struct req *r, const char *iso);
+/* A stored instant (UTC) as China Standard Time with the time of day:
+ * 2026年11月26日 11:16:04 (2026-11-26 11:16:04 in English). Arena string. */
+const char *web_time(struct req *r, const char *at);
 /* 2026-11 / 2026-Q4 as 2026年11月 / 2026年第4季度; as is in English. */
 const char *web_period(struct req *r, const char *period);
 /* The report statuses in form order, with their label ids. */
