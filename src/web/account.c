@@ -59,12 +59,33 @@ static int login_page(struct req *r, struct resp *p, int status,
   return web_end(r, p);
 }
 
-int web_login_form(struct req *r, struct resp *p) {
-  return login_page(r, p, 200, NULL, NULL, safe_next(req_query(r, "next")));
+/* Where a sign-in without next leads: the page each role comes for — a clerk
+ * to its items, a lead office to its review queue, a leader (and an admin) to
+ * the dashboard. */
+static const char *home_of(const struct user *u) {
+  switch (u->role) {
+  case ROLE_MEMBER:
+    return "/my";
+  case ROLE_COORDINATOR:
+    return "/reviews";
+  case ROLE_LEADER:
+  case ROLE_ADMIN:
+    return "/dashboard";
+  default:
+    return "/account";
+  }
 }
 
-/* POST /login: on success the session cookie and 303 to next or /account. A
- * session the browser brought along ends (as with the API sign-in). */
+/* GET /login: the form; someone signed in already goes on to next or home. */
+int web_login_form(struct req *r, struct resp *p) {
+  const char *next = safe_next(req_query(r, "next"));
+  if (r->user)
+    return web_redirect(r, p, next ? next : home_of(r->user));
+  return login_page(r, p, 200, NULL, NULL, next);
+}
+
+/* POST /login: on success the session cookie and 303 to next or the role's
+ * home. A session the browser brought along ends (as with the API sign-in). */
 int web_login(struct req *r, struct resp *p) {
   const char *login = req_form(r, "login"), *pw = req_form(r, "password");
   const char *next = safe_next(req_form(r, "next"));
@@ -90,7 +111,7 @@ int web_login(struct req *r, struct resp *p) {
   if (old && auth_logout(&r->ctx, old) != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   http_set_session_cookie(r, p, s.token);
-  return web_redirect(r, p, next ? next : "/account");
+  return web_redirect(r, p, next ? next : home_of(&s.user));
 }
 
 /* POST /logout: the session ends and its cookie goes. */

@@ -76,7 +76,15 @@ test('sign in through the form, see the account, the header shows the name and a
   const b = new Browser(server.base);
   const r = await b.signIn('pj_member');
   assert.equal(r.status, 303);
-  assert.equal(r.location, '/account');
+  assert.equal(r.location, '/my', 'a clerk lands on its items');
+  // Each role lands where its work is; the sign-in form sends a signed-in user on.
+  for (const [who, home] of [['ln_coord', '/reviews'], ['ln_leader', '/dashboard'], ['admin', '/dashboard']]) {
+    const x = new Browser(server.base);
+    assert.equal((await x.signIn(who)).location, home, who);
+    assert.equal((await x.post('/logout', { csrf_token: await x.csrfToken() })).status, 303); // sessions counted below
+  }
+  assert.equal((await b.get('/login')).location, '/my');
+  assert.equal((await b.get('/login?next=/plans/1')).location, '/plans/1');
   assert.ok(b.session);
   const a = await b.get('/account');
   assert.equal(a.status, 200);
@@ -120,14 +128,14 @@ test('next is honoured; an external next is ignored', async () => {
     const c = new Browser(server.base);
     const r = await c.signIn('ly_member', PASSWORD, evil);
     assert.equal(r.status, 303, evil);
-    assert.equal(r.location, '/account', evil);
+    assert.equal(r.location, '/my', evil);
     const form = await c.get(`/login?next=${encodeURIComponent(evil)}`);
     assert.doesNotMatch(form.body, /name="next"/, evil);
   }
   // next in the form field too
   const d = new Browser(server.base);
   const r = await d.post('/login', { login: 'ly_member', password: PASSWORD, next: '//evil.example' });
-  assert.equal(r.location, '/account');
+  assert.equal(r.location, '/my');
 });
 
 test('a page that needs sign-in redirects to /login with next; the API keeps its JSON 401', async () => {
@@ -236,7 +244,8 @@ test('every page in three languages shows no bare message id', async () => {
   await b.signIn('sh_coord');
   for (const lang of ['zh-Hans', 'zh-Hant', 'en']) {
     for (const path of ['/login', '/account', '/', '/plans/1']) {
-      const r = await b.get(`${path}?lang=${lang}`);
+      // The sign-in form is for someone not signed in (a signed-in user is sent on).
+      const r = await (path === '/login' ? new Browser(server.base) : b).get(`${path}?lang=${lang}`);
       assert.equal(r.status, 200, path);
       assert.match(r.body, new RegExp(`<html lang="${lang}">`));
       noBareIds(r.body);
