@@ -20,9 +20,9 @@ const struct route http_routes[] = {
     /* ---- web pages: signing in and out, one's own account (web/account.c). A page that
      * needs sign-in answers an anonymous request with 303 to /login?next=…. */
     {"GET", "/login", web_login_form, ROLE_PUBLIC, 0,
-     "The sign-in form (HTML); ?next= is the page to return to"},
+     "The sign-in form (HTML); ?next= is the page to return to (signed in: 303 there)"},
     {"POST", "/login", web_login, ROLE_PUBLIC, ROUTE_NO_CSRF | ROUTE_LOGIN,
-     "Sign in with the form: 303 to next or /account, else the form again with the error"},
+     "Sign in with the form: 303 to next or the role's page, else the form with the error"},
     {"POST", "/logout", web_logout, ROLE_MEMBER, 0, "Sign out with the form: 303 to /"},
     {"GET", "/account", web_account, ROLE_MEMBER, 0,
      "One's own account (HTML): details, password, language, sessions"},
