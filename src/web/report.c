@@ -151,6 +151,17 @@ static void period_anchor(int plan_year, int *y, int *m) {
     *y = plan_year - 1, *m = 1;
 }
 
+/* aria-invalid and aria-describedby (the message web_field_error writes) of an
+ * input with a message; "" without. Arena string. */
+static const char *invalid_attrs(struct req *r, const char *msg,
+                                 const char *for_id) {
+  if (!msg)
+    return "";
+  return arena_printf(r->arena,
+                      " aria-invalid=\"true\" aria-describedby=\"%s-error\"",
+                      for_id);
+}
+
 /* The anchor month, the two before it, and its quarter. */
 static void period_options(struct req *r, struct sb *b, const char *chosen,
                            int plan_year) {
@@ -226,13 +237,13 @@ static int report_page(struct req *r, struct resp *p, int status,
   web_csrf_field(r, b);
   html_printf(b,
               "<p><label for=\"period\">%h</label>\n"
-              "<select id=\"period\" name=\"period\">\n",
-              web_t(r, "ui_period"));
+              "<select id=\"period\" name=\"period\"%s>\n",
+              web_t(r, "ui_period"), invalid_attrs(r, f->e_period, "period"));
   period_options(r, b, f->period, it->year);
   html_printf(b, "</select>\n");
   web_field_error(r, b, f->e_period, "period");
-  html_printf(b, "</p>\n<fieldset>\n<legend>%h</legend>\n",
-              web_t(r, "ui_status"));
+  html_printf(b, "</p>\n<fieldset%s>\n<legend>%h</legend>\n",
+              invalid_attrs(r, f->e_status, "status"), web_t(r, "ui_status"));
   for (size_t i = 0; i < web_n_statuses; i++)
     html_printf(b,
                 "<label class=\"choice\"><input type=\"radio\" name=\"status\" "
@@ -249,34 +260,36 @@ static int report_page(struct req *r, struct resp *p, int status,
       "<input id=\"percent\" name=\"percent\" type=\"number\" min=\"0\" "
       "max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"%h\"%s>\n",
       web_t(r, "ui_percent"), f->percent ? f->percent : "",
-      f->e_percent ? " aria-invalid=\"true\"" : "");
+      invalid_attrs(r, f->e_percent, "percent"));
   web_field_error(r, b, f->e_percent, "percent");
   html_printf(b,
               "</p>\n<p><label for=\"narrative\">%h</label>\n"
               "<textarea id=\"narrative\" name=\"narrative\" rows=\"8\" "
               "maxlength=\"20000\"%s>%h</textarea>\n",
               web_t(r, "ui_narrative"),
-              f->e_narrative ? " aria-invalid=\"true\"" : "",
+              invalid_attrs(r, f->e_narrative, "narrative"),
               f->narrative ? f->narrative : "");
   web_field_error(r, b, f->e_narrative, "narrative");
   html_printf(b, "</p>\n<fieldset class=\"figures\">\n<legend>%h</legend>\n",
               web_t(r, "ui_figures"));
   web_field_error(r, b, f->e_figures, "figures");
   for (int i = 0; i < FIGURE_ROWS; i++) {
+    const char *fig = arena_printf(r->arena, "fig%d", i + 1);
+    const char *bad = invalid_attrs(r, f->e_fig[i], fig);
     html_printf(
         b,
         "<div class=\"figure-row\">\n"
         "<label>%h <input type=\"text\" name=\"fig_name%d\" maxlength=\"50\" "
-        "value=\"%h\"></label>\n"
+        "value=\"%h\"%s></label>\n"
         "<label>%h <input type=\"number\" name=\"fig_value%d\" step=\"1\" "
-        "value=\"%h\"></label>\n"
+        "value=\"%h\"%s></label>\n"
         "<label>%h <input type=\"text\" name=\"fig_unit%d\" maxlength=\"20\" "
         "value=\"%h\"></label>\n",
         web_t(r, "ui_figure_name"), i + 1, f->fig_name[i] ? f->fig_name[i] : "",
-        web_t(r, "ui_figure_value"), i + 1,
-        f->fig_value[i] ? f->fig_value[i] : "", web_t(r, "ui_figure_unit"),
+        bad, web_t(r, "ui_figure_value"), i + 1,
+        f->fig_value[i] ? f->fig_value[i] : "", bad, web_t(r, "ui_figure_unit"),
         i + 1, f->fig_unit[i] ? f->fig_unit[i] : "");
-    web_field_error(r, b, f->e_fig[i], arena_printf(r->arena, "fig%d", i + 1));
+    web_field_error(r, b, f->e_fig[i], fig);
     html_printf(b, "</div>\n");
   }
   html_printf(b,
@@ -359,12 +372,26 @@ int web_report_submit(struct req *r, struct resp *p) {
                                      .unit = has_unit ? f.fig_unit[i] : NULL};
     row_of[n++] = i;
   }
+  /* What the form alone can tell is told at once, every field together; the
+   * service then judges the rest (the period's range, status against percent,
+   * lengths) and names the first field it refuses. */
   long long percent = -1;
   if (!f.percent || !*f.percent) {
     f.e_percent = "err_required";
     bad = true;
   } else if (!web_parse_int(f.percent, &percent)) {
     f.e_percent = "err_type";
+    bad = true;
+  } else if (percent < 0 || percent > 100) {
+    f.e_percent = "err_range";
+    bad = true;
+  }
+  if (!f.status || !*f.status) {
+    f.e_status = "err_status";
+    bad = true;
+  }
+  if (!f.narrative || !f.narrative[strspn(f.narrative, " \t\r\n")]) {
+    f.e_narrative = "err_required";
     bad = true;
   }
   if (bad) {

@@ -86,6 +86,15 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   assert.match(r.body, /第一行\n&lt;b&gt;保留&lt;\/b&gt;<\/textarea>/);
   assert.match(r.body, /value="簽約金額"/);
   assert.match(r.body, /value="on_track" checked/);
+  assert.match(r.body, /name="percent"[^>]* aria-invalid="true" aria-describedby="percent-error"/);
+
+  // Several mistakes at once are all named, each by its field.
+  r = await pj.post(`/items/${fx.item}/report`, report({ percent: '150', narrative: '  ', fig_name1: '簽約項目', fig_value1: 'abc' }));
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="percent-error">/);
+  assert.match(r.body, /id="narrative-error">/);
+  assert.match(r.body, /id="fig1-error">/);
+  assert.match(r.body, /name="fig_value1"[^>]*value="abc" aria-invalid="true" aria-describedby="fig1-error"/);
 
   r = await pj.post(`/items/${fx.item}/report`, report());
   assert.equal(r.status, 303);
