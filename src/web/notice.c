@@ -209,8 +209,8 @@ static void pairing_field(struct req *r, struct sb *b, const struct notice_form 
 static void own_pairing(struct req *r, struct sb *b) {
   struct pairing_view v;
   if (pairing_get(&r->ctx, r->user->pairing_id, &v) == SVC_OK)
-    html_printf(b, "<p class=\"meta\">%h: %h — %h</p>\n", web_t(r, "ui_ntc_field_pairing"),
-                v.name_a, v.name_b);
+    html_printf(b, "<p class=\"meta\">%h%h%h — %h</p>\n", web_t(r, "ui_ntc_field_pairing"),
+                web_t(r, "ui_colon"), v.name_a, v.name_b);
   web_take_code(r, NULL);
 }
 

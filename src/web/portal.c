@@ -46,8 +46,8 @@ int web_home(struct req *r, struct resp *p) {
     html_printf(b, "<section class=\"pairing\">\n<header><h3>%h — %h</h3>\n",
                 k->name_a, k->name_b);
     if (k->plan_id)
-      html_printf(b, "<p>%h: <a href=\"/plans/%lld\">%h</a></p>\n",
-                  web_t(r, "ui_current_plan"), (long long)k->plan_id,
+      html_printf(b, "<p>%h%h<a href=\"/plans/%lld\">%h</a></p>\n",
+                  web_t(r, "ui_current_plan"), web_t(r, "ui_colon"), (long long)k->plan_id,
                   k->plan_title);
     else
       html_printf(b, "<p class=\"meta\">%h</p>\n", web_t(r, "ui_no_plan"));

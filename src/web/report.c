@@ -468,8 +468,8 @@ static void report_block(struct req *r, struct sb *b,
   }
   if (review && v->decision && v->comment && *v->comment)
     html_printf(b,
-                "<p class=\"reviewer-comment\"><strong>%h:</strong> %h</p>\n",
-                web_t(r, "ui_reviewer_comment"), v->comment);
+                "<p class=\"reviewer-comment\"><strong>%h%h</strong>%h</p>\n",
+                web_t(r, "ui_reviewer_comment"), web_t(r, "ui_colon"), v->comment);
 }
 
 /* The queue with status; notice_id a confirmation; err_id the message shown in

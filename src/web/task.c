@@ -196,8 +196,8 @@ static void event_entry(struct req *r, struct sb *b,
                                                       : "");
     if (e->comment && *e->comment)
       html_printf(b,
-                  "</p>\n<p class=\"reviewer-comment\"><strong>%h:</strong> %h",
-                  web_t(r, "ui_reviewer_comment"), e->comment);
+                  "</p>\n<p class=\"reviewer-comment\"><strong>%h%h</strong>%h",
+                  web_t(r, "ui_reviewer_comment"), web_t(r, "ui_colon"), e->comment);
   }
   html_printf(b, "</p>\n</li>\n");
 }

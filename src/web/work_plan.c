@@ -369,7 +369,7 @@ static void approvals_brief(struct req *r, struct sb *b,
     for (size_t i = 0; i < v->n_approvals; i++)
       if (v->approvals[i].side == s && !v->approvals[i].cleared_at)
         a = &v->approvals[i];
-    html_printf(b, "%s%h: ", s ? "<br>" : "", side_name(v, s));
+    html_printf(b, "%s%h%h", s ? "<br>" : "", side_name(v, s), web_t(r, "ui_colon"));
     if (a)
       html_printf(b, "%h · %h · %h", web_t(r, "ui_wp_approved"),
                   a->user_name ? a->user_name : a->user_login,
@@ -417,9 +417,9 @@ static int list_page(struct req *r, struct resp *p, int status, int64_t pairing,
   struct sb *b = &p->body;
   p->status = status;
   web_begin(r, p, web_t(r, "ui_wp_title"));
-  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h — %h. %h</p>\n",
+  html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h — %h%h%h</p>\n",
               web_t(r, "ui_wp_title"), pv.name_a, pv.name_b,
-              web_t(r, "ui_wp_intro"));
+              web_t(r, "ui_full_stop"), web_t(r, "ui_wp_intro"));
   if (n == 0)
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_wp_none"));
   else
@@ -539,7 +539,7 @@ static void plan_state(struct req *r, struct sb *b,
       if (v->approvals[i].side == s && !v->approvals[i].cleared_at)
         a = &v->approvals[i];
     if (a)
-      html_printf(b, "%h: %h%h%h%h · %h", web_t(r, "ui_wp_approved"),
+      html_printf(b, "%h%h%h%h%h%h · %h", web_t(r, "ui_wp_approved"), web_t(r, "ui_colon"),
                   a->user_name ? a->user_name : a->user_login,
                   a->unit_name ? "（" : "", a->unit_name,
                   a->unit_name ? "）" : "", web_date(r, a->at));
@@ -560,7 +560,7 @@ static void plan_state(struct req *r, struct sb *b,
   for (size_t i = 0; i < v->n_approvals; i++) {
     const struct work_plan_approval *a = &v->approvals[i];
     if (a->cleared_at)
-      html_printf(b, "<li>%h: %h · %h — %h %h</li>\n", side_name(v, a->side),
+      html_printf(b, "<li>%h%h%h · %h — %h %h</li>\n", side_name(v, a->side), web_t(r, "ui_colon"),
                   a->user_name ? a->user_name : a->user_login,
                   web_date(r, a->at), web_t(r, "ui_wp_cleared_at"),
                   web_date(r, a->cleared_at));
@@ -593,16 +593,16 @@ static void item_row(struct req *r, struct sb *b,
     if (may_edit_side(r, v->pairing_id, it->owner.side)) {
       html_printf(
           b,
-          "<a href=\"/work-items/%lld/edit\" aria-label=\"%h: %h\">%h</a>\n"
+          "<a href=\"/work-items/%lld/edit\" aria-label=\"%h%h%h\">%h</a>\n"
           "<form method=\"post\" action=\"/work-items/%lld/remove\">\n",
-          (long long)it->id, web_t(r, "ui_wp_edit"), it->title,
+          (long long)it->id, web_t(r, "ui_wp_edit"), web_t(r, "ui_colon"), it->title,
           web_t(r, "ui_wp_edit"), (long long)it->id);
       web_csrf_field(r, b);
       hidden_revision(b, it->revision);
       html_printf(b,
                   "<button type=\"submit\" class=\"secondary\" "
-                  "aria-label=\"%h: %h\">%h</button></form>",
-                  web_t(r, "ui_wp_remove"), it->title,
+                  "aria-label=\"%h%h%h\">%h</button></form>",
+                  web_t(r, "ui_wp_remove"), web_t(r, "ui_colon"), it->title,
                   web_t(r, "ui_wp_remove"));
     }
     html_printf(b, "</td>\n");
@@ -668,8 +668,8 @@ static void plan_actions(struct req *r, struct sb *b,
     hidden_revision(b, v->revision);
     if (admin)
       html_printf(b, "<input type=\"hidden\" name=\"side\" value=\"%d\">\n", s);
-    html_printf(b, "<p><button type=\"submit\">%h: %h</button></p>\n</form>\n",
-                web_t(r, "ui_wp_approve"), side_name(v, s));
+    html_printf(b, "<p><button type=\"submit\">%h%h%h</button></p>\n</form>\n",
+                web_t(r, "ui_wp_approve"), web_t(r, "ui_colon"), side_name(v, s));
   }
 }
 

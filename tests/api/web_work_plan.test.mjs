@@ -163,18 +163,18 @@ test('the whole cycle through the forms: open, add, edit, remove, submit, approv
   // Liaoning's lead office approves for side a; it has no button for side b.
   const ap = `/work-plans/${fx.wp}/approve`;
   assert.equal((r.body.match(/action="\/work-plans\/\d+\/approve"/g) ?? []).length, 1);
-  assert.match(formOf(r.body, ap), /审批通过: 遼寧省/);
+  assert.match(formOf(r.body, ap), /审批通过：遼寧省/);
   r = await ln.post(ap, { revision: revisionOf(r.body, ap) });
   assert.equal(r.status, 303);
   assert.equal(r.location, `/work-plans/${fx.wp}?done=approved`);
   r = await ln.get(r.location);
-  assert.match(r.body, /id="approval-0">已审批: ln_coord（遼寧省發展和改革委員會）/);
+  assert.match(r.body, /id="approval-0">已审批：ln_coord（遼寧省發展和改革委員會）/);
   assert.match(r.body, /id="approval-1"><span class="meta">尚未审批/);
   assert.doesNotMatch(r.body, /action="\/work-plans\/\d+\/approve"/);
 
   // Jiangsu's lead office approves for side b: agreed.
   r = await js.get(`/work-plans/${fx.wp}`);
-  assert.match(formOf(r.body, ap), /审批通过: 江蘇省/);
+  assert.match(formOf(r.body, ap), /审批通过：江蘇省/);
   assert.doesNotMatch(rowOf(r.body, first), /\/edit"/, "no edit link on the other side's item");
   r = await js.post(ap, { revision: revisionOf(r.body, ap) });
   assert.equal(r.status, 303);
@@ -183,16 +183,16 @@ test('the whole cycle through the forms: open, add, edit, remove, submit, approv
   assert.match(r.body, /双方均已审批，计划已商定。/);
   assert.match(r.body, /class="badge wp-state wp-state-agreed">双方已商定</);
   const day = `(${zhDate(new Date().toISOString().slice(0, 10))}|${zhDate(new Date(Date.now() - DAY).toISOString().slice(0, 10))})`;
-  assert.match(r.body, new RegExp(`id="approval-0">已审批: ln_coord（遼寧省發展和改革委員會） · ${day}`));
-  assert.match(r.body, new RegExp(`id="approval-1">已审批: js_coord（江蘇省發展和改革委員會） · ${day}`));
+  assert.match(r.body, new RegExp(`id="approval-0">已审批：ln_coord（遼寧省發展和改革委員會） · ${day}`));
+  assert.match(r.body, new RegExp(`id="approval-1">已审批：js_coord（江蘇省發展和改革委員會） · ${day}`));
   assert.doesNotMatch(r.body, /action="\/work-plans\/\d+\/(approve|submit)"/);
 
   // The list shows the year with its state and both approvals.
   r = await ln.get('/work-plans');
   assert.match(r.body, new RegExp(`<a href="/work-plans/${fx.wp}">${YEAR}年度工作计划</a>`));
   assert.match(r.body, /双方已商定/);
-  assert.match(r.body, /遼寧省: 已审批 · ln_coord/);
-  assert.match(r.body, /江蘇省: 已审批 · js_coord/);
+  assert.match(r.body, /遼寧省：已审批 · ln_coord/);
+  assert.match(r.body, /江蘇省：已审批 · js_coord/);
   // Stored: the JSON API sees the same plan.
   const api = await (await as(server, 'ln_leader')).get(`/api/v1/work-plans/${fx.wp}`);
   assert.equal(api.json.status, 'agreed');
