@@ -14,6 +14,7 @@
 
 #include "core/i18n.h"
 #include "service/dashboard.h"
+#include "service/pairing.h"
 #include "web/html.h"
 #include "web/svg.h"
 #include "web/web.h"
@@ -27,7 +28,7 @@ static const char *lights_label(struct req *r, const char *prefix,
                                 const int64_t count[LIGHT_N]) {
   struct sb b = SB_INIT;
   if (prefix)
-    sb_appendf(&b, "%s%s", prefix, web_t(r, "ui_dash_colon"));
+    sb_appendf(&b, "%s%s", prefix, web_t(r, "ui_colon"));
   for (int k = 0; k < LIGHT_N; k++)
     sb_appendf(&b, "%s%s %lld", k ? web_t(r, "ui_dash_sep") : "",
                web_t(r, web_light_label(light_order[k])),
@@ -53,6 +54,27 @@ static void lights_bar(struct req *r, struct sb *b, const char *cls,
 
 static int newest_first(const void *a, const void *b) {
   return *(const int *)b - *(const int *)a;
+}
+
+/* For an admin, who sees every pairing: links to the other province pairings'
+ * dashboards (the same year), the shown one marked. */
+static void pairing_nav(struct req *r, struct sb *b, int64_t shown, int year) {
+  struct pairing_view *pv;
+  size_t n;
+  if (r->user->role != ROLE_ADMIN || pairing_tree(&r->ctx, &pv, &n) != SVC_OK ||
+      n < 2) {
+    web_take_code(r, NULL);
+    return;
+  }
+  html_printf(b, "<nav class=\"pairing-nav\" aria-label=\"%h\"><ul>\n",
+              web_t(r, "ui_dash_pairings"));
+  for (size_t i = 0; i < n; i++)
+    html_printf(b,
+                "<li><a href=\"/pairings/%lld/dashboard?year=%d\"%s>%h—%h</a></li>\n",
+                (long long)pv[i].id, year,
+                pv[i].id == shown ? " aria-current=\"page\"" : "", pv[i].name_a,
+                pv[i].name_b);
+  html_printf(b, "</ul></nav>\n");
 }
 
 /* The year form: the years with a work plan, this year and the shown one. */
@@ -309,9 +331,10 @@ int web_dashboard(struct req *r, struct resp *p) {
   html_printf(b, "<div class=\"dashboard\">\n<h1>%h <span class=\"dash-year\">%d</span> %h</h1>\n",
               name, year, web_t(r, "ui_dash_title"));
   html_printf(b, "<p class=\"lead\">%h%h%h · %h%h%h</p>\n",
-              web_t(r, "ui_dash_as_of"), web_t(r, "ui_dash_colon"),
+              web_t(r, "ui_dash_as_of"), web_t(r, "ui_colon"),
               web_date(r, d.today), web_t(r, "ui_dash_plan_status"),
-              web_t(r, "ui_dash_colon"), web_t(r, plan_status_label(d.plan_status)));
+              web_t(r, "ui_colon"), web_t(r, plan_status_label(d.plan_status)));
+  pairing_nav(r, b, pairing_id, year);
   year_form(r, b, pairing_id, &d, now);
   headline(r, b, &d);
   group_table(r, b, "h-areas", "ui_dash_by_area", "ui_dash_area",

@@ -203,8 +203,12 @@ test('only users of the pairing see it; /dashboard leads to one\'s own', async (
   assert.equal(r.headers.get('location'), PAGE);
   r = await (await as(server, 'admin')).get('/dashboard');
   assert.equal(r.headers.get('location'), PAGE);
-  r = await (await as(server, 'admin')).get(`/pairings/${SD}/dashboard`);
+  r = await (await as(server, 'admin')).get(`/pairings/${SD}/dashboard?year=2025`);
   assert.equal(r.status, 200);
+  // The admin moves between the pairings' dashboards; others see only their own.
+  assert.match(r.body, new RegExp(`<a href="/pairings/${LJ}/dashboard\\?year=2025">遼寧省—江蘇省</a>`));
+  assert.match(r.body, new RegExp(`<a href="/pairings/${SD}/dashboard\\?year=2025" aria-current="page">`));
+  assert.doesNotMatch((await dl.get(`/pairings/${SD}/dashboard`)).body, /class="pairing-nav"/);
 });
 
 test('English and Traditional Chinese: every text translated', async () => {
