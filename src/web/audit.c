@@ -61,16 +61,93 @@ static const char *day_start(struct req *r, const char *day, int days) {
                                               c.tm_year + 1900, c.tm_mon + 1, c.tm_mday));
 }
 
-/* A JSON value as a reader sees it: a string as is, anything else as compact JSON. */
-static const char *value_text(struct req *r, json_t *v) {
-  if (!v)
+/* The fields of the rows' before/after in words; a key not here is shown as
+ * it is stored (a <code> name). */
+static const struct {
+  const char *key, *label;
+} fields[] = {
+    {"title", "ui_aud_f_title"},
+    {"name", "ui_aud_f_name"},
+    {"login", "ui_aud_f_login"},
+    {"role", "ui_aud_f_role"},
+    {"unit_id", "ui_aud_f_unit_id"},
+    {"language", "ui_aud_f_language"},
+    {"disabled", "ui_aud_f_disabled"},
+    {"status", "ui_aud_f_status"},
+    {"period", "ui_aud_f_period"},
+    {"percent", "ui_aud_f_percent"},
+    {"narrative", "ui_aud_f_narrative"},
+    {"figures", "ui_aud_f_figures"},
+    {"decision", "ui_aud_f_decision"},
+    {"reviewer_id", "ui_aud_f_reviewer_id"},
+    {"comment", "ui_aud_f_comment"},
+    {"at", "ui_aud_f_at"},
+    {"due", "ui_aud_f_due"},
+    {"indicator", "ui_aud_f_indicator"},
+    {"target_value", "ui_aud_f_target_value"},
+    {"owner_unit_id", "ui_aud_f_owner_unit_id"},
+    {"task_id", "ui_aud_f_task_id"},
+    {"kind", "ui_aud_f_kind"},
+    {"tier", "ui_aud_f_tier"},
+    {"body", "ui_aud_f_body"},
+    {"published_at", "ui_aud_f_published_at"},
+    {"pairing_id", "ui_aud_f_pairing_id"},
+    {"side", "ui_aud_f_side"},
+    {"revision", "ui_aud_f_revision"},
+    {"year", "ui_aud_f_year"},
+    {"lead", "ui_aud_f_lead"},
+    {"support", "ui_aud_f_support"},
+    {"reason", "ui_aud_f_reason"},
+    {"work_item_id", "ui_aud_f_work_item_id"},
+    {"supersedes_id", "ui_aud_f_supersedes_id"},
+    {"sessions_ended", "ui_aud_f_sessions_ended"},
+    {"locked_until", "ui_aud_f_locked_until"},
+    {"user_id", "ui_aud_f_user_id"},
+    {"work_plan_id", "ui_aud_f_work_plan_id"},
+    {"superseded_report_id", "ui_aud_f_superseded_report_id"}
+};
+
+static const char *field_label(struct req *r, const char *key) {
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+    if (strcmp(key, fields[i].key) == 0)
+      return web_t(r, fields[i].label);
+  return NULL;
+}
+
+/* A JSON value as a reader sees it: a status, a decision or a role in words, a
+ * stored time in China's time zone, yes/no, other strings as they are, anything
+ * else as compact JSON. */
+static const char *value_text(struct req *r, const char *key, json_t *v) {
+  if (!v || json_is_null(v))
     return "—";
-  if (json_is_string(v))
-    return arena_strdup(r->arena, json_string_value(v));
+  if (json_is_boolean(v))
+    return web_t(r, json_is_true(v) ? "ui_yes" : "ui_no");
+  if (json_is_string(v)) {
+    const char *s = json_string_value(v);
+    if (strcmp(key, "status") == 0 && strcmp(web_status_label(r, s), s) != 0)
+      return web_status_label(r, s);
+    if (strcmp(key, "decision") == 0)
+      return web_t(r, web_review_label(s));
+    if (strcmp(key, "period") == 0)
+      return web_period(r, s);
+    if (strlen(s) >= 19 && s[10] == 'T') /* a stored instant */
+      return web_time(r, s);
+    return arena_strdup(r->arena, s);
+  }
   char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
   const char *out = arena_strdup(r->arena, s ? s : "");
   free(s);
   return out;
+}
+
+/* "<li>" and the field's name: in words when known, else as stored; then the
+ * separator before its value. */
+static void field_name(struct req *r, struct sb *b, const char *key) {
+  const char *label = field_label(r, key);
+  if (label)
+    html_printf(b, "<li>%h%h", label, web_t(r, "ui_colon"));
+  else
+    html_printf(b, "<li><code>%h</code> ", key);
 }
 
 /* The change in words: each field that differs, before → after. */
@@ -90,17 +167,20 @@ static void changes(struct req *r, struct sb *b, const char *before, const char 
       json_t *old = jb ? json_object_get(jb, key) : NULL;
       if (jb && old && json_equal(old, v))
         continue;
+      if (json_is_null(v) && (!old || json_is_null(old)))
+        continue; /* nothing before, nothing after: no change to tell */
+      field_name(r, b, key);
       if (jb)
-        html_printf(b, "<li><code>%h</code> %h → %h</li>\n", key, value_text(r, old),
-                    value_text(r, v));
+        html_printf(b, "%h → %h</li>\n", value_text(r, key, old), value_text(r, key, v));
       else
-        html_printf(b, "<li><code>%h</code> %h</li>\n", key, value_text(r, v));
+        html_printf(b, "%h</li>\n", value_text(r, key, v));
     }
   if (jb)
     json_object_foreach(jb, key, v) {
-      if (ja && json_object_get(ja, key))
+      if ((ja && json_object_get(ja, key)) || json_is_null(v))
         continue;
-      html_printf(b, "<li><code>%h</code> %h → —</li>\n", key, value_text(r, v));
+      field_name(r, b, key);
+      html_printf(b, "%h → —</li>\n", value_text(r, key, v));
     }
   html_printf(b, "</ul>\n");
   json_decref(jb);

@@ -49,7 +49,22 @@ test('the log, newest first, readable: time in UTC+8, the change in words and as
   assert.equal(all[0].action, 'auth.login', 'the newest first (sd_leader signing in)');
   const create = all.find((x) => x.action === 'unit.create' && x.actor === 'ln_coord');
   assert.ok(create);
-  assert.match(create.text, /<code>name<\/code> 遼寧審計測試單位/);
+  assert.match(create.text, /<li>名称：遼寧審計測試單位<\/li>/, 'the field in words');
+  // A review in words: the decision, the status and the time as a reader says them.
+  const pj = await as(server, 'pj_member');
+  const wp = await c.ln.post('/api/v1/work-plans', { pairing_id: LJ, year: 2031 });
+  const it = await c.ln.post(`/api/v1/work-plans/${wp.json.id}/items`, { title: '審計用事項', owner_unit_id: server.units.panjin, due: '2031-06-30' });
+  const rep = await pj.post(`/api/v1/work-items/${it.json.id}/reports`, { period: '2031-05', status: 'at_risk', percent: 30, narrative: '進展' });
+  assert.equal(rep.status, 201, rep.body);
+  assert.equal((await c.ln.post(`/api/v1/reports/${rep.json.id}/review`, { decision: 'accepted' })).status, 201);
+  const rows2 = rows((await c.admin.get(`/audit?object=report&object_id=${rep.json.id}`)).body);
+  const submit = rows2.find((x) => x.action === 'report.submit'), review = rows2.find((x) => x.action === 'report.review');
+  assert.match(submit.text, /<li>状态：存在风险<\/li>/);
+  assert.match(submit.text, /<li>报告期：2031年5月<\/li>/);
+  assert.match(review.text, /<li>审核结果：— → 已通过<\/li>|<li>审核结果：已通过<\/li>/);
+  const words = review.text.split('<details>')[0]; // the raw JSON below keeps UTC
+  assert.doesNotMatch(words, /\d{4}-\d\d-\d\dT/, 'no raw UTC time');
+  assert.doesNotMatch(words, /— → —/, 'no change that is none');
   assert.match(create.text, /<details><summary>原始记录（JSON）<\/summary>/);
   assert.match(create.text, new RegExp(`href="/units/${c.lnUnit}"`));
   // The time is shown in China Standard Time.
