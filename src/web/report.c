@@ -152,14 +152,11 @@ static void period_anchor(int plan_year, int *y, int *m) {
 }
 
 /* aria-invalid and aria-describedby (the message web_field_error writes) of an
- * input with a message; "" without. Arena string. */
-static const char *invalid_attrs(struct req *r, const char *msg,
-                                 const char *for_id) {
-  if (!msg)
-    return "";
-  return arena_printf(r->arena,
-                      " aria-invalid=\"true\" aria-describedby=\"%s-error\"",
-                      for_id);
+ * input with a message, then the tag's end (">"). */
+static void end_tag(struct sb *b, const char *msg, const char *for_id) {
+  if (msg)
+    html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error\"", for_id);
+  html_printf(b, ">");
 }
 
 /* The anchor month, the two before it, and its quarter. */
@@ -237,13 +234,16 @@ static int report_page(struct req *r, struct resp *p, int status,
   web_csrf_field(r, b);
   html_printf(b,
               "<p><label for=\"period\">%h</label>\n"
-              "<select id=\"period\" name=\"period\"%s>\n",
-              web_t(r, "ui_period"), invalid_attrs(r, f->e_period, "period"));
+              "<select id=\"period\" name=\"period\"",
+              web_t(r, "ui_period"));
+  end_tag(b, f->e_period, "period");
+  html_printf(b, "\n");
   period_options(r, b, f->period, it->year);
   html_printf(b, "</select>\n");
   web_field_error(r, b, f->e_period, "period");
-  html_printf(b, "</p>\n<fieldset%s>\n<legend>%h</legend>\n",
-              invalid_attrs(r, f->e_status, "status"), web_t(r, "ui_status"));
+  html_printf(b, "</p>\n<fieldset");
+  end_tag(b, f->e_status, "status");
+  html_printf(b, "\n<legend>%h</legend>\n", web_t(r, "ui_status"));
   for (size_t i = 0; i < web_n_statuses; i++)
     html_printf(b,
                 "<label class=\"choice\"><input type=\"radio\" name=\"status\" "
@@ -258,37 +258,42 @@ static int report_page(struct req *r, struct resp *p, int status,
       b,
       "</fieldset>\n<p><label for=\"percent\">%h</label>\n"
       "<input id=\"percent\" name=\"percent\" type=\"number\" min=\"0\" "
-      "max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"%h\"%s>\n",
-      web_t(r, "ui_percent"), f->percent ? f->percent : "",
-      invalid_attrs(r, f->e_percent, "percent"));
+      "max=\"100\" step=\"1\" inputmode=\"numeric\" value=\"%h\"",
+      web_t(r, "ui_percent"), f->percent ? f->percent : "");
+  end_tag(b, f->e_percent, "percent");
+  html_printf(b, "\n");
   web_field_error(r, b, f->e_percent, "percent");
   html_printf(b,
               "</p>\n<p><label for=\"narrative\">%h</label>\n"
               "<textarea id=\"narrative\" name=\"narrative\" rows=\"8\" "
-              "maxlength=\"20000\"%s>%h</textarea>\n",
-              web_t(r, "ui_narrative"),
-              invalid_attrs(r, f->e_narrative, "narrative"),
-              f->narrative ? f->narrative : "");
+              "maxlength=\"20000\"",
+              web_t(r, "ui_narrative"));
+  end_tag(b, f->e_narrative, "narrative");
+  html_printf(b, "%h</textarea>\n", f->narrative ? f->narrative : "");
   web_field_error(r, b, f->e_narrative, "narrative");
   html_printf(b, "</p>\n<fieldset class=\"figures\">\n<legend>%h</legend>\n",
               web_t(r, "ui_figures"));
   web_field_error(r, b, f->e_figures, "figures");
   for (int i = 0; i < FIGURE_ROWS; i++) {
     const char *fig = arena_printf(r->arena, "fig%d", i + 1);
-    const char *bad = invalid_attrs(r, f->e_fig[i], fig);
-    html_printf(
-        b,
-        "<div class=\"figure-row\">\n"
-        "<label>%h <input type=\"text\" name=\"fig_name%d\" maxlength=\"50\" "
-        "value=\"%h\"%s></label>\n"
-        "<label>%h <input type=\"number\" name=\"fig_value%d\" step=\"1\" "
-        "value=\"%h\"%s></label>\n"
-        "<label>%h <input type=\"text\" name=\"fig_unit%d\" maxlength=\"20\" "
-        "value=\"%h\"></label>\n",
-        web_t(r, "ui_figure_name"), i + 1, f->fig_name[i] ? f->fig_name[i] : "",
-        bad, web_t(r, "ui_figure_value"), i + 1,
-        f->fig_value[i] ? f->fig_value[i] : "", bad, web_t(r, "ui_figure_unit"),
-        i + 1, f->fig_unit[i] ? f->fig_unit[i] : "");
+    html_printf(b,
+                "<div class=\"figure-row\">\n"
+                "<label>%h <input type=\"text\" name=\"fig_name%d\" "
+                "maxlength=\"50\" value=\"%h\"",
+                web_t(r, "ui_figure_name"), i + 1,
+                f->fig_name[i] ? f->fig_name[i] : "");
+    end_tag(b, f->e_fig[i], fig);
+    html_printf(b,
+                "</label>\n<label>%h <input type=\"number\" name=\"fig_value%d\" "
+                "step=\"1\" value=\"%h\"",
+                web_t(r, "ui_figure_value"), i + 1,
+                f->fig_value[i] ? f->fig_value[i] : "");
+    end_tag(b, f->e_fig[i], fig);
+    html_printf(b,
+                "</label>\n<label>%h <input type=\"text\" name=\"fig_unit%d\" "
+                "maxlength=\"20\" value=\"%h\"></label>\n",
+                web_t(r, "ui_figure_unit"), i + 1,
+                f->fig_unit[i] ? f->fig_unit[i] : "");
     web_field_error(r, b, f->e_fig[i], fig);
     html_printf(b, "</div>\n");
   }
