@@ -57,7 +57,8 @@ static bool known_status(const char *s)
     "i.title, u.name, su.login, r.period, r.status, r.narrative, r.at, r.percent, "           \
     "r.id = (SELECT max(m.id) FROM report m "                                                 \
     "WHERE m.work_item_id = r.work_item_id AND m.period = r.period), "                        \
-    "v.decision, coalesce(v.reviewer_id, 0), vu.login, v.comment, v.at, w.pairing_id "        \
+    "v.decision, coalesce(v.reviewer_id, 0), vu.login, v.comment, v.at, w.pairing_id, "       \
+    "su.name, vu.name "                                                                       \
     "FROM report r JOIN work_item i ON i.id = r.work_item_id "                                \
     "JOIN work_plan w ON w.id = i.work_plan_id JOIN unit u ON u.id = r.unit_id "              \
     "JOIN users su ON su.id = r.submitted_by LEFT JOIN review v ON v.report_id = r.id "       \
@@ -87,6 +88,8 @@ static int64_t read_report(struct ctx *c, struct stmt *st, struct report_view *v
     v->reviewer_login = svc_col(c, st, 16);
     v->comment = svc_col(c, st, 17);
     v->reviewed_at = svc_col(c, st, 18);
+    v->submitted_by_name = svc_col(c, st, 20);
+    v->reviewer_name = svc_col(c, st, 21);
     return db_col_int64(st, 19);
 }
 

@@ -61,6 +61,7 @@ struct report_input {
 struct report_view {
     int64_t id, work_item_id, unit_id, supersedes_id, submitted_by;
     const char *item_title, *unit_name, *submitted_by_login;
+    const char *submitted_by_name; /* the display name (the login when none was given) */
     const char *period, *status, *narrative, *at;
     int percent;
     struct report_figure *figures; /* by name */
@@ -71,6 +72,7 @@ struct report_view {
     const char *decision;     /* "accepted", "returned", or NULL: pending */
     int64_t reviewer_id;
     const char *reviewer_login, *comment, *reviewed_at;
+    const char *reviewer_name;
 };
 
 /* One entry of a coordinator's queue: a pending report and, beside it, the report before it

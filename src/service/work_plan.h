@@ -74,6 +74,7 @@ struct work_item_view {
     const char *report_period, *report_status, *report_at;
     int report_percent;
     const char *review;       /* "pending", "accepted", "returned"; NULL without a report */
+    const char *review_comment; /* the reviewer's comment on the latest report, or NULL */
     const char *accepted_status; /* status of the latest accepted report, or NULL */
     enum light light;
 };

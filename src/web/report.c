@@ -97,6 +97,12 @@ int web_my(struct req *r, struct resp *p) {
           web_period(r, it->report_period), web_status_label(r, it->report_status),
           it->report_percent, it->review ? it->review : "pending",
           web_t(r, web_review_label(it->review)));
+    /* What to fix, where the clerk looks first (the form repeats it). */
+    if (it->review && strcmp(it->review, "returned") == 0 && it->review_comment &&
+        *it->review_comment)
+      html_printf(b, "<br><span class=\"reviewer-comment\">%h%h%h</span>",
+                  web_t(r, "ui_reviewer_comment"), web_t(r, "ui_colon"),
+                  it->review_comment);
     else
       html_printf(b, "<span class=\"meta\">%h</span>",
                   web_t(r, "ui_no_report"));
@@ -454,7 +460,9 @@ static void report_block(struct req *r, struct sb *b,
               web_t(r, "ui_period"), web_period(r, v->period),
               web_t(r, "ui_status"), web_status_label(r, v->status),
               web_t(r, "ui_percent_done"), v->percent, web_t(r, "ui_submitted_by"),
-              v->submitted_by_login, web_date(r, v->at));
+              v->submitted_by_name && *v->submitted_by_name ? v->submitted_by_name
+                                                            : v->submitted_by_login,
+              web_date(r, v->at));
   if (review)
     html_printf(
         b, "<dt>%h</dt><dd><span class=\"review review-%h\">%h</span></dd>\n",

@@ -108,6 +108,7 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   r = await ln.get('/reviews');
   assert.equal(r.status, 200);
   assert.match(r.body, /盤錦—無錫物聯網產業對接/);
+  assert.match(r.body, /<dt>提交人<\/dt><dd>[^<]*pj_member/, 'who sent it (its name; the test accounts have none but the login)');
   assert.match(r.body, /已組織兩次對接洽談。/);
   assert.match(r.body, /这是该事项的第一份报告。/);
   // Money in 万元, as Chinese reports give it; other figures grouped by three.
@@ -126,6 +127,7 @@ test('the whole loop: my work, report, review, return, report again, accept sele
 
   r = await pj.get('/my');
   assert.match(row(r.body, fx.item), /已退回/);
+  assert.match(row(r.body, fx.item), /审核意见：请补充签约项目名称。/, 'the comment where the clerk looks first');
   r = await pj.get(`/items/${fx.item}/report`);
   assert.match(r.body, /请补充签约项目名称。/);
   assert.match(r.body, /已組織兩次對接洽談。<\/textarea>/, 'the correction starts from what was sent');
