@@ -21,6 +21,7 @@ int api_task(struct req *r, struct resp *p)
     jw_kint(&w, "number", v.number);
     jw_kstr(&w, "title", v.title);
     jw_kstr(&w, "body", v.body);
+    jw_kbool(&w, "damaged", v.damaged);
     jw_key(&w, "plan");
     jw_obj(&w);
     jw_kint(&w, "id", v.plan_id);

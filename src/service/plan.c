@@ -315,14 +315,15 @@ static int import_plan(struct ctx *c, const struct ingest_result *r, const struc
     for (size_t i = 0; i < d->n_tasks; i++) {
         const struct plan_task *t = &d->tasks[i];
         db_prepare(c->db, &st,
-                   "INSERT INTO task (plan_id, area_id, number, title, body, title_key) "
-                   "VALUES (:plan, :area, :number, :title, :body, :key)");
+                   "INSERT INTO task (plan_id, area_id, number, title, body, title_key, damaged) "
+                   "VALUES (:plan, :area, :number, :title, :body, :key, :damaged)");
         db_bind_int64(&st, ":plan", plan);
         bind_region(&st, ":area", t->area >= 0 ? area_ids[t->area] : 0);
         db_bind_int64(&st, ":number", t->number);
         db_bind_text(&st, ":title", t->title);
         db_bind_text(&st, ":body", t->body);
         db_bind_text(&st, ":key", text_key(c->arena, t->title));
+        db_bind_int64(&st, ":damaged", t->damaged);
         rc = db_step(&st);
         db_finalize(&st);
         if (rc < 0)
@@ -579,7 +580,7 @@ int plan_get(struct ctx *c, int64_t id, struct plan_view *v)
         return SVC_ERROR;
 
     db_prepare(c->db, &st,
-               "SELECT id, number, coalesce(area_id, 0), title, body FROM task "
+               "SELECT id, number, coalesce(area_id, 0), title, body, damaged FROM task "
                "WHERE plan_id = :id ORDER BY number");
     db_bind_int64(&st, ":id", id);
     while ((rc = db_step(&st)) == DB_ROW) {
@@ -593,6 +594,7 @@ int plan_get(struct ctx *c, int64_t id, struct plan_view *v)
                 t->area = (int)i;
         t->title = col(c, &st, 3);
         t->body = col(c, &st, 4);
+        t->damaged = db_col_int64(&st, 5) != 0;
     }
     db_finalize(&st);
     if (rc < 0)
@@ -689,6 +691,7 @@ void plan_view_json(const struct plan_view *v, struct jw *w)
             jw_kint(w, "number", v->tasks[t].number);
             jw_kstr(w, "title", v->tasks[t].title);
             jw_kstr(w, "body", v->tasks[t].body);
+            jw_kbool(w, "damaged", v->tasks[t].damaged);
             jw_obj_end(w);
         }
         jw_arr_end(w);

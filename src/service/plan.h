@@ -49,6 +49,7 @@ struct plan_task_view {
     int number;
     int area; /* index into areas, -1 if none */
     const char *title, *body;
+    bool damaged; /* the source text had characters lost (the ingester's damaged_text) */
 };
 struct plan_pairing_view {
     int64_t id;

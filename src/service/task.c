@@ -30,7 +30,8 @@ int task_get(struct ctx *c, int64_t id, struct task_view *v)
     struct stmt st;
     db_prepare(c->db, &st,
                "SELECT t.plan_id, p.pairing_id, t.number, t.title, t.body, p.title, p.status, "
-               "p.version, coalesce(t.area_id, 0), s.marker, s.title, g.name_a, g.name_b "
+               "p.version, coalesce(t.area_id, 0), s.marker, s.title, g.name_a, g.name_b, "
+               "t.damaged "
                "FROM task t JOIN plan p ON p.id = t.plan_id JOIN pairing g ON g.id = p.pairing_id "
                "LEFT JOIN plan_section s ON s.id = t.area_id WHERE t.id = :id");
     db_bind_int64(&st, ":id", id);
@@ -50,6 +51,7 @@ int task_get(struct ctx *c, int64_t id, struct task_view *v)
         v->area_title = col(c, &st, 10);
         v->side_name[0] = col(c, &st, 11);
         v->side_name[1] = col(c, &st, 12);
+        v->damaged = db_col_int64(&st, 13) != 0;
     }
     db_finalize(&st);
     if (rc < 0)

@@ -32,6 +32,7 @@ struct task_view {
     int64_t id, plan_id, pairing_id; /* pairing_id: the plan's province pairing */
     int number;
     const char *title, *body;
+    bool damaged;                         /* the source text had characters lost */
     const char *plan_title, *plan_status; /* plan_status: current or superseded */
     int plan_version;
     const char *side_name[2];             /* the province pairing's two sides (name_a, name_b) */

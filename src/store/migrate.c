@@ -401,6 +401,12 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 5;\n",
 
+    /* 6 (2026-11): the ingester's damaged_text warning kept with the task, so the pages can
+     * say that the text shown holds characters lost in the source (the seed plans do). */
+    "ALTER TABLE task ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0 CHECK (damaged IN (0, 1));\n"
+    "\n"
+    "PRAGMA user_version = 6;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

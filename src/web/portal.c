@@ -82,8 +82,8 @@ static void sections(struct req *r, struct sb *b, const struct plan_view *v,
 }
 
 /* The tasks of one key area; with link, each title leads to the task's page. */
-static void tasks_of_area(struct sb *b, const struct plan_view *v, int area,
-                          bool link) {
+static void tasks_of_area(struct req *r, struct sb *b,
+                          const struct plan_view *v, int area, bool link) {
   html_printf(b, "<ol class=\"tasks\">\n");
   for (size_t i = 0; i < v->n_tasks; i++) {
     const struct plan_task_view *t = &v->tasks[i];
@@ -96,7 +96,11 @@ static void tasks_of_area(struct sb *b, const struct plan_view *v, int area,
                   (long long)t->id, t->title);
     else
       html_printf(b, "<span class=\"task-title\">%h</span>\n", t->title);
-    html_printf(b, "<p class=\"task-body\">%h</p></li>\n", t->body);
+    html_printf(b, "<p class=\"task-body\">%h</p>\n", t->body);
+    if (t->damaged)
+      html_printf(b, "<p class=\"damaged-note\">%h</p>\n",
+                  web_t(r, "ui_text_damaged"));
+    html_printf(b, "</li>\n");
   }
   html_printf(b, "</ol>\n");
 }
@@ -158,14 +162,14 @@ int web_plan_page(struct req *r, struct resp *p) {
   html_printf(b, "<section>\n<h2>%h</h2>\n", web_t(r, "ui_key_areas"));
   for (size_t a = 0; a < v.n_areas; a++) {
     html_printf(b, "<h3>%h%h</h3>\n", v.areas[a].marker, v.areas[a].title);
-    tasks_of_area(b, &v, (int)a, link);
+    tasks_of_area(r, b, &v, (int)a, link);
   }
   bool loose = false;
   for (size_t i = 0; i < v.n_tasks && !loose; i++)
     loose = v.tasks[i].area < 0;
   if (loose) {
     html_printf(b, "<h3>%h</h3>\n", web_t(r, "ui_other_tasks"));
-    tasks_of_area(b, &v, -1, link);
+    tasks_of_area(r, b, &v, -1, link);
   }
   html_printf(b, "</section>\n");
 

@@ -38,9 +38,12 @@ static void task_head(struct req *r, struct sb *b, const struct task_view *v) {
                 v->area_marker ? v->area_marker : "",
                 v->area_title ? v->area_title : "");
   html_printf(b,
-              "</dl>\n<section>\n<h2>%h</h2>\n<p class=\"task-body\">%h</p>\n"
-              "</section>\n",
+              "</dl>\n<section>\n<h2>%h</h2>\n<p class=\"task-body\">%h</p>\n",
               web_t(r, "ui_task_text"), v->body ? v->body : "");
+  if (v->damaged)
+    html_printf(b, "<p class=\"damaged-note\">%h</p>\n",
+                web_t(r, "ui_text_damaged"));
+  html_printf(b, "</section>\n");
 }
 
 static void task_targets(struct req *r, struct sb *b,

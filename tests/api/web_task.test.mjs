@@ -176,6 +176,12 @@ test('the task page: text, targets, both sides, items across years, timeline new
   // City pairings named under a task; another pairing's user is refused; no such task.
   const t7 = await fx.pjWeb.get(`/tasks/${fx.t7}`);
   assert.match(t7.body, /盤錦市 — 無錫市/);
+  // Task 7's source text lost characters (the seed's damaged_text): the page says so.
+  assert.match(t7.body, /<p class="damaged-note">注：本段原文有字符损坏/);
+  assert.doesNotMatch(b, /damaged-note/, 'task 4 is whole');
+  const plan = (await fx.admin.get(`/api/v1/plans/${PLAN}`)).json.areas.flatMap((a) => a.tasks);
+  assert.deepEqual(plan.filter((t) => t.damaged).map((t) => t.number), [1, 3, 7, 10]); // of the tasks in key areas
+  assert.match((await new WebClient(server.base).get(`/plans/${PLAN}`)).body, /class="damaged-note"/);
   assert.match(t7.body, /尚无进展报告。/);
   const dl = await WebClient.signIn(server.base, 'dl_coord');
   assert.equal((await dl.get(`/tasks/${fx.t4}`)).status, 403);
