@@ -259,10 +259,7 @@ static bool read_filters(struct req *r, struct audit_form *f, struct audit_filte
     f->e_to = "err_date";
   if (af->since && af->until && strcmp(af->since, af->until) >= 0)
     f->e_to = "ui_aud_bad_range";
-  long long after;
-  const char *a = req_query(r, "after");
-  if (a && *a && web_parse_int(a, &after) && after > 0)
-    af->after = after;
+  af->after = web_page_after(r); /* web_audit refused a bad one */
   af->limit = AUDIT_PAGE;
   return !(f->e_who || f->e_what || f->e_object || f->e_from || f->e_to);
 }
@@ -321,6 +318,8 @@ static const char *filtered_path(struct req *r, const struct audit_form *f) {
 int web_audit(struct req *r, struct resp *p) {
   struct audit_form f = {0};
   struct audit_filter af = {0};
+  if (web_page_after(r) < 0)
+    return web_bad_query(r, p);
   bool ok = read_filters(r, &f, &af);
   struct audit_entry *e = NULL;
   size_t n = 0;

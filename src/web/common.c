@@ -176,6 +176,10 @@ bool web_parse_int(const char *s, long long *out) {
   return true;
 }
 
+int web_bad_query(struct req *r, struct resp *p) {
+  return web_error(r, p, 400, "ui_error_title", "err_bad_query");
+}
+
 int64_t web_page_after(struct req *r) {
   long long after = 0;
   const char *s = req_query(r, "after");

@@ -74,7 +74,7 @@ void web_notice_latest(struct req *r, struct sb *b) {
 int web_notices(struct req *r, struct resp *p) {
   int64_t after = web_page_after(r);
   if (after < 0)
-    return web_error(r, p, 400, "ui_error_title", "err_invalid");
+    return web_bad_query(r, p);
   struct notice_view *v;
   size_t n;
   int64_t next;
@@ -270,7 +270,7 @@ static const char *done_note(struct req *r) {
 static int manage_page(struct req *r, struct resp *p, int status, const struct notice_form *f) {
   int64_t after = web_page_after(r);
   if (after < 0)
-    return web_error(r, p, 400, "ui_error_title", "err_invalid");
+    return web_bad_query(r, p);
   struct notice_view *v;
   size_t n;
   int64_t next;

@@ -36,7 +36,7 @@ int web_my(struct req *r, struct resp *p) {
   struct work_item_page page = {0};
   int64_t after = web_page_after(r);
   if (after < 0)
-    return web_error(r, p, 422, "ui_error_title", "err_range");
+    return web_bad_query(r, p);
   const char *all_s = req_query(r, "all");
   bool all = all_s && strcmp(all_s, "1") == 0;
   const char *path = all ? "/my?all=1" : "/my";
@@ -493,7 +493,7 @@ static int reviews_page(struct req *r, struct resp *p, int status,
   struct report_pending_page page;
   int64_t after = web_page_after(r);
   if (after < 0)
-    return web_error(r, p, 422, "ui_error_title", "err_range");
+    return web_bad_query(r, p);
   int rc = report_pending(&r->ctx, after, REPORT_PAGE_DEFAULT, &page);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);

@@ -241,7 +241,7 @@ int web_task_page(struct req *r, struct resp *p) {
   long long before = 0;
   const char *q = req_query(r, "before");
   if (q && *q && (!web_parse_int(q, &before) || before < 0))
-    return web_error(r, p, 422, "ui_error_title", "err_range");
+    return web_bad_query(r, p);
   struct task_timeline tl;
   rc = task_timeline(&r->ctx, v.id, before, 0, &tl);
   if (rc != SVC_OK)

@@ -76,6 +76,9 @@ const char *web_figure(struct req *r, int64_t value, const char *unit);
 /* The keyset cursor ?after= of a list page: 0 when absent, -1 when it is not a
  * non-negative integer. */
 int64_t web_page_after(struct req *r);
+/* A page asked with a malformed parameter in its address (?after=x, ?pairing=x):
+ * 400 err_bad_query, the same answer on every page. */
+int web_bad_query(struct req *r, struct resp *p);
 /* "Back to the first page" (when after > 0) and "next page" (path?after=
  * next_after, when more) links below a list; nothing for a single page. path
  * may carry the list's filters as a query string (URL-encoded, not escaped). */

@@ -492,7 +492,9 @@ int web_work_plans(struct req *r, struct resp *p) {
   int64_t pairing = list_pairing(r, req_query(r, "pairing"));
   if (pairing == 0 && r->user->role == ROLE_ADMIN)
     return pairing_choice(r, p);
-  if (pairing <= 0)
+  if (pairing < 0)
+    return web_bad_query(r, p);
+  if (pairing == 0) /* a user of no pairing */
     return web_error(r, p, 404, "ui_not_found_title", "err_not_found");
   return list_page(r, p, 200, pairing, NULL, NULL);
 }

@@ -135,6 +135,12 @@ test('the older link pages by key', async () => {
   const second = rows(r.body);
   assert.ok(second.length >= 1 && second.every((x) => x.action === 'auth.login'));
   assert.match(r.body, /<a href="\/audit\?what=auth\.login">回到第一页<\/a>/, 'back to the first page, filters kept');
+  // A cursor that is not one is refused as on every list page.
+  for (const bad of ['/audit?after=abc', '/audit?after=-3', '/notices?after=x', '/my?after=1.5']) {
+    const x = await c.admin.get(bad);
+    assert.equal(x.status, 400, bad);
+    assert.match(x.body, /网址中的参数无效/, bad);
+  }
   assert.ok(all > 0);
 });
 

@@ -171,7 +171,7 @@ test('the task page: text, targets, both sides, items across years, timeline new
   assert.doesNotMatch(older.body, new RegExp(`id="report-${fx.r3}"`));
   assert.match(older.body, new RegExp(`id="report-${fx.r2}"`));
   assert.match(older.body, /回到最新记录/);
-  assert.equal((await fx.pjWeb.get(`/tasks/${fx.t4}?before=x`)).status, 422);
+  assert.equal((await fx.pjWeb.get(`/tasks/${fx.t4}?before=x`)).status, 400);
 
   // City pairings named under a task; another pairing's user is refused; no such task.
   const t7 = await fx.pjWeb.get(`/tasks/${fx.t7}`);
