@@ -84,6 +84,9 @@ int http_dispatch(struct req *r, struct resp *p);
  * err_storage, a page for page routes, JSON otherwise. Returns st unchanged when there was no
  * fault or the request succeeded anyway. */
 int http_storage_fault(struct req *r, struct resp *p, int st, int fault);
+/* A refusal in the form the caller reads: a page in the user's language for the pages (and
+ * for paths outside /api/ that match no route), the JSON error otherwise. */
+int http_refuse(struct req *r, struct resp *p, int status, const char *code);
 /* True for the methods that may change state (everything but GET, HEAD and OPTIONS). */
 bool http_method_writes(const char *method);
 /* Whether the Origin header value names the same host:port as the Host header (scheme's

@@ -355,9 +355,8 @@ static int to_login(struct req *r, struct resp *p)
 
 /* ---- the pipeline ------------------------------------------------------------------------ */
 
-/* A refusal in the form the caller reads: a page in the user's language for the pages
- * (and for paths outside /api/ that match no route), the JSON error otherwise. */
-static int refuse(struct req *r, struct resp *p, int status, const char *code)
+/* (internal.h) */
+int http_refuse(struct req *r, struct resp *p, int status, const char *code)
 {
     bool page = r->route ? http_route_is_page(r->route)
                          : strncmp(r->path, "/api/", 5) != 0 && strcmp(r->path, "/api") != 0 &&
@@ -373,7 +372,7 @@ static int refuse(struct req *r, struct resp *p, int status, const char *code)
 static int too_many(struct req *r, struct resp *p, int retry_after)
 {
     resp_header(r, p, "Retry-After", arena_printf(r->arena, "%d", retry_after));
-    return refuse(r, p, 429, "err_rate_limited");
+    return http_refuse(r, p, 429, "err_rate_limited");
 }
 
 int http_dispatch(struct req *r, struct resp *p)
@@ -384,9 +383,9 @@ int http_dispatch(struct req *r, struct resp *p)
                    &r->n_ids, &path_matched);
     if (!rt) {
         if (!path_matched)
-            return refuse(r, p, 404, "err_route_not_found");
+            return http_refuse(r, p, 404, "err_route_not_found");
         resp_header(r, p, "Allow", allow_header(r));
-        return refuse(r, p, 405, "err_method");
+        return http_refuse(r, p, 405, "err_method");
     }
     r->route = rt;
 
@@ -399,7 +398,7 @@ int http_dispatch(struct req *r, struct resp *p)
     if (rt->least > ROLE_PUBLIC && !r->user)
         return http_error(r, p, 401, cookie_code ? cookie_code : "err_unauthorized", NULL);
     if (r->user && r->user->role < rt->least)
-        return refuse(r, p, 403, "err_forbidden");
+        return http_refuse(r, p, 403, "err_forbidden");
 
     bool writes = http_method_writes(r->method);
     int wait;
@@ -425,9 +424,9 @@ int http_dispatch(struct req *r, struct resp *p)
          * without a session (sign-in included). Non-browser clients may leave it out. */
         const char *origin = req_header(r, "Origin");
         if (origin && !http_same_origin(origin, req_header(r, "Host"), http_state.cfg.behind_tls))
-            return refuse(r, p, 403, "err_csrf");
+            return http_refuse(r, p, 403, "err_csrf");
         if (r->session_token && !(rt->flags & ROUTE_NO_CSRF) && !csrf_token_ok(r))
-            return refuse(r, p, 403, "err_csrf");
+            return http_refuse(r, p, 403, "err_csrf");
     }
     if ((rt->flags & ROUTE_JSON) && strcmp(r->method, "GET") != 0 &&
         strcmp(r->method, "HEAD") != 0 && !json)

@@ -391,7 +391,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
             return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_busy", NULL));
         }
         if (!fits) /* too large to read: answered at once, and the connection closed */
-            return respond(conn, x, http_error(&x->req, &x->resp, 413, "err_too_large", NULL));
+            return respond(conn, x, http_refuse(&x->req, &x->resp, 413, "err_too_large"));
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -405,7 +405,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
     struct resp *p = &x->resp;
     int st;
     if (x->too_large) {
-        st = http_error(r, p, 413, "err_too_large", NULL);
+        st = http_refuse(r, p, 413, "err_too_large");
     } else if (x->early) {
         st = x->early;
     } else {

@@ -99,6 +99,10 @@ expect_eq "413 without Expect" 413 "$code"
 code=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
   --data-binary @"$WORK/1m1" "$URL/api/nope")
 expect_eq "413 chunked" "413 err_too_large" "$code $(jq -r .error.code "$WORK/body")"
+# a form posted to a page gets a page, in the reader's language, not JSON
+code=$(curl -s -o "$WORK/body" -w '%{http_code} %{content_type}' --data-binary @"$WORK/1m1" "$URL/login")
+expect_eq "413 page" "413 text/html; charset=utf-8" "$code"
+expect_match "413 page text" "提交的内容过大" "$(cat "$WORK/body")"
 
 # headers past the limit: 431 from the server (libmicrohttpd's own answer)
 big=$(head -c 70000 /dev/zero | tr '\0' b)
