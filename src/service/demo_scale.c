@@ -257,9 +257,9 @@ static int gen_plan(struct gen *g, const struct tpl *t, int k, const char *name[
     if (step(&st) < 0)
         return failed(c, "storing plan sections");
     db_prepare(c->db, &st,
-               "INSERT INTO task (id, plan_id, area_id, number, title, body, title_key) "
-               "SELECT id + :off, :plan, area_id + :soff, number, " RENAME("title") ", "
-               RENAME("body") ", title_key FROM task WHERE plan_id = :tpl");
+               "INSERT INTO task (id, plan_id, area_id, number, title, body, title_key, "
+               "damaged) SELECT id + :off, :plan, area_id + :soff, number, " RENAME("title")
+               ", " RENAME("body") ", title_key, damaged FROM task WHERE plan_id = :tpl");
     BIND_RENAME(&st);
     db_bind_int64(&st, ":off", *task_off);
     db_bind_int64(&st, ":soff", sec_off);

@@ -130,7 +130,9 @@ static const char *value_text(struct req *r, const char *key, json_t *v) {
       return web_t(r, web_review_label(s));
     if (strcmp(key, "period") == 0)
       return web_period(r, s);
-    if (strlen(s) >= 19 && s[10] == 'T') /* a stored instant */
+    /* A stored instant is exactly 2026-11-26T03:16:04.123Z; text that only
+     * starts like one (a narrative) stays as written. */
+    if (strlen(s) == 24 && s[10] == 'T' && s[23] == 'Z')
       return web_time(r, s);
     return arena_strdup(r->arena, s);
   }

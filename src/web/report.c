@@ -91,21 +91,22 @@ int web_my(struct req *r, struct resp *p) {
       html_printf(b, " <strong class=\"overdue-label\">%h</strong>",
                   web_t(r, "ui_overdue"));
     html_printf(b, "</td>\n<td>");
-    if (it->report_id)
+    if (it->report_id) {
       html_printf(
           b, "%h · %h · %d%%<br><span class=\"review review-%h\">%h</span>",
           web_period(r, it->report_period), web_status_label(r, it->report_status),
           it->report_percent, it->review ? it->review : "pending",
           web_t(r, web_review_label(it->review)));
-    /* What to fix, where the clerk looks first (the form repeats it). */
-    if (it->review && strcmp(it->review, "returned") == 0 && it->review_comment &&
-        *it->review_comment)
-      html_printf(b, "<br><span class=\"reviewer-comment\">%h%h%h</span>",
-                  web_t(r, "ui_reviewer_comment"), web_t(r, "ui_colon"),
-                  it->review_comment);
-    else
+      /* What to fix, where the clerk looks first (the form repeats it). */
+      if (it->review && strcmp(it->review, "returned") == 0 &&
+          it->review_comment && *it->review_comment)
+        html_printf(b, "<br><span class=\"reviewer-comment\">%h%h%h</span>",
+                    web_t(r, "ui_reviewer_comment"), web_t(r, "ui_colon"),
+                    it->review_comment);
+    } else {
       html_printf(b, "<span class=\"meta\">%h</span>",
                   web_t(r, "ui_no_report"));
+    }
     html_printf(b,
                 "</td>\n<td><a href=\"/items/%lld/report\">%h</a></td></tr>\n",
                 (long long)it->id, web_t(r, "ui_report_action"));
@@ -181,15 +182,23 @@ static void period_options(struct req *r, struct sb *b, const char *chosen,
   }
   opts[3] = arena_printf(r->arena, "%04d-Q%d", y, (m - 1) / 3 + 1);
   bool found = false;
+  /* Only periods the service takes (the plan's year ±1): near the range's ends
+   * the months before the anchor may fall outside it. */
+  for (int k = 0; k < 4; k++) {
+    int oy = atoi(opts[k]);
+    if (plan_year && (oy < plan_year - 1 || oy > plan_year + 1))
+      opts[k] = NULL;
+  }
   for (int k = 0; k < 4; k++)
-    found |= chosen && strcmp(chosen, opts[k]) == 0;
+    found |= chosen && opts[k] && strcmp(chosen, opts[k]) == 0;
   if (chosen && *chosen && !found) /* a period kept from an earlier report */
     html_printf(b, "<option value=\"%h\" selected>%h</option>\n", chosen,
                 web_period(r, chosen));
   for (int k = 0; k < 4; k++)
-    html_printf(b, "<option value=\"%h\"%s>%h</option>\n", opts[k],
-                chosen && strcmp(chosen, opts[k]) == 0 ? " selected" : "",
-                web_period(r, opts[k]));
+    if (opts[k])
+      html_printf(b, "<option value=\"%h\"%s>%h</option>\n", opts[k],
+                  chosen && strcmp(chosen, opts[k]) == 0 ? " selected" : "",
+                  web_period(r, opts[k]));
 }
 
 static int report_page(struct req *r, struct resp *p, int status,

@@ -102,6 +102,7 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   r = await pj.get(r.location);
   assert.match(r.body, /class="notice"/);
   assert.match(row(r.body, fx.item), /待审核/);
+  assert.doesNotMatch(row(r.body, fx.item), /尚未报告/);
   assert.match(row(r.body, fx.item), /40%/);
 
   // The coordinator's queue.
@@ -152,6 +153,7 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   r = await pj.get('/my');
   assert.match(row(r.body, fx.item), /已通过/);
   assert.match(row(r.body, fx.item), /50%/);
+  assert.doesNotMatch(row(r.body, fx.item), /尚未报告/, 'a reported item is not "no report yet"');
 
   // Corrected before review: beside the correction, the first is shown as replaced.
   assert.equal((await pj.post(`/items/${fx.item}/report`, report({ percent: '60', narrative: '初稿。' }))).status, 303);
