@@ -216,7 +216,7 @@ static int write_begin(struct ctx *c, int64_t id, const char *if_updated_at,
 static int write_end(struct ctx *c, const char *action, const struct notice_view *old,
                      struct notice_view *v)
 {
-    v->updated_at = svc_now(c);
+    v->updated_at = svc_now_after(c, old->updated_at);
     struct stmt st;
     db_prepare(c->db, &st,
                "UPDATE notice SET title = :title, body = :body, status = :status, "

@@ -63,5 +63,9 @@ int svc_fail(struct ctx *c, int status, const char *code, const char *field, con
 
 /* Time now as stored: ISO 8601 UTC with milliseconds (arena string). */
 const char *svc_now(struct ctx *c);
+/* The new updated_at of a row whose updated_at (the version an If-Match names) is prev: now,
+ * or 1 ms after prev when the clock has not moved past it, so two writes in one millisecond
+ * still give two versions and a stale If-Match is always refused. Arena string. */
+const char *svc_now_after(struct ctx *c, const char *prev);
 
 #endif

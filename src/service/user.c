@@ -314,7 +314,7 @@ int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
         db_bind_int64(&st, ":region", u.region_id);
     else
         db_bind_null(&st, ":region");
-    db_bind_text(&st, ":now", svc_now(c));
+    db_bind_text(&st, ":now", svc_now_after(c, old.updated_at));
     db_bind_int64(&st, ":id", id);
     db_bind_text(&st, ":seen", old.updated_at);
     s = db_step(&st);
@@ -829,7 +829,7 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     else
         db_bind_null(&st, ":unit");
     db_bind_text(&st, ":lang", u.language);
-    db_bind_text(&st, ":now", svc_now(c));
+    db_bind_text(&st, ":now", svc_now_after(c, old.updated_at));
     db_bind_int64(&st, ":id", id);
     db_bind_text(&st, ":seen", old.updated_at);
     s = db_step(&st);

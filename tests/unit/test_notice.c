@@ -91,6 +91,21 @@ static void test_edit_stale_and_validation(void **state)
     assert_string_equal(get(f, id).title, "新标题");
     assert_int_equal(fx_audit_total(f), rows + 1);
 
+    /* Two writes in one millisecond still make two versions: a version from the clock's
+     * future (here: stored ahead of it) is followed by one a millisecond later, and the
+     * older one is then stale. */
+    assert_int_equal(db_exec(f->db, "UPDATE notice SET updated_at = '2999-01-01T00:00:00.000Z'"), 0);
+    in = (struct notice_input){.title = "新标题", .body = "正文（改）",
+                               .if_updated_at = "2999-01-01T00:00:00.000Z"};
+    assert_ok(f, notice_edit(fx_as(f, &f->ln_coord), id, &in));
+    assert_string_equal(get(f, id).updated_at, "2999-01-01T00:00:00.001Z");
+    in.body = "正文";
+    assert_fail(f, notice_edit(fx_as(f, &f->ln_coord), id, &in), SVC_STALE, "err_stale");
+    in.if_updated_at = "2999-01-01T00:00:00.001Z";
+    assert_ok(f, notice_edit(fx_as(f, &f->ln_coord), id, &in));
+    now = get(f, id);
+    rows = fx_audit_total(f) - 1; /* the counts below: from here */
+
     /* nothing changes: no write, no audit row */
     in = (struct notice_input){.title = "新标题", .if_updated_at = now.updated_at};
     assert_ok(f, notice_edit(fx_as(f, &f->ln_coord), id, &in));
