@@ -308,10 +308,8 @@ static const char *filtered_path(struct req *r, const struct audit_form *f) {
   const char *names[] = {"who", "what", "object", "object_id", "from", "to"};
   const char *vals[] = {f->who, f->what, f->object, f->object_id, f->from, f->to};
   for (size_t i = 0; i < 6; i++)
-    if (vals[i] && *vals[i]) {
-      sb_appendf(&q, "%c%s=", q.len > strlen("/audit") ? '&' : '?', names[i]);
-      html_urlencode(&q, vals[i], strlen(vals[i]));
-    }
+    if (vals[i] && *vals[i])
+      web_query_add(&q, names[i], vals[i]);
   const char *path = arena_strdup(r->arena, sb_str(&q));
   sb_free(&q);
   return path;

@@ -59,8 +59,9 @@ void web_form_error(struct req *r, struct sb *b, const char *id) {
                 web_t(r, id));
 }
 
-/* A stored instant (UTC, 2026-11-26T03:16:04.123Z) moved to China Standard
- * Time, into *c; false when at is not one (a plain date is not moved). */
+/* A stored instant (UTC, 2026-11-26T03:16:04.123Z) moved to the plans' time
+ * zone (light_policy, as "today" is; China Standard Time by default), into *c;
+ * false when at is not one (a plain date is not moved). */
 static bool cst_instant(const char *at, struct tm *c) {
   struct tm tm = {0};
   int y, mo, d, h, mi, s;
@@ -73,7 +74,7 @@ static bool cst_instant(const char *at, struct tm *c) {
   tm.tm_hour = h;
   tm.tm_min = mi;
   tm.tm_sec = s;
-  time_t t = timegm(&tm) + 8 * 3600; /* the plans' time zone; no summer time */
+  time_t t = timegm(&tm) + (time_t)light_policy.utc_offset_minutes * 60;
   return gmtime_r(&t, c) != NULL;
 }
 
@@ -174,6 +175,13 @@ bool web_parse_int(const char *s, long long *out) {
     return false;
   *out = v;
   return true;
+}
+
+void web_query_add(struct sb *q, const char *name, const char *value) {
+  sb_append(q, strchr(sb_str(q), '?') ? "&" : "?");
+  html_urlencode(q, name, strlen(name));
+  sb_append(q, "=");
+  html_urlencode(q, value, strlen(value));
 }
 
 int web_bad_query(struct req *r, struct resp *p) {

@@ -120,17 +120,10 @@ static void work_nav(struct req *r, struct sb *b) {
  * the audit filters), lang replaced. Arena string, URL-encoded, not escaped. */
 static const char *lang_href(struct req *r, const char *lang) {
   struct sb q = SB_INIT;
-  sb_append(&q, "?");
-  for (size_t i = 0; i < r->n_query; i++) {
-    const struct param *pr = &r->query[i];
-    if (strcmp(pr->name, "lang") == 0)
-      continue;
-    html_urlencode(&q, pr->name, strlen(pr->name));
-    sb_append(&q, "=");
-    html_urlencode(&q, pr->value, strlen(pr->value));
-    sb_append(&q, "&");
-  }
-  sb_appendf(&q, "lang=%s", lang);
+  for (size_t i = 0; i < r->n_query; i++)
+    if (strcmp(r->query[i].name, "lang") != 0)
+      web_query_add(&q, r->query[i].name, r->query[i].value);
+  web_query_add(&q, "lang", lang);
   const char *href = arena_strdup(r->arena, sb_str(&q));
   sb_free(&q);
   return href;

@@ -70,6 +70,9 @@ const char *web_light_label(enum light l);
 void web_light_badge(struct req *r, struct sb *b, enum light l);
 /* A whole decimal integer; false when s is not one. */
 bool web_parse_int(const char *s, long long *out);
+/* Appends name=value, both URL-encoded, to the address in q: after '?' when q
+ * has none yet, else after '&'. */
+void web_query_add(struct sb *q, const char *name, const char *value);
 /* A reported figure as a reader expects it: digits grouped by three, and money
  * in yuan shown in 万元 on Chinese pages (120000000 元 → 12,000 万元). */
 const char *web_figure(struct req *r, int64_t value, const char *unit);
