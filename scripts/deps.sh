@@ -25,7 +25,7 @@ fi
 # make test also drives Debian's chromium (playwright-core never downloads a browser) and
 # needs CJK fonts so the screenshots show characters, not boxes.
 if [ "${1:-}" = "--test" ]; then
-  PKGS+=(chromium fonts-noto-cjk)
+  PKGS+=(chromium fonts-noto-cjk faketime)
 fi
 # make fuzz also runs sqlmap against the API.
 if [ "${1:-}" = "--fuzz" ]; then

@@ -36,14 +36,9 @@
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "http/group_commit.h"
 #include "http/internal.h"
 #include "store/db.h"
-
-struct waiter {
-    struct MHD_Connection *conn;
-    uint64_t seq;
-    bool *failed;
-};
 
 static struct {
     pthread_mutex_t mu;
@@ -53,31 +48,13 @@ static struct {
     bool running;     /* it takes waiters: cleared by the thread itself as it leaves */
     bool stop;
     const char *db_path;
-    uint64_t durable; /* every write up to this count is on disk */
-    /* Every write up to this count met a failed sync: it is never acknowledged, even if a
-     * later sync succeeds (Linux reports a lost writeback once; the next fdatasync says 0). */
-    uint64_t failed_upto;
-    bool broken;         /* a sync failed and no checkpoint has healed it yet */
-    struct db *heal_db;  /* the syncer's own connection for that checkpoint */
-    struct waiter *w;
-    size_t n, cap;
+    struct gc gc;        /* what is on disk, what failed, who waits (group_commit.c) */
+    struct db *heal_db;  /* the syncer's own connection for the checkpoint after a failure */
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
-/* Resumes the waiters covered by `upto` (all of them when all), marking them failed if the
- * sync failed. Called with the lock held. */
-static void release(uint64_t upto, bool all, bool failed)
+static void resume(void *conn)
 {
-    size_t keep = 0;
-    for (size_t i = 0; i < g.n; i++) {
-        if (all || g.w[i].seq <= upto) {
-            if (failed || g.w[i].seq <= g.failed_upto)
-                *g.w[i].failed = true;
-            MHD_resume_connection(g.w[i].conn);
-        } else {
-            g.w[keep++] = g.w[i];
-        }
-    }
-    g.n = keep;
+    MHD_resume_connection(conn);
 }
 
 /* The sync after a failure: a full checkpoint, then the (now empty) WAL synced. Runs in the
@@ -108,23 +85,18 @@ static void *syncer(void *arg)
     (void)arg;
     pthread_mutex_lock(&g.mu);
     for (;;) {
-        while (!g.stop && g.n == 0)
+        while (!g.stop && g.gc.n == 0)
             pthread_cond_wait(&g.cv, &g.mu);
-        if (g.n == 0 && g.stop) {
+        if (g.gc.n == 0 && g.stop) {
             g.running = false; /* under the lock: later writers sync for themselves */
             break;
         }
         uint64_t target = db_write_count(); /* before the sync: see the invariant */
-        bool broken = g.broken;
+        bool broken = g.gc.broken;
         pthread_mutex_unlock(&g.mu);
         int rc = broken ? heal() : db_sync_wal(g.db_path);
         pthread_mutex_lock(&g.mu);
-        if (rc == 0 && target > g.durable)
-            g.durable = target;
-        if (rc != 0 && target > g.failed_upto)
-            g.failed_upto = target;
-        g.broken = rc != 0;
-        release(rc == 0 ? g.durable : 0, rc != 0, rc != 0);
+        gc_synced(&g.gc, target, rc == 0, resume);
     }
     pthread_mutex_unlock(&g.mu);
     return NULL;
@@ -134,9 +106,7 @@ int http_durable_start(const char *db_path)
 {
     g.db_path = db_path;
     g.stop = false;
-    g.durable = db_write_count(); /* what was written before we started was synced (FULL) */
-    g.failed_upto = 0;
-    g.broken = false;
+    gc_init(&g.gc, db_write_count()); /* what was written before was synced (FULL) */
     g.running = true;
     if (pthread_create(&g.thread, NULL, syncer, NULL) != 0) {
         g.running = false;
@@ -159,42 +129,32 @@ void http_durable_stop(void)
     g.started = false;
     db_close(g.heal_db);
     g.heal_db = NULL;
-    free(g.w);
-    g.w = NULL;
-    g.n = g.cap = 0;
+    gc_free(&g.gc);
 }
 
 bool http_durable_wait(struct MHD_Connection *conn, uint64_t seq, bool *failed)
 {
     pthread_mutex_lock(&g.mu);
-    if (seq <= g.failed_upto) { /* its frames met a failed sync: not known to be on disk */
+    enum gc_verdict v = gc_check(&g.gc, seq);
+    if (v != GC_WAIT) {
         pthread_mutex_unlock(&g.mu);
-        *failed = true;
-        return false;
-    }
-    if (seq <= g.durable) {
-        pthread_mutex_unlock(&g.mu);
+        *failed = v == GC_FAIL; /* GC_FAIL: its frames met a failed sync */
         return false;
     }
     if (!g.running) { /* stopping (or never started): sync here, in this thread */
-        bool broken = g.broken; /* stopping: nothing more is acknowledged after a failure */
+        bool broken = g.gc.broken; /* stopping: nothing more is acknowledged after a failure */
         pthread_mutex_unlock(&g.mu);
         if (broken || !g.db_path || db_sync_wal(g.db_path) != 0) {
             *failed = true;
             pthread_mutex_lock(&g.mu);
-            if (seq > g.failed_upto)
-                g.failed_upto = seq;
+            gc_fail_upto(&g.gc, seq);
             pthread_mutex_unlock(&g.mu);
         }
         return false;
     }
     /* Suspended under the lock, so the syncer cannot resume it before it is suspended. */
     MHD_suspend_connection(conn);
-    if (g.n == g.cap) {
-        g.cap = g.cap ? 2 * g.cap : 64;
-        g.w = xrealloc(g.w, g.cap * sizeof *g.w);
-    }
-    g.w[g.n++] = (struct waiter){conn, seq, failed};
+    gc_add(&g.gc, conn, seq, failed);
     pthread_cond_signal(&g.cv);
     pthread_mutex_unlock(&g.mu);
     return true;

@@ -87,7 +87,7 @@ static const char *parse_params(struct arena *a, const char *s, size_t n, struct
         const char *stop = amp ? amp : end;
         if (stop > s) {
             if (count >= HTTP_MAX_PARAMS)
-                return "err_invalid";
+                return "err_too_many_params";
             const char *eq = memchr(s, '=', (size_t)(stop - s));
             const char *name_end = eq ? eq : stop;
             char *name = http_decode(a, s, (size_t)(name_end - s), true);
@@ -120,6 +120,7 @@ int req_parse_target(struct req *r, struct resp *p, const char *target)
     size_t plen = strcspn(target, "?#");
     const char *err = NULL;
     const char *path = http_decode(r->arena, target, plen, false);
+    bool decoded = path != NULL;
     if (!path) {
         err = "err_bad_utf8";
     } else {
@@ -132,7 +133,11 @@ int req_parse_target(struct req *r, struct resp *p, const char *target)
     /* Every error body wants the language, so it is picked even after a failure. */
     const char *chosen = req_lang_choice(r);
     r->lang = chosen ? (enum lang)i18n_tag(chosen) : i18n_pick(NULL, req_header(r, "Accept-Language"));
-    return err ? http_error(r, p, 400, err, NULL) : 0;
+    if (!err)
+        return 0;
+    int status = strcmp(err, "err_too_many_params") == 0 ? 414 : 400;
+    /* A page's refusal is a page; without a decoded path there is no telling. */
+    return decoded ? http_refuse(r, p, status, err) : http_error(r, p, status, err, NULL);
 }
 
 void req_parse_cookies(struct req *r, const char *h)

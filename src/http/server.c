@@ -76,16 +76,27 @@ struct reqctx {
     char client[INET6_ADDRSTRLEN];
 };
 
+/* One per connection (its MHD socket context), from the connection notifier's start to its
+ * close. It holds the request begun on the connection and not yet completed: MHD calls the
+ * completion callback only for requests it handed to the access handler, so one that MHD
+ * itself gave up on (its memory pool exhausted by the head, a client gone before the head
+ * ended) is released here when the connection closes. Every request context is freed by
+ * exactly one of completed_cb and conn_closed. */
+struct conn {
+    struct reqctx *open;
+    bool over_limit; /* accepted while --max-connections were live: answered 503 */
+};
+
 static pthread_mutex_t workers_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct worker *workers;
 static _Thread_local struct worker *tl_worker;
 static atomic_int in_flight;
 static atomic_bool draining;
 /* Live connections, counted by the connection notifier. A connection accepted while the
- * count already stood at --max-connections is marked (its socket context) and each of its
- * requests is answered 503 with Connection: close. */
+ * count already stood at --max-connections is marked (struct conn) and each of its requests
+ * is answered 503 with Connection: close. */
 static atomic_uint live_connections;
-static char over_limit; /* the mark: its address */
+static atomic_uint abandoned; /* requests MHD dropped without completing (conn_closed) */
 
 static int64_t mono_ns(void)
 {
@@ -170,7 +181,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn("http: %s", line);
 }
 
-/* Counts connections as MHD accepts and closes them, and marks the ones past the limit. */
+static void ctx_abandon(struct reqctx *x);
+
+/* Counts connections as MHD accepts and closes them, marks the ones past the limit, and
+ * releases a request MHD dropped without completing it. */
 static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
@@ -178,18 +192,30 @@ static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_
     (void)conn;
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         unsigned n = atomic_fetch_add(&live_connections, 1) + 1;
-        *socket_context = n > http_state.cfg.max_connections ? &over_limit : NULL;
+        struct conn *c = xcalloc(1, sizeof *c);
+        c->over_limit = n > http_state.cfg.max_connections;
+        *socket_context = c;
     } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
         atomic_fetch_sub(&live_connections, 1);
+        struct conn *c = *socket_context;
         *socket_context = NULL;
+        if (c && c->open)
+            ctx_abandon(c->open);
+        free(c);
     }
+}
+
+static struct conn *conn_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
 }
 
 static bool connection_over_limit(struct MHD_Connection *conn)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return ci && ci->socket_context == &over_limit;
+    struct conn *c = conn_of(conn);
+    return c && c->over_limit;
 }
 
 /* Called once per request with the raw target, before MHD decodes anything: the request
@@ -201,7 +227,28 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *conn)
     x->t0_ns = mono_ns();
     x->target = arena_strdup(&x->arena, uri ? uri : "/");
     atomic_fetch_add(&in_flight, 1);
+    struct conn *c = conn_of(conn);
+    if (c)
+        c->open = x;
+    /* MHD 0.9 parses the query into the connection's memory pool right after this call, a
+     * record per parameter: about 480 of them exhaust the pool, and MHD then neither answers
+     * nor completes the request. The router reads only x->target (req_parse_target), never
+     * MHD's parsed arguments, so MHD's copy of the query ends here: uri points into MHD's
+     * own writable read buffer, which it parses next. req_parse_target bounds the count. */
+    char *q = uri ? strchr((char *)(uintptr_t)uri, '?') : NULL;
+    if (q)
+        q[1] = '\0';
     return x;
+}
+
+/* A request MHD dropped without its completion callback: logged and released. */
+static void ctx_abandon(struct reqctx *x)
+{
+    log_info("%s - cut off by the server after %" PRId64 " us (head too large or client gone)",
+             x->req.method ? x->req.method : "-", (mono_ns() - x->t0_ns) / 1000);
+    atomic_fetch_add(&abandoned, 1);
+    ctx_put(x);
+    atomic_fetch_sub(&in_flight, 1);
 }
 
 static void client_address(struct MHD_Connection *conn, char *out, size_t n)
@@ -297,7 +344,7 @@ static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *met
     resp_init(&x->resp);
     req_parse_cookies(r, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie"));
     r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-    x->early = req_parse_target(r, &x->resp, x->target);
+    x->early = req_parse_target(r, &x->resp, x->target); /* 414 past HTTP_MAX_PARAMS */
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl) {
         char *end;
@@ -446,6 +493,9 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!x)
         return;
     *con_cls = NULL;
+    struct conn *c = conn_of(conn);
+    if (c && c->open == x)
+        c->open = NULL;
     char path[201];
     size_t n = 0;
     for (const char *s = x->target; *s && *s != '?' && n < sizeof path - 1; s++)

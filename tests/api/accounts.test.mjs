@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, as, PASSWORD, LJ, SD } from './harness.mjs';
+import { thisYear, ZONE_MS } from './clock.mjs';
 
 const STRONG = 'Gx7-tongguo-mima-2026';
 const STRONG2 = 'Kp4-xinde-mima-2027';
@@ -626,7 +627,7 @@ test('audit filters: actor, action, entity, entity_id, since, until', async () =
   const older = await auditRows({ until: mid.at });
   assert.ok(older.every((e) => e.at < mid.at));
   // the same instant written with a zone offset
-  const d = new Date(Date.parse(mid.at) + 8 * 3600e3).toISOString().slice(0, 23);
+  const d = new Date(Date.parse(mid.at) + ZONE_MS).toISOString().slice(0, 23);
   assert.deepEqual((await auditRows({ since: d + '+08:00' })).map((e) => e.id), newer.map((e) => e.id));
   for (const [q, code, field] of [
     ['since=yesterday', 'err_datetime', 'since'],
@@ -796,7 +797,7 @@ test('units and users page by key: ?after=&limit= and next_after, by id', async 
 test('unknown pairing ids answer alike: 404 for an admin, 403 for others; a city pairing 422', async () => {
   const pj = await as(server, 'pj_member');
   const ln = await as(server, 'ln_coord');
-  const year = new Date().getFullYear();
+  const year = thisYear();
   const reads = (id) => [`/api/v1/units?pairing=${id}`, `/api/v1/work-plans?pairing=${id}`,
     `/api/v1/lights?pairing=${id}`];
   for (const path of reads(999999)) {

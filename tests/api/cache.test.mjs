@@ -4,10 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, Client, LJ } from './harness.mjs';
+import { thisYear } from './clock.mjs';
 
 let server;
 const fx = {};
-const YEAR = Number(new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 4));
+const YEAR = thisYear();
 
 before(async () => {
   server = await startServer();

@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, as, Client, LJ, SD } from './harness.mjs';
+import { localDay as cst, DAY, today, thisYear } from './clock.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -18,10 +19,7 @@ after(async () => {
 });
 
 // "Today" as the lights see it: the date in China Standard Time.
-const DAY = 86400000;
-const cst = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
-const today = (plus = 0) => cst(Date.now() + plus * DAY);
-const YEAR = Number(today().slice(0, 4));
+const YEAR = thisYear();
 
 function sql(query) {
   return execFileSync('sqlite3', [server.db, query], { encoding: 'utf8' }).trim();

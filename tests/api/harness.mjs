@@ -2,10 +2,12 @@
 // seed plans and a small organisation, and a client that signs in like a browser (cookie +
 // CSRF token) or an integration (bearer token). Used by every tests/api/*.test.mjs.
 import { spawn, execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { checkServerToday } from './clock.mjs';
 export const BIN = process.env.DUIKOU_BIN ?? 'build/duikou';
 export const SRC = process.env.DUIKOU_SOURCE_DIR ?? '.';
 export const SEED = join(SRC, 'data/plans/liaoning-jiangsu-shanghai-dalian.txt');
@@ -98,6 +100,7 @@ export async function startServer({ args = [], organisation = true } = {}) {
     rmSync(dir, { recursive: true, force: true });
   };
   await server.start();
+  await checkServerToday(server.base);
   return server;
 }
 // A client: request(method, path, {json, form, headers, csrf:false, origin}) → {status, headers, body, json}
@@ -153,4 +156,30 @@ export async function as(server, login) {
   const r = await c.login(login);
   if (r.status !== 201) throw new Error(`login ${login}: ${r.status} ${r.body}`);
   return c;
+}
+
+// One request written as raw bytes on a new connection to 127.0.0.1:port (for heads a client
+// library would refuse to send). Resolves { status, head, ms } once the answer's head has
+// arrived or the connection ends (status 0: closed without an answer) or after timeout ms.
+// No half-close after the request: with it, libmicrohttpd (0.9.75, epoll) keeps its end in
+// CLOSE-WAIT until --timeout (docs/faults.md).
+export function rawRequest(port, bytes, timeout = 5000) {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const s = net.connect(Number(port), '127.0.0.1');
+    let got = '';
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      s.destroy();
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(got);
+      resolve({ status: m ? Number(m[1]) : 0, head: got.split('\r\n\r\n')[0], ms: Date.now() - t0 });
+    };
+    s.setTimeout(timeout, done);
+    s.on('data', (d) => { got += d.toString('latin1'); if (got.includes('\r\n\r\n')) done(); });
+    s.on('error', done);
+    s.on('close', done);
+    s.write(bytes);
+  });
 }

@@ -1,9 +1,11 @@
 // The permission matrix: every route × every role, on its own unit and side and on others'.
-// "allow" means the request got past every permission check (any status but 401/403: a 409
-// for a state that does not allow the action still proves the permission); "deny" means 403
-// for a signed-in user and 401 for an anonymous one — except on HTML pages (routes outside
-// /api/), where an anonymous request is sent to the sign-in page: 303 to /login. The last test fails when a route of the
-// routing table is missing here, so a new route cannot skip this table.
+// "allow" means the handler did the work: a 2xx or 3xx, or the one status a case names
+// (expectStatus) for a request refused on its merits, such as a 422 of a form that does not
+// validate — never a 404 or a 5xx, which would hide a route that fails for everyone; "deny"
+// means 403 for a signed-in user and 401 for an anonymous one — except on HTML pages (routes
+// outside /api/), where an anonymous request is sent to the sign-in page: 303 to /login. The
+// last test fails when a route of the routing table is missing here, so a new route cannot
+// skip this table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -65,6 +67,16 @@ function report() {
   return { period: '2026-11', status: 'on_track', percent: 40, narrative: `進展正常（${++serial}）` };
 }
 
+// The fingerprinted stylesheet the portal links to.
+async function stylesheet() {
+  return /href="(\/assets\/app\.[0-9a-f]+\.css)"/.exec((await client.anon.get('/')).body)[1];
+}
+
+// updated_at of a unit or account, as its edit form carries it.
+async function updatedAt(path) {
+  return (await client.admin.get(path)).json.updated_at;
+}
+
 async function etag(path) {
   return (await client.admin.get(path)).headers.get('etag');
 }
@@ -80,7 +92,7 @@ const CASES = [
   { m: 'GET', route: '/healthz', allow: ACTORS, prepare: () => ({ path: '/healthz' }) },
   { m: 'GET', route: '/', allow: ACTORS, prepare: () => ({ path: '/' }) },
   { m: 'GET', route: '/plans/{id}', allow: ACTORS, prepare: () => ({ path: '/plans/2' }) },
-  { m: 'GET', route: '/assets/{file}', allow: ACTORS, prepare: () => ({ path: '/assets/app.css' }) },
+  { m: 'GET', route: '/assets/{file}', allow: ACTORS, prepare: async () => ({ path: await stylesheet() }) },
   { m: 'GET', route: '/login', allow: ACTORS, prepare: () => ({ path: '/login' }) },
   { m: 'POST', route: '/login', allow: ACTORS,
     prepare: () => ({ path: '/login', form: { login: 'nobody', password: 'wrong-password' }, client: new Client(server.base), expectStatus: 401 }) },
@@ -89,7 +101,7 @@ const CASES = [
   { m: 'GET', route: '/account', allow: SIGNED_IN, prepare: () => ({ path: '/account' }) },
   // A repeat that differs is refused before the old password is checked (no lock counted).
   { m: 'POST', route: '/account/password', allow: SIGNED_IN,
-    prepare: () => ({ path: '/account/password', form: { old_password: 'not-my-password', new_password: 'Another-long-pass-9', new_password2: 'Another-long-pass-8' } }) },
+    prepare: () => ({ path: '/account/password', form: { old_password: 'not-my-password', new_password: 'Another-long-pass-9', new_password2: 'Another-long-pass-8' }, expectStatus: 422 }) },
   // A fresh client: the answer sets the lang cookie, which the test client would keep instead of the session.
   { m: 'POST', route: '/account/language', allow: SIGNED_IN,
     prepare: async (a) => ({ path: '/account/language', form: { language: 'zh-Hans' }, client: await fresh(a) }) },
@@ -124,13 +136,13 @@ const CASES = [
     prepare: () => ({ path: '/units', form: { pairing: '1', side: '0', name: `頁面測試單位${++serial}`, kind: 'department', tier: 'execution' } }) },
   { m: 'GET', route: '/units/{id}', allow: ['ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/units/${server.units.panjin}` }) },
   { m: 'POST', route: '/units/{id}', allow: ['ln_coord', 'admin'],
-    prepare: () => ({ path: `/units/${server.units.liaoyang}`, form: { name: '遼陽市人民政府', kind: 'city', tier: 'execution' } }) },
+    prepare: async () => ({ path: `/units/${server.units.liaoyang}`, form: { name: '遼陽市人民政府', kind: 'city', tier: 'execution', updated_at: await updatedAt(`/api/v1/units/${server.units.liaoyang}`) } }) },
   { m: 'GET', route: '/users', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/users' }) },
   { m: 'POST', route: '/users', allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/users', form: { login: `pageclerk${++serial}`, role: 'member', unit: String(server.units.panjin) } }) },
   { m: 'GET', route: '/users/{id}', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/users/${fx.pjUser}` }) },
   { m: 'POST', route: '/users/{id}', allow: ['ln_coord', 'admin'],
-    prepare: () => ({ path: `/users/${fx.pjUser}`, form: { name: 'pj_member', role: 'member', unit: String(server.units.panjin), language: 'zh-Hans' } }) },
+    prepare: async () => ({ path: `/users/${fx.pjUser}`, form: { name: 'pj_member', role: 'member', unit: String(server.units.panjin), language: 'zh-Hans', updated_at: await updatedAt(`/api/v1/users/${fx.pjUser}`) } }) },
   { m: 'GET', route: '/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/audit?what=unit.' }) },
   { m: 'GET', route: '/search', allow: SIGNED_IN, prepare: () => ({ path: `/search?q=${encodeURIComponent('盤錦')}` }) },
   // The work plan editor (web/work_plan.c): forms carry the revision the page showed.
@@ -143,9 +155,11 @@ const CASES = [
   { m: 'POST', route: '/work-plans/{id}/items', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/work-plans/${fx.wp}/items`,
       form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`), title: `盤錦網頁事項${++serial}`, owner_unit_id: String(server.units.panjin), due: '2026-12-01' } }) },
-  { m: 'POST', route: '/work-plans/{id}/submit', allow: ['ln_coord', 'js_coord', 'admin'],
+  // Once the first allowed actor has submitted, the others meet a submitted plan: 409.
+  { m: 'POST', route: '/work-plans/{id}/submit', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: async () => ({ path: `/work-plans/${fx.wp}/submit`, form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`) } }) },
-  { m: 'POST', route: '/work-plans/{id}/approve', allow: ['ln_coord', 'js_coord', 'admin'],
+  // Both sides approve; the admin then meets an agreed plan: 409.
+  { m: 'POST', route: '/work-plans/{id}/approve', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: async () => ({ path: `/work-plans/${fx.wp}/approve`, form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`), side: '0' } }) },
   { m: 'GET', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/work-items/${fx.itemP}/edit` }) },
   { m: 'POST', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'],
@@ -166,7 +180,7 @@ const CASES = [
   { m: 'POST', route: '/notices/{id}/edit', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/notices/${fx.notice}/edit`, form: { title: `已发布通知${++serial}`, body: '正文', updated_at: (await noticeVersion(fx.notice)).updated_at } }) },
   // Publishing a published notice: 409 for who may (the permission shows), 403 for others.
-  { m: 'POST', route: '/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'POST', route: '/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: async () => ({ path: `/notices/${fx.notice}/publish`, form: { updated_at: (await noticeVersion(fx.notice)).updated_at } }) },
   { m: 'POST', route: '/notices/{id}/withdraw', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => {
@@ -184,7 +198,7 @@ const CASES = [
   { m: 'GET', route: '/api/v1/me', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me' }) },
   { m: 'PATCH', route: '/api/v1/me', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me', json: { language: 'zh-Hans' } }) },
   { m: 'POST', route: '/api/v1/me/password', allow: SIGNED_IN,
-    prepare: () => ({ path: '/api/v1/me/password', json: { old_password: 'not-my-password', new_password: 'Another-long-pass-9' } }) },
+    prepare: () => ({ path: '/api/v1/me/password', json: { old_password: 'not-my-password', new_password: 'Another-long-pass-9' }, expectStatus: 422 }) },
   { m: 'GET', route: '/api/v1/me/sessions', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me/sessions' }) },
 
   { m: 'GET', route: '/api/v1/units', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/units' }) },
@@ -192,27 +206,27 @@ const CASES = [
   { m: 'POST', route: '/api/v1/units', allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/units', json: { pairing_id: 1, side: 0, name: `遼寧測試單位${++serial}`, kind: 'department', tier: 'execution' } }) },
   { m: 'PATCH', route: '/api/v1/units/{id}', allow: ['ln_coord', 'admin'],
-    prepare: () => ({ path: `/api/v1/units/${server.units.liaoyang}`, json: { tier: 'execution' } }) },
+    prepare: async () => ({ path: `/api/v1/units/${server.units.liaoyang}`, json: { tier: 'execution' }, headers: { 'if-match': await etag(`/api/v1/units/${server.units.liaoyang}`) } }) },
   { m: 'GET', route: '/api/v1/users', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/api/v1/users' }) },
   { m: 'POST', route: '/api/v1/users', allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/users', json: { login: `clerk${++serial}`, role: 'member', unit_id: server.units.panjin } }) },
   { m: 'GET', route: '/api/v1/users/{id}', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/api/v1/users/${fx.pjUser}` }) },
   { m: 'PATCH', route: '/api/v1/users/{id}', allow: ['ln_coord', 'admin'],
-    prepare: () => ({ path: `/api/v1/users/${fx.pjUser}`, json: { language: 'zh-Hans' } }) },
+    prepare: async () => ({ path: `/api/v1/users/${fx.pjUser}`, json: { language: 'zh-Hans' }, headers: { 'if-match': await etag(`/api/v1/users/${fx.pjUser}`) } }) },
 
   { m: 'GET', route: '/api/v1/tasks/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/tasks/${fx.task7}` }) },
   { m: 'PUT', route: '/api/v1/tasks/{id}/assignments', allow: ['ln_coord', 'admin'],
-    prepare: () => ({ path: `/api/v1/tasks/${fx.task7}/assignments`, json: { side: 0, lead: server.units.panjin, support: [] } }) },
+    prepare: async () => ({ path: `/api/v1/tasks/${fx.task7}/assignments`, json: { side: 0, lead: server.units.panjin, support: [] }, headers: { 'if-match': (await client.admin.get(`/api/v1/tasks/${fx.task7}`)).json.assignments_etag } }) },
   { m: 'GET', route: '/api/v1/work-plans', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/work-plans?pairing=1' }) },
   { m: 'POST', route: '/api/v1/work-plans', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/work-plans', json: { pairing_id: 1, year: 2026 } }) },
   { m: 'GET', route: '/api/v1/work-plans/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}` }) },
   { m: 'POST', route: '/api/v1/work-plans/{id}/items', allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}/items`, json: { title: `盤錦新事項${++serial}`, owner_unit_id: server.units.panjin, due: '2026-12-01' } }) },
-  { m: 'POST', route: '/api/v1/work-plans/{id}/submit', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'POST', route: '/api/v1/work-plans/{id}/submit', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: async () => ({ path: `/api/v1/work-plans/${fx.wp}/submit`, json: {}, headers: { 'if-match': await etag(`/api/v1/work-plans/${fx.wp}`) } }) },
-  { m: 'POST', route: '/api/v1/work-plans/{id}/approve', allow: ['ln_coord', 'js_coord', 'admin'],
-    prepare: async () => ({ path: `/api/v1/work-plans/${fx.wp}/approve`, json: {}, headers: { 'if-match': await etag(`/api/v1/work-plans/${fx.wp}`) } }) },
+  { m: 'POST', route: '/api/v1/work-plans/{id}/approve', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
+    prepare: async (a) => ({ path: `/api/v1/work-plans/${fx.wp}/approve`, json: a === 'admin' ? { side: 0 } : {}, headers: { 'if-match': await etag(`/api/v1/work-plans/${fx.wp}`) } }) },
   { m: 'GET', route: '/api/v1/work-items/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/work-items/${fx.itemP}` }) },
   { m: 'PATCH', route: '/api/v1/work-items/{id}', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/work-items/${fx.itemP}`, headers: { 'if-match': await etag(`/api/v1/work-items/${fx.itemP}`) },
@@ -241,7 +255,7 @@ const CASES = [
     prepare: () => ({ path: '/api/v1/notices', json: { title: `接口通知${++serial}`, body: '正文' } }) },
   { m: 'PATCH', route: '/api/v1/notices/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/notices/${fx.notice}`, json: { title: `已发布通知${++serial}` }, headers: { 'if-match': (await noticeVersion(fx.notice)).etag } }) },
-  { m: 'POST', route: '/api/v1/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'POST', route: '/api/v1/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: () => ({ path: `/api/v1/notices/${fx.notice}/publish` }) },
   { m: 'POST', route: '/api/v1/notices/{id}/withdraw', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/notices/${await publishedNotice()}/withdraw` }) },
@@ -266,9 +280,15 @@ for (const c of CASES) {
       // A page sends an anonymous request to the sign-in page (a successful sign-out
       // everywhere also ends at /login, but that answer carries no ?next= and comes from a POST).
       const toLogin = page && r.status === 303 && /^\/login(\?|$)/.test(r.headers.get('location') ?? '');
+      // Allowed means the handler did the work: a 2xx or 3xx (a GET page not sent to sign
+      // in), or the status the case names for a request refused on its merits (a 422 of a
+      // form that does not validate). A 404 or a 5xx never counts as allowed: it would hide
+      // a route that fails for everyone.
+      const merits = [...(c.merits ?? []), ...(req.expectStatus ? [req.expectStatus] : [])];
+      assert.ok(merits.every((st) => st !== 404 && st < 500), 'a case may not expect 404 or 5xx');
       const ok = allowed
         ? (req.expectStatus ? r.status === req.expectStatus
-          : r.status !== 401 && r.status !== 403 && !(toLogin && c.m === 'GET'))
+          : (r.status >= 200 && r.status < 400 && !(toLogin && c.m === 'GET')) || merits.includes(r.status))
         : actor === 'anon' ? (page ? toLogin : r.status === 401) : r.status === 403;
       if (!ok) wrong.push(`${actor}: ${allowed ? 'allow' : 'deny'} expected, got ${r.status} ${r.body.slice(0, 160)}`);
     }

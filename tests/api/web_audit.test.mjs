@@ -3,13 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, PASSWORD, LJ, SD } from './harness.mjs';
+import { localDay as cst, DAY } from './clock.mjs';
 
 let server;
 const c = {};
 
 // "Today" as the page counts days: China Standard Time.
-const DAY = 86400000;
-const cst = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
 
 // The rows of the page as {actor, action, text}.
 function rows(body) {

@@ -4,11 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, LJ, SD } from './harness.mjs';
+import { thisYear } from './clock.mjs';
 
 let server;
 const c = {};
 const fx = {};
-const YEAR = new Date(Date.now() + 8 * 3600000).getUTCFullYear();
+const YEAR = thisYear();
 
 // The section of one kind on the results page.
 function section(body, kind) {

@@ -6,11 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, PASSWORD, LJ } from './harness.mjs';
+import { thisYear } from './clock.mjs';
 import { WebClient } from './web_client.mjs';
 
 let server;
 const fx = {};
-const YEAR = new Date().getUTCFullYear();
+const YEAR = thisYear();
 const PLAN = 1; // 遼寧省與江蘇省對口合作實施方案
 
 

@@ -4,17 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, PASSWORD, LJ } from './harness.mjs';
+import { localDay as cst, DAY, today, thisYear, zhDate } from './clock.mjs';
 import { WebClient } from './web_client.mjs';
 
 let server;
 const fx = {};
 
 // "Today" as the lights see it: the date in China Standard Time.
-const DAY = 86400000;
-const cst = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
-const today = (plus = 0) => cst(Date.now() + plus * DAY);
-const YEAR = Number(today().slice(0, 4));
-const zhDate = (iso) => { const [y, m, d] = iso.split('-').map(Number); return `${y}年${m}月${d}日`; };
+const YEAR = thisYear();
 
 
 const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');

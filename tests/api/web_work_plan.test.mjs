@@ -6,16 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, as, PASSWORD, LJ } from './harness.mjs';
+import { localDay as cst, DAY, today, thisYear, zhDate } from './clock.mjs';
 import { WebClient } from './web_client.mjs';
 
 let server;
 const fx = {};
 
-const DAY = 86400000;
-const cst = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
-const today = (plus = 0) => cst(Date.now() + plus * DAY);
-const YEAR = Number(today().slice(0, 4));
-const zhDate = (iso) => { const [y, m, d] = iso.split('-').map(Number); return `${y}年${m}月${d}日`; };
+const YEAR = thisYear();
 
 
 const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');
@@ -182,7 +179,7 @@ test('the whole cycle through the forms: open, add, edit, remove, submit, approv
   r = await js.get(r.location);
   assert.match(r.body, /双方均已审批，计划已商定。/);
   assert.match(r.body, /class="badge wp-state wp-state-agreed">双方已商定</);
-  const day = `(${zhDate(new Date().toISOString().slice(0, 10))}|${zhDate(new Date(Date.now() - DAY).toISOString().slice(0, 10))})`;
+  const day = `(${zhDate(today())}|${zhDate(today(-1))})`; // approved just now, maybe before midnight in China
   assert.match(r.body, new RegExp(`id="approval-0">已审批：ln_coord（遼寧省發展和改革委員會） · ${day}`));
   assert.match(r.body, new RegExp(`id="approval-1">已审批：js_coord（江蘇省發展和改革委員會） · ${day}`));
   assert.doesNotMatch(r.body, /action="\/work-plans\/\d+\/(approve|submit)"/);

@@ -24,6 +24,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startServer, as, PASSWORD, LJ } from '../api/harness.mjs';
+import { today } from '../api/clock.mjs';
 
 export { startServer, as, Client, PASSWORD, LJ, SD, ORG } from '../api/harness.mjs';
 
@@ -244,8 +245,8 @@ export async function screenshot(page, name, { viewport, fullPage = true, blur =
 
 // ---- data for the pages, made through the JSON API ----------------------------------------
 
-// A date (YYYY-MM-DD) `plus` days from today as the lights see it: in China Standard Time.
-export const today = (plus = 0) => new Date(Date.now() + plus * 86400000 + 8 * 3600000).toISOString().slice(0, 10);
+// A date (YYYY-MM-DD) `plus` days from today as the lights see it: in the plans' time zone.
+export { today };
 
 // This year's work plan of 遼寧–江蘇 with two items owned by 盤錦 (pj_member's unit), opened
 // by ln_coord: `item` due in 60 days (green, titled 盤錦—無錫物聯網產業對接) and `late` three

@@ -7,8 +7,7 @@
 // crash; the server must then still answer normally.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { startServer, Client } from '../api/harness.mjs';
+import { startServer, Client, rawRequest } from '../api/harness.mjs';
 
 const N = Number(process.env.ABUSE_REQUESTS ?? 5000);
 let server;
@@ -16,28 +15,8 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
-function raw(port, bytes) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let got = '';
-    let settled = false;
-    const done = () => {
-      if (settled) return;
-      settled = true;
-      s.destroy();
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(got);
-      resolve(m ? Number(m[1]) : 0);
-    };
-    s.setTimeout(5000, done);
-    s.on('data', (d) => { got += d.toString('latin1'); if (/\r\n\r\n/.test(got)) done(); });
-    s.on('error', done);
-    s.on('close', done);
-    // No half-close after the request: with it, libmicrohttpd (0.9.75, epoll) keeps its end
-    // in CLOSE-WAIT until --timeout, and a burst of those fills --max-connections (see
-    // docs/faults.md); that is the connection limit at work, not what this test is about.
-    s.write(bytes);
-  });
-}
+// The status of one raw request (0: closed without an answer).
+const raw = async (port, bytes) => (await rawRequest(port, bytes)).status;
 
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
 const rnd = (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256)));

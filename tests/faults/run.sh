@@ -6,6 +6,7 @@
 #   FAULT_ROUNDS (60)    storage-fault rounds under load (tests/faults/storage.test.mjs)
 #   SLOW_SECONDS (30)    seconds per slowhttptest phase (tests/faults/slow.test.mjs)
 #   ABUSE_REQUESTS (5000) malformed requests (tests/faults/abuse.test.mjs)
+#   LEAK_REQUESTS (100000) oversized heads without sign-in, RSS checked (tests/faults/leak.test.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -28,7 +29,7 @@ log=build-test/faults.log
 : >"$log"
 status=0
 for t in tests/api/crash.test.mjs tests/faults/storage.test.mjs tests/faults/slow.test.mjs \
-         tests/faults/abuse.test.mjs tests/api/faults.test.mjs; do
+         tests/faults/abuse.test.mjs tests/faults/leak.test.mjs tests/api/faults.test.mjs; do
   echo "== $t" | tee -a "$log"
   start=$(date +%s)
   if node --test "$t" >>"$log" 2>&1; then r=ok; else r=FAILED; status=1; fi
