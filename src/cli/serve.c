@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "http/http.h"
 #include "service/auth.h"
+#include "store/db.h"
 
 static const char *usage =
     "serve [--listen HOST:PORT] [--db PATH] [--threads N] [--behind-tls]\n"
@@ -105,6 +106,12 @@ int cmd_serve(struct cli *c)
         policy.composition = strcmp(rules, "strict") == 0;
     }
     auth_policy = policy;
+    /* Diagnostics: the statements the server prepares, for tests/explain (EXPLAIN QUERY PLAN). */
+    const char *sql_log = getenv("DUIKOU_SQL_LOG");
+    if (sql_log && *sql_log && db_log_statements(sql_log) < 0) {
+        fprintf(stderr, "serve: DUIKOU_SQL_LOG %s: cannot open it\n", sql_log);
+        return 1;
+    }
     int rc = http_serve(&cfg);
     api_plan_cache_clear();
     return rc == 0 ? CLI_OK : CLI_FAIL;

@@ -1,9 +1,11 @@
 /* audit_log: the audit log read back, newest first (rules in audit_log.h). The page is a
- * range scan on the id downwards (keyset: `after` is the last id of the previous page), so a
- * deep page costs what the first one does. The filters are checked row by row on that scan
- * (the leader's scope through lists built once per query from indexed lookups), so a filter
- * that matches few rows walks back through the log until it fills a page: fine at the sizes
- * of one deployment's log; an index on (action, id) or (actor, id) is the fix if it is not. */
+ * range on the id downwards (keyset: `after` is the last id of the previous page), so a deep
+ * page costs what the first one does. A leader's range is of audit_scope, the rows of the
+ * leader's pairing (written with each row: migration 7), so it reads only those. An admin's
+ * filters are checked row by row on the walk back through the whole log, so a filter that
+ * matches few rows walks until it fills a page: fine at the sizes of one deployment's log
+ * (tests/explain/bounded.txt says so); an index on (action, id) or (actor, id) is the fix if
+ * it is not. */
 #include "service/audit_log.h"
 
 #include <ctype.h>
@@ -117,50 +119,32 @@ int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_ent
     size_t alen = f->action ? strlen(f->action) : 0;
     bool prefix = alen > 0 && f->action[alen - 1] == '.';
 
-    /* One row more than asked for tells whether another page follows. */
+    /* One row more than asked for tells whether another page follows. A leader's page is a
+     * range of audit_scope (pairing, id), written with each row (migration 7); an admin's
+     * walks the log back by id, which the filters narrow row by row. */
+#define AUDIT_FILTERS                                                                         \
+    "AND (:actor IS NULL OR a.actor = :actor) "                                               \
+    "AND (:action IS NULL OR (:prefix = 0 AND a.action = :action) "                           \
+    "     OR (:prefix = 1 AND substr(a.action, 1, length(:action)) = :action)) "              \
+    "AND (:entity IS NULL OR a.entity = :entity) "                                            \
+    "AND (:eid = 0 OR a.entity_id = :eid) "                                                   \
+    "AND (:since IS NULL OR a.at >= :since) "                                                 \
+    "AND (:until IS NULL OR a.at < :until) "
+#define AUDIT_COLUMNS                                                                         \
+    "SELECT a.id, a.at, a.actor, a.action, a.entity, coalesce(a.entity_id, 0), a.before, "   \
+    "a.after, a.client "
     struct stmt st;
-    db_prepare(
-        c->db, &st,
-        "SELECT a.id, a.at, a.actor, a.action, a.entity, coalesce(a.entity_id, 0), a.before, "
-        "a.after, a.client FROM audit a "
-        "WHERE a.id < :after "
-        "AND (:actor IS NULL OR a.actor = :actor) "
-        "AND (:action IS NULL OR (:prefix = 0 AND a.action = :action) "
-        "     OR (:prefix = 1 AND substr(a.action, 1, length(:action)) = :action)) "
-        "AND (:entity IS NULL OR a.entity = :entity) "
-        "AND (:eid = 0 OR a.entity_id = :eid) "
-        "AND (:since IS NULL OR a.at >= :since) "
-        "AND (:until IS NULL OR a.at < :until) "
-        "AND (:p = 0 "
-        "  OR a.actor IN (SELECT 'user:' || u.login FROM users u JOIN unit n ON n.id = u.unit_id "
-        "                 WHERE n.pairing_id = :p) "
-        "  OR (a.entity = 'pairing' AND a.entity_id IN "
-        "      (SELECT id FROM pairing WHERE id = :p OR parent_id = :p)) "
-        "  OR (a.entity = 'plan' AND a.entity_id IN (SELECT id FROM plan WHERE pairing_id = :p)) "
-        "  OR (a.entity = 'task' AND a.entity_id IN "
-        "      (SELECT t.id FROM task t JOIN plan pl ON pl.id = t.plan_id "
-        "       WHERE pl.pairing_id = :p)) "
-        "  OR (a.entity = 'unit' AND a.entity_id IN (SELECT id FROM unit WHERE pairing_id = :p)) "
-        "  OR (a.entity = 'users' AND a.entity_id IN "
-        "      (SELECT u.id FROM users u JOIN unit n ON n.id = u.unit_id "
-        "       WHERE n.pairing_id = :p AND u.role <> 'admin')) "
-        "  OR (a.entity = 'session' AND a.entity_id IN "
-        "      (SELECT s.id FROM session s JOIN users u ON u.id = s.user_id "
-        "       JOIN unit n ON n.id = u.unit_id WHERE n.pairing_id = :p)) "
-        "  OR (a.entity = 'api_token' AND a.entity_id IN "
-        "      (SELECT k.id FROM api_token k JOIN users u ON u.id = k.user_id "
-        "       JOIN unit n ON n.id = u.unit_id WHERE n.pairing_id = :p)) "
-        "  OR (a.entity = 'work_plan' AND a.entity_id IN "
-        "      (SELECT id FROM work_plan WHERE pairing_id = :p)) "
-        "  OR (a.entity = 'work_item' AND a.entity_id IN "
-        "      (SELECT wi.id FROM work_item wi JOIN work_plan wp ON wp.id = wi.work_plan_id "
-        "       WHERE wp.pairing_id = :p)) "
-        "  OR (a.entity = 'report' AND a.entity_id IN "
-        "      (SELECT r.id FROM report r JOIN work_item wi ON wi.id = r.work_item_id "
-        "       JOIN work_plan wp ON wp.id = wi.work_plan_id WHERE wp.pairing_id = :p)) "
-        "  OR (a.entity = 'notice' AND a.entity_id IN "
-        "      (SELECT id FROM notice WHERE pairing_id = :p))) "
-        "ORDER BY a.id DESC LIMIT :limit");
+    if (scope)
+        db_prepare(c->db, &st,
+                   AUDIT_COLUMNS "FROM audit_scope s JOIN audit a ON a.id = s.audit_id "
+                                 "WHERE s.pairing_id = :p AND s.audit_id < :after " AUDIT_FILTERS
+                                 "ORDER BY s.audit_id DESC LIMIT :limit");
+    else
+        db_prepare(c->db, &st,
+                   AUDIT_COLUMNS "FROM audit a WHERE a.id < :after " AUDIT_FILTERS
+                                 "ORDER BY a.id DESC LIMIT :limit");
+#undef AUDIT_FILTERS
+#undef AUDIT_COLUMNS
     db_bind_int64(&st, ":after", f->after > 0 ? f->after : INT64_MAX);
     db_bind_text(&st, ":actor", actor);
     db_bind_text(&st, ":action", alen ? f->action : NULL);
@@ -169,7 +153,8 @@ int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_ent
     db_bind_int64(&st, ":eid", f->entity_id > 0 ? f->entity_id : 0);
     db_bind_text(&st, ":since", f->since);
     db_bind_text(&st, ":until", f->until);
-    db_bind_int64(&st, ":p", scope);
+    if (scope)
+        db_bind_int64(&st, ":p", scope);
     db_bind_int64(&st, ":limit", limit + 1);
     size_t cap = 0;
     int s;

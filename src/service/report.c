@@ -52,14 +52,16 @@ static bool known_status(const char *s)
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
-#define REPORT_SQL(cond, order)                                                               \
+#define REPORT_SQL(cond, order) REPORT_SQL_FROM("report r", cond, order)
+/* The same, reading report r through `from` (which joins it): the review queue. */
+#define REPORT_SQL_FROM(from, cond, order)                                                    \
     "SELECT r.id, r.work_item_id, r.unit_id, coalesce(r.supersedes_id, 0), r.submitted_by, "  \
     "i.title, u.name, su.login, r.period, r.status, r.narrative, r.at, r.percent, "           \
     "r.id = (SELECT max(m.id) FROM report m "                                                 \
     "WHERE m.work_item_id = r.work_item_id AND m.period = r.period), "                        \
     "v.decision, coalesce(v.reviewer_id, 0), vu.login, v.comment, v.at, w.pairing_id, "       \
     "su.name, vu.name "                                                                       \
-    "FROM report r JOIN work_item i ON i.id = r.work_item_id "                                \
+    "FROM " from " JOIN work_item i ON i.id = r.work_item_id "                                \
     "JOIN work_plan w ON w.id = i.work_plan_id JOIN unit u ON u.id = r.unit_id "              \
     "JOIN users su ON su.id = r.submitted_by LEFT JOIN review v ON v.report_id = r.id "       \
     "LEFT JOIN users vu ON vu.id = v.reviewer_id WHERE " cond " ORDER BY " order             \
@@ -194,19 +196,31 @@ int report_pending(struct ctx *c, int64_t after, int limit, struct report_pendin
         else if (c->user->role != ROLE_LEADER)
             return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "sign in first");
     }
+    /* The queue (review_queue, kept by triggers: migration 7) holds exactly the reports
+     * awaiting review, indexed by each window, so a page reads what it shows: a member with
+     * nothing to review reads nothing. */
+#define QUEUE "review_queue q JOIN report r ON r.id = q.report_id"
+#define PENDING(window) REPORT_SQL_FROM(QUEUE, window " AND q.report_id > :after AND "      \
+                                               "v.id IS NULL AND i.removed_at IS NULL",   \
+                                        "q.report_id")
     struct stmt st;
-    db_prepare(c->db, &st,
-               REPORT_SQL("v.id IS NULL AND i.removed_at IS NULL AND r.id > :after "
-                          "AND r.id = (SELECT max(m2.id) FROM report m2 "
-                          "WHERE m2.work_item_id = r.work_item_id AND m2.period = r.period) "
-                          "AND (:all = 1 OR (w.pairing_id = :p AND (:side < 0 OR u.side = :side) "
-                          "AND (:unit = 0 OR r.unit_id = :unit)))",
-                          "r.id"));
+    if (all)
+        db_prepare(c->db, &st, PENDING("1 = 1"));
+    else if (unit)
+        db_prepare(c->db, &st, PENDING("q.unit_id = :unit"));
+    else if (side >= 0)
+        db_prepare(c->db, &st, PENDING("q.pairing_id = :p AND q.side = :side"));
+    else
+        db_prepare(c->db, &st, PENDING("q.pairing_id = :p"));
+#undef PENDING
+#undef QUEUE
     db_bind_int64(&st, ":after", after);
-    db_bind_int64(&st, ":all", all ? 1 : 0);
-    db_bind_int64(&st, ":p", pairing);
-    db_bind_int64(&st, ":side", side);
-    db_bind_int64(&st, ":unit", unit);
+    if (unit)
+        db_bind_int64(&st, ":unit", unit);
+    else if (!all)
+        db_bind_int64(&st, ":p", pairing);
+    if (!all && !unit && side >= 0)
+        db_bind_int64(&st, ":side", side);
     db_bind_int64(&st, ":limit", limit + 1);
     size_t cap = 0;
     while ((rc = db_step(&st)) == DB_ROW) {

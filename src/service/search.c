@@ -196,7 +196,6 @@ int search_run(struct ctx *c, const char *q, int kind, int64_t after, int limit,
     if (!any)
         return svc_fail(c, SVC_INVALID, "err_search_empty", "q",
                         "q holds no letter or digit to search for");
-    search_sync(c->db); /* on failure the index is a little behind; it still answers */
     for (int k = 0; k < SEARCH_KINDS; k++) {
         if (kind >= 0 && k != kind)
             continue;

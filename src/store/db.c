@@ -108,8 +108,39 @@ static void cache_grow(struct db *db)
 
 /* Prepares exactly one statement. A second statement in the text would be silently ignored by
  * SQLite, so it is refused here instead. */
+/* The statement log (db_log_statements): a file every prepared statement is appended to. */
+static atomic_int sql_log_fd = -1;
+
+int db_log_statements(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return DB_ERROR;
+    int old = atomic_exchange(&sql_log_fd, fd);
+    if (old >= 0)
+        close(old);
+    return 0;
+}
+
+/* One write() per statement on an O_APPEND file: the records of threads and processes sharing
+ * the file do not interleave. */
+static void log_statement(const char *sql)
+{
+    int fd = atomic_load(&sql_log_fd);
+    if (fd < 0)
+        return;
+    size_t n = strlen(sql);
+    char *rec = xmalloc(n + 4);
+    memcpy(rec, sql, n);
+    memcpy(rec + n, "\n;;\n", 4);
+    if (write(fd, rec, n + 4) != (ssize_t)(n + 4))
+        log_warn("db: the statement log lost a statement");
+    free(rec);
+}
+
 static int prepare_raw(struct db *db, const char *sql, unsigned flags, sqlite3_stmt **out)
 {
+    log_statement(sql);
     const char *tail = NULL;
     *out = NULL;
     int r = sqlite3_prepare_v3(db->h, sql, -1, flags, out, &tail);
@@ -354,7 +385,12 @@ int db_begin(struct db *db)
 
 int db_commit(struct db *db)
 {
-    int rc = run(db, "COMMIT");
+    /* The search index is brought up to date in the transaction that changed what it
+     * indexes, so a search never writes and a write is found at once. A failure there fails
+     * the commit: nothing is acknowledged that the index could not take. */
+    int rc = db->search ? search_flush(db) : 0;
+    if (rc == 0)
+        rc = run(db, "COMMIT");
     if (rc < 0)
         db_rollback(db);
     else
@@ -622,6 +658,12 @@ static int open_at(const char *path, int version, struct db **out, char **errmsg
         db_set_errmsg(errmsg, "cannot enable foreign keys", NULL);
         goto done;
     }
+    db->search = version >= SEARCH_SCHEMA_VERSION;
+    /* Rows noted before commits indexed them (a database written by an older Duikou, whose
+     * searches did it) are indexed once, here, rather than inside some later request. */
+    if (db->search && search_sync(db) < 0)
+        log_warn("db: %s: the search index is behind; the next write brings it up to date",
+                 path);
     *out = db;
     db = NULL;
     rc = 0;

@@ -59,6 +59,11 @@ struct stmt {
  * user, without the path, which the caller frees with free(). */
 int db_open(const char *path, struct db **out, char **errmsg);
 
+/* From now on, every statement any connection of this process prepares is appended to the
+ * file at path, each followed by a line ";;" (`duikou serve` with DUIKOU_SQL_LOG set; the
+ * EXPLAIN test in tests/explain reads it). */
+int db_log_statements(const char *path);
+
 /* As db_open, but migrates only up to `version` (0 = empty). For tests of migrations. */
 int db_open_at_version(const char *path, int version, struct db **out);
 

@@ -31,6 +31,7 @@ struct db {
     int64_t external;          /* PRAGMA data_version then; valid while wal_hdr_ok */
     bool wal_hdr_ok;
     bool wal;                  /* journal_mode is wal (set_wal) */
+    bool search;               /* the search index exists: each commit brings it up to date */
 };
 
 /* Installs the fault-injecting VFS and allocator when this is a test build and DUIKOU_FAULTS

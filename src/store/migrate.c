@@ -19,6 +19,32 @@
 #include "store/db.h"
 #include "store/db_impl.h"
 
+/* The province pairing an audit row's object belongs to (migration 7's audit_scope), one
+ * line per kind of object: M(entity, pairing expression, tables with o the object). As a
+ * trigger reads it for the new row, and as the backfill reads it for every row. */
+#define AUDIT_SCOPE_OBJECTS(M)                                                                \
+    M("pairing", "coalesce(o.parent_id, o.id)", "pairing o")                                 \
+    M("plan", "o.pairing_id", "plan o")                                                      \
+    M("task", "pl.pairing_id", "task o JOIN plan pl ON pl.id = o.plan_id")                   \
+    M("unit", "o.pairing_id", "unit o")                                                      \
+    M("users", "n.pairing_id", "users o JOIN unit n ON n.id = o.unit_id")                    \
+    M("session", "n.pairing_id",                                                             \
+      "session o JOIN users u ON u.id = o.user_id JOIN unit n ON n.id = u.unit_id")          \
+    M("api_token", "n.pairing_id",                                                           \
+      "api_token o JOIN users u ON u.id = o.user_id JOIN unit n ON n.id = u.unit_id")        \
+    M("work_plan", "o.pairing_id", "work_plan o")                                            \
+    M("work_item", "w.pairing_id", "work_item o JOIN work_plan w ON w.id = o.work_plan_id")  \
+    M("report", "w.pairing_id",                                                              \
+      "report o JOIN work_item i ON i.id = o.work_item_id "                                  \
+      "JOIN work_plan w ON w.id = i.work_plan_id")                                           \
+    M("notice", "o.pairing_id", "notice o")
+#define AUDIT_SCOPE_NEW(entity, p, from)                                                      \
+    "        UNION SELECT " p " FROM " from " WHERE NEW.entity = '" entity "' "               \
+    "AND o.id = NEW.entity_id\n"
+#define AUDIT_SCOPE_ALL(entity, p, from)                                                      \
+    "        UNION ALL SELECT " p ", a.id FROM audit a, " from " WHERE a.entity = '" entity   \
+    "' AND o.id = a.entity_id\n"
+
 static const char *const migrations[] = {
     /* 1 (2026-11): regions, pairings, plans and their sections, tasks, targets; audit log. */
     "CREATE TABLE region (\n"
@@ -331,7 +357,8 @@ static const char *const migrations[] = {
      * items, reports, units — over their text folded to one script (store/search.c): a query
      * is a lookup in the index, not a scan of every narrative through a function. Triggers
      * cannot write FTS5 tables on our connections (their schema is never trusted), so they
-     * note each change in search_dirty and search_sync indexes it before the next search.
+     * note each change in search_dirty and search_flush indexes it (as each writing
+     * transaction commits, db_commit; before December 2026, before the next search).
      * The index is filled here, once, with the search_text() function the store registers. */
     "CREATE TABLE search_dirty (\n"
     "    kind TEXT NOT NULL CHECK (kind IN ('task', 'item', 'report', 'unit')),\n"
@@ -406,6 +433,76 @@ static const char *const migrations[] = {
     "ALTER TABLE task ADD COLUMN damaged INTEGER NOT NULL DEFAULT 0 CHECK (damaged IN (0, 1));\n"
     "\n"
     "PRAGMA user_version = 6;\n",
+
+    /* 7 (2026-12): reads bounded by what they return (tests/explain: no request walks a
+     * growing table). review_queue holds the reports awaiting review — the latest of their
+     * item and period, not yet reviewed — with the scope a queue is read by, so a member
+     * with nothing to review reads nothing (before: the whole report table). audit_scope
+     * names the province pairing(s) an audit row concerns, by its actor and its object as
+     * they were when it was written, so a leader's page of the log is an index range (before:
+     * the log walked back until a page filled). Both are kept by triggers, so every writer
+     * (the services, demo --scale, a restore) keeps them, and filled from the rows already
+     * there. report_supersedes serves the foreign key a new report checks. */
+    "CREATE INDEX report_supersedes ON report (supersedes_id);\n"
+    "CREATE TABLE review_queue (\n"
+    "    report_id INTEGER PRIMARY KEY REFERENCES report (id),\n"
+    "    pairing_id INTEGER NOT NULL,\n"
+    "    side INTEGER NOT NULL,\n"
+    "    unit_id INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX review_queue_pairing ON review_queue (pairing_id, report_id);\n"
+    "CREATE INDEX review_queue_side ON review_queue (pairing_id, side, report_id);\n"
+    "CREATE INDEX review_queue_unit ON review_queue (unit_id, report_id);\n"
+    "CREATE TRIGGER review_queue_report AFTER INSERT ON report\n"
+    "BEGIN\n"
+    "    DELETE FROM review_queue WHERE report_id IN (SELECT id FROM report\n"
+    "        WHERE work_item_id = NEW.work_item_id AND period = NEW.period AND id < NEW.id);\n"
+    "    INSERT INTO review_queue (report_id, pairing_id, side, unit_id)\n"
+    "        SELECT NEW.id, w.pairing_id, u.side, NEW.unit_id FROM work_item i\n"
+    "        JOIN work_plan w ON w.id = i.work_plan_id JOIN unit u ON u.id = NEW.unit_id\n"
+    "        WHERE i.id = NEW.work_item_id;\n"
+    "END;\n"
+    "CREATE TRIGGER review_queue_review AFTER INSERT ON review\n"
+    "BEGIN\n"
+    "    DELETE FROM review_queue WHERE report_id = NEW.report_id;\n"
+    "END;\n"
+    "CREATE TRIGGER review_queue_item_removed AFTER UPDATE OF removed_at ON work_item\n"
+    "WHEN NEW.removed_at IS NOT NULL\n"
+    "BEGIN\n"
+    "    DELETE FROM review_queue WHERE report_id IN\n"
+    "        (SELECT id FROM report WHERE work_item_id = NEW.id);\n"
+    "END;\n"
+    "INSERT INTO review_queue (report_id, pairing_id, side, unit_id)\n"
+    "    SELECT r.id, w.pairing_id, u.side, r.unit_id FROM report r\n"
+    "    JOIN work_item i ON i.id = r.work_item_id JOIN work_plan w ON w.id = i.work_plan_id\n"
+    "    JOIN unit u ON u.id = r.unit_id\n"
+    "    WHERE i.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM review v WHERE v.report_id = r.id)\n"
+    "    AND r.id = (SELECT max(m.id) FROM report m\n"
+    "                WHERE m.work_item_id = r.work_item_id AND m.period = r.period);\n"
+    "\n"
+    "CREATE TABLE audit_scope (\n"
+    "    pairing_id INTEGER NOT NULL,\n"
+    "    audit_id INTEGER NOT NULL REFERENCES audit (id),\n"
+    "    PRIMARY KEY (pairing_id, audit_id)\n"
+    ");\n"
+    "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"
+    "BEGIN\n"
+    "    INSERT INTO audit_scope (pairing_id, audit_id)\n"
+    "    SELECT DISTINCT p, NEW.id FROM (\n"
+    "        SELECT n.pairing_id AS p FROM users u JOIN unit n ON n.id = u.unit_id\n"
+    "            WHERE substr(NEW.actor, 1, 5) = 'user:' AND u.login = substr(NEW.actor, 6)\n"
+    AUDIT_SCOPE_OBJECTS(AUDIT_SCOPE_NEW)
+    "    ) WHERE p IS NOT NULL;\n"
+    "END;\n"
+    "INSERT INTO audit_scope (pairing_id, audit_id)\n"
+    "    SELECT DISTINCT p, id FROM (\n"
+    "        SELECT n.pairing_id AS p, a.id AS id FROM audit a\n"
+    "            JOIN users u ON substr(a.actor, 1, 5) = 'user:' AND u.login = substr(a.actor, 6)\n"
+    "            JOIN unit n ON n.id = u.unit_id\n"
+    AUDIT_SCOPE_OBJECTS(AUDIT_SCOPE_ALL)
+    "    ) WHERE p IS NOT NULL;\n"
+    "\n"
+    "PRAGMA user_version = 7;\n",
 
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */

@@ -111,25 +111,36 @@ static const char SYNC[] =
     "  WHERE r.id IN (SELECT ref_id FROM search_dirty WHERE kind = 'report');"
     "DELETE FROM search_dirty;";
 
-int search_sync(struct db *db)
+/* 1 when search_dirty lists something, 0 when not, or a negative code. */
+static int dirty(struct db *db)
 {
     struct stmt st;
     db_prepare(db, &st, "SELECT EXISTS (SELECT 1 FROM search_dirty)");
     int s = db_step(&st);
-    bool dirty = s == DB_ROW && db_col_int64(&st, 0) != 0;
+    int rc = s == DB_ROW ? db_col_int64(&st, 0) != 0 : s < 0 ? s : DB_ERROR;
     db_finalize(&st);
-    if (s < 0)
-        return s;
-    if (!dirty)
-        return 0;
-    int rc = db_begin(db);
-    if (rc == 0)
-        rc = db_exec(db, SYNC);
-    if (rc == 0)
-        rc = db_commit(db);
+    return rc;
+}
+
+int search_flush(struct db *db)
+{
+    int rc = dirty(db);
+    if (rc <= 0)
+        return rc;
+    rc = db_exec(db, SYNC);
     if (rc < 0)
-        log_warn("search: bringing the index up to date failed; searching the index as it is");
-    db_rollback(db); /* no-op after the commit */
+        log_warn("search: indexing the changed rows failed; the transaction is not committed");
+    return rc;
+}
+
+int search_sync(struct db *db)
+{
+    int rc = dirty(db);
+    if (rc <= 0)
+        return rc;
+    rc = db_begin(db);
+    if (rc == 0)
+        rc = db_commit(db); /* which flushes */
     return rc;
 }
 

@@ -5,10 +5,11 @@
  * characters (辽宁) is a phrase of two adjacent tokens: substring search over Chinese that
  * uses the index. Latin words are tokens of their own and match by prefix.
  *
- * Triggers (migration 4) note each inserted or changed row in search_dirty; search_sync
- * brings the index up to date from that list before a search (FTS5 may not be written from
- * a trigger on a connection that does not trust its schema, which ours never does). The
- * SQLite-only syntax (MATCH, the FTS5 query language) stays in this file. */
+ * Triggers (migration 4) note each inserted or changed row in search_dirty; search_flush
+ * indexes them from that list in the same transaction, just before it commits (db_commit:
+ * FTS5 may not be written from a trigger on a connection that does not trust its schema,
+ * which ours never does). A search only reads. The SQLite-only syntax (MATCH, the FTS5 query
+ * language) stays in this file. */
 #ifndef DUIKOU_STORE_SEARCH_H
 #define DUIKOU_STORE_SEARCH_H
 #include <stdbool.h>
@@ -30,8 +31,15 @@ bool search_has_token(const char *s);
  * before migrating: migration 4 fills the index with it). Returns 0 or a negative code. */
 int search_register(struct db *db);
 
-/* Indexes the rows listed in search_dirty and empties it, in one transaction. Returns 0, or a
- * negative code (the index then stays as it was; searching still works, a little behind). */
+/* The schema version from which the index exists (migration 4). */
+enum { SEARCH_SCHEMA_VERSION = 4 };
+
+/* Indexes the rows listed in search_dirty and empties it, inside the caller's transaction:
+ * db_commit calls it before every COMMIT. Returns 0 or a negative code. */
+int search_flush(struct db *db);
+
+/* The same in a transaction of its own (an index left behind by a writer that bypassed
+ * db_commit). Returns 0, or a negative code (the index stays as it was). */
 int search_sync(struct db *db);
 
 /* The ids of the rows of kind whose text holds every one of words (each a run of text as

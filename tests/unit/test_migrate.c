@@ -164,7 +164,8 @@ static void test_reports_append_only_after_upgrade(void **state)
 
 /* A version-3 database with a unit, a task, a work item and a report in Traditional script:
  * upgraded to 4, each is in the search index under its Simplified form; rows written after
- * the upgrade are noted by the triggers and indexed by search_sync. */
+ * the upgrade are noted by the triggers and indexed by search_sync (or, in a transaction,
+ * by db_commit). */
 static void test_search_index_after_upgrade(void **state)
 {
     char dir[] = "/tmp/duikou-migrate-XXXXXX", path[128];
@@ -238,6 +239,16 @@ static void test_search_index_after_upgrade(void **state)
                      1);
     assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
                                     "WHERE search_unit MATCH 'body : \"发 改 委\"'"),
+                     1);
+
+    /* A write committed through db_commit is indexed in its own transaction: nothing is
+     * left for a search to do. */
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_exec(db, "UPDATE unit SET name = '盤錦市政府' WHERE id = 1;"), 0);
+    assert_int_equal(db_commit(db), 0);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 0);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
+                                    "WHERE search_unit MATCH 'body : \"盘 锦\"'"),
                      1);
     db_close(db);
     tu_rm_dir(dir);
