@@ -13,7 +13,7 @@ static const char *usage =
     "serve [--listen HOST:PORT] [--db PATH] [--threads N] [--behind-tls]\n"
     "             [--max-connections N] [--timeout SECONDS] [--login-rate N] [--write-rate N]\n"
     "             [--lock-failures N] [--lock-seconds N] [--session-idle SECONDS]\n"
-    "             [--session-max SECONDS] [--password-rules strict]";
+    "             [--session-max SECONDS] [--password-rules strict] [--host NAME]…";
 
 /* A whole number in [min, max]; false otherwise. */
 static bool number(const char *s, long min, long max, long *out)
@@ -44,6 +44,12 @@ int cmd_serve(struct cli *c)
     const char *max_age = cli_option(c, "--session-max", true);
     const char *rules = cli_option(c, "--password-rules", true);
     cfg.behind_tls = cli_option(c, "--behind-tls", false) != NULL;
+    for (const char *h; (h = cli_option(c, "--host", true));) {
+        if (cfg.n_hosts == HTTP_MAX_HOSTS || !*h || strpbrk(h, "/ []"))
+            return cli_fail("--host: a host name or address (IPv6 without brackets), at most %d",
+                            HTTP_MAX_HOSTS);
+        cfg.hosts[cfg.n_hosts++] = h;
+    }
     if (c->argc != 0)
         return cli_usage(usage);
     long v;

@@ -128,6 +128,8 @@ bool http_route_is_page(const struct route *rt);
 extern const struct route http_routes[];
 extern const size_t http_n_routes;
 
+enum { HTTP_MAX_HOSTS = 16 };
+
 struct http_config {
     const char *listen;      /* host:port, default 127.0.0.1:8080 */
     const char *db_path;
@@ -142,7 +144,15 @@ struct http_config {
     int login_per_minute;        /* sign-in attempts per client address (10, burst 10);
                                     negative: no limit */
     int writes_per_second;       /* writes per signed-in user (20, burst 3x); negative: none */
+    /* Host names a request may name in its Host header (--host, repeatable); none given:
+     * the listen address's host, and for a loopback one localhost too; a server listening
+     * on every address then accepts any (it cannot know its names). Against DNS rebinding. */
+    const char *hosts[HTTP_MAX_HOSTS];
+    int n_hosts;
 };
+
+/* Whether host (a Host header: name, [v6] or name:port) names one of the server's names. */
+bool http_host_allowed(const char *host);
 
 /* Rate limits (http/ratelimit.c): token buckets keyed by a string (a client address, a user
  * id), thread-safe and sharded, on clock_now_ms() so tests can move time. At most about

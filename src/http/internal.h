@@ -26,6 +26,7 @@ struct http_state {
     const char *cookie_name;
     const struct route *routes;   /* http_routes; tests put in a table of their own */
     size_t n_routes;
+    char listen_host[256];        /* the listen address's host (a default Host name) */
 };
 extern struct http_state http_state;
 

@@ -44,6 +44,25 @@ void http_state_init(const struct http_config *cfg)
         s->write_rl = ratelimit_new(s->cfg.writes_per_second, 3.0 * s->cfg.writes_per_second,
                                     HTTP_RATELIMIT_KEYS);
     s->cookie_name = s->cfg.behind_tls ? "__Host-duikou_session" : "duikou_session";
+    if (s->cfg.n_hosts == 0) { /* the listen address's host; localhost beside a loopback one */
+        const char *colon = strrchr(s->cfg.listen, ':');
+        size_t n = colon ? (size_t)(colon - s->cfg.listen) : strlen(s->cfg.listen);
+        const char *h = s->cfg.listen;
+        if (n >= 2 && h[0] == '[' && h[n - 1] == ']')
+            h++, n -= 2;
+        snprintf(s->listen_host, sizeof s->listen_host, "%.*s", (int)n, h);
+        bool any = !*s->listen_host || strcmp(s->listen_host, "0.0.0.0") == 0 ||
+                   strcmp(s->listen_host, "::") == 0;
+        if (!any) {
+            s->cfg.hosts[s->cfg.n_hosts++] = s->listen_host;
+            if (strncmp(s->listen_host, "127.", 4) == 0 || strcmp(s->listen_host, "::1") == 0 ||
+                strcmp(s->listen_host, "localhost") == 0) {
+                s->cfg.hosts[s->cfg.n_hosts++] = "localhost";
+                s->cfg.hosts[s->cfg.n_hosts++] = "127.0.0.1";
+                s->cfg.hosts[s->cfg.n_hosts++] = "::1";
+            }
+        }
+    }
     s->routes = http_routes;
     s->n_routes = http_n_routes;
 }
@@ -290,18 +309,39 @@ static bool split_hostport(const char *s, size_t n, const char **host, size_t *h
     return *host_n > 0;
 }
 
+bool http_host_allowed(const char *host)
+{
+    const struct http_config *cfg = &http_state.cfg;
+    if (!host)
+        return false;
+    if (cfg->n_hosts == 0) /* listening on every address, no --host: any name */
+        return *host != '\0';
+    const char *h;
+    size_t hn;
+    unsigned port;
+    if (!split_hostport(host, strlen(host), &h, &hn, &port, 80))
+        return false;
+    if (hn >= 2 && h[0] == '[') /* [::1] names ::1 */
+        h++, hn -= 2;
+    for (int i = 0; i < cfg->n_hosts; i++)
+        if (strlen(cfg->hosts[i]) == hn && strncasecmp(cfg->hosts[i], h, hn) == 0)
+            return true;
+    return false;
+}
+
 bool http_same_origin(const char *origin, const char *host, bool behind_tls)
 {
     if (!origin || !host)
         return false;
     unsigned def;
     const char *rest;
-    if (strncasecmp(origin, "https://", 8) == 0)
+    /* The scheme the browser used: https only behind TLS, plain http only without. */
+    if (strncasecmp(origin, "https://", 8) == 0 && behind_tls)
         def = 443, rest = origin + 8;
     else if (strncasecmp(origin, "http://", 7) == 0 && !behind_tls)
         def = 80, rest = origin + 7;
     else
-        return false; /* "null", another scheme, or plain http when we are behind TLS */
+        return false; /* "null", another scheme, or the scheme this server is not reached by */
     size_t rn = strlen(rest);
     if (rn && rest[rn - 1] == '/')
         rn--;

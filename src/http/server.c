@@ -300,6 +300,8 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct reqctx *x, in
     MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(mr, "X-Frame-Options", "DENY");
     MHD_add_response_header(mr, "Referrer-Policy", "same-origin");
+    if (http_state.cfg.behind_tls) /* browsers keep to https for this name from now on */
+        MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
     if (!bodiless)
         MHD_add_response_header(mr, "Content-Type",
                                 p->content_type ? p->content_type
@@ -331,6 +333,34 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct reqctx *x, in
     x->status = st;
     x->us = (mono_ns() - x->t0_ns) / 1000;
     return ret;
+}
+
+/* A head refused whatever the route, answered at once and the connection closed (its body, if
+ * any, unread): 0 when the head is acceptable.
+ *  - Content-Length together with Transfer-Encoding: which one frames the body is ambiguous,
+ *    and a proxy trusting the other would pass a second request hidden in this one
+ *    (request smuggling, RFC 9112 §6.1);
+ *  - no Host, or a Host that is none of the server's names (DNS rebinding: a page of another
+ *    site whose name now points here); 421 for the latter.
+ * (A NUL byte inside a header value never reaches us: libmicrohttpd 0.9.75 hands the value
+ * over cut at it, so the rest of the value is simply not seen.) */
+static int refuse_head(struct MHD_Connection *conn, struct reqctx *x)
+{
+    struct req *r = &x->req;
+    const char *why = NULL;
+    int status = 400;
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length") &&
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding"))
+        why = "err_length_ambiguous";
+    else if (!host || !*host)
+        why = "err_bad_host";
+    else if (!http_host_allowed(host))
+        why = "err_bad_host", status = 421;
+    if (!why)
+        return 0;
+    resp_header(r, &x->resp, "Connection", "close");
+    return http_refuse(r, &x->resp, status, why);
 }
 
 /* Starts the request on the first call: who, what, cookies, the decoded target. False when
@@ -437,6 +467,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
             resp_header(&x->req, &x->resp, "Connection", "close");
             return respond(conn, x, http_error(&x->req, &x->resp, 503, "err_busy", NULL));
         }
+        int refused = refuse_head(conn, x);
+        if (refused)
+            return respond(conn, x, refused);
         if (!fits) /* too large to read: answered at once, and the connection closed */
             return respond(conn, x, http_refuse(&x->req, &x->resp, 413, "err_too_large"));
         return MHD_YES;

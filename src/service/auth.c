@@ -8,16 +8,20 @@
  * copies the database pays the same per guess. The hash is computed outside any transaction,
  * so the write lock is never held while it runs.
  *
- * Sign-in never tells which of login and password was wrong (err_login_failed for both), and
- * an unknown login costs the same time as a known one: its password is checked against a
- * dummy hash made at first use with the same parameters. Five consecutive failures (policy)
- * lock the account for fifteen minutes; a success resets the count. (A locked account answers
- * err_locked, as the interface asks, so a guesser who made five failures learns that the
- * login exists; the per-address rate limit of the server is what bounds that.) Attempts
- * during a lock check no password, so they cost the server nothing. Every attempt — success,
- * failure, attempt while locked — is an audit row with the client address. The row of a
- * failure names the login only when it looks like a login (a password typed into the login
- * field must not end up in the log). A wrong current password given to change one's own
+ * Sign-in never tells which of login and password was wrong (err_login_failed for both), nor
+ * whether the account exists or is locked: an unknown, disabled or locked account is answered
+ * exactly as a wrong password, with the same status and body, after the same argon2id work
+ * (a dummy hash made at first use with the same parameters). Locks are per account AND
+ * address: five consecutive failures (policy) from one address lock that address out of the
+ * account for fifteen minutes (login_lock, schema 8), so a stranger cannot lock the owner out
+ * from elsewhere — the denial the old per-account lock allowed. Failures from every address
+ * together meet a slower lock of the account: after GLOBAL_FACTOR × max_failures (20) of
+ * them without a success between, the account takes no password for lock_seconds / 15 (a
+ * minute), each further failure starting that minute again, so guessing from many addresses
+ * gets about one try a minute. A success resets its address's count and the account's.
+ * Every attempt — success, failure, attempt while locked — is an audit row with the client
+ * address. The row of a failure names the login only when it looks like a login (a password
+ * typed into the login field must not end up in the log). A wrong current password given to change one's own
  * password is a guess too, by whoever holds the session: it counts toward the same lock and
  * is audited (auth.password_failed); while locked, a change is refused as a sign-in is
  * (err_locked, audited as auth.password_locked) without checking any password.
@@ -66,7 +70,9 @@ struct auth_policy auth_policy = {
     .composition = false,
 };
 
-enum { TOUCH_MS = 60 * 1000, RANDOM_BYTES = 32, PASSWORD_MIN = 8 };
+enum { TOUCH_MS = 60 * 1000, RANDOM_BYTES = 32, PASSWORD_MIN = 8,
+       GLOBAL_FACTOR = 4, /* failures from all addresses before the account's slow lock */
+       GLOBAL_LOCK_DIVISOR = 15 /* that lock lasts lock_seconds / 15 (a minute of 900 s) */ };
 #define API_TOKEN_PREFIX "dk_"
 
 static void sodium_ready(void)
@@ -328,17 +334,28 @@ static void verify_dummy(const char *password)
 
 struct account {
     int64_t id;
-    const char *login, *pw_hash, *locked_until;
+    const char *login, *pw_hash;
+    const char *locked_until;         /* the account's own lock (all addresses) */
+    const char *address_locked_until; /* the lock of this address out of it */
     bool disabled;
 };
+
+/* The address a sign-in comes from, as the locks name it. */
+static const char *client_of(const struct ctx *c)
+{
+    return c->client && *c->client ? c->client : "unknown";
+}
 
 /* 1 found, 0 not found, <0 store error. */
 static int account_by_login(struct ctx *c, const char *login, struct account *a)
 {
     struct stmt st;
     db_prepare(c->db, &st,
-               "SELECT id, login, pw_hash, locked_until, disabled FROM users WHERE login = :l");
+               "SELECT u.id, u.login, u.pw_hash, u.locked_until, u.disabled, l.locked_until "
+               "FROM users u LEFT JOIN login_lock l ON l.user_id = u.id AND l.client = :client "
+               "WHERE u.login = :l");
     db_bind_text(&st, ":l", login);
+    db_bind_text(&st, ":client", client_of(c));
     int rc = db_step(&st);
     if (rc == DB_ROW) {
         a->id = db_col_int64(&st, 0);
@@ -347,6 +364,8 @@ static int account_by_login(struct ctx *c, const char *login, struct account *a)
         a->locked_until =
             db_col_is_null(&st, 3) ? NULL : arena_strdup(c->arena, db_col_text(&st, 3));
         a->disabled = db_col_int64(&st, 4) != 0;
+        a->address_locked_until =
+            db_col_is_null(&st, 5) ? NULL : arena_strdup(c->arena, db_col_text(&st, 5));
         rc = 1;
     }
     db_finalize(&st);
@@ -415,6 +434,70 @@ static int count_failure(struct ctx *c, int64_t id, const char *login, int *fail
     return 0;
 }
 
+/* Counts a wrong password at sign-in, inside the caller's transaction: toward the lock of
+ * this address out of the account (*failures, *locked_until as count_failure) and toward the
+ * account's slow lock. <0 when the store fails. */
+static int count_login_failure(struct ctx *c, int64_t id, const char *login, int *failures,
+                               const char **locked_until)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "INSERT INTO login_lock (user_id, client, failures) VALUES (:u, :client, 1) "
+               "ON CONFLICT (user_id, client) DO UPDATE SET failures = login_lock.failures + 1 "
+               "RETURNING failures");
+    db_bind_int64(&st, ":u", id);
+    db_bind_text(&st, ":client", client_of(c));
+    int s = db_step(&st);
+    if (s == DB_ROW)
+        *failures = (int)db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (s < 0)
+        return -1;
+    if (*failures >= auth_policy.max_failures && auth_policy.max_failures > 0) {
+        *locked_until = time_at(c, clock_now_ms() + (int64_t)auth_policy.lock_seconds * 1000);
+        db_prepare(c->db, &st,
+                   "UPDATE login_lock SET failures = 0, locked_until = :until "
+                   "WHERE user_id = :u AND client = :client");
+        db_bind_text(&st, ":until", *locked_until);
+        db_bind_int64(&st, ":u", id);
+        db_bind_text(&st, ":client", client_of(c));
+        s = db_step(&st);
+        db_finalize(&st);
+        if (s < 0)
+            return -1;
+        log_warn("auth: %s locked for %s until %s after %d failed sign-ins from there", login,
+                 client_of(c), *locked_until, *failures);
+    }
+    /* The account's slow lock, over every address. */
+    int all = 0;
+    db_prepare(c->db, &st,
+               "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
+               "RETURNING failed_logins");
+    db_bind_int64(&st, ":id", id);
+    s = db_step(&st);
+    if (s == DB_ROW)
+        all = (int)db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (s < 0)
+        return -1;
+    if (auth_policy.max_failures > 0 && all >= GLOBAL_FACTOR * auth_policy.max_failures) {
+        int secs = auth_policy.lock_seconds / GLOBAL_LOCK_DIVISOR;
+        const char *until = time_at(c, clock_now_ms() + (int64_t)(secs > 0 ? secs : 1) * 1000);
+        db_prepare(c->db, &st,
+                   "UPDATE users SET locked_until = :until WHERE id = :id "
+                   "AND (locked_until IS NULL OR locked_until < :until)");
+        db_bind_text(&st, ":until", until);
+        db_bind_int64(&st, ":id", id);
+        s = db_step(&st);
+        db_finalize(&st);
+        if (s < 0)
+            return -1;
+        log_warn("auth: %s takes no password until %s: %d failed sign-ins from anywhere",
+                 login, until, all);
+    }
+    return 0;
+}
+
 static int login_failed(struct ctx *c, const char *shown_login, const struct account *a,
                         bool found)
 {
@@ -423,7 +506,8 @@ static int login_failed(struct ctx *c, const char *shown_login, const struct acc
                                                                                 : "password";
     if (db_begin(c->db) < 0)
         return login_store_error(c);
-    if (found && !a->disabled && count_failure(c, a->id, a->login, &failures, &locked_until) < 0)
+    if (found && !a->disabled &&
+        count_login_failure(c, a->id, a->login, &failures, &locked_until) < 0)
         return login_store_error(c);
     if (audit_attempt(c, "auth.login_failed", actor_or_anonymous(c), found ? a->id : 0,
                       shown_login, reason, failures, locked_until, 0) < 0 ||
@@ -434,16 +518,30 @@ static int login_failed(struct ctx *c, const char *shown_login, const struct acc
                     "the login or the password is not correct");
 }
 
-static int login_locked(struct ctx *c, const struct account *a)
+/* An attempt while this address, or the account, is locked: no password is taken, but the
+ * same argon2id work is done and the same answer given as for a wrong one, so the lock tells
+ * a guesser nothing. until: the lock that holds. */
+static int login_locked(struct ctx *c, const struct account *a, const char *password,
+                        const char *until)
 {
+    verify_dummy(password);
     if (db_begin(c->db) < 0)
         return login_store_error(c);
     if (audit_attempt(c, "auth.login_locked", actor_or_anonymous(c), a->id, a->login, "locked",
-                      0, a->locked_until, 0) < 0 ||
+                      0, until, 0) < 0 ||
         db_commit(c->db) < 0)
         return login_store_error(c);
-    return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s is locked until %s", a->login,
-                    a->locked_until);
+    return svc_fail(c, SVC_UNAUTHORIZED, "err_login_failed", NULL,
+                    "%s is locked for %s until %s", a->login, client_of(c), until);
+}
+
+/* The later of two stored instants that are after now, or NULL when neither is. */
+static const char *lock_in_force(const char *a, const char *b, const char *now)
+{
+    bool ha = a && strcmp(a, now) > 0, hb = b && strcmp(b, now) > 0;
+    if (ha && hb)
+        return strcmp(a, b) >= 0 ? a : b;
+    return ha ? a : hb ? b : NULL;
 }
 
 int auth_login(struct ctx *c, const char *login, const char *password, struct session_info *out)
@@ -462,8 +560,11 @@ int auth_login(struct ctx *c, const char *login, const char *password, struct se
     /* What the audit row may name: a stored login, or input shaped like one. */
     const char *shown = norm ? norm : "(not a login)";
     const char *now = svc_now(c);
-    if (found && !a.disabled && a.locked_until && strcmp(a.locked_until, now) > 0)
-        return login_locked(c, &a);
+    const char *lock = found && !a.disabled
+                           ? lock_in_force(a.locked_until, a.address_locked_until, now)
+                           : NULL;
+    if (lock)
+        return login_locked(c, &a, password, lock);
 
     bool ok;
     if (found && strlen(password) <= AUTH_PASSWORD_MAX) {
@@ -502,10 +603,19 @@ int auth_login(struct ctx *c, const char *login, const char *password, struct se
     db_finalize(&st);
     if (s < 0)
         return login_store_error(c);
-    if (db_changes(c->db) == 0) {
+    if (db_changes(c->db) == 0) { /* answered as a lock is: as a wrong password */
         db_rollback(c->db);
-        return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s was locked meanwhile", a.login);
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_login_failed", NULL,
+                        "%s was locked meanwhile", a.login);
     }
+    /* This address's count starts again (another address's lock stays: it may be a guesser's). */
+    db_prepare(c->db, &st, "DELETE FROM login_lock WHERE user_id = :u AND client = :client");
+    db_bind_int64(&st, ":u", a.id);
+    db_bind_text(&st, ":client", client_of(c));
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        return login_store_error(c);
     db_prepare(c->db, &st,
                "INSERT INTO session (user_id, token_hash, csrf_token, client, created_at, "
                "last_seen_at, expires_at) VALUES (:u, :h, :csrf, :client, :now, :now, :exp)");

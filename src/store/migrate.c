@@ -476,7 +476,8 @@ static const char *const migrations[] = {
     "    SELECT r.id, w.pairing_id, u.side, r.unit_id FROM report r\n"
     "    JOIN work_item i ON i.id = r.work_item_id JOIN work_plan w ON w.id = i.work_plan_id\n"
     "    JOIN unit u ON u.id = r.unit_id\n"
-    "    WHERE i.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM review v WHERE v.report_id = r.id)\n"
+    "    WHERE i.removed_at IS NULL\n"
+    "    AND NOT EXISTS (SELECT 1 FROM review v WHERE v.report_id = r.id)\n"
     "    AND r.id = (SELECT max(m.id) FROM report m\n"
     "                WHERE m.work_item_id = r.work_item_id AND m.period = r.period);\n"
     "\n"
@@ -503,6 +504,20 @@ static const char *const migrations[] = {
     "    ) WHERE p IS NOT NULL;\n"
     "\n"
     "PRAGMA user_version = 7;\n",
+
+    /* 8 (2026-12): sign-in locks per account and address. Five wrong passwords from one
+     * address lock that address out of that account, not the account: its owner signing in
+     * from elsewhere is not locked out by a stranger (service/auth.c). users.failed_logins
+     * and locked_until stay for the slower lock of the account as a whole. */
+    "CREATE TABLE login_lock (\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    client TEXT NOT NULL,\n"
+    "    failures INTEGER NOT NULL DEFAULT 0,\n"
+    "    locked_until TEXT,\n"
+    "    PRIMARY KEY (user_id, client)\n"
+    ");\n"
+    "\n"
+    "PRAGMA user_version = 8;\n",
 
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */

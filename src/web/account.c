@@ -98,13 +98,9 @@ int web_login(struct req *r, struct resp *p) {
   }
   struct session_info s;
   int rc = auth_login(&r->ctx, login ? login : "", pw ? pw : "", &s);
+  /* A lock is answered as a wrong password (auth.c): it tells a guesser nothing. */
   if (rc == SVC_UNAUTHORIZED || rc == SVC_INVALID)
     return login_page(r, p, 401, "err_login_failed", login, next);
-  if (rc == SVC_LOCKED) {
-    int secs = auth_policy.lock_seconds > 0 ? auth_policy.lock_seconds : 900;
-    resp_header(r, p, "Retry-After", arena_printf(r->arena, "%d", secs));
-    return login_page(r, p, 429, "err_locked", login, next);
-  }
   if (rc != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   const char *old = http_session_token(r);

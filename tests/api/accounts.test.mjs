@@ -2,6 +2,7 @@
 // CSRF and bearer tokens, lockout and session expiry, and the audit log that records it all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startServer, Client, as, PASSWORD, LJ, SD } from './harness.mjs';
 import { thisYear, ZONE_MS } from './clock.mjs';
 
@@ -671,15 +672,45 @@ test('audit pages: keyset on id, newest first, next_after until the end', async 
   assert.ok(second.json.entries.every((e) => e.id < first.json.next_after && e.action.startsWith('auth.')));
 });
 
-test('lockout after 5 failures; idle sessions expire (--lock-seconds 2 --session-idle 2)', async () => {
+// A sign-in sent from another loopback address (127.0.0.2 …): another client to the locks.
+function loginFrom(base, localAddress, login, password = PASSWORD) {
+  const u = new URL(base);
+  const body = JSON.stringify({ login, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: '/api/v1/session', method: 'POST',
+      localAddress, headers: { 'content-type': 'application/json', origin: base,
+        'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('lockout after 5 failures from one address, not from others; idle sessions expire (--lock-seconds 2 --session-idle 2)', async () => {
   const s = await startServer({ args: ['--lock-seconds', '2', '--session-idle', '2'] });
   try {
     const c = new Client(s.base);
-    for (let i = 0; i < 5; i++)
-      assertError(await c.login('ly_member', `wrong-${i}-password`), 401, 'err_login_failed');
+    let wrong;
+    for (let i = 0; i < 5; i++) {
+      wrong = await c.login('ly_member', `wrong-${i}-password`);
+      assertError(wrong, 401, 'err_login_failed');
+    }
+    // Locked from this address: the right password is answered exactly as a wrong one, so a
+    // guesser learns nothing, not even that the login exists.
     const locked = await c.login('ly_member');
-    assertError(locked, 429, 'err_locked');
-    assert.equal(locked.headers.get('retry-after'), '2');
+    assertError(locked, 401, 'err_login_failed');
+    assert.equal(locked.body, wrong.body);
+    assert.equal(locked.headers.get('retry-after'), null);
+    const unknown = await c.login('no_such_login', 'whatever-password');
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body, wrong.body);
+    // The owner at another address signs in all the same: a stranger cannot lock anyone out.
+    const elsewhere = await loginFrom(s.base, '127.0.0.2', 'ly_member');
+    assert.equal(elsewhere.status, 201, elsewhere.body);
     await sleep(2300);
     assert.equal((await c.login('ly_member')).status, 201, 'the lock ends by itself');
 
@@ -694,6 +725,8 @@ test('lockout after 5 failures; idle sessions expire (--lock-seconds 2 --session
     const lockRow = rows.find((e) => e.action === 'auth.login_locked');
     assert.equal(lockRow.after.login, 'ly_member');
     assert.equal(lockRow.client, '127.0.0.1');
+    const logins = (await a.get('/api/v1/audit?action=auth.login&limit=50')).json.entries;
+    assert.ok(logins.some((e) => e.after.login === 'ly_member' && e.client === '127.0.0.2'));
 
     const idle = await as(s, 'pj_member');
     assert.equal((await idle.get('/api/v1/me')).status, 200);
@@ -716,7 +749,8 @@ test('wrong old passwords count toward the lock and are audited (--lock-seconds 
     const locked = await c.post('/api/v1/me/password', { old_password: PASSWORD, new_password: STRONG2 });
     assertError(locked, 429, 'err_locked');
     assert.equal(locked.headers.get('retry-after'), '2');
-    assertError(await new Client(s.base).login('wx_member'), 429, 'err_locked');
+    // Signing in is refused too, answered as a wrong password (a sign-in tells of no lock).
+    assertError(await new Client(s.base).login('wx_member'), 401, 'err_login_failed');
 
     const a = await as(s, 'admin');
     const rows = (await a.get('/api/v1/audit?action=auth.&limit=200')).json.entries;

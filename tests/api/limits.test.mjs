@@ -4,7 +4,9 @@
 // request's memory and the in-flight count were never released (the client waited 30 s, and
 // a stop waited its whole drain). Now the query is never parsed by MHD, a target with more
 // than 1,000 parameters is answered 414 with our headers, a head of too many header lines
-// 431, and whatever MHD drops is released when its connection closes.
+// 431, and whatever MHD drops is released when its connection closes. Then the heads refused
+// whatever the route: Content-Length with Transfer-Encoding, a Host not the server's, and an
+// https Origin on a plain-http server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, rawRequest } from './harness.mjs';
@@ -39,6 +41,48 @@ test('a head of 3,000 header lines is refused at once, not left waiting', async 
   const r = await get('/healthz', lines);
   assert.ok(r.status === 431 || r.status === 0, `answered ${r.status}: ${r.head}`);
   assert.ok(r.ms < 2000, `refused in ${r.ms} ms`);
+});
+
+// Heads refused whatever the route (hardening issue, "Low"): each failed before the fix.
+test('Content-Length with Transfer-Encoding is 400 and the connection closes (no smuggling)', async () => {
+  const { port } = new URL(server.base);
+  const hidden = `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`;
+  const r = await rawRequest(port, `POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+    'Content-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n' +
+    `0\r\n\r\n${hidden}`);
+  assert.equal(r.status, 400, r.head);
+  assert.match(r.head, /Connection: close/i);
+  assert.match(r.head, /Content-Security-Policy/);
+});
+
+test('a Host that is not the server is 421; no Host is 400 (DNS rebinding)', async () => {
+  const { port } = new URL(server.base);
+  for (const host of [`evil.example:${port}`, `127.0.0.1.evil.example:${port}`]) {
+    const r = await rawRequest(port, `GET /api/v1/plans HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    assert.equal(r.status, 421, `${host}: ${r.head}`);
+  }
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`])
+    assert.equal((await rawRequest(port, `GET /healthz HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).status, 200, host);
+  assert.equal((await rawRequest(port, 'GET /healthz HTTP/1.0\r\n\r\n')).status, 400);
+  const page = await rawRequest(port, `GET / HTTP/1.1\r\nHost: evil.example:${port}\r\n\r\n`);
+  assert.equal(page.status, 421);
+  assert.match(page.head, /Content-Type: text\/html/); // a page, in the reader's language
+});
+
+test('an https Origin on a plain-http server is refused; HSTS only behind TLS', async () => {
+  const r = await fetch(`${server.base}/api/v1/session`, { method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.base.replace('http://', 'https://') },
+    body: JSON.stringify({ login: 'ly_member', password: 'whatever-password' }) });
+  assert.equal(r.status, 403);
+  assert.equal((await r.json()).error.code, 'err_csrf');
+  assert.equal((await fetch(`${server.base}/healthz`)).headers.get('strict-transport-security'), null);
+  const tls = await startServer({ organisation: false, args: ['--behind-tls'] });
+  try {
+    const h = await fetch(`${tls.base}/healthz`);
+    assert.equal(h.headers.get('strict-transport-security'), 'max-age=31536000');
+  } finally {
+    await tls.stop();
+  }
 });
 
 test('2,000 oversized heads leave nothing behind: the stop finds no request in flight', async () => {

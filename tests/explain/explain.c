@@ -93,8 +93,8 @@ static bool full_scan(const char *detail, char names[][64], int nn)
     const char *w;
     if (strncmp(detail, "SCAN ", 5) == 0)
         w = detail + 5;
-    else if (strncmp(detail, "SEARCH ", 7) == 0 && strstr(detail, "USING INTEGER PRIMARY KEY (rowid") &&
-             !strstr(detail, "rowid=?"))
+    else if (strncmp(detail, "SEARCH ", 7) == 0 &&
+             strstr(detail, "USING INTEGER PRIMARY KEY (rowid") && !strstr(detail, "rowid=?"))
         w = detail + 7;
     else
         return false;

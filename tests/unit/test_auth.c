@@ -232,6 +232,15 @@ static void test_login_ok_fills_user(void **state)
     assert_null(s.user.unit_name);
 }
 
+/* auth_login from another address than CLIENT. */
+static int login_from(struct fixture *f, const char *client, const char *l, const char *pw,
+                      struct session_info *s)
+{
+    struct ctx *c = cli(f);
+    c->client = client;
+    return auth_login(c, l, pw, s);
+}
+
 static void test_lockout(void **state)
 {
     struct fixture *f = *state;
@@ -248,31 +257,53 @@ static void test_lockout(void **state)
         assert_int_equal(login(f, "alice", "wrong password", &s), SVC_UNAUTHORIZED);
         assert_string_equal(f->ctx.code, "err_login_failed");
     }
-    /* now even the right password is refused, with a code that says why */
-    assert_int_equal(login(f, "alice", PW, &s), SVC_LOCKED);
-    assert_string_equal(f->ctx.code, "err_locked");
+    /* now even the right password is refused from this address, answered exactly as a
+     * wrong one: the lock tells a guesser nothing */
+    assert_int_equal(login(f, "alice", PW, &s), SVC_UNAUTHORIZED);
+    assert_string_equal(f->ctx.code, "err_login_failed");
     assert_null(s.token);
+    /* the owner, from another address, is not locked out */
+    assert_int_equal(login_from(f, "198.51.100.9", "alice", PW, &s), SVC_OK);
+    assert_non_null(s.token);
     clock_set_offset(14 * MINUTE);
-    assert_int_equal(login(f, "alice", PW, &s), SVC_LOCKED);
-    struct user_view v;
-    assert_int_equal(user_get(cli(f), f->uid, &v), SVC_OK);
-    assert_true(v.locked);
+    assert_int_equal(login(f, "alice", PW, &s), SVC_UNAUTHORIZED);
     clock_set_offset(15 * MINUTE + 1000);
     assert_int_equal(login(f, "alice", PW, &s), SVC_OK);
+    struct user_view v;
     assert_int_equal(user_get(cli(f), f->uid, &v), SVC_OK);
     assert_false(v.locked);
     assert_int_equal(v.failed_logins, 0);
     assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'auth.login_locked'",
                            NULL),
                      2);
+    assert_int_equal(count(f, "SELECT count(*) FROM login_lock WHERE client = '" CLIENT "'",
+                           NULL),
+                     0); /* its success ended this address's lock and count */
+
+    /* Guessing from many addresses: four tries from each of five addresses (no address
+     * locked) meet the account's slow lock — a minute without any password taken, from
+     * anywhere; the right password is then answered as a wrong one, and works after it. */
+    char addr[5][32];
+    for (int a = 0; a < 5; a++) {
+        snprintf(addr[a], sizeof addr[a], "192.0.2.%d", a + 1);
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(login_from(f, addr[a], "alice", "wrong password", &s),
+                             SVC_UNAUTHORIZED);
+    }
+    assert_int_equal(login_from(f, "198.51.100.9", "alice", PW, &s), SVC_UNAUTHORIZED);
+    assert_string_equal(f->ctx.code, "err_login_failed");
+    assert_int_equal(user_get(cli(f), f->uid, &v), SVC_OK);
+    assert_true(v.locked);
+    clock_set_offset(16 * MINUTE + 2000);
+    assert_int_equal(login_from(f, "198.51.100.9", "alice", PW, &s), SVC_OK);
 
     /* the policy is a setting */
     auth_policy.max_failures = 2;
     auth_policy.lock_seconds = 60;
     for (int i = 0; i < 2; i++)
         assert_int_equal(login(f, "alice", "wrong password", &s), SVC_UNAUTHORIZED);
-    assert_int_equal(login(f, "alice", PW, &s), SVC_LOCKED);
-    clock_set_offset(17 * MINUTE);
+    assert_int_equal(login(f, "alice", PW, &s), SVC_UNAUTHORIZED);
+    clock_set_offset(17 * MINUTE + 3000);
     assert_int_equal(login(f, "alice", PW, &s), SVC_OK);
 }
 
@@ -559,10 +590,12 @@ static void test_password_change_guesses_lock(void **state)
                            "AND after LIKE '%locked_until%'",
                            NULL),
                      1);
-    /* locked: the right old password is refused as a sign-in is, and so is signing in */
+    /* locked: the right old password is refused, and signing in is too (answered as a
+     * wrong password: a sign-in tells no one of a lock) — whoever holds the session guessed */
     assert_int_equal(change_own(f, &a, PW, PW2), SVC_LOCKED);
     assert_string_equal(f->ctx.code, "err_locked");
-    assert_int_equal(login(f, "alice", PW, &s), SVC_LOCKED);
+    assert_int_equal(login(f, "alice", PW, &s), SVC_UNAUTHORIZED);
+    assert_string_equal(f->ctx.code, "err_login_failed");
     assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'auth.password_locked' "
                               "AND client = '" CLIENT "'",
                            NULL),

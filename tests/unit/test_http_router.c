@@ -418,6 +418,42 @@ static void test_same_origin(void **state)
     assert_false(http_same_origin("http://example.org", NULL, false));
     assert_false(http_same_origin("http://example.org:99999", "example.org:99999", false));
     assert_false(http_same_origin("ftp://example.org", "example.org", false));
+    /* a plain-http server is reached by plain http only: an https origin is another site */
+    assert_false(http_same_origin("https://127.0.0.1:8080", "127.0.0.1:8080", false));
+    assert_false(http_same_origin("https://example.org:443", "example.org:443", false));
+}
+
+/* The Host names a server answers: the listen address's (with localhost beside a loopback
+ * one), or those --host names; a server on every address without --host takes any. */
+static void test_host_allowed(void **state)
+{
+    struct http_config cfg = {.listen = "127.0.0.1:8080"};
+    http_state_init(&cfg);
+    assert_true(http_host_allowed("127.0.0.1:8080"));
+    assert_true(http_host_allowed("localhost:8080"));
+    assert_true(http_host_allowed("LOCALHOST"));
+    assert_true(http_host_allowed("[::1]:8080"));
+    assert_false(http_host_allowed("evil.example:8080")); /* DNS rebinding */
+    assert_false(http_host_allowed("127.0.0.1.evil.example"));
+    assert_false(http_host_allowed(""));
+    assert_false(http_host_allowed(NULL));
+    http_state_free();
+
+    struct http_config named = {.listen = "0.0.0.0:80", .hosts = {"duikou.example.gov.cn"},
+                                .n_hosts = 1};
+    http_state_init(&named);
+    assert_true(http_host_allowed("duikou.example.gov.cn"));
+    assert_true(http_host_allowed("Duikou.Example.gov.cn:443"));
+    assert_false(http_host_allowed("10.0.0.5"));
+    assert_false(http_host_allowed("localhost"));
+    http_state_free();
+
+    struct http_config any = {.listen = ":8080"};
+    http_state_init(&any);
+    assert_true(http_host_allowed("whatever.example"));
+    assert_false(http_host_allowed(""));
+    http_state_free();
+    (void)state;
 }
 
 static void test_nonce(void **state)
@@ -440,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_too_many_params),  cmocka_unit_test(test_form_and_cookies),
         cmocka_unit_test(test_json_limits),      cmocka_unit_test(test_language),
         cmocka_unit_test(test_service_errors),   cmocka_unit_test(test_same_origin),
+        cmocka_unit_test(test_host_allowed),
         cmocka_unit_test(test_nonce),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
