@@ -8,6 +8,11 @@
 #   (3) GET /plans/{id}, the public plan page
 #   (4) POST /api/v1/work-items/{id}/reports, durable (201 only once it is on disk)
 #   (5) POST /api/v1/session: sign-in, argon2id on purpose
+#   (6) mixed use: MIXED_USERS (210) signed-in members, coordinators and leaders of the 7
+#       generated province pairings, their sessions older than the once-a-minute session
+#       touch; each wrk thread cycles through its users' dashboard, /my, the review queue
+#       (coordinators and leaders) and GET /api/v1/my/work-items, while a writer posts
+#       MIXED_WRITES_PER_S (20) reports a second; nginx serves a file of the dashboard's size
 # and duikou's peak RSS (VmHWM), the ingester's MB/s on 10 MB, and scale 10 ÷ scale 1.
 # Prints a Markdown table and writes it into docs/performance.md between its bench markers.
 #
@@ -190,6 +195,91 @@ end
 LUA
 }
 
+# (6) The mixed run: sessions of many users, reads of their daily pages while a writer posts.
+MIXED_USERS=${MIXED_USERS:-210}
+MIXED_WRITES=${MIXED_WRITES_PER_S:-20}
+write_mixed_lua() { # db password → $WORK/mixed.lua; sets MIXED_SIGNED (how many signed in)
+  local db=$1 pw=$2 per=$((MIXED_USERS / 7)) rows="" login role pairing cookie n=0
+  local sql="SELECT login, role, pairing FROM (SELECT u.login, u.role, n.pairing_id AS pairing,
+      row_number() OVER (PARTITION BY n.pairing_id, u.role ORDER BY u.id) AS k
+      FROM users u JOIN unit n ON n.id = u.unit_id WHERE u.login LIKE 'g%')
+    WHERE (role = 'member' AND k <= $((per - 8))) OR (role <> 'member' AND k <= 4)
+    ORDER BY pairing, role, k"
+  while IFS='|' read -r login role pairing; do
+    read -r cookie _ < <(login "$login" "$pw")
+    [ -n "$cookie" ] || continue
+    n=$((n + 1))
+    local queue='nil'
+    [ "$role" != member ] && queue='"/reviews"'
+    rows+="{\"$cookie\",\"/pairings/$pairing/dashboard\",$queue},"
+  done < <(sqlite3 "$db" "$sql")
+  MIXED_SIGNED=$n
+  # Older than the touch interval (a minute): every session's first read writes last_seen,
+  # as a real office's sessions do, opened long before.
+  sqlite3 "$db" "UPDATE session SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-90 seconds') WHERE revoked_at IS NULL" 2>/dev/null ||
+    sqlite3 -cmd '.timeout 5000' "$db" "UPDATE session SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-90 seconds') WHERE revoked_at IS NULL"
+  cat > "$WORK/mixed.lua" <<LUA
+local users = {$rows}
+local n, bad, threads = 0, 0, {}
+function setup(t) t:set("id", #threads); table.insert(threads, t) end
+function init() n = tonumber(wrk.thread:get("id")) * 104729 end
+function request()
+  n = n + 1
+  local u = users[(math.floor(n / 4) % #users) + 1]
+  local k = n % 4
+  local path = u[2]
+  if k == 1 then path = "/my"
+  elseif k == 2 then path = u[3] or "/api/v1/my/work-items"
+  elseif k == 3 then path = "/api/v1/my/work-items" end
+  return wrk.format("GET", path, {["Cookie"] = u[1]})
+end
+function response(status) if status ~= 200 then bad = bad + 1 end wrk.thread:set("bad", bad) end
+function done()
+  local b = 0
+  for _, t in ipairs(threads) do b = b + (tonumber(t:get("bad")) or 0) end
+  print("bad: " .. b)
+end
+LUA
+}
+
+# The writer of (6): MIXED_WRITES reports a second for the whole of a wrk run, from one member
+# of each generated pairing on its own items; prints "posted created".
+start_writer() { # db password
+  local db=$1 pw=$2 members="" login cookie csrf items
+  for login in $(sqlite3 "$db" "SELECT min(u.login) FROM users u JOIN unit n ON n.id = u.unit_id JOIN work_item i ON i.owner_unit_id = u.unit_id WHERE u.login LIKE 'g%' AND u.role = 'member' GROUP BY n.pairing_id"); do
+    read -r cookie csrf < <(login "$login" "$pw")
+    items=$(sqlite3 "$db" "SELECT group_concat(i.id || ':' || w.year) FROM work_item i JOIN work_plan w ON w.id = i.work_plan_id JOIN users u ON u.unit_id = i.owner_unit_id WHERE u.login = '$login'")
+    members+="$cookie $csrf $items"$'\n'
+  done
+  printf '%s' "$members" > "$WORK/writers.txt"
+  python3 - "$BASE" "$MIXED_WRITES" "$((SECS + 1))" "$WORK/writer.out" "$WORK/writers.txt" <<'PY' &
+import http.client, json, sys, time, urllib.parse
+base, rate, secs, out = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+u = urllib.parse.urlparse(base)
+who = [l.split() for l in open(sys.argv[5]).read().splitlines() if l.strip()]
+who = [(c, x, [tuple(map(int, p.split(":"))) for p in items.split(",")]) for c, x, items in who]
+conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+posted = created = 0
+t0 = time.monotonic()
+while time.monotonic() - t0 < secs:
+    cookie, csrf, items = who[posted % len(who)]
+    item, year = items[(posted // len(who)) % len(items)]
+    body = json.dumps({"period": "%d-%02d" % (year, posted % 12 + 1), "status": "on_track",
+                       "percent": posted % 100, "narrative": "本月召開對接會，按計劃推進。"})
+    try:
+        conn.request("POST", "/api/v1/work-items/%d/reports" % item, body,
+                     {"Content-Type": "application/json", "Cookie": cookie, "X-CSRF-Token": csrf})
+        r = conn.getresponse(); r.read()
+        created += r.status == 201
+    except Exception:
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    posted += 1
+    time.sleep(max(0.0, t0 + posted / rate - time.monotonic()))
+open(out, "w").write("%d %d\n" % (posted, created))
+PY
+  WRITER_PID=$!
+}
+
 # A GET as the signed-in coordinator, with its body's size; it must answer 200.
 fetch() { # path file → status
   curl -gs -o "$1" -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$2"
@@ -237,6 +327,22 @@ run_scale() {
   R[$n,login,cpu]=$(awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v l="$logins" \
     'BEGIN { if (l > 0) printf "%.0f", c / hz * 1000 / l; else print "–" }')
   R[$n,rss_login]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
+
+  # (6) mixed use, with nginx serving a file of the dashboard's size beside it
+  write_mixed_lua "$db" "$pw"
+  R[$n,mixed,users]=$MIXED_SIGNED
+  R[$n,mixed,nginx]=$(measure "http://127.0.0.1:$NGINX_PORT/$n-dashboard")
+  start_writer "$db" "$pw"
+  local rss_max=0 rss
+  ( while kill -0 "$SERVER_PID" 2>/dev/null; do
+      awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null; sleep 0.5; done ) > "$WORK/rss.log" &
+  local sampler=$!
+  R[$n,mixed]=$(measure "$BASE/" -s "$WORK/mixed.lua")
+  wait "$WRITER_PID" 2>/dev/null || true
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  R[$n,mixed,writes]=$(cat "$WORK/writer.out" 2>/dev/null || echo "0 0")
+  R[$n,mixed,rss]=$(awk 'BEGIN { m = 0 } { if ($1 > m) m = $1 } END { printf "%.0f", m / 1024 }' "$WORK/rss.log")
   stop_server
 }
 
@@ -264,6 +370,26 @@ table() {
     read -r rps p50 p99 err <<<"${R[$n,login]}"
     echo "| $n | (5) POST /api/v1/session (sign-in, $THREADS connections) | | $(num "$rps") | $p50 | $p99 | $err | | | | ${R[$n,login,cpu]} ms CPU per sign-in |"
   done
+  echo
+  echo "Mixed use (6): many users' sessions (older than the session touch), their daily pages in turn, a writer posting reports the while; nginx serves a file of the dashboard's size in the same run."
+  echo
+  echo "| scale | users signed in | req/s | p50 ms | p99 ms | errors | reports posted / created | nginx req/s | ÷ nginx | RSS max | goal |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  for n in $SCALES; do
+    read -r rps p50 p99 err <<<"${R[$n,mixed]}"
+    read -r nr _ _ _ <<<"${R[$n,mixed,nginx]}"
+    read -r posted created <<<"${R[$n,mixed,writes]}"
+    echo "| $n | ${R[$n,mixed,users]} | $(num "$rps") | $p50 | $p99 | $err | $posted / $created | $(num "$nr") | $(ratio "$rps" "$nr") | ${R[$n,mixed,rss]} MB | ≥ 0.25×, p99 ≤ 25 ms, RSS ≤ 100 MB |"
+  done
+  if [ "$big" != "$small" ]; then
+    local mb ms nb ns
+    mb=$(cut -d' ' -f1 <<<"${R[$big,mixed]}"); ms=$(cut -d' ' -f1 <<<"${R[$small,mixed]}")
+    nb=$(cut -d' ' -f1 <<<"${R[$big,mixed,nginx]}"); ns=$(cut -d' ' -f1 <<<"${R[$small,mixed,nginx]}")
+    echo
+    echo "Mixed use, scale $big ÷ scale $small (÷ nginx each): $(ratio "$(ratio "$mb" "$nb")" "$(ratio "$ms" "$ns")") (goal: 0.8–1.2)."
+  fi
+  echo
+  echo "One session (1)–(5):"
   echo
   echo "| figure | value | goal |"
   echo "|---|---:|---|"

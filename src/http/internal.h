@@ -112,6 +112,10 @@ void http_cache_clear(void);
  * they are already (answer now). *failed is set when the sync failed. */
 struct MHD_Connection;
 int http_durable_start(const char *db_path);
+/* indexer.c: the search index kept up to date by a thread of its own (see indexer.c). */
+int http_indexer_start(const char *db_path);
+void http_indexer_stop(void);
+void http_indexer_nudge(void); /* after a request that wrote */
 void http_durable_stop(void);
 bool http_durable_wait(struct MHD_Connection *conn, uint64_t seq, bool *failed);
 

@@ -128,8 +128,10 @@ static struct db *worker_db(struct worker *w)
             log_error("http: cannot open the database: %s", err ? err : "unknown error");
             free(err);
             w->db = NULL;
-        } else if (db_group_commit(w->db) < 0) { /* stays FULL: slower, as durable */
-            log_warn("http: group commit is off for a worker");
+        } else {
+            if (db_group_commit(w->db) < 0) /* stays FULL: slower, as durable */
+                log_warn("http: group commit is off for a worker");
+            db_search_deferred(w->db); /* http/indexer.c indexes, in batches */
         }
     }
     return w->db;
@@ -501,6 +503,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
             st = storage_fault(x, st); /* may close the connection after an I/O fault */
             /* A request that wrote is answered once its write is on disk (durable.c). */
             if (now != wrote) {
+                http_indexer_nudge();
                 x->pending = st;
                 x->awaiting = true;
                 if (http_durable_wait(conn, now, &x->sync_failed))
@@ -660,7 +663,7 @@ int http_serve(const struct http_config *cfg)
         {c->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, c->threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    if (http_durable_start(c->db_path) < 0)
+    if (http_durable_start(c->db_path) < 0 || http_indexer_start(c->db_path) < 0)
         goto done;
     d = MHD_start_daemon(flags | MHD_USE_EPOLL, 0, NULL, NULL, access_cb, NULL,
                          MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
@@ -689,6 +692,7 @@ int http_serve(const struct http_config *cfg)
     for (int waited = 0; atomic_load(&in_flight) > 0 && waited < DRAIN_MS; waited += 10)
         usleep(10000);
     http_durable_stop(); /* syncs, and resumes whoever still waits, before MHD stops */
+    http_indexer_stop(); /* the last writes are indexed before the process ends */
     MHD_stop_daemon(d);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
@@ -699,6 +703,7 @@ int http_serve(const struct http_config *cfg)
 
 done:
     http_durable_stop();
+    http_indexer_stop();
     close_workers();
     http_state_free();
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

@@ -196,6 +196,7 @@ int search_run(struct ctx *c, const char *q, int kind, int64_t after, int limit,
     if (!any)
         return svc_fail(c, SVC_INVALID, "err_search_empty", "q",
                         "q holds no letter or digit to search for");
+    search_catch_up(); /* what was saved before this search is found (never indexes here) */
     for (int k = 0; k < SEARCH_KINDS; k++) {
         if (kind >= 0 && k != kind)
             continue;

@@ -383,11 +383,17 @@ int db_begin(struct db *db)
     return run(db, "BEGIN IMMEDIATE");
 }
 
+void db_search_deferred(struct db *db)
+{
+    db->search = false;
+}
+
 int db_commit(struct db *db)
 {
     /* The search index is brought up to date in the transaction that changed what it
-     * indexes, so a search never writes and a write is found at once. A failure there fails
-     * the commit: nothing is acknowledged that the index could not take. */
+     * indexes (unless this connection leaves it to an indexer: db_search_deferred), so a
+     * search never writes. A failure there fails the commit: nothing is acknowledged that
+     * the index could not take. */
     int rc = db->search ? search_flush(db) : 0;
     if (rc == 0)
         rc = run(db, "COMMIT");

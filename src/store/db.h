@@ -64,6 +64,11 @@ int db_open(const char *path, struct db **out, char **errmsg);
  * EXPLAIN test in tests/explain reads it). */
 int db_log_statements(const char *path);
 
+/* This connection's commits leave the search index to a background indexer (search_sync on
+ * another connection) instead of indexing in the writing transaction (the server's workers:
+ * http/indexer.c). */
+void db_search_deferred(struct db *db);
+
 /* As db_open, but migrates only up to `version` (0 = empty). For tests of migrations. */
 int db_open_at_version(const char *path, int version, struct db **out);
 

@@ -442,7 +442,9 @@ static const char *const migrations[] = {
      * they were when it was written, so a leader's page of the log is an index range (before:
      * the log walked back until a page filled). Both are kept by triggers, so every writer
      * (the services, demo --scale, a restore) keeps them, and filled from the rows already
-     * there. report_supersedes serves the foreign key a new report checks. */
+     * there. A new report takes the place of the one it supersedes (its writer names the
+     * latest report of the item and period, as report_submit does). report_supersedes serves
+     * the foreign key a new report checks. */
     "CREATE INDEX report_supersedes ON report (supersedes_id);\n"
     "CREATE TABLE review_queue (\n"
     "    report_id INTEGER PRIMARY KEY REFERENCES report (id),\n"
@@ -455,8 +457,7 @@ static const char *const migrations[] = {
     "CREATE INDEX review_queue_unit ON review_queue (unit_id, report_id);\n"
     "CREATE TRIGGER review_queue_report AFTER INSERT ON report\n"
     "BEGIN\n"
-    "    DELETE FROM review_queue WHERE report_id IN (SELECT id FROM report\n"
-    "        WHERE work_item_id = NEW.work_item_id AND period = NEW.period AND id < NEW.id);\n"
+    "    DELETE FROM review_queue WHERE report_id = NEW.supersedes_id;\n"
     "    INSERT INTO review_queue (report_id, pairing_id, side, unit_id)\n"
     "        SELECT NEW.id, w.pairing_id, u.side, NEW.unit_id FROM work_item i\n"
     "        JOIN work_plan w ON w.id = i.work_plan_id JOIN unit u ON u.id = NEW.unit_id\n"

@@ -133,6 +133,20 @@ int search_flush(struct db *db)
     return rc;
 }
 
+static void (*_Atomic catch_up_hook)(void);
+
+void search_set_catch_up(void (*hook)(void))
+{
+    catch_up_hook = hook;
+}
+
+void search_catch_up(void)
+{
+    void (*hook)(void) = catch_up_hook;
+    if (hook)
+        hook();
+}
+
 int search_sync(struct db *db)
 {
     int rc = dirty(db);
@@ -140,7 +154,11 @@ int search_sync(struct db *db)
         return rc;
     rc = db_begin(db);
     if (rc == 0)
-        rc = db_commit(db); /* which flushes */
+        rc = search_flush(db);
+    if (rc == 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
     return rc;
 }
 

@@ -38,9 +38,15 @@ enum { SEARCH_SCHEMA_VERSION = 4 };
  * db_commit calls it before every COMMIT. Returns 0 or a negative code. */
 int search_flush(struct db *db);
 
-/* The same in a transaction of its own (an index left behind by a writer that bypassed
- * db_commit). Returns 0, or a negative code (the index stays as it was). */
+/* The same in a transaction of its own (a connection that defers indexing, a writer that
+ * bypassed db_commit). Returns 0, or a negative code (the index stays as it was). */
 int search_sync(struct db *db);
+
+/* Before a search: brings the index up to what was committed before it. Without a hook it
+ * does nothing (every commit indexed already); the server sets one that waits for its
+ * indexer thread (http/indexer.c), so the request never writes. */
+void search_set_catch_up(void (*hook)(void));
+void search_catch_up(void);
 
 /* The ids of the rows of kind whose text holds every one of words (each a run of text as
  * typed: folded here, matched as a phrase, a Latin last token as a prefix), within province

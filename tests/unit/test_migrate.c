@@ -250,6 +250,23 @@ static void test_search_index_after_upgrade(void **state)
     assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
                                     "WHERE search_unit MATCH 'body : \"盘 锦\"'"),
                      1);
+
+    /* The server's connections leave indexing to its indexer thread (db_search_deferred):
+     * their commits only note the change, and a search's catch-up without the server's hook
+     * indexes nothing either — only search_sync, on the indexer's connection, writes. */
+    db_search_deferred(db);
+    assert_int_equal(db_begin(db), 0);
+    assert_int_equal(db_exec(db, "UPDATE unit SET name = '撫順市政府' WHERE id = 1;"), 0);
+    assert_int_equal(db_commit(db), 0);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 1);
+    uint64_t writes = db_write_count();
+    search_catch_up();
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_dirty"), 1);
+    assert_int_equal(db_write_count(), writes); /* nothing written */
+    assert_int_equal(search_sync(db), 0);
+    assert_int_equal(tu_one_int(db, "SELECT count(*) FROM search_unit "
+                                    "WHERE search_unit MATCH 'body : \"抚 顺\"'"),
+                     1);
     db_close(db);
     tu_rm_dir(dir);
 }
