@@ -8,8 +8,8 @@
 #   (3) GET /plans/{id}, the public plan page
 #   (4) POST /api/v1/work-items/{id}/reports, durable (201 only once it is on disk)
 #   (5) POST /api/v1/session: sign-in, argon2id on purpose
-#   (6) mixed use: MIXED_USERS (210) signed-in members, coordinators and leaders of the 7
-#       generated province pairings, their sessions older than the once-a-minute session
+#   (6) mixed use: MIXED_USERS (210) signed-in members, coordinators and leaders of 7
+#       generated province pairings (the first 7 at every scale), their sessions older than the once-a-minute session
 #       touch; each wrk thread cycles through its users' dashboard, /my, the review queue
 #       (coordinators and leaders) and GET /api/v1/my/work-items, while a writer posts
 #       MIXED_WRITES_PER_S (20) reports a second; nginx serves a file of the dashboard's size
@@ -146,6 +146,19 @@ login() { # login password → "cookie csrf"
   echo "$cookie $csrf"
 }
 
+# The end of every Lua script: answers other than STATUS are counted over all threads and
+# printed as "bad: N" (measure reads it). The script keeps its threads in `threads`.
+lua_count_bad() { # STATUS
+  cat <<LUA
+function response(status) if status ~= $1 then bad = bad + 1 end wrk.thread:set("bad", bad) end
+function done()
+  local b = 0
+  for _, t in ipairs(threads) do b = b + (tonumber(t:get("bad")) or 0) end
+  print("bad: " .. b)
+end
+LUA
+}
+
 # The reports' Lua: each request posts to the next (member, item, month), so every report is
 # accepted; anything but 201 is counted and printed as "bad: N".
 write_post_lua() { # db password → $WORK/post.lua
@@ -169,12 +182,7 @@ function request()
   return wrk.format("POST", "/api/v1/work-items/" .. r[3] .. "/reports",
     {["Content-Type"] = "application/json", ["Cookie"] = r[1], ["X-CSRF-Token"] = r[2]}, body)
 end
-function response(status) if status ~= 201 then bad = bad + 1 end wrk.thread:set("bad", bad) end
-function done()
-  local b = 0
-  for _, t in ipairs(threads) do b = b + (tonumber(t:get("bad")) or 0) end
-  print("bad: " .. b)
-end
+$(lua_count_bad 201)
 LUA
 }
 
@@ -186,12 +194,7 @@ function setup(t) table.insert(threads, t) end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"login":"$1","password":"$2"}'
-function response(status) if status ~= 201 then bad = bad + 1 end wrk.thread:set("bad", bad) end
-function done()
-  local b = 0
-  for _, t in ipairs(threads) do b = b + (tonumber(t:get("bad")) or 0) end
-  print("bad: " .. b)
-end
+$(lua_count_bad 201)
 LUA
 }
 
@@ -202,7 +205,10 @@ write_mixed_lua() { # db password → $WORK/mixed.lua; sets MIXED_SIGNED (how ma
   local db=$1 pw=$2 per=$((MIXED_USERS / 7)) rows="" login role pairing cookie n=0
   local sql="SELECT login, role, pairing FROM (SELECT u.login, u.role, n.pairing_id AS pairing,
       row_number() OVER (PARTITION BY n.pairing_id, u.role ORDER BY u.id) AS k
-      FROM users u JOIN unit n ON n.id = u.unit_id WHERE u.login LIKE 'g%')
+      FROM users u JOIN unit n ON n.id = u.unit_id WHERE u.login LIKE 'g%'
+      AND n.pairing_id IN (SELECT n2.pairing_id FROM users u2 JOIN unit n2 ON n2.id = u2.unit_id
+                           WHERE u2.login LIKE 'g%' GROUP BY n2.pairing_id
+                           ORDER BY n2.pairing_id LIMIT 7))
     WHERE (role = 'member' AND k <= $((per - 8))) OR (role <> 'member' AND k <= 4)
     ORDER BY pairing, role, k"
   while IFS='|' read -r login role pairing; do
@@ -233,12 +239,7 @@ function request()
   elseif k == 3 then path = "/api/v1/my/work-items" end
   return wrk.format("GET", path, {["Cookie"] = u[1]})
 end
-function response(status) if status ~= 200 then bad = bad + 1 end wrk.thread:set("bad", bad) end
-function done()
-  local b = 0
-  for _, t in ipairs(threads) do b = b + (tonumber(t:get("bad")) or 0) end
-  print("bad: " .. b)
-end
+$(lua_count_bad 200)
 LUA
 }
 
@@ -246,7 +247,7 @@ LUA
 # of each generated pairing on its own items; prints "posted created".
 start_writer() { # db password
   local db=$1 pw=$2 members="" login cookie csrf items
-  for login in $(sqlite3 "$db" "SELECT min(u.login) FROM users u JOIN unit n ON n.id = u.unit_id JOIN work_item i ON i.owner_unit_id = u.unit_id WHERE u.login LIKE 'g%' AND u.role = 'member' GROUP BY n.pairing_id"); do
+  for login in $(sqlite3 "$db" "SELECT min(u.login) FROM users u JOIN unit n ON n.id = u.unit_id JOIN work_item i ON i.owner_unit_id = u.unit_id WHERE u.login LIKE 'g%' AND u.role = 'member' GROUP BY n.pairing_id ORDER BY n.pairing_id LIMIT 7"); do
     read -r cookie csrf < <(login "$login" "$pw")
     items=$(sqlite3 "$db" "SELECT group_concat(i.id || ':' || w.year) FROM work_item i JOIN work_plan w ON w.id = i.work_plan_id JOIN users u ON u.unit_id = i.owner_unit_id WHERE u.login = '$login'")
     members+="$cookie $csrf $items"$'\n'

@@ -60,8 +60,9 @@ static void print_warnings(const struct ingest_warning *w, size_t n, const char 
 
 int cmd_import(struct cli *c)
 {
+    bool new_regions = cli_option(c, "--new-region", false) != NULL;
     if (c->argc != 1)
-        return cli_usage("import FILE");
+        return cli_usage("import FILE [--new-region]");
     struct ingest_result r;
     ingest_parse_file(&c->arena, c->argv[0], &r);
     if (!r.ok)
@@ -78,7 +79,8 @@ int cmd_import(struct cli *c)
         return CLI_FAIL;
     struct plan_import_result *res;
     size_t n;
-    int rc = plan_import(&ctx, &r, &res, &n);
+    struct plan_import_options opt = {.new_regions = new_regions};
+    int rc = plan_import(&ctx, &r, &opt, &res, &n);
     db_close(ctx.db);
     if (rc != SVC_OK)
         return cli_fail("%s: %s", c->argv[0], ctx.error ? ctx.error : "import failed");

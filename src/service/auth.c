@@ -400,102 +400,79 @@ static int login_store_error(struct ctx *c)
     return svc_fail(c, SVC_ERROR, "err_internal", NULL, "the sign-in could not be recorded");
 }
 
-/* Counts a wrong password for account id (at sign-in or when changing the password) toward
- * the lock, inside the caller's transaction. *failures: the consecutive failures now;
- * *locked_until: set when this one locked the account (the count then starts again), else
- * left alone. <0 when the store fails. */
-static int count_failure(struct ctx *c, int64_t id, const char *login, int *failures,
-                         const char **locked_until)
+/* One failure more on a counter, inside the caller's transaction: inc (binding :id, and
+ * :client when it names it) adds one and returns the count; once the count reaches threshold
+ * (0: never), lock (binding :until, :id, :client) sets a lock until seconds from now. *count:
+ * the count now; *until: set when this failure locked, else left alone. what words the lock
+ * for the log. <0 when the store fails. */
+static int count_toward(struct ctx *c, const char *inc, const char *lock, int64_t id,
+                        int threshold, int seconds, const char *login, const char *what,
+                        int *count, const char **until)
 {
     struct stmt st;
-    db_prepare(c->db, &st,
-               "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
-               "RETURNING failed_logins");
+    db_prepare(c->db, &st, inc);
     db_bind_int64(&st, ":id", id);
+    if (strstr(inc, ":client"))
+        db_bind_text(&st, ":client", client_of(c));
     int s = db_step(&st);
     if (s == DB_ROW)
-        *failures = (int)db_col_int64(&st, 0);
+        *count = (int)db_col_int64(&st, 0);
     db_finalize(&st);
     if (s < 0)
         return -1;
-    if (*failures >= auth_policy.max_failures && auth_policy.max_failures > 0) {
-        *locked_until = time_at(c, clock_now_ms() + (int64_t)auth_policy.lock_seconds * 1000);
-        db_prepare(c->db, &st,
-                   "UPDATE users SET failed_logins = 0, locked_until = :until WHERE id = :id");
-        db_bind_text(&st, ":until", *locked_until);
-        db_bind_int64(&st, ":id", id);
-        s = db_step(&st);
-        db_finalize(&st);
-        if (s < 0)
-            return -1;
-        log_warn("auth: %s locked until %s after %d failed password checks", login,
-                 *locked_until, *failures);
-    }
+    if (threshold <= 0 || *count < threshold)
+        return 0;
+    *until = time_at(c, clock_now_ms() + (int64_t)seconds * 1000);
+    db_prepare(c->db, &st, lock);
+    db_bind_text(&st, ":until", *until);
+    db_bind_int64(&st, ":id", id);
+    if (strstr(lock, ":client"))
+        db_bind_text(&st, ":client", client_of(c));
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        return -1;
+    log_warn("auth: %s locked until %s after %d failures (%s)", login, *until, *count, what);
     return 0;
 }
 
+/* Counts a wrong current password given to change one's own password toward the lock of
+ * the account, inside the caller's transaction (*failures, *locked_until: count_toward). */
+static int count_failure(struct ctx *c, int64_t id, const char *login, int *failures,
+                         const char **locked_until)
+{
+    return count_toward(c,
+                        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
+                        "RETURNING failed_logins",
+                        "UPDATE users SET failed_logins = 0, locked_until = :until WHERE id = :id",
+                        id, auth_policy.max_failures, auth_policy.lock_seconds, login,
+                        "wrong current passwords", failures, locked_until);
+}
+
 /* Counts a wrong password at sign-in, inside the caller's transaction: toward the lock of
- * this address out of the account (*failures, *locked_until as count_failure) and toward the
- * account's slow lock. <0 when the store fails. */
+ * this address out of the account (*failures, *locked_until) and toward the account's slow
+ * lock over every address (each failure past the threshold starts its minute again). */
 static int count_login_failure(struct ctx *c, int64_t id, const char *login, int *failures,
                                const char **locked_until)
 {
-    struct stmt st;
-    db_prepare(c->db, &st,
-               "INSERT INTO login_lock (user_id, client, failures) VALUES (:u, :client, 1) "
-               "ON CONFLICT (user_id, client) DO UPDATE SET failures = login_lock.failures + 1 "
-               "RETURNING failures");
-    db_bind_int64(&st, ":u", id);
-    db_bind_text(&st, ":client", client_of(c));
-    int s = db_step(&st);
-    if (s == DB_ROW)
-        *failures = (int)db_col_int64(&st, 0);
-    db_finalize(&st);
-    if (s < 0)
+    int all = 0, slow = auth_policy.lock_seconds / GLOBAL_LOCK_DIVISOR;
+    const char *until = NULL;
+    if (count_toward(c,
+                     "INSERT INTO login_lock (user_id, client, failures) VALUES (:id, :client, 1) "
+                     "ON CONFLICT (user_id, client) DO UPDATE SET failures = login_lock.failures "
+                     "+ 1 RETURNING failures",
+                     "UPDATE login_lock SET failures = 0, locked_until = :until "
+                     "WHERE user_id = :id AND client = :client",
+                     id, auth_policy.max_failures, auth_policy.lock_seconds, login,
+                     "sign-ins from one address", failures, locked_until) < 0)
         return -1;
-    if (*failures >= auth_policy.max_failures && auth_policy.max_failures > 0) {
-        *locked_until = time_at(c, clock_now_ms() + (int64_t)auth_policy.lock_seconds * 1000);
-        db_prepare(c->db, &st,
-                   "UPDATE login_lock SET failures = 0, locked_until = :until "
-                   "WHERE user_id = :u AND client = :client");
-        db_bind_text(&st, ":until", *locked_until);
-        db_bind_int64(&st, ":u", id);
-        db_bind_text(&st, ":client", client_of(c));
-        s = db_step(&st);
-        db_finalize(&st);
-        if (s < 0)
-            return -1;
-        log_warn("auth: %s locked for %s until %s after %d failed sign-ins from there", login,
-                 client_of(c), *locked_until, *failures);
-    }
-    /* The account's slow lock, over every address. */
-    int all = 0;
-    db_prepare(c->db, &st,
-               "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
-               "RETURNING failed_logins");
-    db_bind_int64(&st, ":id", id);
-    s = db_step(&st);
-    if (s == DB_ROW)
-        all = (int)db_col_int64(&st, 0);
-    db_finalize(&st);
-    if (s < 0)
-        return -1;
-    if (auth_policy.max_failures > 0 && all >= GLOBAL_FACTOR * auth_policy.max_failures) {
-        int secs = auth_policy.lock_seconds / GLOBAL_LOCK_DIVISOR;
-        const char *until = time_at(c, clock_now_ms() + (int64_t)(secs > 0 ? secs : 1) * 1000);
-        db_prepare(c->db, &st,
-                   "UPDATE users SET locked_until = :until WHERE id = :id "
-                   "AND (locked_until IS NULL OR locked_until < :until)");
-        db_bind_text(&st, ":until", until);
-        db_bind_int64(&st, ":id", id);
-        s = db_step(&st);
-        db_finalize(&st);
-        if (s < 0)
-            return -1;
-        log_warn("auth: %s takes no password until %s: %d failed sign-ins from anywhere",
-                 login, until, all);
-    }
-    return 0;
+    return count_toward(c,
+                        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
+                        "RETURNING failed_logins",
+                        "UPDATE users SET locked_until = :until WHERE id = :id "
+                        "AND (locked_until IS NULL OR locked_until < :until)",
+                        id, GLOBAL_FACTOR * auth_policy.max_failures, slow > 0 ? slow : 1, login,
+                        "sign-ins from anywhere", &all, &until);
 }
 
 static int login_failed(struct ctx *c, const char *shown_login, const struct account *a,

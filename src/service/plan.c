@@ -206,8 +206,38 @@ static void diff_tasks(struct ctx *c, int64_t prev_id, const struct plan_doc *d,
     }
 }
 
+/* A region named in a plan's title that the gazetteer does not know: refused unless the
+ * caller says regions may be new (a zone created after the gazetteer was made), and a name
+ * with markup, quotes, slashes or control characters never — it would be a pairing's name,
+ * shown on every page (escaped, but not a name). */
+static int check_regions(struct ctx *c, const struct plan_doc *d, bool new_regions)
+{
+    for (int s = 0; s < 2; s++) {
+        if (d->pairing_code[s])
+            continue;
+        const char *name = d->pairing[s];
+        bool clean = strlen(name) <= 64;
+        for (const unsigned char *p = (const unsigned char *)name; clean && *p; p++)
+            clean = *p >= 0x20 && *p != 0x7f && !strchr("<>&\"'/\\`", *p);
+        if (!clean) {
+            c->error = arena_printf(c->arena, "%s: \"%s\" cannot be a region's name (markup, "
+                                    "quotes, slashes or control characters, or over 64 bytes)",
+                                    d->title, name);
+            return SVC_INVALID;
+        }
+        if (!new_regions) {
+            c->error = arena_printf(c->arena, "%s: %s is not a region of the gazetteer (GB/T "
+                                    "2260 and the zones in data/regions); check the title, or "
+                                    "import with --new-region if it is newer than the gazetteer",
+                                    d->title, name);
+            return SVC_INVALID;
+        }
+    }
+    return SVC_OK;
+}
+
 static int import_plan(struct ctx *c, const struct ingest_result *r, const struct plan_doc *d,
-                       struct plan_import_result *res)
+                       bool new_regions, struct plan_import_result *res)
 {
     res->title = d->title;
     res->areas = (int)d->n_areas;
@@ -228,6 +258,9 @@ static int import_plan(struct ctx *c, const struct ingest_result *r, const struc
                                 d->title);
         return SVC_INVALID;
     }
+    int checked = check_regions(c, d, new_regions);
+    if (checked != SVC_OK)
+        return checked;
 
     int64_t ra = region_or_zero(c, d->pairing_code[0]), rb = region_or_zero(c, d->pairing_code[1]);
     int64_t top = find_pairing(c, 0, ra, rb, d->pairing[0], d->pairing[1]);
@@ -425,8 +458,8 @@ static int import_plan(struct ctx *c, const struct ingest_result *r, const struc
     return rc < 0 ? SVC_ERROR : SVC_OK;
 }
 
-int plan_import(struct ctx *c, const struct ingest_result *r, struct plan_import_result **out,
-                size_t *n)
+int plan_import(struct ctx *c, const struct ingest_result *r, const struct plan_import_options *opt,
+                struct plan_import_result **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -446,7 +479,7 @@ int plan_import(struct ctx *c, const struct ingest_result *r, struct plan_import
     if (db_begin(c->db) < 0)
         return SVC_ERROR;
     for (size_t i = 0; i < r->n_plans; i++) {
-        rc = import_plan(c, r, &r->plans[i], &res[i]);
+        rc = import_plan(c, r, &r->plans[i], opt && opt->new_regions, &res[i]);
         if (rc != SVC_OK)
             goto fail;
     }

@@ -23,10 +23,15 @@ struct plan_import_result {
  * pairing, child city/zone pairings, sections, tasks and targets, in one transaction with
  * its audit rows. A plan whose text is already the current version is left alone; a changed
  * text of the same plan (same pairing and title) becomes a new version, the old one kept as
- * superseded. *out is an arena array of one result per plan. The command line (c->user
+ * superseded. A title's region the gazetteer does not know is refused (SVC_INVALID) unless
+ * opt->new_regions (opt may be NULL), and a region name with markup always is. *out is an
+ * arena array of one result per plan. The command line (c->user
  * NULL) or an admin only: anyone else gets SVC_FORBIDDEN and nothing is read or stored. */
-int plan_import(struct ctx *c, const struct ingest_result *r, struct plan_import_result **out,
-                size_t *n);
+struct plan_import_options {
+    bool new_regions; /* a title may name a region the gazetteer does not know (a new zone) */
+};
+int plan_import(struct ctx *c, const struct ingest_result *r, const struct plan_import_options *opt,
+                struct plan_import_result **out, size_t *n);
 
 struct plan_summary {
     int64_t id, pairing_id, lineage;

@@ -70,4 +70,20 @@ expect_match "region full" "^211100 盘锦市" "$("$BIN" region find 遼寧省�
 expect_match "region zone" "金普新区" "$("$BIN" region find 大連金普新區)"
 expect_fail "region unknown" "$BIN" region find 不存在的地方
 
+# A title naming a region the gazetteer does not know is refused, nothing stored; with
+# --new-region (a zone newer than the gazetteer) it is imported, with no region code; a name
+# with markup is refused even then.
+before=$(counts)
+sed -e '31s/^遼寧省/火星省/' "$SEED" > "$WORK/unknown.txt"
+err=$("$BIN" import "$WORK/unknown.txt" 2>&1 || true)
+expect_match "unknown region refused" "火星省 is not a region of the gazetteer.*--new-region" "$err"
+expect_eq "nothing imported for an unknown region" "$before" "$(counts)"
+sed -e '31s/^遼寧省/<b>火星省<\/b>/' "$SEED" > "$WORK/markup.txt"
+err=$("$BIN" import --new-region "$WORK/markup.txt" 2>&1 || true)
+expect_match "markup refused" "cannot be a region's name" "$err"
+expect_eq "nothing imported for markup" "$before" "$(counts)"
+out=$("$BIN" import --new-region "$WORK/unknown.txt" 2>&1)
+expect_match "new region imported" "火星省與江蘇省對口合作實施方案: new" "$out"
+expect_eq "the new pairing has no code for its new side" "1" "$(sql "SELECT count(*) FROM pairing WHERE name_a = '火星省' AND region_a IS NULL AND region_b IS NOT NULL")"
+
 finish

@@ -130,7 +130,7 @@ static int fx_group_setup(void **state)
     struct ctx c = {.db = db, .arena = &a, .actor = "cli:test"};
     struct plan_import_result *res;
     size_t n;
-    int rc = r.ok ? plan_import(&c, &r, &res, &n) : -1;
+    int rc = r.ok ? plan_import(&c, &r, NULL, &res, &n) : -1;
     int64_t lj = fx_scalar_(db, "SELECT id FROM pairing WHERE parent_id IS NULL AND "
                                 "name_a = '遼寧省'", 0, NULL);
     int64_t sd = fx_scalar_(db, "SELECT id FROM pairing WHERE parent_id IS NULL AND "

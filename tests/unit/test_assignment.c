@@ -283,15 +283,15 @@ static void test_plan_import_is_for_admins(void **state)
     const struct user *others[] = {&f->ln_coord, &f->ln_leader, &f->ln_pj_member, &f->dl_coord};
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
         n = 99;
-        assert_fail(f, plan_import(fx_as(f, others[i]), &r, &res, &n), SVC_FORBIDDEN,
+        assert_fail(f, plan_import(fx_as(f, others[i]), &r, NULL, &res, &n), SVC_FORBIDDEN,
                     "err_forbidden");
         assert_int_equal(n, 0);
     }
     assert_int_equal(fx_audit_total(f), rows);
-    assert_ok(f, plan_import(fx_as(f, &f->admin), &r, &res, &n));
+    assert_ok(f, plan_import(fx_as(f, &f->admin), &r, NULL, &res, &n));
     assert_true(n > 0);
     assert_string_equal(res[0].status, "unchanged");
-    assert_ok(f, plan_import(fx_as(f, NULL), &r, &res, &n));
+    assert_ok(f, plan_import(fx_as(f, NULL), &r, NULL, &res, &n));
 }
 
 int main(void)
