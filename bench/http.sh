@@ -29,7 +29,7 @@ PY
 
 # The database: the seed plans.
 "$BIN" --db "$WORK/duikou.db" import "$ROOT/data/plans/liaoning-jiangsu-shanghai-dalian.txt" >/dev/null 2>&1
-"$BIN" --db "$WORK/duikou.db" serve --listen 127.0.0.1:0 --threads "$THREADS" \
+"$BIN" --db "$WORK/duikou.db" serve --listen 127.0.0.1:0 --threads "$THREADS" --max-per-address 0 \
   >"$WORK/serve.out" 2>/dev/null &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done

@@ -129,7 +129,8 @@ measure() {
 }
 
 start_server() { # db
-  "$BIN" --db "$1" serve --listen 127.0.0.1:0 --threads "$THREADS" --login-rate 0 \
+  # --max-per-address 0: wrk is one address for all its users, as a reverse proxy would be
+  "$BIN" --db "$1" serve --listen 127.0.0.1:0 --threads "$THREADS" --max-per-address 0 --login-rate 0 \
     --write-rate 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
   SERVER_PID=$!
   for _ in $(seq 200); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done

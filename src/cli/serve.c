@@ -11,7 +11,8 @@
 
 static const char *usage =
     "serve [--listen HOST:PORT] [--db PATH] [--threads N] [--behind-tls]\n"
-    "             [--max-connections N] [--timeout SECONDS] [--login-rate N] [--write-rate N]\n"
+    "             [--max-connections N] [--max-per-address N] [--timeout SECONDS]\n"
+    "             [--login-rate N] [--write-rate N]\n"
     "             [--lock-failures N] [--lock-seconds N] [--session-idle SECONDS]\n"
     "             [--session-max SECONDS] [--password-rules strict] [--host NAME]…";
 
@@ -35,6 +36,7 @@ int cmd_serve(struct cli *c)
     const char *db = cli_option(c, "--db", true);
     const char *threads = cli_option(c, "--threads", true);
     const char *maxconn = cli_option(c, "--max-connections", true);
+    const char *per_address = cli_option(c, "--max-per-address", true);
     const char *timeout = cli_option(c, "--timeout", true);
     const char *login_rate = cli_option(c, "--login-rate", true);
     const char *write_rate = cli_option(c, "--write-rate", true);
@@ -59,6 +61,11 @@ int cmd_serve(struct cli *c)
         if (!number(threads, 1, 1024, &v))
             return cli_fail("--threads: a number from 1 to 1024");
         cfg.threads = (unsigned)v;
+    }
+    if (per_address) { /* 0: no limit (behind a reverse proxy, every client is one address) */
+        if (!number(per_address, 0, 1000000, &v))
+            return cli_fail("--max-per-address: a number from 0 (no limit) to 1000000");
+        cfg.max_per_address = v == 0 ? -1 : (int)v;
     }
     if (maxconn) {
         if (!number(maxconn, 1, 1000000, &v))

@@ -136,6 +136,8 @@ struct http_config {
     unsigned threads;        /* default: the number of cores */
     bool behind_tls;         /* Secure + __Host- cookies */
     unsigned max_connections;
+    int max_per_address;     /* connections from one address (64); more are closed at once.
+                                Negative: no limit (behind a reverse proxy, which is one address) */
     unsigned connection_timeout; /* seconds */
     /* Added with the server; 0 means the default everywhere. */
     size_t max_body;             /* request body bytes (1 MiB); more → 413 */

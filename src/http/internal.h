@@ -12,6 +12,7 @@ enum {
      * time in perf, docs/performance.md) for headers no browser sends. */
     HTTP_DEFAULT_MAX_HEADER = 32 * 1024,
     HTTP_DEFAULT_MAX_CONNECTIONS = 1024,
+    HTTP_DEFAULT_MAX_PER_ADDRESS = 64, /* connections from one client address */
     HTTP_DEFAULT_TIMEOUT = 30,
     HTTP_MAX_JSON_DEPTH = 32,
     HTTP_MAX_PARAMS = 1000, /* query or form parameters in one request */

@@ -27,6 +27,8 @@ void http_state_init(const struct http_config *cfg)
         s->cfg.listen = "127.0.0.1:8080";
     if (!s->cfg.max_connections)
         s->cfg.max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+    if (!s->cfg.max_per_address)
+        s->cfg.max_per_address = HTTP_DEFAULT_MAX_PER_ADDRESS;
     if (!s->cfg.connection_timeout)
         s->cfg.connection_timeout = HTTP_DEFAULT_TIMEOUT;
     if (!s->cfg.max_body)

@@ -655,6 +655,10 @@ int http_serve(const struct http_config *cfg)
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
         {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)c->max_connections + CONN_MARGIN, NULL},
+        /* One address may hold only so many: a slowloris from one machine cannot fill the
+         * server (MHD closes the connection past it at once). 0 is MHD's "no limit". */
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->max_per_address > 0 ? c->max_per_address : 0,
+         NULL},
         {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_cb, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)c->max_header, NULL},

@@ -160,13 +160,14 @@ export async function as(server, login) {
 
 // One request written as raw bytes on a new connection to 127.0.0.1:port (for heads a client
 // library would refuse to send). Resolves { status, head, ms } once the answer's head has
-// arrived or the connection ends (status 0: closed without an answer) or after timeout ms.
+// arrived or the connection ends (status 0: closed without an answer) or after timeout ms;
+// localAddress (127.0.0.2 …) makes it another client address.
 // No half-close after the request: with it, libmicrohttpd (0.9.75, epoll) keeps its end in
 // CLOSE-WAIT until --timeout (docs/faults.md).
-export function rawRequest(port, bytes, timeout = 5000) {
+export function rawRequest(port, bytes, timeout = 5000, localAddress = undefined) {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const s = net.connect(Number(port), '127.0.0.1');
+    const s = net.connect({ port: Number(port), host: '127.0.0.1', localAddress });
     let got = '';
     let settled = false;
     const done = () => {

@@ -3,10 +3,13 @@
 // a normal client opens a fresh connection every 100 ms for GET /healthz and
 // GET /api/v1/plans/1. Every one of its requests must be answered 200 within 1 s.
 //
-// Phase 1: the default server settings (--max-connections 1024, --timeout 30) and 1,000
-// slowloris connections. Phase 2: --max-connections 4096 and both attacks at once (2,000
-// connections). No per-address limit: the attacker and the normal client share 127.0.0.1 here,
-// as every client does behind a reverse proxy, so such a limit would starve the normal client.
+// Phase 1: the server's capacity as behind a reverse proxy (every client one address, so no
+// per-address limit: --max-per-address 0), --max-connections 1024, --timeout 30, and 1,000
+// slowloris connections. Phase 2: the same with --max-connections 4096 and both attacks at
+// once (2,000 connections). Phase 3: the default settings, whose per-address limit (64) holds
+// one attacking address to 64 connections: SLOW_CONNECTIONS + 30 slowloris connections from
+// 127.0.0.1 while the normal client comes from 127.0.0.2 (hardening issue: one address took
+// the service down by filling the 1,024 connections).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -25,10 +28,10 @@ after(async () => {
 });
 
 // One request on a new connection: { status, ms }; status 0 when it failed or took > 5 s.
-function probe(base, path) {
+function probe(base, path, localAddress) {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const req = http.get(base + path, { agent: false, timeout: 5000 }, (res) => {
+    const req = http.get(base + path, { agent: false, timeout: 5000, localAddress }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
     });
@@ -37,12 +40,12 @@ function probe(base, path) {
   });
 }
 
-function attack(base, mode) {
+function attack(base, mode, connections = CONNECTIONS) {
   const port = new URL(base).port;
   const args = mode === 'body'
     ? ['-B', '-t', 'POST', '-s', '8192', '-f', 'application/json', '-u', `http://127.0.0.1:${port}/api/v1/session`]
     : ['-H', '-u', `http://127.0.0.1:${port}/healthz`];
-  const p = spawn('slowhttptest', [...args, '-c', String(CONNECTIONS), '-r', '500', '-i', '5',
+  const p = spawn('slowhttptest', [...args, '-c', String(connections), '-r', '500', '-i', '5',
     '-x', '10', '-p', '3', '-l', String(SECONDS + 5)], { stdio: 'ignore' });
   attackers.push(p);
   return p;
@@ -55,16 +58,16 @@ function established(base) {
   return out.split('\n').filter(Boolean).length;
 }
 
-async function phase(t, name, args, modes) {
+async function phase(t, name, args, modes, { from, held: expectHeld, connections = CONNECTIONS } = {}) {
   const server = await startServer({ args, organisation: false });
   servers.push(server);
-  for (const m of modes) attack(server.base, m);
+  for (const m of modes) attack(server.base, m, connections);
   await sleep(4000); // the attackers ramp up at 500 connections a second
   const held = [];
   const results = [];
   const end = performance.now() + (SECONDS - 5) * 1000;
   for (let i = 0; performance.now() < end; i++) {
-    results.push(await probe(server.base, i % 2 ? '/api/v1/plans/1' : '/healthz'));
+    results.push(await probe(server.base, i % 2 ? '/api/v1/plans/1' : '/healthz', from));
     if (i % 50 === 0) held.push(established(server.base));
     await sleep(100);
   }
@@ -74,8 +77,11 @@ async function phase(t, name, args, modes) {
     `${results.length} normal requests, median ${ms[ms.length >> 1].toFixed(1)} ms, ` +
     `p99 ${ms[Math.floor(ms.length * 0.99)].toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms, ` +
     `${bad.length} failed or ≥ 1 s`);
-  assert.ok(Math.max(...held) >= CONNECTIONS * modes.length * 0.9,
-    `the attack did not hold its connections (${held.join(',')})`);
+  if (expectHeld)
+    expectHeld(held);
+  else
+    assert.ok(Math.max(...held) >= connections * modes.length * 0.9,
+      `the attack did not hold its connections (${held.join(',')})`);
   assert.deepEqual(bad, [], `${name}: normal requests failed or were slow`);
   for (const a of attackers) if (a.exitCode === null) a.kill('SIGTERM');
   assert.equal(server.proc.exitCode, null, 'the server is alive');
@@ -83,10 +89,20 @@ async function phase(t, name, args, modes) {
   assert.doesNotMatch(server.stderr(), /AddressSanitizer|LeakSanitizer|runtime error:/);
 }
 
-test(`${CONNECTIONS} slowloris connections, default settings`, async (t) => {
-  await phase(t, 'slowloris, defaults', [], ['headers']);
+test(`${CONNECTIONS} slowloris connections, as behind a proxy (no per-address limit)`, async (t) => {
+  await phase(t, 'slowloris, one address for all', ['--max-per-address', '0'], ['headers']);
 });
 
 test(`${CONNECTIONS} slowloris + ${CONNECTIONS} slow-body connections, --max-connections 4096`, async (t) => {
-  await phase(t, 'slowloris + slow body, 4096', ['--max-connections', '4096'], ['headers', 'body']);
+  await phase(t, 'slowloris + slow body, 4096', ['--max-per-address', '0', '--max-connections', '4096'],
+    ['headers', 'body']);
+});
+
+test(`${CONNECTIONS + 30} slowloris connections from one address, default settings: others served`, async (t) => {
+  await phase(t, 'slowloris from one address, defaults', [], ['headers'], {
+    from: '127.0.0.2',
+    connections: CONNECTIONS + 30,
+    held: (held) => assert.ok(Math.max(...held) <= 100,
+      `one address held more than its 64 connections (${held.join(',')})`),
+  });
 });
