@@ -48,8 +48,8 @@ void http_state_init(const struct http_config *cfg)
     s->cookie_name = s->cfg.behind_tls ? "__Host-duikou_session" : "duikou_session";
     if (s->cfg.n_hosts == 0) { /* the listen address's host; localhost beside a loopback one */
         const char *colon = strrchr(s->cfg.listen, ':');
-        size_t n = colon ? (size_t)(colon - s->cfg.listen) : strlen(s->cfg.listen);
-        const char *h = s->cfg.listen;
+        const char *h = colon ? s->cfg.listen : "127.0.0.1"; /* a bare port: as parse_listen */
+        size_t n = colon ? (size_t)(colon - s->cfg.listen) : strlen(h);
         if (n >= 2 && h[0] == '[' && h[n - 1] == ']')
             h++, n -= 2;
         snprintf(s->listen_host, sizeof s->listen_host, "%.*s", (int)n, h);

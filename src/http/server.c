@@ -80,8 +80,8 @@ struct reqctx {
  * close. It holds the request begun on the connection and not yet completed: MHD calls the
  * completion callback only for requests it handed to the access handler, so one that MHD
  * itself gave up on (its memory pool exhausted by the head, a client gone before the head
- * ended) is released here when the connection closes. Every request context is freed by
- * exactly one of completed_cb and conn_closed. */
+ * ended) is released when the connection closes (connection_cb). Every request context is
+ * freed by exactly one of completed_cb and that close. */
 struct conn {
     struct reqctx *open;
     bool over_limit; /* accepted while --max-connections were live: answered 503 */
@@ -96,7 +96,7 @@ static atomic_bool draining;
  * count already stood at --max-connections is marked (struct conn) and each of its requests
  * is answered 503 with Connection: close. */
 static atomic_uint live_connections;
-static atomic_uint abandoned; /* requests MHD dropped without completing (conn_closed) */
+static atomic_uint abandoned; /* requests MHD dropped without completing (ctx_abandon) */
 
 static int64_t mono_ns(void)
 {
@@ -617,6 +617,7 @@ int http_serve(const struct http_config *cfg)
     }
     atomic_store(&draining, false);
     atomic_store(&live_connections, 0);
+    atomic_store(&abandoned, 0);
     int rc = 1;
     struct MHD_Daemon *d = NULL;
 
@@ -702,6 +703,9 @@ int http_serve(const struct http_config *cfg)
         close(ls);
     if (atomic_load(&in_flight) != 0)
         log_warn("http: %d requests were cut off at the stop", atomic_load(&in_flight));
+    if (atomic_load(&abandoned) != 0)
+        log_info("http: %u requests were dropped by libmicrohttpd before our handler ran "
+                 "(heads too large, clients gone) and released", atomic_load(&abandoned));
     rc = 0;
     log_info("http: stopped");
 

@@ -448,6 +448,13 @@ static void test_host_allowed(void **state)
     assert_false(http_host_allowed("localhost"));
     http_state_free();
 
+    struct http_config bare = {.listen = "8080"}; /* a bare port listens on 127.0.0.1 */
+    http_state_init(&bare);
+    assert_true(http_host_allowed("127.0.0.1:8080"));
+    assert_true(http_host_allowed("localhost:8080"));
+    assert_false(http_host_allowed("8080"));
+    http_state_free();
+
     struct http_config any = {.listen = ":8080"};
     http_state_init(&any);
     assert_true(http_host_allowed("whatever.example"));
