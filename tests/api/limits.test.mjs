@@ -9,7 +9,6 @@
 // https Origin on a plain-http server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { startServer, rawRequest } from './harness.mjs';
 
 let server;
@@ -83,34 +82,6 @@ test('an https Origin on a plain-http server is refused; HSTS only behind TLS', 
     assert.equal(h.headers.get('strict-transport-security'), 'max-age=31536000');
   } finally {
     await tls.stop();
-  }
-});
-
-test('one address holds at most --max-per-address connections; other addresses are served', async () => {
-  const s = await startServer({ organisation: false, args: ['--max-per-address', '8'] });
-  const { port } = new URL(s.base);
-  const idle = [];
-  try {
-    // Eight connections from 127.0.0.1 that send half a head and wait (a slowloris).
-    for (let i = 0; i < 8; i++) {
-      const c = net.connect(Number(port), '127.0.0.1');
-      await new Promise((r) => c.on('connect', r));
-      c.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-      idle.push(c);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-    const ninth = await rawRequest(port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, 3000);
-    assert.equal(ninth.status, 0, `a ninth from the same address is closed: ${ninth.head}`);
-    assert.ok(ninth.ms < 2000);
-    const other = await rawRequest(port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, 3000, '127.0.0.2');
-    assert.equal(other.status, 200, 'another address is served');
-    for (const c of idle) c.destroy();
-    await new Promise((r) => setTimeout(r, 300));
-    const again = await rawRequest(port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, 3000);
-    assert.equal(again.status, 200, 'served again once its connections closed');
-  } finally {
-    for (const c of idle) c.destroy();
-    await s.stop();
   }
 });
 
