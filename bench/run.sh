@@ -223,8 +223,7 @@ write_mixed_lua() { # db password → $WORK/mixed.lua; sets MIXED_SIGNED (how ma
   MIXED_SIGNED=$n
   # Older than the touch interval (a minute): every session's first read writes last_seen,
   # as a real office's sessions do, opened long before.
-  sqlite3 "$db" "UPDATE session SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-90 seconds') WHERE revoked_at IS NULL" 2>/dev/null ||
-    sqlite3 -cmd '.timeout 5000' "$db" "UPDATE session SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-90 seconds') WHERE revoked_at IS NULL"
+  sqlite3 -cmd '.timeout 5000' "$db" "UPDATE session SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-90 seconds') WHERE revoked_at IS NULL"
   cat > "$WORK/mixed.lua" <<LUA
 local users = {$rows}
 local n, bad, threads = 0, 0, {}

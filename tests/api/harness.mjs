@@ -43,6 +43,24 @@ function cli(db, args, input) {
   });
 }
 
+// Spawns `duikou ARGS` (a serve command) and resolves { proc, base } once it listens;
+// onStderr receives what it writes there.
+export function serve(args, onStderr = () => {}) {
+  const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; onStderr(d); });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 20000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+}
+
 // Starts a server; returns { base, db, units: {key: id}, stop(), cli(args) }.
 export async function startServer({ args = [], organisation = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'duikou-api-'));
@@ -66,19 +84,9 @@ export async function startServer({ args = [], organisation = true } = {}) {
   let stderr = '';
   // Starts (or restarts, on the same database) the server process.
   server.start = async () => {
-    const proc = spawn(BIN, serveArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stderr.on('data', (d) => { stderr += d; });
-    server.proc = proc;
-    server.base = await new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 20000);
-      proc.stdout.on('data', (d) => {
-        out += d;
-        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-        if (m) { clearTimeout(timer); resolve(m[1]); }
-      });
-      proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
-    });
+    const started = await serve(serveArgs, (d) => { stderr += d; });
+    server.proc = started.proc;
+    server.base = started.base;
     return server.base;
   };
   // kill -9: no chance to flush anything; what was acknowledged must already be on disk.

@@ -5,24 +5,14 @@
 // session made through one is valid on the other (sessions live in the database).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { startServer, as, Client, BIN, LJ } from './harness.mjs';
+import { startServer, serve, as, Client, LJ } from './harness.mjs';
 import { thisYear } from './clock.mjs';
 
 let a, second, baseB;
 before(async () => {
   a = await startServer();
-  second = spawn(BIN, ['--db', a.db, 'serve', '--listen', '127.0.0.1:0', '--login-rate', '0',
-    '--write-rate', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  baseB = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the second server did not start')), 20000);
-    second.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-  });
+  ({ proc: second, base: baseB } = await serve(['--db', a.db, 'serve', '--listen', '127.0.0.1:0',
+    '--login-rate', '0', '--write-rate', '0']));
 });
 after(async () => {
   if (second && second.exitCode === null) {
