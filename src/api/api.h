@@ -142,6 +142,15 @@ int api_me_sessions_revoke(struct req *r, struct resp *p);
 /* audit.c */
 int api_audit(struct req *r, struct resp *p);
 
+/* project.c: 合作项目. api_project_json writes one project as the API and `duikou project
+ * --json` show it; full false: only what the public portal shows. */
+struct project_view;
+void api_project_json(struct jw *w, const struct project_view *v, bool full);
+int api_projects(struct req *r, struct resp *p);
+int api_project(struct req *r, struct resp *p);
+int api_project_create(struct req *r, struct resp *p);
+int api_project_edit(struct req *r, struct resp *p);
+int api_project_stage(struct req *r, struct resp *p);
 /* notice.c: 通知公告 */
 int api_notices(struct req *r, struct resp *p);
 int api_notice(struct req *r, struct resp *p);

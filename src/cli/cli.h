@@ -43,5 +43,6 @@ int cmd_serve(struct cli *c);
 int cmd_routes(struct cli *c);
 int cmd_pairings(struct cli *c);
 int cmd_demo(struct cli *c);
+int cmd_project(struct cli *c);
 
 #endif

@@ -45,7 +45,7 @@ static int64_t digits(const char *s, int n)
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t clock_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -65,6 +65,46 @@ bool clock_parse(const char *s, int64_t *ms)
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
         sec < 0 || sec > 60 || milli < 0)
         return false;
-    *ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + sec * 1000 + milli;
+    *ms = ((clock_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + sec * 1000 + milli;
     return true;
+}
+
+/* The inverse (Hinnant's civil_from_days), without the C library's time zone machinery. */
+void clock_civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+bool clock_parse_date(const char *s, int64_t *days, int *year)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    int64_t y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > month_days[m - 1] + (m == 2 && leap))
+        return false;
+    if (days)
+        *days = clock_days_from_civil(y, m, d);
+    if (year)
+        *year = (int)y;
+    return true;
+}
+
+void clock_format_date(int64_t days, char out[11])
+{
+    int y, m, d;
+    clock_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
 }

@@ -12,4 +12,14 @@ void clock_format(int64_t ms, char out[25]);
 /* The inverse of clock_format: *ms from exactly that form. false for anything else. */
 bool clock_parse(const char *s, int64_t *ms);
 
+/* The calendar: civil dates (proleptic Gregorian) as day numbers since 1970-01-01, the one
+ * date arithmetic every part uses. */
+int64_t clock_days_from_civil(int64_t y, int64_t m, int64_t d);
+void clock_civil_from_days(int64_t days, int *y, int *m, int *d);
+/* A real date written exactly YYYY-MM-DD (2026-02-30 is not one): its day number into *days
+ * and its year into *year (either may be NULL). */
+bool clock_parse_date(const char *s, int64_t *days, int *year);
+/* The day number as YYYY-MM-DD into out[11]. */
+void clock_format_date(int64_t days, char out[11]);
+
 #endif

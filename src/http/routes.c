@@ -66,6 +66,22 @@ const struct route http_routes[] = {
     {"POST", "/notices/{id}/withdraw", web_notice_withdraw, ROLE_COORDINATOR, 0,
      "Withdraw a published notice with the form: 303 to /notices/manage"},
 
+    /* ---- web pages: cooperation projects, 合作项目 (web/project.c) --------------------- */
+    {"GET", "/projects", web_projects, ROLE_PUBLIC, 0,
+     "Projects (HTML) with filters and keyset pages; signed out: the public projects"},
+    {"GET", "/projects/new", web_project_new, ROLE_COORDINATOR, 0,
+     "The form of a new project (HTML; admin: ?pairing=)"},
+    {"POST", "/projects", web_project_create, ROLE_COORDINATOR, 0,
+     "Record a project with the form: 303 to it, else 422 with the form and the input kept"},
+    {"GET", "/projects/{id}", web_project_page, ROLE_MEMBER, 0,
+     "A project (HTML): facts, partners, stage timeline, tasks; the stage form for its side"},
+    {"GET", "/projects/{id}/edit", web_project_edit_form, ROLE_COORDINATOR, 0,
+     "The edit form of a project of one's side (HTML)"},
+    {"POST", "/projects/{id}/edit", web_project_edit, ROLE_COORDINATOR, 0,
+     "Edit a project with the form: 303 to it; 409 with the input kept when changed meanwhile"},
+    {"POST", "/projects/{id}/stage", web_project_stage, ROLE_COORDINATOR, 0,
+     "Change a project's stage with the form: 303 to it, else 422/409 with the message"},
+
     /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
     {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE,
      "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
@@ -211,6 +227,20 @@ const struct route http_routes[] = {
      "Publish a draft or withdrawn notice (If-Match when sent)"},
     {"POST", "/api/v1/notices/{id}/withdraw", api_notice_withdraw, ROLE_COORDINATOR, 0,
      "Withdraw a published notice (If-Match when sent)"},
+
+    /* ---- cooperation projects, 合作项目 (api/project.c) ------------------------------- */
+    {"GET", "/api/v1/projects", api_projects, ROLE_PUBLIC, 0,
+     "Projects of the caller's pairing (member: its unit's), newest first or by investment; "
+     "filters; keyset pages. Without a session: the public projects"},
+    {"POST", "/api/v1/projects", api_project_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Record a project (coordinator: for its own side; admin: pairing_id and side)"},
+    {"GET", "/api/v1/projects/{id}", api_project, ROLE_MEMBER, 0,
+     "One project with partners, tasks and stage history (ETag)"},
+    {"PATCH", "/api/v1/projects/{id}", api_project_edit, ROLE_COORDINATOR, ROUTE_JSON,
+     "Edit a project (If-Match; the owning side's coordinator)"},
+    {"POST", "/api/v1/projects/{id}/stage", api_project_stage, ROLE_COORDINATOR, ROUTE_JSON,
+     "Change a project's stage on a date (forward only; into or out of stopped with a "
+     "reason)"},
 
     /* ---- audit log (api/audit.c) ------------------------------------------------------ */
     /* @audit-routes */

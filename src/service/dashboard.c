@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/mem.h"
 #include "service/internal.h"
 #include "service/perm.h"
@@ -29,30 +30,10 @@ static int store_failed(struct ctx *c, const char *what)
 
 /* ---- days --------------------------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool parse_date(const char *s, long *days)
-{
-    int y, m, d;
-    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-        return false;
-    *days = days_from_civil(y, m, d);
-    return true;
-}
-
 int dashboard_days_between(const char *from, const char *to)
 {
-    long a, b;
-    if (!parse_date(from, &a) || !parse_date(to, &b))
+    int64_t a, b;
+    if (!clock_parse_date(from, &a, NULL) || !clock_parse_date(to, &b, NULL))
         return 0;
     return (int)(b - a);
 }

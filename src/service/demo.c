@@ -3,7 +3,8 @@
  * city governments and zone committees of every city and zone pairing, two departments per
  * side; assignments for every task; this year's agreed work plan with an item per task; and
  * reports in every state, so lights are red, yellow and green; and two published notices on
- * the portal, one to the first pairing and one to all. Everything goes through the
+ * the portal, one to the first pairing and one to all; a cooperation project per city and
+ * zone pairing, on the pairing's theme, in every stage. Everything goes through the
  * same services as real use (and so into the audit log). */
 #include "service/demo.h"
 
@@ -11,11 +12,13 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/credit_code.h"
 #include "core/mem.h"
 #include "service/assignment.h"
 #include "service/notice.h"
 #include "service/pairing.h"
 #include "service/plan.h"
+#include "service/project.h"
 #include "service/report.h"
 #include "service/service.h"
 #include "service/user.h"
@@ -101,6 +104,114 @@ static const char *pairing_unit_name(struct ctx *c, const char *place, const cha
     return arena_printf(c->arena, "%s管理委員會", place);
 }
 
+/* A project per city and zone pairing, on the theme the plan gives it (盘锦–无锡 "互联网+",
+ * 沈抚新区–苏州工业园区 the joint park, 浦东–金普 …): the project's name pattern (%1$s the
+ * side-a place, %2$s the side-b place) and industry, found by a word of the theme. */
+static const struct {
+    const char *theme, *name, *industry;
+} project_themes[] = {
+    {"互聯網", "%1$s—%2$s工業互聯網平臺共建項目", "64"},
+    {"裝備", "%2$s企業在%1$s投資智能裝備產業園項目", "34"},
+    {"旅游", "%1$s—%2$s精品旅游線路聯合開發項目", "72"},
+    {"醫藥", "%2$s生物醫藥企業%1$s生產基地項目", "27"},
+    {"農業", "%1$s優質農產品%2$s直供基地項目", "01"},
+    {"科技", "%1$s—%2$s科技成果轉化中心", "75"},
+    {"雙創", "%1$s—%2$s“雙創”孵化基地", "75"},
+    {"招商", "%2$s—%1$s合作園區標準廠房及配套建設項目", "48"},
+    {"城市", "%1$s智慧城市管理平臺建設項目", "78"},
+    {"服務業", "%1$s現代物流服務業合作項目", "58"},
+    {"全面", "%1$s—%2$s集成電路產業合作項目", "39"},
+    {"交流", "%1$s—%2$s跨境貿易服務平臺項目", "51"},
+    {"創建", "%1$s—%2$s軟件和信息技術服務合作項目", "65"},
+    {"機制", "%1$s—%2$s聯合研發中心", "73"},
+};
+
+/* An enterprise's credit code: 91 (an enterprise), the region's code, an organisation code,
+ * and the GB 32100-2015 check character. */
+static const char *demo_credit_code(struct ctx *c, const char *region, int n)
+{
+    const char *r = region && strlen(region) == 6 && region[0] != 'Z' ? region : "320000";
+    char first[24];
+    snprintf(first, sizeof first, "91%.6sMA1P%05u", r, (unsigned)n % 100000u);
+    return arena_printf(c->arena, "%s%c", first, credit_code_check_char(first));
+}
+
+static int demo_projects(struct demo *d, const struct pairing_view *p, const struct side_units *su,
+                         int64_t (*child_unit)[2])
+{
+    struct ctx *c = d->c;
+    int rc = SVC_OK;
+    const struct user *saved = c->user;
+    static const enum project_stage stages[] = {STAGE_OPERATING, STAGE_SIGNED, STAGE_STARTED,
+                                                STAGE_NEGOTIATING, STAGE_STOPPED, STAGE_SIGNED};
+    for (size_t k = 0; k < p->n_children && rc == SVC_OK; k++) {
+        const struct pairing_view *ch = &p->children[k];
+        const char *name = "%1$s—%2$s產業合作項目", *industry = "C";
+        for (size_t t = 0; t < sizeof project_themes / sizeof *project_themes; t++)
+            if (ch->theme && strstr(ch->theme, project_themes[t].theme)) {
+                name = project_themes[t].name;
+                industry = project_themes[t].industry;
+                break;
+            }
+        const char *place_b = strstr(ch->name_b, "有關") ? "江蘇" : ch->name_b;
+        int owner = (int)(k % 2);
+        enum project_stage stage = stages[k % (sizeof stages / sizeof *stages)];
+        /* 4,000 万元 to 6 亿元 planned; three quarters contracted when signed, paid-in as
+         * built */
+        int64_t planned = (int64_t)(4 + (k * 12) % 56) * 10000000;
+        int64_t contracted = stage >= STAGE_SIGNED ? planned / 4 * 3 : 0;
+        int64_t paid = stage == STAGE_OPERATING ? contracted
+                       : stage == STAGE_STARTED ? contracted / 2
+                                                : 0;
+        struct project_partner partners[3];
+        size_t np = 0;
+        for (int s = 0; s < 2; s++)
+            partners[np++] = (struct project_partner){
+                .side = s, .unit_id = child_unit[k][s] ? child_unit[k][s] : su[s].commerce};
+        partners[np++] = (struct project_partner){
+            .side = 1 - owner,
+            .enterprise = arena_printf(c->arena, "%s%s有限公司", place_b,
+                                       strcmp(industry, "01") == 0 ? "農業發展" : "科技實業"),
+            .credit_code = demo_credit_code(c, owner ? ch->code_a : ch->code_b, (int)k + 1)};
+        struct project_input in = {
+            .side = owner,
+            .pairing_id = p->id,
+            .city_pairing_id = ch->id,
+            .name = arena_printf(c->arena, name, ch->name_a, place_b),
+            .industry = industry,
+            .region_code = owner ? ch->code_b : ch->code_a,
+            .invest_planned = planned,
+            .invest_contracted = contracted,
+            .invest_paid = paid,
+            .jobs = stage >= STAGE_STARTED ? (int64_t)(50 + k * 40) : -1,
+            .description = arena_printf(c->arena, "落實實施方案中%s的合作任務。",
+                                        ch->theme ? ch->theme : "對口合作"),
+            .major = contracted >= 100000000,
+            .is_public = stage != STAGE_STOPPED && stage != STAGE_NEGOTIATING,
+            .stage = "negotiating",
+            .stage_on = today_plus(c, -400 + (int)k * 5),
+            .partners = partners,
+            .n_partners = np,
+        };
+        if (!in.region_code || !in.region_code[0] || in.region_code[0] == 'Z')
+            in.region_code = NULL; /* a zone outside the gazetteer's own codes: keep it simple */
+        int64_t id;
+        c->user = as_user(d, su[owner].coordinator);
+        rc = project_create(c, &in, &id);
+        /* through its stages on their dates, as a coordinator would have recorded them */
+        int days = -300 + (int)k * 5;
+        enum project_stage last = stage == STAGE_STOPPED ? STAGE_SIGNED : stage;
+        for (int s = STAGE_SIGNED; rc == SVC_OK && s <= (int)last; s++, days += 60)
+            rc = project_set_stage(c, id, project_stage_name((enum project_stage)s),
+                                   today_plus(c, days), NULL, NULL);
+        if (rc == SVC_OK && stage == STAGE_STOPPED)
+            rc = project_set_stage(c, id, "stopped", today_plus(c, days),
+                                   "投資方調整投資計劃，項目暫緩。", NULL);
+        c->user = saved;
+    }
+    return rc;
+}
+
 static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
 {
     struct ctx *c = d->c;
@@ -157,6 +268,9 @@ static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
             }
         }
     }
+
+    if ((rc = demo_projects(d, p, su, child_unit)) != SVC_OK)
+        return rc;
 
     /* Assignments and this year's work plan: an item per task. */
     struct plan_view plan;

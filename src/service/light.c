@@ -22,36 +22,13 @@ const char *light_name(enum light l)
     return (unsigned)l < LIGHT_N ? names[l] : "green";
 }
 
-/* Civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm, proleptic
- * Gregorian), without the C library's time zone machinery. */
-static void civil(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static void format_day(int64_t day, char out[11])
-{
-    int y, m, d;
-    civil(day, &y, &m, &d);
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-             (unsigned)d % 100u);
-}
-
 void light_today(char today[11], char soon[11])
 {
     int64_t ms = clock_now_ms() + (int64_t)light_policy.utc_offset_minutes * 60000;
     int64_t day = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
     int soon_days = light_policy.soon_days > 0 ? light_policy.soon_days : 0;
-    format_day(day, today);
-    format_day(day + soon_days, soon);
+    clock_format_date(day, today);
+    clock_format_date(day + soon_days, soon);
 }
 
 void light_bind(struct stmt *st)

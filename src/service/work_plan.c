@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/mem.h"
 #include "service/internal.h"
 #include "service/light.h"
@@ -36,27 +37,6 @@ static int store_failed(struct ctx *c, const char *what)
 }
 
 /* ---- input checks --------------------------------------------------------------------- */
-
-/* A real date written YYYY-MM-DD; *year receives its year. */
-static bool parse_date(const char *s, int *year)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > days[m - 1] + (m == 2 && leap))
-        return false;
-    *year = y;
-    return true;
-}
 
 /* ---- the plan row ----------------------------------------------------------------------- */
 
@@ -653,7 +633,7 @@ static int clean_input(struct ctx *c, const struct plan_row *p, const struct wor
     int year = 0;
     if (!in->due || !in->due[0])
         return svc_fail(c, SVC_INVALID, "err_required", "due", "due is required");
-    if (!parse_date(in->due, &year))
+    if (!clock_parse_date(in->due, NULL, &year))
         return svc_fail(c, SVC_INVALID, "err_date", "due", "due \"%s\" is not a date YYYY-MM-DD",
                         in->due);
     if (year < p->year - 1 || year > p->year + 1)

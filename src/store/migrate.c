@@ -38,6 +38,12 @@
       "report o JOIN work_item i ON i.id = o.work_item_id "                                  \
       "JOIN work_plan w ON w.id = i.work_plan_id")                                           \
     M("notice", "o.pairing_id", "notice o")
+/* Migration 9 adds the objects of cooperation projects. (Migration 7's text is built from
+ * the list above, so that list never changes; later objects extend this one, and the
+ * migration that adds them recreates the trigger.) */
+#define AUDIT_SCOPE_OBJECTS_9(M)                                                              \
+    AUDIT_SCOPE_OBJECTS(M)                                                                    \
+    M("project", "o.pairing_id", "project o")
 #define AUDIT_SCOPE_NEW(entity, p, from)                                                      \
     "        UNION SELECT " p " FROM " from " WHERE NEW.entity = '" entity "' "               \
     "AND o.id = NEW.entity_id\n"
@@ -519,6 +525,91 @@ static const char *const migrations[] = {
     ");\n"
     "\n"
     "PRAGMA user_version = 8;\n",
+
+    /* 9 (2026-12): cooperation projects (合作项目). A project belongs to a province pairing
+     * and the side whose coordinator records it (side), optionally to a city pairing. Amounts
+     * are integer yuan (entered in 万元 with up to 4 decimals, so yuan are exact). stage is
+     * the current stage and stage_on its date; project_stage keeps every change (the first
+     * row is the stage it was recorded at). signed_on is the day it first reached 签约 or
+     * beyond: "this year's signings" read it. industry is a GB/T 4754-2017 code (a section
+     * letter or a division's two digits, data/industry.csv), industry_section its section, so
+     * a filter by section is one comparison. Partners are units of either
+     * side, or enterprises by name with an optional 统一社会信用代码. A pairing's threshold
+     * for a major project (重大项目) is major_project_yuan (1 亿元 unless set). */
+    "ALTER TABLE pairing ADD COLUMN major_project_yuan INTEGER NOT NULL DEFAULT 100000000\n"
+    "    CHECK (major_project_yuan >= 0);\n"
+    "CREATE TABLE project (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    side INTEGER NOT NULL CHECK (side IN (0, 1)),\n"
+    "    city_pairing_id INTEGER REFERENCES pairing (id),\n"
+    "    name TEXT NOT NULL,\n"
+    "    name_key TEXT NOT NULL,\n"
+    "    industry TEXT,\n"
+    "    industry_section TEXT,\n"
+    "    region_id INTEGER REFERENCES region (id),\n"
+    "    stage TEXT NOT NULL CHECK (stage IN ('negotiating', 'signed', 'started', 'operating',\n"
+    "        'stopped')),\n"
+    "    stage_on TEXT NOT NULL,\n"
+    "    signed_on TEXT,\n"
+    "    invest_planned INTEGER NOT NULL DEFAULT 0\n"
+    "        CHECK (invest_planned BETWEEN 0 AND 1000000000000000),\n"
+    "    invest_contracted INTEGER NOT NULL DEFAULT 0\n"
+    "        CHECK (invest_contracted BETWEEN 0 AND 1000000000000000),\n"
+    "    invest_paid INTEGER NOT NULL DEFAULT 0\n"
+    "        CHECK (invest_paid BETWEEN 0 AND 1000000000000000),\n"
+    "    jobs INTEGER CHECK (jobs >= 0),\n"
+    "    description TEXT,\n"
+    "    major INTEGER NOT NULL DEFAULT 0 CHECK (major IN (0, 1)),\n"
+    "    public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)),\n"
+    "    created_by INTEGER REFERENCES users (id),\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX project_pairing ON project (pairing_id, id);\n"
+    "CREATE INDEX project_city ON project (city_pairing_id, id);\n"
+    "CREATE INDEX project_public ON project (public, id);\n"
+    "CREATE TABLE project_partner (\n"
+    "    project_id INTEGER NOT NULL REFERENCES project (id),\n"
+    "    ordinal INTEGER NOT NULL,\n"
+    "    side INTEGER NOT NULL CHECK (side IN (0, 1)),\n"
+    "    unit_id INTEGER REFERENCES unit (id),\n"
+    "    enterprise TEXT,\n"
+    "    credit_code TEXT,\n"
+    "    PRIMARY KEY (project_id, ordinal),\n"
+    "    CHECK ((unit_id IS NULL) <> (enterprise IS NULL)),\n"
+    "    CHECK (credit_code IS NULL OR enterprise IS NOT NULL)\n"
+    ");\n"
+    "CREATE INDEX project_partner_unit ON project_partner (unit_id, project_id);\n"
+    "CREATE TABLE project_stage (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    project_id INTEGER NOT NULL REFERENCES project (id),\n"
+    "    stage TEXT NOT NULL CHECK (stage IN ('negotiating', 'signed', 'started', 'operating',\n"
+    "        'stopped')),\n"
+    "    on_date TEXT NOT NULL,\n"
+    "    reason TEXT,\n"
+    "    user_id INTEGER REFERENCES users (id),\n"
+    "    at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX project_stage_project ON project_stage (project_id, id);\n"
+    "CREATE TABLE project_task (\n"
+    "    project_id INTEGER NOT NULL REFERENCES project (id),\n"
+    "    task_id INTEGER NOT NULL REFERENCES task (id),\n"
+    "    PRIMARY KEY (project_id, task_id)\n"
+    ");\n"
+    "CREATE INDEX project_task_task ON project_task (task_id, project_id);\n"
+    "DROP TRIGGER audit_scope_insert;\n"
+    "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"
+    "BEGIN\n"
+    "    INSERT INTO audit_scope (pairing_id, audit_id)\n"
+    "    SELECT DISTINCT p, NEW.id FROM (\n"
+    "        SELECT n.pairing_id AS p FROM users u JOIN unit n ON n.id = u.unit_id\n"
+    "            WHERE substr(NEW.actor, 1, 5) = 'user:' AND u.login = substr(NEW.actor, 6)\n"
+    AUDIT_SCOPE_OBJECTS_9(AUDIT_SCOPE_NEW)
+    "    ) WHERE p IS NOT NULL;\n"
+    "END;\n"
+    "\n"
+    "PRAGMA user_version = 9;\n",
 
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */

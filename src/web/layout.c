@@ -70,6 +70,7 @@ static const struct {
     {"/my", "ui_nav_my", ROLE_MEMBER, false},
     {"/dashboard", "ui_nav_dashboard", ROLE_MEMBER, true},
     {"/work-plans", "ui_nav_work_plans", ROLE_MEMBER, true},
+    {"/projects", "ui_nav_projects", ROLE_MEMBER, true},
     {"/reviews", "ui_nav_reviews", ROLE_COORDINATOR, false},
     {"/units", "ui_nav_units", ROLE_COORDINATOR, true},
     {"/users", "ui_nav_users", ROLE_COORDINATOR, false},

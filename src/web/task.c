@@ -256,6 +256,7 @@ int web_task_page(struct req *r, struct resp *p) {
   task_targets(r, b, &v);
   task_units(r, b, &v);
   task_items(r, b, &v);
+  web_project_task_section(r, b, v.id);
   task_events(r, b, &v, &tl, before > 0);
   html_printf(b, "</article>\n");
   return web_end(r, p);

@@ -143,6 +143,17 @@ int web_work_item_edit_form(struct req *r, struct resp *p); /* GET /work-items/{
 int web_work_item_edit(struct req *r, struct resp *p);     /* POST /work-items/{id}/edit */
 int web_work_item_remove(struct req *r, struct resp *p);   /* POST /work-items/{id}/remove */
 
+/* project.c: 合作项目 */
+/* The task page's section: the projects serving the task that the caller may read. */
+void web_project_task_section(struct req *r, struct sb *b, int64_t task_id);
+int web_projects(struct req *r, struct resp *p);          /* GET /projects */
+int web_project_page(struct req *r, struct resp *p);      /* GET /projects/{id} */
+int web_project_new(struct req *r, struct resp *p);       /* GET /projects/new */
+int web_project_create(struct req *r, struct resp *p);    /* POST /projects */
+int web_project_edit_form(struct req *r, struct resp *p); /* GET /projects/{id}/edit */
+int web_project_edit(struct req *r, struct resp *p);      /* POST /projects/{id}/edit */
+int web_project_stage(struct req *r, struct resp *p);     /* POST /projects/{id}/stage */
+
 /* notice.c: 通知公告, notices on the portal and their management */
 /* The portal's section: the latest published notices and a link to all. */
 void web_notice_latest(struct req *r, struct sb *b);

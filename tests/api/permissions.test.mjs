@@ -45,6 +45,7 @@ before(async () => {
   fx.reportP = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
   fx.pjUser = (await client.pj_member.get('/api/v1/me')).json.user.id;
   fx.notice = await publishedNotice();
+  fx.project = await project();
   assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
 });
 
@@ -55,6 +56,19 @@ async function publishedNotice() {
   const id = (await client.ln_coord.post('/api/v1/notices', { title: `通知${++serial}`, body: '正文' })).json.id;
   assert.equal((await client.ln_coord.post(`/api/v1/notices/${id}/publish`)).status, 200);
   return id;
+}
+
+// A project of LJ's Liaoning side with 盤錦 as a partner, recorded by ln_coord: its id.
+async function project() {
+  const r = await client.ln_coord.post('/api/v1/projects', { name: `合作项目${++serial}`, partners: [{ side: 0, unit_id: server.units.panjin }] });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+
+// The project's current version: its updated_at (forms) and its ETag (API).
+async function projectVersion(id) {
+  const r = await client.admin.get(`/api/v1/projects/${id}`);
+  return { updated_at: r.json.updated_at, etag: r.headers.get('etag') };
 }
 
 // The notice's current version: its updated_at (forms) and its ETag (API).
@@ -171,6 +185,19 @@ const CASES = [
   // Notices: anyone reads the published ones; the pairing's coordinators (either side) and
   // admins write them. A published notice of LJ is 403 to dl_coord and the leader (a draft
   // would be 404 to them, which the matrix would count as allowed).
+  // Projects: the pairing's coordinators and leader read them all, a member those of its
+  // unit (pj_member: 盤錦 is a partner), the owning side's coordinator writes; anyone reads
+  // the public list. A coordinator records for its own side (dl_coord in its own pairing).
+  { m: 'GET', route: '/projects', allow: ACTORS, prepare: () => ({ path: '/projects' }) },
+  { m: 'GET', route: '/projects/new', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/projects/new' }) },
+  { m: 'POST', route: '/projects', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/projects', form: { name: `网页项目${++serial}`, side: '0', planned: '1,000.5' } }) },
+  { m: 'GET', route: '/projects/{id}', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/projects/${fx.project}` }) },
+  { m: 'GET', route: '/projects/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/projects/${fx.project}/edit` }) },
+  { m: 'POST', route: '/projects/{id}/edit', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/projects/${fx.project}/edit`, form: { name: `合作项目${++serial}`, updated_at: (await projectVersion(fx.project)).updated_at } }) },
+  { m: 'POST', route: '/projects/{id}/stage', allow: ['ln_coord', 'admin'],
+    prepare: async () => { const id = await project(); return { path: `/projects/${id}/stage`, form: { stage: 'signed', updated_at: (await projectVersion(id)).updated_at } }; } },
   { m: 'GET', route: '/notices', allow: ACTORS, prepare: () => ({ path: '/notices' }) },
   { m: 'GET', route: '/notices/{id}', allow: ACTORS, prepare: () => ({ path: `/notices/${fx.notice}` }) },
   { m: 'GET', route: '/notices/manage', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/notices/manage' }) },
@@ -249,6 +276,14 @@ const CASES = [
       return { path: `/api/v1/reports/${id}/review`, json: { decision: 'accepted' } };
     } },
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
+  { m: 'POST', route: '/api/v1/projects', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/api/v1/projects', json: { name: `接口项目${++serial}`, ...(a === 'admin' ? { pairing_id: 1, side: 0 } : {}) } }) },
+  { m: 'GET', route: '/api/v1/projects/{id}', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/api/v1/projects/${fx.project}` }) },
+  { m: 'PATCH', route: '/api/v1/projects/{id}', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/projects/${fx.project}`, json: { name: `合作项目${++serial}` }, headers: { 'if-match': (await projectVersion(fx.project)).etag } }) },
+  { m: 'POST', route: '/api/v1/projects/{id}/stage', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/projects/${await project()}/stage`, json: { stage: 'started' } }) },
   { m: 'GET', route: '/api/v1/notices', allow: ACTORS, prepare: () => ({ path: '/api/v1/notices' }) },
   { m: 'GET', route: '/api/v1/notices/{id}', allow: ACTORS, prepare: () => ({ path: `/api/v1/notices/${fx.notice}` }) },
   { m: 'POST', route: '/api/v1/notices', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],

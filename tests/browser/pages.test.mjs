@@ -71,6 +71,21 @@ test('notices: published ones for everyone, managed by the lead office', async (
   await page('pj_member', '/notices/manage', '/notices/manage', { status: 403 });
 });
 
+test('projects: the public list, the list, a project, the forms', async () => {
+  const c = await as(site.server, 'ln_coord');
+  const r = await c.post('/api/v1/projects', { name: '盤錦—無錫工業互聯網平臺', city_pairing_id: 3, industry: '64',
+    region_code: '211100', invest_contracted_wan: '12000.5', stage: 'signed', public: true,
+    partners: [{ side: 0, unit_id: site.server.units.panjin }, { side: 1, enterprise: '無錫某科技有限公司' }] });
+  assert.equal(r.status, 201, r.body);
+  await page('anon', '/projects');
+  await page('ln_leader', '/projects', '/projects?industry=I&sort=investment');
+  await page('pj_member', '/projects/{id}', `/projects/${r.json.id}`);
+  await page('ln_coord', '/projects/{id}', `/projects/${r.json.id}`);
+  await page('ln_coord', '/projects/new');
+  await page('ln_coord', '/projects/{id}/edit', `/projects/${r.json.id}/edit`);
+  await page('ln_leader', '/projects/new', '/projects/new', { status: 403 });
+});
+
 test("a member's pages", async () => {
   await page('pj_member', '/account');
   await page('pj_member', '/my');

@@ -1,0 +1,171 @@
+// Cooperation projects through the HTML pages, as a browser without JavaScript: a coordinator
+// records a project with amounts typed in 万元, a place named in either script, partner rows and
+// tasks; refusals keep every input with the message by its field; a stale edit answers 409 with
+// the input kept; the stage form moves forward and refuses a step back; the list filters; the
+// signed-out list shows public projects only; en and zh-Hant show no bare message ids.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, as } from './harness.mjs';
+import { WebClient } from './web_client.mjs';
+
+let server, api;
+const b = {};
+const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[a-z_0-9]+\b/, 'no bare message id');
+const hidden = (body, name) => new RegExp(`name="${name}" value="([^"]*)"`).exec(body)?.[1];
+
+before(async () => {
+  server = await startServer();
+  for (const login of ['ln_coord', 'js_coord', 'pj_member', 'ly_member', 'ln_leader'])
+    b[login] = await WebClient.signIn(server.base, login);
+  api = await as(server, 'ln_coord');
+});
+
+after(async () => {
+  await server?.stop();
+  assert.doesNotMatch(server?.stderr() ?? '', /AddressSanitizer|LeakSanitizer|runtime error:/);
+});
+
+// A form as pairs: the partner rows repeat their names, in order.
+function form(fields, partners = []) {
+  const pairs = Object.entries(fields);
+  pairs.push(['partners_shown', '1']);
+  for (const p of partners)
+    pairs.push(['partner_side', p.side], ['partner_unit', p.unit ?? ''], ['partner_enterprise', p.enterprise ?? ''],
+      ['partner_code', p.code ?? '']);
+  return pairs;
+}
+
+test('record a project with the form: 万元, a place in Traditional script, partners; errors keep the input', async () => {
+  let r = await b.ln_coord.get('/projects/new');
+  assert.equal(r.status, 200);
+  noBareIds(r.body);
+  assert.match(r.body, /<option value="39">  39 计算机、通信和其他电子设备制造业<\/option>/);
+  assert.match(r.body, /<optgroup label="C 制造业">/);
+  assert.match(r.body, /name="partner_side"/);
+
+  // Too many decimals in 万元, a bad credit code: 422, messages by the fields, input kept.
+  const typed = { name: '盘锦—无锡工业互联网平台', planned: '50,000', contracted: '1.23456', region: '盤錦',
+    industry: '64', stage: 'signed' };
+  r = await b.ln_coord.post('/projects', form(typed, [{ side: '1', enterprise: '无锡某科技有限公司', code: '91320200MA1P000010' }]));
+  assert.equal(r.status, 422);
+  noBareIds(r.body);
+  assert.match(r.body, /id="contracted-error"[^>]*>以万元填写时最多保留四位小数。</);
+  assert.match(r.body, /aria-describedby="contracted-error"/);
+  assert.match(r.body, /value="1\.23456"/);
+  assert.match(r.body, /value="盘锦—无锡工业互联网平台"/);
+  assert.match(r.body, /value="50,000"/);
+  assert.match(r.body, /value="无锡某科技有限公司"/);
+  // Fix the amount; the credit code is still wrong: its row says so.
+  r = await b.ln_coord.post('/projects', form({ ...typed, contracted: '12,000.5' },
+    [{ side: '1', enterprise: '无锡某科技有限公司', code: '91320200MA1P000010' }]));
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="pu0-error"[^>]*>统一社会信用代码不正确/);
+  assert.equal((await api.get('/api/v1/projects')).json.projects.length, 0, 'nothing stored');
+
+  // Valid: 303 to the project page.
+  r = await b.ln_coord.post('/projects', form({ ...typed, contracted: '12,000.5' },
+    [{ side: '0', unit: String(server.units.panjin) }, { side: '1', enterprise: '无锡某科技有限公司', code: '' },
+      { side: '0', unit: '', enterprise: '', code: '' }]));
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  const path = r.location.replace(/\?.*/, '');
+  assert.match(r.location, /^\/projects\/\d+\?done=created$/);
+  r = await b.ln_coord.get(r.location);
+  assert.equal(r.status, 200);
+  noBareIds(r.body);
+  assert.match(r.body, /项目已录入。/);
+  assert.match(r.body, /<dd>12,000\.5<\/dd>/);
+  assert.match(r.body, /<dd>50,000<\/dd>/);
+  assert.match(r.body, /<dd>盘锦市<\/dd>/, 'the place resolved from 盤錦');
+  assert.match(r.body, /盤錦市人民政府/);
+  assert.match(r.body, /class="badge stage stage-signed">签约</);
+  const id = Number(path.split('/')[2]);
+  const p = (await api.get(`/api/v1/projects/${id}`)).json;
+  assert.equal(p.invest_contracted_yuan, 120005000);
+  assert.equal(p.partners.length, 2, 'the blank row is dropped');
+
+  // The partner unit's member reads it; another unit's member is refused.
+  assert.equal((await b.pj_member.get(path)).status, 200);
+  assert.equal((await b.ly_member.get(path)).status, 403);
+  assert.doesNotMatch((await b.pj_member.get(path)).body, /action="\/projects\/\d+\/stage"/, 'no stage form for a member');
+});
+
+test('edit: the form keeps partners; a stale save answers 409 with the input kept', async () => {
+  const id = (await api.post('/api/v1/projects', { name: '辽阳—南通装备制造合作项目',
+    partners: [{ side: 0, unit_id: server.units.liaoyang }] })).json.id;
+  let r = await b.ln_coord.get(`/projects/${id}/edit`);
+  assert.equal(r.status, 200);
+  noBareIds(r.body);
+  const seen = hidden(r.body, 'updated_at');
+  assert.match(r.body, new RegExp(`<option value="${server.units.liaoyang}" selected>`));
+  // Meanwhile another coordinator's edit through the API.
+  const etag = (await api.get(`/api/v1/projects/${id}`)).headers.get('etag');
+  assert.equal((await api.patch(`/api/v1/projects/${id}`, { jobs: 10 }, { headers: { 'if-match': etag } })).status, 200);
+  r = await b.ln_coord.post(`/projects/${id}/edit`, form({ name: '我输入的新名称', updated_at: seen, planned: '800' },
+    [{ side: '0', unit: String(server.units.liaoyang) }]));
+  assert.equal(r.status, 409);
+  noBareIds(r.body);
+  assert.match(r.body, /该项目已被他人修改/);
+  assert.match(r.body, /value="我输入的新名称"/);
+  // Saving again from this form carries the new version.
+  r = await b.ln_coord.post(`/projects/${id}/edit`, form({ name: '我输入的新名称', updated_at: hidden(r.body, 'updated_at'), planned: '800' },
+    [{ side: '0', unit: String(server.units.liaoyang) }]));
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  const p = (await api.get(`/api/v1/projects/${id}`)).json;
+  assert.equal(p.name, '我输入的新名称');
+  assert.equal(p.invest_planned_yuan, 8000000);
+  assert.equal(p.jobs, 10, 'the other edit is kept');
+  assert.equal(p.partners.length, 1);
+  // The other side's coordinator may not edit it.
+  assert.equal((await b.js_coord.get(`/projects/${id}/edit`)).status, 403);
+});
+
+test('the stage form: forward with a date, a step back refused, stopping needs a reason', async () => {
+  const id = (await api.post('/api/v1/projects', { name: '沈抚—苏州工业园区合作园区', stage: 'started' })).json.id;
+  let r = await b.ln_coord.get(`/projects/${id}`);
+  const seen = hidden(r.body, 'updated_at');
+  assert.doesNotMatch(r.body, /<option value="signed"/, 'only forward stages and stopped are offered');
+  r = await b.ln_coord.post(`/projects/${id}/stage`, { stage: 'signed', updated_at: seen });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /项目阶段不能倒退/);
+  r = await b.ln_coord.post(`/projects/${id}/stage`, { stage: 'stopped', reason: '', updated_at: seen });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="reason-error"[^>]*>中止项目或恢复已中止的项目时须填写原因。</);
+  r = await b.ln_coord.post(`/projects/${id}/stage`, { stage: 'operating', on_date: '', updated_at: seen });
+  assert.equal(r.status, 303);
+  r = await b.ln_coord.get(r.location);
+  assert.match(r.body, /阶段已变更。/);
+  assert.match(r.body, /<ol class="timeline">[\s\S]*开工[\s\S]*投产[\s\S]*<\/ol>/);
+});
+
+test('the list: filters, a bad filter is 400, signed out the public projects only', async () => {
+  const mk = async (name, industry, stage, pub) => (await api.post('/api/v1/projects', { name, industry, stage, public: pub,
+    description: '内部说明文字' })).json.id;
+  await mk('公开的制造业项目', '34', 'signed', true);
+  await mk('内部的软件项目', '65', 'negotiating', false);
+  let r = await b.ln_leader.get('/projects?industry=C');
+  assert.equal(r.status, 200);
+  noBareIds(r.body);
+  assert.match(r.body, /公开的制造业项目/);
+  assert.doesNotMatch(r.body, /内部的软件项目/);
+  r = await b.ln_leader.get('/projects?stage=negotiating');
+  assert.match(r.body, /内部的软件项目/);
+  assert.doesNotMatch(r.body, /公开的制造业项目/);
+  assert.equal((await b.ln_leader.get('/projects?stage=paused')).status, 400);
+  assert.equal((await b.ln_leader.get('/projects?year=twenty')).status, 400);
+  assert.doesNotMatch(r.body, /href="\/projects\/new"/, 'a leader records no projects');
+  assert.match((await b.ln_coord.get('/projects')).body, /href="\/projects\/new"/);
+
+  const anon = new WebClient(server.base);
+  r = await anon.get('/projects');
+  assert.equal(r.status, 200);
+  assert.match(r.body, /公开的制造业项目/);
+  assert.doesNotMatch(r.body, /内部的软件项目/);
+  assert.doesNotMatch(r.body, /内部说明文字/);
+  assert.doesNotMatch(r.body, /href="\/projects\/\d+"/, 'no links to the signed-in pages');
+
+  for (const lang of ['en', 'zh-Hant']) {
+    for (const path of ['/projects', '/projects/new'])
+      noBareIds((await b.ln_coord.get(`${path}?lang=${lang}`)).body);
+    noBareIds((await anon.get(`/projects?lang=${lang}`)).body);
+  }
+});
