@@ -8,7 +8,9 @@
  * sections, tasks and targets, so pages look real); 10 city pairings; per side a leadership
  * group, a lead office, 10 city governments and ~24 departments (≈71 units); 4 accounts per
  * unit; both sides' lead and support units on every task; 14 agreed yearly work plans of 50
- * items; 20 reports per item (monthly, with corrections) and reviews of nearly all of them.
+ * items; 20 reports per item (monthly, with corrections) and reviews of nearly all of them;
+ * 200 cooperation projects in every stage across the years, owned by either side, each with
+ * a city government as partner and its stage history's current row.
  * At scale 10 that is 70 pairings, 700 city pairings, ~1,800 tasks, ~49,000 items,
  * ~1,000,000 reports, ~5,000 units and ~20,000 users.
  *
@@ -31,6 +33,7 @@
 #include "core/mem.h"
 #include "core/text.h"
 #include "service/auth.h"
+#include "service/industry.h"
 #include "service/internal.h"
 #include "service/service.h"
 #include "service/user.h"
@@ -44,6 +47,7 @@ enum {
     YEARS = 14,      /* work plans per pairing, up to this year */
     ITEMS = 50,      /* items per work plan */
     REPORTS = 20,    /* reports per item */
+    PROJECTS = 200,  /* cooperation projects per pairing */
     MAX_TASKS = 256,
 };
 
@@ -592,7 +596,7 @@ static int audit_range(struct gen *g, const char *entity, const char *max_sql, i
 }
 
 struct marks {
-    int64_t work_plan, work_item, report, review;
+    int64_t work_plan, work_item, report, review, project;
 };
 
 static int audit_ranges(struct gen *g, struct marks *m)
@@ -602,8 +606,86 @@ static int audit_ranges(struct gen *g, struct marks *m)
         audit_range(g, "work_item", "SELECT coalesce(max(id), :p) FROM work_item",
                     &m->work_item) < 0 ||
         audit_range(g, "report", "SELECT coalesce(max(id), :p) FROM report", &m->report) < 0 ||
-        audit_range(g, "review", "SELECT coalesce(max(id), :p) FROM review", &m->review) < 0)
+        audit_range(g, "review", "SELECT coalesce(max(id), :p) FROM review", &m->review) < 0 ||
+        audit_range(g, "project", "SELECT coalesce(max(id), :p) FROM project", &m->project) < 0)
         return failed(g->c, "auditing");
+    return SVC_OK;
+}
+
+/* The pairing's projects: stages in turn, signed over the years, either side owning, a city
+ * government of the owning side as partner, industries from a short list of divisions. */
+static int gen_projects(struct gen *g, int64_t pairing, const struct side *sd)
+{
+    static const char *const industries[] = {"39", "34", "27", "65", "64", "01", "75", "58"};
+    static const char *const stages[] = {"negotiating", "signed", "started", "operating",
+                                         "signed", "started", "operating", "stopped"};
+    struct ctx *c = g->c;
+    int64_t city[CITIES];
+    int n_city = 0;
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT id FROM pairing WHERE parent_id = :p ORDER BY id");
+    db_bind_int64(&st, ":p", pairing);
+    while (n_city < CITIES && db_step(&st) == DB_ROW)
+        city[n_city++] = db_col_int64(&st, 0);
+    db_finalize(&st);
+    for (int i = 0; i < PROJECTS; i++) {
+        int side = i % 2, year = g->year - (i % 5);
+        const char *stage = stages[i % 8];
+        /* the 1st of a month up to this one: never a date after today */
+        int month = 1 + (i * 5) % 12 % (year == g->year ? g->month : 12);
+        const char *on = arena_printf(c->arena, "%04d-%02d-01", year, month);
+        int64_t planned = (int64_t)(1 + (i * 37) % 300) * 500000; /* 50 万元 to 1.5 亿元 */
+        bool is_signed = strcmp(stage, "negotiating") != 0;
+        db_prepare(c->db, &st,
+                   "INSERT INTO project (pairing_id, side, city_pairing_id, name, name_key, "
+                   "industry, industry_section, stage, stage_on, signed_on, invest_planned, "
+                   "invest_contracted, invest_paid, major, public, created_at, updated_at) "
+                   "VALUES (:p, :side, :city, :name, :name, :ind, :sec, :stage, :on, :signed, "
+                   ":planned, :contracted, :paid, :major, :public, :now, :now)");
+        db_bind_int64(&st, ":p", pairing);
+        db_bind_int64(&st, ":side", side);
+        if (n_city)
+            db_bind_int64(&st, ":city", city[i % n_city]);
+        else
+            db_bind_null(&st, ":city");
+        db_bind_text(&st, ":name", arena_printf(c->arena, "合作項目%03d", i + 1));
+        db_bind_text(&st, ":ind", industries[i % 8]);
+        db_bind_text(&st, ":sec", industry_find(industries[i % 8])->section);
+        db_bind_text(&st, ":stage", stage);
+        db_bind_text(&st, ":on", on);
+        db_bind_text(&st, ":signed", is_signed ? on : NULL);
+        db_bind_int64(&st, ":planned", planned);
+        db_bind_int64(&st, ":contracted", is_signed ? planned / 4 * 3 : 0);
+        db_bind_int64(&st, ":paid", strcmp(stage, "operating") == 0 ? planned / 4 * 3 : 0);
+        db_bind_int64(&st, ":major", is_signed && planned / 4 * 3 >= 100000000);
+        db_bind_int64(&st, ":public", i % 3 == 0);
+        db_bind_text(&st, ":now", g->now);
+        if (db_step(&st) < 0) {
+            db_finalize(&st);
+            return failed(c, "adding a project");
+        }
+        db_finalize(&st);
+        int64_t id = db_last_insert_id(c->db);
+        db_prepare(c->db, &st,
+                   "INSERT INTO project_partner (project_id, ordinal, side, unit_id) "
+                   "VALUES (:id, 1, :side, :unit)");
+        db_bind_int64(&st, ":id", id);
+        db_bind_int64(&st, ":side", side);
+        db_bind_int64(&st, ":unit", sd[side].city[i % CITIES]);
+        int s1 = db_step(&st);
+        db_finalize(&st);
+        db_prepare(c->db, &st,
+                   "INSERT INTO project_stage (project_id, stage, on_date, at) "
+                   "VALUES (:id, :stage, :on, :now)");
+        db_bind_int64(&st, ":id", id);
+        db_bind_text(&st, ":stage", stage);
+        db_bind_text(&st, ":on", on);
+        db_bind_text(&st, ":now", g->now);
+        int s2 = db_step(&st);
+        db_finalize(&st);
+        if (s1 < 0 || s2 < 0)
+            return failed(c, "adding a project's partner and stage");
+    }
     return SVC_OK;
 }
 
@@ -626,6 +708,8 @@ static int gen_chunk(struct gen *g, const struct tpl *t, int k, struct marks *m)
         rc = gen_assignments(g, t, task_off, sd, child);
     for (int y = g->year - YEARS + 1; y <= g->year && rc == SVC_OK; y++)
         rc = gen_work_plan(g, t, pairing, task_off, sd, child, k, y);
+    if (rc == SVC_OK)
+        rc = gen_projects(g, pairing, sd);
     if (rc == SVC_OK)
         rc = audit_ranges(g, m);
     if (rc == SVC_OK && db_commit(c->db) < 0)
@@ -676,6 +760,7 @@ int demo_scale_create(struct ctx *c, int scale, int current_year, int current_mo
         scalar(c, "SELECT coalesce(max(id), :p) FROM work_item", 0),
         scalar(c, "SELECT coalesce(max(id), :p) FROM report", 0),
         scalar(c, "SELECT coalesce(max(id), :p) FROM review", 0),
+        scalar(c, "SELECT coalesce(max(id), :p) FROM project", 0),
     };
     int total = 7 * scale;
     struct arena *keep = c->arena;

@@ -937,6 +937,7 @@ int project_totals(struct ctx *c, int64_t pairing_id, int year, struct project_t
             continue;
         out->by_stage[stage] += db_col_int64(&st, 2);
         if (stage != STAGE_STOPPED) {
+            out->projects[side] += db_col_int64(&st, 2);
             out->contracted[side] += db_col_int64(&st, 3);
             out->paid[side] += db_col_int64(&st, 4);
             out->major += db_col_int64(&st, 5);
@@ -947,5 +948,26 @@ int project_totals(struct ctx *c, int64_t pairing_id, int year, struct project_t
     db_finalize(&st);
     if (s < 0)
         return svc_store_failed(c, "project", "counting projects");
+    /* per city pairing, the ones without projects too (a leader asks where nothing moves) */
+    size_t cap = 0;
+    db_prepare(c->db, &st,
+               "SELECT cp.id, cp.name_a, cp.name_b, count(p.id), coalesce(sum(p.invest_contracted), "
+               "0), coalesce(sum(p.invest_paid), 0) FROM pairing cp LEFT JOIN project p ON "
+               "p.city_pairing_id = cp.id AND p.stage <> 'stopped' WHERE cp.parent_id = :p "
+               "GROUP BY cp.id, cp.name_a, cp.name_b "
+               "ORDER BY coalesce(sum(p.invest_contracted), 0) DESC, cp.id");
+    db_bind_int64(&st, ":p", pairing_id);
+    while ((s = db_step(&st)) == DB_ROW) {
+        struct project_city_total *t = ARRAY_PUSH(c->arena, out->cities, out->n_cities, cap);
+        t->city_pairing_id = db_col_int64(&st, 0);
+        t->name_a = svc_col(c, &st, 1);
+        t->name_b = svc_col(c, &st, 2);
+        t->projects = db_col_int64(&st, 3);
+        t->contracted = db_col_int64(&st, 4);
+        t->paid = db_col_int64(&st, 5);
+    }
+    db_finalize(&st);
+    if (s < 0)
+        return svc_store_failed(c, "project", "counting projects by city pairing");
     return SVC_OK;
 }

@@ -147,12 +147,19 @@ int project_list_public(struct ctx *c, int64_t after, int limit, struct project_
 
 /* A pairing's year of projects: counts by stage, the year's signings, contracted and
  * paid-in investment per side, the major ones. For who may read the pairing. */
+struct project_city_total {
+    int64_t city_pairing_id;
+    const char *name_a, *name_b;
+    int64_t projects, contracted, paid; /* live projects (not stopped) */
+};
 struct project_totals {
     int64_t by_stage[STAGE_N];
     int64_t signed_in_year;          /* projects whose signed_on is in the year */
     int64_t contracted_in_year;      /* their contracted investment, yuan */
-    int64_t contracted[2], paid[2];  /* per owning side, all live projects (not stopped) */
-    int64_t major;
+    int64_t projects[2], contracted[2], paid[2]; /* per owning side, live (not stopped) */
+    int64_t major;                   /* live major projects */
+    struct project_city_total *cities; /* every city pairing, most contracted first */
+    size_t n_cities;
 };
 int project_totals(struct ctx *c, int64_t pairing_id, int year, struct project_totals *out);
 

@@ -23,6 +23,7 @@
 #include "service/project.h"
 #include "service/user.h"
 #include "web/html.h"
+#include "web/svg.h"
 #include "web/web.h"
 
 enum { FORM_PARTNER_ROWS_MIN = 4 };
@@ -340,6 +341,124 @@ int web_projects(struct req *r, struct resp *p) {
     project_table(r, b, v, n, true);
   web_pager(r, b, list_path(r, &q), after, next != 0, next);
   return web_end(r, p);
+}
+
+/* ==== the dashboard's block ============================================================== */
+
+/* The ink of each stage's badge (.stage-* in app.css), for the chart. */
+static const char *const stage_fills[STAGE_N] = {"#57606a", "#0b4f9c", "#7d4e00", "#116329",
+                                                 "#a40e26"};
+
+/* A number linking to the list of the projects behind it. */
+static void counted(struct req *r, struct sb *b, const char *label, const char *value,
+                    const char *href) {
+  html_printf(b, "<div class=\"fig fig-prj\"><dt>%h</dt><dd><a href=\"%h\">%h</a></dd></div>\n", label,
+              href, value);
+}
+
+/* "2026年新签约项目", "2026 new signings". */
+static const char *year_label(struct req *r, int year, const char *id) {
+  return r->lang == LANG_EN ? arena_printf(r->arena, "%d %s", year, web_t(r, id))
+                            : arena_printf(r->arena, "%d%s", year, web_t(r, id));
+}
+
+void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id, int year) {
+  struct project_totals t;
+  if (project_totals(&r->ctx, pairing_id, year, &t) != SVC_OK) {
+    web_take_code(r, NULL);
+    return;
+  }
+  const char *list = arena_printf(r->arena, "/projects?pairing=%lld", (long long)pairing_id);
+  html_printf(b,
+              "<section class=\"dash-projects\" aria-labelledby=\"h-projects\">\n"
+              "<h2 id=\"h-projects\">%h</h2>\n<dl class=\"dash-figures\">\n",
+              web_t(r, "ui_prj_dash_title"));
+  counted(r, b, year_label(r, year, "ui_prj_dash_signed"),
+          arena_printf(r->arena, "%lld", (long long)t.signed_in_year),
+          arena_printf(r->arena, "%s&year=%d", list, year));
+  counted(r, b, year_label(r, year, "ui_prj_dash_signed_wan"),
+          wan(r, t.contracted_in_year), arena_printf(r->arena, "%s&year=%d", list, year));
+  counted(r, b, web_t(r, "ui_prj_major"), arena_printf(r->arena, "%lld", (long long)t.major),
+          arena_printf(r->arena, "%s&major=1", list));
+  for (int s = 0; s < STAGE_N; s++)
+    counted(r, b, web_t(r, stage_labels[s]),
+            arena_printf(r->arena, "%lld", (long long)t.by_stage[s]),
+            arena_printf(r->arena, "%s&stage=%s", list, project_stage_name((enum project_stage)s)));
+  html_printf(b, "</dl>\n");
+  /* the pipeline as a bar, its numbers said in words */
+  struct svg_part parts[STAGE_N];
+  struct sb label = SB_INIT;
+  for (int s = 0; s < STAGE_N; s++) {
+    parts[s] = (struct svg_part){.value = t.by_stage[s], .fill = stage_fills[s]};
+    sb_appendf(&label, "%s%s %lld", s ? web_t(r, "ui_prj_list_sep") : "", web_t(r, stage_labels[s]),
+               (long long)t.by_stage[s]);
+  }
+  svg_stacked_bar(b, "dash-bar", parts, STAGE_N, 600, 28,
+                  arena_printf(r->arena, "%s%s%s", web_t(r, "ui_prj_dash_pipeline"),
+                               web_t(r, "ui_colon"), sb_str(&label)),
+                  true);
+  sb_free(&label);
+  html_printf(b, "<ul class=\"legend\">\n");
+  for (int s = 0; s < STAGE_N; s++) {
+    html_printf(b, "<li>");
+    svg_swatch(b, stage_fills[s]);
+    html_printf(b, " %h %lld</li>\n", web_t(r, stage_labels[s]), (long long)t.by_stage[s]);
+  }
+  html_printf(b, "</ul>\n");
+
+  /* investment per side and per city pairing, every row linking to its projects */
+  struct pairing_view pv;
+  bool named = pairing_get(&r->ctx, pairing_id, &pv) == SVC_OK;
+  web_take_code(r, NULL);
+  html_printf(b,
+              "<table class=\"dash-table projects-invest\">\n<caption>%h</caption>\n<thead><tr>"
+              "<th scope=\"col\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
+              "<th scope=\"col\" class=\"num\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
+              "</tr></thead>\n<tbody>\n",
+              web_t(r, "ui_prj_dash_invest"), web_t(r, "ui_prj_dash_where"),
+              web_t(r, "ui_prj_dash_count"), web_t(r, "ui_prj_contracted_wan"),
+              web_t(r, "ui_prj_paid_wan"));
+  for (int side = 0; side < 2 && named; side++)
+    html_printf(b,
+                "<tr><th scope=\"row\" data-label=\"%h\"><a href=\"%h&amp;side=%d\">%h</a></th>"
+                "<td class=\"num\" data-label=\"%h\">%lld</td><td class=\"num\" data-label=\"%h\">"
+                "%h</td><td class=\"num\" data-label=\"%h\">%h</td></tr>\n",
+                web_t(r, "ui_prj_dash_where"), list, side, side ? pv.name_b : pv.name_a,
+                web_t(r, "ui_prj_dash_count"), (long long)t.projects[side],
+                web_t(r, "ui_prj_contracted_wan"),
+                wan(r, t.contracted[side]), web_t(r, "ui_prj_paid_wan"), wan(r, t.paid[side]));
+  for (size_t i = 0; i < t.n_cities; i++) {
+    const struct project_city_total *ct = &t.cities[i];
+    html_printf(b,
+                "<tr><th scope=\"row\" data-label=\"%h\"><a href=\"%h&amp;city_pairing=%lld\">"
+                "%h — %h</a></th><td class=\"num\" data-label=\"%h\">%lld</td>"
+                "<td class=\"num\" data-label=\"%h\">%h</td><td class=\"num\" "
+                "data-label=\"%h\">%h</td></tr>\n",
+                web_t(r, "ui_prj_dash_where"), list, (long long)ct->city_pairing_id, ct->name_a,
+                ct->name_b, web_t(r, "ui_prj_dash_count"), (long long)ct->projects,
+                web_t(r, "ui_prj_contracted_wan"), wan(r, ct->contracted),
+                web_t(r, "ui_prj_paid_wan"), wan(r, ct->paid));
+  }
+  html_printf(b, "</tbody>\n</table>\n");
+
+  /* the major projects, largest first */
+  struct project_filter f = {.pairing_id = pairing_id, .side = -1, .major = 1,
+                             .by_investment = true};
+  struct project_view *v;
+  size_t n = 0;
+  int64_t next = 0;
+  if (project_list(&r->ctx, &f, 0, 10, &v, &n, &next) != SVC_OK)
+    n = 0;
+  web_take_code(r, NULL);
+  html_printf(b, "<h3>%h</h3>\n", web_t(r, "ui_prj_dash_majors"));
+  if (n == 0)
+    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_prj_none"));
+  else
+    project_table(r, b, v, n, true);
+  if (next)
+    html_printf(b, "<p><a href=\"%h&amp;major=1&amp;sort=investment\">%h</a></p>\n", list,
+                web_t(r, "ui_prj_all_of_task"));
+  html_printf(b, "</section>\n");
 }
 
 /* ==== one project ======================================================================= */

@@ -146,6 +146,9 @@ int web_work_item_remove(struct req *r, struct resp *p);   /* POST /work-items/{
 /* project.c: 合作项目 */
 /* The task page's section: the projects serving the task that the caller may read. */
 void web_project_task_section(struct req *r, struct sb *b, int64_t task_id);
+/* The dashboard's block: projects by stage, the year's signings, investment per side and
+ * city pairing, the major projects; every number links to its list. */
+void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id, int year);
 int web_projects(struct req *r, struct resp *p);          /* GET /projects */
 int web_project_page(struct req *r, struct resp *p);      /* GET /projects/{id} */
 int web_project_new(struct req *r, struct resp *p);       /* GET /projects/new */

@@ -169,3 +169,28 @@ test('the list: filters, a bad filter is 400, signed out the public projects onl
     noBareIds((await anon.get(`/projects?lang=${lang}`)).body);
   }
 });
+
+test("the dashboard's projects block: counts that link to the projects behind them", async () => {
+  const year = Number((await api.get('/healthz')).json.today.slice(0, 4));
+  const r = await b.ln_leader.get(`/pairings/1/dashboard?year=${year}`);
+  assert.equal(r.status, 200);
+  noBareIds(r.body);
+  const block = /<section class="dash-projects"[\s\S]*?<\/section>/.exec(r.body)?.[0];
+  assert.ok(block, 'the block is on the dashboard');
+  // Every stage's count equals the length of the list it links to.
+  for (const stage of ['negotiating', 'signed', 'started', 'operating', 'stopped']) {
+    const m = new RegExp(`<a href="(/projects\\?pairing=1&amp;stage=${stage})">(\\d+)</a>`).exec(block);
+    assert.ok(m, stage);
+    const listed = (await api.get(`/api/v1/projects?pairing=1&stage=${stage}&limit=200`)).json.projects.length;
+    assert.equal(Number(m[2]), listed, stage);
+    const page = await b.ln_leader.get(m[1].replaceAll('&amp;', '&'));
+    assert.equal(page.status, 200);
+    assert.equal((page.body.match(/<tr><th scope="row" data-label="[^"]*"><a href="\/projects\/\d+"/g) ?? []).length, listed, stage);
+  }
+  // The year's signings and the per-side rows link to filtered lists.
+  const signed = new RegExp(`<a href="/projects\\?pairing=1&amp;year=${year}">(\\d+)</a>`).exec(block);
+  assert.equal(Number(signed[1]), (await api.get(`/api/v1/projects?pairing=1&year=${year}&limit=200`)).json.projects.length);
+  assert.match(block, /<a href="\/projects\?pairing=1&amp;side=0">/);
+  assert.match(block, /<a href="\/projects\?pairing=1&amp;city_pairing=3">盤錦市 — 無錫市<\/a>/);
+  assert.match(block, /role="img"/, 'the pipeline chart');
+});

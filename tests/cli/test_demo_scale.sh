@@ -34,6 +34,10 @@ expect_eq "every work plan agreed by both sides" "0" "$(sql "SELECT count(*) FRO
 expect_match "reviews and pending reports" "^[1-9][0-9]*\|[1-9][0-9]*$" "$(sql "SELECT sum(v.id IS NOT NULL), sum(v.id IS NULL) FROM report r LEFT JOIN review v ON v.report_id = r.id")"
 # One audit entry per chunk (pairing) and kind, not one per row.
 expect_eq "audit entries per chunk and kind" "7" "$(sql "SELECT count(*) FROM audit WHERE action = 'demo.scale' AND entity = 'report'")"
+in_range "projects of the generated pairings" 1400 1400 "$(sql "SELECT count(*) FROM project p JOIN pairing a ON a.id = p.pairing_id WHERE a.name_a LIKE '測試省%'")"
+expect_eq "a partner and a stage row per generated project" "0" "$(sql "SELECT count(*) FROM project p WHERE NOT EXISTS (SELECT 1 FROM project_partner x WHERE x.project_id = p.id) OR NOT EXISTS (SELECT 1 FROM project_stage s WHERE s.project_id = p.id)")"
+expect_eq "no project signed after today" "0" "$(sql "SELECT count(*) FROM project WHERE signed_on > date('now', '+8 hours')")"
+expect_eq "audit entries of projects per chunk" "7" "$(sql "SELECT count(*) FROM audit WHERE action = 'demo.scale' AND entity = 'project'")"
 expect_eq "the entries count every report" "$(val reports)" "$(sql "SELECT sum(json_extract(after, '$.rows')) FROM audit WHERE action = 'demo.scale' AND entity = 'report'")"
 expect_match "check ok" "audit log: ok" "$("$BIN" check)"
 expect_match "audit intact" "intact" "$("$BIN" audit verify)"
