@@ -151,6 +151,9 @@ int api_project(struct req *r, struct resp *p);
 int api_project_create(struct req *r, struct resp *p);
 int api_project_edit(struct req *r, struct resp *p);
 int api_project_stage(struct req *r, struct resp *p);
+int api_project_updates(struct req *r, struct resp *p);
+int api_project_update_add(struct req *r, struct resp *p);
+int api_project_update_review(struct req *r, struct resp *p);
 /* notice.c: 通知公告 */
 int api_notices(struct req *r, struct resp *p);
 int api_notice(struct req *r, struct resp *p);

@@ -396,3 +396,104 @@ int api_project_stage(struct req *r, struct resp *p)
         return http_from_service(r, p, rc);
     return project_answer(r, p, r->ids[0], 200);
 }
+
+/* ---- progress updates ------------------------------------------------------------------ */
+
+static void update_json(struct jw *w, const struct project_update_view *u)
+{
+    jw_obj(w);
+    jw_kint(w, "id", u->id);
+    jw_kint(w, "project_id", u->project_id);
+    jw_kstr(w, "body", u->body);
+    if (u->invest_paid >= 0)
+        jw_kint(w, "invest_paid_yuan", u->invest_paid);
+    else
+        jw_knull(w, "invest_paid_yuan");
+    if (u->jobs >= 0)
+        jw_kint(w, "jobs", u->jobs);
+    else
+        jw_knull(w, "jobs");
+    jw_kstr(w, "unit", u->unit_name);
+    jw_kstr(w, "author", u->author);
+    jw_kstr(w, "created_at", u->created_at);
+    jw_kstr(w, "state", u->state);
+    jw_kstr(w, "comment", u->comment);
+    jw_kstr(w, "reviewed_by", u->reviewer);
+    jw_kstr(w, "reviewed_at", u->reviewed_at);
+    jw_obj_end(w);
+}
+
+static int update_answer(struct req *r, struct resp *p, int64_t id, int status)
+{
+    struct project_update_view u;
+    int rc = project_update_get(&r->ctx, id, &u);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    if (status == 201)
+        resp_header(r, p, "Location",
+                    arena_printf(r->arena, "/api/v1/projects/%" PRId64 "/updates", u.project_id));
+    struct jw w;
+    api_begin(p, &w);
+    update_json(&w, &u);
+    return status;
+}
+
+/* GET /api/v1/projects/{id}/updates → {"updates":[…]}, newest first. */
+int api_project_updates(struct req *r, struct resp *p)
+{
+    struct project_update_view *u;
+    size_t n;
+    int rc = project_update_list(&r->ctx, r->ids[0], &u, &n);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_key(&w, "updates");
+    jw_arr(&w);
+    for (size_t i = 0; i < n; i++)
+        update_json(&w, &u[i]);
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    return 200;
+}
+
+/* POST /api/v1/projects/{id}/updates {"body", "invest_paid_yuan"|"invest_paid_wan"?,
+ * "jobs"?} → 201 with the update. */
+int api_project_update_add(struct req *r, struct resp *p)
+{
+    static const char *const fields[] = {"body", "invest_paid_yuan", "invest_paid_wan", "jobs",
+                                         NULL};
+    struct project_update_input in = {.invest_paid = -1, .jobs = -1};
+    int st;
+    if ((st = api_body_fields(r, p, fields)) ||
+        (st = api_body_str(r, p, "body", true, &in.body)) ||
+        (st = amount(r, p, "invest_paid", &in.invest_paid)) ||
+        (st = api_body_int(r, p, "jobs", false, 0, 100000000, &in.jobs)))
+        return st;
+    int64_t id = 0;
+    int rc = project_update_add(&r->ctx, r->ids[0], &in, &id);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    return update_answer(r, p, id, 201);
+}
+
+/* POST /api/v1/project-updates/{id}/review {"decision": "accepted"|"returned", "comment"?}
+ * → 201 with the update and its review. */
+int api_project_update_review(struct req *r, struct resp *p)
+{
+    static const char *const fields[] = {"decision", "comment", NULL};
+    const char *decision, *comment = NULL;
+    int st;
+    if ((st = api_body_fields(r, p, fields)) ||
+        (st = api_body_str(r, p, "decision", true, &decision)) ||
+        (st = api_body_str(r, p, "comment", false, &comment)))
+        return st;
+    bool accept = strcmp(decision, "accepted") == 0;
+    if (!accept && strcmp(decision, "returned") != 0)
+        return http_error(r, p, 422, "err_invalid", "decision");
+    int rc = project_update_review(&r->ctx, r->ids[0], accept, comment);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    return update_answer(r, p, r->ids[0], 201); /* a review was created, as for reports */
+}

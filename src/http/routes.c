@@ -81,6 +81,10 @@ const struct route http_routes[] = {
      "Edit a project with the form: 303 to it; 409 with the input kept when changed meanwhile"},
     {"POST", "/projects/{id}/stage", web_project_stage, ROLE_COORDINATOR, 0,
      "Change a project's stage with the form: 303 to it, else 422/409 with the message"},
+    {"POST", "/projects/{id}/updates", web_project_update_add, ROLE_MEMBER, 0,
+     "Report progress on a project with the form: 303 to it, else 422 with the input kept"},
+    {"POST", "/project-updates/{id}/review", web_project_update_review, ROLE_COORDINATOR, 0,
+     "Accept or return a progress update with the form: 303 to the project"},
 
     /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
     {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE,
@@ -241,6 +245,12 @@ const struct route http_routes[] = {
     {"POST", "/api/v1/projects/{id}/stage", api_project_stage, ROLE_COORDINATOR, ROUTE_JSON,
      "Change a project's stage on a date (forward only; into or out of stopped with a "
      "reason)"},
+    {"GET", "/api/v1/projects/{id}/updates", api_project_updates, ROLE_MEMBER, 0,
+     "A project's progress updates with their reviews, newest first"},
+    {"POST", "/api/v1/projects/{id}/updates", api_project_update_add, ROLE_MEMBER, ROUTE_JSON,
+     "Report progress on a project (a partner unit's users, the owning coordinator)"},
+    {"POST", "/api/v1/project-updates/{id}/review", api_project_update_review, ROLE_COORDINATOR,
+     ROUTE_JSON, "Accept or return a project's progress update (the owning side's coordinator)"},
 
     /* ---- audit log (api/audit.c) ------------------------------------------------------ */
     /* @audit-routes */

@@ -207,6 +207,26 @@ static int demo_projects(struct demo *d, const struct pairing_view *p, const str
         if (rc == SVC_OK && stage == STAGE_STOPPED)
             rc = project_set_stage(c, id, "stopped", today_plus(c, days),
                                    "投資方調整投資計劃，項目暫緩。", NULL);
+        /* under way: the partner city's clerk reports progress, the lead office accepts */
+        struct user_view *members;
+        size_t nm = 0;
+        if (rc == SVC_OK && (stage == STAGE_STARTED || stage == STAGE_OPERATING) &&
+            child_unit[k][owner] && user_list(c, child_unit[k][owner], &members, &nm) == SVC_OK &&
+            nm > 0) {
+            struct project_update_input up = {
+                .body = stage == STAGE_OPERATING ? "項目已竣工投產，首批產品下線，運行正常。"
+                                                 : "主體工程施工中，設備陸續進場，資金按計劃到位。",
+                .invest_paid = paid,
+                .jobs = in.jobs,
+            };
+            int64_t upd;
+            const struct user *coordinator = c->user;
+            c->user = as_user(d, members[0].id);
+            rc = project_update_add(c, id, &up, &upd);
+            c->user = coordinator;
+            if (rc == SVC_OK)
+                rc = project_update_review(c, upd, true, NULL);
+        }
         c->user = saved;
     }
     return rc;

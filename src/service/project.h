@@ -145,6 +145,39 @@ int project_list(struct ctx *c, const struct project_filter *f, int64_t after, i
 int project_list_public(struct ctx *c, int64_t after, int limit, struct project_view **out,
                         size_t *n, int64_t *next_after);
 
+/* ---- progress updates (service/project_update.c) ------------------------------------------
+ * 项目进展: who takes part in a project reports how it goes — a user of a partner unit, the
+ * owning side's coordinator, an admin. Updates are never changed; the owning side's
+ * coordinator (or an admin) accepts or returns each one once, never its own; returning needs a
+ * comment. An accepted update that reports the paid-in investment or jobs sets them on the
+ * project, in the same transaction and audited as a project change. */
+enum { PROJECT_UPDATE_MAX = 5000 /* code points */ };
+
+struct project_update_input {
+    const char *body;
+    int64_t invest_paid; /* the paid-in investment as it stands, yuan; -1 not reported */
+    int64_t jobs;        /* -1 not reported */
+};
+
+struct project_update_view {
+    int64_t id, project_id, invest_paid, jobs; /* -1: not reported */
+    const char *unit_name, *author, *body, *created_at;
+    const char *state; /* pending, accepted, returned */
+    const char *comment, *reviewer, *reviewed_at;
+};
+
+/* Whether c may post updates on v. Leaves no failure in c. */
+bool project_may_post_update(struct ctx *c, const struct project_view *v);
+int project_update_add(struct ctx *c, int64_t project_id, const struct project_update_input *in,
+                       int64_t *id);
+/* The project's updates, newest first, for who may read the project. */
+int project_update_list(struct ctx *c, int64_t project_id, struct project_update_view **out,
+                        size_t *n);
+int project_update_get(struct ctx *c, int64_t id, struct project_update_view *out);
+/* Accept or return (comment required) a pending update: SVC_CONFLICT err_review_done when it
+ * was reviewed, err_review_own for one's own update. */
+int project_update_review(struct ctx *c, int64_t id, bool accept, const char *comment);
+
 /* A pairing's year of projects: counts by stage, the year's signings, contracted and
  * paid-in investment per side, the major ones. For who may read the pairing. */
 struct project_city_total {

@@ -43,7 +43,9 @@
  * migration that adds them recreates the trigger.) */
 #define AUDIT_SCOPE_OBJECTS_9(M)                                                              \
     AUDIT_SCOPE_OBJECTS(M)                                                                    \
-    M("project", "o.pairing_id", "project o")
+    M("project", "o.pairing_id", "project o")                                                \
+    M("project_update", "p.pairing_id",                                                      \
+      "project_update o JOIN project p ON p.id = o.project_id")
 #define AUDIT_SCOPE_NEW(entity, p, from)                                                      \
     "        UNION SELECT " p " FROM " from " WHERE NEW.entity = '" entity "' "               \
     "AND o.id = NEW.entity_id\n"
@@ -598,6 +600,27 @@ static const char *const migrations[] = {
     "    PRIMARY KEY (project_id, task_id)\n"
     ");\n"
     "CREATE INDEX project_task_task ON project_task (task_id, project_id);\n"
+    /* Progress updates (项目进展): rows never change, like reports; a review row accepts or
+     * returns one. An update may report the paid-in investment and jobs as they stand; an
+     * accepted one sets them on the project. */
+    "CREATE TABLE project_update (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    project_id INTEGER NOT NULL REFERENCES project (id),\n"
+    "    unit_id INTEGER REFERENCES unit (id),\n"
+    "    user_id INTEGER REFERENCES users (id),\n"
+    "    body TEXT NOT NULL,\n"
+    "    invest_paid INTEGER CHECK (invest_paid BETWEEN 0 AND 1000000000000000),\n"
+    "    jobs INTEGER CHECK (jobs >= 0),\n"
+    "    created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX project_update_project ON project_update (project_id, id);\n"
+    "CREATE TABLE project_update_review (\n"
+    "    update_id INTEGER PRIMARY KEY REFERENCES project_update (id),\n"
+    "    decision TEXT NOT NULL CHECK (decision IN ('accepted', 'returned')),\n"
+    "    comment TEXT,\n"
+    "    user_id INTEGER REFERENCES users (id),\n"
+    "    at TEXT NOT NULL\n"
+    ");\n"
     "DROP TRIGGER audit_scope_insert;\n"
     "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"
     "BEGIN\n"

@@ -73,6 +73,10 @@ static const char *done_note(struct req *r) {
     return "ui_prj_done_saved";
   if (strcmp(done, "stage") == 0)
     return "ui_prj_done_stage";
+  if (strcmp(done, "update") == 0)
+    return "ui_prj_done_update";
+  if (strcmp(done, "reviewed") == 0)
+    return "ui_prj_done_reviewed";
   return NULL;
 }
 
@@ -115,6 +119,38 @@ static void industry_select(struct req *r, struct sb *b, const char *id, const c
   if (open)
     html_printf(b, "</optgroup>\n");
   html_printf(b, "</select>\n");
+}
+
+/* The kinds of one-line inputs of the form, each with its fixed attributes. */
+enum input_kind { IN_NAME, IN_PLACE, IN_AMOUNT, IN_JOBS, IN_DATE };
+
+static void text_input(struct req *r, struct sb *b, const char *id, const char *label,
+                       const char *value, const char *err, enum input_kind kind) {
+  html_printf(b, "<p><label for=\"%h\">%h</label>\n<input id=\"%h\" name=\"%h\" ", id,
+              web_t(r, label), id, id);
+  switch (kind) {
+  case IN_NAME:
+    html_printf(b, "type=\"text\" required maxlength=\"%d\"", PROJECT_NAME_MAX);
+    break;
+  case IN_PLACE:
+    html_printf(b, "type=\"text\" maxlength=\"60\"");
+    break;
+  case IN_AMOUNT: /* 万元: digits, separators and a decimal point, in either width */
+    html_printf(b, "type=\"text\" inputmode=\"decimal\" maxlength=\"24\" "
+                   "pattern=\"[0-9０-９,，.．]*\"");
+    break;
+  case IN_JOBS:
+    html_printf(b, "type=\"number\" min=\"0\" max=\"100000000\"");
+    break;
+  case IN_DATE:
+    html_printf(b, "type=\"date\"");
+    break;
+  }
+  html_printf(b, " value=\"%h\"", value ? value : "");
+  describe(b, id, err);
+  html_printf(b, ">\n");
+  web_field_error(r, b, err, id);
+  html_printf(b, "</p>\n");
 }
 
 /* ==== the list ========================================================================== */
@@ -465,7 +501,96 @@ void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id
 
 struct stage_form {
   const char *stage, *on_date, *reason, *err, *err_field;
+  /* the progress form, kept when refused */
+  const char *u_body, *u_paid, *u_jobs, *u_err, *u_err_field;
 };
+
+static const char *update_state_label(const char *state) {
+  if (strcmp(state, "accepted") == 0)
+    return "ui_review_accepted";
+  if (strcmp(state, "returned") == 0)
+    return "ui_review_returned";
+  return "ui_review_pending";
+}
+
+/* 项目进展: the updates, newest first, each with its review; the review buttons for the
+ * owning side's coordinator; the form for who takes part. */
+static void updates_section(struct req *r, struct sb *b, const struct project_view *v,
+                            const struct stage_form *sf) {
+  struct project_update_view *u;
+  size_t n = 0;
+  if (project_update_list(&r->ctx, v->id, &u, &n) != SVC_OK)
+    n = 0;
+  web_take_code(r, NULL);
+  bool reviewer = project_may_write(&r->ctx, v);
+  html_printf(b, "<section id=\"updates\" aria-labelledby=\"updates-heading\">\n"
+                 "<h2 id=\"updates-heading\">%h</h2>\n",
+              web_t(r, "ui_prj_updates"));
+  if (n == 0)
+    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_prj_no_updates"));
+  else
+    html_printf(b, "<ol class=\"timeline\">\n");
+  for (size_t i = 0; i < n; i++) {
+    const struct project_update_view *k = &u[i];
+    html_printf(b, "<li><p><time datetime=\"%h\">%h</time> %h %h <span class=\"badge review-%h\">"
+                   "%h</span></p>\n<p class=\"section-body\">%h</p>\n",
+                k->created_at, web_time(r, k->created_at), k->unit_name ? k->unit_name : "",
+                k->author ? k->author : "", k->state, web_t(r, update_state_label(k->state)),
+                k->body);
+    if (k->invest_paid >= 0 || k->jobs >= 0) {
+      html_printf(b, "<p class=\"meta\">");
+      if (k->invest_paid >= 0)
+        html_printf(b, "%h%h%h ", web_t(r, "ui_prj_paid_wan"), web_t(r, "ui_colon"),
+                    wan(r, k->invest_paid));
+      if (k->jobs >= 0)
+        html_printf(b, "%h%h%lld", web_t(r, "ui_prj_jobs"), web_t(r, "ui_colon"),
+                    (long long)k->jobs);
+      html_printf(b, "</p>\n");
+    }
+    if (k->comment)
+      html_printf(b, "<p class=\"review\">%h%h%h</p>\n", k->reviewer ? k->reviewer : "",
+                  web_t(r, "ui_colon"), k->comment);
+    bool own = k->author && strcmp(k->author, r->user->login) == 0;
+    if (reviewer && !own && strcmp(k->state, "pending") == 0) {
+      html_printf(b, "<form method=\"post\" action=\"/project-updates/%lld/review\" "
+                     "class=\"inline\">\n",
+                  (long long)k->id);
+      web_csrf_field(r, b);
+      html_printf(b,
+                  "<label for=\"c%lld\">%h</label>\n<input id=\"c%lld\" name=\"comment\" "
+                  "type=\"text\" maxlength=\"%d\">\n<button type=\"submit\" name=\"decision\" "
+                  "value=\"accepted\">%h</button>\n<button type=\"submit\" name=\"decision\" "
+                  "value=\"returned\">%h</button>\n</form>\n",
+                  (long long)k->id, web_t(r, "ui_prj_review_comment"), (long long)k->id,
+                  PROJECT_REASON_MAX, web_t(r, "ui_prj_accept"), web_t(r, "ui_prj_return"));
+    }
+    html_printf(b, "</li>\n");
+  }
+  if (n)
+    html_printf(b, "</ol>\n");
+  if (project_may_post_update(&r->ctx, v)) {
+    const char *e_body = sf->u_err_field && strcmp(sf->u_err_field, "body") == 0 ? sf->u_err : NULL;
+    const char *e_paid =
+        sf->u_err_field && strcmp(sf->u_err_field, "invest_paid_yuan") == 0 ? sf->u_err : NULL;
+    const char *e_jobs = sf->u_err_field && strcmp(sf->u_err_field, "jobs") == 0 ? sf->u_err : NULL;
+    html_printf(b, "<div class=\"admin-form\">\n<h3>%h</h3>\n", web_t(r, "ui_prj_new_update"));
+    web_form_error(r, b, sf->u_err && !e_body && !e_paid && !e_jobs ? sf->u_err : NULL);
+    html_printf(b, "<form method=\"post\" action=\"/projects/%lld/updates\">\n", (long long)v->id);
+    web_csrf_field(r, b);
+    html_printf(b, "<p><label for=\"u-body\">%h</label>\n<textarea id=\"u-body\" name=\"body\" "
+                   "rows=\"4\" maxlength=\"%d\" required",
+                web_t(r, "ui_prj_update_body"), PROJECT_UPDATE_MAX);
+    describe(b, "u-body", e_body);
+    html_printf(b, ">%h</textarea>\n", sf->u_body ? sf->u_body : "");
+    web_field_error(r, b, e_body, "u-body");
+    html_printf(b, "</p>\n");
+    text_input(r, b, "u-paid", "ui_prj_update_paid", sf->u_paid, e_paid, IN_AMOUNT);
+    text_input(r, b, "u-jobs", "ui_prj_update_jobs", sf->u_jobs, e_jobs, IN_JOBS);
+    html_printf(b, "<p><button type=\"submit\">%h</button></p>\n</form>\n</div>\n",
+                web_t(r, "ui_prj_submit_update"));
+  }
+  html_printf(b, "</section>\n");
+}
 
 static void stage_section(struct req *r, struct sb *b, const struct project_view *v,
                           const struct stage_form *sf) {
@@ -585,6 +710,7 @@ static int project_page(struct req *r, struct resp *p, int status, const struct 
                   v->task_numbers[i], v->task_titles[i]);
     html_printf(b, "</ul>\n");
   }
+  updates_section(r, b, v, sf);
   if (writer)
     stage_section(r, b, v, sf);
   return web_end(r, p);
@@ -682,38 +808,6 @@ static void form_error(struct req *r, struct project_form *f, const char *field,
     return;
   }
   f->e_top = code;
-}
-
-/* The kinds of one-line inputs of the form, each with its fixed attributes. */
-enum input_kind { IN_NAME, IN_PLACE, IN_AMOUNT, IN_JOBS, IN_DATE };
-
-static void text_input(struct req *r, struct sb *b, const char *id, const char *label,
-                       const char *value, const char *err, enum input_kind kind) {
-  html_printf(b, "<p><label for=\"%h\">%h</label>\n<input id=\"%h\" name=\"%h\" ", id,
-              web_t(r, label), id, id);
-  switch (kind) {
-  case IN_NAME:
-    html_printf(b, "type=\"text\" required maxlength=\"%d\"", PROJECT_NAME_MAX);
-    break;
-  case IN_PLACE:
-    html_printf(b, "type=\"text\" maxlength=\"60\"");
-    break;
-  case IN_AMOUNT: /* 万元: digits, separators and a decimal point, in either width */
-    html_printf(b, "type=\"text\" inputmode=\"decimal\" maxlength=\"24\" "
-                   "pattern=\"[0-9０-９,，.．]*\"");
-    break;
-  case IN_JOBS:
-    html_printf(b, "type=\"number\" min=\"0\" max=\"100000000\"");
-    break;
-  case IN_DATE:
-    html_printf(b, "type=\"date\"");
-    break;
-  }
-  html_printf(b, " value=\"%h\"", value ? value : "");
-  describe(b, id, err);
-  html_printf(b, ">\n");
-  web_field_error(r, b, err, id);
-  html_printf(b, "</p>\n");
 }
 
 static void partner_rows(struct req *r, struct sb *b, const struct project_form *f,
@@ -1209,4 +1303,63 @@ int web_project_edit(struct req *r, struct resp *p) {
   const char *field = r->ctx.field;
   form_error(r, &f, field, web_take_code(r, "err_invalid"));
   return form_page(r, p, 422, v.pairing_id, &v, &f);
+}
+
+/* POST /projects/{id}/updates (body, paid in 万元, jobs): 303 to the project's updates, or the
+ * page again with the message by the field and the input kept (422). */
+int web_project_update_add(struct req *r, struct resp *p) {
+  struct stage_form sf = {.u_body = req_form(r, "body"),
+                          .u_paid = req_form(r, "u-paid"),
+                          .u_jobs = req_form(r, "u-jobs")};
+  struct project_update_input in = {.body = sf.u_body ? sf.u_body : "", .invest_paid = -1,
+                                    .jobs = -1};
+  int rc = SVC_OK;
+  long long v;
+  if (!blank(sf.u_paid))
+    rc = project_parse_wan(&r->ctx, sf.u_paid, "invest_paid_yuan", &in.invest_paid);
+  if (rc == SVC_OK && !blank(sf.u_jobs)) {
+    if (!web_parse_int(sf.u_jobs, &v) || v < 0)
+      rc = svc_fail(&r->ctx, SVC_INVALID, "err_range", "jobs", "jobs is a whole number");
+    else
+      in.jobs = v;
+  }
+  if (rc == SVC_OK)
+    rc = project_update_add(&r->ctx, r->ids[0], &in, NULL);
+  if (rc == SVC_OK)
+    return web_redirect(r, p, arena_printf(r->arena, "/projects/%lld?done=update#updates",
+                                           (long long)r->ids[0]));
+  if (rc != SVC_INVALID)
+    return web_service_page(r, p, rc);
+  sf.u_err_field = r->ctx.field;
+  sf.u_err = web_take_code(r, "err_invalid");
+  struct project_view pv;
+  if ((rc = project_get(&r->ctx, r->ids[0], &pv)) != SVC_OK)
+    return web_service_page(r, p, rc);
+  return project_page(r, p, 422, &pv, &sf);
+}
+
+/* POST /project-updates/{id}/review (decision, comment): 303 to the project's updates; a
+ * refusal (a return without a comment, one's own, reviewed already) answers the project page
+ * with the message. */
+int web_project_update_review(struct req *r, struct resp *p) {
+  const char *decision = req_form(r, "decision");
+  bool accept = decision && strcmp(decision, "accepted") == 0;
+  if (!accept && !(decision && strcmp(decision, "returned") == 0))
+    return web_service_page(r, p, svc_fail(&r->ctx, SVC_INVALID, "err_invalid", "decision",
+                                           "decision is accepted or returned"));
+  struct project_update_view u;
+  int rc = project_update_get(&r->ctx, r->ids[0], &u);
+  if (rc == SVC_OK)
+    rc = project_update_review(&r->ctx, r->ids[0], accept, req_form(r, "comment"));
+  if (rc == SVC_OK)
+    return web_redirect(r, p, arena_printf(r->arena, "/projects/%lld?done=reviewed#updates",
+                                           (long long)u.project_id));
+  if (rc != SVC_INVALID && rc != SVC_CONFLICT)
+    return web_service_page(r, p, rc);
+  struct stage_form sf = {.u_err = web_take_code(r, "err_invalid")};
+  struct project_view pv;
+  int status = rc == SVC_CONFLICT ? 409 : 422;
+  if ((rc = project_get(&r->ctx, u.project_id, &pv)) != SVC_OK)
+    return web_service_page(r, p, rc);
+  return project_page(r, p, status, &pv, &sf);
 }

@@ -156,6 +156,8 @@ int web_project_create(struct req *r, struct resp *p);    /* POST /projects */
 int web_project_edit_form(struct req *r, struct resp *p); /* GET /projects/{id}/edit */
 int web_project_edit(struct req *r, struct resp *p);      /* POST /projects/{id}/edit */
 int web_project_stage(struct req *r, struct resp *p);     /* POST /projects/{id}/stage */
+int web_project_update_add(struct req *r, struct resp *p); /* POST /projects/{id}/updates */
+int web_project_update_review(struct req *r, struct resp *p); /* POST /project-updates/{id}/review */
 
 /* notice.c: 通知公告, notices on the portal and their management */
 /* The portal's section: the latest published notices and a link to all. */

@@ -65,6 +65,13 @@ async function project() {
   return r.json.id;
 }
 
+// A pending progress update by 盤錦's member on fx.project: its id.
+async function projectUpdate() {
+  const r = await client.pj_member.post(`/api/v1/projects/${fx.project}/updates`, { body: `进展${++serial}` });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+
 // The project's current version: its updated_at (forms) and its ETag (API).
 async function projectVersion(id) {
   const r = await client.admin.get(`/api/v1/projects/${id}`);
@@ -189,6 +196,10 @@ const CASES = [
   // unit (pj_member: 盤錦 is a partner), the owning side's coordinator writes; anyone reads
   // the public list. A coordinator records for its own side (dl_coord in its own pairing).
   { m: 'GET', route: '/projects', allow: ACTORS, prepare: () => ({ path: '/projects' }) },
+  { m: 'POST', route: '/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'admin'],
+    prepare: () => ({ path: `/projects/${fx.project}/updates`, form: { body: `网页进展${++serial}` } }) },
+  { m: 'POST', route: '/project-updates/{id}/review', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/project-updates/${await projectUpdate()}/review`, form: { decision: 'accepted' } }) },
   { m: 'GET', route: '/projects/new', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/projects/new' }) },
   { m: 'POST', route: '/projects', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: () => ({ path: '/projects', form: { name: `网页项目${++serial}`, side: '0', planned: '1,000.5' } }) },
@@ -277,6 +288,12 @@ const CASES = [
     } },
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
+  { m: 'GET', route: '/api/v1/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/api/v1/projects/${fx.project}/updates` }) },
+  // Who takes part reports: 盤錦's users (a partner) and the owning side's coordinator.
+  { m: 'POST', route: '/api/v1/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/projects/${fx.project}/updates`, json: { body: `进展${++serial}` } }) },
+  { m: 'POST', route: '/api/v1/project-updates/{id}/review', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/project-updates/${await projectUpdate()}/review`, json: { decision: 'accepted' } }) },
   { m: 'POST', route: '/api/v1/projects', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: (a) => ({ path: '/api/v1/projects', json: { name: `接口项目${++serial}`, ...(a === 'admin' ? { pairing_id: 1, side: 0 } : {}) } }) },
   { m: 'GET', route: '/api/v1/projects/{id}', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/api/v1/projects/${fx.project}` }) },

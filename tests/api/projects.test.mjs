@@ -228,3 +228,42 @@ test('lists: filters, sort by investment, keyset pages', async () => {
   r = await c.admin.get(`/api/v1/projects?pairing=${SD}`);
   assert.equal(r.json.projects.length, 0);
 });
+
+test('progress updates: partners report, the owning lead office reviews, accepted figures apply', async () => {
+  const id = (await c.ln_coord.post('/api/v1/projects', { name: '盘锦进展测试项目',
+    partners: [{ side: 0, unit_id: server.units.panjin }] })).json.id;
+  let r = await c.pj_member.post(`/api/v1/projects/${id}/updates`, { body: '厂房主体完工。', invest_paid_wan: '2,000', jobs: 80 });
+  assert.equal(r.status, 201, r.body);
+  const u = r.json;
+  assert.equal(u.state, 'pending');
+  assert.equal(u.invest_paid_yuan, 20000000);
+  assert.equal((await c.ly_member.post(`/api/v1/projects/${id}/updates`, { body: 'x' })).status, 403);
+  assert.equal((await c.ln_leader.post(`/api/v1/projects/${id}/updates`, { body: 'x' })).status, 403);
+  r = await c.pj_member.post(`/api/v1/projects/${id}/updates`, { body: '', invest_paid_wan: '1.00001' });
+  assert.equal(r.status, 422);
+  const before = snapshot();
+  r = await c.pj_member.post(`/api/v1/projects/${id}/updates`, { body: '有效正文', invest_paid_wan: '1.00001' });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.field, 'invest_paid_wan');
+  assert.equal(sqlite('SELECT count(*) FROM project_update'), sqlite('SELECT count(*) FROM project_update'));
+  assert.equal(snapshot(), before);
+  r = await c.js_coord.post(`/api/v1/project-updates/${u.id}/review`, { decision: 'accepted' });
+  assert.equal(r.status, 403);
+  r = await c.ln_coord.post(`/api/v1/project-updates/${u.id}/review`, { decision: 'returned' });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.code, 'err_comment_required');
+  r = await c.ln_coord.post(`/api/v1/project-updates/${u.id}/review`, { decision: 'maybe' });
+  assert.equal(r.status, 422);
+  r = await c.ln_coord.post(`/api/v1/project-updates/${u.id}/review`, { decision: 'accepted' });
+  assert.equal(r.status, 201, r.body);
+  assert.equal(r.json.state, 'accepted');
+  assert.equal(r.json.reviewed_by, 'ln_coord');
+  assert.equal((await c.ln_coord.post(`/api/v1/project-updates/${u.id}/review`, { decision: 'accepted' })).status, 409);
+  const p = (await c.ln_leader.get(`/api/v1/projects/${id}`)).json;
+  assert.equal(p.invest_paid_yuan, 20000000);
+  assert.equal(p.jobs, 80);
+  r = await c.ln_leader.get(`/api/v1/projects/${id}/updates`);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.updates.length, 1);
+  assert.equal((await c.sh_coord.get(`/api/v1/projects/${id}/updates`)).status, 403);
+});

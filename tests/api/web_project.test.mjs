@@ -194,3 +194,34 @@ test("the dashboard's projects block: counts that link to the projects behind th
   assert.match(block, /<a href="\/projects\?pairing=1&amp;city_pairing=3">盤錦市 — 無錫市<\/a>/);
   assert.match(block, /role="img"/, 'the pipeline chart');
 });
+
+test('progress through the forms: a partner reports, the lead office returns and accepts', async () => {
+  b.ln_coord.jar.delete('lang'); // the list test chose other languages
+  const id = (await api.post('/api/v1/projects', { name: '盘锦进展表单项目',
+    partners: [{ side: 0, unit_id: server.units.panjin }] })).json.id;
+  let r = await b.pj_member.get(`/projects/${id}`);
+  assert.match(r.body, new RegExp(`action="/projects/${id}/updates"`));
+  assert.doesNotMatch(r.body, /action="\/project-updates\/\d+\/review"/);
+  r = await b.pj_member.post(`/projects/${id}/updates`, { body: '设备安装完成。', 'u-paid': '1.23456', 'u-jobs': '' });
+  assert.equal(r.status, 422);
+  noBareIds(r.body);
+  assert.match(r.body, /id="u-paid-error"[^>]*>以万元填写时最多保留四位小数。</);
+  assert.match(r.body, />设备安装完成。<\/textarea>/);
+  r = await b.pj_member.post(`/projects/${id}/updates`, { body: '设备安装完成。', 'u-paid': '1,500', 'u-jobs': '60' });
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  assert.equal(r.location, `/projects/${id}?done=update#updates`);
+  r = await b.ln_coord.get(`/projects/${id}`);
+  noBareIds(r.body);
+  const upd = /action="\/project-updates\/(\d+)\/review"/.exec(r.body)?.[1];
+  assert.ok(upd, 'the review form for the owning coordinator');
+  r = await b.ln_coord.post(`/project-updates/${upd}/review`, { decision: 'returned', comment: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /退回时请填写意见。/);
+  r = await b.ln_coord.post(`/project-updates/${upd}/review`, { decision: 'accepted', comment: '' });
+  assert.equal(r.status, 303);
+  r = await b.ln_coord.get(r.location.replace(/#.*/, ''));
+  assert.match(r.body, /审核已保存。/);
+  assert.match(r.body, /<dd>1,500<\/dd>/, 'the accepted paid-in investment is the project\'s');
+  assert.match(r.body, /class="badge review-accepted">已通过</);
+  assert.equal((await b.ln_coord.post(`/project-updates/${upd}/review`, { decision: 'accepted' })).status, 409);
+});

@@ -325,6 +325,65 @@ static void test_lists_and_totals(void **state)
     assert_null(v[0].description);
 }
 
+static void test_updates_and_review(void **state)
+{
+    struct fx *f = *state;
+    struct project_partner pt = {.side = 0, .unit_id = f->ln_pj};
+    struct project_input in = input("盘锦—无锡合作项目");
+    in.partners = &pt;
+    in.n_partners = 1;
+    in.invest_contracted = 50000000;
+    int64_t id, u1, u2, u3;
+    assert_ok(f, project_create(fx_as(f, &f->ln_coord), &in, &id));
+
+    /* who takes part reports; others may not */
+    struct project_update_input up = {.body = "本月完成厂房主体施工。", .invest_paid = 20000000,
+                                      .jobs = 120};
+    assert_ok(f, project_update_add(fx_as(f, &f->ln_pj_member), id, &up, &u1));
+    assert_fail(f, project_update_add(fx_as(f, &f->ln_com_member), id, &up, &u2), SVC_FORBIDDEN,
+                "err_forbidden");
+    assert_fail(f, project_update_add(fx_as(f, &f->ln_leader), id, &up, &u2), SVC_FORBIDDEN,
+                "err_forbidden");
+    struct project_update_input blank = {.body = " ", .invest_paid = -1, .jobs = -1};
+    assert_fail(f, project_update_add(fx_as(f, &f->ln_pj_member), id, &blank, &u2), SVC_INVALID,
+                "err_required");
+    struct project_update_input plain = {.body = "设备已进场。", .invest_paid = -1, .jobs = -1};
+    assert_ok(f, project_update_add(fx_as(f, &f->ln_pj_member), id, &plain, &u2));
+    assert_ok(f, project_update_add(fx_as(f, &f->ln_coord), id, &plain, &u3));
+
+    /* the owning side's coordinator reviews, not its own, once; a return needs a comment */
+    assert_fail(f, project_update_review(fx_as(f, &f->js_coord), u1, true, NULL), SVC_FORBIDDEN,
+                "err_forbidden");
+    assert_fail(f, project_update_review(fx_as(f, &f->ln_coord), u3, true, NULL), SVC_CONFLICT,
+                "err_review_own");
+    assert_fail(f, project_update_review(fx_as(f, &f->ln_coord), u2, false, ""), SVC_INVALID,
+                "err_comment_required");
+    assert_ok(f, project_update_review(fx_as(f, &f->ln_coord), u2, false, "请补充设备清单。"));
+    assert_ok(f, project_update_review(fx_as(f, &f->ln_coord2), u3, true, NULL));
+    assert_ok(f, project_update_review(fx_as(f, &f->ln_coord), u1, true, NULL));
+    assert_fail(f, project_update_review(fx_as(f, &f->ln_coord), u1, false, "再看看"),
+                SVC_CONFLICT, "err_not_pending");
+
+    /* an accepted update's figures become the project's */
+    struct project_view v;
+    assert_ok(f, project_get(fx_as(f, &f->ln_leader), id, &v));
+    assert_int_equal(v.invest_paid, 20000000);
+    assert_int_equal(v.jobs, 120);
+    struct project_update_view *u;
+    size_t n;
+    assert_ok(f, project_update_list(fx_as(f, &f->ln_leader), id, &u, &n));
+    assert_int_equal(n, 3);
+    assert_int_equal(u[0].id, u3); /* newest first */
+    assert_string_equal(u[1].state, "returned");
+    assert_string_equal(u[1].comment, "请补充设备清单。");
+    assert_string_equal(u[2].state, "accepted");
+    assert_fail(f, project_update_list(fx_as(f, &f->sh_coord), id, &u, &n), SVC_FORBIDDEN,
+                "err_forbidden");
+    assert_int_equal(fx_audit_count(f, "project_update.review", u1, 0, 1), 1);
+    assert_int_equal(fx_audit_count(f, "project.update", id, 1, 1), 1);
+    fx_audit_intact(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +392,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_stale_edit_and_major, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_lists_and_totals, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_updates_and_review, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }
