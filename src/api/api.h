@@ -154,6 +154,11 @@ int api_project_stage(struct req *r, struct resp *p);
 int api_project_updates(struct req *r, struct resp *p);
 int api_project_update_add(struct req *r, struct resp *p);
 int api_project_update_review(struct req *r, struct resp *p);
+/* platform.c: 合作平台 */
+int api_platforms(struct req *r, struct resp *p);
+int api_platform(struct req *r, struct resp *p);
+int api_platform_create(struct req *r, struct resp *p);
+int api_platform_edit(struct req *r, struct resp *p);
 /* notice.c: 通知公告 */
 int api_notices(struct req *r, struct resp *p);
 int api_notice(struct req *r, struct resp *p);

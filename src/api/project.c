@@ -34,6 +34,8 @@ void api_project_json(struct jw *w, const struct project_view *v, bool full)
     jw_arr_end(w);
     jw_kint(w, "side", v->side);
     opt_int(w, "city_pairing_id", v->city_pairing_id);
+    opt_int(w, "platform_id", v->platform_id);
+    jw_kstr(w, "platform", v->platform_name);
     jw_kstr(w, "stage", v->stage);
     jw_kstr(w, "stage_on", v->stage_on);
     jw_kstr(w, "signed_on", v->signed_on);
@@ -152,6 +154,7 @@ int api_projects(struct req *r, struct resp *p)
             (f.city_pairing_id = api_query_int(r, p, "city_pairing", 0, 1, INT64_MAX, &st),
              st) ||
             (f.task_id = api_query_int(r, p, "task", 0, 1, INT64_MAX, &st), st) ||
+            (f.platform_id = api_query_int(r, p, "platform", 0, 1, INT64_MAX, &st), st) ||
             (side = api_query_int(r, p, "side", -1, 0, 1, &st), st) ||
             (year = api_query_int(r, p, "year", 0, 2000, 2100, &st), st) ||
             (major = api_query_int(r, p, "major", -1, 0, 1, &st), st))
@@ -288,6 +291,11 @@ static int read_fields(struct req *r, struct resp *p, struct project_input *in)
     else if ((st = api_json_int(r, p, r->json, "city_pairing_id", NULL, 0, 1, INT64_MAX,
                                 &in->city_pairing_id)))
         return st;
+    if ((v = json_object_get(r->json, "platform_id")) && json_is_null(v))
+        in->platform_id = 0;
+    else if ((st = api_json_int(r, p, r->json, "platform_id", NULL, 0, 1, INT64_MAX,
+                                &in->platform_id)))
+        return st;
     if ((v = json_object_get(r->json, "jobs")) && json_is_null(v))
         in->jobs = -2;
     else if ((st = api_json_int(r, p, r->json, "jobs", NULL, 0, 0, 100000000, &in->jobs)))
@@ -309,7 +317,8 @@ static int read_fields(struct req *r, struct resp *p, struct project_input *in)
 }
 
 static const char *const edit_fields[] = {
-    "name", "industry", "region_code", "description", "city_pairing_id", "jobs", "major",
+    "name", "industry", "region_code", "description", "city_pairing_id", "platform_id", "jobs",
+    "major",
     "public", "partners", "task_ids", "invest_planned_yuan", "invest_planned_wan",
     "invest_contracted_yuan", "invest_contracted_wan", "invest_paid_yuan", "invest_paid_wan",
     /* refused with err_fixed on an edit: */
@@ -320,6 +329,7 @@ static void input_defaults(struct project_input *in)
     memset(in, 0, sizeof *in);
     in->side = -1;
     in->city_pairing_id = -1;
+    in->platform_id = -1;
     in->jobs = -1;
     in->major = -1;
     in->is_public = -1;

@@ -86,6 +86,16 @@ const struct route http_routes[] = {
     {"POST", "/project-updates/{id}/review", web_project_update_review, ROLE_COORDINATOR, 0,
      "Accept or return a progress update with the form: 303 to the project"},
 
+    /* ---- web pages: cooperation platforms, 合作平台 (web/platform.c) ------------------ */
+    {"GET", "/platforms", web_platforms, ROLE_MEMBER, 0,
+     "A pairing's platforms (HTML) with their projects rolled up; the form for lead offices"},
+    {"POST", "/platforms", web_platform_create, ROLE_COORDINATOR, 0,
+     "Record a platform with the form: 303 to it, else 422 with the input kept"},
+    {"GET", "/platforms/{id}", web_platform_page, ROLE_MEMBER, 0,
+     "A platform (HTML): facts, running units, its projects rolled up; the edit form"},
+    {"POST", "/platforms/{id}", web_platform_edit, ROLE_COORDINATOR, 0,
+     "Edit a platform with the form: 303 back; 409 with the input kept when changed meanwhile"},
+
     /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
     {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE,
      "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
@@ -251,6 +261,16 @@ const struct route http_routes[] = {
      "Report progress on a project (a partner unit's users, the owning coordinator)"},
     {"POST", "/api/v1/project-updates/{id}/review", api_project_update_review, ROLE_COORDINATOR,
      ROUTE_JSON, "Accept or return a project's progress update (the owning side's coordinator)"},
+
+    /* ---- cooperation platforms, 合作平台 (api/platform.c) ----------------------------- */
+    {"GET", "/api/v1/platforms", api_platforms, ROLE_MEMBER, 0,
+     "Platforms of the caller's pairing (admin: all, or ?pairing=) with their rollups"},
+    {"POST", "/api/v1/platforms", api_platform_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Record a platform (a coordinator of the pairing, either side; admin: pairing_id)"},
+    {"GET", "/api/v1/platforms/{id}", api_platform, ROLE_MEMBER, 0,
+     "One platform with its units and rollups (ETag)"},
+    {"PATCH", "/api/v1/platforms/{id}", api_platform_edit, ROLE_COORDINATOR, ROUTE_JSON,
+     "Edit a platform (If-Match)"},
 
     /* ---- audit log (api/audit.c) ------------------------------------------------------ */
     /* @audit-routes */

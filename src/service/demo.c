@@ -18,6 +18,7 @@
 #include "service/notice.h"
 #include "service/pairing.h"
 #include "service/plan.h"
+#include "service/platform.h"
 #include "service/project.h"
 #include "service/report.h"
 #include "service/service.h"
@@ -197,7 +198,32 @@ static int demo_projects(struct demo *d, const struct pairing_view *p, const str
             in.region_code = NULL; /* a zone outside the gazetteer's own codes: keep it simple */
         int64_t id;
         c->user = as_user(d, su[owner].coordinator);
-        rc = project_create(c, &in, &id);
+        /* a zone pairing builds a platform together (沈抚新区–苏州工业园区 the joint park …),
+         * and its project sits in it */
+        if (strcmp(ch->kind, "zone") == 0) {
+            int64_t units[2], pf;
+            size_t nu = 0;
+            for (int s = 0; s < 2; s++)
+                if (child_unit[k][s])
+                    units[nu++] = child_unit[k][s];
+            bool park = strstr(ch->name_a, "新區") || strstr(ch->name_b, "園區");
+            struct platform_input pin = {
+                .pairing_id = p->id,
+                .name = arena_printf(c->arena, "%s—%s合作%s", ch->name_a, place_b,
+                                     park ? "園區" : "平臺"),
+                .kind = park ? "park" : "innovation",
+                .region_code = in.region_code,
+                .area_ha = park ? "1200" : NULL,
+                .founded = 2018,
+                .set_units = true,
+                .unit_ids = units,
+                .n_units = nu,
+            };
+            rc = platform_create(c, &pin, &pf);
+            in.platform_id = pf;
+        }
+        if (rc == SVC_OK)
+            rc = project_create(c, &in, &id);
         /* through its stages on their dates, as a coordinator would have recorded them */
         int days = -300 + (int)k * 5;
         enum project_stage last = stage == STAGE_STOPPED ? STAGE_SIGNED : stage;

@@ -43,8 +43,10 @@ enum project_stage project_stage_from(const char *name)
     "SELECT p.id, p.pairing_id, p.side, coalesce(p.city_pairing_id, 0), pa.name_a, pa.name_b, " \
     "cp.name_a, cp.name_b, p.name, p.industry, r.code, r.name, p.description, p.stage, "     \
     "p.stage_on, p.signed_on, p.invest_planned, p.invest_contracted, p.invest_paid, "        \
-    "coalesce(p.jobs, -1), p.major, p.public, u.login, p.created_at, p.updated_at "          \
+    "coalesce(p.jobs, -1), p.major, p.public, u.login, p.created_at, p.updated_at, "         \
+    "coalesce(p.platform_id, 0), pf.name "                                                     \
     "FROM project p JOIN pairing pa ON pa.id = p.pairing_id "                                 \
+    "LEFT JOIN platform pf ON pf.id = p.platform_id "                                          \
     "LEFT JOIN pairing cp ON cp.id = p.city_pairing_id "                                      \
     "LEFT JOIN region r ON r.id = p.region_id LEFT JOIN users u ON u.id = p.created_by "
 
@@ -78,6 +80,8 @@ static void project_row(struct ctx *c, struct stmt *st, struct project_view *v)
     v->created_by = svc_col(c, st, 22);
     v->created_at = svc_col(c, st, 23);
     v->updated_at = svc_col(c, st, 24);
+    v->platform_id = db_col_int64(st, 25);
+    v->platform_name = svc_col(c, st, 26);
 }
 
 /* Partners and tasks of v; with stages, the stage history too. */
@@ -215,6 +219,8 @@ static const char *project_json(struct ctx *c, const struct project_view *v)
     else
         jw_knull(w, "city_pairing_id");
     jw_kstr(w, "name", v->name);
+    if (v->platform_id)
+        jw_kint(w, "platform_id", v->platform_id);
     json_opt_str(w, "industry", v->industry);
     json_opt_str(w, "region_code", v->region_code);
     jw_kstr(w, "stage", v->stage);
@@ -299,6 +305,17 @@ static bool is_child_pairing(struct ctx *c, int64_t pairing_id, int64_t child)
     struct stmt st;
     db_prepare(c->db, &st, "SELECT 1 FROM pairing WHERE id = :c AND parent_id = :p");
     db_bind_int64(&st, ":c", child);
+    db_bind_int64(&st, ":p", pairing_id);
+    bool ok = db_step(&st) == DB_ROW;
+    db_finalize(&st);
+    return ok;
+}
+
+static bool is_platform_of(struct ctx *c, int64_t pairing_id, int64_t platform)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT 1 FROM platform WHERE id = :f AND pairing_id = :p");
+    db_bind_int64(&st, ":f", platform);
     db_bind_int64(&st, ":p", pairing_id);
     bool ok = db_step(&st) == DB_ROW;
     db_finalize(&st);
@@ -432,6 +449,12 @@ static int check_input(struct ctx *c, const struct project_input *in, bool creat
                         (long long)in->city_pairing_id);
     if (in->city_pairing_id >= 0)
         v->city_pairing_id = in->city_pairing_id;
+    if (in->platform_id > 0 && !is_platform_of(c, v->pairing_id, in->platform_id))
+        return svc_fail(c, SVC_INVALID, "err_platform_unknown", "platform_id",
+                        "platform %lld is not a platform of this pairing",
+                        (long long)in->platform_id);
+    if (in->platform_id >= 0)
+        v->platform_id = in->platform_id;
     if (in->description) {
         if ((rc = svc_check_text(c, in->description, false, "err_required",
                                  PROJECT_DESCRIPTION_MAX, "description", &v->description)) !=
@@ -475,6 +498,7 @@ static void bind_fields(struct ctx *c, struct stmt *st, const struct project_vie
     const struct industry *ind = industry_find(v->industry);
     db_bind_text(st, ":sec", ind ? ind->section : NULL);
     svc_bind_opt_id(st, ":city", v->city_pairing_id);
+    svc_bind_opt_id(st, ":platform", v->platform_id);
     svc_bind_opt_id(st, ":region", v->region_code ? region_id(c, v->region_code) : 0);
     db_bind_text(st, ":descr", v->description);
     db_bind_int64(st, ":planned", v->invest_planned);
@@ -608,12 +632,12 @@ int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
     const char *now = svc_now(c);
     struct stmt st;
     db_prepare(c->db, &st,
-               "INSERT INTO project (pairing_id, side, city_pairing_id, name, name_key, industry, "
-               "industry_section, region_id, stage, stage_on, signed_on, invest_planned, "
-               "invest_contracted, invest_paid, jobs, description, major, public, created_by, "
-               "created_at, updated_at) VALUES (:p, :side, :city, :name, :key, :ind, :sec, "
-               ":region, :stage, :on, :signed, :planned, :contracted, :paid, :jobs, :descr, "
-               ":major, :public, :by, :now, :now)");
+               "INSERT INTO project (pairing_id, side, city_pairing_id, platform_id, name, name_key, "
+               "industry, industry_section, region_id, stage, stage_on, signed_on, "
+               "invest_planned, invest_contracted, invest_paid, jobs, description, major, "
+               "public, created_by, created_at, updated_at) VALUES (:p, :side, :city, "
+               ":platform, :name, :key, :ind, :sec, :region, :stage, :on, :signed, :planned, "
+               ":contracted, :paid, :jobs, :descr, :major, :public, :by, :now, :now)");
     db_bind_int64(&st, ":p", v.pairing_id);
     db_bind_int64(&st, ":side", v.side);
     bind_fields(c, &st, &v);
@@ -673,7 +697,8 @@ int project_edit(struct ctx *c, int64_t id, const struct project_input *in)
     struct stmt st;
     db_prepare(c->db, &st,
                "UPDATE project SET name = :name, name_key = :key, industry = :ind, "
-               "industry_section = :sec, city_pairing_id = :city, region_id = :region, "
+               "industry_section = :sec, city_pairing_id = :city, platform_id = :platform, "
+               "region_id = :region, "
                "description = :descr, invest_planned = :planned, invest_contracted = "
                ":contracted, invest_paid = :paid, jobs = :jobs, major = :major, public = "
                ":public, updated_at = :now WHERE id = :id AND updated_at = :seen");
@@ -847,7 +872,8 @@ int project_list(struct ctx *c, const struct project_filter *f, int64_t after, i
                    ":city) AND (:side < 0 OR p.side = :side) AND (:stage IS NULL OR p.stage = "
                    ":stage) AND (:ind IS NULL OR p.industry = :ind OR p.industry_section = "
                    ":ind) AND (:y0 IS NULL OR (p.signed_on >= :y0 AND p.signed_on <= :y1)) "
-                   "AND (:major < 0 OR p.major = :major) AND (:task = 0 OR EXISTS (SELECT 1 "
+                   "AND (:major < 0 OR p.major = :major) AND (:pf = 0 OR p.platform_id = :pf) "
+                   "AND (:task = 0 OR EXISTS (SELECT 1 "
                    "FROM project_task pt WHERE pt.project_id = p.id AND pt.task_id = :task)) "
                    "AND (:unit = 0 OR EXISTS (SELECT 1 FROM project_partner pp WHERE "
                    "pp.project_id = p.id AND pp.unit_id = :unit)) AND (:after = 0 OR "
@@ -858,7 +884,8 @@ int project_list(struct ctx *c, const struct project_filter *f, int64_t after, i
                    ":city) AND (:side < 0 OR p.side = :side) AND (:stage IS NULL OR p.stage = "
                    ":stage) AND (:ind IS NULL OR p.industry = :ind OR p.industry_section = "
                    ":ind) AND (:y0 IS NULL OR (p.signed_on >= :y0 AND p.signed_on <= :y1)) "
-                   "AND (:major < 0 OR p.major = :major) AND (:task = 0 OR EXISTS (SELECT 1 "
+                   "AND (:major < 0 OR p.major = :major) AND (:pf = 0 OR p.platform_id = :pf) "
+                   "AND (:task = 0 OR EXISTS (SELECT 1 "
                    "FROM project_task pt WHERE pt.project_id = p.id AND pt.task_id = :task)) "
                    "AND (:unit = 0 OR EXISTS (SELECT 1 FROM project_partner pp WHERE "
                    "pp.project_id = p.id AND pp.unit_id = :unit)) AND (:after = 0 OR p.id < "
@@ -872,6 +899,7 @@ int project_list(struct ctx *c, const struct project_filter *f, int64_t after, i
     db_bind_text(&st, ":y1", f->year ? y1 : NULL);
     db_bind_int64(&st, ":major", f->major);
     db_bind_int64(&st, ":task", f->task_id);
+    db_bind_int64(&st, ":pf", f->platform_id);
     db_bind_int64(&st, ":unit", unit);
     db_bind_int64(&st, ":after", after);
     if (f->by_investment)

@@ -68,6 +68,7 @@ struct project_input {
     int64_t pairing_id;      /* create: the province pairing (0: a coordinator's own) */
     int side;                /* create: the owning side (-1: a coordinator's own) */
     int64_t city_pairing_id; /* -1 keep; 0 none; else a city pairing of the pairing */
+    int64_t platform_id;     /* -1 keep; 0 none; else a platform of the pairing */
     const char *name, *industry, *description; /* industry "" clears; description "" too */
     const char *region_code; /* a gazetteer code (GB/T 2260 or a zone's); "" clears */
     int64_t invest_planned, invest_contracted, invest_paid; /* yuan; -1 keep (create: 0) */
@@ -84,8 +85,9 @@ struct project_input {
 };
 
 struct project_view {
-    int64_t id, pairing_id, city_pairing_id;
+    int64_t id, pairing_id, city_pairing_id, platform_id;
     int side;
+    const char *platform_name;
     const char *name_a, *name_b;   /* the pairing's sides */
     const char *city_a, *city_b;   /* the city pairing's, NULL without one */
     const char *name, *industry, *industry_name, *region_code, *region_name, *description;
@@ -107,6 +109,7 @@ struct project_filter {
     int64_t pairing_id;      /* 0: the caller's own pairing (admin: every pairing) */
     int64_t city_pairing_id; /* 0: any */
     int64_t task_id;         /* 0: any; else the projects serving this task */
+    int64_t platform_id;     /* 0: any; else the projects inside this platform */
     int side;                /* -1: any */
     const char *stage;       /* NULL: any */
     const char *industry;    /* NULL: any; a section letter matches its divisions too */

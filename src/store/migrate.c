@@ -45,7 +45,8 @@
     AUDIT_SCOPE_OBJECTS(M)                                                                    \
     M("project", "o.pairing_id", "project o")                                                \
     M("project_update", "p.pairing_id",                                                      \
-      "project_update o JOIN project p ON p.id = o.project_id")
+      "project_update o JOIN project p ON p.id = o.project_id")                               \
+    M("platform", "o.pairing_id", "platform o")
 #define AUDIT_SCOPE_NEW(entity, p, from)                                                      \
     "        UNION SELECT " p " FROM " from " WHERE NEW.entity = '" entity "' "               \
     "AND o.id = NEW.entity_id\n"
@@ -540,11 +541,35 @@ static const char *const migrations[] = {
      * for a major project (重大项目) is major_project_yuan (1 亿元 unless set). */
     "ALTER TABLE pairing ADD COLUMN major_project_yuan INTEGER NOT NULL DEFAULT 100000000\n"
     "    CHECK (major_project_yuan >= 0);\n"
+    /* 共建园区 / 合作平台: a park, innovation centre or other carrier of projects, run by
+     * units of either side. area_m2 is the area typed in hectares (4 decimals are whole
+     * square metres, so stored exactly). */
+    "CREATE TABLE platform (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    name TEXT NOT NULL,\n"
+    "    name_key TEXT NOT NULL,\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('park', 'innovation', 'trading', 'training',\n"
+    "        'other')),\n"
+    "    region_id INTEGER REFERENCES region (id),\n"
+    "    founded INTEGER CHECK (founded BETWEEN 1949 AND 2100),\n"
+    "    area_m2 INTEGER CHECK (area_m2 >= 0),\n"
+    "    description TEXT,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL,\n"
+    "    UNIQUE (pairing_id, name_key)\n"
+    ");\n"
+    "CREATE TABLE platform_unit (\n"
+    "    platform_id INTEGER NOT NULL REFERENCES platform (id),\n"
+    "    unit_id INTEGER NOT NULL REFERENCES unit (id),\n"
+    "    PRIMARY KEY (platform_id, unit_id)\n"
+    ");\n"
     "CREATE TABLE project (\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
     "    side INTEGER NOT NULL CHECK (side IN (0, 1)),\n"
     "    city_pairing_id INTEGER REFERENCES pairing (id),\n"
+    "    platform_id INTEGER REFERENCES platform (id),\n"
     "    name TEXT NOT NULL,\n"
     "    name_key TEXT NOT NULL,\n"
     "    industry TEXT,\n"
@@ -570,6 +595,7 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX project_pairing ON project (pairing_id, id);\n"
     "CREATE INDEX project_city ON project (city_pairing_id, id);\n"
+    "CREATE INDEX project_platform ON project (platform_id, id);\n"
     "CREATE INDEX project_public ON project (public, id);\n"
     "CREATE TABLE project_partner (\n"
     "    project_id INTEGER NOT NULL REFERENCES project (id),\n"

@@ -20,6 +20,7 @@
 #include "service/industry.h"
 #include "service/pairing.h"
 #include "service/plan.h"
+#include "service/platform.h"
 #include "service/project.h"
 #include "service/user.h"
 #include "web/html.h"
@@ -157,7 +158,7 @@ static void text_input(struct req *r, struct sb *b, const char *id, const char *
 
 struct list_query {
   struct project_filter f;
-  const char *stage, *industry, *city, *side, *year, *major, *sort, *task; /* as asked */
+  const char *stage, *industry, *city, *side, *year, *major, *sort, *task, *platform;
 };
 
 /* Reads the filters of the address; false when one is malformed. */
@@ -175,6 +176,7 @@ static bool read_filters(struct req *r, struct list_query *q) {
   q->major = OPT("major");
   q->sort = OPT("sort");
   q->task = OPT("task");
+  q->platform = OPT("platform");
   const char *pairing = OPT("pairing");
 #undef OPT
   if (q->stage && project_stage_from(q->stage) == STAGE_N)
@@ -196,6 +198,9 @@ static bool read_filters(struct req *r, struct list_query *q) {
   if (q->task && (!web_parse_int(q->task, &v) || v < 1))
     return false;
   q->f.task_id = q->task ? v : 0;
+  if (q->platform && (!web_parse_int(q->platform, &v) || v < 1))
+    return false;
+  q->f.platform_id = q->platform ? v : 0;
   if (q->major && strcmp(q->major, "1") != 0)
     return false;
   q->f.major = q->major ? 1 : -1;
@@ -212,9 +217,9 @@ static const char *list_path(struct req *r, const struct list_query *q) {
   struct sb s = SB_INIT;
   sb_append(&s, "/projects");
   const char *names[] = {"stage", "industry", "city_pairing", "side", "year", "major", "sort",
-                         "task"};
+                         "task", "platform"};
   const char *values[] = {q->stage, q->industry, q->city, q->side, q->year, q->major, q->sort,
-                          q->task};
+                          q->task, q->platform};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (values[i])
       web_query_add(&s, names[i], values[i]);
@@ -234,6 +239,9 @@ static void filter_form(struct req *r, struct sb *b, const struct list_query *q,
   if (q->f.task_id)
     html_printf(b, "<input type=\"hidden\" name=\"task\" value=\"%lld\">\n",
                 (long long)q->f.task_id);
+  if (q->f.platform_id)
+    html_printf(b, "<input type=\"hidden\" name=\"platform\" value=\"%lld\">\n",
+                (long long)q->f.platform_id);
   html_printf(b, "<p><label for=\"f-stage\">%h</label>\n<select id=\"f-stage\" name=\"stage\">\n",
               web_t(r, "ui_prj_stage"));
   option(b, "", q->stage ? q->stage : "", web_t(r, "ui_prj_any"));
@@ -668,6 +676,9 @@ static int project_page(struct req *r, struct resp *p, int status, const struct 
                            : web_t(r, "ui_prj_none_short"),
               web_t(r, "ui_prj_signed_on"),
               v->signed_on ? web_date(r, v->signed_on) : web_t(r, "ui_prj_none_short"));
+  if (v->platform_id)
+    html_printf(b, "<p>%h%h<a href=\"/platforms/%lld\">%h</a></p>\n", web_t(r, "ui_prj_platform"),
+                web_t(r, "ui_colon"), (long long)v->platform_id, v->platform_name);
   if (v->description)
     html_printf(b, "<p class=\"section-body\">%h</p>\n", v->description);
 
@@ -757,15 +768,15 @@ struct partner_row {
 };
 
 struct project_form {
-  const char *pairing, *side, *name, *city, *industry, *region, *planned, *contracted, *paid,
-      *jobs, *description, *stage, *stage_on, *updated_at;
+  const char *pairing, *side, *name, *city, *platform, *industry, *region, *planned,
+      *contracted, *paid, *jobs, *description, *stage, *stage_on, *updated_at;
   bool major, is_public;
   struct partner_row *partners;
   size_t n_partners;
   const char **tasks; /* the chosen task ids, as sent */
   size_t n_tasks;
   /* message ids by field, and above the form */
-  const char *e_name, *e_city, *e_industry, *e_region, *e_planned, *e_contracted, *e_paid,
+  const char *e_name, *e_city, *e_platform, *e_industry, *e_region, *e_planned, *e_contracted, *e_paid,
       *e_jobs, *e_description, *e_major, *e_stage, *e_stage_on, *e_tasks, *e_pairing, *e_top;
 };
 
@@ -777,6 +788,7 @@ static void form_error(struct req *r, struct project_form *f, const char *field,
   } map[] = {
       {"name", offsetof(struct project_form, e_name)},
       {"city_pairing_id", offsetof(struct project_form, e_city)},
+      {"platform_id", offsetof(struct project_form, e_platform)},
       {"industry", offsetof(struct project_form, e_industry)},
       {"region_code", offsetof(struct project_form, e_region)},
       {"invest_planned_yuan", offsetof(struct project_form, e_planned)},
@@ -937,6 +949,21 @@ static int form_page(struct req *r, struct resp *p, int status, int64_t pairing_
            arena_printf(r->arena, "%s — %s", pv.children[i].name_a, pv.children[i].name_b));
   html_printf(b, "</select>\n");
   web_field_error(r, b, f->e_city, "city_pairing");
+  html_printf(b, "</p>\n");
+  struct platform_view *pfs;
+  size_t n_pf = 0;
+  if (platform_list(&r->ctx, pairing_id, &pfs, &n_pf) != SVC_OK)
+    n_pf = 0;
+  web_take_code(r, NULL);
+  html_printf(b, "<p><label for=\"platform\">%h</label>\n<select id=\"platform\" name=\"platform\"",
+              web_t(r, "ui_prj_platform"));
+  describe(b, "platform", f->e_platform);
+  html_printf(b, ">\n");
+  option(b, "", f->platform ? f->platform : "", web_t(r, "ui_prj_none_short"));
+  for (size_t i = 0; i < n_pf; i++)
+    option(b, arena_printf(r->arena, "%lld", (long long)pfs[i].id), f->platform, pfs[i].name);
+  html_printf(b, "</select>\n");
+  web_field_error(r, b, f->e_platform, "platform");
   html_printf(b, "</p>\n<p><label for=\"industry\">%h</label>\n", web_t(r, "ui_prj_industry"));
   industry_select(r, b, "industry", f->industry, web_t(r, "ui_prj_none_short"), f->e_industry);
   web_field_error(r, b, f->e_industry, "industry");
@@ -1004,6 +1031,7 @@ static void read_form(struct req *r, struct project_form *f) {
   f->side = req_form(r, "side");
   f->name = req_form(r, "name");
   f->city = req_form(r, "city_pairing");
+  f->platform = req_form(r, "platform");
   f->industry = req_form(r, "industry");
   f->region = req_form(r, "region");
   f->planned = req_form(r, "planned");
@@ -1069,6 +1097,7 @@ static bool to_input(struct req *r, struct project_form *f, struct project_input
   in->side = -1;
   in->jobs = -1;
   in->city_pairing_id = -1;
+  in->platform_id = -1;
   in->invest_planned = in->invest_contracted = in->invest_paid = -1;
   in->name = f->name ? f->name : create ? "" : NULL;
   in->industry = f->industry;
@@ -1086,6 +1115,12 @@ static bool to_input(struct req *r, struct project_form *f, struct project_input
     ok = false, form_error(r, f, "city_pairing_id", "err_invalid");
   else if (!blank(f->city))
     in->city_pairing_id = v;
+  if (f->platform)
+    in->platform_id = 0;
+  if (!blank(f->platform) && (!web_parse_int(f->platform, &v) || v < 1))
+    ok = false, form_error(r, f, "platform_id", "err_platform_unknown");
+  else if (!blank(f->platform))
+    in->platform_id = v;
   /* an admin names the pairing and side; a coordinator records for its own */
   bool create_form = create;
   create = create && r->user->role == ROLE_ADMIN;
@@ -1239,7 +1274,8 @@ static void form_from(struct req *r, const struct project_view *v, struct projec
   memset(f, 0, sizeof *f);
   f->name = v->name;
   f->city = v->city_pairing_id ? arena_printf(r->arena, "%lld", (long long)v->city_pairing_id)
-                               : NULL;
+                               : "";
+  f->platform = v->platform_id ? arena_printf(r->arena, "%lld", (long long)v->platform_id) : "";
   f->industry = v->industry;
   f->region = v->region_name;
   f->planned = money_format_wan(r->arena, v->invest_planned);

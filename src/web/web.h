@@ -159,6 +159,12 @@ int web_project_stage(struct req *r, struct resp *p);     /* POST /projects/{id}
 int web_project_update_add(struct req *r, struct resp *p); /* POST /projects/{id}/updates */
 int web_project_update_review(struct req *r, struct resp *p); /* POST /project-updates/{id}/review */
 
+/* platform.c: 合作平台 */
+int web_platforms(struct req *r, struct resp *p);       /* GET /platforms */
+int web_platform_create(struct req *r, struct resp *p); /* POST /platforms */
+int web_platform_page(struct req *r, struct resp *p);   /* GET /platforms/{id} */
+int web_platform_edit(struct req *r, struct resp *p);   /* POST /platforms/{id} */
+
 /* notice.c: 通知公告, notices on the portal and their management */
 /* The portal's section: the latest published notices and a link to all. */
 void web_notice_latest(struct req *r, struct sb *b);

@@ -46,6 +46,7 @@ before(async () => {
   fx.pjUser = (await client.pj_member.get('/api/v1/me')).json.user.id;
   fx.notice = await publishedNotice();
   fx.project = await project();
+  fx.platform = (await client.ln_coord.post('/api/v1/platforms', { name: '合作园区', kind: 'park' })).json.id;
   assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
 });
 
@@ -196,6 +197,13 @@ const CASES = [
   // unit (pj_member: 盤錦 is a partner), the owning side's coordinator writes; anyone reads
   // the public list. A coordinator records for its own side (dl_coord in its own pairing).
   { m: 'GET', route: '/projects', allow: ACTORS, prepare: () => ({ path: '/projects' }) },
+  // Platforms: everyone of the pairing reads; its coordinators (either side) write.
+  { m: 'GET', route: '/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/platforms' }) },
+  { m: 'POST', route: '/platforms', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/platforms', form: { name: `网页平台${++serial}`, kind: 'park', pairing: '1' } }) },
+  { m: 'GET', route: '/platforms/{id}', allow: LJ_USERS, prepare: () => ({ path: `/platforms/${fx.platform}` }) },
+  { m: 'POST', route: '/platforms/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/platforms/${fx.platform}`, form: { name: `合作园区${++serial}`, updated_at: (await client.admin.get(`/api/v1/platforms/${fx.platform}`)).json.updated_at } }) },
   { m: 'POST', route: '/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'admin'],
     prepare: () => ({ path: `/projects/${fx.project}/updates`, form: { body: `网页进展${++serial}` } }) },
   { m: 'POST', route: '/project-updates/{id}/review', allow: ['ln_coord', 'admin'],
@@ -288,6 +296,12 @@ const CASES = [
     } },
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
+  { m: 'GET', route: '/api/v1/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/platforms' }) },
+  { m: 'POST', route: '/api/v1/platforms', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/api/v1/platforms', json: { name: `接口平台${++serial}`, kind: 'innovation', ...(a === 'admin' ? { pairing_id: 1 } : {}) } }) },
+  { m: 'GET', route: '/api/v1/platforms/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/platforms/${fx.platform}` }) },
+  { m: 'PATCH', route: '/api/v1/platforms/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/platforms/${fx.platform}`, json: { founded: 2000 + (++serial % 20) }, headers: { 'if-match': await etag(`/api/v1/platforms/${fx.platform}`) } }) },
   { m: 'GET', route: '/api/v1/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/api/v1/projects/${fx.project}/updates` }) },
   // Who takes part reports: 盤錦's users (a partner) and the owning side's coordinator.
   { m: 'POST', route: '/api/v1/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'admin'],

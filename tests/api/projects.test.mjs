@@ -267,3 +267,55 @@ test('progress updates: partners report, the owning lead office reviews, accepte
   assert.equal(r.json.updates.length, 1);
   assert.equal((await c.sh_coord.get(`/api/v1/projects/${id}/updates`)).status, 403);
 });
+
+test('platforms: run jointly, projects inside roll up; bad input refused', async () => {
+  let r = await c.ln_coord.post('/api/v1/platforms', { name: '沈抚—苏州工业园区合作园区', kind: 'park',
+    region_code: 'Z210002', area_ha: '1,200.5', founded: 2018, unit_ids: [server.units.panjin, server.units.wuxi] });
+  assert.equal(r.status, 201, r.body);
+  const pf = r.json;
+  assert.equal(pf.area_m2, 12005000);
+  assert.equal(pf.area_ha, '1200.5');
+  assert.deepEqual(pf.units.map((u) => u.side), [0, 1]);
+  for (const [body, field, code] of [
+    [{ name: '甲', kind: 'castle' }, 'kind', 'err_platform_kind'],
+    [{ name: '乙', kind: 'park', area_ha: '1.00001' }, 'area_ha', 'err_area'],
+    [{ name: '丙', kind: 'park', unit_ids: [99999] }, 'unit_ids', 'err_unit_unknown'],
+    [{ name: '丁', kind: 'park', founded: 1900 }, 'founded', 'err_range'],
+    [{ kind: 'park' }, 'name', 'err_required'],
+  ]) {
+    const x = await c.ln_coord.post('/api/v1/platforms', body);
+    assert.equal(x.status, 422, JSON.stringify(body));
+    assert.equal(x.json.error.field, field);
+    assert.equal(x.json.error.code, code);
+  }
+  assert.equal((await c.ln_coord.post('/api/v1/platforms', { name: '沈抚—苏州工业园区合作园区', kind: 'park' })).status, 409);
+  assert.equal((await c.pj_member.post('/api/v1/platforms', { name: '成员不能录入', kind: 'park' })).status, 403);
+  assert.equal((await c.sh_coord.get(`/api/v1/platforms/${pf.id}`)).status, 403);
+  // two projects inside: one with an enterprise partner; a platform of another pairing is refused
+  for (const [name, stage, ent] of [['园区项目一', 'operating', '苏州某精密制造有限公司'], ['园区项目二', 'signed', null]]) {
+    r = await c.ln_coord.post('/api/v1/projects', { name, stage, platform_id: pf.id, invest_contracted_wan: '1000',
+      partners: ent ? [{ side: 1, enterprise: ent }] : [] });
+    assert.equal(r.status, 201, r.body);
+    assert.equal(r.json.platform_id, pf.id);
+  }
+  const sd = (await c.sh_coord.post('/api/v1/platforms', { name: '张江—大连高新区合作中心', kind: 'innovation' })).json.id;
+  r = await c.ln_coord.post('/api/v1/projects', { name: '错配平台', platform_id: sd });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.code, 'err_platform_unknown');
+  r = await c.pj_member.get(`/api/v1/platforms/${pf.id}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.projects, 2);
+  assert.equal(r.json.projects_by_stage.operating, 1);
+  assert.equal(r.json.enterprises, 1);
+  assert.equal(r.json.invest_contracted_yuan, 20000000);
+  assert.equal((await c.ln_leader.get(`/api/v1/projects?platform=${pf.id}`)).json.projects.length, 2);
+  // the other side's coordinator edits too (run jointly); If-Match required
+  const etag = r.headers.get('etag');
+  assert.equal((await c.js_coord.patch(`/api/v1/platforms/${pf.id}`, { founded: 2019 })).status, 428);
+  r = await c.js_coord.patch(`/api/v1/platforms/${pf.id}`, { founded: 2019, area_ha: null }, { headers: { 'if-match': etag } });
+  assert.equal(r.status, 200, r.body);
+  assert.equal(r.json.founded, 2019);
+  assert.equal(r.json.area_m2, null);
+  assert.equal((await c.ln_coord.patch(`/api/v1/platforms/${pf.id}`, { founded: 2020 }, { headers: { 'if-match': etag } })).status, 412);
+  assert.equal((await c.ln_coord.patch(`/api/v1/platforms/${pf.id}`, { pairing_id: 13 }, { headers: { 'if-match': etag } })).status, 422);
+});

@@ -225,3 +225,40 @@ test('progress through the forms: a partner reports, the lead office returns and
   assert.match(r.body, /class="badge review-accepted">已通过</);
   assert.equal((await b.ln_coord.post(`/project-updates/${upd}/review`, { decision: 'accepted' })).status, 409);
 });
+
+test('platforms through the forms: hectares, running units, a stale edit keeps the input', async () => {
+  b.ln_coord.jar.delete('lang');
+  let r = await b.ln_coord.get('/platforms');
+  assert.equal(r.status, 200);
+  noBareIds(r.body);
+  assert.match(r.body, /<form method="post" action="\/platforms">/);
+  r = await b.ln_coord.post('/platforms', [['pairing', '1'], ['name', '沈抚—苏州工业园区合作园区'], ['kind', 'park'],
+    ['region', '沈撫新區'], ['area', '12.34567'], ['founded', '2018'], ['units_shown', '1'], ['unit', String(server.units.panjin)]]);
+  assert.equal(r.status, 422);
+  assert.match(r.body, /id="area-error"[^>]*>面积应为公顷数，最多四位小数。</);
+  assert.match(r.body, /value="沈抚—苏州工业园区合作园区"/);
+  assert.match(r.body, new RegExp(`<option value="${server.units.panjin}" selected>`));
+  r = await b.ln_coord.post('/platforms', [['pairing', '1'], ['name', '沈抚—苏州工业园区合作园区'], ['kind', 'park'],
+    ['region', '沈撫新區'], ['area', '1,200.5'], ['founded', '2018'], ['units_shown', '1'], ['unit', String(server.units.panjin)]]);
+  assert.equal(r.status, 303, r.body.slice(0, 300));
+  const path = r.location.replace(/\?.*/, '');
+  r = await b.ln_leader.get(path);
+  assert.equal(r.status, 200);
+  noBareIds(r.body);
+  assert.match(r.body, /<dd>1200\.5<\/dd>/);
+  assert.match(r.body, /沈抚改革创新示范区/, 'the place from a short Traditional name');
+  assert.match(r.body, /盤錦市人民政府/);
+  assert.doesNotMatch(r.body, /action="\/platforms\/\d+"/, 'a leader does not edit');
+  // the other side's coordinator edits; a stale copy is 409 with the input kept
+  r = await b.js_coord.get(path);
+  const seen = hidden(r.body, 'updated_at');
+  const id = path.split('/')[2];
+  const etag = (await api.get(`/api/v1/platforms/${id}`)).headers.get('etag');
+  assert.equal((await api.patch(`/api/v1/platforms/${id}`, { founded: 2017 }, { headers: { 'if-match': etag } })).status, 200);
+  r = await b.js_coord.post(path, { name: '我改的名称', kind: 'park', updated_at: seen });
+  assert.equal(r.status, 409);
+  assert.match(r.body, /value="我改的名称"/);
+  r = await b.js_coord.post(path, { name: '我改的名称', kind: 'park', updated_at: hidden(r.body, 'updated_at') });
+  assert.equal(r.status, 303);
+  assert.equal((await api.get(`/api/v1/platforms/${id}`)).json.founded, 2017, 'the other edit kept');
+});

@@ -84,6 +84,12 @@ test('projects: the public list, the list, a project, the forms', async () => {
   await page('ln_coord', '/projects/new');
   await page('ln_coord', '/projects/{id}/edit', `/projects/${r.json.id}/edit`);
   await page('ln_leader', '/projects/new', '/projects/new', { status: 403 });
+  const pf = await c.post('/api/v1/platforms', { name: '沈撫—蘇州工業園區合作園區', kind: 'park', region_code: 'Z210002',
+    area_ha: '1200.5', founded: 2018, unit_ids: [site.server.units.panjin] });
+  assert.equal(pf.status, 201, pf.body);
+  await page('ln_coord', '/platforms');
+  await page('pj_member', '/platforms/{id}', `/platforms/${pf.json.id}`);
+  await page('ln_coord', '/platforms/{id}', `/platforms/${pf.json.id}`);
 });
 
 test("a member's pages", async () => {

@@ -13,6 +13,7 @@ static struct project_input input(const char *name)
     memset(&in, 0, sizeof in);
     in.side = -1;
     in.city_pairing_id = -1;
+    in.platform_id = -1;
     in.jobs = -1;
     in.major = -1;
     in.is_public = -1;
