@@ -117,6 +117,10 @@ int api_body_int(struct req *r, struct resp *p, const char *key, bool required, 
                  int64_t max, int64_t *out);
 int api_body_bool(struct req *r, struct resp *p, const char *key, int *out);
 bool api_body_has(struct req *r, const char *key);
+/* An amount given as BASE_yuan (an integer, 0–10^15) or as BASE_wan (万元 text, up to 4
+ * decimals, read by project_parse_wan), not both (422 err_invalid); *out -1 when neither. */
+#define API_YUAN_MAX INT64_C(1000000000000000)
+int api_body_amount(struct req *r, struct resp *p, const char *base, int64_t *out);
 /* The updated_at that an If-Match header "KIND-ID-UPDATED_AT" names: NULL without one (or
  * with *); "" when it does not name this entity (the service then answers 412). */
 const char *api_if_match(struct req *r, const char *kind, int64_t id);
@@ -159,6 +163,13 @@ int api_platforms(struct req *r, struct resp *p);
 int api_platform(struct req *r, struct resp *p);
 int api_platform_create(struct req *r, struct resp *p);
 int api_platform_edit(struct req *r, struct resp *p);
+/* fund.c: 专项工作经费, 产业投资基金 */
+int api_funds(struct req *r, struct resp *p);
+int api_work_fund_put(struct req *r, struct resp *p);
+int api_work_fund_allocate(struct req *r, struct resp *p);
+int api_work_fund_allocation_edit(struct req *r, struct resp *p);
+int api_industry_fund_create(struct req *r, struct resp *p);
+int api_industry_fund_invest(struct req *r, struct resp *p);
 /* notice.c: 通知公告 */
 int api_notices(struct req *r, struct resp *p);
 int api_notice(struct req *r, struct resp *p);

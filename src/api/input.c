@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/mem.h"
+#include "service/project.h"
 
 int api_json_object(struct req *r, struct resp *p, json_t *obj, const char *name,
                     const char *const *allowed)
@@ -164,3 +166,30 @@ const char *api_if_match(struct req *r, const char *kind, int64_t id)
         return "";
     return arena_strndup(r->arena, h + pn, n - pn - 1);
 }
+
+/* An amount as …_yuan (an integer) or …_wan (万元 text); *out -1 when neither is given. */
+int api_body_amount(struct req *r, struct resp *p, const char *base, int64_t *out)
+{
+    const char *yk = arena_printf(r->arena, "%s_yuan", base);
+    const char *wk = arena_printf(r->arena, "%s_wan", base);
+    int st;
+    *out = -1;
+    if (api_body_has(r, yk) && api_body_has(r, wk))
+        return http_error(r, p, 422, "err_invalid", wk);
+    if (api_body_has(r, yk)) {
+        if ((st = api_body_int(r, p, yk, false, INT64_MIN, INT64_MAX, out)))
+            return st;
+        if (*out < 0 || *out > API_YUAN_MAX)
+            return http_error(r, p, 422, *out < 0 ? "err_amount_negative" : "err_amount", yk);
+        return 0;
+    }
+    if (api_body_has(r, wk)) {
+        const char *text;
+        if ((st = api_body_str(r, p, wk, false, &text)))
+            return st;
+        if (project_parse_wan(&r->ctx, text, wk, out) != SVC_OK)
+            return http_from_service(r, p, SVC_INVALID);
+    }
+    return 0;
+}
+

@@ -198,32 +198,6 @@ int api_project(struct req *r, struct resp *p)
     return project_answer(r, p, r->ids[0], 200);
 }
 
-/* An amount as …_yuan (an integer) or …_wan (万元 text); *out -1 when neither is given. */
-static int amount(struct req *r, struct resp *p, const char *base, int64_t *out)
-{
-    const char *yk = arena_printf(r->arena, "%s_yuan", base);
-    const char *wk = arena_printf(r->arena, "%s_wan", base);
-    int st;
-    *out = -1;
-    if (api_body_has(r, yk) && api_body_has(r, wk))
-        return http_error(r, p, 422, "err_invalid", wk);
-    if (api_body_has(r, yk)) {
-        if ((st = api_body_int(r, p, yk, false, INT64_MIN, INT64_MAX, out)))
-            return st;
-        if (*out < 0 || *out > PROJECT_YUAN_MAX)
-            return http_error(r, p, 422, *out < 0 ? "err_amount_negative" : "err_amount", yk);
-        return 0;
-    }
-    if (api_body_has(r, wk)) {
-        const char *text;
-        if ((st = api_body_str(r, p, wk, false, &text)))
-            return st;
-        if (project_parse_wan(&r->ctx, text, wk, out) != SVC_OK)
-            return http_from_service(r, p, SVC_INVALID);
-    }
-    return 0;
-}
-
 /* partners: [{"side","unit_id"} | {"side","enterprise","credit_code"?}]. */
 static int partners(struct req *r, struct resp *p, struct project_input *in)
 {
@@ -275,9 +249,9 @@ static int read_fields(struct req *r, struct resp *p, struct project_input *in)
         (st = api_json_str(r, p, r->json, "industry", NULL, 0, &in->industry)) ||
         (st = api_json_str(r, p, r->json, "region_code", NULL, 0, &in->region_code)) ||
         (st = api_json_str(r, p, r->json, "description", NULL, 0, &in->description)) ||
-        (st = amount(r, p, "invest_planned", &in->invest_planned)) ||
-        (st = amount(r, p, "invest_contracted", &in->invest_contracted)) ||
-        (st = amount(r, p, "invest_paid", &in->invest_paid)) || (st = partners(r, p, in)))
+        (st = api_body_amount(r, p, "invest_planned", &in->invest_planned)) ||
+        (st = api_body_amount(r, p, "invest_contracted", &in->invest_contracted)) ||
+        (st = api_body_amount(r, p, "invest_paid", &in->invest_paid)) || (st = partners(r, p, in)))
         return st;
     /* null clears the optional texts, the city pairing and jobs */
     if ((v = json_object_get(r->json, "industry")) && json_is_null(v))
@@ -478,7 +452,7 @@ int api_project_update_add(struct req *r, struct resp *p)
     int st;
     if ((st = api_body_fields(r, p, fields)) ||
         (st = api_body_str(r, p, "body", true, &in.body)) ||
-        (st = amount(r, p, "invest_paid", &in.invest_paid)) ||
+        (st = api_body_amount(r, p, "invest_paid", &in.invest_paid)) ||
         (st = api_body_int(r, p, "jobs", false, 0, 100000000, &in.jobs)))
         return st;
     int64_t id = 0;

@@ -96,6 +96,20 @@ const struct route http_routes[] = {
     {"POST", "/platforms/{id}", web_platform_edit, ROLE_COORDINATOR, 0,
      "Edit a platform with the form: 303 back; 409 with the input kept when changed meanwhile"},
 
+    /* ---- web pages: funds, 专项工作经费 and 产业投资基金 (web/fund.c) ------------------- */
+    {"GET", "/funds", web_funds, ROLE_MEMBER, 0,
+     "A pairing's funds of a year (HTML): each side's budget and allocations, industry funds"},
+    {"POST", "/funds/budget", web_fund_budget, ROLE_COORDINATOR, 0,
+     "Set one's side's budget of a year with the form: 303 back, else 422 with the input kept"},
+    {"POST", "/funds/{id}/allocations", web_fund_allocate, ROLE_COORDINATOR, 0,
+     "Allocate from one's side's budget with the form: 303 back, else 422 with the input kept"},
+    {"POST", "/fund-allocations/{id}", web_fund_allocation_edit, ROLE_COORDINATOR, 0,
+     "Record what an allocation has spent with the form: 303 back, else 422/409"},
+    {"POST", "/industry-funds", web_industry_fund_create, ROLE_COORDINATOR, 0,
+     "Record an industry fund with the form: 303 back, else 422 with the input kept"},
+    {"POST", "/industry-funds/{id}/investments", web_industry_fund_invest, ROLE_COORDINATOR, 0,
+     "Record a fund's investment into a project with the form: 303 back, else 422"},
+
     /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
     {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE,
      "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
@@ -271,6 +285,20 @@ const struct route http_routes[] = {
      "One platform with its units and rollups (ETag)"},
     {"PATCH", "/api/v1/platforms/{id}", api_platform_edit, ROLE_COORDINATOR, ROUTE_JSON,
      "Edit a platform (If-Match)"},
+
+    /* ---- funds (api/fund.c) ------------------------------------------------------------ */
+    {"GET", "/api/v1/funds", api_funds, ROLE_MEMBER, 0,
+     "A pairing's funds of a year (?year=): both sides' work funds, the industry funds"},
+    {"PUT", "/api/v1/work-funds", api_work_fund_put, ROLE_COORDINATOR, ROUTE_JSON,
+     "Set a side's budget of a year (its coordinator)"},
+    {"POST", "/api/v1/work-funds/{id}/allocations", api_work_fund_allocate, ROLE_COORDINATOR,
+     ROUTE_JSON, "Allocate from a side's budget to a work item, a project or a purpose"},
+    {"PATCH", "/api/v1/work-fund-allocations/{id}", api_work_fund_allocation_edit,
+     ROLE_COORDINATOR, ROUTE_JSON, "Edit an allocation's amount, spent or 文号 (If-Match when sent)"},
+    {"POST", "/api/v1/industry-funds", api_industry_fund_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Record an industry investment fund of a pairing"},
+    {"POST", "/api/v1/industry-funds/{id}/investments", api_industry_fund_invest,
+     ROLE_COORDINATOR, ROUTE_JSON, "Record a fund's investment into a project"},
 
     /* ---- audit log (api/audit.c) ------------------------------------------------------ */
     /* @audit-routes */

@@ -17,6 +17,7 @@
 #include "service/assignment.h"
 #include "service/notice.h"
 #include "service/pairing.h"
+#include "service/fund.h"
 #include "service/plan.h"
 #include "service/platform.h"
 #include "service/project.h"
@@ -258,6 +259,62 @@ static int demo_projects(struct demo *d, const struct pairing_view *p, const str
     return rc;
 }
 
+/* The year's money: each side's budget (文号 as the offices write them), allocations to its
+ * projects and to a docking event, and an industry fund that invested in the largest project. */
+static int demo_funds(struct demo *d, const struct pairing_view *p, const struct side_units *su,
+                      int year)
+{
+    struct ctx *c = d->c;
+    const struct user *saved = c->user;
+    int rc = SVC_OK;
+    int64_t largest = 0;
+    for (int s = 0; s < 2 && rc == SVC_OK; s++) {
+        c->user = as_user(d, su[s].coordinator);
+        int64_t fund;
+        const char *prefix = s ? p->name_b : p->name_a;
+        rc = work_fund_set(c, p->id, s, year, (int64_t)(s ? 300 : 500) * 10000, /* 万元 */
+                           arena_printf(c->arena, "%.6s合作發〔%d〕%d號", prefix, year, 3 + s), &fund);
+        struct project_filter f = {.pairing_id = p->id, .side = s, .major = -1,
+                                   .by_investment = true};
+        struct project_view *v;
+        size_t n = 0;
+        int64_t next;
+        if (rc == SVC_OK)
+            rc = project_list(c, &f, 0, 2, &v, &n, &next);
+        for (size_t i = 0; i < n && rc == SVC_OK; i++) {
+            struct fund_allocation_input in = {
+                .project_id = v[i].id,
+                .amount = (int64_t)(i ? 80 : 120) * 10000,
+                .spent = (int64_t)(i ? 30 : 90) * 10000,
+                .doc_no = arena_printf(c->arena, "%.6s合作發〔%d〕%zu號", prefix, year, 10 + i),
+            };
+            rc = work_fund_allocate(c, fund, &in, NULL);
+            if (!largest && s == 0)
+                largest = v[i].id;
+        }
+        struct fund_allocation_input ev = {
+            .purpose = arena_printf(c->arena, "「%.6s行」項目對接活動", prefix),
+            .amount = 500000,
+            .spent = 200000,
+            .doc_no = arena_printf(c->arena, "%.6s合作發〔%d〕20號", prefix, year),
+        };
+        if (rc == SVC_OK)
+            rc = work_fund_allocate(c, fund, &ev, NULL);
+    }
+    if (rc == SVC_OK) {
+        c->user = as_user(d, su[0].coordinator);
+        int64_t fund;
+        rc = industry_fund_create(c, p->id, arena_printf(c->arena, "%s%s對口合作產業投資基金",
+                                                         p->name_a, p->name_b),
+                                  (int64_t)50 * 100000000, "對口合作產業投資基金管理有限公司",
+                                  &fund);
+        if (rc == SVC_OK && largest)
+            rc = industry_fund_invest(c, fund, largest, (int64_t)3000 * 10000, NULL, NULL);
+    }
+    c->user = saved;
+    return rc;
+}
+
 static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
 {
     struct ctx *c = d->c;
@@ -315,7 +372,8 @@ static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
         }
     }
 
-    if ((rc = demo_projects(d, p, su, child_unit)) != SVC_OK)
+    if ((rc = demo_projects(d, p, su, child_unit)) != SVC_OK ||
+        (rc = demo_funds(d, p, su, year)) != SVC_OK)
         return rc;
 
     /* Assignments and this year's work plan: an item per task. */

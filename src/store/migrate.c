@@ -46,7 +46,13 @@
     M("project", "o.pairing_id", "project o")                                                \
     M("project_update", "p.pairing_id",                                                      \
       "project_update o JOIN project p ON p.id = o.project_id")                               \
-    M("platform", "o.pairing_id", "platform o")
+    M("platform", "o.pairing_id", "platform o")                                              \
+    M("work_fund", "o.pairing_id", "work_fund o")                                            \
+    M("work_fund_allocation", "f.pairing_id",                                                \
+      "work_fund_allocation o JOIN work_fund f ON f.id = o.fund_id")                          \
+    M("industry_fund", "o.pairing_id", "industry_fund o")                                    \
+    M("fund_investment", "f.pairing_id",                                                     \
+      "fund_investment o JOIN industry_fund f ON f.id = o.fund_id")
 #define AUDIT_SCOPE_NEW(entity, p, from)                                                      \
     "        UNION SELECT " p " FROM " from " WHERE NEW.entity = '" entity "' "               \
     "AND o.id = NEW.entity_id\n"
@@ -647,6 +653,54 @@ static const char *const migrations[] = {
     "    user_id INTEGER REFERENCES users (id),\n"
     "    at TEXT NOT NULL\n"
     ");\n"
+    /* 专项工作经费: a side's budget for a year (兩市每年安排對口合作工作專項工作經費) and its
+     * allocations to work items or projects, each with its document number (文号) and what
+     * has been spent. 产业投资基金: funds that invest in projects. Amounts in yuan. */
+    "CREATE TABLE work_fund (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    side INTEGER NOT NULL CHECK (side IN (0, 1)),\n"
+    "    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),\n"
+    "    budget INTEGER NOT NULL CHECK (budget BETWEEN 0 AND 1000000000000000),\n"
+    "    doc_no TEXT,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL,\n"
+    "    UNIQUE (pairing_id, year, side)\n"
+    ");\n"
+    "CREATE TABLE work_fund_allocation (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    fund_id INTEGER NOT NULL REFERENCES work_fund (id),\n"
+    "    work_item_id INTEGER REFERENCES work_item (id),\n"
+    "    project_id INTEGER REFERENCES project (id),\n"
+    "    purpose TEXT,\n"
+    "    amount INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 1000000000000000),\n"
+    "    spent INTEGER NOT NULL DEFAULT 0 CHECK (spent BETWEEN 0 AND 1000000000000000),\n"
+    "    doc_no TEXT NOT NULL,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX work_fund_allocation_fund ON work_fund_allocation (fund_id, id);\n"
+    "CREATE TABLE industry_fund (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    name TEXT NOT NULL,\n"
+    "    name_key TEXT NOT NULL,\n"
+    "    size INTEGER NOT NULL CHECK (size BETWEEN 0 AND 1000000000000000),\n"
+    "    managers TEXT,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL,\n"
+    "    UNIQUE (pairing_id, name_key)\n"
+    ");\n"
+    "CREATE TABLE fund_investment (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    fund_id INTEGER NOT NULL REFERENCES industry_fund (id),\n"
+    "    project_id INTEGER NOT NULL REFERENCES project (id),\n"
+    "    amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 1000000000000000),\n"
+    "    on_date TEXT NOT NULL,\n"
+    "    created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX fund_investment_fund ON fund_investment (fund_id, on_date);\n"
+    "CREATE INDEX fund_investment_project ON fund_investment (project_id);\n"
     "DROP TRIGGER audit_scope_insert;\n"
     "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"
     "BEGIN\n"

@@ -165,6 +165,14 @@ int web_platform_create(struct req *r, struct resp *p); /* POST /platforms */
 int web_platform_page(struct req *r, struct resp *p);   /* GET /platforms/{id} */
 int web_platform_edit(struct req *r, struct resp *p);   /* POST /platforms/{id} */
 
+/* fund.c: 专项工作经费 and 产业投资基金 */
+int web_funds(struct req *r, struct resp *p);                 /* GET /funds */
+int web_fund_budget(struct req *r, struct resp *p);           /* POST /funds/budget */
+int web_fund_allocate(struct req *r, struct resp *p);         /* POST /funds/{id}/allocations */
+int web_fund_allocation_edit(struct req *r, struct resp *p);  /* POST /fund-allocations/{id} */
+int web_industry_fund_create(struct req *r, struct resp *p);  /* POST /industry-funds */
+int web_industry_fund_invest(struct req *r, struct resp *p);  /* POST /industry-funds/{id}/investments */
+
 /* notice.c: 通知公告, notices on the portal and their management */
 /* The portal's section: the latest published notices and a link to all. */
 void web_notice_latest(struct req *r, struct sb *b);

@@ -47,6 +47,10 @@ before(async () => {
   fx.notice = await publishedNotice();
   fx.project = await project();
   fx.platform = (await client.ln_coord.post('/api/v1/platforms', { name: '合作园区', kind: 'park' })).json.id;
+  fx.workFund = (await client.ln_coord.put('/api/v1/work-funds', { year: 2026, budget_wan: '100000' })).json.id;
+  fx.allocation = (await client.ln_coord.post(`/api/v1/work-funds/${fx.workFund}/allocations`, { purpose: '对接活动', amount_wan: '1', doc_no: '文号' })).json.id;
+  fx.industryFund = (await client.ln_coord.post('/api/v1/industry-funds', { name: '产业基金', size_wan: '1000' })).json.id;
+  assert.ok(fx.workFund && fx.allocation && fx.industryFund, JSON.stringify(fx));
   assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
 });
 
@@ -197,6 +201,20 @@ const CASES = [
   // unit (pj_member: 盤錦 is a partner), the owning side's coordinator writes; anyone reads
   // the public list. A coordinator records for its own side (dl_coord in its own pairing).
   { m: 'GET', route: '/projects', allow: ACTORS, prepare: () => ({ path: '/projects' }) },
+  // Funds: everyone of the pairing reads; a side's coordinator its own work fund; either
+  // side's coordinator the industry funds.
+  { m: 'GET', route: '/funds', allow: SIGNED_IN, prepare: () => ({ path: '/funds?year=2026' }) },
+  { m: 'POST', route: '/funds/budget', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/funds/budget', form: { year: '2026', budget: '100000', ...(a === 'admin' ? { pairing: '1', side: '0' } : {}) } }) },
+  { m: 'POST', route: '/funds/{id}/allocations', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/funds/${fx.workFund}/allocations`, form: { year: '2026', purpose: `网页分配${++serial}`, amount: '1', doc_no: '文号' } }) },
+  { m: 'POST', route: '/fund-allocations/{id}', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/fund-allocations/${fx.allocation}`, form: { year: '2026', spent: String((++serial) % 2),
+      updated_at: (await client.admin.get('/api/v1/funds?year=2026&pairing=1')).json.work_funds[0].allocations.find((a) => a.id === fx.allocation).updated_at } }) },
+  { m: 'POST', route: '/industry-funds', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/industry-funds', form: { year: '2026', name: `网页基金${++serial}`, size: '10', ...(a === 'admin' ? { pairing: '1' } : {}) } }) },
+  { m: 'POST', route: '/industry-funds/{id}/investments', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/industry-funds/${fx.industryFund}/investments`, form: { year: '2026', project: String(fx.project), amount: '1' } }) },
   // Platforms: everyone of the pairing reads; its coordinators (either side) write.
   { m: 'GET', route: '/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/platforms' }) },
   { m: 'POST', route: '/platforms', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
@@ -297,6 +315,17 @@ const CASES = [
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
   { m: 'GET', route: '/api/v1/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/platforms' }) },
+  { m: 'GET', route: '/api/v1/funds', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/funds?year=2026' }) },
+  { m: 'PUT', route: '/api/v1/work-funds', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/api/v1/work-funds', json: { year: 2026, budget_wan: '100000', ...(a === 'admin' ? { pairing_id: 1, side: 0 } : {}) } }) },
+  { m: 'POST', route: '/api/v1/work-funds/{id}/allocations', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/work-funds/${fx.workFund}/allocations`, json: { purpose: `接口分配${++serial}`, amount_wan: '1', doc_no: '文号' } }) },
+  { m: 'PATCH', route: '/api/v1/work-fund-allocations/{id}', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/work-fund-allocations/${fx.allocation}`, json: { spent_wan: String((++serial) % 2) } }) },
+  { m: 'POST', route: '/api/v1/industry-funds', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/api/v1/industry-funds', json: { name: `接口基金${++serial}`, size_wan: '10', ...(a === 'admin' ? { pairing_id: 1 } : {}) } }) },
+  { m: 'POST', route: '/api/v1/industry-funds/{id}/investments', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/industry-funds/${fx.industryFund}/investments`, json: { project_id: fx.project, amount_wan: '1' } }) },
   { m: 'POST', route: '/api/v1/platforms', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: (a) => ({ path: '/api/v1/platforms', json: { name: `接口平台${++serial}`, kind: 'innovation', ...(a === 'admin' ? { pairing_id: 1 } : {}) } }) },
   { m: 'GET', route: '/api/v1/platforms/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/platforms/${fx.platform}` }) },

@@ -319,3 +319,64 @@ test('platforms: run jointly, projects inside roll up; bad input refused', async
   assert.equal((await c.ln_coord.patch(`/api/v1/platforms/${pf.id}`, { founded: 2020 }, { headers: { 'if-match': etag } })).status, 412);
   assert.equal((await c.ln_coord.patch(`/api/v1/platforms/${pf.id}`, { pairing_id: 13 }, { headers: { 'if-match': etag } })).status, 422);
 });
+
+test('funds: each side its budget and allocations within it; industry funds invest in projects', async () => {
+  const year = Number(today().slice(0, 4));
+  let r = await c.ln_coord.put('/api/v1/work-funds', { year, budget_wan: '500', doc_no: '辽合作发〔2026〕3号' });
+  assert.equal(r.status, 200, r.body);
+  const lnFund = r.json.id;
+  assert.equal((await c.js_coord.put('/api/v1/work-funds', { year, side: 0, budget_wan: '1' })).status, 403, 'not the other side\'s');
+  assert.equal((await c.pj_member.put('/api/v1/work-funds', { year, budget_wan: '1' })).status, 403);
+  const project = (await c.ln_coord.post('/api/v1/projects', { name: '经费支持项目' })).json.id;
+  r = await c.ln_coord.post(`/api/v1/work-funds/${lnFund}/allocations`, { project_id: project, amount_wan: '300', doc_no: '辽合作发〔2026〕5号' });
+  assert.equal(r.status, 201, r.body);
+  const alloc = r.json.id;
+  const before = snapshot() + sqlite('SELECT * FROM work_fund_allocation') + sqlite('SELECT * FROM work_fund');
+  for (const [body, field, code] of [
+    [{ purpose: '对接活动', amount_wan: '300', doc_no: 'x' }, 'amount_yuan', 'err_fund_over_budget'],
+    [{ purpose: '对接活动', amount_wan: '10', spent_wan: '11', doc_no: 'x' }, 'spent_yuan', 'err_fund_overspent'],
+    [{ amount_wan: '10', doc_no: 'x' }, 'purpose', 'err_required'],
+    [{ purpose: '对接活动', amount_wan: '10' }, 'doc_no', 'err_required'],
+    [{ project_id: 99999, amount_wan: '10', doc_no: 'x' }, 'project_id', 'err_project_unknown'],
+  ]) {
+    const x = await c.ln_coord.post(`/api/v1/work-funds/${lnFund}/allocations`, body);
+    assert.equal(x.status, 422, JSON.stringify(body) + x.body);
+    assert.equal(x.json.error.field, field);
+    assert.equal(x.json.error.code, code);
+  }
+  assert.equal((await c.js_coord.post(`/api/v1/work-funds/${lnFund}/allocations`, { purpose: 'x', amount_wan: '1', doc_no: 'x' })).status, 403);
+  r = await c.ln_coord.put('/api/v1/work-funds', { year, budget_wan: '200' });
+  assert.equal(r.status, 422, 'a budget below what is allocated');
+  assert.equal(snapshot() + sqlite('SELECT * FROM work_fund_allocation') + sqlite('SELECT * FROM work_fund'), before);
+  r = await c.ln_coord.patch(`/api/v1/work-fund-allocations/${alloc}`, { spent_wan: '120.5' });
+  assert.equal(r.status, 200, r.body);
+  r = await c.ln_coord.patch(`/api/v1/work-fund-allocations/${alloc}`, { spent_wan: '1' },
+    { headers: { 'if-match': `"work_fund_allocation-${alloc}-2000-01-01T00:00:00.000Z"` } });
+  assert.equal(r.status, 412);
+  // industry funds: either side's coordinator records; investments into the pairing's projects
+  r = await c.js_coord.post('/api/v1/industry-funds', { name: '辽苏对口合作产业投资基金', size_wan: '100,000', managers: '某基金管理有限公司' });
+  assert.equal(r.status, 201, r.body);
+  const fund = r.json.id;
+  assert.equal((await c.js_coord.post('/api/v1/industry-funds', { name: '辽苏对口合作产业投资基金', size_wan: '1' })).status, 409);
+  r = await c.js_coord.post(`/api/v1/industry-funds/${fund}/investments`, { project_id: project, amount_wan: '2000', on_date: today() });
+  assert.equal(r.status, 201, r.body);
+  r = await c.js_coord.post(`/api/v1/industry-funds/${fund}/investments`, { project_id: project, amount_wan: '1', on_date: '2099-01-01' });
+  assert.equal(r.status, 422);
+  const sdProject = (await c.sh_coord.post('/api/v1/projects', { name: '上海的项目' })).json.id;
+  r = await c.js_coord.post(`/api/v1/industry-funds/${fund}/investments`, { project_id: sdProject, amount_wan: '1' });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.error.code, 'err_project_unknown');
+  // everyone of the pairing reads the year; another pairing does not
+  r = await c.pj_member.get(`/api/v1/funds?year=${year}`);
+  assert.equal(r.status, 200);
+  const ln = r.json.work_funds[0];
+  assert.equal(ln.budget_yuan, 5000000);
+  assert.equal(ln.allocated_yuan, 3000000);
+  assert.equal(ln.spent_yuan, 1205000);
+  assert.equal(ln.allocations[0].target, '经费支持项目');
+  assert.equal(r.json.work_funds[1].id, null, 'Jiangsu has entered no budget');
+  assert.equal(r.json.industry_funds[0].invested_in_year_yuan, 20000000);
+  assert.equal(r.json.invested_in_year_yuan, 20000000);
+  assert.equal((await c.sh_coord.get(`/api/v1/funds?year=${year}&pairing=${LJ}`)).status, 403);
+  assert.equal((await c.pj_member.get('/api/v1/funds')).status, 400, 'the year is required');
+});

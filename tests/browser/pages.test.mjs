@@ -90,6 +90,12 @@ test('projects: the public list, the list, a project, the forms', async () => {
   await page('ln_coord', '/platforms');
   await page('pj_member', '/platforms/{id}', `/platforms/${pf.json.id}`);
   await page('ln_coord', '/platforms/{id}', `/platforms/${pf.json.id}`);
+  const wf = await c.put('/api/v1/work-funds', { year: 2026, budget_wan: '500', doc_no: '遼合作發〔2026〕3號' });
+  assert.equal(wf.status, 200, wf.body);
+  assert.equal((await c.post(`/api/v1/work-funds/${wf.json.id}/allocations`, { project_id: r.json.id, amount_wan: '300', doc_no: '遼合作發〔2026〕5號' })).status, 201);
+  assert.equal((await c.post('/api/v1/industry-funds', { name: '遼蘇產業投資基金', size_wan: '100000' })).status, 201);
+  await page('ln_coord', '/funds', '/funds?year=2026');
+  await page('ln_leader', '/funds', '/funds?year=2026');
 });
 
 test("a member's pages", async () => {
