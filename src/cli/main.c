@@ -32,7 +32,8 @@ static const struct command {
      "accounts: none by default; add prints a generated password once"},
     {"token", cmd_token, "token create|list|revoke ARGS",
      "API tokens for integrations (shown once, stored hashed)"},
-    {"project", cmd_project, "project list [--pairing ID] [--json] | project show ID [--json]",
+    {"project", cmd_project,
+     "project list [--pairing ID] [--json] | project show ID [--json] | project threshold ID [WAN]",
      "cooperation projects (合作项目): stage, industry, investment, partners"},
     {"demo", cmd_demo, "demo [--scale N]",
      "fill a new database with a demo organisation, work plans and reports (--scale N:\n"

@@ -15,7 +15,9 @@
 #include "store/db.h"
 
 static const char usage[] = "project list [--pairing ID] [--json]\n"
-                            "       duikou project show ID [--json]";
+                            "       duikou project show ID [--json]\n"
+                            "       duikou project threshold PAIRING_ID [WAN]   (the major-project "
+                            "threshold in 万元: shown, or set)";
 
 static bool parse_id(const char *s, int64_t *out)
 {
@@ -131,8 +133,33 @@ static int show(struct cli *c)
     return rc;
 }
 
+/* The pairing's major-project threshold, shown or set (in 万元). */
+static int threshold(struct cli *c)
+{
+    int64_t pairing, yuan = 0;
+    if ((c->argc != 2 && c->argc != 3) || !parse_id(c->argv[1], &pairing))
+        return cli_usage(usage);
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    int rc = CLI_OK;
+    if (c->argc == 3 && project_parse_wan(&ctx, c->argv[2], "WAN", &yuan) != SVC_OK)
+        rc = fail(&ctx, "project threshold");
+    else if (c->argc == 3 && project_set_major_threshold(&ctx, pairing, yuan) != SVC_OK)
+        rc = fail(&ctx, "project threshold");
+    else if (project_major_threshold(&ctx, pairing, &yuan) != SVC_OK)
+        rc = fail(&ctx, "project threshold");
+    else
+        printf("pairing %lld: a project is major from %s 万元 contracted\n", (long long)pairing,
+               money_format_wan_grouped(ctx.arena, yuan));
+    db_close(ctx.db);
+    return rc;
+}
+
 int cmd_project(struct cli *c)
 {
+    if (c->argc >= 1 && strcmp(c->argv[0], "threshold") == 0)
+        return threshold(c);
     if (c->argc >= 1 && strcmp(c->argv[0], "list") == 0)
         return list(c);
     if (c->argc >= 1 && strcmp(c->argv[0], "show") == 0)

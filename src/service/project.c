@@ -332,6 +332,45 @@ static int64_t major_threshold(struct ctx *c, int64_t pairing_id)
     return t;
 }
 
+int project_major_threshold(struct ctx *c, int64_t pairing_id, int64_t *yuan)
+{
+    int rc = perm_read_pairing(c, pairing_id);
+    if (rc == SVC_OK)
+        *yuan = major_threshold(c, pairing_id);
+    return rc;
+}
+
+int project_set_major_threshold(struct ctx *c, int64_t pairing_id, int64_t yuan)
+{
+    int rc = perm_is_admin(c);
+    if (rc != SVC_OK)
+        return rc;
+    if (!pairing_id || perm_pairing_root(c, pairing_id) != pairing_id)
+        return svc_fail(c, SVC_INVALID, "err_pairing_unknown", "pairing_id",
+                        "pairing %lld is not a province pairing", (long long)pairing_id);
+    if ((rc = check_amount(c, yuan, "major_project_yuan", &yuan)) != SVC_OK)
+        return rc;
+    if (db_begin(c->db) < 0)
+        return svc_store_failed(c, "project", "starting the transaction");
+    int64_t old = major_threshold(c, pairing_id);
+    struct stmt st;
+    db_prepare(c->db, &st, "UPDATE pairing SET major_project_yuan = :y WHERE id = :p");
+    db_bind_int64(&st, ":y", yuan);
+    db_bind_int64(&st, ":p", pairing_id);
+    int s = db_step(&st);
+    db_finalize(&st);
+    const char *before = arena_printf(c->arena, "{\"major_project_yuan\":%lld}", (long long)old);
+    const char *after = arena_printf(c->arena, "{\"major_project_yuan\":%lld}", (long long)yuan);
+    if (s < 0 ||
+        audit_append(c->db, c->actor, "pairing.major_threshold", "pairing", pairing_id, before,
+                     after, c->client) < 0 ||
+        db_commit(c->db) < 0) {
+        rc = svc_store_failed(c, "project", "setting the threshold");
+        db_rollback(c->db);
+    }
+    return rc;
+}
+
 static int check_partners(struct ctx *c, const struct project_input *in, struct project_view *v)
 {
     if (in->n_partners > PROJECT_PARTNERS_MAX)

@@ -118,6 +118,11 @@ struct project_filter {
     bool by_investment;      /* contracted investment, largest first (else newest first) */
 };
 
+/* The contracted investment at which a pairing's projects may be flagged major (yuan), and
+ * setting it (an admin or the command line; audited as a change of the pairing). */
+int project_major_threshold(struct ctx *c, int64_t pairing_id, int64_t *yuan);
+int project_set_major_threshold(struct ctx *c, int64_t pairing_id, int64_t yuan);
+
 /* An amount typed in 万元 (up to 4 decimals, core/money.h) as yuan: SVC_OK, or SVC_INVALID
  * naming field with err_amount_number, err_amount_negative, err_amount_decimals or
  * err_amount (too large). An empty text is 0. */
