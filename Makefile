@@ -24,7 +24,7 @@ LISTEN ?= 127.0.0.1:8080
 run: build
 	@if [ ! -f "$(DB)" ]; then \
 	  build/duikou --db "$(DB)" import "$(SEED)" >/dev/null || exit 1; \
-	  build/duikou --db "$(DB)" demo || { rm -f "$(DB)" "$(DB)-wal" "$(DB)-shm"; exit 1; }; \
+	  build/duikou --db "$(DB)" demo || { rm -rf "$(DB)" "$(DB)-wal" "$(DB)-shm" "$(DB).files"; exit 1; }; \
 	fi
 	@echo; echo "Duikou: http://$(LISTEN)  (Ctrl-C stops it; the database is $(DB))"; echo
 	@build/duikou --db "$(DB)" serve --listen "$(LISTEN)"

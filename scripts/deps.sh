@@ -13,6 +13,7 @@ PKGS=(
   libopencc-dev libopencc-data opencc           # Traditional <-> Simplified
   libutf8proc-dev                               # Unicode NFC normalisation
   libmicrohttpd-dev                             # HTTP server (duikou serve)
+  libmagic-dev                                  # attachments: a file's type by its content
   libcmocka-dev                                 # unit tests
   curl jq                                       # CLI and server tests (curl, JSON on the command line)
 )

@@ -170,6 +170,13 @@ int api_work_fund_allocate(struct req *r, struct resp *p);
 int api_work_fund_allocation_edit(struct req *r, struct resp *p);
 int api_industry_fund_create(struct req *r, struct resp *p);
 int api_industry_fund_invest(struct req *r, struct resp *p);
+/* attachment.c: evidence files */
+struct attachment_view;
+void api_attachment_json(struct jw *w, const struct attachment_view *v);
+/* The answer to a refused upload: 415 for a type, 413 for a size, else the service's. */
+int api_attachment_refused(struct req *r, struct resp *p, int rc);
+int api_attachment_upload(struct req *r, struct resp *p);
+int api_attachments(struct req *r, struct resp *p);
 /* notice.c: 通知公告 */
 int api_notices(struct req *r, struct resp *p);
 int api_notice(struct req *r, struct resp *p);

@@ -7,6 +7,7 @@
 #include <pwd.h>
 
 #include "cli/cli.h"
+#include "core/filetype.h"
 #include "core/text.h"
 #include "ingest/gazetteer.h"
 
@@ -141,5 +142,6 @@ int main(int argc, char **argv)
     arena_free(&c.arena);
     gazetteer_shutdown();
     text_shutdown();
+    filetype_shutdown();
     return rc;
 }

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "http/http.h"
+#include "service/attachment.h"
 #include "service/auth.h"
 #include "store/db.h"
 
@@ -14,7 +15,8 @@ static const char *usage =
     "             [--max-connections N] [--max-per-address N] [--timeout SECONDS]\n"
     "             [--login-rate N] [--write-rate N]\n"
     "             [--lock-failures N] [--lock-seconds N] [--session-idle SECONDS]\n"
-    "             [--session-max SECONDS] [--password-rules strict] [--host NAME]…";
+    "             [--session-max SECONDS] [--password-rules strict] [--host NAME]…\n"
+    "             [--max-upload KIB] [--allow-zip]";
 
 /* A whole number in [min, max]; false otherwise. */
 static bool number(const char *s, long min, long max, long *out)
@@ -45,6 +47,8 @@ int cmd_serve(struct cli *c)
     const char *idle = cli_option(c, "--session-idle", true);
     const char *max_age = cli_option(c, "--session-max", true);
     const char *rules = cli_option(c, "--password-rules", true);
+    const char *max_upload = cli_option(c, "--max-upload", true);
+    cfg.allow_zip = cli_option(c, "--allow-zip", false) != NULL;
     cfg.behind_tls = cli_option(c, "--behind-tls", false) != NULL;
     for (const char *h; (h = cli_option(c, "--host", true));) {
         if (cfg.n_hosts == HTTP_MAX_HOSTS || !*h || strpbrk(h, "/ []"))
@@ -62,6 +66,13 @@ int cmd_serve(struct cli *c)
             return cli_fail("--threads: a number from 1 to 1024");
         cfg.threads = (unsigned)v;
     }
+    if (max_upload) { /* one attachment, in KiB (20480 = 20 MiB by default) */
+        if (!number(max_upload, 1, 1024 * 1024, &v))
+            return cli_fail("--max-upload: KiB from 1 to 1048576");
+        cfg.max_upload = (size_t)v * 1024;
+    }
+    attachment_policy.max_bytes = cfg.max_upload;
+    attachment_policy.allow_zip = cfg.allow_zip;
     if (per_address) { /* 0: no limit (behind a reverse proxy, every client is one address) */
         if (!number(per_address, 0, 1000000, &v))
             return cli_fail("--max-per-address: a number from 0 (no limit) to 1000000");

@@ -21,6 +21,14 @@ struct param {
     const char *name, *value; /* decoded, NUL-terminated, valid UTF-8 */
 };
 
+/* A file part of a multipart/form-data body: its field, the file name and type the client
+ * declared (either may be NULL), and its bytes (NUL-terminated, len without it). */
+struct upload {
+    const char *field, *filename, *content_type;
+    char *data;
+    size_t len;
+};
+
 enum { HTTP_MAX_IDS = 4, HTTP_MAX_HEADERS = 16 };
 
 struct req {
@@ -30,8 +38,11 @@ struct req {
     const char *client;        /* peer address, e.g. 127.0.0.1 */
     struct param *query;
     size_t n_query;
-    struct param *form;        /* application/x-www-form-urlencoded body */
+    struct param *form;        /* application/x-www-form-urlencoded body, or the text fields
+                                  of a multipart/form-data one */
     size_t n_form;
+    struct upload *uploads;    /* the file parts of a multipart/form-data body */
+    size_t n_uploads;
     const char *body;          /* raw body (NUL-terminated), body_len bytes */
     size_t body_len;
     const char *content_type;
@@ -108,6 +119,8 @@ enum route_flags {
     ROUTE_NO_CSRF = 1 << 1,  /* a state-changing route that takes no session yet (login) */
     ROUTE_LOGIN = 1 << 2,    /* sign-in: each write counts against the per-address budget */
     ROUTE_CACHE = 1 << 3,    /* GET: the rendered answer is kept per data version (cache.c) */
+    ROUTE_UPLOAD = 1 << 4,   /* takes a multipart/form-data body with files (up to
+                                max_upload each); other routes refuse one (415) */
 };
 
 struct route {
@@ -141,6 +154,8 @@ struct http_config {
     unsigned connection_timeout; /* seconds */
     /* Added with the server; 0 means the default everywhere. */
     size_t max_body;             /* request body bytes (1 MiB); more → 413 */
+    size_t max_upload;           /* a file in a multipart/form-data body (20 MiB); more → 413 */
+    bool allow_zip;              /* attachments may be ZIP archives (refused by default) */
     size_t max_header;           /* per-connection memory for request line and headers (32 KiB;
                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT); more → 431 */
     int login_per_minute;        /* sign-in attempts per client address (10, burst 10);

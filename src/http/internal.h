@@ -7,6 +7,8 @@
 
 enum {
     HTTP_DEFAULT_MAX_BODY = 1024 * 1024,
+    HTTP_DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024, /* one attachment (multipart/form-data) */
+    HTTP_UPLOAD_OVERHEAD = 64 * 1024,           /* the other fields and part headers */
     /* 32 KiB, libmicrohttpd's own default: it zeroes the whole per-connection pool after
      * every request, so 64 KiB cost a 64 KiB memset per request (5-7 % of a cached GET's
      * time in perf, docs/performance.md) for headers no browser sends. */
@@ -54,6 +56,10 @@ void req_parse_cookies(struct req *r, const char *header);
 /* application/x-www-form-urlencoded into r->form; 0 or an error status (400) written into
  * p. */
 int req_parse_form(struct req *r, struct resp *p, const char *s, size_t n);
+/* multipart/form-data (with libmicrohttpd's post processor) into r->form (text fields) and
+ * r->uploads (file parts): at most 200 fields and 5 files; text fields valid UTF-8 without
+ * NUL (400 err_bad_form), 64 KiB of them at most (413). 0 or the status written into p. */
+int req_parse_multipart(struct req *r, struct resp *p);
 /* The JSON body into r->json (decref'd with the arena): duplicate keys, nesting deeper than
  * HTTP_MAX_JSON_DEPTH, invalid UTF-8 and anything else jansson refuses → 400 err_bad_json.
  * 0 or the status. */

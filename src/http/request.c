@@ -345,3 +345,103 @@ int http_from_service(struct req *r, struct resp *p, int svc)
     }
     return http_error(r, p, status, code, r->ctx.field);
 }
+
+/* ---- multipart/form-data, read by libmicrohttpd's post processor ------------------------- */
+
+enum { MULTIPART_MAX_FIELDS = 200, MULTIPART_MAX_FILES = 5 };
+
+struct multipart {
+    struct req *r;
+    size_t cap_form, cap_files, text_bytes;
+    const char *error; /* a message id once the body is refused */
+};
+
+/* Appends n bytes to a growing arena buffer of *len bytes (NUL kept at the end). */
+static char *append(struct arena *a, char *buf, size_t *len, const char *data, size_t n)
+{
+    buf = arena_grow(a, buf, *len ? *len + 1 : 0, *len + n + 1);
+    memcpy(buf + *len, data, n);
+    *len += n;
+    buf[*len] = '\0';
+    return buf;
+}
+
+static enum MHD_Result multipart_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *filename, const char *content_type,
+                                      const char *transfer_encoding, const char *data,
+                                      uint64_t off, size_t size)
+{
+    struct multipart *m = cls;
+    struct req *r = m->r;
+    if (!key)
+        return MHD_YES;
+    if (filename) {
+        /* a new part starts at offset 0; later chunks continue the last one */
+        if (off == 0) {
+            if (r->n_uploads >= MULTIPART_MAX_FILES) {
+                m->error = "err_too_many_params";
+                return MHD_NO;
+            }
+            struct upload *u = ARRAY_PUSH(r->arena, r->uploads, r->n_uploads, m->cap_files);
+            u->field = arena_strdup(r->arena, key);
+            u->filename = arena_strdup(r->arena, filename);
+            u->content_type = content_type ? arena_strdup(r->arena, content_type) : NULL;
+            u->data = arena_alloc(r->arena, 1);
+        }
+        if (!r->n_uploads)
+            return MHD_YES;
+        struct upload *u = &r->uploads[r->n_uploads - 1];
+        if (size)
+            u->data = append(r->arena, u->data, &u->len, data, size);
+        return MHD_YES;
+    }
+    if (off == 0) {
+        if (r->n_form >= MULTIPART_MAX_FIELDS) {
+            m->error = "err_too_many_params";
+            return MHD_NO;
+        }
+        struct param *f = ARRAY_PUSH(r->arena, r->form, r->n_form, m->cap_form);
+        f->name = arena_strdup(r->arena, key);
+        f->value = arena_strdup(r->arena, "");
+    }
+    if (!r->n_form)
+        return MHD_YES;
+    struct param *f = &r->form[r->n_form - 1];
+    size_t len = strlen(f->value);
+    if (size && memchr(data, 0, size)) {
+        m->error = "err_bad_form";
+        return MHD_NO;
+    }
+    m->text_bytes += size;
+    if (m->text_bytes > HTTP_UPLOAD_OVERHEAD) {
+        m->error = "err_too_large";
+        return MHD_NO;
+    }
+    if (size)
+        f->value = append(r->arena, (char *)f->value, &len, data, size);
+    return MHD_YES;
+}
+
+int req_parse_multipart(struct req *r, struct resp *p)
+{
+    if (!r->conn)
+        return http_error(r, p, 415, "err_media_type", NULL);
+    struct multipart m = {.r = r};
+    struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, 64 * 1024,
+                                                             multipart_part, &m);
+    if (!pp) /* no usable boundary in the Content-Type */
+        return http_error(r, p, 400, "err_bad_form", NULL);
+    enum MHD_Result ok = MHD_post_process(pp, r->body, r->body_len);
+    enum MHD_Result done = MHD_destroy_post_processor(pp);
+    if (m.error)
+        return http_error(r, p, strcmp(m.error, "err_too_large") == 0 ? 413 : 400, m.error, NULL);
+    if (ok != MHD_YES || done != MHD_YES)
+        return http_error(r, p, 400, "err_bad_form", NULL);
+    for (size_t i = 0; i < r->n_form; i++)
+        if (!utf8_valid(r->form[i].value, strlen(r->form[i].value), NULL))
+            return http_error(r, p, 400, "err_bad_form", NULL);
+    for (size_t i = 0; i < r->n_uploads; i++)
+        if (!utf8_valid(r->uploads[i].filename, strlen(r->uploads[i].filename), NULL))
+            r->uploads[i].filename = "file"; /* a name we cannot show is no name */
+    return 0;
+}

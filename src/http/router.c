@@ -33,6 +33,8 @@ void http_state_init(const struct http_config *cfg)
         s->cfg.connection_timeout = HTTP_DEFAULT_TIMEOUT;
     if (!s->cfg.max_body)
         s->cfg.max_body = HTTP_DEFAULT_MAX_BODY;
+    if (!s->cfg.max_upload)
+        s->cfg.max_upload = HTTP_DEFAULT_MAX_UPLOAD;
     if (!s->cfg.max_header)
         s->cfg.max_header = HTTP_DEFAULT_MAX_HEADER;
     if (s->cfg.login_per_minute == 0)
@@ -461,6 +463,15 @@ int http_dispatch(struct req *r, struct resp *p)
     bool json = http_content_type_is(r->content_type, "application/json");
     if (form && r->body_len && (st = req_parse_form(r, p, r->body, r->body_len)))
         return st;
+    if (http_content_type_is(r->content_type, "multipart/form-data")) {
+        if (!(rt->flags & ROUTE_UPLOAD)) /* files only where a route takes them */
+            return http_error(r, p, 415, "err_media_type", NULL);
+        if ((st = req_parse_multipart(r, p)))
+            return st;
+        for (size_t i = 0; i < r->n_uploads; i++)
+            if (r->uploads[i].len > http_state.cfg.max_upload)
+                return http_error(r, p, 413, "err_too_large", "file");
+    }
     if (writes && !r->via_token) {
         /* Browsers send Origin on every cross-site write; a foreign one is refused even
          * without a session (sign-in included). Non-browser clients may leave it out. */

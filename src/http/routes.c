@@ -85,6 +85,10 @@ const struct route http_routes[] = {
      "Report progress on a project with the form: 303 to it, else 422 with the input kept"},
     {"POST", "/project-updates/{id}/review", web_project_update_review, ROLE_COORDINATOR, 0,
      "Accept or return a progress update with the form: 303 to the project"},
+    {"POST", "/projects/{id}/attachments", web_project_attach, ROLE_MEMBER, ROUTE_UPLOAD,
+     "Add a file to a project with the form (multipart): 303 to it, else 415/413/422"},
+    {"GET", "/attachments/{id}", web_attachment, ROLE_MEMBER, 0,
+     "Download an evidence file (as an attachment, its stored type) for its object's readers"},
 
     /* ---- web pages: cooperation platforms, 合作平台 (web/platform.c) ------------------ */
     {"GET", "/platforms", web_platforms, ROLE_MEMBER, 0,
@@ -299,6 +303,12 @@ const struct route http_routes[] = {
      "Record an industry investment fund of a pairing"},
     {"POST", "/api/v1/industry-funds/{id}/investments", api_industry_fund_invest,
      ROLE_COORDINATOR, ROUTE_JSON, "Record a fund's investment into a project"},
+
+    /* ---- evidence files (api/attachment.c) ------------------------------------------- */
+    {"POST", "/api/v1/attachments", api_attachment_upload, ROLE_MEMBER, ROUTE_UPLOAD,
+     "Upload a file (multipart: file, object, object_id) onto a project, update or report"},
+    {"GET", "/api/v1/attachments", api_attachments, ROLE_MEMBER, 0,
+     "The files of an object (?object=&object_id=), oldest first"},
 
     /* ---- audit log (api/audit.c) ------------------------------------------------------ */
     /* @audit-routes */

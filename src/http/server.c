@@ -65,6 +65,7 @@ struct reqctx {
     char *body;
     size_t body_len, body_cap;
     uint64_t declared;    /* Content-Length, or UINT64_MAX */
+    size_t limit;         /* the body's limit: max_body, or for a file upload max_upload */
     uint64_t discarded;   /* body bytes dropped after the limit was passed */
     int64_t t0_ns;
     int64_t us;           /* handling time, first byte to queued response */
@@ -377,6 +378,10 @@ static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *met
     req_parse_cookies(r, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie"));
     r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
     x->early = req_parse_target(r, &x->resp, x->target); /* 414 past HTTP_MAX_PARAMS */
+    /* A multipart/form-data body carries a file: its own, larger limit. */
+    x->limit = http_content_type_is(r->content_type, "multipart/form-data")
+                   ? http_state.cfg.max_upload + HTTP_UPLOAD_OVERHEAD
+                   : http_state.cfg.max_body;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl) {
         char *end;
@@ -384,7 +389,7 @@ static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *met
         if (end != cl && !*end)
             x->declared = v;
     }
-    if (x->declared == UINT64_MAX || x->declared <= http_state.cfg.max_body)
+    if (x->declared == UINT64_MAX || x->declared <= x->limit)
         return true;
     x->too_large = true;
     /* Over the limit. A client that waits for "100 Continue" is answered 413 now and sends
@@ -393,12 +398,12 @@ static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *met
      * (fetch among them) then lose the 413 and see only a failed send. */
     const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
     return !(expect && !strcasecmp(expect, "100-continue")) &&
-           x->declared <= 4 * (uint64_t)http_state.cfg.max_body;
+           x->declared <= 4 * (uint64_t)x->limit;
 }
 
 static void take_body(struct reqctx *x, const char *data, size_t n)
 {
-    size_t max = http_state.cfg.max_body;
+    size_t max = x->limit;
     if (x->too_large || x->body_len + n > max) {
         x->too_large = true;
         x->discarded += n;
@@ -480,7 +485,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
         take_body(x, upload_data, *upload_data_size);
         *upload_data_size = 0;
         /* A chunked body far past the limit: stop reading it at all. */
-        return x->discarded > 4 * (uint64_t)http_state.cfg.max_body ? MHD_NO : MHD_YES;
+        return x->discarded > 4 * (uint64_t)x->limit ? MHD_NO : MHD_YES;
     }
 
     struct req *r = &x->req;

@@ -15,6 +15,7 @@
 #include "core/credit_code.h"
 #include "core/mem.h"
 #include "service/assignment.h"
+#include "service/attachment.h"
 #include "service/notice.h"
 #include "service/pairing.h"
 #include "service/fund.h"
@@ -253,6 +254,14 @@ static int demo_projects(struct demo *d, const struct pairing_view *p, const str
             c->user = coordinator;
             if (rc == SVC_OK)
                 rc = project_update_review(c, upd, true, NULL);
+            /* and a file with it: the signed-project list, as the offices keep it */
+            static const char pdf[] = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+                                      "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+            c->user = as_user(d, members[0].id);
+            if (rc == SVC_OK)
+                rc = attachment_add(c, "project", id, "簽約項目清單.pdf", "application/pdf", pdf,
+                                    sizeof pdf - 1, NULL);
+            c->user = coordinator;
         }
         c->user = saved;
     }

@@ -20,6 +20,7 @@
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/db_impl.h"
+#include "store/files.h"
 
 /* Is p (if it exists) the database file itself, or one of its companions? Overwriting or
  * deleting any of them would destroy the live database. */
@@ -192,7 +193,12 @@ int db_backup(struct db *db, const char *dest_path, unsigned flags, char **errms
     tmp_made = false;
     if (fsync_parent(dest_path) != 0)
         log_warn("backup: cannot sync the directory of %s: %s", dest_path, strerror(errno));
-    log_info("backup: written to %s", dest_path);
+    /* the attachments' bytes go with the database that names them */
+    if (files_backup(db, dest_path) != 0) {
+        db_set_errmsg(errmsg, "the attachment files could not be copied", NULL);
+        goto done;
+    }
+    log_info("backup: written to %s (attachments in %s.files)", dest_path, dest_path);
     rc = 0;
     goto done;
 
@@ -303,6 +309,7 @@ int db_check(struct db *db, struct sb *report)
         check_integrity,
         check_foreign_keys,
         check_audit,
+        files_check, /* every attachment's bytes against its hash */
     };
     int problems = 0;
     bool could_not_run = false;

@@ -52,7 +52,8 @@
       "work_fund_allocation o JOIN work_fund f ON f.id = o.fund_id")                          \
     M("industry_fund", "o.pairing_id", "industry_fund o")                                    \
     M("fund_investment", "f.pairing_id",                                                     \
-      "fund_investment o JOIN industry_fund f ON f.id = o.fund_id")
+      "fund_investment o JOIN industry_fund f ON f.id = o.fund_id")                           \
+    M("attachment", "o.pairing_id", "attachment o")
 #define AUDIT_SCOPE_NEW(entity, p, from)                                                      \
     "        UNION SELECT " p " FROM " from " WHERE NEW.entity = '" entity "' "               \
     "AND o.id = NEW.entity_id\n"
@@ -701,6 +702,22 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX fund_investment_fund ON fund_investment (fund_id, on_date);\n"
     "CREATE INDEX fund_investment_project ON fund_investment (project_id);\n"
+    /* 证据材料 / 附件: a file kept with a project, a progress update or a report. The bytes
+     * are in <database>.files/ under their SHA-256 (store/files.c); the row says whose they
+     * are, what they are (type by their content), and the pairing, for the audit scope. */
+    "CREATE TABLE attachment (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    object TEXT NOT NULL CHECK (object IN ('project', 'project_update', 'report')),\n"
+    "    object_id INTEGER NOT NULL,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    sha256 TEXT NOT NULL,\n"
+    "    size INTEGER NOT NULL CHECK (size > 0),\n"
+    "    type TEXT NOT NULL,\n"
+    "    filename TEXT NOT NULL,\n"
+    "    user_id INTEGER REFERENCES users (id),\n"
+    "    created_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX attachment_object ON attachment (object, object_id, id);\n"
     "DROP TRIGGER audit_scope_insert;\n"
     "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"
     "BEGIN\n"

@@ -19,6 +19,7 @@
 #include "ingest/gazetteer.h"
 #include "service/industry.h"
 #include "service/pairing.h"
+#include "service/attachment.h"
 #include "service/plan.h"
 #include "service/platform.h"
 #include "service/project.h"
@@ -78,6 +79,8 @@ static const char *done_note(struct req *r) {
     return "ui_prj_done_update";
   if (strcmp(done, "reviewed") == 0)
     return "ui_prj_done_reviewed";
+  if (strcmp(done, "file") == 0)
+    return "ui_att_done";
   return NULL;
 }
 
@@ -511,6 +514,7 @@ struct stage_form {
   const char *stage, *on_date, *reason, *err, *err_field;
   /* the progress form, kept when refused */
   const char *u_body, *u_paid, *u_jobs, *u_err, *u_err_field;
+  const char *file_err; /* the upload's message */
 };
 
 static const char *update_state_label(const char *state) {
@@ -722,6 +726,11 @@ static int project_page(struct req *r, struct resp *p, int status, const struct 
     html_printf(b, "</ul>\n");
   }
   updates_section(r, b, v, sf);
+  web_attachments_section(r, b, "project", v->id,
+                          project_may_post_update(&r->ctx, v)
+                              ? arena_printf(r->arena, "/projects/%lld/attachments", (long long)v->id)
+                              : NULL,
+                          sf->file_err);
   if (writer)
     stage_section(r, b, v, sf);
   return web_end(r, p);
@@ -1396,6 +1405,32 @@ int web_project_update_review(struct req *r, struct resp *p) {
   struct project_view pv;
   int status = rc == SVC_CONFLICT ? 409 : 422;
   if ((rc = project_get(&r->ctx, u.project_id, &pv)) != SVC_OK)
+    return web_service_page(r, p, rc);
+  return project_page(r, p, status, &pv, &sf);
+}
+
+/* POST /projects/{id}/attachments (multipart: file): 303 to the project's files, or the page
+ * with the message above the upload form (415 a refused type, 413 too large, 422 else). */
+int web_project_attach(struct req *r, struct resp *p) {
+  const struct upload *u = NULL;
+  for (size_t i = 0; i < r->n_uploads; i++)
+    if (strcmp(r->uploads[i].field, "file") == 0)
+      u = &r->uploads[i];
+  /* without a file, as an empty one: the permission is still decided first */
+  int rc = attachment_add(&r->ctx, "project", r->ids[0], u ? u->filename : NULL,
+                          u ? u->content_type : NULL, u ? u->data : "", u ? u->len : 0, NULL);
+  if (rc == SVC_OK)
+    return web_redirect(r, p, arena_printf(r->arena, "/projects/%lld?done=file#files",
+                                           (long long)r->ids[0]));
+  if (rc != SVC_INVALID)
+    return web_service_page(r, p, rc);
+  const char *code = web_take_code(r, "err_invalid");
+  int status = strcmp(code, "err_attachment_type") == 0   ? 415
+               : strcmp(code, "err_attachment_size") == 0 ? 413
+                                                          : 422;
+  struct stage_form sf = {.file_err = code};
+  struct project_view pv;
+  if ((rc = project_get(&r->ctx, r->ids[0], &pv)) != SVC_OK)
     return web_service_page(r, p, rc);
   return project_page(r, p, status, &pv, &sf);
 }

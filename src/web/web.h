@@ -158,6 +158,7 @@ int web_project_edit(struct req *r, struct resp *p);      /* POST /projects/{id}
 int web_project_stage(struct req *r, struct resp *p);     /* POST /projects/{id}/stage */
 int web_project_update_add(struct req *r, struct resp *p); /* POST /projects/{id}/updates */
 int web_project_update_review(struct req *r, struct resp *p); /* POST /project-updates/{id}/review */
+int web_project_attach(struct req *r, struct resp *p);    /* POST /projects/{id}/attachments */
 
 /* platform.c: 合作平台 */
 int web_platforms(struct req *r, struct resp *p);       /* GET /platforms */
@@ -172,6 +173,13 @@ int web_fund_allocate(struct req *r, struct resp *p);         /* POST /funds/{id
 int web_fund_allocation_edit(struct req *r, struct resp *p);  /* POST /fund-allocations/{id} */
 int web_industry_fund_create(struct req *r, struct resp *p);  /* POST /industry-funds */
 int web_industry_fund_invest(struct req *r, struct resp *p);  /* POST /industry-funds/{id}/investments */
+
+/* attachment.c: evidence files */
+int web_attachment(struct req *r, struct resp *p); /* GET /attachments/{id} */
+/* The files of an object, and with action the upload form posting there (err: a message id
+ * above it, or NULL). */
+void web_attachments_section(struct req *r, struct sb *b, const char *object, int64_t id,
+                             const char *action, const char *err);
 
 /* notice.c: 通知公告, notices on the portal and their management */
 /* The portal's section: the latest published notices and a link to all. */

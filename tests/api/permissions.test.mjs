@@ -46,6 +46,8 @@ before(async () => {
   fx.pjUser = (await client.pj_member.get('/api/v1/me')).json.user.id;
   fx.notice = await publishedNotice();
   fx.project = await project();
+  fx.attachment = (await client.pj_member.request('POST', '/api/v1/attachments', { body: upload({ object: 'project', object_id: String(fx.project) }) })).json.id;
+  assert.ok(fx.attachment);
   fx.platform = (await client.ln_coord.post('/api/v1/platforms', { name: '合作园区', kind: 'park' })).json.id;
   fx.workFund = (await client.ln_coord.put('/api/v1/work-funds', { year: 2026, budget_wan: '100000' })).json.id;
   fx.allocation = (await client.ln_coord.post(`/api/v1/work-funds/${fx.workFund}/allocations`, { purpose: '对接活动', amount_wan: '1', doc_no: '文号' })).json.id;
@@ -68,6 +70,15 @@ async function project() {
   const r = await client.ln_coord.post('/api/v1/projects', { name: `合作项目${++serial}`, partners: [{ side: 0, unit_id: server.units.panjin }] });
   assert.equal(r.status, 201, r.body);
   return r.json.id;
+}
+
+// A multipart body with a small PNG in "file" and the given text fields.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+function upload(fields) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  fd.append('file', new Blob([PNG], { type: 'image/png' }), 'photo.png');
+  return fd;
 }
 
 // A pending progress update by 盤錦's member on fx.project: its id.
@@ -226,6 +237,11 @@ const CASES = [
     prepare: () => ({ path: `/projects/${fx.project}/updates`, form: { body: `网页进展${++serial}` } }) },
   { m: 'POST', route: '/project-updates/{id}/review', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/project-updates/${await projectUpdate()}/review`, form: { decision: 'accepted' } }) },
+  // Files: who takes part in the project adds them; its readers download them.
+  { m: 'POST', route: '/projects/{id}/attachments', allow: ['pj_member', 'ln_coord', 'admin'],
+    prepare: () => ({ path: `/projects/${fx.project}/attachments`, body: upload({}) }) },
+  { m: 'GET', route: '/attachments/{id}', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'],
+    prepare: () => ({ path: `/attachments/${fx.attachment}` }) },
   { m: 'GET', route: '/projects/new', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/projects/new' }) },
   { m: 'POST', route: '/projects', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: () => ({ path: '/projects', form: { name: `网页项目${++serial}`, side: '0', planned: '1,000.5' } }) },
@@ -315,6 +331,10 @@ const CASES = [
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
   { m: 'GET', route: '/api/v1/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/platforms' }) },
+  { m: 'POST', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/attachments', body: upload({ object: 'project', object_id: String(fx.project) }) }) },
+  { m: 'GET', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'],
+    prepare: () => ({ path: `/api/v1/attachments?object=project&object_id=${fx.project}` }) },
   { m: 'GET', route: '/api/v1/funds', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/funds?year=2026' }) },
   { m: 'PUT', route: '/api/v1/work-funds', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: (a) => ({ path: '/api/v1/work-funds', json: { year: 2026, budget_wan: '100000', ...(a === 'admin' ? { pairing_id: 1, side: 0 } : {}) } }) },
@@ -369,7 +389,7 @@ for (const c of CASES) {
       const req = await c.prepare(actor);
       const who = req.client ?? client[actor];
       if (actor === 'anon' && req.client) { req.client.cookie = null; req.client.csrf = null; }
-      const r = await who.request(c.m, req.path, { json: req.json, form: req.form, headers: req.headers });
+      const r = await who.request(c.m, req.path, { json: req.json, form: req.form, body: req.body, headers: req.headers });
       const allowed = c.allow.includes(actor);
       const page = !c.route.startsWith('/api/') && c.route !== '/healthz';
       // A page sends an anonymous request to the sign-in page (a successful sign-out

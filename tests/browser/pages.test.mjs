@@ -40,7 +40,8 @@ after(async () => { await site?.close(); });
 function pageRoutes() {
   const out = execFileSync(BIN, ['routes'], { encoding: 'utf8' });
   return out.split('\n').map((l) => l.trim().split(/\s+/)).filter(([m, p]) => m === 'GET' && p &&
-    !p.startsWith('/api/') && p !== '/healthz' && !p.startsWith('/assets')).map(([, p]) => p);
+    !p.startsWith('/api/') && p !== '/healthz' && !p.startsWith('/assets') &&
+    !p.startsWith('/attachments/')).map(([, p]) => p); // a download, not a page
 }
 
 // Sweeps path as user, noting the route pattern it covers.
