@@ -33,21 +33,23 @@ void api_project_json(struct jw *w, const struct project_view *v, bool full)
     jw_str(w, v->name_b);
     jw_arr_end(w);
     jw_kint(w, "side", v->side);
-    opt_int(w, "city_pairing_id", v->city_pairing_id);
-    opt_int(w, "platform_id", v->platform_id);
-    jw_kstr(w, "platform", v->platform_name);
     jw_kstr(w, "stage", v->stage);
-    jw_kstr(w, "stage_on", v->stage_on);
-    jw_kstr(w, "signed_on", v->signed_on);
     jw_kstr(w, "industry", v->industry);
     jw_kstr(w, "industry_name", v->industry_name);
-    jw_kstr(w, "region_code", v->region_code);
-    jw_kstr(w, "region_name", v->region_name);
     jw_kint(w, "invest_planned_yuan", v->invest_planned);
     jw_kint(w, "invest_contracted_yuan", v->invest_contracted);
     jw_kint(w, "invest_paid_yuan", v->invest_paid);
-    jw_kbool(w, "major", v->major);
     jw_kbool(w, "public", v->is_public);
+    if (full) { /* the portal's projects say no more than the fields above and the partners */
+        opt_int(w, "city_pairing_id", v->city_pairing_id);
+        opt_int(w, "platform_id", v->platform_id);
+        jw_kstr(w, "platform", v->platform_name);
+        jw_kstr(w, "stage_on", v->stage_on);
+        jw_kstr(w, "signed_on", v->signed_on);
+        jw_kstr(w, "region_code", v->region_code);
+        jw_kstr(w, "region_name", v->region_name);
+        jw_kbool(w, "major", v->major);
+    }
     jw_key(w, "partners");
     jw_arr(w);
     for (size_t i = 0; i < v->n_partners; i++) {

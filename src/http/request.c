@@ -353,13 +353,23 @@ enum { MULTIPART_MAX_FIELDS = 200, MULTIPART_MAX_FILES = 5 };
 struct multipart {
     struct req *r;
     size_t cap_form, cap_files, text_bytes;
-    const char *error; /* a message id once the body is refused */
+    size_t file_cap, text_cap; /* the capacity of the part being read */
+    const char *error;         /* a message id once the body is refused */
 };
 
-/* Appends n bytes to a growing arena buffer of *len bytes (NUL kept at the end). */
-static char *append(struct arena *a, char *buf, size_t *len, const char *data, size_t n)
+/* Appends n bytes to a growing arena buffer of *len bytes and capacity *cap (NUL kept at the
+ * end). The capacity doubles: an arena never frees, so growing by each chunk would keep
+ * every copy (a 20 MiB file in 64 KiB chunks: gigabytes). */
+static char *append(struct arena *a, char *buf, size_t *len, size_t *cap, const char *data,
+                    size_t n)
 {
-    buf = arena_grow(a, buf, *len ? *len + 1 : 0, *len + n + 1);
+    if (*len + n + 1 > *cap) {
+        size_t want = *cap ? *cap * 2 : 256;
+        while (want < *len + n + 1)
+            want *= 2;
+        buf = arena_grow(a, buf, *len ? *len + 1 : 0, want);
+        *cap = want;
+    }
     memcpy(buf + *len, data, n);
     *len += n;
     buf[*len] = '\0';
@@ -387,12 +397,13 @@ static enum MHD_Result multipart_part(void *cls, enum MHD_ValueKind kind, const 
             u->filename = arena_strdup(r->arena, filename);
             u->content_type = content_type ? arena_strdup(r->arena, content_type) : NULL;
             u->data = arena_alloc(r->arena, 1);
+            m->file_cap = 1;
         }
         if (!r->n_uploads)
             return MHD_YES;
         struct upload *u = &r->uploads[r->n_uploads - 1];
         if (size)
-            u->data = append(r->arena, u->data, &u->len, data, size);
+            u->data = append(r->arena, u->data, &u->len, &m->file_cap, data, size);
         return MHD_YES;
     }
     if (off == 0) {
@@ -403,6 +414,7 @@ static enum MHD_Result multipart_part(void *cls, enum MHD_ValueKind kind, const 
         struct param *f = ARRAY_PUSH(r->arena, r->form, r->n_form, m->cap_form);
         f->name = arena_strdup(r->arena, key);
         f->value = arena_strdup(r->arena, "");
+        m->text_cap = 1;
     }
     if (!r->n_form)
         return MHD_YES;
@@ -418,7 +430,7 @@ static enum MHD_Result multipart_part(void *cls, enum MHD_ValueKind kind, const 
         return MHD_NO;
     }
     if (size)
-        f->value = append(r->arena, (char *)f->value, &len, data, size);
+        f->value = append(r->arena, (char *)f->value, &len, &m->text_cap, data, size);
     return MHD_YES;
 }
 

@@ -463,21 +463,23 @@ int http_dispatch(struct req *r, struct resp *p)
     bool json = http_content_type_is(r->content_type, "application/json");
     if (form && r->body_len && (st = req_parse_form(r, p, r->body, r->body_len)))
         return st;
+    /* Browsers send Origin on every cross-site write; a foreign one is refused even without
+     * a session (sign-in included), and before a multipart body is even parsed. Non-browser
+     * clients may leave it out. */
+    const char *origin = req_header(r, "Origin");
+    if (writes && !r->via_token && origin &&
+        !http_same_origin(origin, req_header(r, "Host"), http_state.cfg.behind_tls))
+        return http_refuse(r, p, 403, "err_csrf");
     if (http_content_type_is(r->content_type, "multipart/form-data")) {
         if (!(rt->flags & ROUTE_UPLOAD)) /* files only where a route takes them */
             return http_error(r, p, 415, "err_media_type", NULL);
-        if ((st = req_parse_multipart(r, p)))
+        if ((st = req_parse_multipart(r, p))) /* its csrf_token is a text field */
             return st;
         for (size_t i = 0; i < r->n_uploads; i++)
             if (r->uploads[i].len > http_state.cfg.max_upload)
                 return http_error(r, p, 413, "err_too_large", "file");
     }
     if (writes && !r->via_token) {
-        /* Browsers send Origin on every cross-site write; a foreign one is refused even
-         * without a session (sign-in included). Non-browser clients may leave it out. */
-        const char *origin = req_header(r, "Origin");
-        if (origin && !http_same_origin(origin, req_header(r, "Host"), http_state.cfg.behind_tls))
-            return http_refuse(r, p, 403, "err_csrf");
         if (r->session_token && !(rt->flags & ROUTE_NO_CSRF) && !csrf_token_ok(r))
             return http_refuse(r, p, 403, "err_csrf");
     }

@@ -378,10 +378,21 @@ static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *met
     req_parse_cookies(r, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie"));
     r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
     x->early = req_parse_target(r, &x->resp, x->target); /* 414 past HTTP_MAX_PARAMS */
-    /* A multipart/form-data body carries a file: its own, larger limit. */
-    x->limit = http_content_type_is(r->content_type, "multipart/form-data")
-                   ? http_state.cfg.max_upload + HTTP_UPLOAD_OVERHEAD
-                   : http_state.cfg.max_body;
+    /* A route that takes files has their own, larger limit, for a multipart/form-data body
+     * only: any other route reads no more than max_body, whatever the body claims to be. */
+    x->limit = http_state.cfg.max_body;
+    bool credentials = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie") ||
+                       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    if (!x->early && credentials && /* nobody signed in is read 20 MiB of */
+        http_content_type_is(r->content_type, "multipart/form-data")) {
+        int64_t ids[HTTP_MAX_IDS];
+        int n_ids;
+        bool other;
+        const struct route *rt = http_match(http_state.routes, http_state.n_routes, r->method,
+                                            r->path, ids, &n_ids, &other);
+        if (rt && (rt->flags & ROUTE_UPLOAD))
+            x->limit = http_state.cfg.max_upload + HTTP_UPLOAD_OVERHEAD;
+    }
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl) {
         char *end;

@@ -96,8 +96,9 @@ static int object_access(struct ctx *c, const char *object, int64_t id, bool wri
     int rc;
     if (strcmp(object, "project") == 0 || strcmp(object, "project_update") == 0) {
         int64_t project = id;
-        if (strcmp(object, "project_update") == 0) {
-            struct project_update_view u;
+        struct project_update_view u = {0};
+        bool update = strcmp(object, "project_update") == 0;
+        if (update) {
             if ((rc = project_update_get(c, id, &u)) != SVC_OK)
                 return rc;
             project = u.project_id;
@@ -109,6 +110,15 @@ static int object_access(struct ctx *c, const char *object, int64_t id, bool wri
         if (write && !project_may_post_update(c, &p))
             return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                             "only who takes part in a project adds its files");
+        /* an update's files are its author's, and only while it awaits review: a reviewed
+         * update does not change */
+        if (write && update && !perm_is_admin_user(c) &&
+            !(u.author && strcmp(u.author, c->user->login) == 0))
+            return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                            "files go with one's own update");
+        if (write && update && strcmp(u.state, "pending") != 0)
+            return svc_fail(c, SVC_CONFLICT, "err_not_pending", NULL,
+                            "the update was reviewed");
         return SVC_OK;
     }
     if (strcmp(object, "report") == 0) {
@@ -121,6 +131,10 @@ static int object_access(struct ctx *c, const char *object, int64_t id, bool wri
         *pairing = p;
         if (write && (rc = perm_member_of(c, r.unit_id)) != SVC_OK)
             return rc;
+        /* a report's files go with it while it awaits review (a correction is a new report) */
+        if (write && (r.decision || !r.latest))
+            return svc_fail(c, SVC_CONFLICT, "err_not_pending", NULL,
+                            "the report was reviewed or superseded");
         return SVC_OK;
     }
     return svc_fail(c, SVC_INVALID, "err_attachment_object", "object",
@@ -176,14 +190,9 @@ static const char *view_json(struct ctx *c, const struct attachment_view *v)
     return svc_json_end(c, &j);
 }
 
-int attachment_add(struct ctx *c, const char *object, int64_t object_id, const char *filename,
-                   const char *declared_type, const void *data, size_t len,
-                   struct attachment_view *out)
+int attachment_check(struct ctx *c, const char *declared_type, const void *data, size_t len,
+                     const char **type_out)
 {
-    int64_t pairing = 0;
-    int rc = object_access(c, object ? object : "", object_id, true, &pairing);
-    if (rc != SVC_OK)
-        return rc;
     size_t max = attachment_policy.max_bytes ? attachment_policy.max_bytes : 20u << 20;
     if (len == 0)
         return svc_fail(c, SVC_INVALID, "err_attachment_empty", "file", "the file is empty");
@@ -200,6 +209,20 @@ int attachment_add(struct ctx *c, const char *object, int64_t object_id, const c
     if (said && strcmp(said, type) != 0)
         return svc_fail(c, SVC_INVALID, "err_attachment_mismatch", "file",
                         "declared as %s, but the content is %s", said, type);
+    if (type_out)
+        *type_out = type;
+    return SVC_OK;
+}
+
+int attachment_add(struct ctx *c, const char *object, int64_t object_id, const char *filename,
+                   const char *declared_type, const void *data, size_t len,
+                   struct attachment_view *out)
+{
+    int64_t pairing = 0;
+    const char *type = NULL;
+    int rc = object_access(c, object ? object : "", object_id, true, &pairing);
+    if (rc != SVC_OK || (rc = attachment_check(c, declared_type, data, len, &type)) != SVC_OK)
+        return rc;
     struct attachment_view v = {.object = object, .object_id = object_id, .pairing_id = pairing,
                                 .size = (int64_t)len, .type = type,
                                 .filename = clean_name(c, filename)};
@@ -283,5 +306,48 @@ int attachment_download(struct ctx *c, int64_t id, struct attachment_view *out, 
         rc = svc_store_failed(c, "attachment", "auditing the download");
         db_rollback(c->db);
     }
+    return rc;
+}
+
+int attachment_copy(struct ctx *c, const char *object, int64_t from_id, int64_t to_id,
+                    size_t *copied)
+{
+    int64_t pairing;
+    int rc = object_access(c, object ? object : "", to_id, true, &pairing);
+    struct attachment_view *v;
+    size_t n = 0;
+    if (rc == SVC_OK)
+        rc = attachment_list(c, object, from_id, &v, &n);
+    if (rc != SVC_OK || n == 0) {
+        if (copied)
+            *copied = 0;
+        return rc;
+    }
+    if (db_begin(c->db) < 0)
+        return svc_store_failed(c, "attachment", "starting the transaction");
+    for (size_t i = 0; i < n && rc == SVC_OK; i++) {
+        struct stmt st;
+        db_prepare(c->db, &st,
+                   "INSERT INTO attachment (object, object_id, pairing_id, sha256, size, type, "
+                   "filename, user_id, created_at) SELECT object, :to, pairing_id, sha256, size, "
+                   "type, filename, :user, :now FROM attachment WHERE id = :id");
+        db_bind_int64(&st, ":to", to_id);
+        svc_bind_opt_id(&st, ":user", c->user ? c->user->id : 0);
+        db_bind_text(&st, ":now", svc_now(c));
+        db_bind_int64(&st, ":id", v[i].id);
+        int s = db_step(&st);
+        db_finalize(&st);
+        struct attachment_view copy = v[i];
+        copy.object_id = to_id;
+        if (s < 0 || audit_append(c->db, c->actor, "attachment.create", "attachment",
+                                  db_last_insert_id(c->db), NULL, view_json(c, &copy),
+                                  c->client) < 0)
+            rc = svc_store_failed(c, "attachment", "keeping the files");
+    }
+    if (rc == SVC_OK && db_commit(c->db) < 0)
+        rc = svc_store_failed(c, "attachment", "keeping the files");
+    db_rollback(c->db);
+    if (copied)
+        *copied = rc == SVC_OK ? n : 0;
     return rc;
 }

@@ -39,6 +39,14 @@ struct attachment_view {
 int attachment_add(struct ctx *c, const char *object, int64_t object_id, const char *filename,
                    const char *declared_type, const void *data, size_t len,
                    struct attachment_view *out);
+/* The checks of attachment_add on the bytes alone (size, type, declared type), before the
+ * object exists (a report and its file submitted together); *type_out the type found. */
+int attachment_check(struct ctx *c, const char *declared_type, const void *data, size_t len,
+                     const char **type_out);
+/* The files of object from_id kept on object to_id too (a returned report's new version
+ * keeping its files): the same bytes, new rows, audited. *copied (may be NULL) how many. */
+int attachment_copy(struct ctx *c, const char *object, int64_t from_id, int64_t to_id,
+                    size_t *copied);
 /* The files of an object, oldest first, for who may read the object. */
 int attachment_list(struct ctx *c, const char *object, int64_t object_id,
                     struct attachment_view **out, size_t *n);

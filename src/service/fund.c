@@ -523,8 +523,8 @@ int industry_fund_create(struct ctx *c, int64_t pairing_id, const char *name, in
     jw_kstr(w, "name", n);
     jw_kint(w, "size_yuan", size);
     jw_kstr(w, "managers", m);
-    if (s < 0 || audit(c, "industry_fund.create", "industry_fund", new_id, NULL,
-                       svc_json_end(c, &j)) < 0 ||
+    const char *after = svc_json_end(c, &j); /* ended whatever follows: it owns a buffer */
+    if (s < 0 || audit(c, "industry_fund.create", "industry_fund", new_id, NULL, after) < 0 ||
         db_commit(c->db) < 0) {
         rc = store_failed(c, "storing the fund");
         db_rollback(c->db);
@@ -565,6 +565,18 @@ int industry_fund_invest(struct ctx *c, int64_t fund_id, int64_t project_id, int
         return svc_fail(c, SVC_INVALID, "err_date_future", "on_date", "not after today");
     if (db_begin(c->db) < 0)
         return store_failed(c, "starting the transaction");
+    /* a fund invests no more than its size: checked under the write lock */
+    db_prepare(c->db, &st,
+               "SELECT f.size - (SELECT coalesce(sum(v.amount), 0) FROM fund_investment v "
+               "WHERE v.fund_id = f.id) FROM industry_fund f WHERE f.id = :f");
+    db_bind_int64(&st, ":f", fund_id);
+    int64_t left = db_step(&st) == DB_ROW ? db_col_int64(&st, 0) : 0;
+    db_finalize(&st);
+    if (amount > left) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_INVALID, "err_fund_over_size", "amount_yuan",
+                        "the fund's investments would pass its size");
+    }
     db_prepare(c->db, &st,
                "INSERT INTO fund_investment (fund_id, project_id, amount, on_date, created_at) "
                "VALUES (:f, :p, :a, :on, :now)");
@@ -582,8 +594,8 @@ int industry_fund_invest(struct ctx *c, int64_t fund_id, int64_t project_id, int
     jw_kint(w, "project_id", project_id);
     jw_kint(w, "amount_yuan", amount);
     jw_kstr(w, "on_date", on);
-    if (s < 0 || audit(c, "fund_investment.create", "fund_investment", new_id, NULL,
-                       svc_json_end(c, &j)) < 0 ||
+    const char *after = svc_json_end(c, &j);
+    if (s < 0 || audit(c, "fund_investment.create", "fund_investment", new_id, NULL, after) < 0 ||
         db_commit(c->db) < 0) {
         rc = store_failed(c, "storing the investment");
         db_rollback(c->db);

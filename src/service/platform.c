@@ -144,9 +144,12 @@ int platform_list(struct ctx *c, int64_t pairing_id, struct platform_view **out,
 {
     *out = NULL;
     *n = 0;
+    int rc = perm_role_at_least(c, ROLE_MEMBER);
+    if (rc != SVC_OK)
+        return rc;
     if (!pairing_id && !perm_is_admin_user(c))
         pairing_id = c->user->pairing_id;
-    int rc = pairing_id ? perm_read_pairing(c, pairing_id) : SVC_OK;
+    rc = pairing_id ? perm_read_pairing(c, pairing_id) : SVC_OK;
     if (rc != SVC_OK)
         return rc;
     struct stmt st;

@@ -874,6 +874,9 @@ int project_list(struct ctx *c, const struct project_filter *f, int64_t after, i
     *next_after = 0;
     if ((rc = svc_check_limit(c, &limit, PROJECT_PAGE_DEFAULT, PROJECT_PAGE_MAX)) != SVC_OK)
         return rc;
+    /* the lists are for the signed in (the public one is project_list_public) */
+    if ((rc = perm_role_at_least(c, ROLE_MEMBER)) != SVC_OK)
+        return rc;
     int64_t pairing = f->pairing_id;
     if (!pairing && !perm_is_admin_user(c))
         pairing = c->user->pairing_id;
@@ -892,8 +895,11 @@ int project_list(struct ctx *c, const struct project_filter *f, int64_t after, i
     int64_t after_invest = 0;
     if (after && f->by_investment) {
         struct stmt a;
-        db_prepare(c->db, &a, "SELECT invest_contracted FROM project WHERE id = :id");
+        /* the cursor's amount, of a project in the list's own scope only */
+        db_prepare(c->db, &a, "SELECT invest_contracted FROM project WHERE id = :id "
+                              "AND (:p = 0 OR pairing_id = :p)");
         db_bind_int64(&a, ":id", after);
+        db_bind_int64(&a, ":p", pairing);
         if (db_step(&a) == DB_ROW)
             after_invest = db_col_int64(&a, 0);
         db_finalize(&a);
@@ -971,6 +977,13 @@ int project_list_public(struct ctx *c, int64_t after, int limit, struct project_
         v->created_by = NULL;
         v->jobs = -1;
         v->n_tasks = 0;
+        v->region_code = v->region_name = NULL;
+        v->platform_id = 0;
+        v->platform_name = NULL;
+        v->city_pairing_id = 0;
+        v->city_a = v->city_b = NULL;
+        v->signed_on = NULL;
+        v->major = false;
         for (size_t k = 0; k < v->n_partners; k++)
             v->partners[k].credit_code = NULL;
     }

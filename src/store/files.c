@@ -78,10 +78,12 @@ int files_put(const char *dir, const void *data, size_t len, const char hex[65])
         return 0; /* the same content is there already */
     if (make_dir(dir) < 0 || make_dir(sub) < 0)
         return -1;
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", file, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    /* a name of its own: two threads storing the same content at once never share one */
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", file);
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return -1;
+    fchmod(fd, 0640);
     const char *p = data;
     size_t left = len;
     while (left) {
@@ -199,7 +201,7 @@ int files_backup(struct db *src_db, const char *dest_path)
     const char *src = files_dir(src_db, &a);
     const char *dest = arena_printf(&a, "%s.files", dest_path);
     struct stmt st;
-    int rc = 0, s;
+    int rc = 0, s = 0;
     if (db_prepare(src_db, &st, "SELECT DISTINCT sha256 FROM attachment") < 0) {
         arena_free(&a);
         return -1;
@@ -218,5 +220,5 @@ int files_backup(struct db *src_db, const char *dest_path)
     }
     db_finalize(&st);
     arena_free(&a);
-    return rc;
+    return s < 0 ? -1 : rc;
 }

@@ -559,6 +559,14 @@ static void updates_section(struct req *r, struct sb *b, const struct project_vi
                     (long long)k->jobs);
       html_printf(b, "</p>\n");
     }
+    struct attachment_view *files;
+    size_t nf = 0;
+    if (attachment_list(&r->ctx, "project_update", k->id, &files, &nf) != SVC_OK)
+      nf = 0;
+    web_take_code(r, NULL);
+    for (size_t f = 0; f < nf; f++)
+      html_printf(b, "<p class=\"meta\"><a href=\"/attachments/%lld\" download>%h</a></p>\n",
+                  (long long)files[f].id, files[f].filename);
     if (k->comment)
       html_printf(b, "<p class=\"review\">%h%h%h</p>\n", k->reviewer ? k->reviewer : "",
                   web_t(r, "ui_colon"), k->comment);
@@ -587,7 +595,9 @@ static void updates_section(struct req *r, struct sb *b, const struct project_vi
     const char *e_jobs = sf->u_err_field && strcmp(sf->u_err_field, "jobs") == 0 ? sf->u_err : NULL;
     html_printf(b, "<div class=\"admin-form\">\n<h3>%h</h3>\n", web_t(r, "ui_prj_new_update"));
     web_form_error(r, b, sf->u_err && !e_body && !e_paid && !e_jobs ? sf->u_err : NULL);
-    html_printf(b, "<form method=\"post\" action=\"/projects/%lld/updates\">\n", (long long)v->id);
+    html_printf(b, "<form method=\"post\" action=\"/projects/%lld/updates\" "
+                   "enctype=\"multipart/form-data\">\n",
+                (long long)v->id);
     web_csrf_field(r, b);
     html_printf(b, "<p><label for=\"u-body\">%h</label>\n<textarea id=\"u-body\" name=\"body\" "
                    "rows=\"4\" maxlength=\"%d\" required",
@@ -598,7 +608,15 @@ static void updates_section(struct req *r, struct sb *b, const struct project_vi
     html_printf(b, "</p>\n");
     text_input(r, b, "u-paid", "ui_prj_update_paid", sf->u_paid, e_paid, IN_AMOUNT);
     text_input(r, b, "u-jobs", "ui_prj_update_jobs", sf->u_jobs, e_jobs, IN_JOBS);
-    html_printf(b, "<p><button type=\"submit\">%h</button></p>\n</form>\n</div>\n",
+    const char *e_file =
+        sf->u_err_field && strcmp(sf->u_err_field, "file") == 0 ? sf->u_err : NULL;
+    html_printf(b, "<p><label for=\"u-file\">%h</label>\n<input id=\"u-file\" name=\"file\" "
+                   "type=\"file\"",
+                web_t(r, "ui_att_add"));
+    describe(b, "u-file", e_file);
+    html_printf(b, ">\n");
+    web_field_error(r, b, e_file, "u-file");
+    html_printf(b, "</p>\n<p><button type=\"submit\">%h</button></p>\n</form>\n</div>\n",
                 web_t(r, "ui_prj_submit_update"));
   }
   html_printf(b, "</section>\n");
@@ -1368,19 +1386,35 @@ int web_project_update_add(struct req *r, struct resp *p) {
     else
       in.jobs = v;
   }
+  /* an evidence file goes with it: checked before the update is stored */
+  const struct upload *file = NULL;
+  for (size_t i = 0; i < r->n_uploads; i++)
+    if (strcmp(r->uploads[i].field, "file") == 0 && r->uploads[i].len)
+      file = &r->uploads[i];
+  if (rc == SVC_OK && file)
+    rc = attachment_check(&r->ctx, file->content_type, file->data, file->len, NULL);
+  int64_t uid = 0;
   if (rc == SVC_OK)
-    rc = project_update_add(&r->ctx, r->ids[0], &in, NULL);
+    rc = project_update_add(&r->ctx, r->ids[0], &in, &uid);
+  if (rc == SVC_OK && file)
+    rc = attachment_add(&r->ctx, "project_update", uid, file->filename, file->content_type,
+                        file->data, file->len, NULL);
   if (rc == SVC_OK)
     return web_redirect(r, p, arena_printf(r->arena, "/projects/%lld?done=update#updates",
                                            (long long)r->ids[0]));
+  if (uid) /* the update is in; a file that could not follow says so */
+    return web_service_page(r, p, rc);
   if (rc != SVC_INVALID)
     return web_service_page(r, p, rc);
   sf.u_err_field = r->ctx.field;
   sf.u_err = web_take_code(r, "err_invalid");
+  int status = strcmp(sf.u_err, "err_attachment_type") == 0   ? 415
+               : strcmp(sf.u_err, "err_attachment_size") == 0 ? 413
+                                                              : 422;
   struct project_view pv;
   if ((rc = project_get(&r->ctx, r->ids[0], &pv)) != SVC_OK)
     return web_service_page(r, p, rc);
-  return project_page(r, p, 422, &pv, &sf);
+  return project_page(r, p, status, &pv, &sf);
 }
 
 /* POST /project-updates/{id}/review (decision, comment): 303 to the project's updates; a

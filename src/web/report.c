@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "service/light.h"
+#include "service/attachment.h"
 #include "service/report.h"
 #include "service/work_plan.h"
 #include "web/html.h"
@@ -126,6 +127,7 @@ struct report_form {
       *fig_unit[FIGURE_ROWS];
   const char *e_period, *e_status, *e_percent, *e_narrative, *e_figures, *e_top;
   const char *e_fig[FIGURE_ROWS];
+  const char *e_file; /* the evidence file's message (a browser never keeps a chosen file) */
 };
 
 /* The item, when the caller may report on it: its unit owns it (a leader never
@@ -244,7 +246,9 @@ static int report_page(struct req *r, struct resp *p, int status,
   if (f->e_top)
     html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
                 web_t(r, f->e_top));
-  html_printf(b, "<form method=\"post\" action=\"/items/%lld/report\">\n",
+  /* multipart: the report may carry evidence files (证据材料) */
+  html_printf(b, "<form method=\"post\" action=\"/items/%lld/report\" "
+                 "enctype=\"multipart/form-data\">\n",
               (long long)it->id);
   web_csrf_field(r, b);
   html_printf(b,
@@ -312,10 +316,36 @@ static int report_page(struct req *r, struct resp *p, int status,
     web_field_error(r, b, f->e_fig[i], fig);
     html_printf(b, "</div>\n");
   }
+  html_printf(b, "</fieldset>\n<fieldset class=\"files\">\n<legend>%h</legend>\n",
+              web_t(r, "ui_att_title"));
+  /* the files of the report this one follows: kept unless unticked (a correction usually
+   * keeps its contract and replaces only what was wrong) */
+  struct attachment_view *kept = NULL;
+  size_t n_kept = 0;
+  bool returned = have_latest && latest.decision && strcmp(latest.decision, "returned") == 0;
+  if (returned && attachment_list(&r->ctx, "report", latest.id, &kept, &n_kept) != SVC_OK)
+    n_kept = 0;
+  web_take_code(r, NULL);
+  if (n_kept) {
+    html_printf(b, "<p><input id=\"keep_files\" name=\"keep_files\" type=\"checkbox\" "
+                   "value=\"1\" checked><label class=\"inline\" for=\"keep_files\">%h</label>"
+                   "</p>\n<ul class=\"files\">\n",
+                web_t(r, "ui_att_keep"));
+    for (size_t i = 0; i < n_kept; i++)
+      html_printf(b, "<li><a href=\"/attachments/%lld\" download>%h</a></li>\n",
+                  (long long)kept[i].id, kept[i].filename);
+    html_printf(b, "</ul>\n");
+  }
+  html_printf(b, "<p><label for=\"file\">%h</label>\n<input id=\"file\" name=\"file\" "
+                 "type=\"file\"",
+              web_t(r, "ui_att_add"));
+  end_tag(b, f->e_file, "file");
+  html_printf(b, "\n");
+  web_field_error(r, b, f->e_file, "file");
   html_printf(b,
-              "</fieldset>\n<p><button type=\"submit\">%h</button></p>\n"
-              "</form>\n</section>\n",
-              web_t(r, "ui_submit_report"));
+              "</p>\n<p class=\"meta\">%h</p>\n</fieldset>\n<p><button type=\"submit\">%h"
+              "</button></p>\n</form>\n</section>\n",
+              web_t(r, "ui_att_hint"), web_t(r, "ui_submit_report"));
   return web_end(r, p);
 }
 
@@ -414,9 +444,26 @@ int web_report_submit(struct req *r, struct resp *p) {
     f.e_narrative = "err_required";
     bad = true;
   }
+  /* an evidence file goes with it: checked before the report is stored */
+  const struct upload *file = NULL;
+  for (size_t i = 0; i < r->n_uploads; i++)
+    if (strcmp(r->uploads[i].field, "file") == 0 && r->uploads[i].len)
+      file = &r->uploads[i];
+  int file_status = 422;
+  if (file && attachment_check(&r->ctx, file->content_type, file->data, file->len, NULL) !=
+                  SVC_OK) {
+    f.e_file = web_take_code(r, "err_invalid");
+    file_status = strcmp(f.e_file, "err_attachment_type") == 0   ? 415
+                  : strcmp(f.e_file, "err_attachment_size") == 0 ? 413
+                                                                 : 422;
+    bad = true;
+  }
   if (bad) {
     f.e_top = "ui_form_has_errors";
-    return report_page(r, p, 422, &it, &f);
+    return report_page(r, p, f.e_file && !f.e_percent && !f.e_status && !f.e_narrative
+                                 ? file_status
+                                 : 422,
+                       &it, &f);
   }
   struct report_input in = {
       .work_item_id = it.id,
@@ -427,9 +474,23 @@ int web_report_submit(struct req *r, struct resp *p) {
       .figures = figs,
       .n_figures = n,
   };
-  int rc = report_submit(&r->ctx, &in, NULL);
+  int64_t rid = 0;
+  int rc = report_submit(&r->ctx, &in, &rid);
+  /* a correction of a returned report keeps its files when asked (the box is offered then) */
+  if (rc == SVC_OK && it.report_id && req_form(r, "keep_files")) {
+    struct report_view prev;
+    if (report_get(&r->ctx, it.report_id, &prev) != SVC_OK)
+      web_take_code(r, NULL); /* nothing to keep */
+    else if (prev.decision && strcmp(prev.decision, "returned") == 0)
+      rc = attachment_copy(&r->ctx, "report", it.report_id, rid, NULL);
+  }
+  if (rc == SVC_OK && file)
+    rc = attachment_add(&r->ctx, "report", rid, file->filename, file->content_type, file->data,
+                        file->len, NULL);
   if (rc == SVC_OK)
     return web_redirect(r, p, "/my?done=report");
+  if (rid) /* the report is in; a file that could not follow says so */
+    return web_service_page(r, p, rc);
   if (rc != SVC_INVALID && rc != SVC_CONFLICT)
     return web_service_page(r, p, rc);
   const char *field = r->ctx.field ? r->ctx.field : "";

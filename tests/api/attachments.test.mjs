@@ -139,3 +139,88 @@ test('check verifies every file; backup takes them along', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('only the routes that take files read a large multipart body', async () => {
+  // 2 MiB of multipart to a JSON route: refused at the ordinary 1 MiB limit, not read whole
+  const fd = form({ name: 'x' }, { bytes: Buffer.alloc(2 * 1024 * 1024, 0x41), name: 'big.pdf' });
+  const r = await c.ln_coord.request('POST', '/api/v1/projects', { body: fd });
+  assert.equal(r.status, 413);
+});
+
+test("a report with its file; a returned report's new version keeps or replaces them", async () => {
+  const wp = await c.ln_coord.post('/api/v1/work-plans', { pairing_id: 1, year: Number((await c.ln_coord.get('/healthz')).json.today.slice(0, 4)) });
+  assert.ok([200, 201].includes(wp.status), wp.body);
+  const due = (await c.ln_coord.get('/healthz')).json.today;
+  const item = (await c.ln_coord.post(`/api/v1/work-plans/${wp.json.id}/items`, { title: '盤錦簽約項目', owner_unit_id: server.units.panjin, due })).json.id;
+  const b = await WebClient.signIn(server.base, 'pj_member');
+  const cookie = () => [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const send = (fields, file) => fetch(`${server.base}/items/${item}/report`, { method: 'POST', redirect: 'manual',
+    body: form({ csrf_token: b.csrf, period: due.slice(0, 7), status: 'on_track', percent: '40', narrative: '签约两项。', ...fields }, file),
+    headers: { cookie: cookie(), origin: server.base } });
+  let page = await b.get(`/items/${item}/report`);
+  assert.match(page.body, /enctype="multipart\/form-data"/);
+  // a refused file keeps the report out, and says why beside the field
+  let w = await send({}, { bytes: Buffer.from('words'), name: 'a.txt', type: 'text/plain' });
+  assert.equal(w.status, 415);
+  const html = await w.text();
+  assert.match(html, /id="file-error"[^>]*>不接受该类型的文件/);
+  assert.match(html, />签约两项。<\/textarea>/);
+  assert.equal((await c.pj_member.get(`/api/v1/work-items/${item}`)).json.latest_report?.id ?? null, null);
+  w = await send({}, { bytes: PDF, name: '合同.pdf', type: 'application/pdf' });
+  assert.equal(w.status, 303);
+  const first = (await c.pj_member.get(`/api/v1/work-items/${item}`)).json.latest_report.id;
+  let files = (await c.pj_member.get(`/api/v1/attachments?object=report&object_id=${first}`)).json.attachments;
+  assert.deepEqual(files.map((f) => f.filename), ['合同.pdf']);
+  assert.equal((await c.ln_coord.post(`/api/v1/reports/${first}/review`, { decision: 'returned', comment: '补充照片' })).status, 201);
+  // the correction keeps the contract and adds the photo
+  page = await b.get(`/items/${item}/report`);
+  assert.match(page.body, /name="keep_files" type="checkbox" value="1" checked/);
+  w = await send({ keep_files: '1', percent: '50' }, { bytes: PNG, name: '现场.png', type: 'image/png' });
+  assert.equal(w.status, 303);
+  const second = (await c.pj_member.get(`/api/v1/work-items/${item}`)).json.latest_report.id;
+  assert.notEqual(second, first);
+  files = (await c.ln_coord.get(`/api/v1/attachments?object=report&object_id=${second}`)).json.attachments;
+  assert.deepEqual(files.map((f) => f.filename), ['合同.pdf', '现场.png']);
+  assert.equal(files[0].sha256, (await c.ln_coord.get(`/api/v1/attachments?object=report&object_id=${first}`)).json.attachments[0].sha256);
+  assert.equal((await c.sh_coord.get(`/api/v1/attachments?object=report&object_id=${second}`)).status, 403);
+  // a member of another unit may not add files to this report
+  const other = await c.ly_member.request('POST', '/api/v1/attachments', { body: form({ object: 'report', object_id: String(second) }, { bytes: PDF, name: 'x.pdf' }) });
+  assert.equal(other.status, 403);
+});
+
+test('a progress update with its file, through the project page', async () => {
+  const project = (await c.ln_coord.post('/api/v1/projects', { name: '进展附件项目',
+    partners: [{ side: 0, unit_id: server.units.panjin }] })).json.id;
+  const b = await WebClient.signIn(server.base, 'pj_member');
+  const post = (file) => fetch(`${server.base}/projects/${project}/updates`, { method: 'POST', redirect: 'manual',
+    body: form({ csrf_token: b.csrf, body: '厂房封顶。' }, file),
+    headers: { cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join('; '), origin: server.base } });
+  let w = await post({ bytes: Buffer.from('words'), name: 'a.txt', type: 'text/plain' });
+  assert.equal(w.status, 415);
+  assert.match(await w.text(), /id="u-file-error"/);
+  assert.equal((await c.ln_coord.get(`/api/v1/projects/${project}/updates`)).json.updates.length, 0, 'nothing stored');
+  w = await post({ bytes: PNG, name: '封顶.png', type: 'image/png' });
+  assert.equal(w.status, 303);
+  const upd = (await c.ln_coord.get(`/api/v1/projects/${project}/updates`)).json.updates[0];
+  const files = (await c.ln_leader.get(`/api/v1/attachments?object=project_update&object_id=${upd.id}`)).json.attachments;
+  assert.deepEqual(files.map((f) => f.filename), ['封顶.png']);
+  assert.match((await b.get(`/projects/${project}`)).body, /封顶\.png/);
+});
+
+test("files go with one's own pending update or report, not with reviewed ones", async () => {
+  const project = (await c.ln_coord.post('/api/v1/projects', { name: '审核后附件项目',
+    partners: [{ side: 0, unit_id: server.units.panjin }] })).json.id;
+  const upd = (await c.pj_member.post(`/api/v1/projects/${project}/updates`, { body: '设备进场。' })).json.id;
+  const up = (who, id) => c[who].request('POST', '/api/v1/attachments', { body: form({ object: 'project_update', object_id: String(id) }, { bytes: PDF, name: 'a.pdf' }) });
+  assert.equal((await up('ln_coord', upd)).status, 403, 'not the author');
+  assert.equal((await up('pj_member', upd)).status, 201);
+  assert.equal((await c.ln_coord.post(`/api/v1/project-updates/${upd}/review`, { decision: 'accepted' })).status, 201);
+  assert.equal((await up('pj_member', upd)).status, 409, 'a reviewed update does not change');
+  // the public list says no more than the public fields
+  await c.ln_coord.patch(`/api/v1/projects/${project}`, { public: true, region_code: '211100' },
+    { headers: { 'if-match': (await c.ln_coord.get(`/api/v1/projects/${project}`)).headers.get('etag') } });
+  const pub = (await fetch(`${server.base}/api/v1/projects`).then((r) => r.json())).projects.find((p) => p.id === project);
+  assert.ok(pub);
+  assert.equal(pub.region_code, undefined);
+  assert.equal(pub.major, undefined);
+});

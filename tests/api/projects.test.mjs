@@ -362,6 +362,9 @@ test('funds: each side its budget and allocations within it; industry funds inve
   assert.equal(r.status, 201, r.body);
   r = await c.js_coord.post(`/api/v1/industry-funds/${fund}/investments`, { project_id: project, amount_wan: '1', on_date: '2099-01-01' });
   assert.equal(r.status, 422);
+  r = await c.js_coord.post(`/api/v1/industry-funds/${fund}/investments`, { project_id: project, amount_wan: '98,000.0001' });
+  assert.equal(r.status, 422, 'more than the fund holds');
+  assert.equal(r.json.error.code, 'err_fund_over_size');
   const sdProject = (await c.sh_coord.post('/api/v1/projects', { name: '上海的项目' })).json.id;
   r = await c.js_coord.post(`/api/v1/industry-funds/${fund}/investments`, { project_id: sdProject, amount_wan: '1' });
   assert.equal(r.status, 422);
