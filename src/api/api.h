@@ -158,6 +158,7 @@ int api_project_stage(struct req *r, struct resp *p);
 int api_project_updates(struct req *r, struct resp *p);
 int api_project_update_add(struct req *r, struct resp *p);
 int api_project_update_review(struct req *r, struct resp *p);
+int api_industries(struct req *r, struct resp *p);
 /* platform.c: 合作平台 */
 int api_platforms(struct req *r, struct resp *p);
 int api_platform(struct req *r, struct resp *p);

@@ -11,6 +11,8 @@
 #include "api/api.h"
 #include "core/json.h"
 #include "core/mem.h"
+#include "core/text.h"
+#include "service/industry.h"
 #include "service/project.h"
 
 static void opt_int(struct jw *w, const char *k, int64_t v)
@@ -482,4 +484,33 @@ int api_project_update_review(struct req *r, struct resp *p)
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     return update_answer(r, p, r->ids[0], 201); /* a review was created, as for reports */
+}
+
+/* GET /api/v1/industries?q= → {"industries":[{code, section, name}…]}: GB/T 4754-2017's
+ * sections and divisions whose code or name holds q, in either script (遼/辽 alike); all
+ * without q. The list the forms pick from. */
+int api_industries(struct req *r, struct resp *p)
+{
+    const char *q = req_query(r, "q");
+    if (q && strlen(q) > 100)
+        return http_error(r, p, 400, "err_too_long", "q");
+    const char *key = q && *q ? text_key(r->arena, q) : NULL;
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_key(&w, "industries");
+    jw_arr(&w);
+    for (size_t i = 0; i < industry_count(); i++) {
+        const struct industry *ind = industry_at(i);
+        if (key && !industry_matches(r->arena, ind, key))
+            continue;
+        jw_obj(&w);
+        jw_kstr(&w, "code", ind->code);
+        jw_kstr(&w, "section", ind->section);
+        jw_kstr(&w, "name", ind->name);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    return 200;
 }

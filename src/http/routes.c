@@ -261,6 +261,8 @@ const struct route http_routes[] = {
      "Withdraw a published notice (If-Match when sent)"},
 
     /* ---- cooperation projects, 合作项目 (api/project.c) ------------------------------- */
+    {"GET", "/api/v1/industries", api_industries, ROLE_PUBLIC, 0,
+     "GB/T 4754-2017 sections and divisions (?q=: code or name, either script)"},
     {"GET", "/api/v1/projects", api_projects, ROLE_PUBLIC, 0,
      "Projects of the caller's pairing (member: its unit's), newest first or by investment; "
      "filters; keyset pages. Without a session: the public projects"},

@@ -909,32 +909,30 @@ int project_list(struct ctx *c, const struct project_filter *f, int64_t after, i
         snprintf(y0, sizeof y0, "%04u-01-01", (unsigned)f->year % 10000u);
         snprintf(y1, sizeof y1, "%04u-12-31", (unsigned)f->year % 10000u);
     }
+    /* The pairing is an equality of its own (not ":p = 0 OR …", which no index serves): the
+     * list reads its pairing's rows through project_pairing, whatever the table's size. */
+#define PROJECT_FILTERS                                                                       \
+    "AND (:city = 0 OR p.city_pairing_id = :city) AND (:side < 0 OR p.side = :side) "        \
+    "AND (:stage IS NULL OR p.stage = :stage) AND (:ind IS NULL OR p.industry = :ind OR "    \
+    "p.industry_section = :ind) AND (:y0 IS NULL OR (p.signed_on >= :y0 AND p.signed_on <= " \
+    ":y1)) AND (:major < 0 OR p.major = :major) AND (:pf = 0 OR p.platform_id = :pf) "       \
+    "AND (:task = 0 OR EXISTS (SELECT 1 FROM project_task pt WHERE pt.project_id = p.id AND " \
+    "pt.task_id = :task)) AND (:unit = 0 OR EXISTS (SELECT 1 FROM project_partner pp WHERE " \
+    "pp.project_id = p.id AND pp.unit_id = :unit)) "
+#define PROJECT_BY_INVESTMENT                                                                 \
+    "AND (:after = 0 OR p.invest_contracted < :ainv OR (p.invest_contracted = :ainv AND "    \
+    "p.id < :after)) ORDER BY p.invest_contracted DESC, p.id DESC LIMIT :lim"
+#define PROJECT_NEWEST "AND (:after = 0 OR p.id < :after) ORDER BY p.id DESC LIMIT :lim"
+    static const char *const sql[2][2] = {
+        /* every pairing (an admin's list) */
+        {PROJECT_COLUMNS "WHERE :p = 0 " PROJECT_FILTERS PROJECT_NEWEST,
+         PROJECT_COLUMNS "WHERE :p = 0 " PROJECT_FILTERS PROJECT_BY_INVESTMENT},
+        /* one pairing */
+        {PROJECT_COLUMNS "WHERE p.pairing_id = :p " PROJECT_FILTERS PROJECT_NEWEST,
+         PROJECT_COLUMNS "WHERE p.pairing_id = :p " PROJECT_FILTERS PROJECT_BY_INVESTMENT},
+    };
     struct stmt st;
-    db_prepare(c->db, &st,
-               f->by_investment
-                   ? PROJECT_COLUMNS
-                   "WHERE (:p = 0 OR p.pairing_id = :p) AND (:city = 0 OR p.city_pairing_id = "
-                   ":city) AND (:side < 0 OR p.side = :side) AND (:stage IS NULL OR p.stage = "
-                   ":stage) AND (:ind IS NULL OR p.industry = :ind OR p.industry_section = "
-                   ":ind) AND (:y0 IS NULL OR (p.signed_on >= :y0 AND p.signed_on <= :y1)) "
-                   "AND (:major < 0 OR p.major = :major) AND (:pf = 0 OR p.platform_id = :pf) "
-                   "AND (:task = 0 OR EXISTS (SELECT 1 "
-                   "FROM project_task pt WHERE pt.project_id = p.id AND pt.task_id = :task)) "
-                   "AND (:unit = 0 OR EXISTS (SELECT 1 FROM project_partner pp WHERE "
-                   "pp.project_id = p.id AND pp.unit_id = :unit)) AND (:after = 0 OR "
-                   "p.invest_contracted < :ainv OR (p.invest_contracted = :ainv AND p.id < "
-                   ":after)) ORDER BY p.invest_contracted DESC, p.id DESC LIMIT :lim"
-                   : PROJECT_COLUMNS
-                   "WHERE (:p = 0 OR p.pairing_id = :p) AND (:city = 0 OR p.city_pairing_id = "
-                   ":city) AND (:side < 0 OR p.side = :side) AND (:stage IS NULL OR p.stage = "
-                   ":stage) AND (:ind IS NULL OR p.industry = :ind OR p.industry_section = "
-                   ":ind) AND (:y0 IS NULL OR (p.signed_on >= :y0 AND p.signed_on <= :y1)) "
-                   "AND (:major < 0 OR p.major = :major) AND (:pf = 0 OR p.platform_id = :pf) "
-                   "AND (:task = 0 OR EXISTS (SELECT 1 "
-                   "FROM project_task pt WHERE pt.project_id = p.id AND pt.task_id = :task)) "
-                   "AND (:unit = 0 OR EXISTS (SELECT 1 FROM project_partner pp WHERE "
-                   "pp.project_id = p.id AND pp.unit_id = :unit)) AND (:after = 0 OR p.id < "
-                   ":after) ORDER BY p.id DESC LIMIT :lim");
+    db_prepare(c->db, &st, sql[pairing != 0][f->by_investment]);
     db_bind_int64(&st, ":p", pairing);
     db_bind_int64(&st, ":city", f->city_pairing_id);
     db_bind_int64(&st, ":side", f->side);

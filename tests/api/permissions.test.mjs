@@ -330,6 +330,7 @@ const CASES = [
     } },
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
+  { m: 'GET', route: '/api/v1/industries', allow: ACTORS, prepare: () => ({ path: `/api/v1/industries?q=${encodeURIComponent('製造')}` }) },
   { m: 'GET', route: '/api/v1/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/platforms' }) },
   { m: 'POST', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/attachments', body: upload({ object: 'project', object_id: String(fx.project) }) }) },

@@ -383,3 +383,16 @@ test('funds: each side its budget and allocations within it; industry funds inve
   assert.equal((await c.sh_coord.get(`/api/v1/funds?year=${year}&pairing=${LJ}`)).status, 403);
   assert.equal((await c.pj_member.get('/api/v1/funds')).status, 400, 'the year is required');
 });
+
+test('industries: the list the forms pick from, searched in either script', async () => {
+  const anon = new Client(server.base);
+  let r = await anon.get('/api/v1/industries');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.industries.length, 117, '20 sections and 97 divisions');
+  r = await anon.get(`/api/v1/industries?q=${encodeURIComponent('軟件')}`);
+  assert.deepEqual(r.json.industries.map((i) => i.code), ['I', '65'], 'the section and its division');
+  r = await anon.get(`/api/v1/industries?q=${encodeURIComponent('製造')}`);
+  assert.ok(r.json.industries.length > 25 && r.json.industries.every((i) => i.section === 'C' || /制造/.test(i.name)));
+  r = await anon.get('/api/v1/industries?q=39');
+  assert.equal(r.json.industries[0].name, '计算机、通信和其他电子设备制造业');
+});
