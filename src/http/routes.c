@@ -101,7 +101,7 @@ const struct route http_routes[] = {
      "Edit a platform with the form: 303 back; 409 with the input kept when changed meanwhile"},
 
     /* ---- web pages: funds, 专项工作经费 and 产业投资基金 (web/fund.c) ------------------- */
-    {"GET", "/funds", web_funds, ROLE_MEMBER, 0,
+    {"GET", "/funds", web_funds, ROLE_COORDINATOR, 0,
      "A pairing's funds of a year (HTML): each side's budget and allocations, industry funds"},
     {"POST", "/funds/budget", web_fund_budget, ROLE_COORDINATOR, 0,
      "Set one's side's budget of a year with the form: 303 back, else 422 with the input kept"},
@@ -293,7 +293,7 @@ const struct route http_routes[] = {
      "Edit a platform (If-Match)"},
 
     /* ---- funds (api/fund.c) ------------------------------------------------------------ */
-    {"GET", "/api/v1/funds", api_funds, ROLE_MEMBER, 0,
+    {"GET", "/api/v1/funds", api_funds, ROLE_COORDINATOR, 0,
      "A pairing's funds of a year (?year=): both sides' work funds, the industry funds"},
     {"PUT", "/api/v1/work-funds", api_work_fund_put, ROLE_COORDINATOR, ROUTE_JSON,
      "Set a side's budget of a year (its coordinator)"},

@@ -108,9 +108,14 @@ static int read_investments(struct ctx *c, struct industry_fund *f, int year)
 int fund_year_get(struct ctx *c, int64_t pairing_id, int year, struct fund_year *out)
 {
     memset(out, 0, sizeof *out);
+    /* the money is the lead offices' and leaders' business: a member would see there the
+     * names of projects it may not open */
+    int rc = perm_role_at_least(c, ROLE_COORDINATOR);
+    if (rc != SVC_OK)
+        return rc;
     if (!pairing_id && !perm_is_admin_user(c))
         pairing_id = c->user->pairing_id;
-    int rc = perm_read_pairing(c, pairing_id);
+    rc = perm_read_pairing(c, pairing_id);
     if (rc != SVC_OK)
         return rc;
     if (year < 2000 || year > 2100)

@@ -5,9 +5,10 @@
  *
  * Who does what:
  *   work funds      a side's coordinator enters and edits its own side's budget and
- *                   allocations; everyone of the pairing reads both sides'.
+ *                   allocations; the pairing's coordinators and leaders read both sides'.
  *   industry funds  a coordinator of the pairing, either side, records funds and their
- *                   investments; everyone of the pairing reads them.
+ *                   investments; the pairing's coordinators and leaders read them.
+ *   Members do not read funds: the allocations name projects a member may not open.
  *   an admin anything; the command line as an admin.
  * Amounts are integer yuan (typed in 万元 on the pages). Every write is audited. */
 #ifndef DUIKOU_SERVICE_FUND_H

@@ -72,7 +72,7 @@ static const struct {
     {"/work-plans", "ui_nav_work_plans", ROLE_MEMBER, true},
     {"/projects", "ui_nav_projects", ROLE_MEMBER, true},
     {"/platforms", "ui_nav_platforms", ROLE_MEMBER, true},
-    {"/funds", "ui_nav_funds", ROLE_MEMBER, true},
+    {"/funds", "ui_nav_funds", ROLE_COORDINATOR, true},
     {"/reviews", "ui_nav_reviews", ROLE_COORDINATOR, false},
     {"/units", "ui_nav_units", ROLE_COORDINATOR, true},
     {"/users", "ui_nav_users", ROLE_COORDINATOR, false},

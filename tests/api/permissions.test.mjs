@@ -212,9 +212,10 @@ const CASES = [
   // unit (pj_member: 盤錦 is a partner), the owning side's coordinator writes; anyone reads
   // the public list. A coordinator records for its own side (dl_coord in its own pairing).
   { m: 'GET', route: '/projects', allow: ACTORS, prepare: () => ({ path: '/projects' }) },
-  // Funds: everyone of the pairing reads; a side's coordinator its own work fund; either
-  // side's coordinator the industry funds.
-  { m: 'GET', route: '/funds', allow: SIGNED_IN, prepare: () => ({ path: '/funds?year=2026' }) },
+  // Funds: the pairing's coordinators and leaders read (members not: the allocations name
+  // projects they may not open); a side's coordinator its own work fund; either side's
+  // coordinator the industry funds.
+  { m: 'GET', route: '/funds', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'], prepare: () => ({ path: '/funds?year=2026' }) },
   { m: 'POST', route: '/funds/budget', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: (a) => ({ path: '/funds/budget', form: { year: '2026', budget: '100000', ...(a === 'admin' ? { pairing: '1', side: '0' } : {}) } }) },
   { m: 'POST', route: '/funds/{id}/allocations', allow: ['ln_coord', 'admin'],
@@ -336,7 +337,7 @@ const CASES = [
     prepare: () => ({ path: '/api/v1/attachments', body: upload({ object: 'project', object_id: String(fx.project) }) }) },
   { m: 'GET', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'],
     prepare: () => ({ path: `/api/v1/attachments?object=project&object_id=${fx.project}` }) },
-  { m: 'GET', route: '/api/v1/funds', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/funds?year=2026' }) },
+  { m: 'GET', route: '/api/v1/funds', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'], prepare: () => ({ path: '/api/v1/funds?year=2026' }) },
   { m: 'PUT', route: '/api/v1/work-funds', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: (a) => ({ path: '/api/v1/work-funds', json: { year: 2026, budget_wan: '100000', ...(a === 'admin' ? { pairing_id: 1, side: 0 } : {}) } }) },
   { m: 'POST', route: '/api/v1/work-funds/{id}/allocations', allow: ['ln_coord', 'admin'],

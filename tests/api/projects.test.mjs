@@ -369,8 +369,9 @@ test('funds: each side its budget and allocations within it; industry funds inve
   r = await c.js_coord.post(`/api/v1/industry-funds/${fund}/investments`, { project_id: sdProject, amount_wan: '1' });
   assert.equal(r.status, 422);
   assert.equal(r.json.error.code, 'err_project_unknown');
-  // everyone of the pairing reads the year; another pairing does not
-  r = await c.pj_member.get(`/api/v1/funds?year=${year}`);
+  // the pairing's lead offices and leaders read the year; members and another pairing do not
+  assert.equal((await c.pj_member.get(`/api/v1/funds?year=${year}`)).status, 403);
+  r = await c.ln_leader.get(`/api/v1/funds?year=${year}`);
   assert.equal(r.status, 200);
   const ln = r.json.work_funds[0];
   assert.equal(ln.budget_yuan, 5000000);
@@ -381,7 +382,7 @@ test('funds: each side its budget and allocations within it; industry funds inve
   assert.equal(r.json.industry_funds[0].invested_in_year_yuan, 20000000);
   assert.equal(r.json.invested_in_year_yuan, 20000000);
   assert.equal((await c.sh_coord.get(`/api/v1/funds?year=${year}&pairing=${LJ}`)).status, 403);
-  assert.equal((await c.pj_member.get('/api/v1/funds')).status, 400, 'the year is required');
+  assert.equal((await c.ln_leader.get('/api/v1/funds')).status, 400, 'the year is required');
 });
 
 test('industries: the list the forms pick from, searched in either script', async () => {

@@ -293,7 +293,7 @@ test('the work bar offers each role its sections and a search box', async () => 
   const links = (body) => [...(/<nav class="work-nav"[^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '')
     .matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
   const want = {
-    pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds'],
+    pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms'],
     ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/units', '/users', '/notices/manage'],
     ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/units', '/audit'],
     admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/units', '/users', '/notices/manage', '/audit'],
