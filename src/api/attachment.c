@@ -48,10 +48,7 @@ int api_attachment_upload(struct req *r, struct resp *p)
     long long id = oid ? strtoll(oid, &end, 10) : 0;
     if (!oid || !*oid || *end || id < 1)
         return http_error(r, p, 422, "err_required", "object_id");
-    const struct upload *u = NULL;
-    for (size_t i = 0; i < r->n_uploads; i++)
-        if (strcmp(r->uploads[i].field, "file") == 0)
-            u = &r->uploads[i];
+    const struct upload *u = req_upload(r, "file");
     /* without a file, as an empty one: the permission is still decided first */
     struct attachment_view v;
     int rc = attachment_add(&r->ctx, object, id, u ? u->filename : NULL,

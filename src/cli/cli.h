@@ -3,6 +3,7 @@
 #ifndef DUIKOU_CLI_H
 #define DUIKOU_CLI_H
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/mem.h"
 
@@ -24,6 +25,10 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage(const char *usage);
 
 struct ctx;
+/* A positive decimal id (no sign, no trailing characters); false otherwise. */
+bool cli_parse_id(const char *s, int64_t *out);
+/* Prints a service failure as "duikou: WHAT: detail (field)" and returns CLI_FAIL. */
+int cli_svc_fail(struct ctx *ctx, const char *what);
 /* Opens the database for a command and fills ctx (arena, actor); -1 after printing why. */
 int cli_open(struct cli *c, struct ctx *ctx);
 

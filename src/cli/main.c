@@ -1,4 +1,5 @@
 /* main: the duikou command table. Read it top to bottom to know what the binary can do. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <pwd.h>
 
 #include "cli/cli.h"
+#include "service/service.h"
 #include "core/filetype.h"
 #include "core/text.h"
 #include "ingest/gazetteer.h"
@@ -144,4 +146,24 @@ int main(int argc, char **argv)
     text_shutdown();
     filetype_shutdown();
     return rc;
+}
+
+bool cli_parse_id(const char *s, int64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+int cli_svc_fail(struct ctx *ctx, const char *what)
+{
+    if (ctx->field)
+        return cli_fail("%s: %s (%s)", what, ctx->error ? ctx->error : "failed", ctx->field);
+    return cli_fail("%s: %s", what, ctx->error ? ctx->error : "failed");
 }

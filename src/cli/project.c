@@ -1,6 +1,5 @@
 /* project: `duikou project list|show`, the projects of a pairing on the command line, in the
  * API's JSON shape with --json (api_project_json), so scripts read one format. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,24 +18,6 @@ static const char usage[] = "project list [--pairing ID] [--json]\n"
                             "       duikou project threshold PAIRING_ID [WAN]   (the major-project "
                             "threshold in 万元: shown, or set)";
 
-static bool parse_id(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = s && *s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || errno || *end || v < 1)
-        return false;
-    *out = v;
-    return true;
-}
-
-static int fail(struct ctx *ctx, const char *what)
-{
-    if (ctx->field)
-        return cli_fail("%s: %s (%s)", what, ctx->error ? ctx->error : "failed", ctx->field);
-    return cli_fail("%s: %s", what, ctx->error ? ctx->error : "failed");
-}
-
 static void print_line(struct ctx *ctx, const struct project_view *v)
 {
     printf("%5" PRId64 "  %s  [%s; %s–%s side %d; %s; 协议 %s 万元, 到位 %s 万元%s%s]\n", v->id,
@@ -54,7 +35,7 @@ static int list(struct cli *c)
     struct project_filter f = {.side = -1, .major = -1};
     if (c->argc != 1)
         return cli_usage(usage);
-    if (pairing && !parse_id(pairing, &f.pairing_id))
+    if (pairing && !cli_parse_id(pairing, &f.pairing_id))
         return cli_fail("--pairing '%s' is not a pairing id", pairing);
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
@@ -74,7 +55,7 @@ static int list(struct cli *c)
         struct project_view *v;
         size_t n;
         if (project_list(&ctx, &f, after, PROJECT_PAGE_MAX, &v, &n, &next) != SVC_OK) {
-            rc = fail(&ctx, "project list");
+            rc = cli_svc_fail(&ctx, "project list");
             break;
         }
         for (size_t i = 0; i < n; i++) {
@@ -102,7 +83,7 @@ static int show(struct cli *c)
 {
     bool json = cli_option(c, "--json", false) != NULL;
     int64_t id;
-    if (c->argc != 2 || !parse_id(c->argv[1], &id))
+    if (c->argc != 2 || !cli_parse_id(c->argv[1], &id))
         return cli_usage(usage);
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
@@ -110,7 +91,7 @@ static int show(struct cli *c)
     struct project_view v;
     int rc = CLI_OK;
     if (project_get(&ctx, id, &v) != SVC_OK) {
-        rc = fail(&ctx, "project show");
+        rc = cli_svc_fail(&ctx, "project show");
     } else if (json) {
         struct sb out = SB_INIT;
         struct jw w;
@@ -137,18 +118,18 @@ static int show(struct cli *c)
 static int threshold(struct cli *c)
 {
     int64_t pairing, yuan = 0;
-    if ((c->argc != 2 && c->argc != 3) || !parse_id(c->argv[1], &pairing))
+    if ((c->argc != 2 && c->argc != 3) || !cli_parse_id(c->argv[1], &pairing))
         return cli_usage(usage);
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
     int rc = CLI_OK;
     if (c->argc == 3 && project_parse_wan(&ctx, c->argv[2], "WAN", &yuan) != SVC_OK)
-        rc = fail(&ctx, "project threshold");
+        rc = cli_svc_fail(&ctx, "project threshold");
     else if (c->argc == 3 && project_set_major_threshold(&ctx, pairing, yuan) != SVC_OK)
-        rc = fail(&ctx, "project threshold");
+        rc = cli_svc_fail(&ctx, "project threshold");
     else if (project_major_threshold(&ctx, pairing, &yuan) != SVC_OK)
-        rc = fail(&ctx, "project threshold");
+        rc = cli_svc_fail(&ctx, "project threshold");
     else
         printf("pairing %lld: a project is major from %s 万元 contracted\n", (long long)pairing,
                money_format_wan_grouped(ctx.arena, yuan));

@@ -34,25 +34,6 @@ static const char token_usage[] = "token create --login LOGIN [--name NAME]\n"
                                   "       duikou token list [--login LOGIN]\n"
                                   "       duikou token revoke ID";
 
-static int svc_error(struct ctx *ctx, const char *what)
-{
-    if (ctx->field)
-        return cli_fail("%s: %s (%s)", what, ctx->error ? ctx->error : "failed", ctx->field);
-    return cli_fail("%s: %s", what, ctx->error ? ctx->error : "failed");
-}
-
-static bool parse_id(const char *s, int64_t *out)
-{
-    if (!s || !*s)
-        return false;
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*end || errno || v <= 0)
-        return false;
-    *out = v;
-    return true;
-}
 
 /* One line from standard input: the password. Without echo when it is a terminal. NULL on
  * end of input or a line longer than a password may be. */
@@ -93,7 +74,7 @@ static int unit_add(struct cli *c)
     struct unit_input in = {0};
     if (c->argc != 1 || !pairing || !side || !name || !kind || !tier)
         return cli_usage(unit_usage);
-    if (!parse_id(pairing, &in.pairing_id))
+    if (!cli_parse_id(pairing, &in.pairing_id))
         return cli_fail("--pairing '%s' is not a pairing id", pairing);
     if (strcmp(side, "0") != 0 && strcmp(side, "1") != 0)
         return cli_fail("--side is 0 (the pairing's first region) or 1 (its second)");
@@ -116,7 +97,7 @@ static int unit_add(struct cli *c)
     }
     int64_t id = 0;
     if (unit_create(&ctx, &in, &id) != SVC_OK) {
-        rc = svc_error(&ctx, "unit add");
+        rc = cli_svc_fail(&ctx, "unit add");
         goto done;
     }
     struct unit_view u;
@@ -136,7 +117,7 @@ static int unit_list_cmd(struct cli *c)
     int s = -1;
     if (c->argc != 1)
         return cli_usage(unit_usage);
-    if (pairing && !parse_id(pairing, &pid))
+    if (pairing && !cli_parse_id(pairing, &pid))
         return cli_fail("--pairing '%s' is not a pairing id", pairing);
     if (side) {
         if (strcmp(side, "0") != 0 && strcmp(side, "1") != 0)
@@ -150,7 +131,7 @@ static int unit_list_cmd(struct cli *c)
     size_t n;
     int rc = CLI_OK;
     if (unit_list(&ctx, pid, s, &u, &n) != SVC_OK) {
-        rc = svc_error(&ctx, "unit list");
+        rc = cli_svc_fail(&ctx, "unit list");
     } else if (n == 0) {
         printf("no units yet: duikou unit add …\n");
     } else {
@@ -196,18 +177,18 @@ static int user_add(struct cli *c)
         return CLI_FAIL;
     int rc = CLI_OK;
     if (unit && unit_find(&ctx, unit, &in.unit_id) != SVC_OK) {
-        rc = svc_error(&ctx, "--unit");
+        rc = cli_svc_fail(&ctx, "--unit");
         goto done;
     }
     in.password = pw ? pw : user_generate_password(&ctx);
     int64_t id = 0;
     if (user_create(&ctx, &in, &id) != SVC_OK) {
-        rc = svc_error(&ctx, "user add");
+        rc = cli_svc_fail(&ctx, "user add");
         goto done;
     }
     struct user_view u;
     if (user_get(&ctx, id, &u) != SVC_OK) {
-        rc = svc_error(&ctx, "user add");
+        rc = cli_svc_fail(&ctx, "user add");
         goto done;
     }
     if (u.unit_id)
@@ -235,9 +216,9 @@ static int user_list_cmd(struct cli *c)
     struct user_view *u;
     size_t n;
     if (unit && unit_find(&ctx, unit, &unit_id) != SVC_OK) {
-        rc = svc_error(&ctx, "--unit");
+        rc = cli_svc_fail(&ctx, "--unit");
     } else if (user_list(&ctx, unit_id, &u, &n) != SVC_OK) {
-        rc = svc_error(&ctx, "user list");
+        rc = cli_svc_fail(&ctx, "user list");
     } else if (n == 0) {
         printf("no accounts yet: duikou user add --login LOGIN --role admin\n");
     } else {
@@ -287,13 +268,13 @@ static int user_one(struct cli *c, const char *verb)
     }
     if (strcmp(verb, "password") == 0) {
         if (auth_change_password(&ctx, id, NULL, pw) != SVC_OK)
-            rc = svc_error(&ctx, "user password");
+            rc = cli_svc_fail(&ctx, "user password");
         else
             printf("password of %s changed; its sessions have ended\n", login);
     } else {
         bool disable = strcmp(verb, "disable") == 0;
         if (user_set_disabled(&ctx, id, disable) != SVC_OK)
-            rc = svc_error(&ctx, verb);
+            rc = cli_svc_fail(&ctx, verb);
         else
             printf("%s %s\n", login, disable ? "disabled; its sessions have ended" : "enabled");
     }
@@ -325,7 +306,7 @@ int cmd_token(struct cli *c)
          revoke = strcmp(verb, "revoke") == 0;
     int64_t token_id = 0;
     if ((create && (c->argc != 1 || !login)) || (list && c->argc != 1) ||
-        (revoke && (c->argc != 2 || !parse_id(c->argv[1], &token_id))) ||
+        (revoke && (c->argc != 2 || !cli_parse_id(c->argv[1], &token_id))) ||
         (!create && !list && !revoke))
         return cli_usage(token_usage);
     struct ctx ctx;
@@ -341,7 +322,7 @@ int cmd_token(struct cli *c)
         const char *token;
         int64_t id;
         if (auth_token_issue(&ctx, user_id, name, &token, &id) != SVC_OK) {
-            rc = svc_error(&ctx, "token create");
+            rc = cli_svc_fail(&ctx, "token create");
             goto done;
         }
         fprintf(stderr, "token %" PRId64 " for %s: shown this once, only its hash is kept; "
@@ -352,7 +333,7 @@ int cmd_token(struct cli *c)
         struct api_token_view *t;
         size_t n;
         if (auth_token_list(&ctx, user_id, &t, &n) != SVC_OK) {
-            rc = svc_error(&ctx, "token list");
+            rc = cli_svc_fail(&ctx, "token list");
             goto done;
         }
         for (size_t i = 0; i < n; i++)
@@ -364,7 +345,7 @@ int cmd_token(struct cli *c)
             printf("no API tokens\n");
     } else {
         if (auth_token_revoke(&ctx, token_id) != SVC_OK)
-            rc = svc_error(&ctx, "token revoke");
+            rc = cli_svc_fail(&ctx, "token revoke");
         else
             printf("token %" PRId64 " revoked\n", token_id);
     }

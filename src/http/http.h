@@ -88,6 +88,8 @@ struct resp {
 /* Lookups; NULL when absent. Header names are case-insensitive. */
 const char *req_query(const struct req *r, const char *name);
 const char *req_form(const struct req *r, const char *name);
+/* The file part of a multipart body sent in field name, when it holds bytes; else NULL. */
+const struct upload *req_upload(const struct req *r, const char *name);
 const char *req_header(const struct req *r, const char *name);
 const char *req_cookie(const struct req *r, const char *name);
 

@@ -457,3 +457,12 @@ int req_parse_multipart(struct req *r, struct resp *p)
             r->uploads[i].filename = "file"; /* a name we cannot show is no name */
     return 0;
 }
+
+const struct upload *req_upload(const struct req *r, const char *name)
+{
+    const struct upload *found = NULL;
+    for (size_t i = 0; i < r->n_uploads; i++)
+        if (strcmp(r->uploads[i].field, name) == 0 && r->uploads[i].len)
+            found = &r->uploads[i];
+    return found;
+}

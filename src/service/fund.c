@@ -323,17 +323,6 @@ static const char *allocation_json(struct ctx *c, int64_t fund_id,
     return svc_json_end(c, &j);
 }
 
-static bool project_of(struct ctx *c, int64_t project_id, int64_t pairing)
-{
-    struct stmt st;
-    db_prepare(c->db, &st, "SELECT 1 FROM project WHERE id = :id AND pairing_id = :p");
-    db_bind_int64(&st, ":id", project_id);
-    db_bind_int64(&st, ":p", pairing);
-    bool ok = db_step(&st) == DB_ROW;
-    db_finalize(&st);
-    return ok;
-}
-
 int work_fund_allocate(struct ctx *c, int64_t fund_id, const struct fund_allocation_input *in,
                        int64_t *id)
 {
@@ -352,7 +341,8 @@ int work_fund_allocate(struct ctx *c, int64_t fund_id, const struct fund_allocat
     if (rc == SVC_OK && in->work_item_id && svc_item_pairing(c, in->work_item_id, true) != pairing)
         rc = svc_fail(c, SVC_INVALID, "err_item_unknown", "work_item_id",
                       "not a work item of this pairing");
-    if (rc == SVC_OK && in->project_id && !project_of(c, in->project_id, pairing))
+    if (rc == SVC_OK && in->project_id &&
+        !svc_of_pairing(c, SVC_OF_PAIRING("project", "pairing_id"), in->project_id, pairing))
         rc = svc_fail(c, SVC_INVALID, "err_project_unknown", "project_id",
                       "not a project of this pairing");
     if (rc == SVC_OK)
@@ -556,7 +546,8 @@ int industry_fund_invest(struct ctx *c, int64_t fund_id, int64_t project_id, int
     int rc = may_write_pairing(c, pairing);
     if (rc != SVC_OK)
         return rc;
-    if (!project_id || !project_of(c, project_id, pairing))
+    if (!project_id ||
+        !svc_of_pairing(c, SVC_OF_PAIRING("project", "pairing_id"), project_id, pairing))
         return svc_fail(c, SVC_INVALID, "err_project_unknown", "project_id",
                         "not a project of this pairing");
     if (amount < 1 || amount > YUAN_MAX)

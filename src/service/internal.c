@@ -141,3 +141,14 @@ const char *svc_json_end(struct ctx *c, struct svc_json *j)
     sb_free(&j->b);
     return json;
 }
+
+bool svc_of_pairing(struct ctx *c, const char *sql_exists, int64_t id, int64_t pairing)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, sql_exists);
+    db_bind_int64(&st, ":id", id);
+    db_bind_int64(&st, ":p", pairing);
+    bool ok = db_step(&st) == DB_ROW;
+    db_finalize(&st);
+    return ok;
+}

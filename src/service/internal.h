@@ -19,6 +19,12 @@ const char *svc_col(struct ctx *c, struct stmt *st, int i);
 /* Binds id, or NULL for 0 (optional foreign keys). */
 void svc_bind_opt_id(struct stmt *st, const char *name, int64_t id);
 
+/* Whether row id belongs to the province pairing, by the query SVC_OF_PAIRING(table,
+ * column) makes (table and column: literals of the caller, never input): the check every
+ * reference from an object to another of its pairing makes (a project's platform …). */
+bool svc_of_pairing(struct ctx *c, const char *sql_exists, int64_t id, int64_t pairing);
+#define SVC_OF_PAIRING(table, column) "SELECT 1 FROM " table " WHERE id = :id AND " column " = :p"
+
 /* qsort comparison of int64_t ids. */
 int svc_cmp_id(const void *a, const void *b);
 

@@ -299,29 +299,6 @@ static int check_amount(struct ctx *c, int64_t in, const char *field, int64_t *o
     return SVC_OK;
 }
 
-/* The pairing's city pairing id, or 0 when it is none of its children. */
-static bool is_child_pairing(struct ctx *c, int64_t pairing_id, int64_t child)
-{
-    struct stmt st;
-    db_prepare(c->db, &st, "SELECT 1 FROM pairing WHERE id = :c AND parent_id = :p");
-    db_bind_int64(&st, ":c", child);
-    db_bind_int64(&st, ":p", pairing_id);
-    bool ok = db_step(&st) == DB_ROW;
-    db_finalize(&st);
-    return ok;
-}
-
-static bool is_platform_of(struct ctx *c, int64_t pairing_id, int64_t platform)
-{
-    struct stmt st;
-    db_prepare(c->db, &st, "SELECT 1 FROM platform WHERE id = :f AND pairing_id = :p");
-    db_bind_int64(&st, ":f", platform);
-    db_bind_int64(&st, ":p", pairing_id);
-    bool ok = db_step(&st) == DB_ROW;
-    db_finalize(&st);
-    return ok;
-}
-
 static int64_t major_threshold(struct ctx *c, int64_t pairing_id)
 {
     struct stmt st;
@@ -482,13 +459,15 @@ static int check_input(struct ctx *c, const struct project_input *in, bool creat
             v->region_code = arena_strdup(c->arena, in->region_code);
         }
     }
-    if (in->city_pairing_id > 0 && !is_child_pairing(c, v->pairing_id, in->city_pairing_id))
+    if (in->city_pairing_id > 0 && !svc_of_pairing(c, SVC_OF_PAIRING("pairing", "parent_id"),
+                                                   in->city_pairing_id, v->pairing_id))
         return svc_fail(c, SVC_INVALID, "err_pairing_unknown", "city_pairing_id",
                         "pairing %lld is not a city pairing of this pairing",
                         (long long)in->city_pairing_id);
     if (in->city_pairing_id >= 0)
         v->city_pairing_id = in->city_pairing_id;
-    if (in->platform_id > 0 && !is_platform_of(c, v->pairing_id, in->platform_id))
+    if (in->platform_id > 0 && !svc_of_pairing(c, SVC_OF_PAIRING("platform", "pairing_id"),
+                                               in->platform_id, v->pairing_id))
         return svc_fail(c, SVC_INVALID, "err_platform_unknown", "platform_id",
                         "platform %lld is not a platform of this pairing",
                         (long long)in->platform_id);

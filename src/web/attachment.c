@@ -33,6 +33,14 @@ int web_attachment(struct req *r, struct resp *p) {
   return 200;
 }
 
+int web_attachment_status(const char *code) {
+  if (code && strcmp(code, "err_attachment_type") == 0)
+    return 415;
+  if (code && strcmp(code, "err_attachment_size") == 0)
+    return 413;
+  return 422;
+}
+
 static const char *size_text(struct req *r, int64_t size) {
   if (size >= 1024 * 1024)
     return arena_printf(r->arena, "%lld.%lld MB", (long long)(size / (1024 * 1024)),

@@ -246,3 +246,14 @@ const char *web_figure(struct req *r, int64_t value, const char *unit) {
   return arena_printf(r->arena, "%s%s%s%s", sign, grouped(r, mag),
                       unit && *unit ? " " : "", unit ? unit : "");
 }
+
+void web_describe(struct sb *b, const char *id, const char *err) {
+  if (err)
+    html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error\"", id);
+}
+
+int web_this_year(void) {
+  char today[11], soon[11];
+  light_today(today, soon);
+  return atoi(today);
+}

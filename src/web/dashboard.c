@@ -283,12 +283,6 @@ static const char *plan_status_label(const char *status) {
 /* ---- the routes
  * ------------------------------------------------------------------------ */
 
-static int this_year(void) {
-  char today[11], soon[11];
-  light_today(today, soon);
-  return atoi(today);
-}
-
 /* A year that is not one: 422 with what a year looks like, and a link to this
  * year's page (a person typed it; the form only offers real years). */
 static int bad_year(struct req *r, struct resp *p, int64_t pairing_id) {
@@ -309,7 +303,7 @@ static int bad_year(struct req *r, struct resp *p, int64_t pairing_id) {
  * zone). */
 int web_dashboard(struct req *r, struct resp *p) {
   int64_t pairing_id = r->ids[0];
-  int now = this_year(), year = now;
+  int now = web_this_year(), year = now;
   const char *q = req_query(r, "year");
   if (q && *q) {
     long long y;

@@ -11,7 +11,6 @@
 #include "core/money.h"
 #include "service/fund.h"
 #include "service/project.h"
-#include "service/light.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -263,18 +262,12 @@ static int funds_page(struct req *r, struct resp *p, int status, int year, int64
   return web_end(r, p);
 }
 
-static int this_year(void) {
-  char today[11], soon[11];
-  light_today(today, soon);
-  return (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
-}
-
 /* The year and pairing a request names (query or form); false when malformed. */
 static bool year_and_pairing(struct req *r, bool form, int *year, int64_t *pairing) {
   const char *y = form ? req_form(r, "year") : req_query(r, "year");
   const char *pa = form ? req_form(r, "pairing") : req_query(r, "pairing");
   long long v;
-  *year = this_year();
+  *year = web_this_year();
   *pairing = 0;
   if (y && *y) {
     if (!web_parse_int(y, &v) || v < 2000 || v > 2100)

@@ -157,25 +157,20 @@ static void form_error(struct notice_form *f, const char *field, const char *cod
     f->e_top = "ui_form_has_errors";
 }
 
-static void describe(struct sb *b, const char *id, const char *err) {
-  if (err)
-    html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error\"", id);
-}
-
 /* Title and body fields, with their messages. */
 static void text_fields(struct req *r, struct sb *b, const struct notice_form *f) {
   html_printf(b,
               "<p><label for=\"title\">%h</label>\n<input id=\"title\" name=\"title\" "
               "type=\"text\" maxlength=\"%d\" required value=\"%h\"",
               web_t(r, "ui_ntc_field_title"), NOTICE_TITLE_MAX, f->title ? f->title : "");
-  describe(b, "title", f->e_title);
+  web_describe(b, "title", f->e_title);
   html_printf(b, ">\n");
   web_field_error(r, b, f->e_title, "title");
   html_printf(b,
               "</p>\n<p><label for=\"body\">%h</label>\n<textarea id=\"body\" name=\"body\" "
               "rows=\"14\" maxlength=\"%d\" required",
               web_t(r, "ui_ntc_field_body"), NOTICE_BODY_MAX);
-  describe(b, "body", f->e_body);
+  web_describe(b, "body", f->e_body);
   html_printf(b, ">%h</textarea>\n", f->body ? f->body : "");
   web_field_error(r, b, f->e_body, "body");
   html_printf(b, "</p>\n");
@@ -192,7 +187,7 @@ static void pairing_field(struct req *r, struct sb *b, const struct notice_form 
   html_printf(b,
               "<p><label for=\"pairing\">%h</label>\n<select id=\"pairing\" name=\"pairing\"",
               web_t(r, "ui_ntc_field_pairing"));
-  describe(b, "pairing", f->e_pairing);
+  web_describe(b, "pairing", f->e_pairing);
   html_printf(b, ">\n<option value=\"0\"%s>%h</option>\n",
               strcmp(chosen, "0") == 0 ? " selected" : "", web_t(r, "ui_ntc_for_all"));
   for (size_t i = 0; i < n; i++) {

@@ -36,11 +36,6 @@ struct platform_form {
   const char *e_name, *e_kind, *e_region, *e_area, *e_founded, *e_units, *e_top;
 };
 
-static void describe(struct sb *b, const char *id, const char *err) {
-  if (err)
-    html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error\"", id);
-}
-
 static void form_error(struct platform_form *f, const char *field, const char *code) {
   f->e_top = "ui_form_has_errors";
   if (field && strcmp(field, "name") == 0)
@@ -68,7 +63,7 @@ static void input(struct req *r, struct sb *b, const char *id, const char *label
   else
     html_printf(b, "type=\"text\" maxlength=\"100\"");
   html_printf(b, " value=\"%h\"", value ? value : "");
-  describe(b, id, err);
+  web_describe(b, id, err);
   html_printf(b, ">\n");
   web_field_error(r, b, err, id);
   html_printf(b, "</p>\n");
@@ -89,7 +84,7 @@ static void form_fields(struct req *r, struct sb *b, const struct platform_form 
   input(r, b, "name", "ui_pf_name", f->name, f->e_name, false);
   html_printf(b, "<p><label for=\"kind\">%h</label>\n<select id=\"kind\" name=\"kind\"",
               web_t(r, "ui_pf_kind"));
-  describe(b, "kind", f->e_kind);
+  web_describe(b, "kind", f->e_kind);
   html_printf(b, ">\n");
   for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
     html_printf(b, "<option value=\"%h\"%s>%h</option>\n", kinds[i],
@@ -114,7 +109,7 @@ static void form_fields(struct req *r, struct sb *b, const struct platform_form 
                  "<p><label for=\"units\">%h</label>\n<select id=\"units\" name=\"unit\" "
                  "multiple size=\"6\"",
               web_t(r, "ui_pf_units"));
-  describe(b, "units", f->e_units);
+  web_describe(b, "units", f->e_units);
   html_printf(b, ">\n");
   for (size_t i = 0; i < n; i++)
     html_printf(b, "<option value=\"%lld\"%s>%h · %h</option>\n", (long long)units[i].id,

@@ -89,11 +89,6 @@ static void note(struct req *r, struct sb *b, const char *id) {
     html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n", web_t(r, id));
 }
 
-static void describe(struct sb *b, const char *id, const char *err) {
-  if (err)
-    html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error\"", id);
-}
-
 /* An <option> whose value is value, selected when it equals chosen. */
 static void option(struct sb *b, const char *value, const char *chosen, const char *label) {
   html_printf(b, "<option value=\"%h\"%s>%h</option>\n", value,
@@ -104,7 +99,7 @@ static void option(struct sb *b, const char *value, const char *chosen, const ch
 static void industry_select(struct req *r, struct sb *b, const char *id, const char *chosen,
                             const char *any_label, const char *err) {
   html_printf(b, "<select id=\"%h\" name=\"industry\"", id);
-  describe(b, id, err);
+  web_describe(b, id, err);
   html_printf(b, ">\n");
   option(b, "", chosen ? chosen : "", any_label);
   bool open = false;
@@ -151,7 +146,7 @@ static void text_input(struct req *r, struct sb *b, const char *id, const char *
     break;
   }
   html_printf(b, " value=\"%h\"", value ? value : "");
-  describe(b, id, err);
+  web_describe(b, id, err);
   html_printf(b, ">\n");
   web_field_error(r, b, err, id);
   html_printf(b, "</p>\n");
@@ -602,7 +597,7 @@ static void updates_section(struct req *r, struct sb *b, const struct project_vi
     html_printf(b, "<p><label for=\"u-body\">%h</label>\n<textarea id=\"u-body\" name=\"body\" "
                    "rows=\"4\" maxlength=\"%d\" required",
                 web_t(r, "ui_prj_update_body"), PROJECT_UPDATE_MAX);
-    describe(b, "u-body", e_body);
+    web_describe(b, "u-body", e_body);
     html_printf(b, ">%h</textarea>\n", sf->u_body ? sf->u_body : "");
     web_field_error(r, b, e_body, "u-body");
     html_printf(b, "</p>\n");
@@ -613,7 +608,7 @@ static void updates_section(struct req *r, struct sb *b, const struct project_vi
     html_printf(b, "<p><label for=\"u-file\">%h</label>\n<input id=\"u-file\" name=\"file\" "
                    "type=\"file\"",
                 web_t(r, "ui_att_add"));
-    describe(b, "u-file", e_file);
+    web_describe(b, "u-file", e_file);
     html_printf(b, ">\n");
     web_field_error(r, b, e_file, "u-file");
     html_printf(b, "</p>\n<p><button type=\"submit\">%h</button></p>\n</form>\n</div>\n",
@@ -646,14 +641,14 @@ static void stage_section(struct req *r, struct sb *b, const struct project_view
               "</select></p>\n<p><label for=\"on_date\">%h</label>\n<input id=\"on_date\" "
               "name=\"on_date\" type=\"date\" value=\"%h\"",
               web_t(r, "ui_prj_stage_date"), sf->on_date ? sf->on_date : "");
-  describe(b, "on_date", e_date);
+  web_describe(b, "on_date", e_date);
   html_printf(b, ">\n");
   web_field_error(r, b, e_date, "on_date");
   html_printf(b,
               "</p>\n<p><label for=\"reason\">%h</label>\n<input id=\"reason\" name=\"reason\" "
               "type=\"text\" maxlength=\"%d\" value=\"%h\"",
               web_t(r, "ui_prj_reason"), PROJECT_REASON_MAX, sf->reason ? sf->reason : "");
-  describe(b, "reason", e_reason);
+  web_describe(b, "reason", e_reason);
   html_printf(b, ">\n");
   web_field_error(r, b, e_reason, "reason");
   html_printf(b, "</p>\n<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
@@ -956,7 +951,7 @@ static int form_page(struct req *r, struct resp *p, int status, int64_t pairing_
                 "<input type=\"hidden\" name=\"pairing\" value=\"%lld\">\n<p><label "
                 "for=\"side\">%h</label>\n<select id=\"side\" name=\"side\"",
                 (long long)pairing_id, web_t(r, "ui_prj_owner_side"));
-    describe(b, "side", f->e_pairing);
+    web_describe(b, "side", f->e_pairing);
     html_printf(b, ">\n");
     option(b, "0", f->side ? f->side : "0", pv.name_a);
     option(b, "1", f->side, pv.name_b);
@@ -968,7 +963,7 @@ static int form_page(struct req *r, struct resp *p, int status, int64_t pairing_
   html_printf(b, "<p><label for=\"city_pairing\">%h</label>\n<select id=\"city_pairing\" "
                  "name=\"city_pairing\"",
               web_t(r, "ui_prj_city_pairing"));
-  describe(b, "city_pairing", f->e_city);
+  web_describe(b, "city_pairing", f->e_city);
   html_printf(b, ">\n");
   option(b, "", f->city ? f->city : "", web_t(r, "ui_prj_none_short"));
   for (size_t i = 0; i < pv.n_children; i++)
@@ -984,7 +979,7 @@ static int form_page(struct req *r, struct resp *p, int status, int64_t pairing_
   web_take_code(r, NULL);
   html_printf(b, "<p><label for=\"platform\">%h</label>\n<select id=\"platform\" name=\"platform\"",
               web_t(r, "ui_prj_platform"));
-  describe(b, "platform", f->e_platform);
+  web_describe(b, "platform", f->e_platform);
   html_printf(b, ">\n");
   option(b, "", f->platform ? f->platform : "", web_t(r, "ui_prj_none_short"));
   for (size_t i = 0; i < n_pf; i++)
@@ -1005,7 +1000,7 @@ static int form_page(struct req *r, struct resp *p, int status, int64_t pairing_
   html_printf(b, "<p><label for=\"description\">%h</label>\n<textarea id=\"description\" "
                  "name=\"description\" rows=\"4\" maxlength=\"%d\"",
               web_t(r, "ui_prj_description"), PROJECT_DESCRIPTION_MAX);
-  describe(b, "description", f->e_description);
+  web_describe(b, "description", f->e_description);
   html_printf(b, ">%h</textarea>\n", f->description ? f->description : "");
   web_field_error(r, b, f->e_description, "description");
   html_printf(b,
@@ -1020,7 +1015,7 @@ static int form_page(struct req *r, struct resp *p, int status, int64_t pairing_
   if (!v) {
     html_printf(b, "<p><label for=\"stage\">%h</label>\n<select id=\"stage\" name=\"stage\"",
                 web_t(r, "ui_prj_stage"));
-    describe(b, "stage", f->e_stage);
+    web_describe(b, "stage", f->e_stage);
     html_printf(b, ">\n");
     for (int s = 0; s < STAGE_STOPPED; s++)
       option(b, project_stage_name((enum project_stage)s), f->stage ? f->stage : "negotiating",
@@ -1036,7 +1031,7 @@ static int form_page(struct req *r, struct resp *p, int status, int64_t pairing_
                    "<p><label for=\"tasks\">%h</label>\n<select id=\"tasks\" name=\"task\" "
                    "multiple size=\"8\"",
                 web_t(r, "ui_prj_tasks"));
-    describe(b, "tasks", f->e_tasks);
+    web_describe(b, "tasks", f->e_tasks);
     html_printf(b, ">\n");
     for (size_t i = 0; i < plan.n_tasks; i++)
       html_printf(b, "<option value=\"%lld\"%s>%d. %h</option>\n", (long long)plan.tasks[i].id,
@@ -1387,10 +1382,7 @@ int web_project_update_add(struct req *r, struct resp *p) {
       in.jobs = v;
   }
   /* an evidence file goes with it: checked before the update is stored */
-  const struct upload *file = NULL;
-  for (size_t i = 0; i < r->n_uploads; i++)
-    if (strcmp(r->uploads[i].field, "file") == 0 && r->uploads[i].len)
-      file = &r->uploads[i];
+  const struct upload *file = req_upload(r, "file");
   if (rc == SVC_OK && file)
     rc = attachment_check(&r->ctx, file->content_type, file->data, file->len, NULL);
   int64_t uid = 0;
@@ -1408,9 +1400,7 @@ int web_project_update_add(struct req *r, struct resp *p) {
     return web_service_page(r, p, rc);
   sf.u_err_field = r->ctx.field;
   sf.u_err = web_take_code(r, "err_invalid");
-  int status = strcmp(sf.u_err, "err_attachment_type") == 0   ? 415
-               : strcmp(sf.u_err, "err_attachment_size") == 0 ? 413
-                                                              : 422;
+  int status = web_attachment_status(sf.u_err);
   struct project_view pv;
   if ((rc = project_get(&r->ctx, r->ids[0], &pv)) != SVC_OK)
     return web_service_page(r, p, rc);
@@ -1446,10 +1436,7 @@ int web_project_update_review(struct req *r, struct resp *p) {
 /* POST /projects/{id}/attachments (multipart: file): 303 to the project's files, or the page
  * with the message above the upload form (415 a refused type, 413 too large, 422 else). */
 int web_project_attach(struct req *r, struct resp *p) {
-  const struct upload *u = NULL;
-  for (size_t i = 0; i < r->n_uploads; i++)
-    if (strcmp(r->uploads[i].field, "file") == 0)
-      u = &r->uploads[i];
+  const struct upload *u = req_upload(r, "file");
   /* without a file, as an empty one: the permission is still decided first */
   int rc = attachment_add(&r->ctx, "project", r->ids[0], u ? u->filename : NULL,
                           u ? u->content_type : NULL, u ? u->data : "", u ? u->len : 0, NULL);
@@ -1459,9 +1446,7 @@ int web_project_attach(struct req *r, struct resp *p) {
   if (rc != SVC_INVALID)
     return web_service_page(r, p, rc);
   const char *code = web_take_code(r, "err_invalid");
-  int status = strcmp(code, "err_attachment_type") == 0   ? 415
-               : strcmp(code, "err_attachment_size") == 0 ? 413
-                                                          : 422;
+  int status = web_attachment_status(code);
   struct stage_form sf = {.file_err = code};
   struct project_view pv;
   if ((rc = project_get(&r->ctx, r->ids[0], &pv)) != SVC_OK)

@@ -445,17 +445,12 @@ int web_report_submit(struct req *r, struct resp *p) {
     bad = true;
   }
   /* an evidence file goes with it: checked before the report is stored */
-  const struct upload *file = NULL;
-  for (size_t i = 0; i < r->n_uploads; i++)
-    if (strcmp(r->uploads[i].field, "file") == 0 && r->uploads[i].len)
-      file = &r->uploads[i];
+  const struct upload *file = req_upload(r, "file");
   int file_status = 422;
   if (file && attachment_check(&r->ctx, file->content_type, file->data, file->len, NULL) !=
                   SVC_OK) {
     f.e_file = web_take_code(r, "err_invalid");
-    file_status = strcmp(f.e_file, "err_attachment_type") == 0   ? 415
-                  : strcmp(f.e_file, "err_attachment_size") == 0 ? 413
-                                                                 : 422;
+    file_status = web_attachment_status(f.e_file);
     bad = true;
   }
   if (bad) {

@@ -47,6 +47,11 @@ int web_service_page(struct req *r, struct resp *p, int rc);
  * with aria-describedby="<for_id>-error". */
 void web_field_error(struct req *r, struct sb *b, const char *id,
                      const char *for_id);
+/* The attributes of an input whose message is err (none when err is NULL):
+ * aria-invalid and aria-describedby="<id>-error", where web_field_error puts it. */
+void web_describe(struct sb *b, const char *id, const char *err);
+/* This year in the plans' time zone (the server's clock). */
+int web_this_year(void);
 /* A message above a form (role=alert); id NULL: nothing. */
 void web_form_error(struct req *r, struct sb *b, const char *id);
 /* 2026-12-31 (or a timestamp starting so) as 2026年12月31日; ISO in English. */
@@ -176,6 +181,8 @@ int web_industry_fund_invest(struct req *r, struct resp *p);  /* POST /industry-
 
 /* attachment.c: evidence files */
 int web_attachment(struct req *r, struct resp *p); /* GET /attachments/{id} */
+/* The status of a page refusing a file: 415 a type, 413 a size, 422 anything else. */
+int web_attachment_status(const char *code);
 /* The files of an object, and with action the upload form posting there (err: a message id
  * above it, or NULL). */
 void web_attachments_section(struct req *r, struct sb *b, const char *object, int64_t id,
