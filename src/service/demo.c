@@ -171,9 +171,10 @@ static int demo_projects(struct demo *d, const struct pairing_view *p, const str
         for (int s = 0; s < 2; s++)
             partners[np++] = (struct project_partner){
                 .side = s, .unit_id = child_unit[k][s] ? child_unit[k][s] : su[s].commerce};
+        /* an enterprise of the other side than the owner's, named after that side's place */
         partners[np++] = (struct project_partner){
             .side = 1 - owner,
-            .enterprise = arena_printf(c->arena, "%s%s有限公司", place_b,
+            .enterprise = arena_printf(c->arena, "%s%s有限公司", owner ? ch->name_a : place_b,
                                        strcmp(industry, "01") == 0 ? "農業發展" : "科技實業"),
             .credit_code = demo_credit_code(c, owner ? ch->code_a : ch->code_b, (int)k + 1)};
         struct project_input in = {
