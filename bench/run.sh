@@ -436,3 +436,37 @@ open(path, "w", encoding="utf-8").write(s[:a] + "\n" + table + "\n" + s[b:])
 PY
   echo "bench: the table is in docs/performance.md" >&2
 fi
+
+# The verdict: every goal the tables name, checked; a missed one is listed and the run fails
+# (exit 3), so a number that is not met cannot pass for one that is.
+MISSED=""
+miss() { MISSED+=$'\n'"  - $1"; }
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; } # a < b
+big=$(awk '{print $NF}' <<<"$SCALES"); small=$(awk '{print $1}' <<<"$SCALES")
+for n in $SCALES; do
+  for w in tasks dashboard plan; do
+    read -r rps _ p99 _ <<<"${R[$n,$w]}"
+    read -r nr _ _ _ <<<"${R[$n,$w,nginx]}"
+    want=$([ "$w" = tasks ] && echo 0.5 || echo 0.25)
+    below "$(ratio "$rps" "$nr")" "$want" && miss "scale $n, GET ${R[$n,$w,path]}: $(ratio "$rps" "$nr")× nginx, goal ≥ ${want}×"
+    [ "$w" = tasks ] && below 10 "$p99" && miss "scale $n, GET ${R[$n,$w,path]}: p99 $p99 ms, goal ≤ 10 ms"
+  done
+  read -r rps _ _ _ <<<"${R[$n,post]}"
+  below "$rps" 2000 && miss "scale $n, durable report posts: $rps/s, goal ≥ 2,000/s"
+  read -r rps _ p99 _ <<<"${R[$n,mixed]}"
+  read -r nr _ _ _ <<<"${R[$n,mixed,nginx]}"
+  below "$(ratio "$rps" "$nr")" 0.25 && miss "scale $n, mixed use: $(ratio "$rps" "$nr")× nginx, goal ≥ 0.25×"
+  below 25 "$p99" && miss "scale $n, mixed use: p99 $p99 ms, goal ≤ 25 ms"
+  below 100 "${R[$n,mixed,rss]}" && miss "scale $n, mixed use: RSS ${R[$n,mixed,rss]} MB, goal ≤ 100 MB"
+done
+below 100 "${R[$big,rss]}" && miss "scale $big, one session: RSS ${R[$big,rss]} MB, goal ≤ 100 MB"
+if [ "$big" != "$small" ]; then
+  r=$(ratio "$(ratio "$(cut -d' ' -f1 <<<"${R[$big,mixed]}")" "$(cut -d' ' -f1 <<<"${R[$big,mixed,nginx]}")")" \
+            "$(ratio "$(cut -d' ' -f1 <<<"${R[$small,mixed]}")" "$(cut -d' ' -f1 <<<"${R[$small,mixed,nginx]}")")")
+  { below "$r" 0.8 || below 1.2 "$r"; } && miss "mixed use, scale $big ÷ scale $small: $r, goal 0.8–1.2"
+fi
+if [ -n "$MISSED" ]; then
+  echo "bench: GOALS MISSED:$MISSED" >&2
+  exit 3
+fi
+echo "bench: every goal met" >&2
