@@ -20,7 +20,9 @@
 # Environment: BENCH_SECONDS per wrk run (default 5), BENCH_CONNECTIONS (64),
 #   BENCH_SCALES ("1 10"), BENCH_DIR for the cached databases (build-bench),
 #   BENCH_DASHBOARD (the path of (2), default /pairings/{pairing}/dashboard: for trying the
-#   script before that page exists; never commit a different default).
+#   script before that page exists; never commit a different default),
+#   BENCH_ONLY=mixed: only the mixed run (6), its rows printed, docs/performance.md untouched
+#   and no verdict (for working on it; `make bench` always runs everything).
 # The whole run is bounded: 2 scales × 9 wrk runs × BENCH_SECONDS, plus generating the
 # databases the first time (about 20 s); generated databases are reused while the schema
 # version and the generator's source are unchanged.
@@ -33,6 +35,7 @@ SCALES=${BENCH_SCALES:-1 10}
 CACHE=${BENCH_DIR:-$ROOT/build-bench}
 DASH_DEFAULT='/pairings/{pairing}/dashboard'
 DASH=${BENCH_DASHBOARD:-$DASH_DEFAULT}
+ONLY=${BENCH_ONLY:-}
 THREADS=2
 SEED="$ROOT/data/plans/liaoning-jiangsu-shanghai-dalian.txt"
 WORK=$(mktemp -d /tmp/duikou-bench.XXXXXX)
@@ -301,6 +304,7 @@ run_scale() {
   local -a names=(tasks dashboard plan) paths=("/api/v1/work-plans/$wp" "$dash" "/plans/$plan")
   local i status
   for i in 0 1 2; do
+    [ "$ONLY" = mixed ] && [ "$i" != 1 ] && continue
     status=$(fetch "$WORK/www/$n-${names[$i]}" "${paths[$i]}")
     R[$n,${names[$i]},path]=${paths[$i]}
     if [ "$status" != 200 ]; then
@@ -312,22 +316,25 @@ run_scale() {
       continue
     fi
     R[$n,${names[$i]},bytes]=$(stat -c %s "$WORK/www/$n-${names[$i]}")
+    [ "$ONLY" = mixed ] && continue
     R[$n,${names[$i]},nginx]=$(measure "http://127.0.0.1:$NGINX_PORT/$n-${names[$i]}")
     R[$n,${names[$i]}]=$(measure "$BASE${paths[$i]}" -H "Cookie: $COOKIE")
   done
-  write_post_lua "$db" "$pw"
-  R[$n,post]=$(measure "$BASE/" -s "$WORK/post.lua")
-  R[$n,rss]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
-  write_login_lua "$coord" "$pw"
-  local cpu0 cpu1
-  cpu0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-  R[$n,login]=$(MEASURE_CONNS=$THREADS measure "$BASE/api/v1/session" -s "$WORK/login.lua")
-  cpu1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-  local logins
-  logins=$(awk -v r="$(cut -d' ' -f1 <<<"${R[$n,login]}")" -v s="$SECS" 'BEGIN { print r * s }')
-  R[$n,login,cpu]=$(awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v l="$logins" \
-    'BEGIN { if (l > 0) printf "%.0f", c / hz * 1000 / l; else print "–" }')
-  R[$n,rss_login]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
+  if [ "$ONLY" != mixed ]; then
+    write_post_lua "$db" "$pw"
+    R[$n,post]=$(measure "$BASE/" -s "$WORK/post.lua")
+    R[$n,rss]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
+    write_login_lua "$coord" "$pw"
+    local cpu0 cpu1
+    cpu0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+    R[$n,login]=$(MEASURE_CONNS=$THREADS measure "$BASE/api/v1/session" -s "$WORK/login.lua")
+    cpu1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+    local logins
+    logins=$(awk -v r="$(cut -d' ' -f1 <<<"${R[$n,login]}")" -v s="$SECS" 'BEGIN { print r * s }')
+    R[$n,login,cpu]=$(awk -v c=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v l="$logins" \
+      'BEGIN { if (l > 0) printf "%.0f", c / hz * 1000 / l; else print "–" }')
+    R[$n,rss_login]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
+  fi
 
   # (6) mixed use, with nginx serving a file of the dashboard's size beside it
   write_mixed_lua "$db" "$pw"
@@ -348,6 +355,14 @@ run_scale() {
 }
 
 for n in $SCALES; do run_scale "$n"; done
+if [ "$ONLY" = mixed ]; then
+  for n in $SCALES; do
+    read -r rps p50 p99 err <<<"${R[$n,mixed]}"
+    read -r nr _ _ _ <<<"${R[$n,mixed,nginx]}"
+    echo "scale $n mixed: ${R[$n,mixed,users]} users, $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $err, writes ${R[$n,mixed,writes]}, nginx $nr req/s, ratio $(ratio "$rps" "$nr"), RSS ${R[$n,mixed,rss]} MB"
+  done
+  exit 0
+fi
 INGEST=$("$ROOT/build/bench_ingest" "$SEED" 20 | sed -n 's/.*, \([0-9.]*\) MB\/s$/\1/p')
 
 # ---- the table ------------------------------------------------------------------------------

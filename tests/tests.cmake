@@ -100,7 +100,10 @@ foreach(t ${ALL_TESTS})
   if(t MATCHES "^(api|browser|time)/")
     list(APPEND LOGGING_TESTS ${t})
     get_test_property(${t} ENVIRONMENT env)
-    set_tests_properties(${t} PROPERTIES ENVIRONMENT "${env};DUIKOU_SQL_LOG=${SQL_LOG}"
+    # DUIKOU_CACHE_VERIFY: every answer the rendered-answer cache gives is rendered again and
+    # compared (http/cache.c); a difference aborts the server, so the test fails.
+    set_tests_properties(${t} PROPERTIES ENVIRONMENT
+                         "${env};DUIKOU_SQL_LOG=${SQL_LOG};DUIKOU_CACHE_VERIFY=1"
                                          FIXTURES_REQUIRED sql_log)
   endif()
 endforeach()

@@ -67,9 +67,9 @@ struct req {
     int login_retry_after;     /* a page route with ROUTE_LOGIN whose sign-in budget is spent:
                                   the seconds to wait; the handler answers 429 in its own
                                   form (API routes get the JSON 429 from the router) */
-    struct db_version version; /* the data version read once, before anything else, by a
-                                  request that has a database (http_request_version) */
-    bool have_version;
+    struct scope_version scopes; /* the data versions read once, before anything else, by
+                                    a request that has a database (http_request_scopes) */
+    bool have_scopes;
 };
 
 struct header {
@@ -83,6 +83,8 @@ struct resp {
     struct header headers[HTTP_MAX_HEADERS];
     int n_headers;
     char nonce[24];           /* CSP script nonce for this response (base64) */
+    size_t name_at, name_len; /* where the page header wrote the user's name (escaped), when
+                                 name_len > 0: cache.c puts another user's name there */
 };
 
 /* Lookups; NULL when absent. Header names are case-insensitive. */
@@ -120,9 +122,17 @@ enum route_flags {
     ROUTE_JSON = 1 << 0,     /* the body must be JSON (415 otherwise); parsed into r->json */
     ROUTE_NO_CSRF = 1 << 1,  /* a state-changing route that takes no session yet (login) */
     ROUTE_LOGIN = 1 << 2,    /* sign-in: each write counts against the per-address budget */
-    ROUTE_CACHE = 1 << 3,    /* GET: the rendered answer is kept per data version (cache.c) */
+    ROUTE_CACHE = 1 << 3,    /* GET: the rendered answer is kept per data version (cache.c),
+                                any audited write anywhere renders it again */
     ROUTE_UPLOAD = 1 << 4,   /* takes a multipart/form-data body with files (up to
                                 max_upload each); other routes refuse one (415) */
+    ROUTE_CACHE_PAIRING = 1 << 5, /* GET: kept per version of the pairing in its path ({id}):
+                                     only a write in that (province) pairing renders it again */
+    ROUTE_CACHE_MINE = 1 << 6,    /* GET: kept per version of the caller's own pairing */
+    ROUTE_SHARED = 1 << 7,   /* with a ROUTE_CACHE*: one answer for every caller of the same
+                                role, unit, side and pairing (not one per user); the page's
+                                only personal parts, the user's name and the session's CSRF
+                                token, are filled in when it is sent (cache.c) */
 };
 
 struct route {

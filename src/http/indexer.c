@@ -10,7 +10,10 @@
  *   - before a search answers (search_catch_up → catch_up below waits for one pass), so a
  *     search finds what was saved before it, and never indexes or takes the write lock in
  *     the request's own thread.
- * The command line (import, demo) indexes at commit, as before: its transactions are large. */
+ * The command line (import, demo) indexes at commit, as before: its transactions are large.
+ *
+ * The same thread writes the uses of sessions and API tokens that requests noted
+ * (service/touch.c) every TOUCH_FLUSH_MS and on its last pass, so no GET writes. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +21,7 @@
 
 #include "core/log.h"
 #include "http/internal.h"
+#include "service/touch.h"
 #include "store/db.h"
 #include "store/search.h"
 
@@ -25,6 +29,7 @@ enum {
     INDEXER_IDLE_MS = 1000, /* a pass at least this often */
     INDEXER_GAP_MS = 50,    /* and at most this often: writes arriving meanwhile share one */
     CATCH_UP_WAIT_MS = 2000,
+    TOUCH_FLUSH_MS = 5000, /* noted uses of sessions are written this often */
 };
 
 static struct {
@@ -51,10 +56,18 @@ static struct timespec in_ms(int ms)
     return t;
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void *indexer(void *arg)
 {
     (void)arg;
     struct db *db = NULL;
+    int64_t flushed_ms = monotonic_ms();
     pthread_mutex_lock(&ix.mu);
     for (;;) {
         if (!ix.stop && ix.wanted == ix.done) {
@@ -76,6 +89,10 @@ static void *indexer(void *arg)
         if (db && search_sync(db) < 0) { /* tried again on the next pass */
             db_close(db);
             db = NULL;
+        }
+        if (db && (stopping || monotonic_ms() - flushed_ms >= TOUCH_FLUSH_MS)) {
+            flushed_ms = monotonic_ms();
+            touch_flush(db); /* on failure they stay noted for the next time */
         }
         pthread_mutex_lock(&ix.mu);
         if (target > ix.done)
@@ -125,6 +142,7 @@ int http_indexer_start(const char *db_path)
     }
     ix.started = true;
     search_set_catch_up(catch_up);
+    touch_set_deferred(true);
     return 0;
 }
 
@@ -140,4 +158,5 @@ void http_indexer_stop(void)
     pthread_mutex_unlock(&ix.mu);
     pthread_join(ix.thread, NULL);
     ix.started = false;
+    touch_set_deferred(false);
 }

@@ -101,17 +101,17 @@ bool http_method_writes(const char *method);
  * default port when absent; https only when behind TLS). */
 bool http_same_origin(const char *origin, const char *host, bool behind_tls);
 
-/* cache.c: rendered answers of ROUTE_CACHE routes (see cache.c). The key of the request, or
+/* cache.c: rendered answers of ROUTE_CACHE* routes (see cache.c). The key of the request, or
  * NULL when it is not to be cached; a hit fills p and *status; put files a handler's answer. */
-/* The data version of this request, read on its first call (NULL without a database or when
- * it cannot be read): authentication reads it before the session, the answer cache before the
- * handler, so both key what they keep by a version read before the data. */
-const struct db_version *http_request_version(struct req *r);
+/* The data versions of this request, read on its first call (NULL without a database or when
+ * they cannot be read): authentication reads them before the session, the answer cache before
+ * the handler, so both key what they keep by versions read before the data. */
+const struct scope_version *http_request_scopes(struct req *r);
 const char *http_cache_key(struct req *r);
 bool http_cache_get(const char *key, struct req *r, struct resp *p, int *status);
 void http_cache_put(const char *key, struct req *r, const struct resp *p, int status);
-/* Forgets this thread's answers: its database connection was replaced, whose data version
- * starts again and could meet an old key. */
+/* Forgets every answer (a server starting again in the same process; a connection replaced
+ * after an I/O error, out of caution). */
 void http_cache_clear(void);
 
 /* durable.c: group commit (see durable.c). wait suspends conn until the writes up to seq are

@@ -260,7 +260,8 @@ static int authenticate(struct req *r, struct resp *p, const char **cookie_code)
     if (!tok || !*tok || strlen(tok) > AUTH_TOKEN_MAX)
         return 0;
     struct session_info si;
-    int rc = auth_session_at(&r->ctx, tok, http_request_version(r), &si);
+    const struct scope_version *v = http_request_scopes(r);
+    int rc = auth_session_at(&r->ctx, tok, v ? &v->accounts : NULL, &si);
     if (rc == SVC_OK) {
         r->session_token = tok;
         r->csrf_token = si.csrf_token;

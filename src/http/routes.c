@@ -34,13 +34,13 @@ const struct route http_routes[] = {
      "Sign out everywhere with the form, this session included: 303 to /login"},
 
     /* ---- web pages: reporting progress and reviewing it (web/report.c) ------------ */
-    {"GET", "/my", web_my, ROLE_MEMBER, 0,
+    {"GET", "/my", web_my, ROLE_MEMBER, ROUTE_CACHE_MINE | ROUTE_SHARED,
      "My work (HTML): the items one's unit owns with light, due date and latest report"},
     {"GET", "/items/{id}/report", web_report_form, ROLE_MEMBER, 0,
      "The report form of an item of one's own unit (HTML), with its latest report"},
     {"POST", "/items/{id}/report", web_report_submit, ROLE_MEMBER, ROUTE_UPLOAD,
      "Report progress with the form: 303 to /my, else the form again with the errors"},
-    {"GET", "/reviews", web_reviews, ROLE_COORDINATOR, 0,
+    {"GET", "/reviews", web_reviews, ROLE_COORDINATOR, ROUTE_CACHE_MINE | ROUTE_SHARED,
      "The review queue (HTML): each pending report beside the previous one"},
     {"POST", "/reports/{id}/review", web_report_review, ROLE_COORDINATOR, 0,
      "Accept or return a report with the form: 303 to /reviews"},
@@ -115,7 +115,7 @@ const struct route http_routes[] = {
      "Record a fund's investment into a project with the form: 303 back, else 422"},
 
     /* ---- web pages: the dashboard of a pairing (web/dashboard.c) -------------------- */
-    {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE,
+    {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE_PAIRING | ROUTE_SHARED,
      "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
      "items, latest reports (?year=; users of the pairing)"},
     {"GET", "/dashboard", web_dashboard_home, ROLE_MEMBER, 0,
@@ -233,7 +233,7 @@ const struct route http_routes[] = {
      "Replace a work item's fields (If-Match)"},
     {"DELETE", "/api/v1/work-items/{id}", api_work_item_remove, ROLE_COORDINATOR, 0,
      "Remove a work item from its plan (If-Match)"},
-    {"GET", "/api/v1/my/work-items", api_my_work_items, ROLE_MEMBER, 0,
+    {"GET", "/api/v1/my/work-items", api_my_work_items, ROLE_MEMBER, ROUTE_CACHE_MINE | ROUTE_SHARED,
      "The items the caller's unit owns, soonest due first (?year=&after=&limit=)"},
     {"POST", "/api/v1/work-items/{id}/reports", api_report_submit, ROLE_MEMBER, ROUTE_JSON,
      "Report progress on an item of one's own unit"},

@@ -39,6 +39,8 @@
  * Bookkeeping writes are not audited: a session's last_seen_at and a token's last_used_at
  * are updated at most once a minute (TOUCH_MS), so a busy session costs one small write a
  * minute and not one per request; the idle timeout is therefore exact to within a minute.
+ * In the server even that write leaves the request: the use is noted in memory and written
+ * in a batch by its background thread (service/touch.c), so a GET never writes.
  */
 #include "service/auth.h"
 
@@ -58,6 +60,7 @@
 #include "service/internal.h"
 #include "service/perm.h"
 #include "service/session_cache.h"
+#include "service/touch.h"
 #include "service/user.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -660,9 +663,18 @@ static int token_row(struct ctx *c, const char *token, const char *sql, const ch
 static void token_touch(struct ctx *c, const char *sql, const char *what, int64_t id,
                         const char *last, int64_t now_ms)
 {
-    if (last && strcmp(last, time_at(c, now_ms - TOUCH_MS)) >= 0)
+    enum touch_kind kind = strcmp(what, "session") == 0 ? TOUCH_SESSION : TOUCH_API_TOKEN;
+    int64_t last_ms = 0;
+    if (last && !clock_parse(last, &last_ms))
+        last_ms = 0;
+    int64_t noted = touch_noted(kind, id);
+    if (noted > last_ms)
+        last_ms = noted;
+    if (last_ms && last_ms > now_ms - TOUCH_MS)
         return;
-    if (set_now(c, sql, time_at(c, now_ms), id) < 0)
+    if (touch_deferred()) /* the server writes it in a batch (touch.c) */
+        touch_note(kind, id, now_ms);
+    else if (set_now(c, sql, time_at(c, now_ms), id) < 0)
         log_warn("auth: could not touch %s %lld", what, (long long)id);
 }
 
@@ -715,25 +727,31 @@ static int session_read(struct ctx *c, const char *hash, int64_t now_ms,
     if (revoked || disabled)
         return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
                         "session %lld has been ended", (long long)id);
-    const char *now = time_at(c, now_ms);
-    const char *idle_edge = time_at(c, now_ms - (int64_t)auth_policy.idle_seconds * 1000);
-    if (strcmp(expires, now) <= 0 || strcmp(last_seen, idle_edge) <= 0)
+    /* The last use is the later of the stored one and one noted but not yet written. */
+    int64_t last_ms, expires_ms;
+    if (!clock_parse(last_seen, &last_ms) || !clock_parse(expires, &expires_ms))
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "session %lld: unreadable times",
+                        (long long)id);
+    int64_t noted = touch_noted(TOUCH_SESSION, id);
+    if (noted > last_ms)
+        last_ms = noted;
+    if (expires_ms <= now_ms || last_ms <= now_ms - (int64_t)auth_policy.idle_seconds * 1000)
         return svc_fail(c, SVC_UNAUTHORIZED, "err_session_expired", NULL,
                         "session %lld has expired", (long long)id);
     token_touch(c, "UPDATE session SET last_seen_at = :now WHERE id = :id", "session", id,
                 last_seen, now_ms);
+    if (last_ms <= now_ms - TOUCH_MS) /* recorded (or noted) just now */
+        last_ms = now_ms;
     if ((rc = token_holder(c, user_id, &out->user, "the session's user is gone")) != SVC_OK)
         return rc;
     out->csrf_token = csrf;
     out->session_id = id;
-    int64_t last_ms, expires_ms;
-    if (clock_parse(last_seen, &last_ms) && clock_parse(expires, &expires_ms) &&
-        TOUCH_MS < (int64_t)auth_policy.idle_seconds * 1000)
+    if (TOUCH_MS < (int64_t)auth_policy.idle_seconds * 1000)
         *valid_until_ms = last_ms + TOUCH_MS < expires_ms ? last_ms + TOUCH_MS : expires_ms;
     return SVC_OK;
 }
 
-int auth_session_at(struct ctx *c, const char *token, const struct db_version *v,
+int auth_session_at(struct ctx *c, const char *token, const int64_t *accounts,
                     struct session_info *out)
 {
     memset(out, 0, sizeof *out);
@@ -742,11 +760,11 @@ int auth_session_at(struct ctx *c, const char *token, const struct db_version *v
     char hash[SHA256_HEX_LEN + 1];
     token_hash(token, hash);
     int64_t now_ms = clock_now_ms(), until;
-    if (v && session_cache_get(hash, v, now_ms, c->arena, out))
+    if (accounts && session_cache_get(hash, *accounts, now_ms, c->arena, out))
         return SVC_OK;
     int rc = session_read(c, hash, now_ms, out, &until);
-    if (rc == SVC_OK && v && until > now_ms)
-        session_cache_put(hash, v, until, out);
+    if (rc == SVC_OK && accounts && until > now_ms)
+        session_cache_put(hash, *accounts, until, out);
     return rc;
 }
 
@@ -1160,6 +1178,9 @@ int auth_session_list(struct ctx *c, int64_t user_id, const char *current_token,
         v->id = db_col_int64(&st, 0);
         v->created_at = arena_strdup(c->arena, db_col_text(&st, 1));
         v->last_seen_at = arena_strdup(c->arena, db_col_text(&st, 2));
+        int64_t noted = touch_noted(TOUCH_SESSION, v->id), stored;
+        if (noted && clock_parse(v->last_seen_at, &stored) && noted > stored)
+            v->last_seen_at = time_at(c, noted); /* a use not yet written (touch.c) */
         v->expires_at = arena_strdup(c->arena, db_col_text(&st, 3));
         v->client = db_col_is_null(&st, 4) ? NULL : arena_strdup(c->arena, db_col_text(&st, 4));
         v->current = hash[0] && db_col_int64(&st, 5) != 0;

@@ -40,9 +40,10 @@ int auth_login(struct ctx *c, const char *login, const char *password, struct se
 /* Validates a session token: unknown, revoked, idle or past its absolute end →
  * SVC_UNAUTHORIZED (c->code err_session_expired for an expired one). Touches last_seen. */
 int auth_session(struct ctx *c, const char *token, struct session_info *out);
-/* As auth_session, answered from this thread's cache of sessions (service/session_cache.c)
- * while the data version is still v, which the caller read before; v NULL: no cache. */
-int auth_session_at(struct ctx *c, const char *token, const struct db_version *v,
+/* As auth_session, answered from the process's cache of sessions (service/session_cache.c)
+ * while the accounts version (store/db.h db_scope_versions) is still *accounts, which the
+ * caller read before; accounts NULL: no cache. */
+int auth_session_at(struct ctx *c, const char *token, const int64_t *accounts,
                     struct session_info *out);
 int auth_logout(struct ctx *c, const char *token);
 /* Ends every session of the user (sign out everywhere; also on password change/disable). */

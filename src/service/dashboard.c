@@ -5,12 +5,15 @@
  * comment above it (a database of 50,000 items and 1,000,000 reports). */
 #include "service/dashboard.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/mem.h"
 #include "service/internal.h"
+#include "service/light.h"
 #include "service/perm.h"
 #include "service/service.h"
 #include "store/db.h"
@@ -192,7 +195,8 @@ static int read_recent(struct ctx *c, struct dashboard *d)
 
 /* ---- the calls ---------------------------------------------------------------------------- */
 
-int dashboard_get(struct ctx *c, int64_t pairing_id, int year, struct dashboard *out)
+/* What dashboard_get reads, into c->arena. */
+static int dashboard_read(struct ctx *c, int64_t pairing_id, int year, struct dashboard *out)
 {
     memset(out, 0, sizeof *out);
     if (year < 2000 || year > 2100)
@@ -210,6 +214,135 @@ int dashboard_get(struct ctx *c, int64_t pairing_id, int year, struct dashboard 
     if ((rc = read_stats(c, out)) != SVC_OK || (rc = read_overdue(c, out)) != SVC_OK)
         return rc;
     return read_recent(c, out);
+}
+
+/* ---- one reading for every viewer ------------------------------------------------------- */
+
+/* A pairing's dashboard is the same data for everyone who may read it (what differs by
+ * viewer — which items link to a report form — is the page's business), and it costs a dozen
+ * statements over the year's 50 items and their reports: the dearest part of the pages a
+ * pairing's people open every day (docs/performance.md, the mixed run). So the last readings
+ * are kept for the process, each in its own arena, keyed by (pairing, year, today) and the
+ * data versions of the pairing and of unscoped writes (store/db.h db_scope_versions: read
+ * before the data, moved by every audited write of any process), so a reading is never older
+ * than the data. A request that uses one holds a reference until its own arena is freed. */
+enum { SHARED_MAX = 16 };
+
+struct shared {
+    int64_t pairing_id, v_pairing, v_unscoped;
+    int year;
+    char today[11];
+    int refs; /* one for the table while listed, one per request using it */
+    uint64_t used;
+    struct arena arena;
+    struct dashboard d;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct shared *e[SHARED_MAX];
+    uint64_t tick;
+} shared = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void unref_locked(struct shared *s)
+{
+    if (--s->refs == 0) {
+        arena_free(&s->arena);
+        free(s);
+    }
+}
+
+static void release(void *p)
+{
+    pthread_mutex_lock(&shared.mu);
+    unref_locked(p);
+    pthread_mutex_unlock(&shared.mu);
+}
+
+/* The listed reading for the key, referenced for c's request; NULL when there is none. */
+static struct shared *find_shared(int64_t pairing_id, int year, const char *today,
+                                  const struct scope_version *v)
+{
+    struct shared *hit = NULL;
+    pthread_mutex_lock(&shared.mu);
+    for (int i = 0; i < SHARED_MAX && !hit; i++) {
+        struct shared *s = shared.e[i];
+        if (s && s->pairing_id == pairing_id && s->year == year && s->v_pairing == v->pairing &&
+            s->v_unscoped == v->unscoped && strcmp(s->today, today) == 0)
+            hit = s;
+    }
+    if (hit) {
+        hit->refs++;
+        hit->used = ++shared.tick;
+    }
+    pthread_mutex_unlock(&shared.mu);
+    return hit;
+}
+
+/* Lists s (referenced once for the table and once for the caller), dropping the least
+ * recently used reading when the table is full. */
+static void list_shared(struct shared *s)
+{
+    pthread_mutex_lock(&shared.mu);
+    int slot = 0;
+    for (int i = 0; i < SHARED_MAX; i++) {
+        if (!shared.e[i]) {
+            slot = i;
+            break;
+        }
+        if (shared.e[i]->used < shared.e[slot]->used)
+            slot = i;
+    }
+    if (shared.e[slot])
+        unref_locked(shared.e[slot]);
+    s->refs = 2;
+    s->used = ++shared.tick;
+    shared.e[slot] = s;
+    pthread_mutex_unlock(&shared.mu);
+}
+
+int dashboard_get(struct ctx *c, int64_t pairing_id, int year, struct dashboard *out)
+{
+    struct scope_version v;
+    char today[11], soon[11];
+    light_today(today, soon);
+    if (year < 2000 || year > 2100 || db_in_transaction(c->db) ||
+        db_scope_versions(c->db, pairing_id, &v) != 0 || v.pairing < 0 ||
+        !svc_can_read_pairing(c, pairing_id))
+        return dashboard_read(c, pairing_id, year, out); /* and its refusal, if any */
+    struct shared *s = find_shared(pairing_id, year, today, &v);
+    if (!s) {
+        s = xcalloc(1, sizeof *s);
+        arena_init(&s->arena);
+        struct ctx own = *c;
+        own.arena = &s->arena;
+        if (dashboard_read(&own, pairing_id, year, &s->d) != SVC_OK ||
+            strcmp(s->d.today, today) != 0) { /* midnight passed meanwhile: not kept */
+            arena_free(&s->arena);
+            free(s);
+            return dashboard_read(c, pairing_id, year, out);
+        }
+        s->pairing_id = pairing_id;
+        s->year = year;
+        s->v_pairing = v.pairing;
+        s->v_unscoped = v.unscoped;
+        memcpy(s->today, today, sizeof s->today);
+        list_shared(s);
+    }
+    arena_defer(c->arena, release, s);
+    *out = s->d;
+    return SVC_OK;
+}
+
+void dashboard_forget(void)
+{
+    pthread_mutex_lock(&shared.mu);
+    for (int i = 0; i < SHARED_MAX; i++)
+        if (shared.e[i]) {
+            unref_locked(shared.e[i]);
+            shared.e[i] = NULL;
+        }
+    pthread_mutex_unlock(&shared.mu);
 }
 
 int dashboard_home(struct ctx *c, int64_t *pairing_id)

@@ -70,9 +70,12 @@ struct dashboard {
 };
 
 /* The dashboard of a province pairing for year (2000–2100, else SVC_INVALID err_range with
- * field year). SVC_NOT_FOUND when pairing_id is not a province pairing. Everything is in
- * c->arena. */
+ * field year). SVC_NOT_FOUND when pairing_id is not a province pairing. *out is valid until
+ * c->arena is freed: it is either read into c->arena or a reading shared by every viewer of
+ * the same data versions (dashboard.c), held until then; never write through it. */
 int dashboard_get(struct ctx *c, int64_t pairing_id, int year, struct dashboard *out);
+/* Drops the shared readings (tests; the process's end). */
+void dashboard_forget(void);
 
 /* The pairing whose dashboard a user sees first: its own; for an admin or the command line
  * the first province pairing (SVC_NOT_FOUND when there is none). */

@@ -35,14 +35,21 @@ static void read_row(struct ctx *c, struct stmt *st, struct pairing_view *p)
     "LEFT JOIN plan p ON p.id = (SELECT min(id) FROM plan WHERE pairing_id = k.id "           \
     "AND status = 'current') "
 
-/* Children of tops[0..n) in one query, attached in order. */
+/* Children of tops[0..n) in one query, attached in order. One top (a pairing's page) reads
+ * its own children only, not every city pairing of every pairing. */
 static int attach_children(struct ctx *c, struct pairing_view *tops, size_t n)
 {
     struct stmt st;
     int rc;
     size_t *caps = arena_alloc(c->arena, (n + 1) * sizeof *caps);
-    db_prepare(c->db, &st, PAIRING_COLUMNS "WHERE k.parent_id IS NOT NULL "
-                                           "ORDER BY k.parent_id, k.task_number, k.id");
+    if (n == 1) {
+        db_prepare(c->db, &st, PAIRING_COLUMNS "WHERE k.parent_id = :p "
+                                               "ORDER BY k.task_number, k.id");
+        db_bind_int64(&st, ":p", tops[0].id);
+    } else {
+        db_prepare(c->db, &st, PAIRING_COLUMNS "WHERE k.parent_id IS NOT NULL "
+                                               "ORDER BY k.parent_id, k.task_number, k.id");
+    }
     while ((rc = db_step(&st)) == DB_ROW) {
         int64_t parent = db_col_int64(&st, 1);
         for (size_t i = 0; i < n; i++)

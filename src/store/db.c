@@ -552,6 +552,74 @@ int db_version_read(struct db *db, struct db_version *v)
     return db_data_version(db, &v->local, &v->external);
 }
 
+/* The counters every request needs: all of them summed, scope 0 and scope -1. */
+static int read_totals(struct db *db)
+{
+    struct stmt st;
+    int rc = db_prepare(db, &st,
+                        "SELECT sum(n), sum(CASE WHEN scope = 0 THEN n ELSE 0 END), "
+                        "sum(CASE WHEN scope = -1 THEN n ELSE 0 END) FROM data_version");
+    if (rc == 0)
+        rc = db_step(&st);
+    if (rc == DB_ROW) {
+        db->memo_total = db_col_int64(&st, 0);
+        db->memo_unscoped = db_col_int64(&st, 1);
+        db->memo_accounts = db_col_int64(&st, 2);
+    }
+    db_finalize(&st);
+    return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
+}
+
+int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *out)
+{
+    out->pairing = -1;
+    out->total = out->unscoped = out->accounts = 0;
+    uint64_t local;
+    int64_t external;
+    int rc = db_data_version(db, &local, &external);
+    if (rc < 0)
+        return rc;
+    if (!db->memo_ok || db->memo_local != local || db->memo_external != external) {
+        db->memo_ok = false;
+        if ((rc = read_totals(db)) < 0)
+            return rc;
+        for (size_t i = 0; i < sizeof db->memo_pairing / sizeof *db->memo_pairing; i++)
+            db->memo_pairing[i].n_ok = false;
+        db->memo_local = local;
+        db->memo_external = external;
+        db->memo_ok = true;
+    }
+    out->total = db->memo_total;
+    out->unscoped = db->memo_unscoped;
+    out->accounts = db->memo_accounts;
+    if (pairing_id <= 0)
+        return 0;
+    size_t n_memo = sizeof db->memo_pairing / sizeof *db->memo_pairing, k = n_memo;
+    for (size_t i = 0; i < n_memo; i++)
+        if (db->memo_pairing[i].pairing == pairing_id)
+            k = i;
+    if (k < n_memo && db->memo_pairing[k].n_ok) {
+        out->pairing = db->memo_pairing[k].n;
+        return 0;
+    }
+    struct stmt st;
+    rc = db_prepare(db, &st,
+                    "SELECT d.n FROM pairing p JOIN data_version d "
+                    "ON d.scope = coalesce(p.parent_id, p.id) WHERE p.id = :p");
+    db_bind_int64(&st, ":p", pairing_id);
+    if (rc == 0)
+        rc = db_step(&st);
+    if (rc == DB_ROW) {
+        if (k == n_memo)
+            k = db->memo_next++ % n_memo;
+        db->memo_pairing[k].pairing = pairing_id;
+        db->memo_pairing[k].n = out->pairing = db_col_int64(&st, 0);
+        db->memo_pairing[k].n_ok = true;
+    }
+    db_finalize(&st);
+    return rc == DB_ROW || rc == DB_DONE ? 0 : (rc < 0 ? rc : DB_ERROR);
+}
+
 bool db_version_same(const struct db_version *a, const struct db_version *b)
 {
     return a->conn == b->conn && a->local == b->local && a->external == b->external;

@@ -126,6 +126,20 @@ struct db_version {
 int db_version_read(struct db *db, struct db_version *v);
 bool db_version_same(const struct db_version *a, const struct db_version *b);
 
+/* The data versions of schema 10 (migrate.c: table data_version, moved by every audited
+ * write in its own transaction, so every process and connection sees the same numbers):
+ *   pairing: of the province pairing of the pairing asked for (itself or its parent; -1 when
+ *            no pairing was asked for, 0 asked or not, or there is no such pairing);
+ *   unscoped: of the writes that name no pairing;
+ *   accounts: of users, units, sessions and API tokens;
+ *   total: all of them summed, which every audited write moves.
+ * Answered from what this connection read last while nothing was committed since (the data
+ * version above), so a request pays a query only after a write. */
+struct scope_version {
+    int64_t pairing, unscoped, accounts, total;
+};
+int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *out);
+
 /* Group commit (the server's durable writes, http/durable.c). A connection in group-commit
  * mode commits without waiting for the disk (synchronous=NORMAL: the WAL is written, not
  * synced); db_sync_wal() then syncs the WAL once for every commit made before it started,

@@ -32,6 +32,16 @@ struct db {
     bool wal_hdr_ok;
     bool wal;                  /* journal_mode is wal (set_wal) */
     bool search;               /* the search index exists: each commit brings it up to date */
+    /* db_scope_versions: what it last read, and at which data version (memo_local,
+     * memo_external); memo_pairing[i]: a pairing asked for and its province's n. */
+    bool memo_ok;
+    uint64_t memo_local;
+    int64_t memo_external, memo_total, memo_unscoped, memo_accounts;
+    struct {
+        int64_t pairing, n;
+        bool n_ok;
+    } memo_pairing[16];
+    unsigned memo_next;
 };
 
 /* Installs the fault-injecting VFS and allocator when this is a test build and DUIKOU_FAULTS

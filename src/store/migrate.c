@@ -731,6 +731,45 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 9;\n",
 
+    /* 10 (2026-12): data versions, one counter per scope, moved by the writing transaction
+     * itself so every process sharing the file (and, later, every machine sharing a database)
+     * sees them at once: a rendered page is kept under the versions of the scopes it reads
+     * (http/cache.c), and a report in Dalian no longer re-renders Liaoning's pages.
+     *   scope = a province pairing's id: every audited write whose audit_scope names it;
+     *   scope 0: every audited write that names no pairing (an admin's, a region's …);
+     *   scope -1: accounts — users, units, sessions and API tokens (what a session's check
+     *             reads; service/session_cache.c).
+     * Every change of stored data is audited in its own transaction (DESIGN.md), so the
+     * audit trigger is the one place that sees them all; writes that change nothing a page
+     * shows (a session's last use, the search index) are not audited and move nothing. */
+    "CREATE TABLE data_version (\n"
+    "    scope INTEGER PRIMARY KEY,\n"
+    "    n INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO data_version (scope, n) VALUES (0, 0);\n"
+    "INSERT INTO data_version (scope, n) VALUES (-1, 0);\n"
+    "INSERT INTO data_version (scope, n) SELECT id, 0 FROM pairing WHERE parent_id IS NULL;\n"
+    "CREATE TRIGGER data_version_pairing AFTER INSERT ON pairing WHEN NEW.parent_id IS NULL\n"
+    "BEGIN\n"
+    "    INSERT INTO data_version (scope, n) VALUES (NEW.id, 0);\n"
+    "END;\n"
+    "DROP TRIGGER audit_scope_insert;\n"
+    "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"
+    "BEGIN\n"
+    "    INSERT INTO audit_scope (pairing_id, audit_id)\n"
+    "    SELECT DISTINCT p, NEW.id FROM (\n"
+    "        SELECT n.pairing_id AS p FROM users u JOIN unit n ON n.id = u.unit_id\n"
+    "            WHERE substr(NEW.actor, 1, 5) = 'user:' AND u.login = substr(NEW.actor, 6)\n"
+    AUDIT_SCOPE_OBJECTS_9(AUDIT_SCOPE_NEW)
+    "    ) WHERE p IS NOT NULL;\n"
+    "    UPDATE data_version SET n = n + 1\n"
+    "        WHERE scope IN (SELECT pairing_id FROM audit_scope WHERE audit_id = NEW.id)\n"
+    "        OR (scope = 0 AND NOT EXISTS (SELECT 1 FROM audit_scope WHERE audit_id = NEW.id))\n"
+    "        OR (scope = -1 AND NEW.entity IN ('users', 'unit', 'session', 'api_token'));\n"
+    "END;\n"
+    "\n"
+    "PRAGMA user_version = 10;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

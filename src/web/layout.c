@@ -132,6 +132,10 @@ static const char *lang_href(struct req *r, const char *lang) {
   return href;
 }
 
+const char *web_user_display_name(const struct user *u) {
+  return u->name && *u->name ? u->name : u->login;
+}
+
 void web_begin(struct req *r, struct resp *p, const char *title) {
   struct sb *b = &p->body;
   p->content_type = "text/html; charset=utf-8";
@@ -174,9 +178,11 @@ void web_begin(struct req *r, struct resp *p, const char *title) {
     /* Signed in: the name leads to the account page; signing out is a form
      * (a POST with the session's CSRF token), so it works without JavaScript
      * and no link can sign anyone out. */
-    html_printf(b, "<a class=\"account\" href=\"/account\">%h</a>\n",
-                r->user->name && *r->user->name ? r->user->name
-                                                : r->user->login);
+    html_printf(b, "<a class=\"account\" href=\"/account\">");
+    p->name_at = b->len; /* where the name is, for the shared page cache (http/cache.c) */
+    html_printf(b, "%h", web_user_display_name(r->user));
+    p->name_len = b->len - p->name_at;
+    html_printf(b, "</a>\n");
     if (r->csrf_token)
       html_printf(b,
                   "<form class=\"logout\" method=\"post\" action=\"/logout\">"

@@ -17,6 +17,8 @@
  * and opens <main>. Sets the content type, and the lang cookie when the request
  * chose a language by ?lang=. */
 void web_begin(struct req *r, struct resp *p, const char *title);
+/* The name the page header shows for a signed-in user: the display name, else the login. */
+const char *web_user_display_name(const struct user *u);
 /* Closes <main>, writes the footer and ends the document. Returns p->status. */
 int web_end(struct req *r, struct resp *p);
 /* A whole error page with status, a title message id and a message id for the

@@ -65,3 +65,46 @@ test('a cached answer is never served to someone else', async () => {
   const en = await anon.get('/plans/1?lang=en');
   assert.notEqual(en.body, page1.body, 'another language, another answer');
 });
+
+// The daily pages (/my, the dashboard, the review queue, /api/v1/my/work-items) are rendered
+// once for every caller of the same role and unit (ROUTE_SHARED): each caller still gets
+// their own name in the header and their own session's CSRF token in every form, and a write
+// in the pairing shows at once. (Under the tests, DUIKOU_CACHE_VERIFY=1 also renders every hit
+// again and aborts the server on any difference.)
+test('a shared page carries each caller\'s own name and CSRF token', async () => {
+  const admin = await as(server, 'admin');
+  const made = await admin.post('/api/v1/users', {
+    login: 'pj_member2', name: '盤錦第二位', role: 'member', unit_id: server.units.panjin,
+  });
+  assert.equal(made.status, 201, made.body);
+  const one = await as(server, 'pj_member');
+  const two = new Client(server.base);
+  assert.equal((await two.login('pj_member2', made.json.password)).status, 201);
+  assert.notEqual(one.csrf, two.csrf);
+  for (const path of ['/my', `/pairings/${LJ}/dashboard`]) {
+    const a = await one.get(path);
+    const b = await two.get(path); // the same rendering, filled for the second member
+    assert.equal(a.status, 200, path);
+    assert.equal(b.status, 200, path);
+    assert.ok(b.body.includes(two.csrf), `${path}: the second member's CSRF token`);
+    assert.ok(!b.body.includes(one.csrf), `${path}: never the first member's token`);
+    assert.match(b.body, /<a class="account" href="\/account">盤錦第二位<\/a>/);
+    assert.ok(!a.body.includes('盤錦第二位'), `${path}: the first member sees their own name`);
+    const again = await one.get(path);
+    assert.equal(again.body, a.body, `${path}: the first member's page, as before`);
+  }
+  // a sign-out form made from the shared page works: the token is the caller's own
+  const page = await two.get('/my');
+  const token = /name="csrf_token" value="([^"]+)"/.exec(page.body)[1];
+  const out = await two.request('POST', '/logout', { form: { csrf_token: token }, csrf: false });
+  assert.equal(out.status, 303);
+  // a report by one member of the unit shows on the other's /my at once
+  const before = await one.get('/my');
+  const r = await one.post(`/api/v1/work-items/${fx.item}/reports`, {
+    period: `${YEAR}-10`, status: 'on_track', percent: 55, narrative: '共享頁面之後的報告。',
+  });
+  assert.equal(r.status, 201, r.body);
+  const after = await one.get('/my');
+  assert.notEqual(after.body, before.body, 'the write re-rendered the shared page');
+  assert.match(after.body, /55\s*%/);
+});

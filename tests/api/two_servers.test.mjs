@@ -51,11 +51,27 @@ test('a write through one server is seen through the other at once', async () =>
   const afterAdd = await lnB.get(`/api/v1/work-plans/${wp.json.id}`);
   assert.ok(afterAdd.json.items.some((i) => i.title === '雙機共用資料庫事項二'), 'B does not serve its stale copy');
 
-  // A member reports through A; B's review queue, audit page and search have it at once.
+  // The pages kept per pairing version (the dashboard, /my, the review queue): B renders
+  // them before the report below and must not serve those copies after it.
   const pj = await as(a, 'pj_member');
+  const pjB = through(baseB, pj);
+  const dashBefore = await lnB.get(`/pairings/${LJ}/dashboard`);
+  const myBefore = await pjB.get('/my');
+  const queueBefore = await lnB.get('/reviews');
+  for (const r of [dashBefore, myBefore, queueBefore]) assert.equal(r.status, 200);
+
+  // A member reports through A; B's review queue, audit page and search have it at once.
   const rep = await pj.post(`/api/v1/work-items/${item.json.id}/reports`, {
     period: `${year}-11`, status: 'on_track', percent: 30, narrative: '冷鏈物流對接會已召開，雙機測試。' });
   assert.equal(rep.status, 201, rep.body);
+  assert.notEqual((await lnB.get(`/pairings/${LJ}/dashboard`)).body, dashBefore.body,
+    'the dashboard through B shows the report');
+  const myAfter = await pjB.get('/my');
+  assert.notEqual(myAfter.body, myBefore.body, '/my through B shows the report');
+  assert.match(myAfter.body, /30\s*%/);
+  const queueAfter = await lnB.get('/reviews');
+  assert.ok(queueAfter.body.includes('冷鏈物流對接會已召開'), 'the review queue page through B');
+  assert.ok(!queueBefore.body.includes('冷鏈物流對接會已召開'));
   const pending = await lnB.get('/api/v1/reviews/pending');
   assert.ok(pending.json.pending.some((e) => e.report.id === rep.json.id), 'the queue through B');
   const leaderB = through(baseB, await as(a, 'ln_leader'));

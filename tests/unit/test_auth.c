@@ -23,6 +23,8 @@
 #include "core/text.h"
 #include "service/auth.h"
 #include "service/perm.h"
+#include "service/session_cache.h"
+#include "service/touch.h"
 #include "service/service.h"
 #include "service/user.h"
 #include "store/audit.h"
@@ -84,6 +86,9 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     clock_set_offset(0);
+    touch_set_deferred(false);
+    touch_reset();
+    session_cache_clear(); /* each test's database starts its versions again */
     arena_free(&f->arena);
     tu_db_teardown(f->dir, f->db);
     free(f);
@@ -396,14 +401,14 @@ static void test_audit_rows(void **state)
 
 /* ---- sessions ------------------------------------------------------------------------- */
 
-/* Validates token as the server does: through this thread's session cache, at the data
- * version read first (so every session test here also tests the cache: service/
- * session_cache.c must answer exactly what a read of the database would). */
+/* Validates token as the server does: through the session cache, at the accounts version
+ * read first (so every session test here also tests the cache: service/session_cache.c must
+ * answer exactly what a read of the database would). */
 static int session_info(struct fixture *f, const char *token, struct session_info *s)
 {
-    struct db_version v;
-    assert_int_equal(db_version_read(f->db, &v), 0);
-    return auth_session_at(cli(f), token, &v, s);
+    struct scope_version v;
+    assert_int_equal(db_scope_versions(f->db, 0, &v), 0);
+    return auth_session_at(cli(f), token, &v.accounts, s);
 }
 
 static int session(struct fixture *f, const char *token)
@@ -704,8 +709,58 @@ static void test_cache_sees_other_connection(void **state)
     assert_int_equal(session(f, s.token), SVC_OK);
     struct db *other;
     assert_int_equal(db_open(f->path, &other, NULL), 0);
-    assert_int_equal(db_exec(other, "UPDATE users SET disabled = 1"), 0);
+    struct ctx oc = {.db = other, .arena = &f->arena, .actor = "cli:other", .client = CLIENT};
+    assert_int_equal(user_set_disabled(&oc, f->uid, true), SVC_OK); /* audited: moves accounts */
     db_close(other);
+    assert_int_equal(session(f, s.token), SVC_UNAUTHORIZED);
+}
+
+/* A report (or anything else outside accounts) leaves the cached session alone: the cache
+ * is keyed by the accounts version, not by every write. */
+static void test_cache_outlives_other_writes(void **state)
+{
+    struct fixture *f = *state;
+    struct session_info s;
+    assert_int_equal(login(f, "alice", PW, &s), SVC_OK);
+    struct scope_version a, b;
+    assert_int_equal(db_scope_versions(f->db, f->pairing, &a), 0);
+    assert_int_equal(db_begin(f->db), 0);
+    assert_int_equal(audit_append(f->db, "cli:test", "test.other", "pairing", f->pairing, NULL,
+                                  "{}", CLIENT),
+                     0);
+    assert_int_equal(db_commit(f->db), 0);
+    assert_int_equal(session(f, s.token), SVC_OK);
+    assert_int_equal(db_scope_versions(f->db, f->pairing, &b), 0);
+    assert_true(b.total > a.total);
+    assert_true(b.pairing > a.pairing);
+    assert_int_equal(b.accounts, a.accounts);
+}
+
+/* In the server a session's use is noted, not written, by the request (service/touch.c): the
+ * idle limit counts the noted use, and a flush writes it. */
+static void test_touch_deferred(void **state)
+{
+    struct fixture *f = *state;
+    struct session_info s;
+    assert_int_equal(login(f, "alice", PW, &s), SVC_OK);
+    const char *at_login = last_seen(f, s.session_id);
+    touch_set_deferred(true);
+    clock_set_offset(20 * MINUTE);
+    assert_int_equal(session(f, s.token), SVC_OK);
+    assert_string_equal(last_seen(f, s.session_id), at_login); /* noted, not written */
+    assert_true(touch_noted(TOUCH_SESSION, s.session_id) > 0);
+    /* 20 + 20 minutes after sign-in: only the noted use keeps it inside the 30-minute limit */
+    clock_set_offset(40 * MINUTE);
+    assert_int_equal(session(f, s.token), SVC_OK);
+    assert_int_equal(touch_flush(f->db), 1);
+    char want[25];
+    clock_format(clock_now_ms(), want);
+    assert_memory_equal(last_seen(f, s.session_id), want, 16); /* written, to the minute */
+    assert_int_equal(touch_noted(TOUCH_SESSION, s.session_id), 0);
+    assert_int_equal(touch_flush(f->db), 0); /* nothing left */
+    touch_set_deferred(false);
+    /* and silence past the limit still ends it */
+    clock_set_offset(40 * MINUTE + 31 * MINUTE);
     assert_int_equal(session(f, s.token), SVC_UNAUTHORIZED);
 }
 
@@ -838,6 +893,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_touch_and_idle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_sees_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_sees_other_connection, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_outlives_other_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_deferred, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens_stored_hashed, setup, teardown),
     };
