@@ -21,8 +21,9 @@
 #   BENCH_SCALES ("1 10"), BENCH_DIR for the cached databases (build-bench),
 #   BENCH_DASHBOARD (the path of (2), default /pairings/{pairing}/dashboard: for trying the
 #   script before that page exists; never commit a different default),
-#   BENCH_ONLY=mixed: only the mixed run (6), its rows printed, docs/performance.md untouched
-#   and no verdict (for working on it; `make bench` always runs everything).
+#   BENCH_ONLY=mixed or post: only the mixed run (6) or the durable posts (4), their rows
+#   printed, docs/performance.md untouched and no verdict (for working on one of them;
+#   `make bench` always runs everything).
 # The whole run is bounded: 2 scales × 9 wrk runs × BENCH_SECONDS, plus generating the
 # databases the first time (about 20 s); generated databases are reused while the schema
 # version and the generator's source are unchanged.
@@ -304,7 +305,7 @@ run_scale() {
   local -a names=(tasks dashboard plan) paths=("/api/v1/work-plans/$wp" "$dash" "/plans/$plan")
   local i status
   for i in 0 1 2; do
-    [ "$ONLY" = mixed ] && [ "$i" != 1 ] && continue
+    [ -n "$ONLY" ] && [ "$i" != 1 ] && continue
     status=$(fetch "$WORK/www/$n-${names[$i]}" "${paths[$i]}")
     R[$n,${names[$i]},path]=${paths[$i]}
     if [ "$status" != 200 ]; then
@@ -316,13 +317,14 @@ run_scale() {
       continue
     fi
     R[$n,${names[$i]},bytes]=$(stat -c %s "$WORK/www/$n-${names[$i]}")
-    [ "$ONLY" = mixed ] && continue
+    [ -n "$ONLY" ] && continue
     R[$n,${names[$i]},nginx]=$(measure "http://127.0.0.1:$NGINX_PORT/$n-${names[$i]}")
     R[$n,${names[$i]}]=$(measure "$BASE${paths[$i]}" -H "Cookie: $COOKIE")
   done
   if [ "$ONLY" != mixed ]; then
     write_post_lua "$db" "$pw"
     R[$n,post]=$(measure "$BASE/" -s "$WORK/post.lua")
+    if [ "$ONLY" = post ]; then stop_server; return; fi
     R[$n,rss]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status")
     write_login_lua "$coord" "$pw"
     local cpu0 cpu1
@@ -355,6 +357,10 @@ run_scale() {
 }
 
 for n in $SCALES; do run_scale "$n"; done
+if [ "$ONLY" = post ]; then
+  for n in $SCALES; do echo "scale $n durable posts: ${R[$n,post]} (req/s p50 p99 errors)"; done
+  exit 0
+fi
 if [ "$ONLY" = mixed ]; then
   for n in $SCALES; do
     read -r rps p50 p99 err <<<"${R[$n,mixed]}"

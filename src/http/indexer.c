@@ -13,7 +13,9 @@
  * The command line (import, demo) indexes at commit, as before: its transactions are large.
  *
  * The same thread writes the uses of sessions and API tokens that requests noted
- * (service/touch.c) every TOUCH_FLUSH_MS and on its last pass, so no GET writes. */
+ * (service/touch.c) every TOUCH_FLUSH_MS and on its last pass, so no GET writes; and it runs
+ * the WAL checkpoints, which the workers' group-commit connections no longer run themselves
+ * (store/db.c db_group_commit). */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,6 +32,7 @@ enum {
     INDEXER_GAP_MS = 50,    /* and at most this often: writes arriving meanwhile share one */
     CATCH_UP_WAIT_MS = 2000,
     TOUCH_FLUSH_MS = 5000, /* noted uses of sessions are written this often */
+    CHECKPOINT_MS = 200,    /* and the WAL copied into the database at most this often */
 };
 
 static struct {
@@ -67,7 +70,7 @@ static void *indexer(void *arg)
 {
     (void)arg;
     struct db *db = NULL;
-    int64_t flushed_ms = monotonic_ms();
+    int64_t flushed_ms = monotonic_ms(), checkpointed_ms = flushed_ms;
     pthread_mutex_lock(&ix.mu);
     for (;;) {
         if (!ix.stop && ix.wanted == ix.done) {
@@ -89,6 +92,10 @@ static void *indexer(void *arg)
         if (db && search_sync(db) < 0) { /* tried again on the next pass */
             db_close(db);
             db = NULL;
+        }
+        if (db && monotonic_ms() - checkpointed_ms >= CHECKPOINT_MS) {
+            checkpointed_ms = monotonic_ms();
+            db_checkpoint_passive(db); /* the workers' connections leave it to this thread */
         }
         if (db && (stopping || monotonic_ms() - flushed_ms >= TOUCH_FLUSH_MS)) {
             flushed_ms = monotonic_ms();

@@ -148,6 +148,9 @@ int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *o
  * the write, read db_write_count() before a sync; the writes up to that count are on disk
  * when it returns 0. The write counter counts commits and writes outside transactions. */
 int db_group_commit(struct db *db);
+/* Copies what the WAL holds into the database file as far as no reader needs it (SQLite's
+ * PASSIVE checkpoint). Group-commit connections do not checkpoint by themselves. */
+int db_checkpoint_passive(struct db *db);
 uint64_t db_last_write(struct db *db); /* 0: this connection never wrote */
 uint64_t db_write_count(void);
 int db_sync_wal(const char *db_path);

@@ -746,6 +746,9 @@ static const char *const migrations[] = {
     "    scope INTEGER PRIMARY KEY,\n"
     "    n INTEGER NOT NULL\n"
     ");\n"
+    /* The trigger below finds an audit row's scopes by audit_id: without this index, a
+     * scan of audit_scope in every write (durable reports fell by a third in make bench). */
+    "CREATE INDEX audit_scope_audit ON audit_scope (audit_id);\n"
     "INSERT INTO data_version (scope, n) VALUES (0, 0);\n"
     "INSERT INTO data_version (scope, n) VALUES (-1, 0);\n"
     "INSERT INTO data_version (scope, n) SELECT id, 0 FROM pairing WHERE parent_id IS NULL;\n"
@@ -763,9 +766,11 @@ static const char *const migrations[] = {
     AUDIT_SCOPE_OBJECTS_9(AUDIT_SCOPE_NEW)
     "    ) WHERE p IS NOT NULL;\n"
     "    UPDATE data_version SET n = n + 1\n"
-    "        WHERE scope IN (SELECT pairing_id FROM audit_scope WHERE audit_id = NEW.id)\n"
-    "        OR (scope = 0 AND NOT EXISTS (SELECT 1 FROM audit_scope WHERE audit_id = NEW.id))\n"
-    "        OR (scope = -1 AND NEW.entity IN ('users', 'unit', 'session', 'api_token'));\n"
+    "        WHERE scope IN (SELECT pairing_id FROM audit_scope WHERE audit_id = NEW.id);\n"
+    "    UPDATE data_version SET n = n + 1\n"
+    "        WHERE scope = 0 AND NOT EXISTS (SELECT 1 FROM audit_scope WHERE audit_id = NEW.id);\n"
+    "    UPDATE data_version SET n = n + 1\n"
+    "        WHERE scope = -1 AND NEW.entity IN ('users', 'unit', 'session', 'api_token');\n"
     "END;\n"
     "\n"
     "PRAGMA user_version = 10;\n",
