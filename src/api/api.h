@@ -104,6 +104,15 @@ int api_report_review(struct req *r, struct resp *p);
 
 /* light.c */
 int api_lights(struct req *r, struct resp *p);
+/* reporting.c: the reporting calendar */
+int api_reporting(struct req *r, struct resp *p);
+int api_reporting_set(struct req *r, struct resp *p);
+/* notification.c: the inbox */
+struct notification_view;
+int api_notifications(struct req *r, struct resp *p);
+int api_notifications_read(struct req *r, struct resp *p);
+/* The page a notification leads to (in r's arena). */
+const char *api_notification_link(struct req *r, const struct notification_view *v);
 
 
 /* input.c, the same readers for top-level body fields where null is never accepted (the

@@ -20,6 +20,7 @@
 #include "core/json.h"
 #include "service/light.h"
 #include "service/report.h"
+#include "service/reporting.h"
 #include "service/work_plan.h"
 
 /* ---- ETag and If-Match ------------------------------------------------------------------ */
@@ -539,10 +540,33 @@ int api_my_work_items(struct req *r, struct resp *p)
         jw_kint(&w, "unit_id", r->user->unit_id);
     else
         jw_knull(&w, "unit_id");
+    /* Each item's current period of the reporting calendar (service/reporting.h). */
+    int64_t *ids = arena_alloc(r->arena, (page.n + 1) * sizeof *ids);
+    struct reporting_now *now = arena_alloc(r->arena, (page.n + 1) * sizeof *now);
+    for (size_t i = 0; i < page.n; i++)
+        ids[i] = page.items[i].id;
+    int rc = reporting_items_now(&r->ctx, ids, page.n, now);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
     jw_key(&w, "items");
     jw_arr(&w);
-    for (size_t i = 0; i < page.n; i++)
-        api_work_item_json(&w, &page.items[i], true);
+    for (size_t i = 0; i < page.n; i++) {
+        api_work_item_json(&w, &page.items[i], false);
+        jw_key(&w, "reporting");
+        jw_obj(&w);
+        if (now[i].period[0]) {
+            jw_kstr(&w, "period", now[i].period);
+            jw_kstr(&w, "due", now[i].due);
+            jw_kstr(&w, "state", reporting_state_name(now[i].state));
+        } else {
+            jw_knull(&w, "period");
+            jw_knull(&w, "due");
+            jw_knull(&w, "state");
+        }
+        jw_kint(&w, "missing", now[i].missing);
+        jw_obj_end(&w);
+        jw_obj_end(&w);
+    }
     jw_arr_end(&w);
     api_next_after(&w, page.more ? page.next_after : 0);
     jw_obj_end(&w);

@@ -49,5 +49,6 @@ int cmd_routes(struct cli *c);
 int cmd_pairings(struct cli *c);
 int cmd_demo(struct cli *c);
 int cmd_project(struct cli *c);
+int cmd_remind(struct cli *c);
 
 #endif

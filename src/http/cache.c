@@ -19,8 +19,9 @@
  * A page's personal parts are filled in when it is sent: the session's CSRF token (every form
  * carries it: a random 43-character token, so each occurrence of the rendering session's
  * token, found once when the answer is filed, is the caller's token's place) and the user's
- * name in the page header (at the offset the layout recorded, resp.name_at). Nothing else of
- * the user may reach a ROUTE_SHARED answer.
+ * name in the page header (at the offset the layout recorded, resp.name_at), and the unread
+ * count of the inbox beside it (resp.unread_at: read again for each answer sent). Nothing else
+ * of the user may reach a ROUTE_SHARED answer.
  *
  * Never kept: an answer other than 200, one that sets a cookie, one that carries this
  * response's CSP nonce, one larger than CACHE_MAX_BODY; a request with If-None-Match goes to
@@ -43,6 +44,7 @@
 #include "core/mem.h"
 #include "http/internal.h"
 #include "service/light.h"
+#include "service/notification.h"
 #include "store/db.h"
 #include "web/html.h"
 #include "web/web.h"
@@ -65,7 +67,7 @@ struct entry {
      * the user's name are (found once, when the answer is filed). */
     struct hole {
         size_t at, len;
-        bool name; /* else the CSRF token */
+        enum { HOLE_CSRF, HOLE_NAME, HOLE_UNREAD } kind;
     } *holes;
     size_t n_holes;
 };
@@ -201,9 +203,14 @@ static void fill_body(const struct entry *e, struct req *r, struct sb *out)
     for (size_t i = 0; i < e->n_holes; i++) {
         const struct hole *h = &e->holes[i];
         sb_appendn(out, e->body + done, h->at - done);
-        if (h->name) {
+        if (h->kind == HOLE_NAME) {
             const char *name = web_user_display_name(r->user);
             html_escape(out, name, strlen(name));
+        } else if (h->kind == HOLE_UNREAD) {
+            int64_t unread = 0;
+            if (notification_unread(&r->ctx, &unread) != SVC_OK)
+                r->ctx.code = r->ctx.field = r->ctx.error = NULL; /* shown as none */
+            web_unread_count(out, unread);
         } else {
             sb_append(out, r->csrf_token);
         }
@@ -221,11 +228,13 @@ static int hole_order(const void *a, const void *b)
 /* The holes of a body rendered for r (xmalloc'd, in order; *n how many). */
 static struct hole *find_holes(struct req *r, const struct resp *p, size_t *n)
 {
-    size_t cap = 4;
+    size_t cap = 8;
     struct hole *h = xmalloc(cap * sizeof *h);
     *n = 0;
     if (r->user && p->name_len)
-        h[(*n)++] = (struct hole){.at = p->name_at, .len = p->name_len, .name = true};
+        h[(*n)++] = (struct hole){.at = p->name_at, .len = p->name_len, .kind = HOLE_NAME};
+    if (r->user && p->unread_hole)
+        h[(*n)++] = (struct hole){.at = p->unread_at, .len = p->unread_len, .kind = HOLE_UNREAD};
     size_t tl = r->csrf_token ? strlen(r->csrf_token) : 0;
     const char *body = p->body.buf ? p->body.buf : "";
     for (size_t at = 0; tl && at + tl <= p->body.len;) {
@@ -234,7 +243,7 @@ static struct hole *find_holes(struct req *r, const struct resp *p, size_t *n)
             break;
         if (*n == cap)
             h = xrealloc(h, (cap *= 2) * sizeof *h);
-        h[(*n)++] = (struct hole){.at = (size_t)(hit - body), .len = tl};
+        h[(*n)++] = (struct hole){.at = (size_t)(hit - body), .len = tl, .kind = HOLE_CSRF};
         at = (size_t)(hit - body) + tl;
     }
     qsort(h, *n, sizeof *h, hole_order);

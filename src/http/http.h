@@ -85,6 +85,9 @@ struct resp {
     char nonce[24];           /* CSP script nonce for this response (base64) */
     size_t name_at, name_len; /* where the page header wrote the user's name (escaped), when
                                  name_len > 0: cache.c puts another user's name there */
+    size_t unread_at, unread_len; /* and the unread count of the inbox, when unread_hole:
+                                     cache.c puts the count of whoever the page is sent to */
+    bool unread_hole;
 };
 
 /* Lookups; NULL when absent. Header names are case-insensitive. */

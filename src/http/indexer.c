@@ -15,7 +15,8 @@
  * The same thread writes the uses of sessions and API tokens that requests noted
  * (service/touch.c) every TOUCH_FLUSH_MS and on its last pass, so no GET writes; and it runs
  * the WAL checkpoints, which the workers' group-commit connections no longer run themselves
- * (store/db.c db_group_commit). */
+ * (store/db.c db_group_commit); and the inbox's reminder pass when it starts and every hour
+ * (service/notification.h), which makes nothing twice. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +24,8 @@
 
 #include "core/log.h"
 #include "http/internal.h"
+#include "service/notification.h"
+#include "service/service.h"
 #include "service/touch.h"
 #include "store/db.h"
 #include "store/search.h"
@@ -32,7 +35,9 @@ enum {
     INDEXER_GAP_MS = 50,    /* and at most this often: writes arriving meanwhile share one */
     CATCH_UP_WAIT_MS = 2000,
     TOUCH_FLUSH_MS = 5000, /* noted uses of sessions are written this often */
-    CHECKPOINT_MS = 200,    /* and the WAL copied into the database at most this often */
+    CHECKPOINT_MS = 200,    /* and the WAL copied into the database at most this often, */
+    CHECKPOINT_PAGES = 1000, /* once it holds this many pages (SQLite's own default) */
+    REMIND_MS = 3600 * 1000, /* the inbox's reminder pass: on start, then every hour */
 };
 
 static struct {
@@ -66,11 +71,27 @@ static int64_t monotonic_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* The inbox's reminder pass (service/notification.h), as the system. */
+static void remind(struct db *db)
+{
+    struct arena a;
+    arena_init(&a);
+    struct ctx c = {.db = db, .arena = &a, .actor = "system:remind", .client = "server"};
+    int64_t made = 0;
+    if (notification_remind(&c, NULL, false, NULL, NULL, &made) != SVC_OK)
+        log_warn("remind: the reminder pass failed (%s); next hour again",
+                 c.error ? c.error : "store");
+    else if (made)
+        log_info("remind: %lld notification%s", (long long)made, made == 1 ? "" : "s");
+    arena_free(&a);
+}
+
 static void *indexer(void *arg)
 {
     (void)arg;
     struct db *db = NULL;
-    int64_t flushed_ms = monotonic_ms(), checkpointed_ms = flushed_ms;
+    int64_t flushed_ms = monotonic_ms(), checkpointed_ms = flushed_ms, reminded_ms = 0;
+    bool reminded = false;
     pthread_mutex_lock(&ix.mu);
     for (;;) {
         if (!ix.stop && ix.wanted == ix.done) {
@@ -93,9 +114,15 @@ static void *indexer(void *arg)
             db_close(db);
             db = NULL;
         }
-        if (db && monotonic_ms() - checkpointed_ms >= CHECKPOINT_MS) {
+        if (db && db_wal_pages() >= CHECKPOINT_PAGES &&
+            monotonic_ms() - checkpointed_ms >= CHECKPOINT_MS) {
             checkpointed_ms = monotonic_ms();
             db_checkpoint_passive(db); /* the workers' connections leave it to this thread */
+        }
+        if (db && !stopping && (!reminded || monotonic_ms() - reminded_ms >= REMIND_MS)) {
+            reminded = true;
+            reminded_ms = monotonic_ms();
+            remind(db);
         }
         if (db && (stopping || monotonic_ms() - flushed_ms >= TOUCH_FLUSH_MS)) {
             flushed_ms = monotonic_ms();

@@ -33,7 +33,8 @@ void resp_init(struct resp *p)
     p->status = 200;
     p->content_type = NULL;
     p->n_headers = 0;
-    p->name_at = p->name_len = 0;
+    p->name_at = p->name_len = p->unread_at = p->unread_len = 0;
+    p->unread_hole = false;
     randombytes_buf(raw, sizeof raw);
     /* 16 bytes are 22 characters unpadded: fits nonce[24] with its NUL. */
     sodium_bin2base64(p->nonce, sizeof p->nonce, raw, sizeof raw,

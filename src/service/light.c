@@ -4,6 +4,7 @@
 #include "service/light.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -29,6 +30,13 @@ void light_today(char today[11], char soon[11])
     int soon_days = light_policy.soon_days > 0 ? light_policy.soon_days : 0;
     clock_format_date(day, today);
     clock_format_date(day + soon_days, soon);
+}
+
+int light_this_year(void)
+{
+    char today[11], soon[11];
+    light_today(today, soon);
+    return atoi(today);
 }
 
 void light_bind(struct stmt *st)

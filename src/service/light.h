@@ -35,6 +35,8 @@ const char *light_name(enum light l);
 
 /* Today and today + soon_days as YYYY-MM-DD by light_policy and the clock, into out[11]. */
 void light_today(char today[11], char soon[11]);
+/* This year in the plans' time zone (the year of light_today's today). */
+int light_this_year(void);
 
 /* For services that read work items in SQL: the light (0–3) of a row from its due date and
  * the status of its latest accepted report (both SQL expressions, the latter NULL when there

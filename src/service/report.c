@@ -11,6 +11,7 @@
 
 #include "core/mem.h"
 #include "service/internal.h"
+#include "service/notification.h"
 #include "service/perm.h"
 #include "service/service.h"
 #include "store/audit.h"
@@ -562,6 +563,8 @@ int report_review(struct ctx *c, int64_t report_id, bool accept, const char *com
     jw_kstr(w, "comment", clean);
     jw_kstr(w, "at", now);
     const char *after = svc_json_end(c, &j);
+    if (rc >= 0 && !accept) /* its author is told (service/notification.h) */
+        rc = notification_report_returned(c, report_id);
     if (rc >= 0)
         rc = audit_append(c->db, c->actor, "report.review", "report", report_id,
                           "{\"review\":null}", after, c->client);

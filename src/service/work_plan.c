@@ -12,6 +12,7 @@
 #include "service/internal.h"
 #include "service/light.h"
 #include "service/perm.h"
+#include "service/notification.h"
 #include "service/service.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -415,8 +416,8 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
     struct stmt st;
     db_prepare(c->db, &st,
                "SELECT w.pairing_id, w.year, w.status, w.revision, w.created_at, w.updated_at, "
-               "g.name_a, g.name_b FROM work_plan w JOIN pairing g ON g.id = w.pairing_id "
-               "WHERE w.id = :id");
+               "g.name_a, g.name_b, w.report_cycle, w.report_due_day "
+               "FROM work_plan w JOIN pairing g ON g.id = w.pairing_id WHERE w.id = :id");
     db_bind_int64(&st, ":id", id);
     int rc = db_step(&st);
     if (rc == DB_ROW) {
@@ -429,6 +430,8 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
         v->updated_at = svc_col(c, &st, 5);
         v->name_a = svc_col(c, &st, 6);
         v->name_b = svc_col(c, &st, 7);
+        v->report_quarterly = strcmp(db_col_text(&st, 8), "quarterly") == 0;
+        v->report_due_day = (int)db_col_int64(&st, 9);
     }
     db_finalize(&st);
     if (rc < 0)
@@ -980,6 +983,10 @@ static int submit_body(struct ctx *c, struct item_op *op)
                      state_json(c, "draft", 0, p.revision, NULL),
                      state_json(c, "submitted", 0, p.revision + 1, NULL), c->client) < 0)
         return store_failed(c, "writing the audit log");
+    /* The other side is told its approval is awaited (both sides after an admin's submit). */
+    int side = c->user && c->user->role == ROLE_COORDINATOR ? c->user->side : -1;
+    if (notification_plan_submitted(c, p.id, side) < 0)
+        return store_failed(c, "telling the other side");
     return SVC_OK;
 }
 

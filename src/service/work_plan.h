@@ -85,6 +85,8 @@ struct work_plan_view {
     const char *status;       /* draft, submitted, agreed */
     const char *name_a, *name_b; /* the pairing's sides */
     const char *created_at, *updated_at;
+    bool report_quarterly;    /* the reporting calendar (service/reporting.h): quarterly, */
+    int report_due_day;       /* each period due on this day of the month after it */
     bool approved[2];         /* a standing approval of side 0 / side 1 */
     struct work_plan_approval *approvals; /* all, cleared ones too, by id */
     size_t n_approvals;

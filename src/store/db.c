@@ -416,14 +416,36 @@ uint64_t db_write_count(void)
     return atomic_load(&local_writes);
 }
 
+/* The WAL's size in pages after the last commit of a group-commit connection (wal_hook). */
+static atomic_int wal_pages;
+
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+    (void)arg;
+    (void)h;
+    (void)name;
+    atomic_store(&wal_pages, pages);
+    return SQLITE_OK;
+}
+
 int db_group_commit(struct db *db)
 {
     /* Checkpoints leave the requests too: SQLite's automatic one runs in the thread whose
      * commit crossed 1,000 pages of WAL, copying and syncing while its requests wait (5 % of
      * the durable-post run's time, and its p99). The server's background thread runs them
-     * instead (db_checkpoint_passive, http/indexer.c). */
+     * instead, at the same size (db_wal_pages, http/indexer.c): not more often, since the
+     * commit that starts a checkpointed WAL again syncs its header. */
     int rc = run(db, "PRAGMA synchronous = NORMAL");
-    return rc < 0 ? rc : run(db, "PRAGMA wal_autocheckpoint = 0");
+    if (rc == 0)
+        rc = run(db, "PRAGMA wal_autocheckpoint = 0");
+    if (rc == 0)
+        sqlite3_wal_hook(db->h, wal_hook, NULL);
+    return rc;
+}
+
+int db_wal_pages(void)
+{
+    return atomic_load(&wal_pages);
 }
 
 int db_checkpoint_passive(struct db *db)

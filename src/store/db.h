@@ -151,6 +151,8 @@ int db_group_commit(struct db *db);
 /* Copies what the WAL holds into the database file as far as no reader needs it (SQLite's
  * PASSIVE checkpoint). Group-commit connections do not checkpoint by themselves. */
 int db_checkpoint_passive(struct db *db);
+/* The WAL's size in pages after the last commit of any group-commit connection. */
+int db_wal_pages(void);
 uint64_t db_last_write(struct db *db); /* 0: this connection never wrote */
 uint64_t db_write_count(void);
 int db_sync_wal(const char *db_path);

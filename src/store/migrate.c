@@ -775,6 +775,41 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 10;\n",
 
+    /* 11 (2026-12): the reporting calendar (service/reporting.c): a work plan reports monthly
+     * or quarterly, each period due on a day of the month after it. */
+    "ALTER TABLE work_plan ADD COLUMN report_cycle TEXT NOT NULL DEFAULT 'monthly'\n"
+    "    CHECK (report_cycle IN ('monthly', 'quarterly'));\n"
+    "ALTER TABLE work_plan ADD COLUMN report_due_day INTEGER NOT NULL DEFAULT 5\n"
+    "    CHECK (report_due_day BETWEEN 1 AND 28);\n"
+    "\n"
+    "PRAGMA user_version = 11;\n",
+
+    /* 12 (2026-12): the in-app inbox (service/notification.c). A notification names its kind
+     * and its object; its words are written when it is read, in the reader's language. One
+     * notification per (user, kind, object, period, step): the reminder pass inserts with
+     * ON CONFLICT DO NOTHING, so running it twice the same day sends nothing twice.
+     *   report_due       object = work item, period, step = days before the due day;
+     *   report_missing   object = work item, period, step = 0 members, 1 coordinators,
+     *                    2 leaders (催办 escalating);
+     *   report_returned  object = report;
+     *   plan_submitted   object = work plan, period = the revision submitted. */
+    "CREATE TABLE notification (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('report_due', 'report_missing', 'report_returned',\n"
+    "                                       'plan_submitted')),\n"
+    "    object_id INTEGER NOT NULL,\n"
+    "    period TEXT NOT NULL DEFAULT '',\n"
+    "    step INTEGER NOT NULL DEFAULT 0,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    read_at TEXT,\n"
+    "    UNIQUE (user_id, kind, object_id, period, step)\n"
+    ");\n"
+    "CREATE INDEX notification_user ON notification (user_id, id);\n"
+    "CREATE INDEX notification_unread ON notification (user_id) WHERE read_at IS NULL;\n"
+    "\n"
+    "PRAGMA user_version = 12;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

@@ -237,8 +237,8 @@ const char *web_figure(struct req *r, int64_t value, const char *unit) {
     char frac[8] = "";
     if (rest) {
       snprintf(frac, sizeof frac, ".%04llu", rest);
-      for (size_t k = strlen(frac); frac[k - 1] == '0'; k--)
-        frac[k - 1] = '\0';
+      for (size_t k = strlen(frac); k > 1 && frac[k - 1] == '0'; k--)
+        frac[k - 1] = '\0'; /* ".0100" → ".01"; rest > 0, so a digit stays */
     }
     return arena_printf(r->arena, "%s%s%s %s", sign, grouped(r, wan), frac,
                         web_t(r, "ui_wan_yuan"));
@@ -252,8 +252,4 @@ void web_describe(struct sb *b, const char *id, const char *err) {
     html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error\"", id);
 }
 
-int web_this_year(void) {
-  char today[11], soon[11];
-  light_today(today, soon);
-  return atoi(today);
-}
+int web_this_year(void) { return light_this_year(); }

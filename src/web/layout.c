@@ -74,6 +74,7 @@ static const struct {
     {"/platforms", "ui_nav_platforms", ROLE_MEMBER, true},
     {"/funds", "ui_nav_funds", ROLE_COORDINATOR, true},
     {"/reviews", "ui_nav_reviews", ROLE_COORDINATOR, false},
+    {"/reporting", "ui_nav_reporting", ROLE_COORDINATOR, true},
     {"/units", "ui_nav_units", ROLE_COORDINATOR, true},
     {"/users", "ui_nav_users", ROLE_COORDINATOR, false},
     {"/notices/manage", "ui_nav_notices", ROLE_COORDINATOR, false},
@@ -183,6 +184,7 @@ void web_begin(struct req *r, struct resp *p, const char *title) {
     html_printf(b, "%h", web_user_display_name(r->user));
     p->name_len = b->len - p->name_at;
     html_printf(b, "</a>\n");
+    web_inbox_link(r, p, b);
     if (r->csrf_token)
       html_printf(b,
                   "<form class=\"logout\" method=\"post\" action=\"/logout\">"

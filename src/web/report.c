@@ -18,6 +18,7 @@
 #include "service/light.h"
 #include "service/attachment.h"
 #include "service/report.h"
+#include "service/reporting.h"
 #include "service/work_plan.h"
 #include "web/html.h"
 #include "web/web.h"
@@ -68,13 +69,21 @@ int web_my(struct req *r, struct resp *p) {
     web_pager(r, b, path, after, false, 0);
     return web_end(r, p);
   }
+  /* What each item must report now (the reporting calendar). */
+  int64_t *ids = arena_alloc(r->arena, (page.n + 1) * sizeof *ids);
+  struct reporting_now *now = arena_alloc(r->arena, (page.n + 1) * sizeof *now);
+  for (size_t i = 0; i < page.n; i++)
+    ids[i] = page.items[i].id;
+  if (reporting_items_now(&r->ctx, ids, page.n, now) != SVC_OK)
+    return web_service_page(r, p, SVC_ERROR);
   html_printf(b,
               "<table class=\"work\">\n<thead><tr><th scope=\"col\">%h</th>"
               "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
               "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
-              "</tr></thead>\n<tbody>\n",
+              "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
               web_t(r, "ui_light"), web_t(r, "ui_item"), web_t(r, "ui_due"),
-              web_t(r, "ui_latest_report"), web_t(r, "ui_report_action"));
+              web_t(r, "ui_rs_now"), web_t(r, "ui_latest_report"),
+              web_t(r, "ui_report_action"));
   for (size_t i = 0; i < page.n; i++) {
     const struct work_item_view *it = &page.items[i];
     bool overdue =
@@ -91,6 +100,18 @@ int web_my(struct req *r, struct resp *p) {
     if (overdue)
       html_printf(b, " <strong class=\"overdue-label\">%h</strong>",
                   web_t(r, "ui_overdue"));
+    html_printf(b, "</td>\n<td>");
+    if (now[i].period[0]) {
+      html_printf(b, "%h ", web_period(r, now[i].period));
+      web_report_state_badge(r, b, now[i].state);
+      html_printf(b, "<br><span class=\"meta\">%h%h</span>", web_t(r, "ui_rs_due_on"),
+                  web_date(r, now[i].due));
+    } else {
+      html_printf(b, "<span class=\"meta\">—</span>");
+    }
+    if (now[i].missing)
+      html_printf(b, "<br><strong class=\"overdue-label\">%h%d%h</strong>",
+                  web_t(r, "ui_rs_missing_earlier"), now[i].missing, web_t(r, "ui_rs_periods"));
     html_printf(b, "</td>\n<td>");
     if (it->report_id) {
       html_printf(

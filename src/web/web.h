@@ -119,6 +119,22 @@ int web_reviews_accept(struct req *r, struct resp *p);  /* POST /reviews/accept 
 /* dashboard.c: a pairing's year at a glance, for leaders (and every user of
  * the pairing) */
 int web_dashboard(struct req *r, struct resp *p);      /* GET /pairings/{id}/dashboard */
+/* notification.c: the inbox */
+int web_inbox(struct req *r, struct resp *p);          /* GET /inbox */
+int web_inbox_open(struct req *r, struct resp *p);     /* POST /inbox/{id}/open */
+int web_inbox_read_all(struct req *r, struct resp *p); /* POST /inbox/read-all */
+/* The header's link to the inbox with the unread count, a personal part of the page. */
+void web_inbox_link(struct req *r, struct resp *p, struct sb *b);
+void web_unread_count(struct sb *b, int64_t unread);
+/* reporting.c: the reporting calendar */
+int web_reporting(struct req *r, struct resp *p);      /* GET /reporting */
+int web_reporting_set(struct req *r, struct resp *p);  /* POST /work-plans/{id}/reporting */
+/* The cycle of a work plan and, for its coordinators, the form that sets it. */
+void web_reporting_form(struct req *r, struct sb *b, int64_t work_plan_id, bool quarterly,
+                        int due_day);
+/* A reporting state (enum report_state of service/reporting.h) as a labelled badge. */
+const char *web_report_state_label(int state);
+void web_report_state_badge(struct req *r, struct sb *b, int state);
 int web_dashboard_home(struct req *r, struct resp *p); /* GET /dashboard */
 /* task.c: one task as those who carry it out see it */
 int web_task_page(struct req *r, struct resp *p); /* GET /tasks/{id} */

@@ -703,6 +703,7 @@ static const char *done_notice(const char *done) {
       {"submitted", "ui_wp_done_submitted"},
       {"approved", "ui_wp_done_approved"},
       {"agreed", "ui_wp_done_agreed"},
+      {"reporting", "ui_rs_saved"},
   };
   for (size_t i = 0; done && i < sizeof notices / sizeof *notices; i++)
     if (strcmp(done, notices[i].done) == 0)
@@ -746,6 +747,7 @@ static int plan_page(struct req *r, struct resp *p, int status, int64_t id,
     struct item_form empty = {0};
     add_form(r, b, &v, &ch, f ? f : &empty);
   }
+  web_reporting_form(r, b, v.id, v.report_quarterly, v.report_due_day);
   html_printf(b, "</div>\n");
   return web_end(r, p);
 }

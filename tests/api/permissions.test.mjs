@@ -198,6 +198,13 @@ const CASES = [
   // Both sides approve; the admin then meets an agreed plan: 409.
   { m: 'POST', route: '/work-plans/{id}/approve', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: async () => ({ path: `/work-plans/${fx.wp}/approve`, form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`), side: '0' } }) },
+  { m: 'POST', route: '/work-plans/{id}/reporting', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/work-plans/${fx.wp}/reporting`, form: { cycle: 'monthly', due_day: '5' } }) },
+  { m: 'GET', route: '/reporting', allow: SIGNED_IN, prepare: () => ({ path: '/reporting' }) },
+  { m: 'GET', route: '/inbox', allow: SIGNED_IN, prepare: () => ({ path: '/inbox' }) },
+  // Another's notification (or none): 303 to /inbox, nothing marked.
+  { m: 'POST', route: '/inbox/{id}/open', allow: SIGNED_IN, prepare: () => ({ path: '/inbox/999999/open', form: {} }) },
+  { m: 'POST', route: '/inbox/read-all', allow: SIGNED_IN, prepare: () => ({ path: '/inbox/read-all', form: {} }) },
   { m: 'GET', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/work-items/${fx.itemP}/edit` }) },
   { m: 'POST', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/work-items/${fx.itemP}/edit`,
@@ -330,6 +337,11 @@ const CASES = [
       return { path: `/api/v1/reports/${id}/review`, json: { decision: 'accepted' } };
     } },
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/notifications', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications' }) },
+  { m: 'POST', route: '/api/v1/notifications/read', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications/read', json: { ids: [999999] } }) },
+  { m: 'GET', route: '/api/v1/reporting', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/reporting?pairing=1' }) },
+  { m: 'PATCH', route: '/api/v1/work-plans/{id}/reporting', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}/reporting`, json: { due_day: 5 } }) },
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
   { m: 'GET', route: '/api/v1/industries', allow: ACTORS, prepare: () => ({ path: `/api/v1/industries?q=${encodeURIComponent('製造')}` }) },
   { m: 'GET', route: '/api/v1/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/platforms' }) },

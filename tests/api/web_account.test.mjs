@@ -294,9 +294,9 @@ test('the work bar offers each role its sections and a search box', async () => 
     .matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
   const want = {
     pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms'],
-    ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/units', '/users', '/notices/manage'],
-    ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/units', '/audit'],
-    admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/units', '/users', '/notices/manage', '/audit'],
+    ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/units', '/users', '/notices/manage'],
+    ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reporting', '/units', '/audit'],
+    admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/units', '/users', '/notices/manage', '/audit'],
   };
   for (const [login, paths] of Object.entries(want)) {
     const b = new Browser(server.base);

@@ -113,10 +113,14 @@ test("a member's pages", async () => {
   await page('pj_member', '/search', '/search');
   await page('pj_member', '/search', '/search?q=', { status: 422 });
   await page('pj_member', '/search', '/search?q=沒有這樣的事項');
+  await page('pj_member', '/reporting');
+  await page('pj_member', '/inbox');
 });
 
 test("a coordinator's pages", async () => {
   await page('ln_coord', '/reviews');
+  await page('ln_coord', '/reporting');
+  await page('ln_coord', '/inbox');
   await page('ln_coord', '/plans/{id}/assign', '/plans/1/assign');
   await page('ln_coord', '/work-plans/{id}', `/work-plans/${fx.workPlan}`);
   await page('ln_coord', '/work-items/{id}/edit', `/work-items/${fx.item}/edit`);

@@ -1,0 +1,361 @@
+/* notification: the in-app inbox and the reminder pass (see notification.h). */
+#include "service/notification.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/mem.h"
+#include "service/dashboard.h"
+#include "service/internal.h"
+#include "service/light.h"
+#include "service/reporting.h"
+#include "service/service.h"
+#include "store/audit.h"
+#include "store/db.h"
+
+struct notification_policy notification_policy = {
+    .remind_days = {7, 3, 1},
+    .escalate_days = {3, 7},
+};
+
+static int store_failed(struct ctx *c, const char *what)
+{
+    return svc_store_failed(c, "notification", what);
+}
+
+static int need_user(struct ctx *c)
+{
+    if (!c->user || c->user->id <= 0)
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "an inbox belongs to a user");
+    return SVC_OK;
+}
+
+/* ---- the inbox ---------------------------------------------------------------------------- */
+
+int notification_list(struct ctx *c, int64_t after, int limit, struct notification_view **out,
+                      size_t *n, int64_t *next_after)
+{
+    *out = NULL;
+    *n = 0;
+    *next_after = 0;
+    int rc = need_user(c);
+    if (rc != SVC_OK)
+        return rc;
+    if (limit < 1 || limit > NOTIFICATION_PAGE_MAX)
+        limit = NOTIFICATION_PAGE_DEFAULT;
+    /* The words' inputs, by kind: the item (and its unit) of a report kind, the report's
+     * review comment, the plan's pairing and year. One row per notification by primary keys. */
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT n.id, n.kind, n.object_id, n.period, n.step, n.created_at, n.read_at, "
+               " coalesce(i.id, ri.id, 0), coalesce(w.id, 0), coalesce(i.title, ri.title, "
+               " g.name_a || '–' || g.name_b || ' ' || w.year), coalesce(u.name, ru.name), "
+               " v.comment, coalesce(wi.report_cycle, 'monthly'), coalesce(wi.report_due_day, 5) "
+               "FROM notification n "
+               "LEFT JOIN work_item i ON n.kind IN ('report_due', 'report_missing') "
+               " AND i.id = n.object_id "
+               "LEFT JOIN work_plan wi ON wi.id = i.work_plan_id "
+               "LEFT JOIN unit u ON u.id = i.owner_unit_id "
+               "LEFT JOIN report r ON n.kind = 'report_returned' AND r.id = n.object_id "
+               "LEFT JOIN work_item ri ON ri.id = r.work_item_id "
+               "LEFT JOIN unit ru ON ru.id = ri.owner_unit_id "
+               "LEFT JOIN review v ON v.report_id = r.id "
+               "LEFT JOIN work_plan w ON n.kind = 'plan_submitted' AND w.id = n.object_id "
+               "LEFT JOIN pairing g ON g.id = w.pairing_id "
+               "WHERE n.user_id = :u AND (:after = 0 OR n.id < :after) "
+               "ORDER BY n.id DESC LIMIT :limit");
+    db_bind_int64(&st, ":u", c->user->id);
+    db_bind_int64(&st, ":after", after);
+    db_bind_int64(&st, ":limit", limit + 1);
+    size_t cap = 0;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        if (*n == (size_t)limit) {
+            *next_after = (*out)[*n - 1].id;
+            break;
+        }
+        struct notification_view *v = ARRAY_PUSH(c->arena, *out, *n, cap);
+        v->id = db_col_int64(&st, 0);
+        v->kind = svc_col(c, &st, 1);
+        v->object_id = db_col_int64(&st, 2);
+        v->period = svc_col(c, &st, 3);
+        v->step = (int)db_col_int64(&st, 4);
+        v->created_at = svc_col(c, &st, 5);
+        v->read_at = db_col_is_null(&st, 6) ? NULL : svc_col(c, &st, 6);
+        v->work_item_id = db_col_int64(&st, 7);
+        v->work_plan_id = db_col_int64(&st, 8);
+        v->title = db_col_is_null(&st, 9) ? "" : svc_col(c, &st, 9);
+        v->unit_name = db_col_is_null(&st, 10) ? NULL : svc_col(c, &st, 10);
+        v->comment = db_col_is_null(&st, 11) ? NULL : svc_col(c, &st, 11);
+        if (v->period[0] && strcmp(v->kind, "plan_submitted") != 0) {
+            /* the due day of the period, by the plan's cycle as it is now */
+            int y = 0, k = 0, day = (int)db_col_int64(&st, 13);
+            char q = 0;
+            if (sscanf(v->period, "%4d-%c%d", &y, &q, &k) == 3 && q == 'Q')
+                k *= 3;
+            else if (sscanf(v->period, "%4d-%2d", &y, &k) != 2)
+                k = 0;
+            if (k >= 1 && k <= 12) {
+                char *due = arena_alloc(c->arena, 11);
+                clock_format_date(clock_days_from_civil(k == 12 ? y + 1 : y, k == 12 ? 1 : k + 1,
+                                                        day),
+                                  due);
+                v->due = due;
+            }
+        }
+    }
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "reading the inbox") : SVC_OK;
+}
+
+int notification_unread(struct ctx *c, int64_t *n)
+{
+    *n = 0;
+    int rc = need_user(c);
+    if (rc != SVC_OK)
+        return rc;
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT count(*) FROM notification WHERE user_id = :u AND read_at IS NULL");
+    db_bind_int64(&st, ":u", c->user->id);
+    rc = db_step(&st);
+    if (rc == DB_ROW)
+        *n = db_col_int64(&st, 0);
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "counting the unread") : SVC_OK;
+}
+
+int notification_read(struct ctx *c, int64_t id)
+{
+    int rc = need_user(c);
+    if (rc != SVC_OK)
+        return rc;
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "UPDATE notification SET read_at = :now WHERE user_id = :u "
+               "AND (:id = 0 OR id = :id) AND read_at IS NULL");
+    db_bind_text(&st, ":now", svc_now(c));
+    db_bind_int64(&st, ":u", c->user->id);
+    db_bind_int64(&st, ":id", id);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "marking read");
+    if (!id)
+        return SVC_OK;
+    /* Nothing changed: already read, or not the caller's (the same answer for both kinds of
+     * "not yours", so ids of others' notifications are not probed). */
+    db_prepare(c->db, &st, "SELECT 1 FROM notification WHERE id = :id AND user_id = :u");
+    db_bind_int64(&st, ":id", id);
+    db_bind_int64(&st, ":u", c->user->id);
+    rc = db_step(&st);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading a notification");
+    return rc == DB_ROW ? SVC_OK
+                        : svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL,
+                                   "no notification %lld of yours", (long long)id);
+}
+
+/* ---- told by the writes themselves -------------------------------------------------------- */
+
+/* Inserts one notification unless it exists; the number inserted (0 or 1), <0 on failure. */
+static int insert(struct ctx *c, int64_t user_id, const char *kind, int64_t object_id,
+                  const char *period, int step, const char *now)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "INSERT INTO notification (user_id, kind, object_id, period, step, created_at) "
+               "VALUES (:u, :k, :o, :p, :s, :now) "
+               "ON CONFLICT (user_id, kind, object_id, period, step) DO NOTHING");
+    db_bind_int64(&st, ":u", user_id);
+    db_bind_text(&st, ":k", kind);
+    db_bind_int64(&st, ":o", object_id);
+    db_bind_text(&st, ":p", period ? period : "");
+    db_bind_int64(&st, ":s", step);
+    db_bind_text(&st, ":now", now);
+    int rc = db_step(&st);
+    db_finalize(&st);
+    return rc < 0 ? rc : db_changes(c->db);
+}
+
+int notification_report_returned(struct ctx *c, int64_t report_id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT r.submitted_by FROM report r JOIN users u ON u.id = r.submitted_by "
+               "WHERE r.id = :r AND u.disabled = 0");
+    db_bind_int64(&st, ":r", report_id);
+    int rc = db_step(&st);
+    int64_t author = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
+    db_finalize(&st);
+    if (rc < 0)
+        return rc;
+    return author ? insert(c, author, "report_returned", report_id, "", 0, svc_now(c)) : 0;
+}
+
+int notification_plan_submitted(struct ctx *c, int64_t work_plan_id, int submitter_side)
+{
+    char revision[24];
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT pairing_id, revision FROM work_plan WHERE id = :w");
+    db_bind_int64(&st, ":w", work_plan_id);
+    int rc = db_step(&st);
+    int64_t pairing = rc == DB_ROW ? db_col_int64(&st, 0) : 0;
+    snprintf(revision, sizeof revision, "%lld", rc == DB_ROW ? (long long)db_col_int64(&st, 1) : 0LL);
+    db_finalize(&st);
+    if (rc != DB_ROW)
+        return rc < 0 ? rc : 0;
+    /* The coordinators of the side that must approve next (both sides when an admin or the
+     * command line submitted). */
+    db_prepare(c->db, &st,
+               "SELECT u.id FROM users u JOIN unit n ON n.id = u.unit_id "
+               "WHERE n.pairing_id = :p AND u.role = 'coordinator' AND u.disabled = 0 "
+               "AND (:side < 0 OR n.side <> :side) ORDER BY u.id");
+    db_bind_int64(&st, ":p", pairing);
+    db_bind_int64(&st, ":side", submitter_side);
+    const char *now = svc_now(c);
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = db_step(&st)) == DB_ROW)
+        *(int64_t *)ARRAY_PUSH(c->arena, ids, n, cap) = db_col_int64(&st, 0);
+    db_finalize(&st);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = insert(c, ids[i], "plan_submitted", work_plan_id, revision, 0, now)) < 0)
+            return rc;
+    return 0;
+}
+
+/* ---- the reminder pass -------------------------------------------------------------------- */
+
+struct pass {
+    struct ctx *c;
+    const char *today, *now;
+    bool dry_run;
+    int64_t made;
+    void (*each)(void *, const char *, const char *, const char *, const char *, int);
+    void *arg;
+    struct stmt people, exists;
+};
+
+/* Tells the users of (unit | the side's role) about x; SVC_OK or the failure. */
+static int tell(struct pass *ps, const struct reporting_item_period *x, const char *kind,
+                int step, const char *role, bool whole_side)
+{
+    struct ctx *c = ps->c;
+    struct stmt *st = &ps->people;
+    db_reset(st);
+    db_bind_text(st, ":role", role);
+    db_bind_int64(st, ":unit", whole_side ? 0 : x->unit_id);
+    db_bind_int64(st, ":p", x->pairing_id);
+    db_bind_int64(st, ":side", x->side);
+    struct who {
+        int64_t id;
+        const char *login;
+    } *who = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct who *w = ARRAY_PUSH(c->arena, who, n, cap);
+        w->id = db_col_int64(st, 0);
+        w->login = svc_col(c, st, 1);
+    }
+    if (rc < 0)
+        return store_failed(c, "reading whom to tell");
+    for (size_t i = 0; i < n; i++) {
+        int made;
+        if (ps->dry_run) {
+            db_reset(&ps->exists);
+            db_bind_int64(&ps->exists, ":u", who[i].id);
+            db_bind_text(&ps->exists, ":k", kind);
+            db_bind_int64(&ps->exists, ":o", x->work_item_id);
+            db_bind_text(&ps->exists, ":p", x->period);
+            db_bind_int64(&ps->exists, ":s", step);
+            if ((rc = db_step(&ps->exists)) < 0)
+                return store_failed(c, "reading the inbox");
+            made = rc != DB_ROW;
+        } else if ((made = insert(c, who[i].id, kind, x->work_item_id, x->period, step,
+                                  ps->now)) < 0) {
+            return store_failed(c, "storing a notification");
+        }
+        if (made) {
+            ps->made++;
+            if (ps->each)
+                ps->each(ps->arg, who[i].login, kind, x->title, x->period, step);
+        }
+    }
+    return 0;
+}
+
+static int remind_one(void *arg, const struct reporting_item_period *x)
+{
+    struct pass *ps = arg;
+    int days = dashboard_days_between(ps->today, x->due); /* due − today */
+    if (x->state == RS_DUE) {
+        for (int k = 0; k < 3 && notification_policy.remind_days[k] > 0; k++)
+            if (days == notification_policy.remind_days[k])
+                return tell(ps, x, "report_due", days, "member", false);
+        return 0;
+    }
+    if (x->state != RS_MISSING)
+        return 0;
+    int late = -days, rc = tell(ps, x, "report_missing", 0, "member", false);
+    if (rc == 0 && late >= notification_policy.escalate_days[0])
+        rc = tell(ps, x, "report_missing", 1, "coordinator", true);
+    if (rc == 0 && late >= notification_policy.escalate_days[1])
+        rc = tell(ps, x, "report_missing", 2, "leader", true);
+    return rc;
+}
+
+int notification_remind(struct ctx *c, const char *today, bool dry_run,
+                        void (*each)(void *arg, const char *login, const char *kind,
+                                     const char *item_title, const char *period, int step),
+                        void *arg, int64_t *made)
+{
+    *made = 0;
+    char day[11], soon[11];
+    if (!today) {
+        light_today(day, soon);
+        today = day;
+    } else if (!clock_parse_date(today, NULL, NULL)) {
+        return svc_fail(c, SVC_INVALID, "err_invalid", "at", "not a date: %s", today);
+    }
+    struct pass ps = {.c = c, .today = today, .now = svc_now(c), .dry_run = dry_run,
+                      .each = each, .arg = arg};
+    /* Members of the unit, or the role's users of the unit's side (unit 0). */
+    db_prepare(c->db, &ps.people,
+               "SELECT u.id, u.login FROM users u JOIN unit n ON n.id = u.unit_id "
+               "WHERE u.role = :role AND u.disabled = 0 AND n.pairing_id = :p "
+               "AND ((:unit <> 0 AND n.id = :unit) OR (:unit = 0 AND n.side = :side)) "
+               "ORDER BY u.id");
+    db_prepare(c->db, &ps.exists,
+               "SELECT 1 FROM notification WHERE user_id = :u AND kind = :k AND object_id = :o "
+               "AND period = :p AND step = :s");
+    if (!dry_run && db_begin(c->db) < 0) {
+        db_finalize(&ps.people);
+        db_finalize(&ps.exists);
+        return store_failed(c, "starting the reminder pass");
+    }
+    int rc = reporting_each(c, today, remind_one, &ps);
+    db_finalize(&ps.people);
+    db_finalize(&ps.exists);
+    if (rc == SVC_OK && !dry_run && ps.made) {
+        struct svc_json j;
+        struct jw *w = svc_json_begin(&j);
+        jw_kstr(w, "at", today);
+        jw_kint(w, "created", ps.made);
+        if (audit_append(c->db, c->actor, "notification.remind", "notification", 0, NULL,
+                         svc_json_end(c, &j), c->client) < 0)
+            rc = store_failed(c, "auditing the reminder pass");
+    }
+    if (rc == SVC_OK && !dry_run && db_commit(c->db) < 0)
+        rc = store_failed(c, "committing the reminder pass");
+    if (rc != SVC_OK) {
+        db_rollback(c->db);
+        return rc;
+    }
+    *made = ps.made;
+    return SVC_OK;
+}

@@ -1,0 +1,75 @@
+/* notification: the in-app inbox (消息) — who is told what, and the reminder pass that tells
+ * a unit its report is due and, once it is late, its members, then its coordinator, then its
+ * side's leader (催办).
+ *
+ * Events that notify:
+ *   report_due       a period's report not yet submitted, remind_days[] days before its due
+ *                    day (7, 3 and 1) — to the owner unit's members;
+ *   report_missing   nothing reported after the due day (service/reporting.h's 未报) — to the
+ *                    unit's members at once, to the coordinators of its side escalate_days[0]
+ *                    days later (3), to the leaders of its side escalate_days[1] days later (7);
+ *   report_returned  a report returned by its reviewer — to its author, in the review's own
+ *                    transaction;
+ *   plan_submitted   a work plan submitted for approval — to the other side's coordinators, in
+ *                    the submission's transaction (again after each new submission).
+ * Each is stored once per (user, kind, object, period, step), so the reminder pass may run as
+ * often as it likes (the server: every hour; `duikou remind`): nothing is told twice. The
+ * words are made when the inbox is read, in the reader's language. A pass that tells anyone is
+ * audited (notification.remind, with the count); reading one's own inbox is bookkeeping, like
+ * a session's last use, and is not. */
+#ifndef DUIKOU_SERVICE_NOTIFICATION_H
+#define DUIKOU_SERVICE_NOTIFICATION_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+
+enum { NOTIFICATION_PAGE_DEFAULT = 50, NOTIFICATION_PAGE_MAX = 200 };
+
+struct notification_policy {
+    int remind_days[3];   /* days before the due day; 0 ends the list */
+    int escalate_days[2]; /* days after the due day: to the coordinators, to the leaders */
+};
+extern struct notification_policy notification_policy;
+
+struct notification_view {
+    int64_t id;
+    const char *kind;       /* report_due, report_missing, report_returned, plan_submitted */
+    int64_t object_id;
+    const char *period;     /* "" when the kind has none */
+    int step;
+    const char *created_at, *read_at; /* read_at NULL: unread */
+    /* What the words need, read with it: */
+    int64_t work_item_id;   /* the item (report_due, _missing, _returned), else 0 */
+    int64_t work_plan_id;   /* the plan (plan_submitted), else 0 */
+    const char *title;      /* the item's title, or the plan's pairing and year */
+    const char *unit_name;  /* the owner unit (report kinds) */
+    const char *due;        /* the period's due day (report_due, report_missing) */
+    const char *comment;    /* the reviewer's comment (report_returned) */
+};
+
+/* The caller's notifications, newest first, keyset pages (after: an id, 0 from the start). */
+int notification_list(struct ctx *c, int64_t after, int limit, struct notification_view **out,
+                      size_t *n, int64_t *next_after);
+/* The caller's unread count. */
+int notification_unread(struct ctx *c, int64_t *n);
+/* Marks one of the caller's notifications read (SVC_NOT_FOUND for another's), or all of them
+ * (id 0). */
+int notification_read(struct ctx *c, int64_t id);
+
+/* Inside the writing transaction of a review that returned report_id / a submission of a
+ * work plan: tells those concerned. <0 when the store fails (the caller rolls back). */
+int notification_report_returned(struct ctx *c, int64_t report_id);
+int notification_plan_submitted(struct ctx *c, int64_t work_plan_id, int submitter_side);
+
+/* The reminder pass as of today (YYYY-MM-DD in China; NULL: today): what is due in
+ * remind_days, what is missing and how late. dry_run: nothing is stored, and only what is not
+ * stored yet is counted. each (may be NULL) is called once per notification it makes (or would
+ * make). *made: how many. */
+int notification_remind(struct ctx *c, const char *today, bool dry_run,
+                        void (*each)(void *arg, const char *login, const char *kind,
+                                     const char *item_title, const char *period, int step),
+                        void *arg, int64_t *made);
+
+#endif
