@@ -107,6 +107,7 @@ int api_lights(struct req *r, struct resp *p);
 /* reporting.c: the reporting calendar */
 int api_reporting(struct req *r, struct resp *p);
 int api_reporting_set(struct req *r, struct resp *p);
+int api_reporting_urge(struct req *r, struct resp *p);
 /* notification.c: the inbox */
 struct notification_view;
 int api_notifications(struct req *r, struct resp *p);

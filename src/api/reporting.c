@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "core/json.h"
 #include "service/light.h"
+#include "service/notification.h"
 #include "service/reporting.h"
 
 static void period_json(struct jw *w, const struct reporting_period *p)
@@ -145,6 +146,30 @@ int api_reporting_set(struct req *r, struct resp *p)
     jw_kint(&w, "work_plan_id", r->ids[0]);
     jw_kstr(&w, "cycle", quarterly ? "quarterly" : "monthly");
     jw_kint(&w, "due_day", day);
+    jw_obj_end(&w);
+    return 200;
+}
+
+/* POST /api/v1/reporting/urge {"pairing_id","year","unit_id"} → 催办 for the unit's missing
+ * reports: {"told":N}; 409 err_nothing_missing when it has none. */
+int api_reporting_urge(struct req *r, struct resp *p)
+{
+    static const char *const allowed[] = {"pairing_id", "year", "unit_id", NULL};
+    int st;
+    int64_t pairing = 0, year = 0, unit = 0;
+    if ((st = api_body_fields(r, p, allowed)) ||
+        (st = api_body_int(r, p, "pairing_id", true, 1, INT64_MAX, &pairing)) ||
+        (st = api_body_int(r, p, "year", true, 2000, 2100, &year)) ||
+        (st = api_body_int(r, p, "unit_id", true, 1, INT64_MAX, &unit)))
+        return st;
+    int64_t made = 0;
+    int rc = notification_urge(&r->ctx, pairing, (int)year, unit, &made);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_kint(&w, "told", made);
     jw_obj_end(&w);
     return 200;
 }

@@ -541,11 +541,8 @@ int api_my_work_items(struct req *r, struct resp *p)
     else
         jw_knull(&w, "unit_id");
     /* Each item's current period of the reporting calendar (service/reporting.h). */
-    int64_t *ids = arena_alloc(r->arena, (page.n + 1) * sizeof *ids);
     struct reporting_now *now = arena_alloc(r->arena, (page.n + 1) * sizeof *now);
-    for (size_t i = 0; i < page.n; i++)
-        ids[i] = page.items[i].id;
-    int rc = reporting_items_now(&r->ctx, ids, page.n, now);
+    int rc = reporting_views_now(&r->ctx, page.items, page.n, now);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     jw_key(&w, "items");

@@ -208,7 +208,7 @@ static void fill_body(const struct entry *e, struct req *r, struct sb *out)
             html_escape(out, name, strlen(name));
         } else if (h->kind == HOLE_UNREAD) {
             int64_t unread = 0;
-            if (notification_unread(&r->ctx, &unread) != SVC_OK)
+            if (web_unread(r, &unread) != SVC_OK)
                 r->ctx.code = r->ctx.field = r->ctx.error = NULL; /* shown as none */
             web_unread_count(out, unread);
         } else {

@@ -172,6 +172,8 @@ const struct route http_routes[] = {
      "Mark a notification read and go to its page: 303"},
     {"POST", "/inbox/read-all", web_inbox_read_all, ROLE_MEMBER, 0,
      "Mark every notification read: 303 to /inbox"},
+    {"POST", "/reporting/urge", web_reporting_urge, ROLE_COORDINATOR, 0,
+     "催办 with the form: the unit's missing reports awaited; 303 to /reporting"},
     {"GET", "/reporting", web_reporting, ROLE_MEMBER, ROUTE_CACHE_MINE | ROUTE_SHARED,
      "The reporting calendar (HTML): units × periods, who reported, who is missing "
      "(?year=&side=&unit=)"},
@@ -262,6 +264,8 @@ const struct route http_routes[] = {
      "One's notifications, newest first, and the unread count (?after=&limit=)"},
     {"POST", "/api/v1/notifications/read", api_notifications_read, ROLE_MEMBER, ROUTE_JSON,
      "Mark one's notifications read: those named by ids, or all"},
+    {"POST", "/api/v1/reporting/urge", api_reporting_urge, ROLE_COORDINATOR, ROUTE_JSON,
+     "催办: tell a unit's members its missing reports are awaited (once a day)"},
     {"GET", "/api/v1/reporting", api_reporting, ROLE_MEMBER, 0,
      "The reporting calendar: per unit and period, its items' states "
      "(?pairing=&year=&side=&unit=)"},

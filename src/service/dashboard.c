@@ -209,8 +209,14 @@ static int dashboard_read(struct ctx *c, int64_t pairing_id, int year, struct da
     int rc = light_counts(c, pairing_id, year, &out->lights);
     if (rc != SVC_OK)
         return rc;
-    if ((rc = read_plans(c, pairing_id, out)) != SVC_OK || !out->work_plan_id)
+    if ((rc = read_plans(c, pairing_id, out)) != SVC_OK)
         return rc;
+    /* The projects block's figures are the same for every viewer too: read with the rest. */
+    out->have_projects = project_totals(c, pairing_id, year, &out->projects) == SVC_OK;
+    if (!out->have_projects)
+        c->code = c->field = c->error = NULL;
+    if (!out->work_plan_id)
+        return SVC_OK;
     if ((rc = read_stats(c, out)) != SVC_OK || (rc = read_overdue(c, out)) != SVC_OK)
         return rc;
     return read_recent(c, out);

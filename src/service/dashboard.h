@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "service/light.h"
+#include "service/project.h"
 
 struct ctx;
 
@@ -67,6 +68,8 @@ struct dashboard {
     size_t n_overdue_items;
     struct dashboard_report *recent; /* ≤ DASHBOARD_RECENT_MAX, newest first */
     size_t n_recent;
+    struct project_totals projects;  /* the projects block's figures (service/project.h) */
+    bool have_projects;              /* false when they could not be read */
 };
 
 /* The dashboard of a province pairing for year (2000–2100, else SVC_INVALID err_range with

@@ -1,6 +1,7 @@
 /* notification: the in-app inbox and the reminder pass (see notification.h). */
 #include "service/notification.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "service/dashboard.h"
 #include "service/internal.h"
 #include "service/light.h"
+#include "service/perm.h"
 #include "service/reporting.h"
 #include "service/service.h"
 #include "store/audit.h"
@@ -54,7 +56,7 @@ int notification_list(struct ctx *c, int64_t after, int limit, struct notificati
                " g.name_a || '–' || g.name_b || ' ' || w.year), coalesce(u.name, ru.name), "
                " v.comment, coalesce(wi.report_cycle, 'monthly'), coalesce(wi.report_due_day, 5) "
                "FROM notification n "
-               "LEFT JOIN work_item i ON n.kind IN ('report_due', 'report_missing') "
+               "LEFT JOIN work_item i ON n.kind IN ('report_due', 'report_missing', 'report_urged') "
                " AND i.id = n.object_id "
                "LEFT JOIN work_plan wi ON wi.id = i.work_plan_id "
                "LEFT JOIN unit u ON u.id = i.owner_unit_id "
@@ -123,6 +125,41 @@ int notification_unread(struct ctx *c, int64_t *n)
         *n = db_col_int64(&st, 0);
     db_finalize(&st);
     return rc < 0 ? store_failed(c, "counting the unread") : SVC_OK;
+}
+
+/* Unread counts by user: a direct-mapped table, each slot valid for one version. */
+enum { UNREAD_SLOTS = 1024 };
+static struct {
+    pthread_mutex_t mu;
+    struct {
+        int64_t user, version, n;
+        bool ok;
+    } slot[UNREAD_SLOTS];
+} unread_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+int notification_unread_at(struct ctx *c, int64_t version, int64_t *n)
+{
+    int rc = need_user(c);
+    if (rc != SVC_OK)
+        return rc;
+    size_t k = (size_t)((uint64_t)c->user->id * 11400714819323198485u >> 54) % UNREAD_SLOTS;
+    pthread_mutex_lock(&unread_cache.mu);
+    bool hit = unread_cache.slot[k].ok && unread_cache.slot[k].user == c->user->id &&
+               unread_cache.slot[k].version == version;
+    if (hit)
+        *n = unread_cache.slot[k].n;
+    pthread_mutex_unlock(&unread_cache.mu);
+    if (hit)
+        return SVC_OK;
+    if ((rc = notification_unread(c, n)) != SVC_OK)
+        return rc;
+    pthread_mutex_lock(&unread_cache.mu);
+    unread_cache.slot[k].user = c->user->id;
+    unread_cache.slot[k].version = version;
+    unread_cache.slot[k].n = *n;
+    unread_cache.slot[k].ok = true;
+    pthread_mutex_unlock(&unread_cache.mu);
+    return SVC_OK;
 }
 
 int notification_read(struct ctx *c, int64_t id)
@@ -226,6 +263,74 @@ int notification_plan_submitted(struct ctx *c, int64_t work_plan_id, int submitt
         if ((rc = insert(c, ids[i], "plan_submitted", work_plan_id, revision, 0, now)) < 0)
             return rc;
     return 0;
+}
+
+/* ---- 催办 by hand -------------------------------------------------------------------------- */
+
+int notification_urge(struct ctx *c, int64_t pairing_id, int year, int64_t unit_id,
+                      int64_t *made)
+{
+    *made = 0;
+    int64_t unit_pairing = 0;
+    int side = 0;
+    int rc = perm_unit_scope(c, unit_id, &unit_pairing, &side);
+    if (rc != SVC_OK)
+        return rc;
+    if ((rc = perm_manage_side(c, unit_pairing, side)) != SVC_OK)
+        return rc; /* first: a stranger learns nothing of the unit */
+    if (unit_pairing != pairing_id)
+        return svc_fail(c, SVC_INVALID, "err_invalid", "unit_id",
+                        "unit %lld is not of pairing %lld", (long long)unit_id,
+                        (long long)pairing_id);
+    struct reporting_grid g;
+    if ((rc = reporting_grid(c, pairing_id, year, side, unit_id, &g)) != SVC_OK)
+        return rc;
+    int64_t day = 0;
+    clock_parse_date(g.today, &day, NULL);
+    if (db_begin(c->db) < 0)
+        return store_failed(c, "starting the 催办");
+    struct stmt people;
+    db_prepare(c->db, &people,
+               "SELECT id FROM users WHERE unit_id = :unit AND role = 'member' AND disabled = 0");
+    db_bind_int64(&people, ":unit", unit_id);
+    int64_t *who = NULL;
+    size_t n_who = 0, cap = 0;
+    while ((rc = db_step(&people)) == DB_ROW)
+        *(int64_t *)ARRAY_PUSH(c->arena, who, n_who, cap) = db_col_int64(&people, 0);
+    db_finalize(&people);
+    int64_t items = 0;
+    const char *now = svc_now(c);
+    for (size_t i = 0; i < g.n_items && rc >= 0; i++)
+        for (size_t k = 0; k < g.n_periods && rc >= 0; k++) {
+            if (g.items[i].states[k] != RS_MISSING)
+                continue;
+            items++;
+            for (size_t u = 0; u < n_who && rc >= 0; u++)
+                if ((rc = insert(c, who[u], "report_urged", g.items[i].item_id,
+                                 g.periods[k].name, (int)day, now)) > 0)
+                    *made += rc;
+        }
+    if (rc < 0) {
+        db_rollback(c->db);
+        return store_failed(c, "storing the 催办");
+    }
+    if (!items) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_CONFLICT, "err_nothing_missing", NULL,
+                        "unit %lld has no missing report in %d", (long long)unit_id, year);
+    }
+    struct svc_json j;
+    struct jw *w = svc_json_begin(&j);
+    jw_kint(w, "year", year);
+    jw_kint(w, "missing", items);
+    jw_kint(w, "told", *made);
+    if (audit_append(c->db, c->actor, "notification.urge", "unit", unit_id, NULL,
+                     svc_json_end(c, &j), c->client) < 0 ||
+        db_commit(c->db) < 0) {
+        db_rollback(c->db);
+        return store_failed(c, "storing the 催办");
+    }
+    return SVC_OK;
 }
 
 /* ---- the reminder pass -------------------------------------------------------------------- */

@@ -8,6 +8,8 @@
  *   report_missing   nothing reported after the due day (service/reporting.h's 未报) — to the
  *                    unit's members at once, to the coordinators of its side escalate_days[0]
  *                    days later (3), to the leaders of its side escalate_days[1] days later (7);
+ *   report_urged     a 催办 sent by hand by a coordinator for a unit's missing reports — to
+ *                    the unit's members;
  *   report_returned  a report returned by its reviewer — to its author, in the review's own
  *                    transaction;
  *   plan_submitted   a work plan submitted for approval — to the other side's coordinators, in
@@ -35,7 +37,8 @@ extern struct notification_policy notification_policy;
 
 struct notification_view {
     int64_t id;
-    const char *kind;       /* report_due, report_missing, report_returned, plan_submitted */
+    const char *kind;       /* report_due, report_missing, report_urged, report_returned,
+                               plan_submitted */
     int64_t object_id;
     const char *period;     /* "" when the kind has none */
     int step;
@@ -54,6 +57,9 @@ int notification_list(struct ctx *c, int64_t after, int limit, struct notificati
                       size_t *n, int64_t *next_after);
 /* The caller's unread count. */
 int notification_unread(struct ctx *c, int64_t *n);
+/* The same, kept for the process per user while the notifications' data version (store/db.h
+ * db_scope_versions, read by the caller before) is still `version`. */
+int notification_unread_at(struct ctx *c, int64_t version, int64_t *n);
 /* Marks one of the caller's notifications read (SVC_NOT_FOUND for another's), or all of them
  * (id 0). */
 int notification_read(struct ctx *c, int64_t id);
@@ -62,6 +68,14 @@ int notification_read(struct ctx *c, int64_t id);
  * work plan: tells those concerned. <0 when the store fails (the caller rolls back). */
 int notification_report_returned(struct ctx *c, int64_t report_id);
 int notification_plan_submitted(struct ctx *c, int64_t work_plan_id, int submitter_side);
+
+/* 催办 by hand: tells the members of unit_id that each of its reports missing in the
+ * pairing's work plan of year is awaited (kind report_urged, at most once a day per item and
+ * period). A coordinator of the unit's side, or an admin; audited (notification.urge, on the
+ * unit). *made: how many notifications; SVC_CONFLICT err_nothing_missing when the unit has no
+ * missing report. */
+int notification_urge(struct ctx *c, int64_t pairing_id, int year, int64_t unit_id,
+                      int64_t *made);
 
 /* The reminder pass as of today (YYYY-MM-DD in China; NULL: today): what is due in
  * remind_days, what is missing and how late. dry_run: nothing is stored, and only what is not

@@ -15,6 +15,7 @@
 #include "service/light.h"
 #include "service/perm.h"
 #include "service/service.h"
+#include "service/work_plan.h"
 #include "store/audit.h"
 #include "store/db.h"
 
@@ -306,11 +307,57 @@ int reporting_grid(struct ctx *c, int64_t pairing_id, int year, int side, int64_
     db_finalize(&st);
     if (rc < 0)
         return store_failed(c, "reading the reports");
+    /* 催办 sent by hand (service/notification.c), counted in days per unit */
+    db_prepare(c->db, &st,
+               "SELECT i.owner_unit_id, count(DISTINCT n.step) FROM work_item i "
+               "CROSS JOIN notification n ON n.kind = 'report_urged' AND n.object_id = i.id "
+               "WHERE i.work_plan_id = :wp GROUP BY i.owner_unit_id");
+    db_bind_int64(&st, ":wp", plan.id);
+    while ((rc = db_step(&st)) == DB_ROW)
+        for (size_t u = 0; u < out->n_units; u++)
+            if (out->units[u].unit_id == db_col_int64(&st, 0))
+                out->units[u].urged = db_col_int64(&st, 1);
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "counting the 催办");
     trim_and_sort(c, out);
     return SVC_OK;
 }
 
 /* ---- one item now ------------------------------------------------------------------------ */
+
+/* What one item must report now (see reporting_items_now), its reports read through st. */
+static int item_now(struct ctx *c, struct stmt *st, int64_t item, int year, bool quarterly,
+                    int due_day, const char *created_utc, const char *today,
+                    struct reporting_now *out)
+{
+    memset(out, 0, sizeof *out);
+    char created[11];
+    china_date(created_utc, created);
+    struct reporting_period periods[REPORTING_PERIODS_MAX];
+    size_t np = year_periods(year, quarterly, due_day, periods);
+    struct item_report *reps;
+    size_t n_reps;
+    if (read_reports(c, st, item, &reps, &n_reps) < 0)
+        return store_failed(c, "reading the reports");
+    enum report_state states[REPORTING_PERIODS_MAX];
+    item_states(periods, np, quarterly, created, reps, n_reps, today, states);
+    /* The item's own current period: being reported now and expected of it (an item added on
+     * 3 December reports December, not November, which is still open). */
+    size_t cur = np;
+    for (size_t p = 0; p < np && cur == np; p++)
+        if (states[p] != RS_NONE && strcmp(periods[p].start, today) <= 0 &&
+            strcmp(today, periods[p].due) <= 0)
+            cur = p;
+    for (size_t p = 0; p < np; p++)
+        out->missing += states[p] == RS_MISSING;
+    if (cur < np) {
+        memcpy(out->period, periods[cur].name, sizeof out->period);
+        memcpy(out->due, periods[cur].due, sizeof out->due);
+        out->state = states[cur];
+    }
+    return SVC_OK;
+}
 
 int reporting_items_now(struct ctx *c, const int64_t *item_ids, size_t n,
                         struct reporting_now *out)
@@ -324,7 +371,6 @@ int reporting_items_now(struct ctx *c, const int64_t *item_ids, size_t n,
     db_prepare(c->db, &reports, REPORTS_SQL);
     int rc = SVC_OK;
     for (size_t k = 0; k < n && rc == SVC_OK; k++) {
-        memset(&out[k], 0, sizeof out[k]);
         db_reset(&item);
         db_bind_int64(&item, ":i", item_ids[k]);
         int s = db_step(&item);
@@ -334,40 +380,28 @@ int reporting_items_now(struct ctx *c, const int64_t *item_ids, size_t n,
                                   (long long)item_ids[k]);
             break;
         }
-        int64_t pairing_id = db_col_int64(&item, 0);
-        int year = (int)db_col_int64(&item, 1);
-        bool quarterly = strcmp(db_col_text(&item, 2), "quarterly") == 0;
-        int due_day = (int)db_col_int64(&item, 3);
-        char created[11];
-        china_date(db_col_text(&item, 4), created);
-        if ((rc = perm_read_pairing(c, pairing_id)) != SVC_OK)
+        if ((rc = perm_read_pairing(c, db_col_int64(&item, 0))) != SVC_OK)
             break;
-        struct reporting_period periods[REPORTING_PERIODS_MAX];
-        size_t np = year_periods(year, quarterly, due_day, periods);
-        struct item_report *reps;
-        size_t n_reps;
-        if (read_reports(c, &reports, item_ids[k], &reps, &n_reps) < 0) {
-            rc = store_failed(c, "reading the reports");
-            break;
-        }
-        enum report_state states[REPORTING_PERIODS_MAX];
-        item_states(periods, np, quarterly, created, reps, n_reps, today, states);
-        /* The item's own current period: being reported now and expected of it (an item
-         * added on 3 December reports December, not November, which is still open). */
-        size_t cur = np;
-        for (size_t p = 0; p < np && cur == np; p++)
-            if (states[p] != RS_NONE && strcmp(periods[p].start, today) <= 0 &&
-                strcmp(today, periods[p].due) <= 0)
-                cur = p;
-        for (size_t p = 0; p < np; p++)
-            out[k].missing += states[p] == RS_MISSING;
-        if (cur < np) {
-            memcpy(out[k].period, periods[cur].name, sizeof out[k].period);
-            memcpy(out[k].due, periods[cur].due, sizeof out[k].due);
-            out[k].state = states[cur];
-        }
+        rc = item_now(c, &reports, item_ids[k], (int)db_col_int64(&item, 1),
+                      strcmp(db_col_text(&item, 2), "quarterly") == 0,
+                      (int)db_col_int64(&item, 3), db_col_text(&item, 4), today, &out[k]);
     }
     db_finalize(&item);
+    db_finalize(&reports);
+    return rc;
+}
+
+int reporting_views_now(struct ctx *c, const struct work_item_view *items, size_t n,
+                        struct reporting_now *out)
+{
+    char today[11], soon[11];
+    light_today(today, soon);
+    struct stmt reports;
+    db_prepare(c->db, &reports, REPORTS_SQL);
+    int rc = SVC_OK;
+    for (size_t k = 0; k < n && rc == SVC_OK; k++)
+        rc = item_now(c, &reports, items[k].id, items[k].year, items[k].report_quarterly,
+                      items[k].report_due_day, items[k].created_at, today, &out[k]);
     db_finalize(&reports);
     return rc;
 }

@@ -55,6 +55,7 @@ struct reporting_unit_row {
     int side;
     struct reporting_cell *cells; /* one per period of the grid */
     int64_t missing;              /* missing reports over all the periods */
+    int64_t urged;                /* days a 催办 was sent by hand for its items this year */
 };
 
 struct reporting_item_row {
@@ -94,6 +95,11 @@ struct reporting_now {
 };
 /* For each of the n items (ids, any plans the caller may read), into out[0..n). */
 int reporting_items_now(struct ctx *c, const int64_t *item_ids, size_t n,
+                        struct reporting_now *out);
+
+/* The same for items already read (and so already allowed): no query but their reports. */
+struct work_item_view;
+int reporting_views_now(struct ctx *c, const struct work_item_view *items, size_t n,
                         struct reporting_now *out);
 
 /* One item and period as the reminder pass sees it (reporting_each). */

@@ -176,7 +176,8 @@ static int reopen(struct ctx *c, struct plan_row *p, const char *reason, const c
     "SELECT i.id, i.work_plan_id, i.revision, coalesce(i.task_id, 0), coalesce(t.number, 0), " \
     "t.title, i.title, i.due, i.indicator, i.target_value, i.owner_unit_id, u.name, u.side, " \
     "i.created_at, i.updated_at, coalesce(r.id, 0), r.period, r.status, r.percent, r.at, "   \
-    "v.decision, i.acc, " LIGHT_SQL("i.due", "i.acc") ", wp.year, wp.status, v.comment FROM " \
+    "v.decision, i.acc, " LIGHT_SQL("i.due", "i.acc") ", wp.year, wp.status, v.comment, "     \
+    "wp.report_cycle, wp.report_due_day FROM "                                               \
     "(SELECT x.*, (SELECT max(m.id) FROM report m WHERE m.work_item_id = x.id) AS last_id, " \
     LIGHT_SQL_ACCEPTED("x.id") " AS acc FROM work_item x WHERE " cond ") i "                 \
     "JOIN work_plan wp ON wp.id = i.work_plan_id "                                           \
@@ -218,6 +219,8 @@ static void read_item(struct ctx *c, struct stmt *st, struct work_item_view *v)
     v->year = (int)db_col_int64(st, 23);
     v->plan_status = svc_col(c, st, 24);
     v->review_comment = svc_col(c, st, 25);
+    v->report_quarterly = strcmp(db_col_text(st, 26), "quarterly") == 0;
+    v->report_due_day = (int)db_col_int64(st, 27);
 }
 
 /* Attaches support units (rows sorted by item id) to items (sorted by id); finalizes st. */

@@ -77,6 +77,8 @@ struct work_item_view {
     const char *review_comment; /* the reviewer's comment on the latest report, or NULL */
     const char *accepted_status; /* status of the latest accepted report, or NULL */
     enum light light;
+    bool report_quarterly;    /* the plan's reporting calendar (service/reporting.h) */
+    int report_due_day;
 };
 
 struct work_plan_view {

@@ -589,19 +589,22 @@ int db_version_read(struct db *db, struct db_version *v)
     return db_data_version(db, &v->local, &v->external);
 }
 
-/* The counters every request needs: all of them summed, scope 0 and scope -1. */
+/* The counters every request needs: all but the notifications' summed, scopes 0, -1, -2. */
 static int read_totals(struct db *db)
 {
     struct stmt st;
     int rc = db_prepare(db, &st,
-                        "SELECT sum(n), sum(CASE WHEN scope = 0 THEN n ELSE 0 END), "
-                        "sum(CASE WHEN scope = -1 THEN n ELSE 0 END) FROM data_version");
+                        "SELECT sum(CASE WHEN scope <> -2 THEN n ELSE 0 END), "
+                        "sum(CASE WHEN scope = 0 THEN n ELSE 0 END), "
+                        "sum(CASE WHEN scope = -1 THEN n ELSE 0 END), "
+                        "sum(CASE WHEN scope = -2 THEN n ELSE 0 END) FROM data_version");
     if (rc == 0)
         rc = db_step(&st);
     if (rc == DB_ROW) {
         db->memo_total = db_col_int64(&st, 0);
         db->memo_unscoped = db_col_int64(&st, 1);
         db->memo_accounts = db_col_int64(&st, 2);
+        db->memo_notifications = db_col_int64(&st, 3);
     }
     db_finalize(&st);
     return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
@@ -610,7 +613,7 @@ static int read_totals(struct db *db)
 int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *out)
 {
     out->pairing = -1;
-    out->total = out->unscoped = out->accounts = 0;
+    out->total = out->unscoped = out->accounts = out->notifications = 0;
     uint64_t local;
     int64_t external;
     int rc = db_data_version(db, &local, &external);
@@ -629,6 +632,7 @@ int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *o
     out->total = db->memo_total;
     out->unscoped = db->memo_unscoped;
     out->accounts = db->memo_accounts;
+    out->notifications = db->memo_notifications;
     if (pairing_id <= 0)
         return 0;
     size_t n_memo = sizeof db->memo_pairing / sizeof *db->memo_pairing, k = n_memo;

@@ -132,11 +132,12 @@ bool db_version_same(const struct db_version *a, const struct db_version *b);
  *            no pairing was asked for, 0 asked or not, or there is no such pairing);
  *   unscoped: of the writes that name no pairing;
  *   accounts: of users, units, sessions and API tokens;
- *   total: all of them summed, which every audited write moves.
+ *   notifications: of the inbox (schema 12: made or read);
+ *   total: all but notifications summed, which every audited write moves.
  * Answered from what this connection read last while nothing was committed since (the data
  * version above), so a request pays a query only after a write. */
 struct scope_version {
-    int64_t pairing, unscoped, accounts, total;
+    int64_t pairing, unscoped, accounts, notifications, total;
 };
 int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *out);
 

@@ -36,7 +36,7 @@ struct db {
      * memo_external); memo_pairing[i]: a pairing asked for and its province's n. */
     bool memo_ok;
     uint64_t memo_local;
-    int64_t memo_external, memo_total, memo_unscoped, memo_accounts;
+    int64_t memo_external, memo_total, memo_unscoped, memo_accounts, memo_notifications;
     struct {
         int64_t pairing, n;
         bool n_ok;

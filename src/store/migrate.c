@@ -791,13 +791,15 @@ static const char *const migrations[] = {
      *   report_due       object = work item, period, step = days before the due day;
      *   report_missing   object = work item, period, step = 0 members, 1 coordinators,
      *                    2 leaders (催办 escalating);
+     *   report_urged     object = work item, period, step = the day (a 催办 sent by hand:
+     *                    once a day at most);
      *   report_returned  object = report;
      *   plan_submitted   object = work plan, period = the revision submitted. */
     "CREATE TABLE notification (\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
-    "    kind TEXT NOT NULL CHECK (kind IN ('report_due', 'report_missing', 'report_returned',\n"
-    "                                       'plan_submitted')),\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('report_due', 'report_missing', 'report_urged',\n"
+    "                                       'report_returned', 'plan_submitted')),\n"
     "    object_id INTEGER NOT NULL,\n"
     "    period TEXT NOT NULL DEFAULT '',\n"
     "    step INTEGER NOT NULL DEFAULT 0,\n"
@@ -807,6 +809,18 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX notification_user ON notification (user_id, id);\n"
     "CREATE INDEX notification_unread ON notification (user_id) WHERE read_at IS NULL;\n"
+    "CREATE INDEX notification_object ON notification (kind, object_id);\n"
+    /* scope -2 of data_version: the notifications, so an unread count can be kept until one
+     * is made or read (service/notification.c), by any process. */
+    "INSERT INTO data_version (scope, n) VALUES (-2, 0);\n"
+    "CREATE TRIGGER data_version_notification_insert AFTER INSERT ON notification\n"
+    "BEGIN\n"
+    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"
+    "END;\n"
+    "CREATE TRIGGER data_version_notification_read AFTER UPDATE OF read_at ON notification\n"
+    "BEGIN\n"
+    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"
+    "END;\n"
     "\n"
     "PRAGMA user_version = 12;\n",
 

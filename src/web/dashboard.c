@@ -339,7 +339,7 @@ int web_dashboard(struct req *r, struct resp *p) {
               d.lights.units, d.lights.n_units);
   overdue_list(r, b, &d);
   recent_list(r, b, &d);
-  web_project_dashboard_block(r, b, pairing_id, year);
+  web_project_dashboard_block(r, b, pairing_id, year, d.have_projects ? &d.projects : NULL);
   html_printf(b, "</div>\n");
   return web_end(r, p);
 }

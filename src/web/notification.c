@@ -24,6 +24,10 @@ static void words(struct req *r, struct sb *b, const struct notification_view *v
                 web_t(r, v->step == 2   ? "ui_nt_missing_leader"
                          : v->step == 1 ? "ui_nt_missing_coord"
                                         : "ui_nt_missing_member"));
+  } else if (strcmp(v->kind, "report_urged") == 0) {
+    html_printf(b, "<strong>%h</strong>「%h」%h%h%h%h", web_t(r, "ui_nt_urged_label"), v->title,
+                period, web_t(r, "ui_nt_missing_b"), web_date(r, v->due),
+                web_t(r, "ui_nt_missing_member"));
   } else if (strcmp(v->kind, "report_returned") == 0) {
     html_printf(b, "%h「%h」%h", web_t(r, "ui_nt_returned_a"), v->title,
                 web_t(r, "ui_nt_returned_b"));
@@ -111,7 +115,7 @@ int web_inbox_read_all(struct req *r, struct resp *p) {
  * the count of whoever a shared page is sent to). */
 void web_inbox_link(struct req *r, struct resp *p, struct sb *b) {
   int64_t unread = 0;
-  if (notification_unread(&r->ctx, &unread) != SVC_OK)
+  if (web_unread(r, &unread) != SVC_OK)
     web_take_code(r, NULL);
   html_printf(b, "<a class=\"inbox-link\" href=\"/inbox\">%h <span class=\"unread\">",
               web_t(r, "ui_nt_title"));
@@ -120,6 +124,12 @@ void web_inbox_link(struct req *r, struct resp *p, struct sb *b) {
   web_unread_count(b, unread);
   p->unread_len = b->len - p->unread_at;
   html_printf(b, "</span></a>\n");
+}
+
+int web_unread(struct req *r, int64_t *unread) {
+  /* kept per user while the notifications' data version read at the request's start holds */
+  return r->have_scopes ? notification_unread_at(&r->ctx, r->scopes.notifications, unread)
+                        : notification_unread(&r->ctx, unread);
 }
 
 void web_unread_count(struct sb *b, int64_t unread) {

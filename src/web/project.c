@@ -404,12 +404,11 @@ static const char *year_label(struct req *r, int year, const char *id) {
                             : arena_printf(r->arena, "%d%s", year, web_t(r, id));
 }
 
-void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id, int year) {
-  struct project_totals t;
-  if (project_totals(&r->ctx, pairing_id, year, &t) != SVC_OK) {
-    web_take_code(r, NULL);
+void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id, int year,
+                                 const struct project_totals *totals) {
+  if (!totals)
     return;
-  }
+  const struct project_totals t = *totals;
   const char *list = arena_printf(r->arena, "/projects?pairing=%lld", (long long)pairing_id);
   html_printf(b,
               "<section class=\"dash-projects\" aria-labelledby=\"h-projects\">\n"

@@ -70,11 +70,8 @@ int web_my(struct req *r, struct resp *p) {
     return web_end(r, p);
   }
   /* What each item must report now (the reporting calendar). */
-  int64_t *ids = arena_alloc(r->arena, (page.n + 1) * sizeof *ids);
   struct reporting_now *now = arena_alloc(r->arena, (page.n + 1) * sizeof *now);
-  for (size_t i = 0; i < page.n; i++)
-    ids[i] = page.items[i].id;
-  if (reporting_items_now(&r->ctx, ids, page.n, now) != SVC_OK)
+  if (reporting_views_now(&r->ctx, page.items, page.n, now) != SVC_OK)
     return web_service_page(r, p, SVC_ERROR);
   html_printf(b,
               "<table class=\"work\">\n<thead><tr><th scope=\"col\">%h</th>"

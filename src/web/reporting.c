@@ -10,6 +10,8 @@
 
 #include "service/dashboard.h"
 #include "service/light.h"
+#include "service/notification.h"
+#include "service/perm.h"
 #include "service/reporting.h"
 #include "service/work_plan.h"
 
@@ -93,10 +95,25 @@ static void grid_table(struct req *r, struct sb *b, const struct reporting_grid 
     const struct reporting_unit_row *row = &g->units[u];
     html_printf(b,
                 "<tr%s><th scope=\"row\"><a href=\"/reporting?year=%d&amp;unit=%lld\">%h</a>"
-                "</th><td data-label=\"%h\">%lld</td>",
+                "</th><td data-label=\"%h\">%lld",
                 row->missing ? " class=\"overdue\"" : "", g->year,
                 (long long)row->unit_id, row->name, web_t(r, "ui_rs_missing_total"),
                 (long long)row->missing);
+    if (row->urged)
+      html_printf(b, "<br><span class=\"meta\">%h%lld%h</span>", web_t(r, "ui_rs_urged_a"),
+                  (long long)row->urged, web_t(r, "ui_rs_urged_b"));
+    /* 催办 by hand: a coordinator of the unit's side (an admin, either side) */
+    if (row->missing && (r->user->role == ROLE_ADMIN ||
+                         (r->user->role == ROLE_COORDINATOR && r->user->side == row->side))) {
+      html_printf(b, "<form method=\"post\" action=\"/reporting/urge\">");
+      web_csrf_field(r, b);
+      html_printf(b,
+                  "<input type=\"hidden\" name=\"unit\" value=\"%lld\">"
+                  "<input type=\"hidden\" name=\"year\" value=\"%d\">"
+                  "<button type=\"submit\">%h</button></form>",
+                  (long long)row->unit_id, g->year, web_t(r, "ui_rs_urge"));
+    }
+    html_printf(b, "</td>");
     for (size_t k = 0; k < g->n_periods; k++) {
       html_printf(b, "<td data-label=\"%h\">", web_period(r, g->periods[k].name));
       cell(r, b, &row->cells[k]);
@@ -180,6 +197,9 @@ int web_reporting(struct req *r, struct resp *p) {
                 web_date(r, g.periods[g.current].due));
   html_printf(b, " · <a href=\"/work-plans/%lld\">%h</a></p>\n", (long long)g.work_plan_id,
               web_t(r, "ui_rs_the_plan"));
+  const char *done = req_query(r, "done");
+  if (done && strcmp(done, "urged") == 0)
+    html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n", web_t(r, "ui_rs_urged_done"));
   filter_form(r, b, &g, (int)side, this_year);
   if (g.n_periods == 0 || g.n_units == 0) {
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_rs_nothing_yet"));
@@ -195,6 +215,27 @@ int web_reporting(struct req *r, struct resp *p) {
     grid_table(r, b, &g);
   }
   return web_end(r, p);
+}
+
+/* POST /reporting/urge (unit, year): 催办 for the unit's missing reports; 303 to /reporting. */
+int web_reporting_urge(struct req *r, struct resp *p) {
+  long long unit = 0, year = 0;
+  const char *u = req_form(r, "unit"), *y = req_form(r, "year");
+  if (!u || !web_parse_int(u, &unit) || unit < 1 || !y || !web_parse_int(y, &year) ||
+      year < 2000 || year > 2100)
+    return web_error(r, p, 422, "ui_error_title", "err_invalid");
+  int64_t pairing = r->user->pairing_id;
+  if (!pairing) { /* an admin: the unit's own pairing */
+    int side;
+    int rc = perm_unit_scope(&r->ctx, unit, &pairing, &side);
+    if (rc != SVC_OK)
+      return web_service_page(r, p, rc);
+  }
+  int64_t made = 0;
+  int rc = notification_urge(&r->ctx, pairing, (int)year, unit, &made);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  return web_redirect(r, p, arena_printf(r->arena, "/reporting?year=%lld&done=urged", year));
 }
 
 /* POST /work-plans/{id}/reporting (cycle, due_day): 303 to the plan. */

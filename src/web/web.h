@@ -126,9 +126,12 @@ int web_inbox_read_all(struct req *r, struct resp *p); /* POST /inbox/read-all *
 /* The header's link to the inbox with the unread count, a personal part of the page. */
 void web_inbox_link(struct req *r, struct resp *p, struct sb *b);
 void web_unread_count(struct sb *b, int64_t unread);
+/* The caller's unread count (service/notification.h), by the request's data versions. */
+int web_unread(struct req *r, int64_t *unread);
 /* reporting.c: the reporting calendar */
 int web_reporting(struct req *r, struct resp *p);      /* GET /reporting */
 int web_reporting_set(struct req *r, struct resp *p);  /* POST /work-plans/{id}/reporting */
+int web_reporting_urge(struct req *r, struct resp *p); /* POST /reporting/urge */
 /* The cycle of a work plan and, for its coordinators, the form that sets it. */
 void web_reporting_form(struct req *r, struct sb *b, int64_t work_plan_id, bool quarterly,
                         int due_day);
@@ -171,7 +174,9 @@ int web_work_item_remove(struct req *r, struct resp *p);   /* POST /work-items/{
 void web_project_task_section(struct req *r, struct sb *b, int64_t task_id);
 /* The dashboard's block: projects by stage, the year's signings, investment per side and
  * city pairing, the major projects; every number links to its list. */
-void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id, int year);
+struct project_totals;
+void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id, int year,
+                                 const struct project_totals *totals);
 int web_projects(struct req *r, struct resp *p);          /* GET /projects */
 int web_project_page(struct req *r, struct resp *p);      /* GET /projects/{id} */
 int web_project_new(struct req *r, struct resp *p);       /* GET /projects/new */

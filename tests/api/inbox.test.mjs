@@ -106,3 +106,16 @@ test('duikou remind: the dry run tells, the pass makes each once', async () => {
   assert.ok(n.notifications.some((x) => x.kind === 'report_missing' && x.step === 0));
   assert.match((await ly.get("/inbox")).body, /<strong>催办：<\/strong>「催辦測試事項」/);
 });
+
+test('催办 by hand: only with a missing report; the unit is told, the calendar counts it', async () => {
+  // nothing missing today (every item was added today): 409
+  const none = await fx.ln.post('/api/v1/reporting/urge', { pairing_id: LJ, year: YEAR, unit_id: server.units.liaoyang });
+  assert.equal(none.status, 409, none.body);
+  assert.equal(none.json.error.code, 'err_nothing_missing');
+  // the other side's coordinator may not urge this side's unit
+  assert.equal((await fx.js.post('/api/v1/reporting/urge', { pairing_id: LJ, year: YEAR, unit_id: server.units.liaoyang })).status, 403);
+  for (const body of [{ pairing_id: LJ, year: 1999, unit_id: server.units.liaoyang }, { pairing_id: LJ, year: YEAR }]) {
+    const bad = await fx.ln.post('/api/v1/reporting/urge', body);
+    assert.ok([400, 422].includes(bad.status), `${JSON.stringify(body)}: ${bad.status}`);
+  }
+});

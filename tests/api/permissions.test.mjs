@@ -200,6 +200,8 @@ const CASES = [
     prepare: async () => ({ path: `/work-plans/${fx.wp}/approve`, form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`), side: '0' } }) },
   { m: 'POST', route: '/work-plans/{id}/reporting', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: `/work-plans/${fx.wp}/reporting`, form: { cycle: 'monthly', due_day: '5' } }) },
+  { m: 'POST', route: '/reporting/urge', allow: ['ln_coord', 'admin'], merits: [409],
+    prepare: () => ({ path: '/reporting/urge', form: { unit: String(server.units.panjin), year: '2026' } }) },
   { m: 'GET', route: '/reporting', allow: SIGNED_IN, prepare: () => ({ path: '/reporting' }) },
   { m: 'GET', route: '/inbox', allow: SIGNED_IN, prepare: () => ({ path: '/inbox' }) },
   // Another's notification (or none): 303 to /inbox, nothing marked.
@@ -339,6 +341,9 @@ const CASES = [
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/notifications', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications' }) },
   { m: 'POST', route: '/api/v1/notifications/read', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications/read', json: { ids: [999999] } }) },
+  // 催办 for 盤錦 (side 0): nothing of it is missing yet, so the allowed meet 409.
+  { m: 'POST', route: '/api/v1/reporting/urge', allow: ['ln_coord', 'admin'], merits: [409],
+    prepare: () => ({ path: '/api/v1/reporting/urge', json: { pairing_id: 1, year: 2026, unit_id: server.units.panjin } }) },
   { m: 'GET', route: '/api/v1/reporting', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/reporting?pairing=1' }) },
   { m: 'PATCH', route: '/api/v1/work-plans/{id}/reporting', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}/reporting`, json: { due_day: 5 } }) },

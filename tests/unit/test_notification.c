@@ -5,6 +5,7 @@
 #include "coop_fixture.h"
 
 #include "service/notification.h"
+#include "service/reporting.h"
 
 struct told {
     int n;
@@ -139,6 +140,49 @@ static void test_inbox(void **state)
                 SVC_INVALID, "err_invalid");
 }
 
+/* 催办 by hand: a coordinator of the unit's side, once a day, counted on the calendar. */
+static void test_urge(void **state)
+{
+    struct fx *f = *state;
+    int64_t item;
+    plan_with_item(f, &item);
+    fx_set_today("2027-02-06"); /* January is missing */
+    int64_t made = -1;
+    assert_fail(f, notification_urge(fx_as(f, &f->js_coord), f->lj, 2027, f->ln_pj, &made),
+                SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, notification_urge(fx_as(f, &f->ln_pj_member), f->lj, 2027, f->ln_pj, &made),
+                SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, notification_urge(fx_as(f, &f->ln_coord), f->lj, 2027, f->ln_com, &made),
+                SVC_CONFLICT, "err_nothing_missing");
+    assert_fail(f, notification_urge(fx_as(f, &f->ln_coord), f->sd, 2027, f->ln_pj, &made),
+                SVC_INVALID, "err_invalid");
+    assert_fail(f, notification_urge(fx_as(f, &f->dl_coord), f->sd, 2027, f->ln_pj, &made),
+                SVC_FORBIDDEN, "err_forbidden");
+    assert_ok(f, notification_urge(fx_as(f, &f->ln_coord), f->lj, 2027, f->ln_pj, &made));
+    assert_int_equal(made, 1);
+    assert_ok(f, notification_urge(fx_as(f, &f->ln_coord), f->lj, 2027, f->ln_pj, &made));
+    assert_int_equal(made, 0); /* the same day: told once */
+    struct notification_view *v;
+    size_t n;
+    int64_t next;
+    assert_ok(f, notification_list(fx_as(f, &f->ln_pj_member), 0, 10, &v, &n, &next));
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].kind, "report_urged");
+    assert_string_equal(v[0].period, "2027-01");
+    assert_string_equal(v[0].due, "2027-02-05");
+    fx_set_today("2027-02-07");
+    assert_ok(f, notification_urge(fx_as(f, &f->admin), f->lj, 2027, f->ln_pj, &made));
+    assert_int_equal(made, 1);
+    struct reporting_grid g;
+    assert_ok(f, reporting_grid(fx_as(f, &f->ln_coord), f->lj, 2027, -1, 0, &g));
+    assert_int_equal(g.units[0].unit_id, f->ln_pj);
+    assert_int_equal(g.units[0].urged, 2); /* two days */
+    assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM audit WHERE action = 'notification.urge'",
+                                0, NULL),
+                     3);
+    fx_audit_intact(f);
+}
+
 /* Keyset pages, newest first. */
 static void test_pages(void **state)
 {
@@ -170,6 +214,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_remind_through_january, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_inbox, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_pages, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_urge, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }
