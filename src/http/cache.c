@@ -8,7 +8,9 @@
  *       ROUTE_CACHE_PAIRING: the version of the (province) pairing named by the path's {id}
  *         and of the writes tied to no pairing — a report in Dalian does not re-render the
  *         dashboard of Liaoning–Jiangsu;
- *       ROUTE_CACHE_MINE: the same for the caller's own pairing (/my, the review queue);
+ *       ROUTE_CACHE_MINE: the same for the caller's own pairing (the review queue);
+ *       ROUTE_CACHE_UNIT: the caller's unit's version and its pairing's without reports
+ *         (/my): a report re-renders the pages of the unit that owns its item only;
  *     writes that change nothing a page shows (a session's last use, the search index) move
  *     no version;
  *   - the route's path and query, the method;
@@ -32,7 +34,8 @@
  * DUIKOU_CACHE_VERIFY=1 (the API and browser tests set it): every hit is rendered again by
  * the handler and compared with what the cache would send; a difference is a key that misses
  * something the answer depends on (or a write that is not audited), and aborts the server
- * with the route and the first differing bytes — a test cannot pass over it. */
+ * with the route and the first differing bytes — a test cannot pass over it. A hit then
+ * carries "X-Duikou-Cache: hit", so a test can also see what a write did not re-render. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -143,7 +146,7 @@ static bool key_versions(struct req *r, struct sb *k)
     int64_t pairing = 0;
     if (f & ROUTE_CACHE_PAIRING)
         pairing = r->n_ids ? r->ids[0] : 0;
-    else if ((f & ROUTE_CACHE_MINE) && r->user)
+    else if ((f & (ROUTE_CACHE_MINE | ROUTE_CACHE_UNIT)) && r->user)
         pairing = r->user->pairing_id;
     if (!pairing) { /* ROUTE_CACHE, or an admin's own pages: any write */
         sb_appendf(k, "all:%lld", (long long)v->total);
@@ -152,6 +155,14 @@ static bool key_versions(struct req *r, struct sb *k)
     struct scope_version p;
     if (db_scope_versions(r->ctx.db, pairing, &p) != 0 || p.pairing < 0)
         return false; /* no such pairing: the handler answers 404, which is not kept */
+    int64_t unit = (f & ROUTE_CACHE_UNIT) && r->user ? r->user->unit_id : 0, un = 0;
+    if (unit) {
+        if (db_unit_version(r->ctx.db, unit, &un) != 0)
+            return false;
+        sb_appendf(k, "p%lld:g%lld n%lld:%lld u:%lld", (long long)pairing, (long long)p.general,
+                   (long long)unit, (long long)un, (long long)p.unscoped);
+        return true;
+    }
     /* The pairing's version is read after the request's first read: it can only be newer,
      * which files newer data under it, never older. */
     sb_appendf(k, "p%lld:%lld u:%lld", (long long)pairing, (long long)p.pairing,
@@ -161,7 +172,7 @@ static bool key_versions(struct req *r, struct sb *k)
 
 const char *http_cache_key(struct req *r)
 {
-    unsigned any = ROUTE_CACHE | ROUTE_CACHE_PAIRING | ROUTE_CACHE_MINE;
+    unsigned any = ROUTE_CACHE | ROUTE_CACHE_PAIRING | ROUTE_CACHE_MINE | ROUTE_CACHE_UNIT;
     if (!r->route || !(r->route->flags & any) || strcmp(r->method, "GET") != 0 || !r->ctx.db ||
         req_header(r, "If-None-Match"))
         return NULL;
@@ -302,8 +313,11 @@ bool http_cache_get(const char *key, struct req *r, struct resp *p, int *status)
     fill_body(e, r, &p->body);
     *status = e->status;
     pthread_mutex_unlock(&cache.mu);
-    if (verify_on())
+    if (verify_on()) {
         verify_hit(r, p, *status);
+        /* Only where hits are checked: lets a test see that a write left a page alone. */
+        resp_header(r, p, "X-Duikou-Cache", "hit");
+    }
     return true;
 }
 

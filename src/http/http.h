@@ -132,6 +132,9 @@ enum route_flags {
     ROUTE_CACHE_PAIRING = 1 << 5, /* GET: kept per version of the pairing in its path ({id}):
                                      only a write in that (province) pairing renders it again */
     ROUTE_CACHE_MINE = 1 << 6,    /* GET: kept per version of the caller's own pairing */
+    ROUTE_CACHE_UNIT = 1 << 8,    /* GET: kept per version of the caller's unit and of the
+                                     rest of its pairing: the answer reads only the unit's own
+                                     items of all the pairing's reports (/my) */
     ROUTE_SHARED = 1 << 7,   /* with a ROUTE_CACHE*: one answer for every caller of the same
                                 role, unit, side and pairing (not one per user); the page's
                                 only personal parts, the user's name and the session's CSRF

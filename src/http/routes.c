@@ -34,7 +34,7 @@ const struct route http_routes[] = {
      "Sign out everywhere with the form, this session included: 303 to /login"},
 
     /* ---- web pages: reporting progress and reviewing it (web/report.c) ------------ */
-    {"GET", "/my", web_my, ROLE_MEMBER, ROUTE_CACHE_MINE | ROUTE_SHARED,
+    {"GET", "/my", web_my, ROLE_MEMBER, ROUTE_CACHE_UNIT | ROUTE_SHARED,
      "My work (HTML): the items one's unit owns with light, due date and latest report"},
     {"GET", "/items/{id}/report", web_report_form, ROLE_MEMBER, 0,
      "The report form of an item of one's own unit (HTML), with its latest report"},
@@ -248,7 +248,7 @@ const struct route http_routes[] = {
      "Replace a work item's fields (If-Match)"},
     {"DELETE", "/api/v1/work-items/{id}", api_work_item_remove, ROLE_COORDINATOR, 0,
      "Remove a work item from its plan (If-Match)"},
-    {"GET", "/api/v1/my/work-items", api_my_work_items, ROLE_MEMBER, ROUTE_CACHE_MINE | ROUTE_SHARED,
+    {"GET", "/api/v1/my/work-items", api_my_work_items, ROLE_MEMBER, ROUTE_CACHE_UNIT | ROUTE_SHARED,
      "The items the caller's unit owns, soonest due first (?year=&after=&limit=)"},
     {"POST", "/api/v1/work-items/{id}/reports", api_report_submit, ROLE_MEMBER, ROUTE_JSON,
      "Report progress on an item of one's own unit"},

@@ -612,7 +612,7 @@ static int read_totals(struct db *db)
 
 int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *out)
 {
-    out->pairing = -1;
+    out->pairing = out->general = -1;
     out->total = out->unscoped = out->accounts = out->notifications = 0;
     uint64_t local;
     int64_t external;
@@ -625,6 +625,8 @@ int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *o
             return rc;
         for (size_t i = 0; i < sizeof db->memo_pairing / sizeof *db->memo_pairing; i++)
             db->memo_pairing[i].n_ok = false;
+        for (size_t i = 0; i < sizeof db->memo_unit / sizeof *db->memo_unit; i++)
+            db->memo_unit[i].n_ok = false;
         db->memo_local = local;
         db->memo_external = external;
         db->memo_ok = true;
@@ -641,11 +643,12 @@ int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *o
             k = i;
     if (k < n_memo && db->memo_pairing[k].n_ok) {
         out->pairing = db->memo_pairing[k].n;
+        out->general = db->memo_pairing[k].general;
         return 0;
     }
     struct stmt st;
     rc = db_prepare(db, &st,
-                    "SELECT d.n FROM pairing p JOIN data_version d "
+                    "SELECT d.n, d.n - d.reports FROM pairing p JOIN data_version d "
                     "ON d.scope = coalesce(p.parent_id, p.id) WHERE p.id = :p");
     db_bind_int64(&st, ":p", pairing_id);
     if (rc == 0)
@@ -655,10 +658,44 @@ int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *o
             k = db->memo_next++ % n_memo;
         db->memo_pairing[k].pairing = pairing_id;
         db->memo_pairing[k].n = out->pairing = db_col_int64(&st, 0);
+        db->memo_pairing[k].general = out->general = db_col_int64(&st, 1);
         db->memo_pairing[k].n_ok = true;
     }
     db_finalize(&st);
     return rc == DB_ROW || rc == DB_DONE ? 0 : (rc < 0 ? rc : DB_ERROR);
+}
+
+int db_unit_version(struct db *db, int64_t unit_id, int64_t *n)
+{
+    *n = 0;
+    struct scope_version v; /* brings the memo up to the data version */
+    int rc = db_scope_versions(db, 0, &v);
+    if (rc < 0)
+        return rc;
+    size_t n_memo = sizeof db->memo_unit / sizeof *db->memo_unit, k = n_memo;
+    for (size_t i = 0; i < n_memo; i++)
+        if (db->memo_unit[i].unit == unit_id)
+            k = i;
+    if (k < n_memo && db->memo_unit[k].n_ok) {
+        *n = db->memo_unit[k].n;
+        return 0;
+    }
+    struct stmt st;
+    /* A unit none of whose items was reported on has no row yet: 0. */
+    rc = db_prepare(db, &st,
+                    "SELECT coalesce((SELECT n FROM unit_version WHERE unit_id = :u), 0)");
+    db_bind_int64(&st, ":u", unit_id);
+    if (rc == 0)
+        rc = db_step(&st);
+    if (rc == DB_ROW) {
+        if (k == n_memo)
+            k = db->memo_unit_next++ % n_memo;
+        db->memo_unit[k].unit = unit_id;
+        db->memo_unit[k].n = *n = db_col_int64(&st, 0);
+        db->memo_unit[k].n_ok = true;
+    }
+    db_finalize(&st);
+    return rc == DB_ROW ? 0 : (rc < 0 ? rc : DB_ERROR);
 }
 
 bool db_version_same(const struct db_version *a, const struct db_version *b)

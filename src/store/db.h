@@ -130,6 +130,8 @@ bool db_version_same(const struct db_version *a, const struct db_version *b);
  * write in its own transaction, so every process and connection sees the same numbers):
  *   pairing: of the province pairing of the pairing asked for (itself or its parent; -1 when
  *            no pairing was asked for, 0 asked or not, or there is no such pairing);
+ *   general: the same without its writes of reports (schema 13: those move the version of
+ *            the unit that owns the item instead, db_unit_version);
  *   unscoped: of the writes that name no pairing;
  *   accounts: of users, units, sessions and API tokens;
  *   notifications: of the inbox (schema 12: made or read);
@@ -137,9 +139,13 @@ bool db_version_same(const struct db_version *a, const struct db_version *b);
  * Answered from what this connection read last while nothing was committed since (the data
  * version above), so a request pays a query only after a write. */
 struct scope_version {
-    int64_t pairing, unscoped, accounts, notifications, total;
+    int64_t pairing, general, unscoped, accounts, notifications, total;
 };
 int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *out);
+/* The version of a unit (schema 13): moved by every audited write of a report on an item the
+ * unit owns. With the unit's pairing's general version it keys what a unit sees of its own
+ * items; memoised like the above. */
+int db_unit_version(struct db *db, int64_t unit_id, int64_t *n);
 
 /* Group commit (the server's durable writes, http/durable.c). A connection in group-commit
  * mode commits without waiting for the disk (synchronous=NORMAL: the WAL is written, not

@@ -38,10 +38,14 @@ struct db {
     uint64_t memo_local;
     int64_t memo_external, memo_total, memo_unscoped, memo_accounts, memo_notifications;
     struct {
-        int64_t pairing, n;
+        int64_t pairing, n, general;
         bool n_ok;
     } memo_pairing[16];
-    unsigned memo_next;
+    struct {
+        int64_t unit, n;
+        bool n_ok;
+    } memo_unit[16];
+    unsigned memo_next, memo_unit_next;
 };
 
 /* Installs the fault-injecting VFS and allocator when this is a test build and DUIKOU_FAULTS

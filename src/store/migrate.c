@@ -824,6 +824,33 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 12;\n",
 
+    /* 13 (2026-12): data versions per unit, so a report re-renders its own unit's pages
+     * (/my, the API's work items) and not those of the thirty other units of its pairing.
+     * unit_version.n moves with every audited write of a report (submitted or reviewed) on
+     * an item the unit owns; data_version.reports counts those writes per province pairing,
+     * so n - reports is the pairing's version without them — what a unit's page reads of
+     * its pairing besides its own items. A separate trigger: audit_scope_insert stays as
+     * migration 10 wrote it. */
+    "CREATE TABLE unit_version (\n"
+    "    unit_id INTEGER PRIMARY KEY REFERENCES unit (id),\n"
+    "    n INTEGER NOT NULL\n"
+    ");\n"
+    "ALTER TABLE data_version ADD COLUMN reports INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE TRIGGER data_version_report AFTER INSERT ON audit WHEN NEW.entity = 'report'\n"
+    "BEGIN\n"
+    "    INSERT INTO unit_version (unit_id, n)\n"
+    "        SELECT i.owner_unit_id, 1 FROM report o JOIN work_item i ON i.id = o.work_item_id\n"
+    "        WHERE o.id = NEW.entity_id\n"
+    "        ON CONFLICT (unit_id) DO UPDATE SET n = unit_version.n + 1;\n"
+    /* The scope audit_scope_insert moves for the report (AUDIT_SCOPE_OBJECTS), so n -
+     * reports never goes back. */
+    "    UPDATE data_version SET reports = reports + 1 WHERE scope IN (\n"
+    "        SELECT w.pairing_id FROM report o JOIN work_item i ON i.id = o.work_item_id\n"
+    "        JOIN work_plan w ON w.id = i.work_plan_id WHERE o.id = NEW.entity_id);\n"
+    "END;\n"
+    "\n"
+    "PRAGMA user_version = 13;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

@@ -108,3 +108,66 @@ test('a shared page carries each caller\'s own name and CSRF token', async () =>
   assert.notEqual(after.body, before.body, 'the write re-rendered the shared page');
   assert.match(after.body, /55\s*%/);
 });
+
+// /my and the API's work items are kept per unit (schema 13: unit_version): a report
+// re-renders the pages of the unit that owns its item, and no other unit's; every hit is
+// rendered again and compared (DUIKOU_CACHE_VERIFY=1), so a stale page would abort the server.
+test('a report re-renders its own unit\'s /my, not the other units\'', async () => {
+  const ly = await fx.ln.post(`/api/v1/work-plans/${fx.wp}/items`, {
+    owner_unit_id: server.units.liaoyang, title: '遼陽緩存事項', due: `${YEAR}-12-21`,
+  });
+  assert.equal(ly.status, 201, ly.body);
+  const pj = await as(server, 'pj_member');
+  const lyMember = await as(server, 'ly_member');
+  const wx = await as(server, 'wx_member');
+  const pages = ['/my', '/api/v1/my/work-items'];
+  const seen = async (c) => {
+    const out = {};
+    for (const path of pages) {
+      await c.get(path); // filed
+      const again = await c.get(path);
+      assert.equal(again.status, 200, path);
+      assert.equal(again.headers.get('x-duikou-cache'), 'hit', `${path}: kept`);
+      out[path] = again.body;
+    }
+    return out;
+  };
+  const pjBefore = await seen(pj);
+  const wxBefore = await seen(wx);
+  const lyBefore = await seen(lyMember);
+
+  const r = await lyMember.post(`/api/v1/work-items/${ly.json.id}/reports`, {
+    period: `${YEAR}-11`, status: 'on_track', percent: 42, narrative: '遼陽的報告。',
+  });
+  assert.equal(r.status, 201, r.body);
+  for (const [c, before, who] of [[pj, pjBefore, 'panjin'], [wx, wxBefore, 'wuxi']])
+    for (const path of pages) {
+      const a = await c.get(path);
+      assert.equal(a.headers.get('x-duikou-cache'), 'hit', `${who} ${path}: left alone`);
+      assert.equal(a.body, before[path]);
+    }
+  for (const path of pages) {
+    const a = await lyMember.get(path);
+    assert.equal(a.headers.get('x-duikou-cache'), null, `liaoyang ${path}: rendered again`);
+    assert.notEqual(a.body, lyBefore[path]);
+  }
+  assert.ok((await lyMember.get('/api/v1/my/work-items')).json.items
+    .some((i) => i.id === ly.json.id && i.latest_report?.percent === 42));
+
+  // Its review by the coordinator: liaoyang's pages again, panjin's still kept.
+  const rv = await fx.ln.post(`/api/v1/reports/${r.json.id}/review`, { decision: 'returned', comment: '請補充數據。' });
+  assert.equal(rv.status, 201, rv.body);
+  assert.equal((await pj.get('/my')).headers.get('x-duikou-cache'), 'hit');
+  const lyMy = await lyMember.get('/my');
+  assert.equal(lyMy.headers.get('x-duikou-cache'), null);
+  assert.ok(lyMy.body.includes('請補充數據。'), 'the returned report\'s comment');
+
+  // Anything else in the pairing (an item added to panjin) re-renders every unit's pages.
+  const added = await fx.ln.post(`/api/v1/work-plans/${fx.wp}/items`, {
+    owner_unit_id: server.units.panjin, title: '盤錦新增事項', due: `${YEAR}-12-22`,
+  });
+  assert.equal(added.status, 201, added.body);
+  for (const c of [pj, wx, lyMember])
+    assert.equal((await c.get('/my')).headers.get('x-duikou-cache'), null);
+  assert.ok((await pj.get('/my')).body.includes('盤錦新增事項'));
+});

@@ -639,6 +639,50 @@ static void test_review_races_another_write(void **state)
     assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM review", 0, NULL), 1);
 }
 
+/* The data versions a report moves (schema 13): its item's owner's unit version and its
+ * pairing's, not the pairing's general version (what other units' pages key on) nor any
+ * other unit's; a write that is not a report moves the general version. */
+static void test_report_moves_its_unit(void **state)
+{
+    struct fx *f = *state;
+    struct world w = agreed_world(f);
+    struct scope_version a, b;
+    int64_t pj0, wx0, pj1, wx1;
+    assert_int_equal(db_scope_versions(f->db, f->lj, &a), 0);
+    assert_int_equal(db_unit_version(f->db, f->ln_pj, &pj0), 0);
+    assert_int_equal(db_unit_version(f->db, f->js_wx, &wx0), 0);
+    int64_t rep = fx_report(f, &f->ln_pj_member, w.item_pj, "2027-03", "on_track", 10);
+    assert_int_equal(db_scope_versions(f->db, f->lj, &b), 0);
+    assert_int_equal(db_unit_version(f->db, f->ln_pj, &pj1), 0);
+    assert_int_equal(db_unit_version(f->db, f->js_wx, &wx1), 0);
+    assert_true(b.pairing > a.pairing);  /* the dashboard renders again */
+    assert_int_equal(b.general, a.general);
+    assert_true(pj1 > pj0);
+    assert_int_equal(wx1, wx0);
+
+    /* Its review too, by the other unit's side: still the owner's unit only. */
+    assert_ok(f, report_review(fx_as(f, &f->ln_coord), rep, false, "请补充。"));
+    a = b;
+    pj0 = pj1;
+    assert_int_equal(db_scope_versions(f->db, f->lj, &b), 0);
+    assert_int_equal(db_unit_version(f->db, f->ln_pj, &pj1), 0);
+    assert_int_equal(db_unit_version(f->db, f->js_wx, &wx1), 0);
+    assert_true(b.pairing > a.pairing);
+    assert_int_equal(b.general, a.general);
+    assert_true(pj1 > pj0);
+    assert_int_equal(wx1, wx0);
+
+    /* Anything else in the pairing (an item added) moves the general version. */
+    a = b;
+    fx_item(f, w.plan, f->lj, 7, "新增事项", f->js_wx, "2027-10-31");
+    assert_int_equal(db_scope_versions(f->db, f->lj, &b), 0);
+    assert_true(b.general > a.general);
+    assert_true(b.pairing > a.pairing);
+    /* A unit nothing was ever reported for reads 0. */
+    assert_int_equal(db_unit_version(f->db, f->dl_com, &wx1), 0);
+    assert_int_equal(wx1, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_submit_races_a_move_or_removal, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_review_races_another_write, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_report_moves_its_unit, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }
