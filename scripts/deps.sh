@@ -14,6 +14,8 @@ PKGS=(
   libutf8proc-dev                               # Unicode NFC normalisation
   libmicrohttpd-dev                             # HTTP server (duikou serve)
   libmagic-dev                                  # attachments: a file's type by its content
+  libcurl4-openssl-dev                          # e-mail: SMTP (and STARTTLS, smtps) by libcurl
+  libxlsxwriter-dev                             # Excel exports (通报)
   libcmocka-dev                                 # unit tests
   curl jq                                       # CLI and server tests (curl, JSON on the command line)
 )
@@ -26,7 +28,7 @@ fi
 # make test also drives Debian's chromium (playwright-core never downloads a browser) and
 # needs CJK fonts so the screenshots show characters, not boxes.
 if [ "${1:-}" = "--test" ]; then
-  PKGS+=(chromium fonts-noto-cjk faketime)
+  PKGS+=(chromium fonts-noto-cjk faketime python3-aiosmtpd)   # aiosmtpd: a real SMTP server
 fi
 # make fuzz also runs sqlmap against the API.
 if [ "${1:-}" = "--fuzz" ]; then

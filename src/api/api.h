@@ -112,6 +112,16 @@ int api_reporting_urge(struct req *r, struct resp *p);
 struct notification_view;
 int api_notifications(struct req *r, struct resp *p);
 int api_notifications_read(struct req *r, struct resp *p);
+/* circular.c: 通报 */
+int api_circulars(struct req *r, struct resp *p);
+int api_circular_create(struct req *r, struct resp *p);
+int api_circular(struct req *r, struct resp *p);
+int api_circular_update(struct req *r, struct resp *p);
+int api_circular_publish(struct req *r, struct resp *p);
+/* mail.c: one's own e-mail settings, the outbox */
+int api_me_mail(struct req *r, struct resp *p);
+int api_me_mail_update(struct req *r, struct resp *p);
+int api_outbox(struct req *r, struct resp *p);
 /* The page a notification leads to (in r's arena). */
 const char *api_notification_link(struct req *r, const struct notification_view *v);
 

@@ -29,6 +29,7 @@ static void user_view_json(struct jw *w, const struct user_view *u, const char *
         jw_knull(w, "side");
     }
     jw_kstr(w, "language", u->language);
+    jw_kstr(w, "email", u->email);
     jw_kbool(w, "disabled", u->disabled);
     jw_kbool(w, "locked", u->locked);
     jw_kstr(w, "locked_until", u->locked ? u->locked_until : NULL);
@@ -105,12 +106,12 @@ int api_user(struct req *r, struct resp *p)
     return user_answer(r, p, r->ids[0], 200, NULL);
 }
 
-/* POST /api/v1/users {"login","role","unit_id"?,"name"?,"language"?,"password"?} → 201 with
+/* POST /api/v1/users {"login","role","unit_id"?,"name"?,"language"?,"email"?,"password"?} → 201 with
  * the account, plus "password" when none was given and one was generated. */
 int api_user_create(struct req *r, struct resp *p)
 {
-    static const char *const fields[] = {"login",    "name",     "role", "unit_id",
-                                         "language", "password", NULL};
+    static const char *const fields[] = {"login",    "name",  "role",     "unit_id",
+                                         "language", "email", "password", NULL};
     struct user_input in = {0};
     int st;
     if ((st = api_body_fields(r, p, fields)) || //
@@ -119,6 +120,7 @@ int api_user_create(struct req *r, struct resp *p)
         (st = api_body_str(r, p, "role", true, &in.role)) ||
         (st = api_body_int(r, p, "unit_id", false, 1, INT64_MAX, &in.unit_id)) ||
         (st = api_body_str(r, p, "language", false, &in.language)) ||
+        (st = api_body_str(r, p, "email", false, &in.email)) ||
         (st = api_body_str(r, p, "password", false, &in.password)))
         return st;
     const char *generated = NULL;
@@ -131,15 +133,15 @@ int api_user_create(struct req *r, struct resp *p)
     return user_answer(r, p, id, 201, generated);
 }
 
-/* PATCH /api/v1/users/{id} {"name"?,"role"?,"unit_id"?,"language"?,"disabled"?} with
+/* PATCH /api/v1/users/{id} {"name"?,"role"?,"unit_id"?,"language"?,"email"?,"disabled"?} with
  * If-Match (the account's ETag; 428 without, 412 stale, each after 404/403) → 200.
  * The fields and the disabled flag are written in one transaction with one audit row, so a
  * refusal of either (permission, disabling oneself, a stale If-Match) leaves the account as
  * it was. */
 int api_user_update(struct req *r, struct resp *p)
 {
-    static const char *const fields[] = {"name",     "role",     "unit_id", "language",
-                                         "disabled", "login", NULL};
+    static const char *const fields[] = {"name",     "role",  "unit_id", "language",
+                                         "disabled", "login", "email",   NULL};
     struct user_input in = {0};
     int disabled;
     int st;
@@ -149,6 +151,7 @@ int api_user_update(struct req *r, struct resp *p)
         (st = api_body_str(r, p, "role", false, &in.role)) ||
         (st = api_body_int(r, p, "unit_id", false, 1, INT64_MAX, &in.unit_id)) ||
         (st = api_body_str(r, p, "language", false, &in.language)) ||
+        (st = api_body_str(r, p, "email", false, &in.email)) ||
         (st = api_body_bool(r, p, "disabled", &disabled)))
         return st;
     int64_t id = r->ids[0];

@@ -32,6 +32,12 @@ int cli_svc_fail(struct ctx *ctx, const char *what);
 /* Opens the database for a command and fills ctx (arena, actor); -1 after printing why. */
 int cli_open(struct cli *c, struct ctx *ctx);
 
+/* --smtp URL --smtp-from ADDRESS [--smtp-retry SECONDS] [--public-url URL] of serve and
+ * remind (service/mail.h), checked: CLI_OK (s->url NULL when there is no --smtp), else the
+ * exit code after saying what is wrong. */
+struct mail_settings;
+int cli_mail_options(struct cli *c, struct mail_settings *s);
+
 int cmd_parse(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_plans(struct cli *c);
@@ -50,5 +56,6 @@ int cmd_pairings(struct cli *c);
 int cmd_demo(struct cli *c);
 int cmd_project(struct cli *c);
 int cmd_remind(struct cli *c);
+int cmd_outbox(struct cli *c);
 
 #endif

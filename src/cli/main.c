@@ -38,8 +38,11 @@ static const struct command {
     {"project", cmd_project,
      "project list [--pairing ID] [--json] | project show ID [--json] | project threshold ID [WAN]",
      "cooperation projects (合作项目): stage, industry, investment, partners"},
-    {"remind", cmd_remind, "remind [--dry-run] [--at YYYY-MM-DD]",
-     "the inbox's reminder pass once: reports due in 7, 3, 1 days, missing ones (催办)"},
+    {"remind", cmd_remind, "remind [--dry-run] [--at YYYY-MM-DD] [--smtp URL --smtp-from ADDRESS]",
+     "the inbox's reminder pass once: reports due in 7, 3, 1 days, missing ones (催办); "
+     "with --smtp, the e-mail outbox delivered once"},
+    {"outbox", cmd_outbox, "outbox [--failed]",
+     "the e-mail outbox: each mail's state, attempts and the SMTP server's answer"},
     {"demo", cmd_demo, "demo [--scale N]",
      "fill a new database with a demo organisation, work plans and reports (--scale N:\n"
      "         and generated pairings, 7 x N in all, for measuring)"},

@@ -8,6 +8,7 @@
 #include "http/http.h"
 #include "service/attachment.h"
 #include "service/auth.h"
+#include "service/mail.h"
 #include "store/db.h"
 
 static const char *usage =
@@ -16,7 +17,9 @@ static const char *usage =
     "             [--login-rate N] [--write-rate N]\n"
     "             [--lock-failures N] [--lock-seconds N] [--session-idle SECONDS]\n"
     "             [--session-max SECONDS] [--password-rules strict] [--host NAME]…\n"
-    "             [--max-upload KIB] [--allow-zip]";
+    "             [--max-upload KIB] [--allow-zip]\n"
+    "             [--smtp smtp[s]://[USER:PASSWORD@]HOST[:PORT] --smtp-from ADDRESS]\n"
+    "             [--smtp-retry SECONDS] [--public-url URL]";
 
 /* A whole number in [min, max]; false otherwise. */
 static bool number(const char *s, long min, long max, long *out)
@@ -48,6 +51,11 @@ int cmd_serve(struct cli *c)
     const char *max_age = cli_option(c, "--session-max", true);
     const char *rules = cli_option(c, "--password-rules", true);
     const char *max_upload = cli_option(c, "--max-upload", true);
+    struct mail_settings mail = {0};
+    int mail_rc = cli_mail_options(c, &mail);
+    if (mail_rc != CLI_OK)
+        return mail_rc;
+    cfg.mail = mail.url ? &mail : NULL;
     cfg.allow_zip = cli_option(c, "--allow-zip", false) != NULL;
     cfg.behind_tls = cli_option(c, "--behind-tls", false) != NULL;
     for (const char *h; (h = cli_option(c, "--host", true));) {

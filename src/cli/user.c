@@ -25,7 +25,7 @@ static const char unit_usage[] =
     "  TIER: decision coordination execution";
 static const char user_usage[] =
     "user add --login LOGIN --role ROLE [--unit UNIT_ID_OR_NAME] [--name NAME]\n"
-    "                 [--language zh-Hans|zh-Hant|en] [--password-stdin]\n"
+    "                 [--language zh-Hans|zh-Hant|en] [--email ADDRESS] [--password-stdin]\n"
     "       duikou user list [--unit UNIT_ID_OR_NAME]\n"
     "       duikou user disable --login LOGIN | user enable --login LOGIN\n"
     "       duikou user password --login LOGIN      (the new password on standard input)\n"
@@ -161,10 +161,12 @@ static int user_add(struct cli *c)
     const char *login = cli_option(c, "--login", true), *unit = cli_option(c, "--unit", true);
     const char *role = cli_option(c, "--role", true), *name = cli_option(c, "--name", true);
     const char *language = cli_option(c, "--language", true);
+    const char *email = cli_option(c, "--email", true);
     bool from_stdin = cli_option(c, "--password-stdin", false) != NULL;
     if (c->argc != 1 || !login || !role)
         return cli_usage(user_usage);
-    struct user_input in = {.login = login, .name = name, .role = role, .language = language};
+    struct user_input in = {
+        .login = login, .name = name, .role = role, .language = language, .email = email};
     const char *pw = NULL;
     if (from_stdin) {
         pw = read_password(c, "new password: ");

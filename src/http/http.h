@@ -161,6 +161,7 @@ extern const size_t http_n_routes;
 
 enum { HTTP_MAX_HOSTS = 16 };
 
+struct mail_settings;
 struct http_config {
     const char *listen;      /* host:port, default 127.0.0.1:8080 */
     const char *db_path;
@@ -184,6 +185,7 @@ struct http_config {
      * on every address then accepts any (it cannot know its names). Against DNS rebinding. */
     const char *hosts[HTTP_MAX_HOSTS];
     int n_hosts;
+    struct mail_settings *mail; /* --smtp: notifications by e-mail (service/mail.h) */
 };
 
 /* Whether host (a Host header: name, [v6] or name:port) names one of the server's names. */

@@ -123,6 +123,11 @@ int http_durable_start(const char *db_path);
 int http_indexer_start(const char *db_path);
 void http_indexer_stop(void);
 void http_indexer_nudge(void); /* after a request that wrote */
+/* mailer.c: the e-mail outbox delivered by a thread of its own when the server has --smtp. */
+struct mail_settings;
+int http_mailer_start(const char *db_path, const struct mail_settings *s); /* NULL: none */
+void http_mailer_stop(void);
+void http_mailer_nudge(void); /* after a request that wrote */
 void http_durable_stop(void);
 bool http_durable_wait(struct MHD_Connection *conn, uint64_t seq, bool *failed);
 

@@ -34,6 +34,7 @@
 
 #include "core/log.h"
 #include "http/internal.h"
+#include "service/mail.h"
 #include "store/db.h"
 
 enum {
@@ -520,6 +521,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
             /* A request that wrote is answered once its write is on disk (durable.c). */
             if (now != wrote) {
                 http_indexer_nudge();
+                http_mailer_nudge();
                 x->pending = st;
                 x->awaiting = true;
                 if (http_durable_wait(conn, now, &x->sync_failed))
@@ -702,6 +704,16 @@ int http_serve(const struct http_config *cfg)
              c->max_connections, c->db_path);
     printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "", bound);
     fflush(stdout);
+    if (c->mail) { /* the mails' links: --public-url, else where it listens */
+        static char own_url[300];
+        if (!c->mail->public_url) {
+            snprintf(own_url, sizeof own_url, "http://%s%s%s:%u", v6 ? "[" : "", host,
+                     v6 ? "]" : "", bound);
+            c->mail->public_url = own_url;
+        }
+        if (http_mailer_start(c->db_path, c->mail) < 0)
+            log_error("mail: not sent by this server (the outbox keeps it)");
+    }
 
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
@@ -714,6 +726,7 @@ int http_serve(const struct http_config *cfg)
         usleep(10000);
     http_durable_stop(); /* syncs, and resumes whoever still waits, before MHD stops */
     http_indexer_stop(); /* the last writes are indexed before the process ends */
+    http_mailer_stop();
     MHD_stop_daemon(d);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
@@ -728,6 +741,7 @@ int http_serve(const struct http_config *cfg)
 done:
     http_durable_stop();
     http_indexer_stop();
+    http_mailer_stop();
     close_workers();
     http_state_free();
     pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

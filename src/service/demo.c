@@ -16,6 +16,7 @@
 #include "core/mem.h"
 #include "service/assignment.h"
 #include "service/attachment.h"
+#include "service/circular.h"
 #include "service/notice.h"
 #include "service/pairing.h"
 #include "service/fund.h"
@@ -72,8 +73,11 @@ static int add_user(struct demo *d, const char *login, const char *role, int64_t
                     const char *unit_name, int64_t *id)
 {
     const char *pw = user_generate_password(d->c);
+    /* every demo account has an address at example.org (reserved for examples: nothing
+     * sent to it reaches anyone) */
     struct user_input in = {.login = login, .role = role, .unit_id = unit, .password = pw,
-                            .name = person_name(d)};
+                            .name = person_name(d),
+                            .email = arena_printf(d->c->arena, "%s@example.org", login)};
     int rc = user_create(d->c, &in, id);
     if (rc != SVC_OK)
         return rc;
@@ -482,7 +486,14 @@ static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
         if (rc != SVC_OK)
             return rc;
     }
-    return SVC_OK;
+    /* A 通报 of the year so far by the first side's lead office, published to both sides. */
+    c->user = as_user(d, su[0].coordinator);
+    int64_t circular = 0;
+    rc = circular_create(c, p->id, 0, year, NULL, LANG_HANS, NULL, NULL, &circular);
+    if (rc == SVC_OK)
+        rc = circular_publish(c, circular, NULL);
+    c->user = saved;
+    return rc;
 }
 
 /* Two notices, written and published by the admin: one to the first pairing, one to all. */

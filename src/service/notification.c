@@ -36,17 +36,11 @@ static int need_user(struct ctx *c)
 
 /* ---- the inbox ---------------------------------------------------------------------------- */
 
-int notification_list(struct ctx *c, int64_t after, int limit, struct notification_view **out,
-                      size_t *n, int64_t *next_after)
+/* A user's notifications (only: that one), newest first, a keyset page. */
+static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after, int limit,
+                    struct notification_view **out, size_t *n, int64_t *next_after)
 {
-    *out = NULL;
-    *n = 0;
-    *next_after = 0;
-    int rc = need_user(c);
-    if (rc != SVC_OK)
-        return rc;
-    if (limit < 1 || limit > NOTIFICATION_PAGE_MAX)
-        limit = NOTIFICATION_PAGE_DEFAULT;
+    int rc;
     /* The words' inputs, by kind: the item (and its unit) of a report kind, the report's
      * review comment, the plan's pairing and year. One row per notification by primary keys. */
     struct stmt st;
@@ -67,8 +61,9 @@ int notification_list(struct ctx *c, int64_t after, int limit, struct notificati
                "LEFT JOIN work_plan w ON n.kind = 'plan_submitted' AND w.id = n.object_id "
                "LEFT JOIN pairing g ON g.id = w.pairing_id "
                "WHERE n.user_id = :u AND (:after = 0 OR n.id < :after) "
-               "ORDER BY n.id DESC LIMIT :limit");
-    db_bind_int64(&st, ":u", c->user->id);
+               "AND (:only = 0 OR n.id = :only) ORDER BY n.id DESC LIMIT :limit");
+    db_bind_int64(&st, ":u", user_id);
+    db_bind_int64(&st, ":only", only);
     db_bind_int64(&st, ":after", after);
     db_bind_int64(&st, ":limit", limit + 1);
     size_t cap = 0;
@@ -109,6 +104,35 @@ int notification_list(struct ctx *c, int64_t after, int limit, struct notificati
     }
     db_finalize(&st);
     return rc < 0 ? store_failed(c, "reading the inbox") : SVC_OK;
+}
+
+int notification_list(struct ctx *c, int64_t after, int limit, struct notification_view **out,
+                      size_t *n, int64_t *next_after)
+{
+    *out = NULL;
+    *n = 0;
+    *next_after = 0;
+    int rc = need_user(c);
+    if (rc != SVC_OK)
+        return rc;
+    if (limit < 1 || limit > NOTIFICATION_PAGE_MAX)
+        limit = NOTIFICATION_PAGE_DEFAULT;
+    return list_for(c, c->user->id, 0, after, limit, out, n, next_after);
+}
+
+int notification_of(struct ctx *c, int64_t user_id, int64_t id, struct notification_view *out)
+{
+    struct notification_view *v = NULL;
+    size_t n = 0;
+    int64_t next = 0;
+    int rc = list_for(c, user_id, id, 0, 1, &v, &n, &next);
+    if (rc != SVC_OK)
+        return rc;
+    if (n != 1)
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "no notification %lld",
+                        (long long)id);
+    *out = v[0];
+    return SVC_OK;
 }
 
 int notification_unread(struct ctx *c, int64_t *n)

@@ -55,6 +55,8 @@ struct notification_view {
 /* The caller's notifications, newest first, keyset pages (after: an id, 0 from the start). */
 int notification_list(struct ctx *c, int64_t after, int limit, struct notification_view **out,
                       size_t *n, int64_t *next_after);
+/* One notification of user_id, whoever asks (for the mail that tells it: service/mail.c). */
+int notification_of(struct ctx *c, int64_t user_id, int64_t id, struct notification_view *out);
 /* The caller's unread count. */
 int notification_unread(struct ctx *c, int64_t *n);
 /* The same, kept for the process per user while the notifications' data version (store/db.h

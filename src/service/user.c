@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/mem.h"
+#include "core/smtp.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "service/auth.h"
@@ -500,7 +501,7 @@ const char *user_login_normalize(struct ctx *c, const char *login)
     "SELECT u.id, coalesce(u.unit_id, 0), coalesce(n.pairing_id, 0), coalesce(n.side, -1), "  \
     "u.login, u.name, u.role, u.language, n.name, u.disabled, u.failed_logins, "              \
     "u.locked_until, u.pw_changed_at, u.created_at, u.updated_at, "                           \
-    "coalesce(u.locked_until > :now, 0) "                                                     \
+    "coalesce(u.locked_until > :now, 0), u.email "                                            \
     "FROM users u LEFT JOIN unit n ON n.id = u.unit_id "
 
 static void user_row(struct ctx *c, struct stmt *st, struct user_view *u)
@@ -521,6 +522,7 @@ static void user_row(struct ctx *c, struct stmt *st, struct user_view *u)
     u->created_at = col_dup(c, st, 13);
     u->updated_at = col_dup(c, st, 14);
     u->locked = db_col_int64(st, 15) != 0;
+    u->email = db_col_is_null(st, 16) ? NULL : col_dup(c, st, 16);
 }
 
 static int user_read(struct ctx *c, int64_t id, struct user_view *out)
@@ -625,8 +627,25 @@ static void user_json(struct sb *out, const struct user_view *u)
     else
         jw_knull(&w, "unit_id");
     jw_kstr(&w, "language", u->language);
+    if (u->email)
+        jw_kstr(&w, "email", u->email);
+    else
+        jw_knull(&w, "email");
     jw_kbool(&w, "disabled", u->disabled);
     jw_obj_end(&w);
+}
+
+/* An e-mail address: NULL or "" for none, else one core/smtp.h accepts (err_email). */
+static int check_email(struct ctx *c, const char *in, const char **out)
+{
+    *out = NULL;
+    if (!in || !*in)
+        return SVC_OK;
+    if (!smtp_address_ok(in))
+        return svc_fail(c, SVC_INVALID, "err_email", "email",
+                        "not an e-mail address: name@example.org");
+    *out = in;
+    return SVC_OK;
 }
 
 /* Checks role and unit together: an admin has no unit, everyone else has one that exists;
@@ -690,6 +709,8 @@ int user_create(struct ctx *c, const struct user_input *in, int64_t *id)
     if (!language_valid(u.language))
         return svc_fail(c, SVC_INVALID, "err_language", "language",
                         "the language is zh-Hans, zh-Hant or en");
+    if ((rc = check_email(c, in->email, &u.email)) != SVC_OK)
+        return rc;
     int64_t existing = 0;
     if (user_id_by_login(c, u.login, &existing) == SVC_OK)
         return svc_fail(c, SVC_CONFLICT, "err_login_taken", "login", "login %s is taken",
@@ -705,9 +726,9 @@ int user_create(struct ctx *c, const struct user_input *in, int64_t *id)
     if (db_begin(c->db) < 0)
         return store_error(c, "starting the transaction");
     db_prepare(c->db, &st,
-               "INSERT INTO users (unit_id, login, name, pw_hash, role, language, pw_changed_at, "
-               "created_at, updated_at) VALUES (:unit, :login, :name, :hash, :role, :lang, :now, "
-               ":now, :now)");
+               "INSERT INTO users (unit_id, login, name, pw_hash, role, language, email, "
+               "pw_changed_at, created_at, updated_at) VALUES (:unit, :login, :name, :hash, "
+               ":role, :lang, :email, :now, :now, :now)");
     if (u.unit_id)
         db_bind_int64(&st, ":unit", u.unit_id);
     else
@@ -717,6 +738,10 @@ int user_create(struct ctx *c, const struct user_input *in, int64_t *id)
     db_bind_text(&st, ":hash", hash);
     db_bind_text(&st, ":role", u.role);
     db_bind_text(&st, ":lang", u.language);
+    if (u.email)
+        db_bind_text(&st, ":email", u.email);
+    else
+        db_bind_null(&st, ":email");
     db_bind_text(&st, ":now", now);
     int s = db_step(&st);
     db_finalize(&st);
@@ -810,6 +835,8 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
         }
         u.language = in->language;
     }
+    if (in->email && (rc = check_email(c, in->email, &u.email)) != SVC_OK)
+        goto done;
     user_json(&before, &old);
     user_json(&after, &u);
     if (strcmp(sb_str(&before), sb_str(&after)) == 0)
@@ -817,7 +844,7 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     /* A change of the disabled flag also clears the failed sign-ins and any lock. */
     db_prepare(c->db, &st,
                "UPDATE users SET name = :name, role = :role, unit_id = :unit, language = :lang, "
-               "disabled = :dis, "
+               "email = :email, disabled = :dis, "
                "failed_logins = CASE WHEN disabled = :dis THEN failed_logins ELSE 0 END, "
                "locked_until = CASE WHEN disabled = :dis THEN locked_until END, "
                "updated_at = :now WHERE id = :id AND updated_at = :seen");
@@ -829,6 +856,10 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     else
         db_bind_null(&st, ":unit");
     db_bind_text(&st, ":lang", u.language);
+    if (u.email)
+        db_bind_text(&st, ":email", u.email);
+    else
+        db_bind_null(&st, ":email");
     db_bind_text(&st, ":now", svc_now_after(c, old.updated_at));
     db_bind_int64(&st, ":id", id);
     db_bind_text(&st, ":seen", old.updated_at);

@@ -10,7 +10,7 @@
  *   users   an admin creates and edits any; a coordinator creates and edits member accounts
  *           of units on its own side (never a coordinator, leader or admin, and never moves
  *           a member off its side). Everyone may read their own account and change its
- *           name and language. A coordinator lists and reads its side's accounts.
+ *           name, language and e-mail address. A coordinator lists and reads its side's accounts.
  * Every write is one transaction with its audit row, before and after as JSON; password
  * hashes never appear in the audit log. An update reads the row, decides the permission and
  * writes inside that one transaction, and its UPDATE is guarded by the updated_at it read,
@@ -79,6 +79,8 @@ struct user_input {
     int64_t unit_id;      /* required unless admin; 0: unchanged on update (a change of role
                              to admin clears it) */
     const char *language; /* zh-Hans zh-Hant en; NULL: zh-Hans (create) / unchanged */
+    const char *email;    /* an address for notifications (service/mail.h); NULL: none
+                             (create) / unchanged; "": removed. Everyone may set their own */
     const char *password; /* create only, required: checked by auth_password_acceptable */
     const char *if_updated_at; /* update only: SVC_STALE (err_stale) unless the account's
                                   updated_at still is this (If-Match; checked after the
@@ -95,6 +97,7 @@ struct user_view {
     bool locked; /* locked now after failed sign-ins */
     int failed_logins;
     const char *locked_until, *pw_changed_at, *created_at, *updated_at;
+    const char *email; /* NULL: none */
 };
 
 int user_create(struct ctx *c, const struct user_input *in, int64_t *id);

@@ -851,6 +851,75 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 13;\n",
 
+    /* 14 (2026-12): e-mail (service/mail.c). An account may have an address; each user
+     * chooses per kind of notification: the inbox only, the inbox and a mail (the default),
+     * or a daily digest. The outbox is filled by a trigger on notification, so a mail is
+     * queued in the very transaction that made its notification: a crash never loses one.
+     * States: queued → sending → sent; failed (refused for good, or interrupted while being
+     * sent: it may have arrived, so it is not sent again); no_address (the user had none:
+     * the inbox only, noted). The words are made when it is sent, in the user's language,
+     * as the inbox makes them when it is read. */
+    "ALTER TABLE users ADD COLUMN email TEXT;\n"
+    "CREATE TABLE notification_pref (\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('report_due', 'report_missing', 'report_urged',\n"
+    "                                       'report_returned', 'plan_submitted')),\n"
+    "    channel TEXT NOT NULL CHECK (channel IN ('inbox', 'mail', 'digest')),\n"
+    "    PRIMARY KEY (user_id, kind)\n"
+    ");\n"
+    "CREATE TABLE mail (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    notification_id INTEGER NOT NULL UNIQUE REFERENCES notification (id),\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    address TEXT,\n"
+    "    digest INTEGER NOT NULL DEFAULT 0 CHECK (digest IN (0, 1)),\n"
+    "    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed',\n"
+    "                                         'no_address')),\n"
+    "    attempts INTEGER NOT NULL DEFAULT 0,\n"
+    "    next_at TEXT NOT NULL,\n"
+    "    answer TEXT,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    sent_at TEXT\n"
+    ");\n"
+    "CREATE INDEX mail_due ON mail (state, next_at);\n"
+    "CREATE INDEX mail_user ON mail (user_id, id);\n"
+    "CREATE TRIGGER mail_queue AFTER INSERT ON notification\n"
+    "BEGIN\n"
+    "    INSERT INTO mail (notification_id, user_id, address, digest, state, next_at,\n"
+    "                      created_at)\n"
+    "    SELECT NEW.id, u.id, u.email, CASE WHEN p.channel = 'digest' THEN 1 ELSE 0 END,\n"
+    "           CASE WHEN u.email IS NULL THEN 'no_address' ELSE 'queued' END,\n"
+    "           NEW.created_at, NEW.created_at\n"
+    "    FROM users u LEFT JOIN notification_pref p ON p.user_id = u.id AND p.kind = NEW.kind\n"
+    "    WHERE u.id = NEW.user_id AND coalesce(p.channel, 'mail') <> 'inbox';\n"
+    "END;\n"
+    "\n"
+    "PRAGMA user_version = 14;\n",
+
+    /* 15 (2026-12): 通报 (service/circular.c): a lead office's circular on its side's
+     * units for a period of the year's work plan — the figures as they were when it was
+     * drawn up (JSON, so a published circular never changes under its readers), and the
+     * wording the coordinator edits before publishing it to both sides of the pairing. */
+    "CREATE TABLE circular (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    side INTEGER NOT NULL CHECK (side IN (0, 1)),\n"
+    "    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),\n"
+    "    period TEXT NOT NULL,\n"
+    "    title TEXT NOT NULL,\n"
+    "    body TEXT NOT NULL,\n"
+    "    figures TEXT NOT NULL,\n"
+    "    as_of TEXT NOT NULL,\n"
+    "    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),\n"
+    "    created_by INTEGER REFERENCES users (id),\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL,\n"
+    "    published_at TEXT\n"
+    ");\n"
+    "CREATE INDEX circular_pairing ON circular (pairing_id, id);\n"
+    "\n"
+    "PRAGMA user_version = 15;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

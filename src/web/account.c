@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "service/auth.h"
+#include "service/mail.h"
 #include "service/user.h"
 #include "web/html.h"
 #include "web/web.h"
@@ -146,9 +147,61 @@ static const struct {
 
 /* The account page with status and at most one message for each form
  * (message ids or NULL); notice_id a confirmation above everything. */
+static int account_page_mail(struct req *r, struct resp *p, int status,
+                             const char *notice_id, const char *password_error,
+                             const char *language_error, const char *mail_error,
+                             const char *email_input);
 static int account_page(struct req *r, struct resp *p, int status,
                         const char *notice_id, const char *password_error,
                         const char *language_error) {
+  return account_page_mail(r, p, status, notice_id, password_error, language_error, NULL,
+                           NULL);
+}
+
+/* The notifications section: the e-mail address and, per kind, where it goes. */
+static void mail_section(struct req *r, struct sb *b, const char *mail_error,
+                         const char *email_input) {
+  struct user_view me;
+  const char *ch[MAIL_KINDS];
+  if (user_get(&r->ctx, r->user->id, &me) != SVC_OK || mail_prefs(&r->ctx, ch) != SVC_OK) {
+    web_take_code(r, NULL);
+    return;
+  }
+  static const char *const kind_labels[MAIL_KINDS] = {
+      "ui_mail_kind_due", "ui_mail_kind_missing", "ui_mail_kind_urged",
+      "ui_mail_kind_returned", "ui_mail_kind_plan"};
+  static const char *const channel_labels[3] = {"ui_mail_inbox", "ui_mail_mail",
+                                                "ui_mail_digest"};
+  html_printf(b, "<section>\n<h2 id=\"mail-heading\">%h</h2>\n<p class=\"meta\">%h</p>\n",
+              web_t(r, "ui_mail_title"), web_t(r, "ui_mail_intro"));
+  web_form_error(r, b, mail_error);
+  html_printf(b, "<form method=\"post\" action=\"/account/mail\" "
+                 "aria-labelledby=\"mail-heading\">\n");
+  web_csrf_field(r, b);
+  const char *email = email_input ? email_input : me.email ? me.email : "";
+  html_printf(b,
+              "<p><label for=\"email\">%h</label>\n"
+              "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" "
+              "value=\"%h\"%s></p>\n",
+              web_t(r, "ui_mail_address"), email,
+              mail_error ? " aria-invalid=\"true\"" : "");
+  for (int k = 0; k < MAIL_KINDS; k++) {
+    html_printf(b, "<p><label for=\"ch-%h\">%h</label>\n<select id=\"ch-%h\" name=\"%h\">\n",
+                mail_kinds[k], web_t(r, kind_labels[k]), mail_kinds[k], mail_kinds[k]);
+    for (int c = 0; c < 3; c++)
+      html_printf(b, "<option value=\"%h\"%s>%h</option>\n", mail_channels[c],
+                  strcmp(ch[k], mail_channels[c]) == 0 ? " selected" : "",
+                  web_t(r, channel_labels[c]));
+    html_printf(b, "</select></p>\n");
+  }
+  html_printf(b, "<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
+              web_t(r, "ui_save"));
+}
+
+static int account_page_mail(struct req *r, struct resp *p, int status,
+                             const char *notice_id, const char *password_error,
+                             const char *language_error, const char *mail_error,
+                             const char *email_input) {
   const struct user *u = r->user;
   struct session_view *sv;
   size_t n;
@@ -218,6 +271,8 @@ static int account_page(struct req *r, struct resp *p, int status,
               "</form>\n</section>\n",
               web_t(r, "ui_save"));
 
+  mail_section(r, b, mail_error, email_input);
+
   /* Sessions. */
   html_printf(b,
               "<section>\n<h2>%h</h2>\n<table class=\"sessions\">\n<thead><tr>"
@@ -251,6 +306,8 @@ int web_account(struct req *r, struct resp *p) {
     notice = "ui_password_changed";
   else if (done && strcmp(done, "language") == 0)
     notice = "ui_language_saved";
+  else if (done && strcmp(done, "mail") == 0)
+    notice = "ui_mail_saved";
   return account_page(r, p, 200, notice, NULL, NULL);
 }
 
@@ -307,6 +364,33 @@ int web_account_language(struct req *r, struct resp *p) {
                            "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
                            name));
   return web_redirect(r, p, "/account?done=language");
+}
+
+/* POST /account/mail: the address and the channel of each kind, all checked before
+ * anything is stored; the page again with the error and the input kept. */
+int web_account_mail(struct req *r, struct resp *p) {
+  const char *email = req_form(r, "email");
+  const char *chosen[MAIL_KINDS];
+  for (int k = 0; k < MAIL_KINDS; k++) {
+    chosen[k] = req_form(r, mail_kinds[k]);
+    bool known = false;
+    for (int c = 0; chosen[k] && c < 3; c++)
+      known = known || strcmp(chosen[k], mail_channels[c]) == 0;
+    if (!known)
+      return account_page_mail(r, p, 422, NULL, NULL, NULL, "err_invalid", email);
+  }
+  struct user_input in = {0};
+  in.email = email ? email : "";
+  int rc = user_update(&r->ctx, r->user->id, &in);
+  if (rc == SVC_INVALID) {
+    const char *code = web_take_code(r, "err_email");
+    return account_page_mail(r, p, 422, NULL, NULL, NULL, code, email);
+  }
+  for (int k = 0; rc == SVC_OK && k < MAIL_KINDS; k++)
+    rc = mail_pref_set(&r->ctx, mail_kinds[k], chosen[k]);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  return web_redirect(r, p, "/account?done=mail");
 }
 
 /* POST /account/sessions/revoke: every session of the account ends, this one

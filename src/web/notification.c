@@ -9,35 +9,112 @@
 
 #include "service/notification.h"
 
-/* The words of one notification. */
-static void words(struct req *r, struct sb *b, const struct notification_view *v) {
+/* One piece of the words: escaped in a page, as it is in a mail. */
+static void put(struct sb *b, bool html, const char *s) {
+  if (html)
+    html_escape(b, s, strlen(s));
+  else
+    sb_append(b, s);
+}
+
+/* A label, strong in a page. */
+static void label(struct sb *b, bool html, const char *s) {
+  if (html)
+    sb_append(b, "<strong>");
+  put(b, html, s);
+  if (html)
+    sb_append(b, "</strong>");
+}
+
+/* The words of one notification, as HTML (the inbox) or plain text (a mail). */
+static void words_as(struct req *r, struct sb *b, const struct notification_view *v, bool html) {
   const char *period = web_period(r, v->period);
+  const char *title = arena_printf(r->arena, "「%s」", v->title);
   if (strcmp(v->kind, "report_due") == 0) {
-    html_printf(b, "%h「%h」%h%h%h%h%d%h", web_t(r, "ui_nt_due_a"), v->title, period,
-                web_t(r, "ui_nt_due_b"), web_date(r, v->due), web_t(r, "ui_nt_due_c"), v->step,
-                web_t(r, "ui_nt_due_d"));
-  } else if (strcmp(v->kind, "report_missing") == 0) {
-    html_printf(b, "<strong>%h</strong>%h%h「%h」%h%h%h%h",
-                web_t(r, "ui_nt_missing_label"), v->step ? v->unit_name : "",
-                v->step ? web_t(r, "ui_nt_of") : "", v->title, period,
-                web_t(r, "ui_nt_missing_b"), web_date(r, v->due),
-                web_t(r, v->step == 2   ? "ui_nt_missing_leader"
-                         : v->step == 1 ? "ui_nt_missing_coord"
-                                        : "ui_nt_missing_member"));
-  } else if (strcmp(v->kind, "report_urged") == 0) {
-    html_printf(b, "<strong>%h</strong>「%h」%h%h%h%h", web_t(r, "ui_nt_urged_label"), v->title,
-                period, web_t(r, "ui_nt_missing_b"), web_date(r, v->due),
-                web_t(r, "ui_nt_missing_member"));
+    const char *parts[] = {web_t(r, "ui_nt_due_a"), title, period, web_t(r, "ui_nt_due_b"),
+                           web_date(r, v->due), web_t(r, "ui_nt_due_c"),
+                           arena_printf(r->arena, "%d", v->step), web_t(r, "ui_nt_due_d")};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+      put(b, html, parts[i]);
+  } else if (strcmp(v->kind, "report_missing") == 0 || strcmp(v->kind, "report_urged") == 0) {
+    bool urged = v->kind[7] == 'u';
+    label(b, html, web_t(r, urged ? "ui_nt_urged_label" : "ui_nt_missing_label"));
+    if (!urged && v->step && v->unit_name) {
+      put(b, html, v->unit_name);
+      put(b, html, web_t(r, "ui_nt_of"));
+    }
+    const char *parts[] = {title, period, web_t(r, "ui_nt_missing_b"), web_date(r, v->due),
+                           web_t(r, v->step == 2 && !urged   ? "ui_nt_missing_leader"
+                                    : v->step == 1 && !urged ? "ui_nt_missing_coord"
+                                                             : "ui_nt_missing_member")};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+      put(b, html, parts[i]);
   } else if (strcmp(v->kind, "report_returned") == 0) {
-    html_printf(b, "%h「%h」%h", web_t(r, "ui_nt_returned_a"), v->title,
-                web_t(r, "ui_nt_returned_b"));
-    if (v->comment && *v->comment)
-      html_printf(b, "%h%h", web_t(r, "ui_colon"), v->comment);
+    put(b, html, web_t(r, "ui_nt_returned_a"));
+    put(b, html, title);
+    put(b, html, web_t(r, "ui_nt_returned_b"));
+    if (v->comment && *v->comment) {
+      put(b, html, web_t(r, "ui_colon"));
+      put(b, html, v->comment);
+    }
   } else if (strcmp(v->kind, "plan_submitted") == 0) {
-    html_printf(b, "%h%h", v->title, web_t(r, "ui_nt_plan_submitted"));
+    put(b, html, v->title);
+    put(b, html, web_t(r, "ui_nt_plan_submitted"));
   } else {
-    html_printf(b, "%h", v->kind);
+    put(b, html, v->kind);
   }
+}
+
+static void words(struct req *r, struct sb *b, const struct notification_view *v) {
+  words_as(r, b, v, true);
+}
+
+/* service/mail.h's mail_compose_fn: the words as the inbox has them, in the user's language,
+ * each with the link to its page; one notification, or a day's digest. */
+void web_mail_compose(struct arena *a, const char *language, const struct notification_view *v,
+                      size_t n, const char *public_url, struct sb *subject, struct sb *body) {
+  struct req r = {0};
+  r.arena = a;
+  r.lang = i18n_parse(language);
+  const char *base = public_url ? public_url : "";
+  size_t bl = strlen(base);
+  while (bl && base[bl - 1] == '/')
+    bl--;
+  sb_append(subject, web_t(&r, "ui_mail_subject_prefix"));
+  if (n == 1) {
+    struct sb line = SB_INIT;
+    words_as(&r, &line, &v[0], false);
+    /* the subject: the words up to the first full stop, at most ~60 characters */
+    const char *w = sb_str(&line);
+    size_t cut = line.len, chars = 0;
+    for (size_t i = 0; i < line.len; i++) {
+      if (((unsigned char)w[i] & 0xC0) != 0x80 && ++chars > 60) {
+        cut = i;
+        break;
+      }
+    }
+    sb_appendn(subject, w, cut);
+    if (cut < line.len)
+      sb_append(subject, "…");
+    sb_appendf(body, "%s\n\n", w);
+    sb_free(&line);
+  } else {
+    sb_appendf(subject, "%s%zu%s", web_t(&r, "ui_mail_digest_a"), n, web_t(&r, "ui_mail_digest_b"));
+    sb_appendf(body, "%s%zu%s\n\n", web_t(&r, "ui_mail_digest_a"), n,
+               web_t(&r, "ui_mail_digest_b"));
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (n > 1) {
+      sb_appendf(body, "%zu. ", i + 1);
+      words_as(&r, body, &v[i], false);
+      sb_append(body, "\n   ");
+    } else {
+      sb_appendf(body, "%s", web_t(&r, "ui_mail_open"));
+    }
+    sb_appendn(body, base, bl);
+    sb_appendf(body, "%s\n\n", api_notification_link(&r, &v[i]));
+  }
+  sb_appendf(body, "-- \n%s\n", web_t(&r, "ui_mail_footer"));
 }
 
 /* GET /inbox?after= */

@@ -106,6 +106,7 @@ int web_logout(struct req *r, struct resp *p);           /* POST /logout */
 int web_account(struct req *r, struct resp *p);          /* GET /account */
 int web_account_password(struct req *r, struct resp *p); /* POST /account/password */
 int web_account_language(struct req *r, struct resp *p); /* POST /account/language */
+int web_account_mail(struct req *r, struct resp *p);     /* POST /account/mail */
 int web_account_revoke(struct req *r, struct resp *p);   /* POST /account/sessions/revoke */
 
 /* report.c: a clerk's work and report form, a coordinator's review queue */
@@ -125,6 +126,17 @@ int web_inbox_open(struct req *r, struct resp *p);     /* POST /inbox/{id}/open 
 int web_inbox_read_all(struct req *r, struct resp *p); /* POST /inbox/read-all */
 /* The header's link to the inbox with the unread count, a personal part of the page. */
 void web_inbox_link(struct req *r, struct resp *p, struct sb *b);
+/* circular.c: 通报 */
+int web_circulars(struct req *r, struct resp *p);       /* GET /circulars */
+int web_circular_create(struct req *r, struct resp *p); /* POST /circulars */
+int web_circular(struct req *r, struct resp *p);        /* GET /circulars/{id} */
+int web_circular_edit(struct req *r, struct resp *p);   /* POST /circulars/{id}/edit */
+int web_circular_publish(struct req *r, struct resp *p); /* POST /circulars/{id}/publish */
+int web_circular_xlsx(struct req *r, struct resp *p);   /* GET /circulars/{id}/export.xlsx */
+/* The words of a mail (service/mail.h mail_compose_fn). */
+struct notification_view;
+void web_mail_compose(struct arena *a, const char *language, const struct notification_view *v,
+                      size_t n, const char *public_url, struct sb *subject, struct sb *body);
 void web_unread_count(struct sb *b, int64_t unread);
 /* The caller's unread count (service/notification.h), by the request's data versions. */
 int web_unread(struct req *r, int64_t *unread);

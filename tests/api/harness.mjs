@@ -80,11 +80,11 @@ export async function startServer({ args = [], organisation = true } = {}) {
   }
   const serveArgs = ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--login-rate', '0',
     '--write-rate', '0', ...args];
-  const server = { db, dir, units, cli: (a, input) => cli(db, a, input) };
+  const server = { db, dir, units, cli: (a, input) => cli(db, a, input), serveArgs };
   let stderr = '';
   // Starts (or restarts, on the same database) the server process.
   server.start = async () => {
-    const started = await serve(serveArgs, (d) => { stderr += d; });
+    const started = await serve(server.serveArgs, (d) => { stderr += d; });
     server.proc = started.proc;
     server.base = started.base;
     return server.base;

@@ -53,6 +53,9 @@ before(async () => {
   fx.allocation = (await client.ln_coord.post(`/api/v1/work-funds/${fx.workFund}/allocations`, { purpose: '对接活动', amount_wan: '1', doc_no: '文号' })).json.id;
   fx.industryFund = (await client.ln_coord.post('/api/v1/industry-funds', { name: '产业基金', size_wan: '1000' })).json.id;
   assert.ok(fx.workFund && fx.allocation && fx.industryFund, JSON.stringify(fx));
+  // a published 通报 (a draft is its writers' alone: to others it does not exist)
+  fx.circular = (await client.ln_coord.post('/api/v1/circulars', { pairing_id: 1, side: 0, year: 2026 })).json.id;
+  assert.equal((await client.ln_coord.post(`/api/v1/circulars/${fx.circular}/publish`)).status, 200);
   assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
 });
 
@@ -207,6 +210,19 @@ const CASES = [
   // Another's notification (or none): 303 to /inbox, nothing marked.
   { m: 'POST', route: '/inbox/{id}/open', allow: SIGNED_IN, prepare: () => ({ path: '/inbox/999999/open', form: {} }) },
   { m: 'POST', route: '/inbox/read-all', allow: SIGNED_IN, prepare: () => ({ path: '/inbox/read-all', form: {} }) },
+  { m: 'GET', route: '/circulars', allow: LJ_USERS, prepare: () => ({ path: '/circulars?pairing=1' }) },
+  { m: 'POST', route: '/circulars', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: '/circulars', form: { pairing: '1', side: '0', year: '2026', period: '' } }) },
+  { m: 'GET', route: '/circulars/{id}', allow: LJ_USERS, prepare: () => ({ path: `/circulars/${fx.circular}` }) },
+  { m: 'GET', route: '/circulars/{id}/export.xlsx', allow: LJ_USERS, prepare: () => ({ path: `/circulars/${fx.circular}/export.xlsx` }) },
+  // Published: its writers meet a fixed circular (409); everyone else is refused first.
+  { m: 'POST', route: '/circulars/{id}/edit', allow: ['ln_coord', 'admin'], merits: [409],
+    prepare: () => ({ path: `/circulars/${fx.circular}/edit`, form: { title: '改', body: '改。' } }) },
+  { m: 'POST', route: '/circulars/{id}/publish', allow: ['ln_coord', 'admin'], merits: [409],
+    prepare: () => ({ path: `/circulars/${fx.circular}/publish`, form: {} }) },
+  { m: 'POST', route: '/account/mail', allow: SIGNED_IN,
+    prepare: () => ({ path: '/account/mail', form: { email: '', report_due: 'mail', report_missing: 'mail',
+      report_urged: 'mail', report_returned: 'mail', plan_submitted: 'mail' } }) },
   { m: 'GET', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/work-items/${fx.itemP}/edit` }) },
   { m: 'POST', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/work-items/${fx.itemP}/edit`,
@@ -341,6 +357,17 @@ const CASES = [
   { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/notifications', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications' }) },
   { m: 'POST', route: '/api/v1/notifications/read', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications/read', json: { ids: [999999] } }) },
+  { m: 'GET', route: '/api/v1/circulars', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/circulars?pairing=1' }) },
+  { m: 'POST', route: '/api/v1/circulars', allow: ['ln_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/circulars', json: { pairing_id: 1, side: 0, year: 2026 } }) },
+  { m: 'GET', route: '/api/v1/circulars/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/circulars/${fx.circular}` }) },
+  { m: 'PATCH', route: '/api/v1/circulars/{id}', allow: ['ln_coord', 'admin'], merits: [409],
+    prepare: () => ({ path: `/api/v1/circulars/${fx.circular}`, json: { title: '改' } }) },
+  { m: 'POST', route: '/api/v1/circulars/{id}/publish', allow: ['ln_coord', 'admin'], merits: [409],
+    prepare: () => ({ path: `/api/v1/circulars/${fx.circular}/publish` }) },
+  { m: 'GET', route: '/api/v1/me/mail', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me/mail' }) },
+  { m: 'PATCH', route: '/api/v1/me/mail', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me/mail', json: { channels: { report_due: 'mail' } } }) },
+  { m: 'GET', route: '/api/v1/outbox', allow: ['admin'], prepare: () => ({ path: '/api/v1/outbox' }) },
   // 催办 for 盤錦 (side 0): nothing of it is missing yet, so the allowed meet 409.
   { m: 'POST', route: '/api/v1/reporting/urge', allow: ['ln_coord', 'admin'], merits: [409],
     prepare: () => ({ path: '/api/v1/reporting/urge', json: { pairing_id: 1, year: 2026, unit_id: server.units.panjin } }) },

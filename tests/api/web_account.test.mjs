@@ -95,7 +95,8 @@ test('sign in through the form, see the account, the header shows the name and a
   assert.match(a.body, /<form class="logout" method="post" action="\/logout"><input type="hidden" name="csrf_token" value="[^"]+">/);
   assert.doesNotMatch(a.body, /href="\/login"/);
   assert.match(a.body, /class="current"/);
-  assert.equal((a.body.match(/name="csrf_token"/g) ?? []).length, 4);
+  // sign-out, password, language, notifications, sign out everywhere
+  assert.equal((a.body.match(/name="csrf_token"/g) ?? []).length, 5);
 });
 
 test('a wrong password re-renders the form with the message and the login kept', async () => {
@@ -200,6 +201,30 @@ test('the chosen language is remembered in the account', async () => {
   noBareIds(bad.body);
 });
 
+test('the notifications form: an address and a channel per kind, all checked first', async () => {
+  const b = new Browser(server.base);
+  await b.signIn('wx_member');
+  const kinds = { report_due: 'mail', report_missing: 'mail', report_urged: 'inbox', report_returned: 'digest', plan_submitted: 'mail' };
+  const bad = await b.post('/account/mail', { csrf_token: await b.csrfToken(), email: 'wx at example', ...kinds });
+  assert.equal(bad.status, 422);
+  assert.match(bad.body, /请填写有效的电子邮件地址/);
+  assert.match(bad.body, /name="email"[^>]*value="wx at example" aria-invalid="true"/, 'the input kept');
+  noBareIds(bad.body);
+  const wrongKind = await b.post('/account/mail', { csrf_token: await b.csrfToken(), email: 'wx@example.org', ...kinds, report_due: 'fax' });
+  assert.equal(wrongKind.status, 422);
+  const before = await b.get('/account');
+  assert.doesNotMatch(before.body, /wx@example.org/, 'nothing stored');
+  const ok = await b.post('/account/mail', { csrf_token: await b.csrfToken(), email: 'wx@example.org', ...kinds });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), '/account?done=mail');
+  const a = await b.get('/account?done=mail');
+  assert.match(a.body, /通知方式已保存。/);
+  assert.match(a.body, /name="email"[^>]*value="wx@example.org"/);
+  assert.match(a.body, /<select id="ch-report_urged" name="report_urged">[\s\S]*?<option value="inbox" selected>/);
+  assert.match(a.body, /<select id="ch-report_returned" name="report_returned">[\s\S]*?<option value="digest" selected>/);
+  assert.match(a.body, /<label for="ch-report_due">报送临近提醒<\/label>/);
+});
+
 test('sign out everywhere ends the other session too', async () => {
   const a = new Browser(server.base), b = new Browser(server.base);
   await a.signIn('ln_leader');
@@ -293,10 +318,10 @@ test('the work bar offers each role its sections and a search box', async () => 
   const links = (body) => [...(/<nav class="work-nav"[^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '')
     .matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
   const want = {
-    pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms'],
-    ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/units', '/users', '/notices/manage'],
-    ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reporting', '/units', '/audit'],
-    admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/units', '/users', '/notices/manage', '/audit'],
+    pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/circulars'],
+    ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/circulars', '/units', '/users', '/notices/manage'],
+    ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reporting', '/circulars', '/units', '/audit'],
+    admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/circulars', '/units', '/users', '/notices/manage', '/audit'],
   };
   for (const [login, paths] of Object.entries(want)) {
     const b = new Browser(server.base);

@@ -41,7 +41,7 @@ function pageRoutes() {
   const out = execFileSync(BIN, ['routes'], { encoding: 'utf8' });
   return out.split('\n').map((l) => l.trim().split(/\s+/)).filter(([m, p]) => m === 'GET' && p &&
     !p.startsWith('/api/') && p !== '/healthz' && !p.startsWith('/assets') &&
-    !p.startsWith('/attachments/')).map(([, p]) => p); // a download, not a page
+    !p.startsWith('/attachments/') && !p.endsWith('.xlsx')).map(([, p]) => p); // downloads, not pages
 }
 
 // Sweeps path as user, noting the route pattern it covers.
@@ -118,6 +118,13 @@ test("a member's pages", async () => {
 });
 
 test("a coordinator's pages", async () => {
+  const coord = await as(site.server, 'ln_coord');
+  const year = (await coord.get(`/api/v1/work-plans/${fx.workPlan}`)).json.year;
+  const cc = await coord.post('/api/v1/circulars', { pairing_id: 1, side: 0, year });
+  assert.equal(cc.status, 201, cc.body);
+  await page('ln_coord', '/circulars');
+  await page('ln_coord', '/circulars/{id}', `/circulars/${cc.json.id}`);
+  await page('pj_member', '/circulars');
   await page('ln_coord', '/reviews');
   await page('ln_coord', '/reporting');
   await page('ln_coord', '/inbox');
