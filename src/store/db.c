@@ -648,7 +648,7 @@ int db_scope_versions(struct db *db, int64_t pairing_id, struct scope_version *o
     }
     struct stmt st;
     rc = db_prepare(db, &st,
-                    "SELECT d.n, d.n - d.reports FROM pairing p JOIN data_version d "
+                    "SELECT d.n, d.general FROM pairing p JOIN data_version d "
                     "ON d.scope = coalesce(p.parent_id, p.id) WHERE p.id = :p");
     db_bind_int64(&st, ":p", pairing_id);
     if (rc == 0)

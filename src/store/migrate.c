@@ -61,6 +61,26 @@
     "        UNION ALL SELECT " p ", a.id FROM audit a, " from " WHERE a.entity = '" entity   \
     "' AND o.id = a.entity_id\n"
 
+/* The audit trigger of data versions (migration 10; migration 13 moves a second counter in
+ * the pairing's UPDATE): SET is what that UPDATE sets. */
+#define AUDIT_SCOPE_TRIGGER(SET)                                                              \
+    "DROP TRIGGER audit_scope_insert;\n"                                                      \
+    "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"                               \
+    "BEGIN\n"                                                                                 \
+    "    INSERT INTO audit_scope (pairing_id, audit_id)\n"                                    \
+    "    SELECT DISTINCT p, NEW.id FROM (\n"                                                  \
+    "        SELECT n.pairing_id AS p FROM users u JOIN unit n ON n.id = u.unit_id\n"         \
+    "            WHERE substr(NEW.actor, 1, 5) = 'user:' AND u.login = substr(NEW.actor, 6)\n" \
+    AUDIT_SCOPE_OBJECTS_9(AUDIT_SCOPE_NEW)                                                    \
+    "    ) WHERE p IS NOT NULL;\n"                                                            \
+    "    UPDATE data_version SET " SET "\n"                                                   \
+    "        WHERE scope IN (SELECT pairing_id FROM audit_scope WHERE audit_id = NEW.id);\n"  \
+    "    UPDATE data_version SET n = n + 1\n"                                                 \
+    "        WHERE scope = 0 AND NOT EXISTS (SELECT 1 FROM audit_scope WHERE audit_id = NEW.id);\n" \
+    "    UPDATE data_version SET n = n + 1\n"                                                 \
+    "        WHERE scope = -1 AND NEW.entity IN ('users', 'unit', 'session', 'api_token');\n" \
+    "END;\n"
+
 static const char *const migrations[] = {
     /* 1 (2026-11): regions, pairings, plans and their sections, tasks, targets; audit log. */
     "CREATE TABLE region (\n"
@@ -756,22 +776,7 @@ static const char *const migrations[] = {
     "BEGIN\n"
     "    INSERT INTO data_version (scope, n) VALUES (NEW.id, 0);\n"
     "END;\n"
-    "DROP TRIGGER audit_scope_insert;\n"
-    "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"
-    "BEGIN\n"
-    "    INSERT INTO audit_scope (pairing_id, audit_id)\n"
-    "    SELECT DISTINCT p, NEW.id FROM (\n"
-    "        SELECT n.pairing_id AS p FROM users u JOIN unit n ON n.id = u.unit_id\n"
-    "            WHERE substr(NEW.actor, 1, 5) = 'user:' AND u.login = substr(NEW.actor, 6)\n"
-    AUDIT_SCOPE_OBJECTS_9(AUDIT_SCOPE_NEW)
-    "    ) WHERE p IS NOT NULL;\n"
-    "    UPDATE data_version SET n = n + 1\n"
-    "        WHERE scope IN (SELECT pairing_id FROM audit_scope WHERE audit_id = NEW.id);\n"
-    "    UPDATE data_version SET n = n + 1\n"
-    "        WHERE scope = 0 AND NOT EXISTS (SELECT 1 FROM audit_scope WHERE audit_id = NEW.id);\n"
-    "    UPDATE data_version SET n = n + 1\n"
-    "        WHERE scope = -1 AND NEW.entity IN ('users', 'unit', 'session', 'api_token');\n"
-    "END;\n"
+    AUDIT_SCOPE_TRIGGER("n = n + 1")
     "\n"
     "PRAGMA user_version = 10;\n",
 
@@ -826,27 +831,24 @@ static const char *const migrations[] = {
 
     /* 13 (2026-12): data versions per unit, so a report re-renders its own unit's pages
      * (/my, the API's work items) and not those of the thirty other units of its pairing.
-     * unit_version.n moves with every audited write of a report (submitted or reviewed) on
-     * an item the unit owns; data_version.reports counts those writes per province pairing,
-     * so n - reports is the pairing's version without them — what a unit's page reads of
-     * its pairing besides its own items. A separate trigger: audit_scope_insert stays as
-     * migration 10 wrote it. */
+     * unit_version.n moves with every audited write of a report (submitted or reviewed) for
+     * the unit that owns its item now; data_version.general moves with every audited write
+     * of the pairing that is not a report's — what a unit's page reads of its pairing
+     * besides its own items. general is moved by the pairing's UPDATE of the audit trigger
+     * itself, so a report's write pays one statement more (the unit's), not two. */
     "CREATE TABLE unit_version (\n"
     "    unit_id INTEGER PRIMARY KEY REFERENCES unit (id),\n"
     "    n INTEGER NOT NULL\n"
     ");\n"
-    "ALTER TABLE data_version ADD COLUMN reports INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE data_version ADD COLUMN general INTEGER NOT NULL DEFAULT 0;\n"
+    AUDIT_SCOPE_TRIGGER(
+        "n = n + 1, general = general + CASE WHEN NEW.entity = 'report' THEN 0 ELSE 1 END")
     "CREATE TRIGGER data_version_report AFTER INSERT ON audit WHEN NEW.entity = 'report'\n"
     "BEGIN\n"
     "    INSERT INTO unit_version (unit_id, n)\n"
     "        SELECT i.owner_unit_id, 1 FROM report o JOIN work_item i ON i.id = o.work_item_id\n"
     "        WHERE o.id = NEW.entity_id\n"
     "        ON CONFLICT (unit_id) DO UPDATE SET n = unit_version.n + 1;\n"
-    /* The scope audit_scope_insert moves for the report (AUDIT_SCOPE_OBJECTS), so n -
-     * reports never goes back. */
-    "    UPDATE data_version SET reports = reports + 1 WHERE scope IN (\n"
-    "        SELECT w.pairing_id FROM report o JOIN work_item i ON i.id = o.work_item_id\n"
-    "        JOIN work_plan w ON w.id = i.work_plan_id WHERE o.id = NEW.entity_id);\n"
     "END;\n"
     "\n"
     "PRAGMA user_version = 13;\n",
