@@ -72,10 +72,11 @@ ms() { # wrk's latency (850.00us, 1.20ms, 2.01s) in ms
 }
 
 # ---- databases ------------------------------------------------------------------------------
-# The key of a cached database: the schema version the binary builds and the generator's text.
+# The key of a cached database: the schema version the binary builds, the generator's text
+# and the migrations' (a migration changed before it lands keeps its number).
 "$BIN" --db "$WORK/empty.db" init >/dev/null 2>&1
 SCHEMA=$(sqlite3 "$WORK/empty.db" 'PRAGMA user_version')
-GEN_KEY="$SCHEMA-$(cat "$ROOT/src/service/demo_scale.c" "$ROOT/src/service/demo.c" "$SEED" | sha256sum | cut -c1-16)"
+GEN_KEY="$SCHEMA-$(cat "$ROOT/src/service/demo_scale.c" "$ROOT/src/service/demo.c" "$ROOT/src/store/migrate.c" "$SEED" | sha256sum | cut -c1-16)"
 
 # scale_db N: makes or reuses $CACHE/scale-N.db; its facts are in $CACHE/scale-N.env.
 scale_db() {

@@ -11,6 +11,8 @@
 /* The page a notification leads to. */
 const char *api_notification_link(struct req *r, const struct notification_view *v)
 {
+    if (strcmp(v->kind, "review_waiting") == 0)
+        return "/reviews";
     if (v->work_plan_id)
         return arena_printf(r->arena, "/work-plans/%" PRId64, v->work_plan_id);
     if (v->work_item_id)

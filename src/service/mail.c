@@ -16,8 +16,9 @@
 #include "store/audit.h"
 #include "store/db.h"
 
-const char *const mail_kinds[MAIL_KINDS] = {"report_due", "report_missing", "report_urged",
-                                            "report_returned", "plan_submitted"};
+const char *const mail_kinds[MAIL_KINDS] = {"report_due",      "report_missing",
+                                            "report_urged",    "report_returned",
+                                            "plan_submitted",  "review_waiting"};
 const char *const mail_channels[3] = {"inbox", "mail", "digest"};
 
 static int store_failed(struct ctx *c, const char *what)

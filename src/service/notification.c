@@ -20,6 +20,7 @@
 struct notification_policy notification_policy = {
     .remind_days = {7, 3, 1},
     .escalate_days = {3, 7},
+    .review_wait_days = 3,
 };
 
 static int store_failed(struct ctx *c, const char *what)
@@ -369,17 +370,44 @@ struct pass {
     struct stmt people, exists;
 };
 
-/* Tells the users of (unit | the side's role) about x; SVC_OK or the failure. */
-static int tell(struct pass *ps, const struct reporting_item_period *x, const char *kind,
-                int step, const char *role, bool whole_side)
+/* What one notification of the pass is about. */
+struct about {
+    int64_t pairing_id, unit_id, object_id; /* unit_id 0: the whole side */
+    int side;
+    const char *title, *period;
+};
+
+/* review_waiting counts change from one pass to the next: -1 when the user was told of
+ * a's object today already (whatever the count), else 0. Other kinds: 0 (their unique key
+ * decides). */
+static int told_today(struct pass *ps, int64_t user, const char *kind, const struct about *a)
+{
+    if (strcmp(kind, "review_waiting") != 0)
+        return 0;
+    struct stmt st;
+    db_prepare(ps->c->db, &st,
+               "SELECT 1 FROM notification WHERE user_id = :u AND kind = :k AND object_id = :o "
+               "AND period = :p");
+    db_bind_int64(&st, ":u", user);
+    db_bind_text(&st, ":k", kind);
+    db_bind_int64(&st, ":o", a->object_id);
+    db_bind_text(&st, ":p", a->period);
+    int rc = db_step(&st);
+    db_finalize(&st);
+    return rc == DB_ROW ? -1 : 0;
+}
+
+/* Tells the users of (unit | the side's role) about a; SVC_OK or the failure. */
+static int tell_about(struct pass *ps, const struct about *a, const char *kind, int step,
+                      const char *role)
 {
     struct ctx *c = ps->c;
     struct stmt *st = &ps->people;
     db_reset(st);
     db_bind_text(st, ":role", role);
-    db_bind_int64(st, ":unit", whole_side ? 0 : x->unit_id);
-    db_bind_int64(st, ":p", x->pairing_id);
-    db_bind_int64(st, ":side", x->side);
+    db_bind_int64(st, ":unit", a->unit_id);
+    db_bind_int64(st, ":p", a->pairing_id);
+    db_bind_int64(st, ":side", a->side);
     struct who {
         int64_t id;
         const char *login;
@@ -399,22 +427,77 @@ static int tell(struct pass *ps, const struct reporting_item_period *x, const ch
             db_reset(&ps->exists);
             db_bind_int64(&ps->exists, ":u", who[i].id);
             db_bind_text(&ps->exists, ":k", kind);
-            db_bind_int64(&ps->exists, ":o", x->work_item_id);
-            db_bind_text(&ps->exists, ":p", x->period);
+            db_bind_int64(&ps->exists, ":o", a->object_id);
+            db_bind_text(&ps->exists, ":p", a->period);
             db_bind_int64(&ps->exists, ":s", step);
             if ((rc = db_step(&ps->exists)) < 0)
                 return store_failed(c, "reading the inbox");
-            made = rc != DB_ROW;
-        } else if ((made = insert(c, who[i].id, kind, x->work_item_id, x->period, step,
+            made = rc != DB_ROW && told_today(ps, who[i].id, kind, a) == 0;
+        } else if ((made = told_today(ps, who[i].id, kind, a)) == 0 &&
+                   (made = insert(c, who[i].id, kind, a->object_id, a->period, step,
                                   ps->now)) < 0) {
             return store_failed(c, "storing a notification");
+        } else if (made < 0) {
+            made = 0; /* told already today (review_waiting), whatever the count */
         }
         if (made) {
             ps->made++;
             if (ps->each)
-                ps->each(ps->arg, who[i].login, kind, x->title, x->period, step);
+                ps->each(ps->arg, who[i].login, kind, a->title, a->period, step);
         }
     }
+    return 0;
+}
+
+/* The same for an item's period: its unit, or (whole_side) the role's users of its side. */
+static int tell(struct pass *ps, const struct reporting_item_period *x, const char *kind,
+                int step, const char *role, bool whole_side)
+{
+    struct about a = {.pairing_id = x->pairing_id, .unit_id = whole_side ? 0 : x->unit_id,
+                      .object_id = x->work_item_id, .side = x->side, .title = x->title,
+                      .period = x->period};
+    return tell_about(ps, &a, kind, step, role);
+}
+
+/* Reports waiting for review longer than review_wait_days: once a day while there are any,
+ * the coordinators of their side are told how many (one notification, not one per report: a
+ * backlog of thousands is one line a day, not thousands). object = the pairing, period = the
+ * day, step = the count; told at most once a day whatever the count. */
+static int review_waits(struct pass *ps)
+{
+    struct ctx *c = ps->c;
+    /* submitted before the start of the day review_wait_days before today, in China */
+    int64_t day = 0;
+    clock_parse_date(ps->today, &day, NULL);
+    char cutoff[25];
+    clock_format((day - notification_policy.review_wait_days) * 86400000LL - 8 * 3600000LL,
+                 cutoff);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT q.pairing_id, q.side, count(*) FROM review_queue q "
+               "JOIN report r ON r.id = q.report_id WHERE r.at < :cutoff "
+               "GROUP BY q.pairing_id, q.side ORDER BY q.pairing_id, q.side");
+    db_bind_text(&st, ":cutoff", cutoff);
+    struct wait {
+        struct about a;
+        int64_t n;
+    } *w = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct wait *x = ARRAY_PUSH(c->arena, w, n, cap);
+        x->a.pairing_id = x->a.object_id = db_col_int64(&st, 0);
+        x->a.side = (int)db_col_int64(&st, 1);
+        x->a.period = ps->today;
+        x->a.title = "";
+        x->n = db_col_int64(&st, 2);
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading the review queue");
+    for (size_t i = 0; i < n; i++)
+        if ((rc = tell_about(ps, &w[i].a, "review_waiting", (int)w[i].n, "coordinator")) != 0)
+            return rc;
     return 0;
 }
 
@@ -468,6 +551,8 @@ int notification_remind(struct ctx *c, const char *today, bool dry_run,
         return store_failed(c, "starting the reminder pass");
     }
     int rc = reporting_each(c, today, remind_one, &ps);
+    if (rc == SVC_OK && notification_policy.review_wait_days > 0)
+        rc = review_waits(&ps);
     db_finalize(&ps.people);
     db_finalize(&ps.exists);
     if (rc == SVC_OK && !dry_run && ps.made) {

@@ -13,7 +13,11 @@
  *   report_returned  a report returned by its reviewer — to its author, in the review's own
  *                    transaction;
  *   plan_submitted   a work plan submitted for approval — to the other side's coordinators, in
- *                    the submission's transaction (again after each new submission).
+ *                    the submission's transaction (again after each new submission);
+ *   review_waiting   reports waiting for review review_wait_days (3) after they were
+ *                    submitted — to the coordinators of their side (who review them), once a
+ *                    day while there are any: object = the pairing, period = the day, step =
+ *                    how many.
  * Each is stored once per (user, kind, object, period, step), so the reminder pass may run as
  * often as it likes (the server: every hour; `duikou remind`): nothing is told twice. The
  * words are made when the inbox is read, in the reader's language. A pass that tells anyone is
@@ -32,13 +36,14 @@ enum { NOTIFICATION_PAGE_DEFAULT = 50, NOTIFICATION_PAGE_MAX = 200 };
 struct notification_policy {
     int remind_days[3];   /* days before the due day; 0 ends the list */
     int escalate_days[2]; /* days after the due day: to the coordinators, to the leaders */
+    int review_wait_days; /* a report pending review this long: its side's coordinators */
 };
 extern struct notification_policy notification_policy;
 
 struct notification_view {
     int64_t id;
     const char *kind;       /* report_due, report_missing, report_urged, report_returned,
-                               plan_submitted */
+                               plan_submitted, review_waiting */
     int64_t object_id;
     const char *period;     /* "" when the kind has none */
     int step;

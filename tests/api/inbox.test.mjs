@@ -119,3 +119,21 @@ test('催办 by hand: only with a missing report; the unit is told, the calendar
     assert.ok([400, 422].includes(bad.status), `${JSON.stringify(body)}: ${bad.status}`);
   }
 });
+
+test('reports waiting for review: their side\'s coordinators are told how many, once a day', async () => {
+  const r = await fx.pj.post(`/api/v1/work-items/${fx.item}/reports`, {
+    period: PERIOD, status: 'on_track', percent: 20, narrative: '待審測試。',
+  });
+  assert.equal(r.status, 201, r.body);
+  // the pass as of ten days on (China's date): the report has waited more than 3 days
+  const at = new Date(Date.now() + 8 * 3600000 + 10 * 86400000).toISOString().slice(0, 10);
+  const run = (args) => execFileSync(BIN, ['--db', server.db, 'remind', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = run(['--at', at]);
+  assert.match(out, new RegExp(`^ln_coord\\treview_waiting\\t${at}\\tstep [1-9]\\d*\\t$`, 'm'));
+  assert.doesNotMatch(out, /js_coord\treview_waiting/, 'not the other side');
+  assert.doesNotMatch(run(['--at', at]), /review_waiting/, 'once a day');
+  const n = (await fx.ln.get('/api/v1/notifications')).json.notifications.find((x) => x.kind === 'review_waiting');
+  assert.ok(n);
+  assert.equal(n.link, '/reviews');
+  assert.match((await fx.ln.get('/inbox')).body, /<strong>待审：<\/strong>\d+ 份进展报告提交已超过 3 天，尚未审核/);
+});

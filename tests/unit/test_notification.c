@@ -86,10 +86,30 @@ static void test_remind_through_january(void **state)
     assert_int_equal(unread(f, &f->js_coord), 0);
     assert_int_equal(unread(f, &f->ln_pj_member), 4);
     assert_int_equal(fx_scalar_(f->db, "SELECT count(*) FROM audit WHERE action = 'notification.remind'", 0, NULL), 6);
-    /* reported: nothing more for January */
+    /* reported: nothing more for January — but its report waits for review: more than 3
+     * days on, the coordinators of its side are told how many, once a day while it waits */
     fx_set_today("2027-02-14");
-    fx_report(f, &f->ln_pj_member, item, "2027-01", "on_track", 30);
+    int64_t rep = fx_report(f, &f->ln_pj_member, item, "2027-01", "on_track", 30);
+    assert_int_equal(remind(f, "2027-02-17", false, &t), 0);
+    assert_int_equal(remind(f, "2027-02-18", true, &t), 2);
+    assert_int_equal(remind(f, "2027-02-18", false, &t), 2);
+    assert_true(told(&t, "ln_coord review_waiting 2027-02-18 1"));
+    assert_true(told(&t, "ln_coord2 review_waiting 2027-02-18 1"));
+    assert_int_equal(remind(f, "2027-02-18", false, &t), 0); /* once a day */
+    assert_int_equal(remind(f, "2027-02-18", true, &t), 0);
+    assert_int_equal(unread(f, &f->js_coord), 0);           /* not the other side */
+    struct notification_view *v;
+    size_t n;
+    int64_t next;
+    assert_ok(f, notification_list(fx_as(f, &f->ln_coord), 0, 10, &v, &n, &next));
+    assert_string_equal(v[0].kind, "review_waiting");
+    assert_int_equal(v[0].object_id, f->lj);
+    assert_int_equal(v[0].step, 1);
+    assert_int_equal(remind(f, "2027-02-19", false, &t), 2); /* the next day, again */
+    /* reviewed: out of the queue, nothing more */
+    assert_ok(f, report_review(fx_as(f, &f->ln_coord), rep, true, NULL));
     assert_int_equal(remind(f, "2027-02-20", false, &t), 0);
+    (void)item;
     fx_audit_intact(f);
 }
 
