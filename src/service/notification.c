@@ -59,7 +59,8 @@ static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after,
                "LEFT JOIN work_item ri ON ri.id = r.work_item_id "
                "LEFT JOIN unit ru ON ru.id = ri.owner_unit_id "
                "LEFT JOIN review v ON v.report_id = r.id "
-               "LEFT JOIN work_plan w ON n.kind = 'plan_submitted' AND w.id = n.object_id "
+               "LEFT JOIN work_plan w ON n.kind IN ('plan_submitted', 'plan_reopened') "
+               " AND w.id = n.object_id "
                "LEFT JOIN pairing g ON g.id = w.pairing_id "
                "WHERE n.user_id = :u AND (:after = 0 OR n.id < :after) "
                "AND (:only = 0 OR n.id = :only) ORDER BY n.id DESC LIMIT :limit");
@@ -86,7 +87,8 @@ static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after,
         v->title = db_col_is_null(&st, 9) ? "" : svc_col(c, &st, 9);
         v->unit_name = db_col_is_null(&st, 10) ? NULL : svc_col(c, &st, 10);
         v->comment = db_col_is_null(&st, 11) ? NULL : svc_col(c, &st, 11);
-        if (v->period[0] && strcmp(v->kind, "plan_submitted") != 0) {
+        if (v->period[0] && strncmp(v->kind, "plan_", 5) != 0 &&
+            strcmp(v->kind, "review_waiting") != 0) {
             /* the due day of the period, by the plan's cycle as it is now */
             int y = 0, k = 0, day = (int)db_col_int64(&st, 13);
             char q = 0;
@@ -287,6 +289,38 @@ int notification_plan_submitted(struct ctx *c, int64_t work_plan_id, int submitt
     for (size_t i = 0; i < n; i++)
         if ((rc = insert(c, ids[i], "plan_submitted", work_plan_id, revision, 0, now)) < 0)
             return rc;
+    return 0;
+}
+
+int notification_plan_reopened(struct ctx *c, int64_t work_plan_id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT u.id, w.revision FROM work_plan w JOIN unit n ON n.pairing_id = w.pairing_id "
+               "JOIN users u ON u.unit_id = n.id WHERE w.id = :w AND u.role = 'coordinator' "
+               "AND u.disabled = 0 AND u.id <> :me ORDER BY u.id");
+    db_bind_int64(&st, ":w", work_plan_id);
+    db_bind_int64(&st, ":me", c->user ? c->user->id : 0);
+    const char *now = svc_now(c);
+    struct told {
+        int64_t user, revision;
+    } *who = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct told *t = ARRAY_PUSH(c->arena, who, n, cap);
+        t->user = db_col_int64(&st, 0);
+        t->revision = db_col_int64(&st, 1);
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        char revision[24];
+        snprintf(revision, sizeof revision, "%lld", (long long)who[i].revision);
+        if ((rc = insert(c, who[i].user, "plan_reopened", work_plan_id, revision, 0, now)) < 0)
+            return rc;
+    }
     return 0;
 }
 

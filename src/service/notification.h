@@ -14,6 +14,8 @@
  *                    transaction;
  *   plan_submitted   a work plan submitted for approval — to the other side's coordinators, in
  *                    the submission's transaction (again after each new submission);
+ *   plan_reopened    a submitted or agreed work plan back to draft after an item's change —
+ *                    to the pairing's coordinators but the one who changed it;
  *   review_waiting   reports waiting for review review_wait_days (3) after they were
  *                    submitted — to the coordinators of their side (who review them), once a
  *                    day while there are any: object = the pairing, period = the day, step =
@@ -43,7 +45,7 @@ extern struct notification_policy notification_policy;
 struct notification_view {
     int64_t id;
     const char *kind;       /* report_due, report_missing, report_urged, report_returned,
-                               plan_submitted, review_waiting */
+                               plan_submitted, plan_reopened, review_waiting */
     int64_t object_id;
     const char *period;     /* "" when the kind has none */
     int step;
@@ -75,6 +77,10 @@ int notification_read(struct ctx *c, int64_t id);
  * work plan: tells those concerned. <0 when the store fails (the caller rolls back). */
 int notification_report_returned(struct ctx *c, int64_t report_id);
 int notification_plan_submitted(struct ctx *c, int64_t work_plan_id, int submitter_side);
+/* Inside the transaction of an item's change that took a submitted or agreed plan back to
+ * draft: tells the pairing's coordinators (but the one who made the change) that it must be
+ * submitted and approved again. */
+int notification_plan_reopened(struct ctx *c, int64_t work_plan_id);
 
 /* 催办 by hand: tells the members of unit_id that each of its reports missing in the
  * pairing's work plan of year is awaited (kind report_urged, at most once a day per item and

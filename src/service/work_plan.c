@@ -164,6 +164,8 @@ static int reopen(struct ctx *c, struct plan_row *p, const char *reason, const c
                      state_json(c, p->status, bits, p->revision, NULL),
                      state_json(c, "draft", 0, p->revision + 1, reason), c->client) < 0)
         return store_failed(c, "writing the audit log");
+    if (notification_plan_reopened(c, p->id) < 0)
+        return store_failed(c, "telling the coordinators");
     p->status = "draft";
     return SVC_OK;
 }

@@ -864,10 +864,13 @@ static const char *const migrations[] = {
     /* The kinds of notification become rows (a new kind is an INSERT, not a rebuild):
      * review_waiting (a report waiting for review longer than the policy's days: to the
      * coordinators of its side, once per report) joins them. notification is rebuilt with
-     * kind referencing them, its indexes and triggers as migration 12 made them. */
+     * kind referencing them, its indexes and triggers as migration 12 made them.
+     * plan_reopened: a submitted or agreed work plan back to draft after an item's change —
+     * to the pairing's coordinators but the one who changed it (period = the revision). */
     "CREATE TABLE notification_kind (kind TEXT PRIMARY KEY);\n"
     "INSERT INTO notification_kind (kind) VALUES ('report_due'), ('report_missing'),\n"
-    "    ('report_urged'), ('report_returned'), ('plan_submitted'), ('review_waiting');\n"
+    "    ('report_urged'), ('report_returned'), ('plan_submitted'), ('review_waiting'),\n"
+    "    ('plan_reopened');\n"
     "CREATE TABLE notification_new (\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    user_id INTEGER NOT NULL REFERENCES users (id),\n"

@@ -60,6 +60,10 @@ static void words_as(struct req *r, struct sb *b, const struct notification_view
   } else if (strcmp(v->kind, "plan_submitted") == 0) {
     put(b, html, v->title);
     put(b, html, web_t(r, "ui_nt_plan_submitted"));
+  } else if (strcmp(v->kind, "plan_reopened") == 0) {
+    label(b, html, web_t(r, "ui_nt_reopened_label"));
+    put(b, html, v->title);
+    put(b, html, web_t(r, "ui_nt_plan_reopened"));
   } else if (strcmp(v->kind, "review_waiting") == 0) {
     label(b, html, web_t(r, "ui_nt_review_label"));
     put(b, html, arena_printf(r->arena, web_t(r, "ui_nt_review_waiting"), v->step,

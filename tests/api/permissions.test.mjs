@@ -222,7 +222,7 @@ const CASES = [
     prepare: () => ({ path: `/circulars/${fx.circular}/publish`, form: {} }) },
   { m: 'POST', route: '/account/mail', allow: SIGNED_IN,
     prepare: () => ({ path: '/account/mail', form: { email: '', report_due: 'mail', report_missing: 'mail',
-      report_urged: 'mail', report_returned: 'mail', plan_submitted: 'mail', review_waiting: 'mail' } }) },
+      report_urged: 'mail', report_returned: 'mail', plan_submitted: 'mail', review_waiting: 'mail', plan_reopened: 'mail' } }) },
   { m: 'GET', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/work-items/${fx.itemP}/edit` }) },
   { m: 'POST', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/work-items/${fx.itemP}/edit`,

@@ -204,7 +204,7 @@ test('the chosen language is remembered in the account', async () => {
 test('the notifications form: an address and a channel per kind, all checked first', async () => {
   const b = new Browser(server.base);
   await b.signIn('wx_member');
-  const kinds = { report_due: 'mail', report_missing: 'mail', report_urged: 'inbox', report_returned: 'digest', plan_submitted: 'mail', review_waiting: 'mail' };
+  const kinds = { report_due: 'mail', report_missing: 'mail', report_urged: 'inbox', report_returned: 'digest', plan_submitted: 'mail', review_waiting: 'mail', plan_reopened: 'mail' };
   const bad = await b.post('/account/mail', { csrf_token: await b.csrfToken(), email: 'wx at example', ...kinds });
   assert.equal(bad.status, 422);
   assert.match(bad.body, /请填写有效的电子邮件地址/);

@@ -158,6 +158,23 @@ static void test_inbox(void **state)
     /* a bad date for the pass */
     assert_fail(f, notification_remind(fx_as(f, NULL), "2027-02-30", true, NULL, NULL, &x),
                 SVC_INVALID, "err_invalid");
+    /* an item added to the agreed plan takes it back to draft: the pairing's coordinators
+     * but the one who added it are told to submit and approve it again */
+    int64_t ln2 = unread(f, &f->ln_coord2), ln = unread(f, &f->ln_coord);
+    struct work_item_input in = {.title = "新增事项", .owner_unit_id = f->ln_pj,
+                                 .due = "2027-08-31"};
+    assert_ok(f, work_plan_item_add(fx_as(f, &f->ln_coord), plan, &in, NULL));
+    assert_int_equal(unread(f, &f->js_coord), 1);
+    assert_int_equal(unread(f, &f->ln_coord2), ln2 + 1);
+    assert_int_equal(unread(f, &f->ln_coord), ln);
+    assert_ok(f, notification_list(fx_as(f, &f->js_coord), 0, 10, &v, &n, &next));
+    assert_string_equal(v[0].kind, "plan_reopened");
+    assert_int_equal(v[0].work_plan_id, plan);
+    assert_non_null(strstr(v[0].title, "2027"));
+    assert_null(v[0].due);
+    /* a second change while it is a draft tells nobody again */
+    assert_ok(f, work_plan_item_add(fx_as(f, &f->ln_coord), plan, &in, NULL));
+    assert_int_equal(unread(f, &f->js_coord), 1);
 }
 
 /* 催办 by hand: a coordinator of the unit's side, once a day, counted on the calendar. */
