@@ -74,7 +74,9 @@ foreach(run "web_work_plan|23:30 UTC|utc_2330"
             "web_dashboard|Jun 30 15:30 UTC|last_day_of_june_in_china"
             "core|00:30 UTC|utc_0030"
             "reporting|Dec 31 16:30 UTC|new_year_in_china"
-            "inbox|Jan 31 23:30 UTC|first_of_february_in_china")
+            "inbox|Jan 31 23:30 UTC|first_of_february_in_china"
+            "circulars|Jan 2 00:30 UTC|before_december_is_due"
+            "mail|23:30 UTC|utc_2330")
   string(REPLACE "|" ";" parts "${run}")
   list(GET parts 0 suite)
   list(GET parts 1 when)

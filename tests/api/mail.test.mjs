@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, as, BIN, LJ } from './harness.mjs';
-import { thisYear } from './clock.mjs';
+import { thisYear, today } from './clock.mjs';
 
 const YEAR = thisYear();
 let server, smtp, inbox, smtpPort;
@@ -211,12 +211,14 @@ test('the command line: bad settings refused; remind --smtp delivers a day\'s di
   assert.equal(digest.length, 2);
   assert.ok(digest.every((x) => x.state === 'queued'), 'waits for tomorrow');
   const before = messages().length;
-  // under faketime (Debian's libfaketime): "tomorrow" in China for this one command
+  // under faketime (Debian's libfaketime): noon of tomorrow in China (04:00 UTC) for this one
+  // command — an absolute time, since a relative one would start from the real clock, not
+  // from the clock this suite may itself run under (tests/time/at.sh)
   r = (() => {
     try {
-      return { code: 0, out: execFileSync('faketime', ['-f', '+1d', BIN, '--db', server.db, 'remind', '--smtp', `smtp://127.0.0.1:${smtpPort}`,
+      return { code: 0, out: execFileSync('faketime', ['-f', `@${today(1)} 04:00:00`, BIN, '--db', server.db, 'remind', '--smtp', `smtp://127.0.0.1:${smtpPort}`,
         '--smtp-from', 'duikou@example.org', '--public-url', 'https://duikou.example.org'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ?? ''}:verify_asan_link_order=0` } }) };
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC', ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ?? ''}:verify_asan_link_order=0` } }) };
     } catch (e) { return { code: e.status, out: e.stdout, err: e.stderr }; }
   })();
   assert.equal(r.code, 0, r.err);
