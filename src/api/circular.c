@@ -6,9 +6,6 @@
 #include "core/json.h"
 #include "service/circular.h"
 
-static const char *const names[9] = {"items",    "done",     "overdue", "expected", "reported",
-                                     "accepted", "returned", "missing", "urged"};
-
 static void head_json(struct jw *w, const struct circular_view *v)
 {
     jw_kint(w, "id", v->id);
@@ -40,21 +37,19 @@ static int answer(struct req *r, struct resp *p, int64_t id, int status)
     jw_arr(&w);
     for (size_t i = 0; i < v.n_rows; i++) {
         const struct circular_row *x = &v.rows[i];
-        const int64_t f[9] = {x->items,    x->done,     x->overdue, x->expected, x->reported,
-                              x->accepted, x->returned, x->missing, x->urged};
         jw_obj(&w);
         jw_kint(&w, "unit_id", x->unit_id);
         jw_kstr(&w, "name", x->name);
-        for (int k = 0; k < 9; k++)
-            jw_kint(&w, names[k], f[k]);
+        for (int k = 0; k < CIRCULAR_FIGURES; k++)
+            jw_kint(&w, circular_figure_names[k], circular_figure(x, k));
         jw_kbool(&w, "commended", x->commended);
         jw_obj_end(&w);
     }
     jw_arr_end(&w);
     jw_key(&w, "total");
     jw_obj(&w);
-    for (int k = 0; k < 9; k++)
-        jw_kint(&w, names[k], v.total[k]);
+    for (int k = 0; k < CIRCULAR_FIGURES; k++)
+        jw_kint(&w, circular_figure_names[k], v.total[k]);
     jw_obj_end(&w);
     jw_obj_end(&w);
     return status;

@@ -2,6 +2,7 @@
 #include "service/circular.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +23,27 @@ static int store_failed(struct ctx *c, const char *what)
     return svc_store_failed(c, "circular", what);
 }
 
-/* The rows' fields in struct order, for sums, JSON and the tables that show them. */
+/* The rows' figures in struct order (circular.h), by where they are in a row. */
+static const size_t figure_at[CIRCULAR_FIGURES] = {
+    offsetof(struct circular_row, items),    offsetof(struct circular_row, done),
+    offsetof(struct circular_row, overdue),  offsetof(struct circular_row, expected),
+    offsetof(struct circular_row, reported), offsetof(struct circular_row, accepted),
+    offsetof(struct circular_row, returned), offsetof(struct circular_row, missing),
+    offsetof(struct circular_row, urged)};
+
 static int64_t *field(struct circular_row *r, int k)
 {
-    int64_t *f[] = {&r->items,    &r->done,     &r->overdue,  &r->expected, &r->reported,
-                    &r->accepted, &r->returned, &r->missing,  &r->urged};
-    return f[k];
+    return (int64_t *)((char *)r + figure_at[k]);
 }
-static const char *const field_names[9] = {"items",    "done",     "overdue", "expected", "reported",
-                                           "accepted", "returned", "missing", "urged"};
+
+const char *const circular_figure_names[CIRCULAR_FIGURES] = {
+    "items", "done", "overdue", "expected", "reported", "accepted", "returned", "missing",
+    "urged"};
+
+int64_t circular_figure(const struct circular_row *r, int k)
+{
+    return *(const int64_t *)((const char *)r + figure_at[k]);
+}
 
 /* Worst first: missing reports, then overdue items, then returned reports; then by name. */
 static int worse_first(const void *a, const void *b)
@@ -215,7 +228,7 @@ int circular_compute(struct ctx *c, int64_t pairing_id, int side, int year, cons
         }
     }
     for (size_t i = 0; i < out->n_rows; i++)
-        for (int k = 0; k < 9; k++)
+        for (int k = 0; k < CIRCULAR_FIGURES; k++)
             out->total[k] += *field(&out->rows[i], k);
     words(c, l, out);
     return SVC_OK;
@@ -232,8 +245,8 @@ static const char *figures_json(struct ctx *c, const struct circular_view *v)
         jw_obj(&w);
         jw_kint(&w, "unit_id", r.unit_id);
         jw_kstr(&w, "name", r.name);
-        for (int k = 0; k < 9; k++)
-            jw_kint(&w, field_names[k], *field(&r, k));
+        for (int k = 0; k < CIRCULAR_FIGURES; k++)
+            jw_kint(&w, circular_figure_names[k], *field(&r, k));
         jw_kbool(&w, "commended", r.commended);
         jw_obj_end(&w);
     }
@@ -348,8 +361,8 @@ static void read_row(struct ctx *c, struct stmt *st, struct circular_view *v, bo
         r->name = arena_strdup(c->arena, json_string_value(json_object_get(o, "name"))
                                              ? json_string_value(json_object_get(o, "name"))
                                              : "");
-        for (int k = 0; k < 9; k++) {
-            *field(r, k) = json_integer_value(json_object_get(o, field_names[k]));
+        for (int k = 0; k < CIRCULAR_FIGURES; k++) {
+            *field(r, k) = json_integer_value(json_object_get(o, circular_figure_names[k]));
             v->total[k] += *field(r, k);
         }
         r->commended = json_is_true(json_object_get(o, "commended"));

@@ -37,6 +37,12 @@ struct circular_row {
     bool commended;                                           /* 通报表扬 */
 };
 
+/* The rows' figures in struct order (items … urged): their API names, and one by index,
+ * for the tables, JSON and workbooks that list them all. */
+enum { CIRCULAR_FIGURES = 9 };
+extern const char *const circular_figure_names[CIRCULAR_FIGURES];
+int64_t circular_figure(const struct circular_row *r, int k);
+
 struct circular_view {
     int64_t id, pairing_id;
     int side, year;
@@ -47,7 +53,7 @@ struct circular_view {
     const char *created_by, *created_at, *updated_at, *published_at;
     struct circular_row *rows;   /* the worst first */
     size_t n_rows;
-    int64_t total[9];            /* the rows' sums: items … urged, in struct order */
+    int64_t total[CIRCULAR_FIGURES]; /* the rows' sums, circular_figure order */
 };
 
 /* The figures of side's units for period (one of the year's periods begun by today, or "" or

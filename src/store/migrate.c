@@ -81,6 +81,22 @@
     "        WHERE scope = -1 AND NEW.entity IN ('users', 'unit', 'session', 'api_token');\n" \
     "END;\n"
 
+/* The notification table's indexes and its data-version triggers (migration 12; migration 14
+ * rebuilds the table and makes them again). */
+#define NOTIFICATION_INDEXES                                                                  \
+    "CREATE INDEX notification_user ON notification (user_id, id);\n"                        \
+    "CREATE INDEX notification_unread ON notification (user_id) WHERE read_at IS NULL;\n"    \
+    "CREATE INDEX notification_object ON notification (kind, object_id);\n"
+#define NOTIFICATION_TRIGGERS                                                                 \
+    "CREATE TRIGGER data_version_notification_insert AFTER INSERT ON notification\n"         \
+    "BEGIN\n"                                                                                \
+    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"                              \
+    "END;\n"                                                                                 \
+    "CREATE TRIGGER data_version_notification_read AFTER UPDATE OF read_at ON notification\n" \
+    "BEGIN\n"                                                                                \
+    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"                              \
+    "END;\n"
+
 static const char *const migrations[] = {
     /* 1 (2026-11): regions, pairings, plans and their sections, tasks, targets; audit log. */
     "CREATE TABLE region (\n"
@@ -812,20 +828,11 @@ static const char *const migrations[] = {
     "    read_at TEXT,\n"
     "    UNIQUE (user_id, kind, object_id, period, step)\n"
     ");\n"
-    "CREATE INDEX notification_user ON notification (user_id, id);\n"
-    "CREATE INDEX notification_unread ON notification (user_id) WHERE read_at IS NULL;\n"
-    "CREATE INDEX notification_object ON notification (kind, object_id);\n"
+    NOTIFICATION_INDEXES
     /* scope -2 of data_version: the notifications, so an unread count can be kept until one
      * is made or read (service/notification.c), by any process. */
     "INSERT INTO data_version (scope, n) VALUES (-2, 0);\n"
-    "CREATE TRIGGER data_version_notification_insert AFTER INSERT ON notification\n"
-    "BEGIN\n"
-    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"
-    "END;\n"
-    "CREATE TRIGGER data_version_notification_read AFTER UPDATE OF read_at ON notification\n"
-    "BEGIN\n"
-    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"
-    "END;\n"
+    NOTIFICATION_TRIGGERS
     "\n"
     "PRAGMA user_version = 12;\n",
 
@@ -888,17 +895,8 @@ static const char *const migrations[] = {
     "    FROM notification;\n"
     "DROP TABLE notification;\n"
     "ALTER TABLE notification_new RENAME TO notification;\n"
-    "CREATE INDEX notification_user ON notification (user_id, id);\n"
-    "CREATE INDEX notification_unread ON notification (user_id) WHERE read_at IS NULL;\n"
-    "CREATE INDEX notification_object ON notification (kind, object_id);\n"
-    "CREATE TRIGGER data_version_notification_insert AFTER INSERT ON notification\n"
-    "BEGIN\n"
-    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"
-    "END;\n"
-    "CREATE TRIGGER data_version_notification_read AFTER UPDATE OF read_at ON notification\n"
-    "BEGIN\n"
-    "    UPDATE data_version SET n = n + 1 WHERE scope = -2;\n"
-    "END;\n"
+    NOTIFICATION_INDEXES
+    NOTIFICATION_TRIGGERS
     "ALTER TABLE users ADD COLUMN email TEXT;\n"
     "CREATE TABLE notification_pref (\n"
     "    user_id INTEGER NOT NULL REFERENCES users (id),\n"

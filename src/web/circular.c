@@ -7,7 +7,6 @@
  *   /circulars/{id}/export.xlsx the same table for the superior (libxlsxwriter).
  * Forms answer 303; a refusal shows the page again with the message and the input kept. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -18,15 +17,9 @@
 #include "web/html.h"
 #include "web/web.h"
 
-static const char *const columns[9] = {"ui_cc_items",    "ui_cc_done",     "ui_cc_overdue",
+static const char *const columns[CIRCULAR_FIGURES] = {"ui_cc_items",    "ui_cc_done",     "ui_cc_overdue",
                                        "ui_cc_expected", "ui_cc_reported", "ui_rs_accepted",
                                        "ui_rs_returned", "ui_rs_missing",  "ui_cc_urged"};
-
-static int64_t value(const struct circular_row *r, int k) {
-  const int64_t v[9] = {r->items,    r->done,     r->overdue, r->expected, r->reported,
-                        r->accepted, r->returned, r->missing, r->urged};
-  return v[k];
-}
 
 static const char *period_name(struct req *r, const struct circular_view *v) {
   return v->period[0] ? web_period(r, v->period)
@@ -36,18 +29,19 @@ static const char *period_name(struct req *r, const struct circular_view *v) {
 /* The pairing a list is of: ?pairing=, else the caller's; 0 when neither. */
 static int64_t asked_pairing(struct req *r) {
   const char *s = req_query(r, "pairing");
-  if (s) {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    return *s && !*end && v > 0 ? v : -1;
-  }
+  long long v;
+  if (s)
+    return web_parse_int(s, &v) && v > 0 ? v : -1;
   return r->user->pairing_id;
 }
 
 /* The draw-up form: year, period (the whole year, a month, a quarter) and side. */
 static void draw_form(struct req *r, struct sb *b, int64_t pairing, const char *error,
                       const char *year_in, const char *period_in) {
-  int year = year_in ? atoi(year_in) : light_this_year();
+  long long y = 0;
+  int year = year_in && web_parse_int(year_in, &y) && y >= 2000 && y <= 2100
+                 ? (int)y
+                 : light_this_year();
   html_printf(b, "<section>\n<h2 id=\"cc-new\">%h</h2>\n", web_t(r, "ui_cc_new"));
   web_form_error(r, b, error);
   html_printf(b, "<form method=\"post\" action=\"/circulars\" aria-labelledby=\"cc-new\">\n");
@@ -128,12 +122,15 @@ int web_circulars(struct req *r, struct resp *p) {
 int web_circular_create(struct req *r, struct resp *p) {
   const char *pairing_s = req_form(r, "pairing"), *side_s = req_form(r, "side");
   const char *year_s = req_form(r, "year"), *period = req_form(r, "period");
-  long long pairing = pairing_s ? atoll(pairing_s) : 0;
-  int side = side_s ? atoi(side_s) : -1, year = year_s ? atoi(year_s) : 0;
-  if (pairing <= 0 || year < 2000 || year > 2100)
+  long long pairing = 0, side = -1, year = 0;
+  if (!pairing_s || !web_parse_int(pairing_s, &pairing) || pairing <= 0 || !year_s ||
+      !web_parse_int(year_s, &year) || year < 2000 || year > 2100)
     return list_page(r, p, 422, "err_invalid", year_s, period);
+  if (side_s && !web_parse_int(side_s, &side))
+    side = -1; /* refused by the service, on the field side */
   int64_t id = 0;
-  int rc = circular_create(&r->ctx, pairing, side, year, period, r->lang, NULL, NULL, &id);
+  int rc = circular_create(&r->ctx, pairing, (int)side, (int)year, period, r->lang, NULL, NULL,
+                           &id);
   if (rc == SVC_INVALID || rc == SVC_CONFLICT)
     return list_page(r, p, 422, web_take_code(r, "err_invalid"), year_s, period);
   if (rc != SVC_OK)
@@ -141,37 +138,23 @@ int web_circular_create(struct req *r, struct resp *p) {
   return web_redirect(r, p, arena_printf(r->arena, "/circulars/%lld", (long long)id));
 }
 
-/* The wording as paragraphs (blank lines between), its line breaks kept. */
-static void paragraphs(struct req *r, struct sb *b, const char *body) {
-  for (const char *s = body; *s;) {
-    while (*s == '\n' || *s == '\r')
-      s++;
-    if (!*s)
-      break;
-    const char *end = strstr(s, "\n\n");
-    size_t len = end ? (size_t)(end - s) : strlen(s);
-    html_printf(b, "<p class=\"section-body\">%h</p>\n", arena_strndup(r->arena, s, len));
-    s += len;
-  }
-}
-
 static void figures_table(struct req *r, struct sb *b, const struct circular_view *v) {
   html_printf(b, "<table class=\"circular-figures\" tabindex=\"0\">\n<caption>%h</caption>\n<thead><tr>"
                  "<th scope=\"col\">%h</th>",
               web_t(r, "ui_cc_figures"), web_t(r, "ui_unit"));
-  for (int k = 0; k < 9; k++)
+  for (int k = 0; k < CIRCULAR_FIGURES; k++)
     html_printf(b, "<th scope=\"col\">%h</th>", web_t(r, columns[k]));
   html_printf(b, "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n", web_t(r, "ui_cc_commended"));
   for (size_t i = 0; i < v->n_rows; i++) {
     const struct circular_row *row = &v->rows[i];
     html_printf(b, "<tr%s><th scope=\"row\">%h</th>", row->missing || row->overdue ? " class=\"overdue\"" : "",
                 row->name);
-    for (int k = 0; k < 9; k++)
-      html_printf(b, "<td>%lld</td>", (long long)value(row, k));
+    for (int k = 0; k < CIRCULAR_FIGURES; k++)
+      html_printf(b, "<td>%lld</td>", (long long)circular_figure(row, k));
     html_printf(b, "<td>%h</td></tr>\n", row->commended ? "★" : "");
   }
   html_printf(b, "</tbody>\n<tfoot><tr><th scope=\"row\">%h</th>", web_t(r, "ui_cc_total"));
-  for (int k = 0; k < 9; k++)
+  for (int k = 0; k < CIRCULAR_FIGURES; k++)
     html_printf(b, "<td>%lld</td>", (long long)v->total[k]);
   html_printf(b, "<td></td></tr></tfoot>\n</table>\n");
 }
@@ -207,7 +190,7 @@ static int show_page(struct req *r, struct resp *p, int status, const char *erro
               web_t(r, "ui_cc_export"), v.title, web_t(r, "ui_cc_period"), period_name(r, &v),
               web_t(r, "ui_cc_as_of"), web_date(r, v.as_of), web_t(r, "ui_status"),
               web_t(r, strcmp(v.status, "published") == 0 ? "ui_cc_published" : "ui_cc_draft"));
-  paragraphs(r, b, v.body);
+  web_paragraphs(r, b, v.body);
   figures_table(r, b, &v);
   html_printf(b, "</article>\n");
   if (may_edit(r, &v)) {
@@ -297,20 +280,20 @@ int web_circular_xlsx(struct req *r, struct resp *p) {
   worksheet_write_string(ws, 2, 1, v.as_of, NULL);
   int row = 4;
   worksheet_write_string(ws, row, 0, web_t(r, "ui_unit"), bold);
-  for (int k = 0; k < 9; k++)
+  for (int k = 0; k < CIRCULAR_FIGURES; k++)
     worksheet_write_string(ws, row, (lxw_col_t)(k + 1), web_t(r, columns[k]), bold);
   worksheet_write_string(ws, row, 10, web_t(r, "ui_cc_commended"), bold);
   for (size_t i = 0; i < v.n_rows; i++) {
     row++;
     worksheet_write_string(ws, row, 0, v.rows[i].name, NULL);
-    for (int k = 0; k < 9; k++)
-      worksheet_write_number(ws, row, (lxw_col_t)(k + 1), (double)value(&v.rows[i], k), NULL);
+    for (int k = 0; k < CIRCULAR_FIGURES; k++)
+      worksheet_write_number(ws, row, (lxw_col_t)(k + 1), (double)circular_figure(&v.rows[i], k), NULL);
     if (v.rows[i].commended)
       worksheet_write_string(ws, row, 10, "★", NULL);
   }
   row++;
   worksheet_write_string(ws, row, 0, web_t(r, "ui_cc_total"), bold);
-  for (int k = 0; k < 9; k++)
+  for (int k = 0; k < CIRCULAR_FIGURES; k++)
     worksheet_write_number(ws, row, (lxw_col_t)(k + 1), (double)v.total[k], bold);
   row += 2;
   worksheet_write_string(ws, row, 0, web_t(r, "ui_cc_wording"), bold);

@@ -253,3 +253,22 @@ void web_describe(struct sb *b, const char *id, const char *err) {
 }
 
 int web_this_year(void) { return light_this_year(); }
+
+/* A text as paragraphs: each run of non-blank lines one <p>, its line breaks kept (notices,
+ * circulars). */
+void web_paragraphs(struct req *r, struct sb *b, const char *body) {
+  const char *s = body;
+  while (*s) {
+    while (*s == '\n' || *s == '\r')
+      s++;
+    if (!*s)
+      break;
+    const char *end = strstr(s, "\n\n");
+    const char *crlf = strstr(s, "\r\n\r\n");
+    if (crlf && (!end || crlf < end))
+      end = crlf;
+    size_t len = end ? (size_t)(end - s) : strlen(s);
+    html_printf(b, "<p class=\"section-body\">%h</p>\n", arena_strndup(r->arena, s, len));
+    s += len;
+  }
+}

@@ -97,24 +97,6 @@ int web_notices(struct req *r, struct resp *p) {
   return web_end(r, p);
 }
 
-/* The body as paragraphs: each run of non-blank lines one <p>, its line breaks kept. */
-static void paragraphs(struct req *r, struct sb *b, const char *body) {
-  const char *s = body;
-  while (*s) {
-    while (*s == '\n' || *s == '\r')
-      s++;
-    if (!*s)
-      break;
-    const char *end = strstr(s, "\n\n");
-    const char *crlf = strstr(s, "\r\n\r\n");
-    if (crlf && (!end || crlf < end))
-      end = crlf;
-    size_t len = end ? (size_t)(end - s) : strlen(s);
-    html_printf(b, "<p class=\"section-body\">%h</p>\n", arena_strndup(r->arena, s, len));
-    s += len;
-  }
-}
-
 /* GET /notices/{id}: a published notice, printable; anything else is not found. */
 int web_notice_page(struct req *r, struct resp *p) {
   struct notice_view v;
@@ -132,7 +114,7 @@ int web_notice_page(struct req *r, struct resp *p) {
               "</dl>\n",
               web_t(r, "ui_ntc_back"), v.title, web_t(r, "ui_ntc_date"), v.published_at,
               web_date(r, v.published_at), web_t(r, "ui_ntc_field_pairing"), audience(r, &v));
-  paragraphs(r, b, v.body);
+  web_paragraphs(r, b, v.body);
   html_printf(b, "</article>\n");
   return web_end(r, p);
 }

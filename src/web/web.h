@@ -92,6 +92,8 @@ int web_bad_query(struct req *r, struct resp *p);
 /* "Back to the first page" (when after > 0) and "next page" (path?after=
  * next_after, when more) links below a list; nothing for a single page. path
  * may carry the list's filters as a query string (URL-encoded, not escaped). */
+/* A text as paragraphs: each run of non-blank lines one <p class="section-body">. */
+void web_paragraphs(struct req *r, struct sb *b, const char *body);
 void web_pager(struct req *r, struct sb *b, const char *path, int64_t after,
                bool more, int64_t next_after);
 
