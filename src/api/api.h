@@ -118,6 +118,21 @@ int api_circular_create(struct req *r, struct resp *p);
 int api_circular(struct req *r, struct resp *p);
 int api_circular_update(struct req *r, struct resp *p);
 int api_circular_publish(struct req *r, struct resp *p);
+/* evaluation.c: 考核评估. api_evaluation_json writes one evaluation as GET
+ * /api/v1/evaluations/{id} and `duikou evaluation show --json` give it; with s, a member
+ * "scores" holding evaluation_scores_json's object. */
+struct evaluation_view;
+struct evaluation_scores;
+void api_evaluation_json(struct jw *w, const struct evaluation_view *v,
+                         const struct evaluation_scores *s);
+int api_evaluations(struct req *r, struct resp *p);
+int api_evaluation_create(struct req *r, struct resp *p);
+int api_evaluation(struct req *r, struct resp *p);
+int api_evaluation_indicators(struct req *r, struct resp *p);
+int api_evaluation_open(struct req *r, struct resp *p);
+int api_evaluation_step(struct req *r, struct resp *p);
+int api_evaluation_commend(struct req *r, struct resp *p);
+int api_evaluation_scores(struct req *r, struct resp *p);
 /* mail.c: one's own e-mail settings, the outbox */
 int api_me_mail(struct req *r, struct resp *p);
 int api_me_mail_update(struct req *r, struct resp *p);

@@ -13,6 +13,10 @@ const char *api_notification_link(struct req *r, const struct notification_view 
 {
     if (strcmp(v->kind, "review_waiting") == 0)
         return "/reviews";
+    if (strcmp(v->kind, "project_stage") == 0)
+        return arena_printf(r->arena, "/projects/%" PRId64, v->object_id);
+    if (strcmp(v->kind, "evaluation_step") == 0)
+        return arena_printf(r->arena, "/evaluations/%" PRId64, v->object_id);
     if (v->work_plan_id)
         return arena_printf(r->arena, "/work-plans/%" PRId64, v->work_plan_id);
     if (v->work_item_id)

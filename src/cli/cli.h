@@ -57,5 +57,6 @@ int cmd_demo(struct cli *c);
 int cmd_project(struct cli *c);
 int cmd_remind(struct cli *c);
 int cmd_outbox(struct cli *c);
+int cmd_evaluation(struct cli *c);
 
 #endif

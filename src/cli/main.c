@@ -38,6 +38,10 @@ static const struct command {
     {"project", cmd_project,
      "project list [--pairing ID] [--json] | project show ID [--json] | project threshold ID [WAN]",
      "cooperation projects (合作项目): stage, industry, investment, partners"},
+    {"evaluation", cmd_evaluation,
+     "evaluation list PAIRING | create PAIRING YEAR | open ID | show ID [--json]",
+     "the yearly evaluation (考核评估): list, create a draft, open it; show its indicators, "
+     "each side's stage and the ranking of units and city pairings"},
     {"remind", cmd_remind, "remind [--dry-run] [--at YYYY-MM-DD] [--smtp URL --smtp-from ADDRESS]",
      "the inbox's reminder pass once: reports due in 7, 3, 1 days, missing ones (催办); "
      "with --smtp, the e-mail outbox delivered once"},

@@ -15,6 +15,11 @@ int64_t clock_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&offset_ms);
 }
 
+int64_t clock_offset(void)
+{
+    return atomic_load(&offset_ms);
+}
+
 void clock_set_offset(int64_t ms)
 {
     atomic_store(&offset_ms, ms);

@@ -7,6 +7,7 @@
 
 int64_t clock_now_ms(void); /* UTC milliseconds since the epoch */
 void clock_set_offset(int64_t ms);
+int64_t clock_offset(void); /* what clock_set_offset set */
 /* ISO 8601 UTC with milliseconds, e.g. 2026-11-26T03:16:04.123Z, into out[25]. */
 void clock_format(int64_t ms, char out[25]);
 /* The inverse of clock_format: *ms from exactly that form. false for anything else. */

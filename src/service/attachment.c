@@ -8,6 +8,7 @@
 #include "core/filetype.h"
 #include "core/mem.h"
 #include "core/utf8.h"
+#include "service/evaluation.h"
 #include "service/internal.h"
 #include "service/perm.h"
 #include "service/project.h"
@@ -137,8 +138,11 @@ static int object_access(struct ctx *c, const char *object, int64_t id, bool wri
                             "the report was reviewed or superseded");
         return SVC_OK;
     }
+    if (strcmp(object, "evaluation_side") == 0) /* a self-evaluation's evidence */
+        return evaluation_side_access(c, id, write, pairing);
     return svc_fail(c, SVC_INVALID, "err_attachment_object", "object",
-                    "files belong to a project, a project_update or a report");
+                    "files belong to a project, a project_update, a report or an "
+                    "evaluation_side");
 }
 
 #define ATTACHMENT_COLUMNS                                                                   \

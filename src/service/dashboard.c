@@ -15,6 +15,7 @@
 #include "service/internal.h"
 #include "service/light.h"
 #include "service/perm.h"
+#include "service/reporting.h"
 #include "service/service.h"
 #include "store/db.h"
 
@@ -196,6 +197,45 @@ static int read_recent(struct ctx *c, struct dashboard *d)
 /* ---- the calls ---------------------------------------------------------------------------- */
 
 /* What dashboard_get reads, into c->arena. */
+/* 本期报送: the missing reports of the latest period whose due day has passed, per unit, the
+ * most missing first — from the reporting calendar, the same figures as /reporting. */
+static int read_missing(struct ctx *c, int64_t pairing_id, struct dashboard *out)
+{
+    /* the reading is shared by every viewer: counted for all units, whoever asks first */
+    struct reporting_grid g;
+    int rc = reporting_grid_all(c, pairing_id, out->year, &g);
+    if (rc != SVC_OK)
+        return rc;
+    size_t k = g.n_periods;
+    while (k > 0 && strcmp(g.periods[k - 1].due, g.today) >= 0)
+        k--;
+    if (k == 0)
+        return SVC_OK; /* no period past its due day yet */
+    k--;
+    snprintf(out->missing_period, sizeof out->missing_period, "%s", g.periods[k].name);
+    memcpy(out->missing_due, g.periods[k].due, sizeof out->missing_due);
+    size_t cap = 0;
+    for (size_t u = 0; u < g.n_units; u++) { /* the grid has them most missing first */
+        int64_t n = g.units[u].cells[k].count[RS_MISSING];
+        if (!n)
+            continue;
+        struct dashboard_missing *m =
+            ARRAY_PUSH(c->arena, out->missing_units, out->n_missing_units, cap);
+        *m = (struct dashboard_missing){g.units[u].unit_id, g.units[u].name, g.units[u].side,
+                                        n};
+        out->missing += n;
+    }
+    /* most missing in this period first (the grid sorts by the whole year's) */
+    for (size_t i = 1; i < out->n_missing_units; i++) {
+        struct dashboard_missing m = out->missing_units[i];
+        size_t j = i;
+        for (; j > 0 && out->missing_units[j - 1].missing < m.missing; j--)
+            out->missing_units[j] = out->missing_units[j - 1];
+        out->missing_units[j] = m;
+    }
+    return SVC_OK;
+}
+
 static int dashboard_read(struct ctx *c, int64_t pairing_id, int year, struct dashboard *out)
 {
     memset(out, 0, sizeof *out);
@@ -217,9 +257,10 @@ static int dashboard_read(struct ctx *c, int64_t pairing_id, int year, struct da
         c->code = c->field = c->error = NULL;
     if (!out->work_plan_id)
         return SVC_OK;
-    if ((rc = read_stats(c, out)) != SVC_OK || (rc = read_overdue(c, out)) != SVC_OK)
+    if ((rc = read_stats(c, out)) != SVC_OK || (rc = read_overdue(c, out)) != SVC_OK ||
+        (rc = read_recent(c, out)) != SVC_OK)
         return rc;
-    return read_recent(c, out);
+    return read_missing(c, pairing_id, out);
 }
 
 /* ---- one reading for every viewer ------------------------------------------------------- */

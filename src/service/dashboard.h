@@ -2,7 +2,8 @@
  * (service/light.h does those), and beside them the figures light_counts does not give: how
  * many items are overdue and which (with their owner units, most overdue first), how far the
  * year has got (the average percent of the items' latest accepted reports), and the latest
- * reports as they come in.
+ * reports as they come in; and the reports missing for the latest period past its due day,
+ * by unit (service/reporting.h's calendar).
  *
  * Every read is bounded by one work plan (the pairing's plan of that year, found by its
  * unique (pairing_id, year) key) and walks indexes from there: the items by work_item_plan,
@@ -51,6 +52,14 @@ struct dashboard_report {
     const char *review;       /* pending, accepted, returned */
 };
 
+/* A unit's missing reports (未报) of the dashboard's reporting period. */
+struct dashboard_missing {
+    int64_t unit_id;
+    const char *name;
+    int side;
+    int64_t missing;
+};
+
 struct dashboard {
     int year;
     char today[11];           /* the date the lights were taken on (YYYY-MM-DD) */
@@ -68,6 +77,12 @@ struct dashboard {
     size_t n_overdue_items;
     struct dashboard_report *recent; /* ≤ DASHBOARD_RECENT_MAX, newest first */
     size_t n_recent;
+    /* 本期报送: the latest period whose due day has passed (period "" when none has), its
+     * missing reports in all and per unit (units without any left out), most first */
+    char missing_period[16], missing_due[11];
+    int64_t missing;
+    struct dashboard_missing *missing_units;
+    size_t n_missing_units;
     struct project_totals projects;  /* the projects block's figures (service/project.h) */
     bool have_projects;              /* false when they could not be read */
 };

@@ -4,7 +4,9 @@
  * side; assignments for every task; this year's agreed work plan with an item per task; and
  * reports in every state, so lights are red, yellow and green; and two published notices on
  * the portal, one to the first pairing and one to all; a cooperation project per city and
- * zone pairing, on the pairing's theme, in every stage. Everything goes through the
+ * zone pairing, on the pairing's theme, in every stage; for the first pairing, last year's
+ * work plan reported through the year and its evaluation (考核评估) closed, and this year's
+ * evaluation open. Everything goes through the
  * same services as real use (and so into the audit log). */
 #include "service/demo.h"
 
@@ -17,6 +19,9 @@
 #include "service/assignment.h"
 #include "service/attachment.h"
 #include "service/circular.h"
+#include "service/evaluation.h"
+#include "service/perm.h"
+#include "service/reporting.h"
 #include "service/notice.h"
 #include "service/pairing.h"
 #include "service/fund.h"
@@ -42,11 +47,21 @@ struct side_units {
     int64_t coordinator, leader;   /* user ids */
 };
 
+/* What the first pairing's evaluations are made from (demo_evaluations). */
+struct demo_first {
+    int64_t pairing;
+    struct side_units su[2];
+    int64_t *tasks, *owners; /* per task of the plan: its id and this year's item owner */
+    const char **titles;
+    size_t n_tasks;
+};
+
 struct demo {
     struct ctx *c;
     struct demo_login *logins;
     size_t n_logins, cap_logins;
     int pairing_no;
+    struct demo_first first;
 };
 
 static int add_unit(struct demo *d, int64_t pairing, int side, const char *name, const char *kind,
@@ -431,6 +446,17 @@ static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
         if ((rc = work_plan_item_add(c, wp, &in, &items[t])) != SVC_OK)
             return rc;
     }
+    if (d->pairing_no == 1)
+        d->first = (struct demo_first){.pairing = p->id, .su = {su[0], su[1]}, .owners = owners,
+                                       .n_tasks = plan.n_tasks};
+    if (d->pairing_no == 1) {
+        d->first.tasks = arena_alloc(c->arena, (plan.n_tasks + 1) * sizeof *d->first.tasks);
+        d->first.titles = arena_alloc(c->arena, (plan.n_tasks + 1) * sizeof *d->first.titles);
+        for (size_t t = 0; t < plan.n_tasks; t++) {
+            d->first.tasks[t] = plan.tasks[t].id;
+            d->first.titles[t] = plan.tasks[t].title;
+        }
+    }
     if ((rc = work_plan_submit(c, wp, 0)) != SVC_OK)
         return rc;
     const struct user *saved = c->user;
@@ -493,6 +519,175 @@ static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
     if (rc == SVC_OK)
         rc = circular_publish(c, circular, NULL);
     c->user = saved;
+    return rc;
+}
+
+/* The clock at 10:00 China time of a day (the demo's past; clock_set_offset(saved) ends it). */
+static void demo_at(int y, int m, int day)
+{
+    clock_set_offset(0);
+    int64_t target = clock_days_from_civil(y, m, day) * 86400000 + 2 * 3600000;
+    clock_set_offset(target - clock_now_ms());
+}
+
+/* Last year's work plan of the first pairing, reported quarterly through the year as it
+ * happened (the clock moved back: some reports on time, some late, one returned once), and
+ * its evaluation run through every step to the end; and this year's evaluation, open, with
+ * one side's self-evaluation submitted and the other's saved as a draft. */
+static int demo_evaluations(struct demo *d, int year)
+{
+    struct ctx *c = d->c;
+    struct demo_first *f = &d->first;
+    if (!f->pairing || !f->n_tasks)
+        return SVC_OK;
+    const struct user *saved_user = c->user;
+    int64_t saved = clock_offset();
+    int last = year - 1, rc;
+    demo_at(last, 1, 10);
+    int64_t wp = 0;
+    int *sides = arena_alloc(c->arena, (f->n_tasks + 1) * sizeof *sides);
+    int64_t *items = arena_alloc(c->arena, (f->n_tasks + 1) * sizeof *items);
+    bool *done = arena_alloc(c->arena, (f->n_tasks + 1) * sizeof *done);
+    bool quarterly;
+    int due_day;
+    rc = work_plan_open(c, f->pairing, last, &wp);
+    if (rc == SVC_OK)
+        rc = reporting_set(c, wp, "quarterly", 10, &quarterly, &due_day);
+    for (size_t t = 0; rc == SVC_OK && t < f->n_tasks; t++) {
+        if ((rc = perm_unit_scope(c, f->owners[t], NULL, &sides[t])) != SVC_OK)
+            break;
+        int month = 3 + (int)(t * 7 % 10);
+        struct work_item_input in = {
+            .task_id = f->tasks[t],
+            .title = arena_printf(c->arena, "%d年%s", last, f->titles[t]),
+            .owner_unit_id = f->owners[t],
+            .due = arena_printf(c->arena, "%04d-%02d-28", last, month),
+        };
+        rc = work_plan_item_add(c, wp, &in, &items[t]);
+    }
+    if (rc == SVC_OK)
+        rc = work_plan_submit(c, wp, 0);
+    for (int s = 0; s < 2 && rc == SVC_OK; s++) {
+        c->user = as_user(d, f->su[s].coordinator);
+        rc = work_plan_approve(c, wp, s, 0, NULL);
+    }
+    c->user = saved_user;
+    /* Each quarter: most report by the 10th of the next month, every fifth item late; an item
+     * is done in the quarter of its due month, but every fourth, which slips. */
+    for (int q = 1; q <= 4 && rc == SVC_OK; q++) {
+        for (int late = 0; late < 2 && rc == SVC_OK; late++) {
+            demo_at(q == 4 ? year : last, q == 4 ? 1 : q * 3 + 1, late ? 16 : 6);
+            for (size_t t = 0; t < f->n_tasks && rc == SVC_OK; t++) {
+                /* done ones report no more; every ninth never reports the last quarter */
+                if (done[t] || (t % 5 == 3) != (late == 1) || (q == 4 && t % 9 == 4))
+                    continue;
+                struct user_view *members;
+                size_t nm;
+                if (user_list(c, f->owners[t], &members, &nm) != SVC_OK || nm == 0)
+                    continue;
+                int month = 3 + (int)(t * 7 % 10);
+                /* every seventh a quarter late */
+                bool finish = q * 3 >= month + (t % 7 == 5 ? 3 : 0) && t % 4 != 1;
+                struct report_input in = {
+                    .work_item_id = items[t],
+                    .period = arena_printf(c->arena, "%d-Q%d", last, q),
+                    .status = finish ? "done" : t % 4 == 1 && q >= 3 ? "delayed" : "on_track",
+                    .percent = finish ? 100 : q * 20,
+                    .narrative = arena_printf(c->arena, "%s：第%d季度%s。", f->titles[t], q,
+                                              finish ? "任务已完成，成果已归档" : "按计划推进"),
+                };
+                bool returned_once = t % 6 == 2 && q == 1;
+                for (int round = 0; round <= (returned_once ? 1 : 0) && rc == SVC_OK; round++) {
+                    int64_t rid;
+                    c->user = as_user(d, members[0].id);
+                    rc = report_submit(c, &in, &rid);
+                    c->user = as_user(d, f->su[sides[t]].coordinator);
+                    if (rc == SVC_OK)
+                        rc = report_review(c, rid, round == 1 || !returned_once,
+                                           round == 0 && returned_once
+                                               ? "請補充對接企業名單。"
+                                               : NULL);
+                }
+                c->user = saved_user;
+                done[t] = finish;
+            }
+        }
+    }
+    /* The evaluation of last year, in January: both self-evaluations, both opinions (one
+     * proposing another score), both leaderships' confirmations, the commendations. */
+    demo_at(year, 1, 20);
+    struct evaluation_indicator *ind;
+    size_t n = evaluation_default_indicators(c, LANG_HANS, &ind);
+    int *self = arena_alloc(c->arena, (n + 1) * sizeof *self);
+    int *opinion = arena_alloc(c->arena, (n + 1) * sizeof *opinion);
+    for (size_t k = 0; k < n; k++) {
+        self[k] = ind[k].method == EM_HAND ? 80 + (int)(k * 7 % 15) : -1;
+        opinion[k] = ind[k].method == EM_HAND && k % 2 ? self[k] - 5 : -1;
+    }
+    static const char *const self_texts[2] = {
+        "一年来，我方按照实施方案确定的重点任务，建立了定期会商和联席会议制度，组织开展对接活动，"
+        "推动一批合作项目签约落地。存在的不足：个别事项进度滞后，报送不够及时。",
+        "我方坚持高位推动，召开高层会商，选派干部挂职交流，围绕重点产业开展招商对接。"
+        "下一步将加强项目跟踪服务，推动已签约项目尽快开工。"};
+    int64_t ev = 0;
+    c->user = as_user(d, f->su[0].coordinator);
+    if (rc == SVC_OK)
+        rc = evaluation_create(c, f->pairing, last, LANG_HANS, &ev);
+    if (rc == SVC_OK)
+        rc = evaluation_open(c, ev);
+    for (int s = 0; s < 2 && rc == SVC_OK; s++) {
+        c->user = as_user(d, f->su[s].coordinator);
+        struct evaluation_action a = {.action = "self", .side = s, .text = self_texts[s],
+                                      .scores = self};
+        rc = evaluation_step(c, ev, &a);
+    }
+    for (int s = 0; s < 2 && rc == SVC_OK; s++) {
+        c->user = as_user(d, f->su[1 - s].coordinator);
+        struct evaluation_action a = {
+            .action = "opinion", .side = s, .scores = s ? NULL : opinion,
+            .text = s ? "同意对方自评意见。" : "总体同意。对接活动参与企业数未达到计划要求，建议相应调整评分。"};
+        rc = evaluation_step(c, ev, &a);
+    }
+    for (int s = 0; s < 2 && rc == SVC_OK; s++) {
+        c->user = as_user(d, f->su[s].leader);
+        struct evaluation_action a = {.action = "confirm", .side = s, .text = "同意。"};
+        rc = evaluation_step(c, ev, &a);
+    }
+    for (int s = 0; s < 2 && rc == SVC_OK; s++) {
+        c->user = as_user(d, f->su[s].coordinator);
+        struct evaluation_action a = {
+            .action = "summary", .side = s,
+            .text = "全年对口合作工作总体完成年度计划，重点任务有序推进，合作项目和交流活动取得实效。"};
+        rc = evaluation_step(c, ev, &a);
+    }
+    struct evaluation_view v;
+    struct evaluation_scores sc;
+    if (rc == SVC_OK && (rc = evaluation_get(c, ev, &v)) == SVC_OK &&
+        (rc = evaluation_scores(c, &v, &sc)) == SVC_OK && sc.n_units > 0) {
+        c->user = as_user(d, f->su[0].leader);
+        int64_t best[2] = {sc.units[0].id, sc.n_units > 1 ? sc.units[1].id : sc.units[0].id};
+        rc = evaluation_commend(c, ev, best, sc.n_units > 1 ? 2 : 1);
+    }
+    /* This year's, open: one side's self-evaluation submitted, the other's a draft. */
+    clock_set_offset(saved);
+    c->user = as_user(d, f->su[0].coordinator);
+    if (rc == SVC_OK)
+        rc = evaluation_create(c, f->pairing, year, LANG_HANS, &ev);
+    if (rc == SVC_OK)
+        rc = evaluation_open(c, ev);
+    if (rc == SVC_OK) {
+        struct evaluation_action a = {.action = "self", .side = 0, .text = self_texts[0],
+                                      .scores = self};
+        rc = evaluation_step(c, ev, &a);
+    }
+    if (rc == SVC_OK) {
+        c->user = as_user(d, f->su[1].coordinator);
+        struct evaluation_action a = {.action = "save", .side = 1,
+                                      .text = "（草稿）我方今年对口合作工作……"};
+        rc = evaluation_step(c, ev, &a);
+    }
+    c->user = saved_user;
+    clock_set_offset(saved);
     return rc;
 }
 
@@ -566,6 +761,8 @@ int demo_create(struct ctx *c, int year, struct demo_login **out, size_t *n)
     for (size_t i = 0; i < nt && rc == SVC_OK; i++)
         if (tops[i].plan_id)
             rc = demo_pairing(&d, &tops[i], year);
+    if (rc == SVC_OK)
+        rc = demo_evaluations(&d, year);
     if (rc == SVC_OK)
         rc = demo_notices(&d, admin, tops[0].id, year);
     *out = d.logins;

@@ -19,7 +19,8 @@
 const char *const mail_kinds[MAIL_KINDS] = {"report_due",      "report_missing",
                                             "report_urged",    "report_returned",
                                             "plan_submitted",  "review_waiting",
-                                            "plan_reopened"};
+                                            "plan_reopened",   "project_stage",
+                                            "evaluation_step"};
 const char *const mail_channels[3] = {"inbox", "mail", "digest"};
 
 static int store_failed(struct ctx *c, const char *what)

@@ -48,8 +48,10 @@ static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after,
     db_prepare(c->db, &st,
                "SELECT n.id, n.kind, n.object_id, n.period, n.step, n.created_at, n.read_at, "
                " coalesce(i.id, ri.id, 0), coalesce(w.id, 0), coalesce(i.title, ri.title, "
-               " g.name_a || '–' || g.name_b || ' ' || w.year), coalesce(u.name, ru.name), "
-               " v.comment, coalesce(wi.report_cycle, 'monthly'), coalesce(wi.report_due_day, 5) "
+               " g.name_a || '–' || g.name_b || ' ' || w.year, pj.name, "
+               " eg.name_a || '–' || eg.name_b || ' ' || ev.year), coalesce(u.name, ru.name), "
+               " v.comment, coalesce(wi.report_cycle, 'monthly'), coalesce(wi.report_due_day, 5), "
+               " coalesce(eg.name_a, ''), coalesce(eg.name_b, '') "
                "FROM notification n "
                "LEFT JOIN work_item i ON n.kind IN ('report_due', 'report_missing', 'report_urged') "
                " AND i.id = n.object_id "
@@ -62,6 +64,9 @@ static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after,
                "LEFT JOIN work_plan w ON n.kind IN ('plan_submitted', 'plan_reopened') "
                " AND w.id = n.object_id "
                "LEFT JOIN pairing g ON g.id = w.pairing_id "
+               "LEFT JOIN project pj ON n.kind = 'project_stage' AND pj.id = n.object_id "
+               "LEFT JOIN evaluation ev ON n.kind = 'evaluation_step' AND ev.id = n.object_id "
+               "LEFT JOIN pairing eg ON eg.id = ev.pairing_id "
                "WHERE n.user_id = :u AND (:after = 0 OR n.id < :after) "
                "AND (:only = 0 OR n.id = :only) ORDER BY n.id DESC LIMIT :limit");
     db_bind_int64(&st, ":u", user_id);
@@ -87,8 +92,12 @@ static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after,
         v->title = db_col_is_null(&st, 9) ? "" : svc_col(c, &st, 9);
         v->unit_name = db_col_is_null(&st, 10) ? NULL : svc_col(c, &st, 10);
         v->comment = db_col_is_null(&st, 11) ? NULL : svc_col(c, &st, 11);
-        if (v->period[0] && strncmp(v->kind, "plan_", 5) != 0 &&
-            strcmp(v->kind, "review_waiting") != 0) {
+        if (strcmp(v->kind, "evaluation_step") == 0) {
+            /* period "action:side": the side's name for the words */
+            const char *colon = strchr(v->period, ':');
+            v->unit_name = svc_col(c, &st, colon && colon[1] == '1' ? 15 : 14);
+        }
+        if (v->period[0] && strncmp(v->kind, "report_", 7) == 0) {
             /* the due day of the period, by the plan's cycle as it is now */
             int y = 0, k = 0, day = (int)db_col_int64(&st, 13);
             char q = 0;
@@ -322,6 +331,69 @@ int notification_plan_reopened(struct ctx *c, int64_t work_plan_id)
             return rc;
     }
     return 0;
+}
+
+/* The users a prepared query gives, but the caller: each told kind about object with period
+ * and step. <0 when the store fails. */
+static int tell_users(struct ctx *c, struct stmt *st, const char *kind, int64_t object,
+                      const char *period, int step)
+{
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    int64_t me = c->user ? c->user->id : 0;
+    while ((rc = db_step(st)) == DB_ROW)
+        if (db_col_int64(st, 0) != me)
+            *(int64_t *)ARRAY_PUSH(c->arena, ids, n, cap) = db_col_int64(st, 0);
+    db_finalize(st);
+    if (rc < 0)
+        return rc;
+    const char *now = svc_now(c);
+    for (size_t i = 0; i < n; i++)
+        if ((rc = insert(c, ids[i], kind, object, period, step, now)) < 0)
+            return rc;
+    return 0;
+}
+
+int notification_project_stage(struct ctx *c, int64_t project_id, const char *stage,
+                               int64_t change_id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT DISTINCT u.id FROM project_partner pp JOIN users u ON u.unit_id = "
+               "pp.unit_id WHERE pp.project_id = :a AND u.disabled = 0 ORDER BY u.id");
+    db_bind_int64(&st, ":a", project_id);
+    return tell_users(c, &st, "project_stage", project_id, stage, (int)change_id);
+}
+
+int notification_evaluation_step(struct ctx *c, int64_t evaluation_id, const char *action,
+                                 int side, int64_t step_id)
+{
+    /* who acts next: the other side's coordinators on a self-evaluation; the side's own on an
+     * opinion or a return; the leaders of both sides when both sides are final; everyone of
+     * the pairing's lead offices and leaderships when it closes */
+    const char *role1 = "coordinator", *role2 = "coordinator";
+    int whose = side; /* -1: both sides */
+    if (strcmp(action, "self") == 0)
+        whose = 1 - side;
+    else if (strcmp(action, "final") == 0)
+        role1 = role2 = "leader", whose = -1;
+    else if (strcmp(action, "closed") == 0)
+        role2 = "leader", whose = -1;
+    else if (strcmp(action, "opinion") != 0 && strcmp(action, "return") != 0)
+        return 0;
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT u.id FROM evaluation e JOIN unit n ON n.pairing_id = e.pairing_id "
+               "JOIN users u ON u.unit_id = n.id WHERE e.id = :a AND (:b < 0 OR n.side = :b) "
+               "AND u.role IN (:r1, :r2) AND u.disabled = 0 ORDER BY u.id");
+    db_bind_int64(&st, ":a", evaluation_id);
+    db_bind_int64(&st, ":b", whose);
+    db_bind_text(&st, ":r1", role1);
+    db_bind_text(&st, ":r2", role2);
+    return tell_users(c, &st, "evaluation_step", evaluation_id,
+                      arena_printf(c->arena, "%s:%d", action, side < 0 ? 0 : side),
+                      (int)step_id);
 }
 
 /* ---- 催办 by hand -------------------------------------------------------------------------- */

@@ -19,7 +19,14 @@
  *   review_waiting   reports waiting for review review_wait_days (3) after they were
  *                    submitted — to the coordinators of their side (who review them), once a
  *                    day while there are any: object = the pairing, period = the day, step =
- *                    how many.
+ *                    how many;
+ *   project_stage    a project's stage changed — to the people of its partner units but the
+ *                    one who changed it (period = the new stage, step = the change's id);
+ *   evaluation_step  a step of a yearly evaluation that waits for someone (period
+ *                    "action:side", step = the step's id): a self-evaluation submitted — to the
+ *                    other side's coordinators, who give their opinion; an opinion given or a
+ *                    return — to the side's coordinators; both sides final — to the leaders,
+ *                    who confirm; closed — to the coordinators and leaders of both sides.
  * Each is stored once per (user, kind, object, period, step), so the reminder pass may run as
  * often as it likes (the server: every hour; `duikou remind`): nothing is told twice. The
  * words are made when the inbox is read, in the reader's language. A pass that tells anyone is
@@ -45,7 +52,8 @@ extern struct notification_policy notification_policy;
 struct notification_view {
     int64_t id;
     const char *kind;       /* report_due, report_missing, report_urged, report_returned,
-                               plan_submitted, plan_reopened, review_waiting */
+                               plan_submitted, plan_reopened, review_waiting, project_stage,
+                               evaluation_step */
     int64_t object_id;
     const char *period;     /* "" when the kind has none */
     int step;
@@ -53,8 +61,9 @@ struct notification_view {
     /* What the words need, read with it: */
     int64_t work_item_id;   /* the item (report_due, _missing, _returned), else 0 */
     int64_t work_plan_id;   /* the plan (plan_submitted), else 0 */
-    const char *title;      /* the item's title, or the plan's pairing and year */
-    const char *unit_name;  /* the owner unit (report kinds) */
+    const char *title;      /* the item's title, the plan's or evaluation's pairing and
+                               year, the project's name */
+    const char *unit_name;  /* the owner unit (report kinds); the side (evaluation_step) */
     const char *due;        /* the period's due day (report_due, report_missing) */
     const char *comment;    /* the reviewer's comment (report_returned) */
 };
@@ -81,6 +90,13 @@ int notification_plan_submitted(struct ctx *c, int64_t work_plan_id, int submitt
  * draft: tells the pairing's coordinators (but the one who made the change) that it must be
  * submitted and approved again. */
 int notification_plan_reopened(struct ctx *c, int64_t work_plan_id);
+/* Inside the transaction of a project's stage change (change_id: its project_stage row) / of
+ * an evaluation's step (action self, opinion, return; "final" when both sides became final,
+ * "closed" when it closed; side the side it concerns). */
+int notification_project_stage(struct ctx *c, int64_t project_id, const char *stage,
+                               int64_t change_id);
+int notification_evaluation_step(struct ctx *c, int64_t evaluation_id, const char *action,
+                                 int side, int64_t step_id);
 
 /* 催办 by hand: tells the members of unit_id that each of its reports missing in the
  * pairing's work plan of year is awaited (kind report_urged, at most once a day per item and

@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "service/industry.h"
 #include "service/internal.h"
+#include "service/notification.h"
 #include "service/light.h"
 #include "service/perm.h"
 #include "service/region.h"
@@ -808,6 +809,7 @@ int project_set_stage(struct ctx *c, int64_t id, const char *stage, const char *
         goto done;
     }
     if (s < 0 || add_stage_row(c, id, v.stage, v.stage_on, why, now) < 0 ||
+        notification_project_stage(c, id, v.stage, db_last_insert_id(c->db)) < 0 ||
         audit_append(c->db, c->actor, "project.stage", "project", id, project_json(c, &old),
                      project_json(c, &v), c->client) < 0 ||
         db_commit(c->db) < 0)

@@ -60,8 +60,7 @@ static size_t year_periods(int year, bool quarterly, int due_day,
     return n;
 }
 
-/* Whether a report's period (2026-11, 2026-Q4) covers the calendar period p. */
-static bool covers(const char *report_period, const struct reporting_period *p, bool quarterly)
+bool reporting_covers(const char *report_period, const struct reporting_period *p, bool quarterly)
 {
     if (strcmp(report_period, p->name) == 0)
         return true;
@@ -72,8 +71,7 @@ static bool covers(const char *report_period, const struct reporting_period *p, 
     return month >= q * 3 - 2 && month <= q * 3;
 }
 
-/* The date in China of a stored UTC time (2026-11-20T17:00:00.000Z → 2026-11-21). */
-static void china_date(const char *utc, char out[11])
+void reporting_local_date(const char *utc, char out[11])
 {
     int64_t ms;
     if (!clock_parse(utc, &ms)) {
@@ -126,7 +124,7 @@ static void item_states(const struct reporting_period *periods, size_t n, bool q
             continue;
         const struct item_report *latest = NULL;
         for (size_t i = 0; i < n_reps; i++)
-            if (covers(reps[i].period, p, quarterly))
+            if (reporting_covers(reps[i].period, p, quarterly))
                 latest = &reps[i]; /* id order: the last one wins */
         if (!latest)
             out[k] = strcmp(today, p->due) > 0 ? RS_MISSING : RS_DUE;
@@ -266,7 +264,7 @@ int reporting_grid(struct ctx *c, int64_t pairing_id, int year, int side, int64_
         it->title = svc_col(c, &st, 1);
         it->due = svc_col(c, &st, 2);
         char day[11];
-        china_date(db_col_text(&st, 3), day);
+        reporting_local_date(db_col_text(&st, 3), day);
         *(const char **)ARRAY_PUSH(c->arena, created, n_created, cap_created) =
             arena_strdup(c->arena, day);
         it->unit_id = db_col_int64(&st, 4);
@@ -324,6 +322,22 @@ int reporting_grid(struct ctx *c, int64_t pairing_id, int year, int side, int64_
     return SVC_OK;
 }
 
+int reporting_grid_all(struct ctx *c, int64_t pairing_id, int year, struct reporting_grid *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = perm_read_pairing(c, pairing_id);
+    if (rc != SVC_OK)
+        return rc;
+    /* checked: read as the command line reads it, so a member's own-unit rule does not apply */
+    struct ctx all = *c;
+    all.user = NULL;
+    rc = reporting_grid(&all, pairing_id, year, -1, 0, out);
+    c->code = all.code;
+    c->field = all.field;
+    c->error = all.error;
+    return rc;
+}
+
 /* ---- one item now ------------------------------------------------------------------------ */
 
 /* What one item must report now (see reporting_items_now), its reports read through st. */
@@ -333,7 +347,7 @@ static int item_now(struct ctx *c, struct stmt *st, int64_t item, int year, bool
 {
     memset(out, 0, sizeof *out);
     char created[11];
-    china_date(created_utc, created);
+    reporting_local_date(created_utc, created);
     struct reporting_period periods[REPORTING_PERIODS_MAX];
     size_t np = year_periods(year, quarterly, due_day, periods);
     struct item_report *reps;
@@ -434,7 +448,7 @@ int reporting_each(struct ctx *c, const char *today,
             .pairing_id = db_col_int64(&items, 5),
         };
         char created[11];
-        china_date(db_col_text(&items, 2), created);
+        reporting_local_date(db_col_text(&items, 2), created);
         int plan_year = (int)db_col_int64(&items, 6);
         bool quarterly = strcmp(db_col_text(&items, 7), "quarterly") == 0;
         int due_day = (int)db_col_int64(&items, 8);

@@ -36,6 +36,15 @@ enum report_state {
 
 enum { REPORTING_DUE_DAY_DEFAULT = 5, REPORTING_DUE_DAY_MAX = 28, REPORTING_PERIODS_MAX = 12 };
 
+/* Whether a report's period (2026-11, 2026-Q4) covers the calendar period p (of a plan
+ * that reports quarterly or not). */
+struct reporting_period;
+bool reporting_covers(const char *report_period, const struct reporting_period *p,
+                      bool quarterly);
+/* The date in the plans' time zone (light_policy) of a stored UTC time
+ * (2026-11-20T17:00:00.000Z → 2026-11-21). */
+void reporting_local_date(const char *utc, char out[11]);
+
 /* due, submitted, accepted, returned, missing; "none" for RS_NONE. */
 const char *reporting_state_name(enum report_state s);
 
@@ -84,6 +93,11 @@ struct reporting_grid {
  * unit; a member always gets its own unit only). Everything in c->arena. */
 int reporting_grid(struct ctx *c, int64_t pairing_id, int year, int side, int64_t unit_id,
                    struct reporting_grid *out);
+
+/* The whole grid (every unit, both sides) for anyone who may read the pairing — a member
+ * too: for readings that are the same for every reader (the dashboard's 本期报送, an
+ * evaluation's figures and its report). */
+int reporting_grid_all(struct ctx *c, int64_t pairing_id, int year, struct reporting_grid *out);
 
 /* What an item must report now: the first period of its plan being reported now (begun, due
  * day not passed) that is expected of the item, its due day and state; and how many periods

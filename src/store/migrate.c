@@ -54,6 +54,12 @@
     M("fund_investment", "f.pairing_id",                                                     \
       "fund_investment o JOIN industry_fund f ON f.id = o.fund_id")                           \
     M("attachment", "o.pairing_id", "attachment o")
+/* Migration 16 adds circulars and evaluations (an admin's writes of them move the pairing's
+ * version too: pages cached under it show them at once). */
+#define AUDIT_SCOPE_OBJECTS_16(M)                                                             \
+    AUDIT_SCOPE_OBJECTS_9(M)                                                                  \
+    M("circular", "o.pairing_id", "circular o")                                              \
+    M("evaluation", "o.pairing_id", "evaluation o")
 #define AUDIT_SCOPE_NEW(entity, p, from)                                                      \
     "        UNION SELECT " p " FROM " from " WHERE NEW.entity = '" entity "' "               \
     "AND o.id = NEW.entity_id\n"
@@ -62,16 +68,19 @@
     "' AND o.id = a.entity_id\n"
 
 /* The audit trigger of data versions (migration 10; migration 13 moves a second counter in
- * the pairing's UPDATE): SET is what that UPDATE sets. */
-#define AUDIT_SCOPE_TRIGGER(SET)                                                              \
-    "DROP TRIGGER audit_scope_insert;\n"                                                      \
+ * the pairing's UPDATE; migration 16 scopes more objects): SET is what that UPDATE sets,
+ * OBJECTS the list of scoped objects. */
+#define AUDIT_SCOPE_TRIGGER(SET) AUDIT_SCOPE_TRIGGER_OF(AUDIT_SCOPE_OBJECTS_9, SET)
+#define AUDIT_SCOPE_TRIGGER_OF(OBJECTS, SET)                                                  \
+    "DROP TRIGGER audit_scope_insert;\n" AUDIT_SCOPE_CREATE(OBJECTS, SET)
+#define AUDIT_SCOPE_CREATE(OBJECTS, SET)                                                      \
     "CREATE TRIGGER audit_scope_insert AFTER INSERT ON audit\n"                               \
     "BEGIN\n"                                                                                 \
     "    INSERT INTO audit_scope (pairing_id, audit_id)\n"                                    \
     "    SELECT DISTINCT p, NEW.id FROM (\n"                                                  \
     "        SELECT n.pairing_id AS p FROM users u JOIN unit n ON n.id = u.unit_id\n"         \
     "            WHERE substr(NEW.actor, 1, 5) = 'user:' AND u.login = substr(NEW.actor, 6)\n" \
-    AUDIT_SCOPE_OBJECTS_9(AUDIT_SCOPE_NEW)                                                    \
+    OBJECTS(AUDIT_SCOPE_NEW)                                                                  \
     "    ) WHERE p IS NOT NULL;\n"                                                            \
     "    UPDATE data_version SET " SET "\n"                                                   \
     "        WHERE scope IN (SELECT pairing_id FROM audit_scope WHERE audit_id = NEW.id);\n"  \
@@ -956,6 +965,101 @@ static const char *const migrations[] = {
     "CREATE INDEX circular_pairing ON circular (pairing_id, id);\n"
     "\n"
     "PRAGMA user_version = 15;\n",
+
+    /* 16 (2026-12): 考核评估 (service/evaluation.c): a pairing's yearly evaluation, its
+     * indicators (locked when it opens), each side's steps (self-evaluation → the other
+     * side's opinion → final) with their texts and hand scores, the leaderships'
+     * confirmations, the history of every step, the scores stored when it closes (JSON: a
+     * closed evaluation never changes) and the commendation list. Evidence files of a
+     * self-evaluation are attachments of its evaluation_side row, so attachment is rebuilt
+     * with that object. Circulars and evaluations join the audit scopes. */
+    "CREATE TABLE evaluation (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),\n"
+    "    state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'open', 'closed')),\n"
+    "    scores TEXT,\n"
+    "    created_by INTEGER REFERENCES users (id),\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL,\n"
+    "    opened_at TEXT,\n"
+    "    closed_at TEXT,\n"
+    "    UNIQUE (pairing_id, year)\n"
+    ");\n"
+    "CREATE TABLE evaluation_indicator (\n"
+    "    evaluation_id INTEGER NOT NULL REFERENCES evaluation (id),\n"
+    "    ordinal INTEGER NOT NULL,\n"
+    "    key TEXT NOT NULL,\n"
+    "    name TEXT NOT NULL,\n"
+    "    weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100),\n"
+    "    method TEXT NOT NULL CHECK (method IN ('items_done', 'items_on_time',\n"
+    "        'reports_on_time', 'reports_first_accepted', 'projects_progress',\n"
+    "        'investment_paid', 'hand')),\n"
+    "    evidence TEXT,\n"
+    "    PRIMARY KEY (evaluation_id, ordinal),\n"
+    "    UNIQUE (evaluation_id, key)\n"
+    ");\n"
+    "CREATE TABLE evaluation_side (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    evaluation_id INTEGER NOT NULL REFERENCES evaluation (id),\n"
+    "    side INTEGER NOT NULL CHECK (side IN (0, 1)),\n"
+    "    stage TEXT NOT NULL DEFAULT 'self' CHECK (stage IN ('self', 'opinion', 'final')),\n"
+    "    self_text TEXT,\n"
+    "    opinion_text TEXT,\n"
+    "    summary TEXT,\n"
+    "    confirmed_by INTEGER REFERENCES users (id),\n"
+    "    confirmed_at TEXT,\n"
+    "    UNIQUE (evaluation_id, side)\n"
+    ");\n"
+    "CREATE TABLE evaluation_hand_score (\n"
+    "    evaluation_id INTEGER NOT NULL REFERENCES evaluation (id),\n"
+    "    side INTEGER NOT NULL CHECK (side IN (0, 1)),\n"
+    "    key TEXT NOT NULL,\n"
+    "    step TEXT NOT NULL CHECK (step IN ('self', 'opinion')),\n"
+    "    points INTEGER NOT NULL CHECK (points BETWEEN 0 AND 100),\n"
+    "    PRIMARY KEY (evaluation_id, side, key, step)\n"
+    ");\n"
+    "CREATE TABLE evaluation_step (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    evaluation_id INTEGER NOT NULL REFERENCES evaluation (id),\n"
+    "    side INTEGER CHECK (side IN (0, 1)),\n"
+    "    action TEXT NOT NULL,\n"
+    "    text TEXT,\n"
+    "    user_id INTEGER REFERENCES users (id),\n"
+    "    at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX evaluation_step_evaluation ON evaluation_step (evaluation_id, id);\n"
+    "CREATE TABLE evaluation_commendation (\n"
+    "    evaluation_id INTEGER NOT NULL REFERENCES evaluation (id),\n"
+    "    unit_id INTEGER NOT NULL REFERENCES unit (id),\n"
+    "    PRIMARY KEY (evaluation_id, unit_id)\n"
+    ");\n"
+    /* the trigger names attachment: SQLite refuses the rename below while it exists */
+    "DROP TRIGGER audit_scope_insert;\n"
+    "CREATE TABLE attachment_new (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    object TEXT NOT NULL CHECK (object IN ('project', 'project_update', 'report',\n"
+    "                                           'evaluation_side')),\n"
+    "    object_id INTEGER NOT NULL,\n"
+    "    pairing_id INTEGER NOT NULL REFERENCES pairing (id),\n"
+    "    sha256 TEXT NOT NULL,\n"
+    "    size INTEGER NOT NULL CHECK (size > 0),\n"
+    "    type TEXT NOT NULL,\n"
+    "    filename TEXT NOT NULL,\n"
+    "    user_id INTEGER REFERENCES users (id),\n"
+    "    created_at TEXT NOT NULL\n"
+    ");\n"
+    "INSERT INTO attachment_new SELECT * FROM attachment;\n"
+    "DROP TABLE attachment;\n"
+    "ALTER TABLE attachment_new RENAME TO attachment;\n"
+    "CREATE INDEX attachment_object ON attachment (object, object_id, id);\n"
+    /* two kinds of notification: a project's stage changed (to its partner units' people),
+     * an evaluation's step that waits for someone (service/notification.h) */
+    "INSERT INTO notification_kind (kind) VALUES ('project_stage'), ('evaluation_step');\n"
+    AUDIT_SCOPE_CREATE(AUDIT_SCOPE_OBJECTS_16,
+        "n = n + 1, general = general + CASE WHEN NEW.entity = 'report' THEN 0 ELSE 1 END")
+    "\n"
+    "PRAGMA user_version = 16;\n",
 
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */

@@ -170,7 +170,7 @@ static void mail_section(struct req *r, struct sb *b, const char *mail_error,
   static const char *const kind_labels[MAIL_KINDS] = {
       "ui_mail_kind_due", "ui_mail_kind_missing", "ui_mail_kind_urged",
       "ui_mail_kind_returned", "ui_mail_kind_plan", "ui_mail_kind_review",
-      "ui_mail_kind_reopened"};
+      "ui_mail_kind_reopened", "ui_mail_kind_project", "ui_mail_kind_evaluation"};
   static const char *const channel_labels[3] = {"ui_mail_inbox", "ui_mail_mail",
                                                 "ui_mail_digest"};
   html_printf(b, "<section>\n<h2 id=\"mail-heading\">%h</h2>\n<p class=\"meta\">%h</p>\n",

@@ -52,14 +52,20 @@ static const char *size_text(struct req *r, int64_t size) {
 
 void web_attachments_section(struct req *r, struct sb *b, const char *object, int64_t id,
                              const char *action, const char *err) {
+  web_attachments_section_as(r, b, object, id, action, err, "files", "ui_att_title");
+}
+
+void web_attachments_section_as(struct req *r, struct sb *b, const char *object, int64_t id,
+                                const char *action, const char *err, const char *anchor,
+                                const char *title) {
   struct attachment_view *v;
   size_t n = 0;
   if (attachment_list(&r->ctx, object, id, &v, &n) != SVC_OK)
     n = 0;
   web_take_code(r, NULL);
-  html_printf(b, "<section id=\"files\" aria-labelledby=\"files-heading\">\n"
-                 "<h2 id=\"files-heading\">%h</h2>\n",
-              web_t(r, "ui_att_title"));
+  html_printf(b, "<section id=\"%h\" aria-labelledby=\"%h-heading\">\n"
+                 "<h2 id=\"%h-heading\">%h</h2>\n",
+              anchor, anchor, anchor, web_t(r, title));
   if (n == 0)
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_att_none"));
   else {
@@ -77,11 +83,12 @@ void web_attachments_section(struct req *r, struct sb *b, const char *object, in
                 action);
     web_csrf_field(r, b);
     html_printf(b,
-                "<p><label for=\"file\">%h</label>\n<input id=\"file\" name=\"file\" "
+                "<p><label for=\"%h-file\">%h</label>\n<input id=\"%h-file\" name=\"file\" "
                 "type=\"file\" required accept=\".pdf,.png,.jpg,.jpeg,.gif,.webp,.tif,.tiff,.doc,"
                 ".docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp\"></p>\n<p class=\"meta\">%h</p>\n"
                 "<p><button type=\"submit\">%h</button></p>\n</form>\n",
-                web_t(r, "ui_att_file"), web_t(r, "ui_att_hint"), web_t(r, "ui_att_upload"));
+                anchor, web_t(r, "ui_att_file"), anchor, web_t(r, "ui_att_hint"),
+                web_t(r, "ui_att_upload"));
   }
   html_printf(b, "</section>\n");
 }

@@ -26,15 +26,6 @@ static const char *period_name(struct req *r, const struct circular_view *v) {
                       : arena_printf(r->arena, "%d %s", v->year, web_t(r, "ui_cc_whole_year"));
 }
 
-/* The pairing a list is of: ?pairing=, else the caller's; 0 when neither. */
-static int64_t asked_pairing(struct req *r) {
-  const char *s = req_query(r, "pairing");
-  long long v;
-  if (s)
-    return web_parse_int(s, &v) && v > 0 ? v : -1;
-  return r->user->pairing_id;
-}
-
 /* The draw-up form: year, period (the whole year, a month, a quarter) and side. */
 static void draw_form(struct req *r, struct sb *b, int64_t pairing, const char *error,
                       const char *year_in, const char *period_in) {
@@ -78,7 +69,7 @@ static void draw_form(struct req *r, struct sb *b, int64_t pairing, const char *
 
 static int list_page(struct req *r, struct resp *p, int status, const char *error,
                      const char *year_in, const char *period_in) {
-  int64_t pairing = asked_pairing(r);
+  int64_t pairing = web_asked_pairing(r);
   if (pairing < 0)
     return web_bad_query(r, p);
   struct circular_view *v = NULL;

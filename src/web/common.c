@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "service/dashboard.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -271,4 +272,19 @@ void web_paragraphs(struct req *r, struct sb *b, const char *body) {
     html_printf(b, "<p class=\"section-body\">%h</p>\n", arena_strndup(r->arena, s, len));
     s += len;
   }
+}
+
+/* The pairing a list is of: ?pairing=, else the caller's, else (an admin) the first; -1 when
+ * ?pairing= is not a number. */
+int64_t web_asked_pairing(struct req *r) {
+  const char *s = req_query(r, "pairing");
+  long long v;
+  if (s)
+    return web_parse_int(s, &v) && v > 0 ? v : -1;
+  if (r->user->pairing_id)
+    return r->user->pairing_id;
+  int64_t first = 0;
+  if (dashboard_home(&r->ctx, &first) != SVC_OK)
+    web_take_code(r, NULL);
+  return first;
 }

@@ -2,7 +2,8 @@
  * pairing's year at a glance.
  *   /pairings/{id}/dashboard?year=   headline figures, the lights as a bar,
  * counts by key area, city pairing and owner unit (a table each, every row
- * with a small bar), the overdue list with owner units, the latest reports;
+ * with a small bar), the reports missing for the latest period past its due
+ * day by unit, the overdue list with owner units, the latest reports;
  *   /dashboard                       303 to the caller's own pairing's page.
  * The figures come from service/light.h and service/dashboard.h, which also
  * decide who may see which pairing; the charts are inline SVG from web/svg.h,
@@ -14,6 +15,7 @@
 
 #include "core/i18n.h"
 #include "service/dashboard.h"
+#include "service/evaluation.h"
 #include "service/pairing.h"
 #include "web/html.h"
 #include "web/svg.h"
@@ -136,6 +138,40 @@ static void headline(struct req *r, struct sb *b, const struct dashboard *d) {
     svg_swatch(b, svg_light_fill(light_order[k]));
     html_printf(b, " %h %lld</li>\n", web_t(r, web_light_label(light_order[k])),
                 (long long)count[light_order[k]]);
+  }
+  html_printf(b, "</ul>\n</section>\n");
+}
+
+/* 本期报送: who has not reported for the latest period past its due day, most missing
+ * first; for those who may open the reporting calendar (/reporting), each unit links to its
+ * row there. */
+static void missing_block(struct req *r, struct sb *b, const struct dashboard *d) {
+  if (!d->missing_period[0])
+    return;
+  html_printf(b,
+              "<section class=\"dash-missing\" aria-labelledby=\"h-missing\">\n"
+              "<h2 id=\"h-missing\">%h</h2>\n<p>",
+              web_t(r, "ui_dash_missing"));
+  html_printf(b, "%h", arena_printf(r->arena, web_t(r, "ui_dash_missing_lead"),
+                                    web_period(r, d->missing_period),
+                                    web_date(r, d->missing_due)));
+  if (!d->missing) {
+    html_printf(b, "%h</p>\n</section>\n", web_t(r, "ui_dash_missing_none"));
+    return;
+  }
+  html_printf(b, "%h</p>\n<ul class=\"dash-missing-units\">\n",
+              arena_printf(r->arena, web_t(r, "ui_dash_missing_count"),
+                           (long long)d->missing, d->n_missing_units));
+  bool links = r->user && r->user->role >= ROLE_COORDINATOR;
+  for (size_t i = 0; i < d->n_missing_units; i++) {
+    const struct dashboard_missing *m = &d->missing_units[i];
+    const char *n = arena_printf(r->arena, web_t(r, "ui_dash_missing_unit"),
+                                 (long long)m->missing);
+    if (links)
+      html_printf(b, "<li><a href=\"/reporting?year=%d&amp;unit=%lld\">%h</a> %h</li>\n",
+                  d->year, (long long)m->unit_id, m->name, n);
+    else
+      html_printf(b, "<li>%h %h</li>\n", m->name, n);
   }
   html_printf(b, "</ul>\n</section>\n");
 }
@@ -328,9 +364,15 @@ int web_dashboard(struct req *r, struct resp *p) {
               web_t(r, "ui_dash_as_of"), web_t(r, "ui_colon"),
               web_date(r, d.today), web_t(r, "ui_dash_plan_status"),
               web_t(r, "ui_colon"), web_t(r, plan_status_label(d.plan_status)));
+  /* the pairing's current evaluation: one indexed read, so the page stays as cheap */
+  int64_t evaluation = evaluation_current(&r->ctx, pairing_id);
+  if (evaluation)
+    html_printf(b, "<p class=\"dash-evaluation\"><a href=\"/evaluations/%lld\">%h</a></p>\n",
+                (long long)evaluation, web_t(r, "ui_ev_dash_link"));
   pairing_nav(r, b, pairing_id, year);
   year_form(r, b, pairing_id, &d, now);
   headline(r, b, &d);
+  missing_block(r, b, &d);
   group_table(r, b, "h-areas", "ui_dash_by_area", "ui_dash_area",
               d.lights.areas, d.lights.n_areas);
   group_table(r, b, "h-cities", "ui_dash_by_city", "ui_dash_city",

@@ -76,6 +76,7 @@ static const struct {
     {"/reviews", "ui_nav_reviews", ROLE_COORDINATOR, false},
     {"/reporting", "ui_nav_reporting", ROLE_COORDINATOR, true},
     {"/circulars", "ui_cc_title", ROLE_MEMBER, true},
+    {"/evaluations", "ui_ev_title", ROLE_MEMBER, true},
     {"/units", "ui_nav_units", ROLE_COORDINATOR, true},
     {"/users", "ui_nav_users", ROLE_COORDINATOR, false},
     {"/notices/manage", "ui_nav_notices", ROLE_COORDINATOR, false},

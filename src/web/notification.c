@@ -68,6 +68,22 @@ static void words_as(struct req *r, struct sb *b, const struct notification_view
     label(b, html, web_t(r, "ui_nt_review_label"));
     put(b, html, arena_printf(r->arena, web_t(r, "ui_nt_review_waiting"), v->step,
                               notification_policy.review_wait_days));
+  } else if (strcmp(v->kind, "project_stage") == 0) {
+    label(b, html, web_t(r, "ui_nt_project_label"));
+    put(b, html, title);
+    put(b, html, web_t(r, "ui_nt_project_stage"));
+    put(b, html, arena_printf(r->arena, "「%s」", web_t(r, arena_printf(r->arena, "ui_prj_stage_%s",
+                                                                       v->period))));
+    put(b, html, web_t(r, "ui_nt_period_end"));
+  } else if (strcmp(v->kind, "evaluation_step") == 0) {
+    /* period "action:side": what happened, to whose self-evaluation */
+    const char *colon = strchr(v->period, ':');
+    size_t len = colon ? (size_t)(colon - v->period) : strlen(v->period);
+    const char *action = arena_strndup(r->arena, v->period, len);
+    label(b, html, web_t(r, "ui_nt_evaluation_label"));
+    put(b, html, title);
+    put(b, html, arena_printf(r->arena, web_t(r, arena_printf(r->arena, "ui_nt_ev_%s", action)),
+                              v->unit_name ? v->unit_name : ""));
   } else {
     put(b, html, v->kind);
   }

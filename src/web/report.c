@@ -652,6 +652,26 @@ static int reviews_page(struct req *r, struct resp *p, int status,
   return web_end(r, p);
 }
 
+/* GET /reports/{id}: one report to read (any reader of its pairing): its item, unit, the
+ * report with its review, and its files. */
+int web_report_page(struct req *r, struct resp *p) {
+  struct report_view v;
+  int rc = report_get(&r->ctx, r->ids[0], &v);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  struct sb *b = &p->body;
+  p->status = 200;
+  web_begin(r, p, arena_printf(r->arena, "%s · %s", v.item_title, web_period(r, v.period)));
+  html_printf(b,
+              "<p class=\"crumbs no-print\"><a href=\"/work-items/%lld\">%h</a></p>\n"
+              "<h1>%h</h1>\n<p class=\"lead\">%h · %h</p>\n",
+              (long long)v.work_item_id, v.item_title, web_t(r, "ui_report_title"),
+              v.unit_name, web_period(r, v.period));
+  report_block(r, b, &v, v.decision ? v.decision : "pending");
+  web_attachments_section(r, b, "report", v.id, NULL, NULL);
+  return web_end(r, p);
+}
+
 int web_reviews(struct req *r, struct resp *p) {
   const char *done = req_query(r, "done"), *notice = NULL;
   if (done && strcmp(done, "accepted") == 0)

@@ -3,7 +3,10 @@
  * the database is escaped in the attribute and in <title>. */
 #include "web/svg.h"
 
+#include <string.h>
+
 #include "core/sb.h"
+#include "core/utf8.h"
 #include "web/html.h"
 
 enum { SVG_MIN_NUMBER_WIDTH = 18 }; /* narrower parts show no number */
@@ -64,6 +67,45 @@ void svg_stacked_bar(struct sb *b, const char *cls, const struct svg_part *parts
                     (long long)v);
     }
     x = next;
+  }
+  html_printf(b, "</svg>");
+}
+
+void svg_hbars(struct sb *b, const char *cls, const struct svg_bar *bars, size_t n,
+               double max, size_t label_max, const char *label) {
+  enum { ROW = 22, BAR = 14, NAME_W = 230, BAR_W = 340, WIDTH = 640, FONT = 12 };
+  int height = (int)n * ROW + 6;
+  html_printf(b,
+              "<svg class=\"%h\" role=\"img\" aria-label=\"%h\" "
+              "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+              "xmlns=\"http://www.w3.org/2000/svg\"><title>%h</title>",
+              cls, label, WIDTH, height, WIDTH, height, label);
+  for (size_t i = 0; i < n; i++) {
+    int y = (int)i * ROW + 4;
+    double v = bars[i].value > 0 ? bars[i].value : 0;
+    int w = max > 0 ? (int)(BAR_W * (v < max ? v : max) / max + 0.5) : 0;
+    /* the name, cut by code points so a long one keeps clear of its bar */
+    const char *name = bars[i].label ? bars[i].label : "";
+    size_t len = strlen(name), at = 0, cps = 0;
+    while (at < len && cps < label_max) {
+      utf8_decode(name, len, &at);
+      cps++;
+    }
+    html_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"%d\" dominant-baseline=\"central\" "
+                   "fill=\"#000000\">", y + BAR / 2, FONT);
+    html_escape(b, name, at);
+    html_printf(b, "%s</text>", at < len ? "…" : "");
+    html_printf(b,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f6f8fa\" "
+                "stroke=\"#8c959f\"/>",
+                NAME_W, y, BAR_W, BAR);
+    if (w > 0)
+      html_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#0b4f9c\"/>",
+                  NAME_W, y, w, BAR);
+    html_printf(b,
+                "<text x=\"%d\" y=\"%d\" font-size=\"%d\" font-weight=\"700\" "
+                "dominant-baseline=\"central\" fill=\"#000000\">%h</text>",
+                NAME_W + BAR_W + 6, y + BAR / 2, FONT, bars[i].text);
   }
   html_printf(b, "</svg>");
 }

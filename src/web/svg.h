@@ -39,4 +39,17 @@ void svg_swatch(struct sb *b, const char *fill);
 /* The fill of a light: the ink colour of its badge (.light-* in app.css). */
 const char *svg_light_fill(enum light l);
 
+/* One row of a bar chart: its name, its value and the value as written after the bar. */
+struct svg_bar {
+  const char *label, *text;
+  double value;
+};
+
+/* Horizontal bars on one scale (0 to max), a row each: the row's name at its left (cut
+ * with "…" past label_max code points; the page's table says it whole), its bar and its
+ * text after the bar. Names and values are SVG text, so the chart reads on greyscale
+ * paper; label is the accessible name (every value in words). cls: a string literal. */
+void svg_hbars(struct sb *b, const char *cls, const struct svg_bar *bars, size_t n,
+               double max, size_t label_max, const char *label);
+
 #endif

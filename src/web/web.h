@@ -63,6 +63,9 @@ const char *web_date(struct req *r, const char *iso);
 const char *web_time(struct req *r, const char *at);
 /* 2026-11 / 2026-Q4 as 2026年11月 / 2026年第4季度; as is in English. */
 const char *web_period(struct req *r, const char *period);
+/* The pairing a list page is of: ?pairing=, else the caller's, else (an admin) the first; -1
+ * when ?pairing= is not a number. */
+int64_t web_asked_pairing(struct req *r);
 /* The report statuses in form order, with their label ids. */
 struct web_status {
   const char *value, *label;
@@ -116,6 +119,7 @@ int web_my(struct req *r, struct resp *p);              /* GET /my */
 int web_report_form(struct req *r, struct resp *p);     /* GET /items/{id}/report */
 int web_report_submit(struct req *r, struct resp *p);   /* POST /items/{id}/report */
 int web_reviews(struct req *r, struct resp *p);         /* GET /reviews */
+int web_report_page(struct req *r, struct resp *p);     /* GET /reports/{id} */
 int web_report_review(struct req *r, struct resp *p);   /* POST /reports/{id}/review */
 int web_reviews_accept(struct req *r, struct resp *p);  /* POST /reviews/accept */
 
@@ -135,6 +139,20 @@ int web_circular(struct req *r, struct resp *p);        /* GET /circulars/{id} *
 int web_circular_edit(struct req *r, struct resp *p);   /* POST /circulars/{id}/edit */
 int web_circular_publish(struct req *r, struct resp *p); /* POST /circulars/{id}/publish */
 int web_circular_xlsx(struct req *r, struct resp *p);   /* GET /circulars/{id}/export.xlsx */
+/* evaluation.c: 考核评估 */
+int web_evaluations(struct req *r, struct resp *p);            /* GET /evaluations */
+int web_evaluation_create(struct req *r, struct resp *p);      /* POST /evaluations */
+int web_evaluation(struct req *r, struct resp *p);             /* GET /evaluations/{id} */
+int web_evaluation_indicators(struct req *r, struct resp *p);  /* POST …/{id}/indicators */
+int web_evaluation_open(struct req *r, struct resp *p);        /* POST …/{id}/open */
+int web_evaluation_step(struct req *r, struct resp *p);        /* POST …/{id}/steps */
+int web_evaluation_commend(struct req *r, struct resp *p);     /* POST …/{id}/commend */
+int web_evaluation_unit(struct req *r, struct resp *p);        /* GET …/{id}/units/{unit} */
+int web_evaluation_city(struct req *r, struct resp *p);        /* GET …/{id}/cities/{city} */
+int web_evaluation_side(struct req *r, struct resp *p);        /* GET …/{id}/sides/0 and 1 */
+int web_evaluation_evidence(struct req *r, struct resp *p);    /* POST …/sides/0|1/evidence */
+int web_evaluation_report(struct req *r, struct resp *p);      /* GET …/{id}/report */
+int web_evaluation_xlsx(struct req *r, struct resp *p);        /* GET …/{id}/export.xlsx */
 /* The words of a mail (service/mail.h mail_compose_fn). */
 struct notification_view;
 void web_mail_compose(struct arena *a, const char *language, const struct notification_view *v,
@@ -179,6 +197,7 @@ int web_work_plan_page(struct req *r, struct resp *p);     /* GET /work-plans/{i
 int web_work_item_add(struct req *r, struct resp *p);      /* POST /work-plans/{id}/items */
 int web_work_plan_submit(struct req *r, struct resp *p);   /* POST /work-plans/{id}/submit */
 int web_work_plan_approve(struct req *r, struct resp *p);  /* POST /work-plans/{id}/approve */
+int web_work_item_page(struct req *r, struct resp *p);     /* GET /work-items/{id} */
 int web_work_item_edit_form(struct req *r, struct resp *p); /* GET /work-items/{id}/edit */
 int web_work_item_edit(struct req *r, struct resp *p);     /* POST /work-items/{id}/edit */
 int web_work_item_remove(struct req *r, struct resp *p);   /* POST /work-items/{id}/remove */
@@ -224,6 +243,11 @@ int web_attachment_status(const char *code);
  * above it, or NULL). */
 void web_attachments_section(struct req *r, struct sb *b, const char *object, int64_t id,
                              const char *action, const char *err);
+/* The same where a page has several: the section's id (its parts' ids begin with it) and
+ * its heading's message id. */
+void web_attachments_section_as(struct req *r, struct sb *b, const char *object, int64_t id,
+                                const char *action, const char *err, const char *anchor,
+                                const char *title);
 
 /* notice.c: 通知公告, notices on the portal and their management */
 /* The portal's section: the latest published notices and a link to all. */

@@ -931,6 +931,20 @@ static int edit_page(struct req *r, struct resp *p, int status,
   return web_end(r, p);
 }
 
+/* GET /work-items/{id}: an item has no page of its own; its row in its plan is the place
+ * (an evaluation's explanation and the yearly report link items here). */
+int web_work_item_page(struct req *r, struct resp *p) {
+  struct work_item_view it;
+  int rc = work_plan_item_get(&r->ctx, r->ids[0], &it);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  int lang = i18n_tag(req_query(r, "lang")); /* kept, as /dashboard keeps it */
+  return web_redirect(r, p, arena_printf(r->arena, "/work-plans/%lld%s%s#item-%lld",
+                                         (long long)it.work_plan_id, lang >= 0 ? "?lang=" : "",
+                                         lang >= 0 ? i18n_lang_name((enum lang)lang) : "",
+                                         (long long)it.id));
+}
+
 /* GET /work-items/{id}/edit */
 int web_work_item_edit_form(struct req *r, struct resp *p) {
   struct work_item_view it;

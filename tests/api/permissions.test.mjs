@@ -57,6 +57,11 @@ before(async () => {
   fx.circular = (await client.ln_coord.post('/api/v1/circulars', { pairing_id: 1, side: 0, year: 2026 })).json.id;
   assert.equal((await client.ln_coord.post(`/api/v1/circulars/${fx.circular}/publish`)).status, 200);
   assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
+  // a closed 考核评估, driven through every step by an admin (who may take each)
+  fx.evaluation = await openEvaluation();
+  const hand = { events: 80, exchanges: 80, organisation: 80, innovation: 80 };
+  for (const [action, side] of [['self', 0], ['self', 1], ['opinion', 0], ['opinion', 1], ['confirm', 0]])
+    assert.equal((await admin.post(`/api/v1/evaluations/${fx.evaluation}/steps`, { action, side, text: '文字', scores: action === 'self' ? hand : undefined })).status, 200, action);
 });
 
 after(async () => { await server?.stop(); });
@@ -65,6 +70,19 @@ after(async () => { await server?.stop(); });
 async function publishedNotice() {
   const id = (await client.ln_coord.post('/api/v1/notices', { title: `通知${++serial}`, body: '正文' })).json.id;
   assert.equal((await client.ln_coord.post(`/api/v1/notices/${id}/publish`)).status, 200);
+  return id;
+}
+
+// A draft 考核评估 of LJ, each of a year of its own (2040 on), made by the admin: its id.
+let evaluationYear = 2040;
+async function draftEvaluation() {
+  const r = await client.admin.post('/api/v1/evaluations', { pairing_id: 1, year: evaluationYear++ });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+async function openEvaluation() {
+  const id = await draftEvaluation();
+  assert.equal((await client.admin.post(`/api/v1/evaluations/${id}/open`)).status, 200);
   return id;
 }
 
@@ -220,9 +238,39 @@ const CASES = [
     prepare: () => ({ path: `/circulars/${fx.circular}/edit`, form: { title: '改', body: '改。' } }) },
   { m: 'POST', route: '/circulars/{id}/publish', allow: ['ln_coord', 'admin'], merits: [409],
     prepare: () => ({ path: `/circulars/${fx.circular}/publish`, form: {} }) },
+  // 考核评估 pages (web/evaluation.c): the same rules as the API, through the forms; the links
+  // an explanation leads to (a work item's place in its plan, a report's page). Years are
+  // few (2040–2100): only those allowed get a new year or a new draft, the others one shared.
+  { m: 'GET', route: '/evaluations', allow: LJ_USERS, prepare: () => ({ path: '/evaluations?pairing=1' }) },
+  { m: 'POST', route: '/evaluations', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: (a) => ({ path: '/evaluations', form: { pairing: '1', year: String(['ln_coord', 'js_coord', 'admin'].includes(a) ? evaluationYear++ : 2039) } }) },
+  { m: 'GET', route: '/evaluations/{id}', allow: LJ_USERS, prepare: () => ({ path: `/evaluations/${fx.evaluation}` }) },
+  { m: 'POST', route: '/evaluations/{id}/indicators', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/evaluations/${fx.webDraft ??= await draftEvaluation()}/indicators`,
+      form: { rows: '1', key_0: 'work', name_0: '工作', weight_0: '100', method_0: 'items_done' } }) },
+  { m: 'POST', route: '/evaluations/{id}/open', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async (a) => ({ path: `/evaluations/${['ln_coord', 'js_coord', 'admin'].includes(a) ? await draftEvaluation() : (fx.webDraft ??= await draftEvaluation())}/open`, form: {} }) },
+  { m: 'POST', route: '/evaluations/{id}/steps', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/evaluations/${fx.webOpen ??= await openEvaluation()}/steps`, form: { form: 'self', action: 'save', side: '0', text: '草稿' } }) },
+  { m: 'POST', route: '/evaluations/{id}/commend', allow: ['ln_leader', 'admin'],
+    prepare: () => ({ path: `/evaluations/${fx.evaluation}/commend`, form: {} }) },
+  { m: 'GET', route: '/evaluations/{id}/units/{id}', allow: LJ_USERS,
+    prepare: () => ({ path: `/evaluations/${fx.evaluation}/units/${server.units.panjin}` }) },
+  { m: 'GET', route: '/evaluations/{id}/cities/{id}', allow: LJ_USERS, prepare: () => ({ path: `/evaluations/${fx.evaluation}/cities/3` }) },
+  { m: 'GET', route: '/evaluations/{id}/sides/0', allow: LJ_USERS, prepare: () => ({ path: `/evaluations/${fx.evaluation}/sides/0` }) },
+  { m: 'GET', route: '/evaluations/{id}/sides/1', allow: LJ_USERS, prepare: () => ({ path: `/evaluations/${fx.evaluation}/sides/1` }) },
+  { m: 'POST', route: '/evaluations/{id}/sides/0/evidence', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/evaluations/${fx.webOpen ??= await openEvaluation()}/sides/0/evidence`, body: upload({}) }) },
+  { m: 'POST', route: '/evaluations/{id}/sides/1/evidence', allow: ['js_coord', 'admin'],
+    prepare: async () => ({ path: `/evaluations/${fx.webOpen ??= await openEvaluation()}/sides/1/evidence`, body: upload({}) }) },
+  { m: 'GET', route: '/evaluations/{id}/report', allow: LJ_USERS, prepare: () => ({ path: `/evaluations/${fx.evaluation}/report` }) },
+  { m: 'GET', route: '/evaluations/{id}/export.xlsx', allow: LJ_USERS, prepare: () => ({ path: `/evaluations/${fx.evaluation}/export.xlsx` }) },
+  { m: 'GET', route: '/work-items/{id}', allow: LJ_USERS, prepare: () => ({ path: `/work-items/${fx.itemP}` }) },
+  { m: 'GET', route: '/reports/{id}', allow: LJ_USERS, prepare: () => ({ path: `/reports/${fx.reportP}` }) },
   { m: 'POST', route: '/account/mail', allow: SIGNED_IN,
     prepare: () => ({ path: '/account/mail', form: { email: '', report_due: 'mail', report_missing: 'mail',
-      report_urged: 'mail', report_returned: 'mail', plan_submitted: 'mail', review_waiting: 'mail', plan_reopened: 'mail' } }) },
+      report_urged: 'mail', report_returned: 'mail', plan_submitted: 'mail', review_waiting: 'mail', plan_reopened: 'mail',
+      project_stage: 'mail', evaluation_step: 'mail' } }) },
   { m: 'GET', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/work-items/${fx.itemP}/edit` }) },
   { m: 'POST', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/work-items/${fx.itemP}/edit`,
@@ -365,6 +413,22 @@ const CASES = [
     prepare: () => ({ path: `/api/v1/circulars/${fx.circular}`, json: { title: '改' } }) },
   { m: 'POST', route: '/api/v1/circulars/{id}/publish', allow: ['ln_coord', 'admin'], merits: [409],
     prepare: () => ({ path: `/api/v1/circulars/${fx.circular}/publish` }) },
+  // 考核评估: the pairing reads; its coordinators (either side) create, configure and open; a
+  // side's own coordinator writes its self-evaluation; leaders choose the commendations.
+  { m: 'GET', route: '/api/v1/evaluations', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/evaluations?pairing=1' }) },
+  { m: 'POST', route: '/api/v1/evaluations', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: '/api/v1/evaluations', json: { pairing_id: 1, year: evaluationYear++ } }) },
+  { m: 'GET', route: '/api/v1/evaluations/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/evaluations/${fx.evaluation}` }) },
+  { m: 'GET', route: '/api/v1/evaluations/{id}/scores', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/evaluations/${fx.evaluation}/scores` }) },
+  { m: 'PUT', route: '/api/v1/evaluations/{id}/indicators', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/evaluations/${await draftEvaluation()}/indicators`,
+      json: { indicators: [{ key: 'work', name: '工作', weight: 100, method: 'items_done' }] } }) },
+  { m: 'POST', route: '/api/v1/evaluations/{id}/open', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/evaluations/${await draftEvaluation()}/open` }) },
+  { m: 'POST', route: '/api/v1/evaluations/{id}/steps', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/evaluations/${await openEvaluation()}/steps`, json: { action: 'save', side: 0, text: '草稿' } }) },
+  { m: 'POST', route: '/api/v1/evaluations/{id}/commendations', allow: ['ln_leader', 'admin'],
+    prepare: () => ({ path: `/api/v1/evaluations/${fx.evaluation}/commendations`, json: { unit_ids: [] } }) },
   { m: 'GET', route: '/api/v1/me/mail', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me/mail' }) },
   { m: 'PATCH', route: '/api/v1/me/mail', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me/mail', json: { channels: { report_due: 'mail' } } }) },
   { m: 'GET', route: '/api/v1/outbox', allow: ['admin'], prepare: () => ({ path: '/api/v1/outbox' }) },

@@ -148,6 +148,40 @@ test("a leader's and an administrator's pages", async () => {
   await page('admin', '/work-plans', `/work-plans?pairing=${LJ}`);
 });
 
+// 考核评估 (web/evaluation.c): a draft with its indicators' form, an open one with a
+// self-evaluation and an opinion form, a closed one with the commendation form; the
+// explanations, the yearly report, and the pages an explanation links to.
+test('the evaluation pages', async () => {
+  const admin = await as(site.server, 'admin');
+  const hand = { events: 80, exchanges: 70, organisation: 90, innovation: 60 };
+  const make = async (year) => {
+    const r = await admin.post('/api/v1/evaluations', { pairing_id: LJ, year });
+    assert.equal(r.status, 201, r.body);
+    return r.json.id;
+  };
+  const draft = await make(fx.year + 1), open = await make(fx.year), closed = await make(fx.year - 1);
+  for (const id of [open, closed])
+    assert.equal((await admin.post(`/api/v1/evaluations/${id}/open`)).status, 200);
+  const step = async (id, action, side) => assert.equal((await admin.post(`/api/v1/evaluations/${id}/steps`,
+    { action, side, text: '文字', scores: action === 'self' ? hand : undefined })).status, 200, action);
+  await step(open, 'save', 0);
+  await step(open, 'self', 1);
+  for (const [action, side] of [['self', 0], ['self', 1], ['opinion', 0], ['opinion', 1], ['confirm', 0]])
+    await step(closed, action, side);
+  const report = await sendReport(site.server, 'pj_member', fx.item, { percent: 50 });
+  await page('ln_coord', '/evaluations');
+  await page('ln_coord', '/evaluations/{id}', `/evaluations/${draft}`);
+  await page('ln_coord', '/evaluations/{id}', `/evaluations/${open}`);
+  await page('ln_leader', '/evaluations/{id}', `/evaluations/${closed}`);
+  await page('pj_member', '/evaluations/{id}/units/{id}', `/evaluations/${open}/units/${site.server.units.panjin}`);
+  await page('pj_member', '/evaluations/{id}/cities/{id}', `/evaluations/${closed}/cities/3`);
+  await page('pj_member', '/evaluations/{id}/sides/0', `/evaluations/${open}/sides/0`);
+  await page('pj_member', '/evaluations/{id}/sides/1', `/evaluations/${open}/sides/1`);
+  await page('ln_leader', '/evaluations/{id}/report', `/evaluations/${closed}/report`);
+  await page('pj_member', '/reports/{id}', `/reports/${report}`);
+  await page('pj_member', '/work-items/{id}', `/work-items/${fx.item}`);
+});
+
 test('the error pages: forbidden, not found, and the confirmation a POST shows', async () => {
   await page('pj_member', '/reviews', '/reviews', { status: 403 });
   await page('pj_member', '/plans/{id}/assign', '/plans/1/assign', { status: 403 });

@@ -8,8 +8,14 @@ expect_match "logins printed" "admin +admin +[A-Za-z0-9-]{23}" "$out"
 for role in leader coordinator member; do
   expect_match "a $role login" "$role +p1a\." "$out"
 done
-expect_eq "work plans agreed" "agreed,agreed" "$(sql "SELECT group_concat(status) FROM (SELECT status FROM work_plan ORDER BY id)")"
-expect_eq "an item per task" "51" "$(sql "SELECT count(*) FROM work_item")"
+expect_eq "work plans agreed" "agreed,agreed,agreed" "$(sql "SELECT group_concat(status) FROM (SELECT status FROM work_plan ORDER BY id)")"
+expect_eq "an item per task, this year" "51" "$(sql "SELECT count(*) FROM work_item i JOIN work_plan w ON w.id = i.work_plan_id WHERE w.year = strftime('%Y', 'now', '+8 hours')")"
+# the first pairing's last year: a quarterly plan reported through the year, its evaluation
+# closed with commendations; this year's open, one side's self-evaluation submitted
+expect_eq "last year's plan, quarterly" "quarterly" "$(sql "SELECT report_cycle FROM work_plan WHERE year = strftime('%Y', 'now', '+8 hours') - 1")"
+expect_eq "evaluations: last year closed, this year open" "closed,open" "$(sql "SELECT group_concat(state) FROM (SELECT state FROM evaluation ORDER BY year)")"
+expect_eq "the stages of this year's" "opinion,self" "$(sql "SELECT group_concat(s.stage) FROM (SELECT s.stage FROM evaluation_side s JOIN evaluation e ON e.id = s.evaluation_id WHERE e.state = 'open' ORDER BY s.side) s")"
+expect_match "commendations" "^[1-9]" "$(sql "SELECT count(*) FROM evaluation_commendation")"
 expect_eq "both sides assigned" "102" "$(sql "SELECT count(*) FROM assignment WHERE role = 'lead'")"
 expect_match "reports made" "^[1-9][0-9]+$" "$(sql "SELECT count(*) FROM report")"
 expect_eq "reviews of both kinds" "accepted,returned" "$(sql "SELECT group_concat(decision) FROM (SELECT DISTINCT decision FROM review ORDER BY decision)")"

@@ -1,6 +1,7 @@
 /* test_dashboard: the dashboard's figures (service/dashboard.c) against a moving clock — the
  * overdue list and its order, the year's progress from accepted reports only, the latest
- * reports capped at ten, removed items left out, the scope — and the SVG bar of web/svg.c
+ * reports capped at ten, removed items left out, the reports missing for the latest period
+ * past its due day (for every unit, whoever reads first), the scope — and the SVG bar of web/svg.c
  * (widths that always add up, labels escaped). */
 #include "coop_fixture.h"
 
@@ -86,6 +87,37 @@ static void test_figures_and_lists(void **state)
     assert_int_equal(d.years[0], 2027);
 }
 
+/* 本期报送: the latest period past its due day, counted for every unit whoever reads first. */
+static void test_missing_this_period(void **state)
+{
+    struct fx *f = *state;
+    fx_set_today("2027-01-10");
+    int64_t plan = open_plan(f, 2027);
+    int64_t pj = fx_item(f, plan, f->lj, 7, "盘锦的事项", f->ln_pj, "2027-06-30");
+    fx_item(f, plan, f->lj, 0, "商务厅的事项", f->ln_com, "2027-06-30");
+    fx_item(f, plan, f->lj, 0, "无锡的事项", f->js_wx, "2027-06-30");
+    fx_item(f, plan, f->lj, 0, "无锡的另一事项", f->js_wx, "2027-06-30");
+    struct dashboard d;
+    assert_ok(f, dashboard_get(fx_as(f, &f->ln_pj_member), f->lj, 2027, &d));
+    assert_string_equal(d.missing_period, ""); /* January is not due until 5 February */
+    assert_int_equal(d.missing, 0);
+    fx_set_today("2027-03-04"); /* February is being reported: January is the one */
+    fx_report(f, &f->ln_pj_member, pj, "2027-02", "on_track", 30);
+    assert_ok(f, dashboard_get(fx_as(f, &f->ln_pj_member), f->lj, 2027, &d));
+    assert_string_equal(d.missing_period, "2027-01");
+    assert_string_equal(d.missing_due, "2027-02-05");
+    assert_int_equal(d.missing, 4);
+    fx_set_today("2027-03-08");
+    assert_ok(f, dashboard_get(fx_as(f, &f->ln_pj_member), f->lj, 2027, &d));
+    assert_string_equal(d.missing_period, "2027-02");
+    assert_int_equal(d.missing, 3); /* a member reads it, and every unit is counted */
+    assert_int_equal(d.n_missing_units, 2);
+    assert_int_equal(d.missing_units[0].unit_id, f->js_wx); /* most missing first */
+    assert_int_equal(d.missing_units[0].missing, 2);
+    assert_int_equal(d.missing_units[1].unit_id, f->ln_com);
+    assert_int_equal(d.missing_units[1].missing, 1);
+}
+
 static void test_scope_and_input(void **state)
 {
     struct fx *f = *state;
@@ -163,6 +195,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_figures_and_lists, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_this_period, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_scope_and_input, fx_setup, fx_teardown),
         cmocka_unit_test(test_days_between),
         cmocka_unit_test(test_svg_bar),

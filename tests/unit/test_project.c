@@ -1,6 +1,6 @@
 /* test_project: 合作项目 — recording with partners, industry, place and amounts; each bad
  * input refused with its field and nothing stored; stages forward only (back only out of
- * 中止, with a reason) with dated history; who reads and who writes; stale edits; the major
+ * 中止, with a reason) with dated history, each change told to the partner units' people; who reads and who writes; stale edits; the major
  * threshold; lists with filters and keyset pages; the year's totals. */
 #include "coop_fixture.h"
 
@@ -176,6 +176,11 @@ static void test_stages(void **state)
     fx_set_today("2027-06-01");
     struct project_input in = input("苏州工业园区—沈抚新区合作园");
     in.stage_on = "2027-01-05";
+    struct project_partner partners[] = {{.side = 0, .unit_id = f->ln_pj},
+                                         {.side = 0, .unit_id = f->ln_drc}};
+    in.set_partners = true;
+    in.partners = partners;
+    in.n_partners = 2;
     int64_t id;
     assert_ok(f, project_create(fx_as(f, &f->ln_coord), &in, &id));
     struct ctx *c = fx_as(f, &f->ln_coord);
@@ -208,6 +213,20 @@ static void test_stages(void **state)
     assert_string_equal(v.stages[3].on_date, "2027-06-01");
     assert_string_equal(v.signed_on, "2027-03-01"); /* the first signing stays */
     assert_int_equal(fx_audit_count(f, "project.stage", id, 1, 1), 3);
+    /* each change told the partner units' people (盘锦's member; 发改委's other coordinator),
+     * never the coordinator who made it */
+    assert_int_equal(count(f, "SELECT count(*) FROM notification n JOIN users u ON u.id = "
+                              "n.user_id WHERE n.kind = 'project_stage' AND u.login = "
+                              "'ln_pj_member'"),
+                     3);
+    assert_int_equal(count(f, "SELECT count(*) FROM notification n JOIN users u ON u.id = "
+                              "n.user_id WHERE n.kind = 'project_stage' AND u.login = "
+                              "'ln_coord2'"),
+                     3);
+    assert_int_equal(count(f, "SELECT count(*) FROM notification n JOIN users u ON u.id = "
+                              "n.user_id WHERE n.kind = 'project_stage' AND u.login = "
+                              "'ln_coord'"),
+                     0);
     /* the other side's coordinator may not move it; a stale version is refused */
     assert_fail(f, project_set_stage(fx_as(f, &f->js_coord), id, "started", NULL, NULL, NULL),
                 SVC_FORBIDDEN, "err_forbidden");
