@@ -18,13 +18,16 @@ build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build -j$(JOBS)
 
-# First run: creates ./duikou.db with the seed plans and a demo organisation (printing its
-# logins once); every run then serves it at http://127.0.0.1:8080 until Ctrl-C.
+# First run: creates ./duikou.db with its audit key (./duikou.db.audit-key: keep it apart from
+# the backups), the seed plans and a demo organisation (printing its logins once); every run
+# then serves it at http://127.0.0.1:8080 until Ctrl-C.
 LISTEN ?= 127.0.0.1:8080
 run: build
 	@if [ ! -f "$(DB)" ]; then \
+	  build/duikou --db "$(DB)" init | grep 'audit key' || exit 1; \
 	  build/duikou --db "$(DB)" import "$(SEED)" >/dev/null || exit 1; \
-	  build/duikou --db "$(DB)" demo || { rm -rf "$(DB)" "$(DB)-wal" "$(DB)-shm" "$(DB).files"; exit 1; }; \
+	  build/duikou --db "$(DB)" demo || { rm -rf "$(DB)" "$(DB)-wal" "$(DB)-shm" "$(DB).files" \
+	    "$(DB).audit-key" "$(DB).audit-anchors"; exit 1; }; \
 	fi
 	@echo; echo "Duikou: http://$(LISTEN)  (Ctrl-C stops it; the database is $(DB))"; echo
 	@build/duikou --db "$(DB)" serve --listen "$(LISTEN)"

@@ -16,6 +16,7 @@ PKGS=(
   libmagic-dev                                  # attachments: a file's type by its content
   libcurl4-openssl-dev                          # e-mail: SMTP (and STARTTLS, smtps) by libcurl
   libxlsxwriter-dev                             # Excel exports (通报)
+  libssl-dev                                    # the audit chain's HMAC (SHA-256 or SM3, OpenSSL 3)
   libcmocka-dev                                 # unit tests
   curl jq                                       # CLI and server tests (curl, JSON on the command line)
 )

@@ -1,8 +1,11 @@
-/* admin: `duikou audit`, `backup` and `check`: the commands that keep the data trustworthy. */
+/* admin: `duikou audit`, `backup` and `check`: the commands that keep the data trustworthy;
+ * and the audit key and anchors every command takes up (store/audit.h). */
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/sb.h"
@@ -11,16 +14,90 @@
 #include "store/backup.h"
 #include "store/db.h"
 
+int cli_audit_setup(struct cli *c, struct db *db)
+{
+    static bool done;
+    if (done)
+        return 0;
+    done = true;
+    const char *key = c->audit_key ? c->audit_key
+                                   : arena_printf(&c->arena, "%s.audit-key", c->db_path);
+    struct stat sb;
+    if (c->audit_key || stat(key, &sb) == 0) {
+        struct audit_key k;
+        const char *why = NULL;
+        if (audit_key_read(key, &k, &why) < 0) {
+            cli_fail("%s: %s", key, why);
+            return -1;
+        }
+        /* a key left from another database would MAC this one's rows in a chain of its own */
+        if (!c->read_only && audit_key_fits(db, &k) != 1) {
+            int64_t from = k.from;
+            sodium_memzero(&k, sizeof k);
+            cli_fail("%s is not the key of %s's audit log (it keys from row %" PRId64
+                     "): move it away, or give the right --audit-key",
+                     key, c->db_path, from);
+            return -1;
+        }
+        audit_use_key(&k);
+        sodium_memzero(&k, sizeof k);
+        c->keyed = true;
+    }
+    audit_use_anchors(c->audit_anchors
+                          ? c->audit_anchors
+                          : arena_printf(&c->arena, "%s.audit-anchors", c->db_path));
+    if (!c->keyed && !c->read_only && audit_is_keyed(db) == 1) {
+        cli_fail("the audit log of %s is keyed and its key %s is not there: give --audit-key "
+                 "FILE (a row written without the key would break the chain)",
+                 c->db_path, key);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_audit_anchor(struct cli *c)
+{
+    if (!c->opened || !c->keyed || c->read_only)
+        return;
+    struct db *db = NULL;
+    if (db_open(c->db_path, &db, NULL) < 0)
+        return;
+    if (audit_anchor(db) < 0)
+        cli_fail("could not write the audit anchor");
+    db_close(db);
+}
+
 int cmd_audit(struct cli *c)
 {
     const char *limit_s = cli_option(c, "--limit", true);
-    if (c->argc != 1 || (strcmp(c->argv[0], "verify") != 0 && strcmp(c->argv[0], "list") != 0))
-        return cli_usage("audit verify | audit list [--limit N]");
+    const char *alg = cli_option(c, "--alg", true);
+    const char *usage = "audit verify | audit list [--limit N] | audit key [--alg ALG]";
+    if (c->argc != 1 || (strcmp(c->argv[0], "verify") != 0 && strcmp(c->argv[0], "list") != 0 &&
+                         strcmp(c->argv[0], "key") != 0))
+        return cli_usage(usage);
+    bool key = strcmp(c->argv[0], "key") == 0;
+    c->read_only = !key; /* a verifier must not write, nor need the key to read */
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
     int rc = CLI_OK;
-    if (strcmp(c->argv[0], "verify") == 0) {
+    if (key) {
+        /* an existing log keyed from now: the new key's row MACs the chain that led to it */
+        struct audit_key k;
+        const char *why = NULL;
+        const char *path = c->audit_key ? c->audit_key
+                                        : arena_printf(&c->arena, "%s.audit-key", c->db_path);
+        if (c->keyed)
+            rc = cli_fail("%s: the audit log is keyed already", path);
+        else if (audit_key_create(ctx.db, path, alg ? alg : "hmac-sha256", c->actor, &k, &why) < 0)
+            rc = cli_fail("%s: %s", path, why);
+        else {
+            c->keyed = true;
+            printf("%s: audit key (%s) from row %" PRId64
+                   ": keep a copy apart from the database's backups\n",
+                   path, k.alg, k.from);
+        }
+    } else if (strcmp(c->argv[0], "verify") == 0) {
         int64_t bad = 0, rows = 0;
         const char *why = NULL;
         int v = audit_verify(ctx.db, &bad, &rows, &why);
@@ -28,8 +105,13 @@ int cmd_audit(struct cli *c)
             rc = cli_fail("could not read the audit log");
         else if (v > 0)
             rc = cli_fail("audit log broken at row %" PRId64 ": %s", bad, why ? why : "");
+        else if (!c->keyed && audit_is_keyed(ctx.db) == 1)
+            printf("audit log intact: %" PRId64 " rows verified (hash chain and anchors; the "
+                   "MACs not checked: no key)\n",
+                   rows);
         else
-            printf("audit log intact: %" PRId64 " rows verified\n", rows);
+            printf("audit log intact: %" PRId64 " rows verified%s\n", rows,
+                   c->keyed ? " (hash chain, MACs and anchors)" : "");
     } else {
         long limit = limit_s ? strtol(limit_s, NULL, 10) : 20;
         if (limit <= 0 || limit > 100000)
@@ -74,6 +156,7 @@ int cmd_check(struct cli *c)
 {
     if (c->argc != 0)
         return cli_usage("check");
+    c->read_only = true;
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;

@@ -13,6 +13,12 @@ struct cli {
     const char *actor;   /* who the audit log names for this command: cli:<user> */
     int argc;            /* arguments after the command name */
     char **argv;
+    /* the audit log's key and anchors (store/audit.h): --audit-key FILE, else <db>.audit-key
+     * when there is one; --audit-anchors FILE, else <db>.audit-anchors */
+    const char *audit_key, *audit_anchors;
+    bool keyed;     /* a key is in use */
+    bool read_only; /* the command writes nothing: no anchor after it (audit verify, check) */
+    bool opened;    /* the command opened the database (cli_open) */
 };
 
 /* Exit codes: 0 ok, 1 the command failed, 2 bad usage. */
@@ -29,8 +35,16 @@ struct ctx;
 bool cli_parse_id(const char *s, int64_t *out);
 /* Prints a service failure as "duikou: WHAT: detail (field)" and returns CLI_FAIL. */
 int cli_svc_fail(struct ctx *ctx, const char *what);
-/* Opens the database for a command and fills ctx (arena, actor); -1 after printing why. */
+/* Opens the database for a command and fills ctx (arena, actor); -1 after printing why. The
+ * first open of a process also takes up the audit key and anchors (cli_audit_setup). */
 int cli_open(struct cli *c, struct ctx *ctx);
+/* The audit key and anchors file for this process; a keyed log without its key is refused
+ * (unless the command only verifies), so no row is ever written without its MAC. 0, or -1
+ * after printing why. */
+struct db;
+int cli_audit_setup(struct cli *c, struct db *db);
+/* After a command that wrote: an anchor for the log's head (store/audit.h audit_anchor). */
+void cli_audit_anchor(struct cli *c);
 
 /* --smtp URL --smtp-from ADDRESS [--smtp-retry SECONDS] [--public-url URL] of serve and
  * remind (service/mail.h), checked: CLI_OK (s->url NULL when there is no --smtp), else the

@@ -21,13 +21,15 @@ static const struct command {
 } commands[] = {
     {"parse", cmd_parse, "parse FILE [--json]",
      "read a plan text and print its structure (no database)"},
-    {"init", cmd_init, "init", "create the database (regions loaded) if it does not exist"},
+    {"init", cmd_init, "init [--audit-alg hmac-sha256|hmac-sm3]",
+     "create the database (regions loaded) if it does not exist, and its audit key"},
     {"import", cmd_import, "import FILE", "store the plans of a text file (idempotent)"},
     {"plans", cmd_plans, "plans [--json]", "list the stored plans"},
     {"plan", cmd_plan, "plan show ID [--json]", "print one plan: areas, tasks, pairings, targets"},
     {"region", cmd_region, "region find NAME", "look a region up (either script, bare names)"},
-    {"audit", cmd_audit, "audit verify | audit list [--limit N]",
-     "verify the audit log's hash chain, or list its newest rows"},
+    {"audit", cmd_audit, "audit verify | audit list [--limit N] | audit key [--alg ALG]",
+     "verify the audit log's chain, MACs and anchors; list its newest rows; key an existing "
+     "log"},
     {"backup", cmd_backup, "backup FILE [--force]", "copy the database with SQLite's online backup"},
     {"check", cmd_check, "check", "integrity_check, foreign keys and the audit chain"},
     {"unit", cmd_unit, "unit add|list ARGS", "units (单位) on each side of a pairing"},
@@ -60,10 +62,13 @@ static const struct command {
 static void help(FILE *out)
 {
     fprintf(out, "duikou — counterpart cooperation (对口合作) from plan to evaluation\n\n"
-                 "usage: duikou [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
+                 "usage: duikou [--db PATH] [--audit-key FILE] [--audit-anchors FILE] COMMAND "
+                 "[ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-36s %s\n", commands[i].usage, commands[i].summary);
-    fprintf(out, "\nThe database is --db PATH, else $DUIKOU_DB, else ./duikou.db.\n");
+    fprintf(out, "\nThe database is --db PATH, else $DUIKOU_DB, else ./duikou.db. The audit log's "
+                 "key is --audit-key FILE,\nelse PATH.audit-key (made by init); its anchors go "
+                 "to --audit-anchors FILE, else PATH.audit-anchors.\n");
 }
 
 const char *cli_option(struct cli *c, const char *name, bool takes_value)
@@ -122,6 +127,10 @@ int main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             c.db_path = argv[++i];
+        } else if (strcmp(argv[i], "--audit-key") == 0 && i + 1 < argc) {
+            c.audit_key = argv[++i];
+        } else if (strcmp(argv[i], "--audit-anchors") == 0 && i + 1 < argc) {
+            c.audit_anchors = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             help(stdout);
             return 0;
@@ -150,6 +159,7 @@ int main(int argc, char **argv)
     c.argv = argv + i + 1;
     c.actor = actor_name(&c.arena);
     int rc = cmd->run(&c);
+    cli_audit_anchor(&c);
     arena_free(&c.arena);
     gazetteer_shutdown();
     text_shutdown();

@@ -16,6 +16,7 @@
 #include "service/plan.h"
 #include "service/region.h"
 #include "service/service.h"
+#include "store/audit.h"
 #include "store/db.h"
 
 int cli_open(struct cli *c, struct ctx *ctx)
@@ -31,23 +32,46 @@ int cli_open(struct cli *c, struct ctx *ctx)
     ctx->db = db;
     ctx->arena = &c->arena;
     ctx->actor = c->actor;
+    c->opened = true;
+    if (cli_audit_setup(c, db) < 0) {
+        db_close(db);
+        ctx->db = NULL;
+        return -1;
+    }
     return 0;
 }
 
 int cmd_init(struct cli *c)
 {
+    const char *alg = cli_option(c, "--audit-alg", true);
     if (c->argc != 0)
-        return cli_usage("init");
+        return cli_usage("init [--audit-alg hmac-sha256|hmac-sm3]");
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
     int64_t added = 0;
     int rc = region_sync(&ctx, &added);
+    /* a new database gets its audit key (kept beside it, outside it): the chain is keyed
+     * from its first row */
+    const char *why = NULL;
+    bool made = false;
+    if (rc == SVC_OK && !c->keyed) {
+        struct audit_key k;
+        const char *path = c->audit_key ? c->audit_key
+                                        : arena_printf(&c->arena, "%s.audit-key", c->db_path);
+        if (audit_key_create(ctx.db, path, alg ? alg : "hmac-sha256", c->actor, &k, &why) < 0) {
+            db_close(ctx.db);
+            return cli_fail("%s: %s", path, why);
+        }
+        c->keyed = made = true;
+        printf("%s: audit key (%s) made: keep a copy apart from the database's backups\n", path,
+               k.alg);
+    }
     db_close(ctx.db);
     if (rc != SVC_OK)
         return cli_fail("could not load the regions");
-    printf("%s: schema version %d, %" PRId64 " regions added\n", c->db_path, db_schema_version(),
-           added);
+    printf("%s: schema version %d, %" PRId64 " regions added%s\n", c->db_path,
+           db_schema_version(), added, made ? "" : "; the audit log's key is in use");
     return CLI_OK;
 }
 

@@ -1,4 +1,5 @@
 /* serve: `duikou serve`, the HTTP server in the foreground until SIGTERM or SIGINT. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "service/attachment.h"
 #include "service/auth.h"
 #include "service/mail.h"
+#include "service/service.h"
 #include "store/db.h"
 
 static const char *usage =
@@ -17,6 +19,7 @@ static const char *usage =
     "             [--login-rate N] [--write-rate N]\n"
     "             [--lock-failures N] [--lock-seconds N] [--session-idle SECONDS]\n"
     "             [--session-max SECONDS] [--password-rules strict] [--host NAME]…\n"
+    "             [--trusted-proxy ADDR]…\n"
     "             [--max-upload KIB] [--allow-zip]\n"
     "             [--smtp smtp[s]://[USER:PASSWORD@]HOST[:PORT] --smtp-from ADDRESS]\n"
     "             [--smtp-retry SECONDS] [--public-url URL]";
@@ -58,6 +61,15 @@ int cmd_serve(struct cli *c)
     cfg.mail = mail.url ? &mail : NULL;
     cfg.allow_zip = cli_option(c, "--allow-zip", false) != NULL;
     cfg.behind_tls = cli_option(c, "--behind-tls", false) != NULL;
+    for (const char *t; (t = cli_option(c, "--trusted-proxy", true));) {
+        unsigned char bin[16];
+        if (cfg.n_trusted_proxies == HTTP_MAX_HOSTS ||
+            inet_pton(strchr(t, ':') ? AF_INET6 : AF_INET, t, bin) != 1)
+            return cli_fail("--trusted-proxy: the address of a reverse proxy (IPv4 or IPv6), at "
+                            "most %d",
+                            HTTP_MAX_HOSTS);
+        cfg.trusted_proxies[cfg.n_trusted_proxies++] = t;
+    }
     for (const char *h; (h = cli_option(c, "--host", true));) {
         if (cfg.n_hosts == HTTP_MAX_HOSTS || !*h || strpbrk(h, "/ []"))
             return cli_fail("--host: a host name or address (IPv6 without brackets), at most %d",
@@ -69,6 +81,7 @@ int cmd_serve(struct cli *c)
     long v;
     cfg.listen = listen ? listen : "127.0.0.1:8080";
     cfg.db_path = db ? db : c->db_path;
+    c->db_path = cfg.db_path;
     if (threads) {
         if (!number(threads, 1, 1024, &v))
             return cli_fail("--threads: a number from 1 to 1024");
@@ -144,6 +157,12 @@ int cmd_serve(struct cli *c)
         fprintf(stderr, "serve: DUIKOU_SQL_LOG %s: cannot open it\n", sql_log);
         return 1;
     }
+    /* the audit key and anchors (cli_audit_setup), and the refusal of a keyed log without
+     * its key, before a single request */
+    struct ctx audit_ctx;
+    if (cli_open(c, &audit_ctx) < 0)
+        return CLI_FAIL;
+    db_close(audit_ctx.db);
     int rc = http_serve(&cfg);
     api_plan_cache_clear();
     return rc == 0 ? CLI_OK : CLI_FAIL;

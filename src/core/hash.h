@@ -1,6 +1,7 @@
-/* hash: SHA-256 (libsodium) as lowercase hex. */
+/* hash: SHA-256 (libsodium) as lowercase hex; HMAC with SHA-256 or SM3 (OpenSSL 3). */
 #ifndef DUIKOU_HASH_H
 #define DUIKOU_HASH_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SHA256_HEX_LEN 64
@@ -15,5 +16,12 @@ struct sha256_ctx {
 void sha256_begin(struct sha256_ctx *c);
 void sha256_add(struct sha256_ctx *c, const void *data, size_t n);
 void sha256_end_hex(struct sha256_ctx *c, char out[SHA256_HEX_LEN + 1]);
+
+/* HMAC of data under key, as 64 lowercase hex digits: alg "hmac-sha256", or "hmac-sm3" (GB/T
+ * 32905, for deployments that must use 商用密码). false for another alg or a failure. */
+#define MAC_HEX_LEN 64
+bool hmac_known(const char *alg);
+bool hmac_hex(const char *alg, const void *key, size_t keylen, const void *data, size_t n,
+              char out[MAC_HEX_LEN + 1]);
 
 #endif

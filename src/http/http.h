@@ -185,6 +185,12 @@ struct http_config {
      * on every address then accepts any (it cannot know its names). Against DNS rebinding. */
     const char *hosts[HTTP_MAX_HOSTS];
     int n_hosts;
+    /* Reverse proxies whose X-Forwarded-For is believed (--trusted-proxy, repeatable): a
+     * request from one of them is from the address the header names last that is not itself a
+     * trusted proxy — for the rate limits, the sign-in locks and the audit log. From anyone
+     * else, or with none configured, the header is ignored (anyone can write it). */
+    const char *trusted_proxies[HTTP_MAX_HOSTS];
+    int n_trusted_proxies;
     struct mail_settings *mail; /* --smtp: notifications by e-mail (service/mail.h) */
 };
 

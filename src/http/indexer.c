@@ -16,7 +16,8 @@
  * (service/touch.c) every TOUCH_FLUSH_MS and on its last pass, so no GET writes; and it runs
  * the WAL checkpoints, which the workers' group-commit connections no longer run themselves
  * (store/db.c db_group_commit); and the inbox's reminder pass when it starts and every hour
- * (service/notification.h), which makes nothing twice. */
+ * (service/notification.h), which makes nothing twice; and the audit log's anchors
+ * (store/audit.h) every minute and on its last pass. */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -28,6 +29,7 @@
 #include "service/notification.h"
 #include "service/service.h"
 #include "service/touch.h"
+#include "store/audit.h"
 #include "store/db.h"
 #include "store/search.h"
 
@@ -39,6 +41,7 @@ enum {
     CHECKPOINT_MS = 200,    /* and the WAL copied into the database at most this often, */
     CHECKPOINT_PAGES = 1000, /* once it holds this many pages (SQLite's own default) */
     REMIND_MS = 3600 * 1000, /* the inbox's reminder pass: on start, then every hour */
+    ANCHOR_MS = 60 * 1000,   /* the audit log's head anchored outside it (store/audit.h) */
 };
 
 static struct {
@@ -95,6 +98,7 @@ static void *indexer(void *arg)
     (void)arg;
     struct db *db = NULL;
     int64_t flushed_ms = monotonic_ms(), checkpointed_ms = flushed_ms, reminded_ms = 0;
+    int64_t anchored_ms = flushed_ms;
     bool reminded = false;
     pthread_mutex_lock(&ix.mu);
     for (;;) {
@@ -131,6 +135,10 @@ static void *indexer(void *arg)
         if (db && (stopping || monotonic_ms() - flushed_ms >= TOUCH_FLUSH_MS)) {
             flushed_ms = monotonic_ms();
             touch_flush(db); /* on failure they stay noted for the next time */
+        }
+        if (db && (stopping || monotonic_ms() - anchored_ms >= ANCHOR_MS)) {
+            anchored_ms = monotonic_ms();
+            audit_anchor(db); /* nothing when the head has not moved, or without a key */
         }
         pthread_mutex_lock(&ix.mu);
         if (target > ix.done)

@@ -271,6 +271,59 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t n)
                   (socklen_t)n);
 }
 
+/* Whether addr (as inet_ntop writes it) is one of the trusted proxies: compared as addresses,
+ * so ::1 and 0:0:0:0:0:0:0:1 are the same. */
+static bool trusted_proxy(const char *addr)
+{
+    unsigned char a[16], b[16];
+    int fa = strchr(addr, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(fa, addr, a) != 1)
+        return false;
+    for (int i = 0; i < http_state.cfg.n_trusted_proxies; i++) {
+        const char *p = http_state.cfg.trusted_proxies[i];
+        int fb = strchr(p, ':') ? AF_INET6 : AF_INET;
+        if (fa == fb && inet_pton(fb, p, b) == 1 &&
+            memcmp(a, b, fa == AF_INET ? 4 : 16) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The client behind a trusted proxy: X-Forwarded-For read from the right (each proxy
+ * appends the address it was reached from), the first address that is not a trusted proxy;
+ * anything not an address there leaves the peer's own (out) as it is. */
+static void forwarded_client(struct MHD_Connection *conn, char *out, size_t n)
+{
+    if (!http_state.cfg.n_trusted_proxies || !trusted_proxy(out))
+        return;
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return;
+    size_t len = strlen(xff);
+    while (len > 0) {
+        size_t end = len, start = len;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        len = start ? start - 1 : 0;
+        while (start < end && (xff[start] == ' ' || xff[start] == '\t'))
+            start++;
+        while (end > start && (xff[end - 1] == ' ' || xff[end - 1] == '\t'))
+            end--;
+        char addr[INET6_ADDRSTRLEN];
+        unsigned char bin[16];
+        if (end - start >= sizeof addr)
+            return;
+        memcpy(addr, xff + start, end - start);
+        addr[end - start] = 0;
+        if (inet_pton(strchr(addr, ':') ? AF_INET6 : AF_INET, addr, bin) != 1)
+            return; /* not an address: believe nothing further left */
+        if (!trusted_proxy(addr)) {
+            snprintf(out, n, "%s", addr);
+            return;
+        }
+    }
+}
+
 static bool header_is(const struct header *h, const char *name)
 {
     return strcasecmp(h->name, name) == 0;
@@ -373,6 +426,7 @@ static bool start(struct MHD_Connection *conn, struct reqctx *x, const char *met
 {
     struct req *r = &x->req;
     client_address(conn, x->client, sizeof x->client);
+    forwarded_client(conn, x->client, sizeof x->client);
     req_init(r, &x->arena, arena_strdup(&x->arena, method), x->client);
     r->conn = conn;
     resp_init(&x->resp);

@@ -15,14 +15,54 @@
 #include "store/audit.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
 #include "store/db.h"
+
+/* The process's key and anchors file (audit_use_key, audit_use_anchors). */
+static struct audit_key use_key;
+static bool have_key;
+static char anchors_path[4096];
+
+void audit_use_key(const struct audit_key *k)
+{
+    have_key = k != NULL;
+    if (k)
+        use_key = *k;
+    else
+        sodium_memzero(&use_key, sizeof use_key);
+}
+
+static int64_t anchored = -1; /* the last anchor's id this process wrote or found; -1 unread */
+
+void audit_use_anchors(const char *path)
+{
+    snprintf(anchors_path, sizeof anchors_path, "%s", path ? path : "");
+    anchored = -1;
+}
+
+/* A row's MAC: over its id, its hash (which covers it and the chain before it) and the
+ * previous row's MAC ("" for the first keyed row). */
+static bool row_mac(const struct audit_key *k, int64_t id, const char *hash, const char *prev,
+                    char out[MAC_HEX_LEN + 1])
+{
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "duikou.audit.mac.v1%c%" PRId64 "%c%s%c%s", 0, id, 0,
+                     hash ? hash : "", 0, prev ? prev : "");
+    return n > 0 && (size_t)n < sizeof buf && hmac_hex(k->alg, k->key, sizeof k->key, buf,
+                                                      (size_t)n, out);
+}
 
 static const char ZERO_HASH[SHA256_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -122,17 +162,24 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
     }
 
     memcpy(prev, ZERO_HASH, sizeof prev);
-    rc = db_prepare(db, &st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+    char prev_mac[MAC_HEX_LEN + 1] = "", mac[MAC_HEX_LEN + 1] = "";
+    rc = db_prepare(db, &st, "SELECT id, hash, mac FROM audit ORDER BY id DESC LIMIT 1");
     if (rc == 0)
         rc = db_step(&st);
     if (rc == DB_ROW) {
-        const char *h = db_col_text(&st, 1);
+        const char *h = db_col_text(&st, 1), *m = db_col_text(&st, 2);
         last_id = db_col_int64(&st, 0);
         if (!h || strlen(h) != SHA256_HEX_LEN) {
             log_error("audit: last row %" PRId64 " has no valid hash", last_id);
             rc = DB_ERROR;
+        } else if (m && !have_key) {
+            /* a row without its MAC would break the keyed chain for good */
+            log_error("audit: the log is keyed (row %" PRId64 " has a MAC) but this process "
+                      "has no key (--audit-key)", last_id);
+            rc = DB_ERROR;
         } else {
             memcpy(prev, h, sizeof prev);
+            snprintf(prev_mac, sizeof prev_mac, "%s", m ? m : "");
             rc = 0;
         }
     }
@@ -154,11 +201,15 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
         .prev_hash = prev,
     };
     row_hash(&r, hash);
+    if (have_key && !row_mac(&use_key, r.id, hash, prev_mac, mac)) {
+        log_error("audit: the MAC (%s) could not be computed", use_key.alg);
+        return DB_ERROR;
+    }
 
     rc = db_prepare(db, &st,
                     "INSERT INTO audit (id, at, actor, action, entity, entity_id, before, after,"
-                    " client, prev_hash, hash) VALUES (:id, :at, :actor, :action, :entity,"
-                    " :entity_id, :before, :after, :client, :prev_hash, :hash)");
+                    " client, prev_hash, hash, mac) VALUES (:id, :at, :actor, :action, :entity,"
+                    " :entity_id, :before, :after, :client, :prev_hash, :hash, :mac)");
     if (rc < 0)
         goto done;
     db_bind_int64(&st, ":id", r.id);
@@ -175,6 +226,10 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
     db_bind_text(&st, ":client", client);
     db_bind_text(&st, ":prev_hash", prev);
     db_bind_text(&st, ":hash", hash);
+    if (have_key)
+        db_bind_text(&st, ":mac", mac);
+    else
+        db_bind_null(&st, ":mac");
     rc = db_step(&st);
     if (rc == DB_DONE)
         rc = 0;
@@ -185,6 +240,55 @@ done:
     return rc;
 }
 
+static _Thread_local char why_buf[512];
+
+/* The anchors file against the log (after the chain verified): every anchored row must be
+ * there with the anchored hash (and MAC). 0, or 1 with *bad and *reason. */
+static int check_anchors(struct db *db, int64_t head, int64_t *bad, const char **reason)
+{
+    FILE *f = anchors_path[0] ? fopen(anchors_path, "r") : NULL;
+    if (!f)
+        return 0;
+    char line[512], cut_at[40] = "";
+    long long cut = 0; /* the furthest anchored row that is not there */
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        long long id;
+        char hash[80], mac[80], at[40];
+        if (sscanf(line, "duikou-audit-anchor v1 %lld %79s %79s %39s", &id, hash, mac, at) != 4)
+            continue;
+        struct stmt st;
+        db_prepare(db, &st, "SELECT hash, coalesce(mac, '-') FROM audit WHERE id = :id");
+        db_bind_int64(&st, ":id", id);
+        int s = db_step(&st);
+        if (s != DB_ROW) {
+            if (id > cut) {
+                cut = id;
+                snprintf(cut_at, sizeof cut_at, "%s", at);
+            }
+        } else if (strcmp(db_col_text(&st, 0), hash) != 0 ||
+                   strcmp(db_col_text(&st, 1), mac) != 0) {
+            *bad = id;
+            snprintf(why_buf, sizeof why_buf,
+                     "the row differs from its anchor written at %s (the log was rewritten)", at);
+            rc = 1;
+        }
+        db_finalize(&st);
+    }
+    fclose(f);
+    if (!rc && cut) {
+        *bad = head + 1;
+        snprintf(why_buf, sizeof why_buf,
+                 "the log was cut short: the anchor written at %s names row %lld, and the log "
+                 "ends at row %" PRId64,
+                 cut_at, cut, head);
+        rc = 1;
+    }
+    if (rc)
+        *reason = why_buf;
+    return rc;
+}
+
 int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, const char **why)
 {
     struct stmt st;
@@ -192,12 +296,13 @@ int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, co
     int64_t checked = 0, bad = 0, expect_id = 1;
     const char *reason = NULL;
     char prev[SHA256_HEX_LEN + 1], hash[SHA256_HEX_LEN + 1];
+    char prev_mac[MAC_HEX_LEN + 1] = "", mac[MAC_HEX_LEN + 1];
 
     memcpy(prev, ZERO_HASH, sizeof prev);
     /* One statement reads one consistent snapshot, even while others append. */
     rc = db_prepare(db, &st,
                     "SELECT id, at, actor, action, entity, entity_id, before, after, client,"
-                    " prev_hash, hash FROM audit ORDER BY id");
+                    " prev_hash, hash, mac FROM audit ORDER BY id");
     if (rc < 0)
         goto done;
     while ((rc = db_step(&st)) == DB_ROW) {
@@ -225,16 +330,34 @@ int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, co
             if (!stored || strcmp(stored, hash) != 0)
                 reason = "hash does not match the row's content";
         }
+        const char *stored_mac = db_col_text(&st, 11);
+        if (!reason && have_key && r.id >= use_key.from) {
+            if (!stored_mac)
+                reason = "the row has no MAC: it was written without the key, or forged";
+            else if (!row_mac(&use_key, r.id, stored, r.id == use_key.from ? "" : prev_mac,
+                              mac) ||
+                     strcmp(mac, stored_mac) != 0)
+                reason = "the MAC does not match: the row, or the chain before it, was changed "
+                         "by someone without the key";
+        }
         if (reason) {
             bad = r.id;
             rc = 1;
             goto done;
         }
         memcpy(prev, stored, sizeof prev);
+        snprintf(prev_mac, sizeof prev_mac, "%s", stored_mac ? stored_mac : "");
         expect_id++;
     }
     if (rc == DB_DONE)
         rc = 0;
+    if (rc == 0 && have_key && expect_id <= use_key.from) {
+        bad = use_key.from;
+        reason = "the row that installed the key is missing: the log was cut short";
+        rc = 1;
+    }
+    if (rc == 0)
+        rc = check_anchors(db, expect_id - 1, &bad, &reason);
 done:
     db_finalize(&st);
     if (rc < 0)
@@ -246,4 +369,172 @@ done:
     if (why)
         *why = reason;
     return rc;
+}
+
+/* ---- keys and anchors ------------------------------------------------------------------- */
+
+int audit_key_read(const char *path, struct audit_key *out, const char **why)
+{
+    memset(out, 0, sizeof *out);
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        *why = "the key file cannot be read";
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (sb.st_mode & 077) {
+        close(fd);
+        *why = "the key file may be read by others than its owner (chmod 600 it)";
+        return -1;
+    }
+    char text[256];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    char alg[16], hex[80];
+    long long from;
+    if (n <= 0 || (text[n] = 0, sscanf(text, "duikou-audit-key v1 %15s %lld %79s", alg, &from,
+                                       hex) != 3) ||
+        !hmac_known(alg) || from < 1 || strlen(hex) != 2 * sizeof out->key ||
+        sodium_hex2bin(out->key, sizeof out->key, hex, strlen(hex), NULL, NULL, NULL) != 0) {
+        sodium_memzero(text, sizeof text);
+        *why = "this is not a Duikou audit key file";
+        return -1;
+    }
+    sodium_memzero(text, sizeof text);
+    sodium_memzero(hex, sizeof hex);
+    snprintf(out->alg, sizeof out->alg, "%s", alg);
+    out->from = from;
+    return 0;
+}
+
+int audit_key_fits(struct db *db, const struct audit_key *k)
+{
+    struct stmt st;
+    int rc = db_prepare(db, &st, "SELECT mac FROM audit WHERE id = :id");
+    if (rc == 0) {
+        db_bind_int64(&st, ":id", k->from);
+        rc = db_step(&st);
+    }
+    int fits = rc == DB_ROW ? !db_col_is_null(&st, 0) : rc == DB_DONE ? 0 : rc;
+    db_finalize(&st);
+    return fits;
+}
+
+int audit_is_keyed(struct db *db)
+{
+    struct stmt st;
+    int rc = db_prepare(db, &st, "SELECT mac FROM audit ORDER BY id DESC LIMIT 1");
+    if (rc == 0)
+        rc = db_step(&st);
+    int keyed = rc == DB_ROW ? !db_col_is_null(&st, 0) : rc == DB_DONE ? 0 : rc;
+    db_finalize(&st);
+    return keyed;
+}
+
+int audit_key_create(struct db *db, const char *path, const char *alg, const char *actor,
+                     struct audit_key *out, const char **why)
+{
+    memset(out, 0, sizeof *out);
+    if (!hmac_known(alg)) {
+        *why = "the algorithm is hmac-sha256 or hmac-sm3";
+        return -1;
+    }
+    const char *broken = NULL;
+    if (audit_verify(db, NULL, NULL, &broken) != 0) {
+        *why = "the audit log does not verify: a key would vouch for a broken chain";
+        return -1;
+    }
+    if (audit_is_keyed(db) != 0) {
+        *why = "the audit log is keyed already";
+        return -1;
+    }
+    if (db_begin(db) < 0) {
+        *why = "the database is busy";
+        return -1;
+    }
+    struct stmt st;
+    db_prepare(db, &st, "SELECT coalesce(max(id), 0) FROM audit");
+    int64_t from = db_step(&st) == DB_ROW ? db_col_int64(&st, 0) + 1 : 0;
+    db_finalize(&st);
+    snprintf(out->alg, sizeof out->alg, "%s", alg);
+    out->from = from;
+    randombytes_buf(out->key, sizeof out->key);
+    char hex[2 * sizeof out->key + 1], text[256];
+    sodium_bin2hex(hex, sizeof hex, out->key, sizeof out->key);
+    int n = snprintf(text, sizeof text, "duikou-audit-key v1 %s %" PRId64 " %s\n", alg, from, hex);
+    sodium_memzero(hex, sizeof hex);
+    int fd = from ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+    bool written = fd >= 0 && write(fd, text, (size_t)n) == n && fsync(fd) == 0;
+    sodium_memzero(text, sizeof text);
+    if (fd >= 0)
+        close(fd);
+    if (!written) {
+        db_rollback(db);
+        *why = fd < 0 && errno == EEXIST ? "a key file is there already (never overwritten)"
+                                         : "the key file cannot be written";
+        if (fd >= 0)
+            unlink(path);
+        return -1;
+    }
+    struct audit_key saved = use_key;
+    bool had = have_key;
+    audit_use_key(out);
+    char after[96];
+    snprintf(after, sizeof after, "{\"alg\":\"%s\",\"from\":%" PRId64 "}", alg, from);
+    if (audit_append(db, actor, "audit.key", "audit", 0, NULL, after, NULL) < 0 ||
+        db_commit(db) < 0) {
+        db_rollback(db);
+        unlink(path);
+        audit_use_key(had ? &saved : NULL);
+        *why = "the key's row could not be stored";
+        return -1;
+    }
+    return 0;
+}
+
+int audit_anchor(struct db *db)
+{
+    if (!have_key || !anchors_path[0])
+        return 0;
+    if (anchored < 0) {
+        anchored = 0;
+        FILE *f = fopen(anchors_path, "r");
+        char line[512];
+        long long id;
+        while (f && fgets(line, sizeof line, f))
+            if (sscanf(line, "duikou-audit-anchor v1 %lld", &id) == 1)
+                anchored = id;
+        if (f)
+            fclose(f);
+    }
+    struct stmt st;
+    int rc = db_prepare(db, &st,
+                        "SELECT id, hash, coalesce(mac, '-') FROM audit ORDER BY id DESC LIMIT 1");
+    if (rc == 0)
+        rc = db_step(&st);
+    char line[256];
+    int64_t id = 0;
+    if (rc == DB_ROW) {
+        id = db_col_int64(&st, 0);
+        char at[25];
+        clock_format(clock_now_ms(), at);
+        snprintf(line, sizeof line, "duikou-audit-anchor v1 %" PRId64 " %s %s %s\n", id,
+                 db_col_text(&st, 1), db_col_text(&st, 2), at);
+    }
+    db_finalize(&st);
+    if (rc != DB_ROW || id == anchored)
+        return rc < 0 && rc != DB_DONE ? -1 : 0;
+    int fd = open(anchors_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    size_t len = strlen(line);
+    bool ok = fd >= 0 && write(fd, line, len) == (ssize_t)len && fsync(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        log_error("audit: the anchor could not be written to %s", anchors_path);
+        return -1;
+    }
+    anchored = id;
+    return 0;
 }

@@ -3,9 +3,46 @@
  * its audit row commit or vanish together. */
 #ifndef DUIKOU_AUDIT_H
 #define DUIKOU_AUDIT_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct db;
+
+/* The keyed chain (issue #10: a chain anyone who can write the file can recompute proves
+ * nothing). With a key — kept outside the database (--audit-key FILE, mode 0600, backed up
+ * separately) — each row from the one that installed it carries
+ *     mac = HMAC(key, "duikou.audit.mac.v1" 0x00 id 0x00 hash 0x00 previous row's mac)
+ * (the first keyed row's previous mac is empty); its hash already covers the row and every
+ * row before it, so rows before the key are covered too. HMAC-SHA256, or HMAC-SM3 where
+ * 商用密码 is required. Anchors — the head's id, hash and mac with the time — are appended to a
+ * file outside the database (--audit-anchors FILE) by the server every minute and when it
+ * stops, and by each command that wrote, so a log cut short is found too: an attacker who can
+ * write the database can neither recompute the MACs nor reach the anchors. */
+struct audit_key {
+    char alg[16];          /* hmac-sha256 or hmac-sm3 */
+    unsigned char key[32];
+    int64_t from;          /* the first row it MACs: the row that installed it */
+};
+/* For the rest of the process: appends MAC with k (NULL: none), audit_verify checks MACs with
+ * it; anchors go to path (NULL: none) and audit_verify checks them. Set before any thread. */
+void audit_use_key(const struct audit_key *k);
+void audit_use_anchors(const char *path);
+/* Reads a key file; -1 with *why when it is not one, or is readable by others than its owner. */
+int audit_key_read(const char *path, struct audit_key *out, const char **why);
+/* Makes a key (alg hmac-sha256 or hmac-sm3) into a new file at path (mode 0600; an existing
+ * file is never overwritten), installs it with one audited row (audit.key, the first with a
+ * MAC) and uses it. Refused when the chain does not verify or is keyed already. 0, or -1 with
+ * *why. */
+int audit_key_create(struct db *db, const char *path, const char *alg, const char *actor,
+                     struct audit_key *out, const char **why);
+/* 1 when k is this log's key (the row it was installed at is there, with a MAC), 0 when not,
+ * <0 when the log cannot be read. */
+int audit_key_fits(struct db *db, const struct audit_key *k);
+/* 1 when the log is keyed (its last row has a MAC), 0 when not, <0 when it cannot be read. */
+int audit_is_keyed(struct db *db);
+/* Appends an anchor for the chain's head when it moved since the last anchor this process
+ * wrote (or read at its first call); nothing without a key or an anchors file. 0, or -1. */
+int audit_anchor(struct db *db);
 
 /* Appends one row. Must be called inside the caller's transaction (db_begin); outside one it
  * fails (and asserts in debug builds). entity_id 0 means "none" and is stored as NULL;
@@ -16,12 +53,12 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
                  const char *client);
 
 /* Walks the whole log in id order and checks each row's hash, its link to the previous row,
- * and that no id is missing. Returns 0 when the chain is intact, 1 when it is broken, a
+ * and that no id is missing; with a key (audit_use_key), each keyed row's MAC; with anchors
+ * (audit_use_anchors), that every anchored row is there as anchored. Returns 0 when the chain is intact, 1 when it is broken, a
  * negative DB_* code when the log could not be read. Outputs (each may be NULL):
  * *first_bad_id the first row that fails (0 if none); *rows_checked the rows read, the bad
- * one included; *why a static English sentence saying what failed (NULL if nothing did).
- * A chain cannot show rows cut from its end: compare the last hash with one kept elsewhere
- * (a backup, a report) for that. */
+ * one included; *why an English sentence saying what failed (NULL if nothing did; valid
+ * until the thread's next call). Without anchors a chain cannot show rows cut from its end. */
 int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, const char **why);
 
 #endif

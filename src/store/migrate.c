@@ -1061,6 +1061,12 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 16;\n",
 
+    /* 17 (2026-12): the keyed audit chain (store/audit.h): a row's MAC under a key kept
+     * outside the database, from the row that installed the key on. */
+    "ALTER TABLE audit ADD COLUMN mac TEXT;\n"
+    "\n"
+    "PRAGMA user_version = 17;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

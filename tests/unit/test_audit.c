@@ -1,5 +1,7 @@
 /* test_audit: the audit log is append-only and its hash chain catches edits and deletions
- * made behind the program's back. */
+ * made behind the program's back; and what the plain chain cannot catch — someone with the
+ * file who rewrites a row and recomputes every hash after it, or cuts the tail — the keyed
+ * chain (HMAC-SHA256 or HMAC-SM3 under a key kept outside the file) and the anchors do. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
+#include "core/hash.h"
 #include "core/log.h"
 #include "core/sb.h"
 #include "store/audit.h"
@@ -38,6 +43,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
+    audit_use_key(NULL);
+    audit_use_anchors(NULL);
     tu_db_teardown(f->dir, f->db);
     free(f);
     return 0;
@@ -293,6 +300,173 @@ static void test_renumbered_rows(void **state)
     assert_non_null(strstr(why, "prev_hash"));
 }
 
+/* ---- the keyed chain ---------------------------------------------------------------------- */
+
+/* What an attacker with the file and the published encoding does (audit.c's header): row id
+ * gets new content, and every hash from it on is recomputed, so the plain chain holds. */
+static void field(struct sha256_ctx *c, const unsigned char *s)
+{
+    if (!s) {
+        unsigned char z = 0;
+        sha256_add(c, &z, 1);
+        return;
+    }
+    uint64_t n = strlen((const char *)s);
+    unsigned char head[9] = {1};
+    for (int i = 0; i < 8; i++)
+        head[1 + i] = (unsigned char)(n >> (56 - 8 * i));
+    sha256_add(c, head, sizeof head);
+    sha256_add(c, s, (size_t)n);
+}
+
+static void rewrite_and_rehash(const char *path, int64_t id, const char *new_after)
+{
+    raw_exec(path, "DROP TRIGGER audit_no_update");
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    sqlite3_stmt *up;
+    sqlite3_prepare_v2(raw, "UPDATE audit SET after = ?1 WHERE id = ?2", -1, &up, NULL);
+    sqlite3_bind_text(up, 1, new_after, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(up, 2, id);
+    assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+    sqlite3_finalize(up);
+    sqlite3_stmt *rd, *wr;
+    sqlite3_prepare_v2(raw,
+                       "SELECT id, at, actor, action, entity, entity_id, before, after, client "
+                       "FROM audit WHERE id >= ?1 ORDER BY id",
+                       -1, &rd, NULL);
+    sqlite3_prepare_v2(raw, "UPDATE audit SET prev_hash = ?1, hash = ?2 WHERE id = ?3", -1, &wr,
+                       NULL);
+    sqlite3_bind_int64(rd, 1, id);
+    char prev[SHA256_HEX_LEN + 1], hash[SHA256_HEX_LEN + 1];
+    {
+        sqlite3_stmt *p;
+        sqlite3_prepare_v2(raw, "SELECT hash FROM audit WHERE id = ?1", -1, &p, NULL);
+        sqlite3_bind_int64(p, 1, id - 1);
+        assert_int_equal(sqlite3_step(p), SQLITE_ROW);
+        snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(p, 0));
+        sqlite3_finalize(p);
+    }
+    while (sqlite3_step(rd) == SQLITE_ROW) {
+        static const char tag[] = "duikou.audit.v1";
+        struct sha256_ctx c;
+        sha256_begin(&c);
+        sha256_add(&c, tag, sizeof tag);
+        field(&c, (const unsigned char *)prev);
+        field(&c, sqlite3_column_text(rd, 0)); /* the id, in decimal */
+        for (int k = 1; k <= 8; k++)
+            field(&c, sqlite3_column_type(rd, k) == SQLITE_NULL ? NULL
+                                                                : sqlite3_column_text(rd, k));
+        sha256_end_hex(&c, hash);
+        sqlite3_bind_text(wr, 1, prev, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(wr, 2, hash, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(wr, 3, sqlite3_column_int64(rd, 0));
+        assert_int_equal(sqlite3_step(wr), SQLITE_DONE);
+        sqlite3_reset(wr);
+        memcpy(prev, hash, sizeof prev);
+    }
+    sqlite3_finalize(rd);
+    sqlite3_finalize(wr);
+    sqlite3_close(raw);
+}
+
+static void keyed_log(struct fixture *f, const char *alg, struct audit_key *k)
+{
+    char key[160], anchors[160];
+    snprintf(key, sizeof key, "%s/audit-key", f->dir);
+    snprintf(anchors, sizeof anchors, "%s/audit-anchors", f->dir);
+    append_rows(f->db, 3); /* rows before the key: covered by the first MAC */
+    audit_use_anchors(anchors);
+    const char *why = NULL;
+    if (audit_key_create(f->db, key, alg, "cli:test", k, &why) != 0)
+        fail_msg("audit_key_create: %s", why);
+    assert_int_equal(k->from, 4);
+    struct stat sb;
+    assert_int_equal(stat(key, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(audit_is_keyed(f->db), 1);
+}
+
+static void rewritten_row_found_by_mac(struct fixture *f, const char *alg)
+{
+    struct audit_key k;
+    keyed_log(f, alg, &k);
+    append_rows(f->db, 400);
+    int64_t bad = 0, rows = 0;
+    const char *why = NULL;
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 0);
+    rewrite_and_rehash(f->path, 350, "{\"name\":\"伪造\"}");
+    /* without the key the recomputed chain holds: what the security test found */
+    audit_use_key(NULL);
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 0);
+    /* with it, the row is named */
+    audit_use_key(&k);
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 1);
+    assert_int_equal(bad, 350);
+    assert_non_null(strstr(why, "MAC does not match"));
+}
+
+static void test_keyed_sha256_finds_a_rewritten_row(void **state)
+{
+    rewritten_row_found_by_mac(*state, "hmac-sha256");
+}
+
+static void test_keyed_sm3_finds_a_rewritten_row(void **state)
+{
+    rewritten_row_found_by_mac(*state, "hmac-sm3");
+}
+
+/* The last 20 rows deleted: the chain that is left is whole, but the anchor names what was
+ * there. */
+static void test_anchors_find_a_cut_tail(void **state)
+{
+    struct fixture *f = *state;
+    struct audit_key k;
+    keyed_log(f, "hmac-sha256", &k);
+    append_rows(f->db, 100);
+    assert_int_equal(audit_anchor(f->db), 0);
+    assert_int_equal(audit_anchor(f->db), 0); /* the head has not moved: no second line */
+    int64_t bad = 0, rows = 0;
+    const char *why = NULL;
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 0);
+    raw_exec(f->path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 84");
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 1);
+    assert_non_null(strstr(why, "names row 104"));
+    assert_non_null(strstr(why, "ends at row 84"));
+    /* found with the anchors alone, too */
+    audit_use_key(NULL);
+    assert_int_equal(audit_verify(f->db, &bad, &rows, &why), 1);
+    assert_non_null(strstr(why, "cut short"));
+}
+
+/* A keyed log refuses a row without its MAC; its key file is its owner's only; a second key,
+ * or a key for a broken chain, is refused. */
+static void test_key_rules(void **state)
+{
+    struct fixture *f = *state;
+    struct audit_key k, again;
+    keyed_log(f, "hmac-sm3", &k);
+    char path[160];
+    snprintf(path, sizeof path, "%s/audit-key", f->dir);
+    const char *why = NULL;
+    assert_int_equal(audit_key_read(path, &again, &why), 0);
+    assert_string_equal(again.alg, "hmac-sm3");
+    assert_int_equal(again.from, 4);
+    assert_memory_equal(again.key, k.key, sizeof k.key);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(audit_key_read(path, &again, &why), -1);
+    assert_non_null(strstr(why, "others"));
+    assert_int_equal(audit_key_create(f->db, path, "hmac-sha256", "cli:test", &again, &why), -1);
+    audit_use_key(NULL);
+    assert_int_equal(db_begin(f->db), 0);
+    assert_true(audit_append(f->db, "admin", "create", "region", 1, NULL, "{}", NULL) < 0);
+    db_rollback(f->db);
+    char other[160];
+    snprintf(other, sizeof other, "%s/other-key", f->dir);
+    assert_int_equal(audit_key_create(f->db, other, "hmac-md5", "cli:test", &again, &why), -1);
+    assert_int_equal(access(other, F_OK), -1); /* nothing left behind */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +480,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deleted_middle_row_is_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deleted_first_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_renumbered_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_sha256_finds_a_rewritten_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_sm3_finds_a_rewritten_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anchors_find_a_cut_tail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_rules, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
