@@ -16,7 +16,7 @@ const YEAR = thisYear() - 1;
 const MISSING = today() <= `${YEAR + 1}-01-05` ? 11 : 12;
 let server;
 const fx = {};
-const sqlite = (sql) => execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
+const sqlite = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, sql], { encoding: 'utf8' }).trim();
 
 before(async () => {
   server = await startServer();

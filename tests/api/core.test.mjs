@@ -22,7 +22,7 @@ after(async () => {
 const YEAR = thisYear();
 
 function sql(query) {
-  return execFileSync('sqlite3', [server.db, query], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, query], { encoding: 'utf8' }).trim();
 }
 
 // Row counts of every table the core writes, to prove a refused request changed nothing.

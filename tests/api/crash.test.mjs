@@ -33,7 +33,7 @@ before(async () => {
 
 after(async () => { await server?.stop(); });
 
-const sqlite = (sql) => execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
+const sqlite = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, sql], { encoding: 'utf8' }).trim();
 
 test(`acknowledged reports survive ${CYCLES} kills`, async (t) => {
   const acknowledged = new Set();

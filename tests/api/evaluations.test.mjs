@@ -18,7 +18,7 @@ const LATER = thisYear() + 2; // no work plan: for the indicator tests
 const HAND = ['events', 'exchanges', 'organisation', 'innovation'];
 let server;
 const fx = { extras: [] };
-const sqlite = (sql) => execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
+const sqlite = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, sql], { encoding: 'utf8' }).trim();
 const path = (id, rest = '') => `/api/v1/evaluations/${id}${rest}`;
 const hand = (base) => Object.fromEntries(HAND.map((k, i) => [k, base + i]));
 const step = (who, id, body) => fx[who].post(path(id, '/steps'), body);

@@ -57,7 +57,7 @@ after(async () => {
   assert.doesNotMatch(server?.stderr() ?? '', /AddressSanitizer|LeakSanitizer|runtime error:/);
 });
 
-const sqlite = (sql) => execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
+const sqlite = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, sql], { encoding: 'utf8' }).trim();
 const reportCount = () => Number(sqlite('SELECT count(*) FROM report'));
 let serial = 0;
 const postReport = (lang = 'zh-Hans') => member.post(`/api/v1/work-items/${itemId}/reports?lang=${lang}`, {

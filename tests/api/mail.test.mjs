@@ -252,9 +252,9 @@ test('kill -9 with mail queued: after the restart each arrives once; one cut off
   await waitFor(async () => (await outbox()).slice(0, 3).every((x) => x.state === 'queued' && x.attempts >= 1), 'three tried and queued');
   await server.kill9();
   // one more as if the crash came in the middle of its sending
-  const victim = execFileSync('sqlite3', [server.db,
+  const victim = execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db,
     "SELECT id FROM mail WHERE state = 'queued' ORDER BY id DESC LIMIT 1"], { encoding: 'utf8' }).trim();
-  execFileSync('sqlite3', [server.db, `UPDATE mail SET state = 'sending' WHERE id = ${victim}`]);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, `UPDATE mail SET state = 'sending' WHERE id = ${victim}`]);
   server.serveArgs[server.serveArgs.indexOf('smtp://127.0.0.1:1')] = `smtp://127.0.0.1:${smtpPort}`;
   await server.start();
   fx.admin = await as(server, 'admin');

@@ -11,7 +11,7 @@ import { today } from './clock.mjs';
 
 let server;
 const c = {};
-const sqlite = (sql) => execFileSync('sqlite3', [server.db, sql], { encoding: 'utf8' }).trim();
+const sqlite = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, sql], { encoding: 'utf8' }).trim();
 // Everything a project write touches, to compare before and after a refused request.
 const snapshot = () => sqlite('SELECT count(*) FROM audit') + '|' +
   sqlite('SELECT * FROM project') + sqlite('SELECT * FROM project_partner') +

@@ -18,7 +18,7 @@ async function signInFrom(server, xff) {
   const r = await fetch(`${server.base}/api/v1/session`, {
     method: 'POST', headers, body: JSON.stringify({ login: 'ln_coord', password: PASSWORD }) });
   assert.equal(r.status, 201, await r.text());
-  return execFileSync('sqlite3', [server.db,
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db,
     "SELECT client FROM audit WHERE action LIKE 'auth.%' ORDER BY id DESC LIMIT 1"], { encoding: 'utf8' }).trim();
 }
 

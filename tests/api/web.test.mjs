@@ -132,7 +132,7 @@ test('the stylesheet is served at its fingerprinted URL, immutable', async () =>
 });
 
 test('text from the database is escaped', async () => {
-  execFileSync('sqlite3', [server.db, "UPDATE plan SET title = '<script>x</script>' WHERE id = 2"]);
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, "UPDATE plan SET title = '<script>x</script>' WHERE id = 2"]);
   for (const path of ['/plans/2', '/']) {
     const r = await page(path);
     assert.equal(r.status, 200);

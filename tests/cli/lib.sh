@@ -18,7 +18,7 @@ expect_eq() { if [ "$2" = "$3" ]; then pass; else fail "$1: expected '$2', got '
 expect_match() { if printf '%s' "$3" | grep -E -- "$2" >/dev/null; then pass; else fail "$1: no '$2' in: $3"; fi; }
 # expect_fail WHAT COMMAND...: the command must exit non-zero
 expect_fail() { local what=$1; shift; if "$@" >/dev/null 2>&1; then fail "$what: succeeded"; else pass; fi; }
-sql() { sqlite3 "$DUIKOU_DB" "$@"; }
+sql() { sqlite3 -cmd ".timeout 10000" "$DUIKOU_DB" "$@"; }
 finish() {
   echo "$passes passed, $failures failed"
   [ "$failures" -eq 0 ]
