@@ -156,7 +156,6 @@ int cmd_check(struct cli *c)
 {
     if (c->argc != 0)
         return cli_usage("check");
-    c->read_only = true;
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;

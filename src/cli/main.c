@@ -59,6 +59,22 @@ static const struct command {
      "run the web server and the JSON API until SIGTERM"},
 };
 
+/* Whether a command only reads: it needs no audit key (a keyed log is read without one) and
+ * leaves no anchor. audit sets its own (verify and list read; key writes). */
+static bool reads_only(const char *name, int argc, char **argv)
+{
+    static const char *const whole[] = {"plans", "plan", "region", "pairings", "routes",
+                                        "backup", "check", "outbox"};
+    static const char *const by_sub[] = {"evaluation", "project", "unit", "user", "token"};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (strcmp(name, whole[i]) == 0)
+            return true;
+    for (size_t i = 0; i < sizeof by_sub / sizeof *by_sub; i++)
+        if (strcmp(name, by_sub[i]) == 0)
+            return argc > 0 && (strcmp(argv[0], "list") == 0 || strcmp(argv[0], "show") == 0);
+    return false;
+}
+
 static void help(FILE *out)
 {
     fprintf(out, "duikou — counterpart cooperation (对口合作) from plan to evaluation\n\n"
@@ -158,6 +174,7 @@ int main(int argc, char **argv)
     c.argc = argc - i - 1;
     c.argv = argv + i + 1;
     c.actor = actor_name(&c.arena);
+    c.read_only = reads_only(cmd->name, c.argc, c.argv);
     int rc = cmd->run(&c);
     cli_audit_anchor(&c);
     arena_free(&c.arena);

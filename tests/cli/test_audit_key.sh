@@ -59,6 +59,9 @@ err=$("$BIN" user add --login clerk2 --role admin --password-stdin <<<'A-long-en
 expect_match "no write without the key" "is keyed and its key .* is not there" "$err"
 expect_eq "nothing written" "$head" "$(sql 'SELECT max(id) FROM audit')"
 expect_match "verify without the key" "MACs not checked: no key" "$("$BIN" audit verify)"
+expect_match "reads need no key" "遼寧" "$("$BIN" plans)"
+expect_match "nor does a list" "no evaluations yet" "$("$BIN" evaluation list 1)"
+expect_fail "but creating one does" "$BIN" evaluation create 1 2030
 expect_fail "serve refuses too" "$BIN" serve --listen 127.0.0.1:0
 expect_match "the key given elsewhere" "hash chain, MACs and anchors" \
   "$("$BIN" --audit-key "$WORK/key" audit verify)"
