@@ -76,7 +76,8 @@ foreach(run "web_work_plan|23:30 UTC|utc_2330"
             "reporting|Dec 31 16:30 UTC|new_year_in_china"
             "inbox|Jan 31 23:30 UTC|first_of_february_in_china"
             "circulars|Jan 2 00:30 UTC|before_december_is_due"
-            "mail|23:30 UTC|utc_2330")
+            "mail|23:30 UTC|utc_2330"
+            "web_demo|Dec 31 23:40 UTC|new_years_eve")
   string(REPLACE "|" ";" parts "${run}")
   list(GET parts 0 suite)
   list(GET parts 1 when)

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "service/demo.h"
 #include "service/demo_scale.h"
+#include "service/light.h"
 #include "service/pairing.h"
 #include "service/plan.h"
 #include "service/region.h"
@@ -366,8 +367,10 @@ int cmd_demo(struct cli *c)
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
-    char today[25];
-    clock_format(clock_now_ms(), today);
+    /* this year in the plans' time zone, as every page counts it (not the UTC year: on the
+     * evening of 31 December in UTC it is already next year in China) */
+    char today[11], soon[11];
+    light_today(today, soon);
     int year = atoi(today);
     struct demo_login *l;
     size_t n;

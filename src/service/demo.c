@@ -578,8 +578,8 @@ static int demo_evaluations(struct demo *d, int year)
         for (int late = 0; late < 2 && rc == SVC_OK; late++) {
             demo_at(q == 4 ? year : last, q == 4 ? 1 : q * 3 + 1, late ? 16 : 6);
             for (size_t t = 0; t < f->n_tasks && rc == SVC_OK; t++) {
-                /* done ones report no more; every ninth never reports the last quarter */
-                if (done[t] || (t % 5 == 3) != (late == 1) || (q == 4 && t % 9 == 4))
+                /* done ones report no more; every ninth never reports the last half */
+                if (done[t] || (t % 5 == 3) != (late == 1) || (q >= 3 && t % 9 == 4))
                     continue;
                 struct user_view *members;
                 size_t nm;
