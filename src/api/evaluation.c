@@ -52,19 +52,7 @@ void api_evaluation_json(struct jw *w, const struct evaluation_view *v,
 {
     jw_obj(w);
     head_json(w, v);
-    jw_key(w, "indicators");
-    jw_arr(w);
-    for (size_t i = 0; i < v->n_indicators; i++) {
-        const struct evaluation_indicator *x = &v->indicators[i];
-        jw_obj(w);
-        jw_kstr(w, "key", x->key);
-        jw_kstr(w, "name", x->name);
-        jw_kint(w, "weight", x->weight);
-        jw_kstr(w, "method", evaluation_method_name(x->method));
-        jw_kstr(w, "evidence", x->evidence);
-        jw_obj_end(w);
-    }
-    jw_arr_end(w);
+    evaluation_indicators_json(w, v);
     jw_key(w, "sides");
     jw_arr(w);
     for (int s2 = 0; s2 < 2; s2++) {

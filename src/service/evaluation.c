@@ -361,12 +361,8 @@ int64_t evaluation_current(struct ctx *c, int64_t pairing_id)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-static void audit_json(struct svc_json *j, const struct evaluation_view *v)
+void evaluation_indicators_json(struct jw *w, const struct evaluation_view *v)
 {
-    struct jw *w = svc_json_begin(j);
-    jw_kint(w, "pairing_id", v->pairing_id);
-    jw_kint(w, "year", v->year);
-    jw_kstr(w, "state", v->state);
     jw_key(w, "indicators");
     jw_arr(w);
     for (size_t i = 0; i < v->n_indicators; i++) {
@@ -380,6 +376,15 @@ static void audit_json(struct svc_json *j, const struct evaluation_view *v)
         jw_obj_end(w);
     }
     jw_arr_end(w);
+}
+
+static void audit_json(struct svc_json *j, const struct evaluation_view *v)
+{
+    struct jw *w = svc_json_begin(j);
+    jw_kint(w, "pairing_id", v->pairing_id);
+    jw_kint(w, "year", v->year);
+    jw_kstr(w, "state", v->state);
+    evaluation_indicators_json(w, v);
     jw_key(w, "sides");
     jw_arr(w);
     for (int s = 0; s < 2 && v->sides[s].self_scores; s++) {

@@ -209,6 +209,9 @@ int evaluation_scores(struct ctx *c, const struct evaluation_view *v,
  * frozen, sides, scores (the units), cities, written into the object w has open. */
 struct jw;
 void evaluation_scores_json(struct jw *w, const struct evaluation_scores *s);
+/* The member "indicators": [{key, name, weight, method, evidence}], as the API gives them and
+ * the audit rows keep them. */
+void evaluation_indicators_json(struct jw *w, const struct evaluation_view *v);
 /* One unit's score in s (NULL when it is not there). */
 const struct evaluation_score *evaluation_unit(const struct evaluation_scores *s,
                                                int64_t unit_id);
