@@ -27,7 +27,7 @@ run: build
 	  build/duikou --db "$(DB)" init | grep 'audit key' || exit 1; \
 	  build/duikou --db "$(DB)" import "$(SEED)" >/dev/null || exit 1; \
 	  build/duikou --db "$(DB)" demo || { rm -rf "$(DB)" "$(DB)-wal" "$(DB)-shm" "$(DB).files" \
-	    "$(DB).audit-key" "$(DB).audit-anchors"; exit 1; }; \
+	    "$(DB).audit-key" "$(DB).audit-anchors" "$(DB).data-key"; exit 1; }; \
 	fi
 	@echo; echo "Duikou: http://$(LISTEN)  (Ctrl-C stops it; the database is $(DB))"; echo
 	@build/duikou --db "$(DB)" serve --listen "$(LISTEN)"

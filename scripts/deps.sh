@@ -17,6 +17,7 @@ PKGS=(
   libcurl4-openssl-dev                          # e-mail: SMTP (and STARTTLS, smtps) by libcurl
   libxlsxwriter-dev                             # Excel exports (通报)
   libssl-dev                                    # the audit chain's HMAC (SHA-256 or SM3, OpenSSL 3)
+  libqrencode-dev                               # QR codes of event registrations (SVG)
   libcmocka-dev                                 # unit tests
   curl jq                                       # CLI and server tests (curl, JSON on the command line)
 )

@@ -65,9 +65,11 @@ endforeach()
 # and at the end of a year: tests/time/at.sh moves every clock of the suite and of the servers
 # it starts (libfaketime), so these fail at once if a test or a page takes the UTC day or the
 # machine's zone for today. The whole API and browser suites under faketime: docs/time.md.
+# `make run` builds this tree too and installs no test tools: without faketime the build goes
+# on and these tests fail when run (at.sh cannot start), so `make test` never passes without.
 find_program(FAKETIME faketime)
 if(NOT FAKETIME)
-  message(FATAL_ERROR "faketime is missing: run scripts/deps.sh --test (make test does)")
+  message(WARNING "faketime is missing: the time/ tests will fail (scripts/deps.sh --test installs it)")
 endif()
 foreach(run "web_work_plan|23:30 UTC|utc_2330"
             "web_work|Dec 31 16:30 UTC|new_year_in_china"
@@ -77,7 +79,8 @@ foreach(run "web_work_plan|23:30 UTC|utc_2330"
             "inbox|Jan 31 23:30 UTC|first_of_february_in_china"
             "circulars|Jan 2 00:30 UTC|before_december_is_due"
             "mail|23:30 UTC|utc_2330"
-            "web_demo|Dec 31 23:40 UTC|new_years_eve")
+            "web_demo|Dec 31 23:40 UTC|new_years_eve"
+            "events|23:30 UTC|utc_2330")
   string(REPLACE "|" ";" parts "${run}")
   list(GET parts 0 suite)
   list(GET parts 1 when)

@@ -199,6 +199,12 @@ int api_platforms(struct req *r, struct resp *p);
 int api_platform(struct req *r, struct resp *p);
 int api_platform_create(struct req *r, struct resp *p);
 int api_platform_edit(struct req *r, struct resp *p);
+/* enterprise.c: 企业库, the enterprise directory (#12) */
+int api_enterprises(struct req *r, struct resp *p);
+int api_enterprise(struct req *r, struct resp *p);
+int api_enterprise_create(struct req *r, struct resp *p);
+int api_enterprise_edit(struct req *r, struct resp *p);
+int api_enterprise_merge(struct req *r, struct resp *p);
 /* fund.c: 专项工作经费, 产业投资基金 */
 int api_funds(struct req *r, struct resp *p);
 int api_work_fund_put(struct req *r, struct resp *p);
@@ -220,5 +226,33 @@ int api_notice_create(struct req *r, struct resp *p);
 int api_notice_update(struct req *r, struct resp *p);
 int api_notice_publish(struct req *r, struct resp *p);
 int api_notice_withdraw(struct req *r, struct resp *p);
+
+/* ---- event.c: 活动 — events, registrations, check-in, outcomes, the funnel (#12) ---------
+ * api_event_json writes one event as the API and `duikou event list --json` show it. */
+struct event_view;
+void api_event_json(struct jw *w, const struct event_view *v);
+int api_events(struct req *r, struct resp *p);
+int api_event_create(struct req *r, struct resp *p);
+int api_event(struct req *r, struct resp *p);
+int api_event_edit(struct req *r, struct resp *p);
+int api_event_minutes(struct req *r, struct resp *p);
+int api_event_rotation(struct req *r, struct resp *p);
+int api_event_themes(struct req *r, struct resp *p);
+int api_event_registrations(struct req *r, struct resp *p);
+int api_event_register(struct req *r, struct resp *p);
+int api_registration(struct req *r, struct resp *p);
+int api_registration_withdraw(struct req *r, struct resp *p);
+int api_event_checkin(struct req *r, struct resp *p);
+int api_event_outcomes(struct req *r, struct resp *p);
+int api_event_outcome_add(struct req *r, struct resp *p);
+int api_outcome_project(struct req *r, struct resp *p);
+int api_funnel(struct req *r, struct resp *p);
+
+/* ---- exchange.c: 干部挂职 · 培训 · 人才交流, exchanges of people (#12) ------------------- */
+int api_exchanges(struct req *r, struct resp *p);
+int api_exchange_create(struct req *r, struct resp *p);
+int api_exchange_counts(struct req *r, struct resp *p);
+int api_exchange(struct req *r, struct resp *p);
+int api_exchange_edit(struct req *r, struct resp *p);
 
 #endif

@@ -17,6 +17,8 @@ const char *api_notification_link(struct req *r, const struct notification_view 
         return arena_printf(r->arena, "/projects/%" PRId64, v->object_id);
     if (strcmp(v->kind, "evaluation_step") == 0)
         return arena_printf(r->arena, "/evaluations/%" PRId64, v->object_id);
+    if (strcmp(v->kind, "event_registration") == 0) /* step: the event */
+        return arena_printf(r->arena, "/events/%d", v->step);
     if (v->work_plan_id)
         return arena_printf(r->arena, "/work-plans/%" PRId64, v->work_plan_id);
     if (v->work_item_id)

@@ -46,6 +46,7 @@ void api_project_json(struct jw *w, const struct project_view *v, bool full)
         opt_int(w, "city_pairing_id", v->city_pairing_id);
         opt_int(w, "platform_id", v->platform_id);
         jw_kstr(w, "platform", v->platform_name);
+        opt_int(w, "origin_event_id", v->origin_event_id);
         jw_kstr(w, "stage_on", v->stage_on);
         jw_kstr(w, "signed_on", v->signed_on);
         jw_kstr(w, "region_code", v->region_code);

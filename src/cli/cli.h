@@ -43,6 +43,9 @@ int cli_open(struct cli *c, struct ctx *ctx);
  * after printing why. */
 struct db;
 int cli_audit_setup(struct cli *c, struct db *db);
+/* The data key that seals personal data (core/seal.h): <db>.data-key, read when there, made
+ * by a command that writes (cli/data_key.c). 0, or -1 after printing why. */
+int cli_data_key_setup(struct cli *c);
 /* After a command that wrote: an anchor for the log's head (store/audit.h audit_anchor). */
 void cli_audit_anchor(struct cli *c);
 
@@ -72,5 +75,6 @@ int cmd_project(struct cli *c);
 int cmd_remind(struct cli *c);
 int cmd_outbox(struct cli *c);
 int cmd_evaluation(struct cli *c);
+int cmd_event(struct cli *c); /* event.c: 活动 (#12) */
 
 #endif

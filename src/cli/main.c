@@ -44,6 +44,8 @@ static const struct command {
      "evaluation list PAIRING | create PAIRING YEAR | open ID | show ID [--json]",
      "the yearly evaluation (考核评估): list, create a draft, open it; show its indicators, "
      "each side's stage and the ranking of units and city pairings"},
+    {"event", cmd_event, "event list [--pairing ID] [--year YYYY] [--json]",
+     "events (活动): kind, dates, host, registered / capacity, waiting, checked in"},
     {"remind", cmd_remind, "remind [--dry-run] [--at YYYY-MM-DD] [--smtp URL --smtp-from ADDRESS]",
      "the inbox's reminder pass once: reports due in 7, 3, 1 days, missing ones (催办); "
      "with --smtp, the e-mail outbox delivered once"},
@@ -65,7 +67,8 @@ static bool reads_only(const char *name, int argc, char **argv)
 {
     static const char *const whole[] = {"plans", "plan", "region", "pairings", "routes",
                                         "backup", "check", "outbox"};
-    static const char *const by_sub[] = {"evaluation", "project", "unit", "user", "token"};
+    static const char *const by_sub[] = {"evaluation", "project", "unit", "user", "token",
+                                         "event"};
     for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
         if (strcmp(name, whole[i]) == 0)
             return true;
@@ -84,7 +87,9 @@ static void help(FILE *out)
         fprintf(out, "  %-36s %s\n", commands[i].usage, commands[i].summary);
     fprintf(out, "\nThe database is --db PATH, else $DUIKOU_DB, else ./duikou.db. The audit log's "
                  "key is --audit-key FILE,\nelse PATH.audit-key (made by init); its anchors go "
-                 "to --audit-anchors FILE, else PATH.audit-anchors.\n");
+                 "to --audit-anchors FILE, else PATH.audit-anchors. Personal data is sealed with "
+                 "the key\nPATH.data-key (made by the first command that writes; keep it with "
+                 "the audit key).\n");
 }
 
 const char *cli_option(struct cli *c, const char *name, bool takes_value)

@@ -34,7 +34,7 @@ int cli_open(struct cli *c, struct ctx *ctx)
     ctx->arena = &c->arena;
     ctx->actor = c->actor;
     c->opened = true;
-    if (cli_audit_setup(c, db) < 0) {
+    if (cli_audit_setup(c, db) < 0 || cli_data_key_setup(c) < 0) {
         db_close(db);
         ctx->db = NULL;
         return -1;
@@ -374,7 +374,11 @@ int cmd_demo(struct cli *c)
     int year = atoi(today);
     struct demo_login *l;
     size_t n;
-    int rc = demo_create(&ctx, year, &l, &n);
+    /* hundreds of small writes, each its own transaction: synced once at the end */
+    int rc = db_bulk(ctx.db) < 0 ? svc_fail(&ctx, SVC_ERROR, "err_internal", NULL, "db_bulk")
+                                 : demo_create(&ctx, year, &l, &n);
+    if (rc == SVC_OK && db_sync_wal(c->db_path) < 0)
+        rc = svc_fail(&ctx, SVC_ERROR, "err_internal", NULL, "syncing the demo data");
     if (rc == SVC_OK && scale) {
         int dr = demo_scale_print(c, &ctx, scale, year, atoi(today + 5));
         if (dr != CLI_OK) {

@@ -102,6 +102,74 @@ const struct route http_routes[] = {
     {"POST", "/platforms/{id}", web_platform_edit, ROLE_COORDINATOR, 0,
      "Edit a platform with the form: 303 back; 409 with the input kept when changed meanwhile"},
 
+    /* ---- web pages: the enterprise directory, 企业库 (web/enterprise.c) ---------------- */
+    {"GET", "/enterprises", web_enterprises, ROLE_MEMBER, 0,
+     "The enterprise directory (HTML): search, filters, keyset pages; the form for who may record"},
+    {"POST", "/enterprises", web_enterprise_create, ROLE_MEMBER, 0,
+     "Record an enterprise with the form: 303 to it, else 422 with the input kept"},
+    {"GET", "/enterprises/{id}", web_enterprise_page, ROLE_MEMBER, 0,
+     "An enterprise (HTML): facts, contact for who may see it, its events; edit and merge forms"},
+    {"POST", "/enterprises/{id}", web_enterprise_edit, ROLE_MEMBER, 0,
+     "Edit an enterprise with the form: 303 back; 409 with the input kept when changed meanwhile"},
+    {"POST", "/enterprises/{id}/merge", web_enterprise_merge, ROLE_COORDINATOR, 0,
+     "Merge this enterprise into another with the form: 303 to the one kept, else 422"},
+
+    /* ---- web pages: exchanges of people, 干部挂职 · 培训 · 人才交流 (web/exchange.c) ------- */
+    {"GET", "/exchanges", web_exchanges, ROLE_MEMBER, 0,
+     "A pairing's exchanges of people (HTML): in post now, returning soon, the year's list "
+     "and counts per side; the form for lead offices"},
+    {"POST", "/exchanges", web_exchange_create, ROLE_COORDINATOR, 0,
+     "Record an exchange with the form: 303 to it, else 422 with the input kept"},
+    {"GET", "/exchanges/{id}", web_exchange_page, ROLE_MEMBER, 0,
+     "An exchange (HTML): its facts (personal data for the sending side's lead office); the "
+     "edit form"},
+    {"POST", "/exchanges/{id}", web_exchange_edit, ROLE_COORDINATOR, 0,
+     "Edit an exchange with the form: 303 back; 409 with the input kept when changed meanwhile"},
+
+    /* ---- web pages: events, 活动 (web/event.c, web/funnel.c, web/ics.c). The organisers
+     * (coordinators and the users of organising units) edit, check in and record outcomes,
+     * so those routes are open to members and the service decides. The calendars are
+     * public: /events.ics the public events, /calendar/<token>.ics a personal feed whose
+     * token is its key ({file}: the handler reads the token from the path). */
+    {"GET", "/events", web_events, ROLE_MEMBER, 0,
+     "Events of a pairing (HTML): upcoming and past (?year=&kind=&theme=), the rotation of "
+     "docking events, the year's themes, the create form for lead offices"},
+    {"POST", "/events", web_event_create, ROLE_COORDINATOR, 0,
+     "Create an event with the form: 303 to it, else 422 with the input kept and a summary"},
+    {"GET", "/events/{id}", web_event_page, ROLE_MEMBER, 0,
+     "An event (HTML): facts, target check, registrations with QR codes, minutes, outcomes; "
+     "the forms for who may act"},
+    {"POST", "/events/{id}", web_event_edit, ROLE_MEMBER, 0,
+     "Edit an event with the form (the organisers): 303 back, else 422/409 with the input kept"},
+    {"POST", "/events/{id}/registrations", web_event_register, ROLE_MEMBER, 0,
+     "Register an enterprise or a unit with the form: 303 back (a seat or the waiting list)"},
+    {"POST", "/events/{id}/registrations/{id}/withdraw", web_event_withdraw, ROLE_MEMBER, 0,
+     "Withdraw a registration with the form: 303 back; the first waiting moves up"},
+    {"POST", "/events/{id}/minutes", web_event_minutes, ROLE_MEMBER, ROUTE_UPLOAD,
+     "Save the minutes' text, or add a file of them (multipart), with the form: 303 back"},
+    {"POST", "/events/{id}/outcomes", web_event_outcome_add, ROLE_MEMBER, 0,
+     "Record an outcome (意向, 签约) between registered parties with the form: 303 back"},
+    {"POST", "/events/{id}/outcomes/{id}/project", web_event_outcome_project, ROLE_COORDINATOR,
+     0, "Make a project of an outcome with the form: 303 to the project"},
+    {"GET", "/events/{id}/checkin", web_event_checkin_page, ROLE_MEMBER, 0,
+     "The organisers' check-in page for a phone (HTML; ?number= prefilled from a QR code)"},
+    {"POST", "/events/{id}/checkin", web_event_checkin, ROLE_MEMBER, 0,
+     "Check in by registration number, or a walk-in (walk_in=1&party=), with the form: 303"},
+    {"GET", "/events/{id}/registrations/{id}/qr.svg", web_event_qr, ROLE_MEMBER, 0,
+     "A registration's QR code (SVG): its check-in address with the number"},
+    {"GET", "/funnel", web_funnel, ROLE_MEMBER, 0,
+     "From events to operating projects (HTML): an SVG funnel and the table of the seven "
+     "steps (?pairing=&year=&event=)"},
+    {"GET", "/events.ics", web_events_ics, ROLE_PUBLIC, 0,
+     "The public events as iCalendar (RFC 5545, text/calendar)"},
+    {"GET", "/calendar/{file}", web_calendar_feed, ROLE_PUBLIC, 0,
+     "A personal calendar feed /calendar/<token>.ics: the events of the token's user's unit; "
+     "404 for an unknown or revoked token"},
+    {"POST", "/account/calendar", web_account_calendar, ROLE_MEMBER, 0,
+     "Make a personal calendar feed with the form: the page shows its address once"},
+    {"POST", "/account/calendar/{id}/revoke", web_account_calendar_revoke, ROLE_MEMBER, 0,
+     "Revoke one's calendar feed with the form: its address answers 404 from then on; 303"},
+
     /* ---- web pages: funds, 专项工作经费 and 产业投资基金 (web/fund.c) ------------------- */
     {"GET", "/funds", web_funds, ROLE_COORDINATOR, 0,
      "A pairing's funds of a year (HTML): each side's budget and allocations, industry funds"},
@@ -402,6 +470,73 @@ const struct route http_routes[] = {
      "One platform with its units and rollups (ETag)"},
     {"PATCH", "/api/v1/platforms/{id}", api_platform_edit, ROLE_COORDINATOR, ROUTE_JSON,
      "Edit a platform (If-Match)"},
+
+    /* ---- the enterprise directory, 企业库 (api/enterprise.c). Members record and edit the
+     * enterprises of their side too, so the writes are open to members and the service
+     * decides (leaders read only). */
+    {"GET", "/api/v1/enterprises", api_enterprises, ROLE_MEMBER, 0,
+     "Enterprises of the caller's pairing by name; ?pairing=&side=&q=&industry=&merged=; "
+     "keyset pages. The contact only for who may see it"},
+    {"POST", "/api/v1/enterprises", api_enterprise_create, ROLE_MEMBER, ROUTE_JSON,
+     "Record an enterprise of one's side (coordinators, member units; admin: pairing_id, side)"},
+    {"GET", "/api/v1/enterprises/{id}", api_enterprise, ROLE_MEMBER, 0,
+     "One enterprise, merged ones too (ETag)"},
+    {"PATCH", "/api/v1/enterprises/{id}", api_enterprise_edit, ROLE_MEMBER, ROUTE_JSON,
+     "Edit an enterprise of one's side (If-Match)"},
+    {"POST", "/api/v1/enterprises/{id}/merge", api_enterprise_merge, ROLE_COORDINATOR, ROUTE_JSON,
+     "Merge a duplicate into another enterprise of the side (its coordinator): registrations move"},
+
+    /* ---- events, 活动: registrations, check-in, outcomes, the funnel (api/event.c). The
+     * organisers (the pairing's coordinators, the users of the event's organising units)
+     * edit, check in and record outcomes, so those routes are open to members and the
+     * service decides. /events/rotation and /events/themes are fixed segments: {id} only
+     * matches digits. */
+    {"GET", "/api/v1/events", api_events, ROLE_MEMBER, 0,
+     "Events of the caller's pairing (admin: all); ?pairing=&year=&kind=&theme=&when=&unit="},
+    {"POST", "/api/v1/events", api_event_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Create an event (a coordinator of the pairing, either side; admin: pairing_id)"},
+    {"GET", "/api/v1/events/rotation", api_event_rotation, ROLE_MEMBER, 0,
+     "Docking events' rotation: who hosted the previous ones, the side and city suggested next"},
+    {"GET", "/api/v1/events/themes", api_event_themes, ROLE_MEMBER, 0,
+     "The year's theme industries of a pairing's events and the plan's warning (?pairing=&year=)"},
+    {"GET", "/api/v1/events/{id}", api_event, ROLE_MEMBER, 0,
+     "One event with counts, themes, organisers and cities (ETag)"},
+    {"PATCH", "/api/v1/events/{id}", api_event_edit, ROLE_MEMBER, ROUTE_JSON,
+     "Edit an event (the organisers; If-Match)"},
+    {"PUT", "/api/v1/events/{id}/minutes", api_event_minutes, ROLE_MEMBER, ROUTE_JSON,
+     "Set an event's minutes (纪要; the organisers; If-Match)"},
+    {"GET", "/api/v1/events/{id}/registrations", api_event_registrations, ROLE_MEMBER, 0,
+     "An event's registrations by number, with the waiting list and the withdrawn"},
+    {"POST", "/api/v1/events/{id}/registrations", api_event_register, ROLE_MEMBER, ROUTE_JSON,
+     "Register an enterprise or a unit: a seat when one is free, else the waiting list"},
+    {"GET", "/api/v1/registrations/{id}", api_registration, ROLE_MEMBER, 0,
+     "One registration with its status, place on the waiting list and check-in"},
+    {"POST", "/api/v1/registrations/{id}/withdraw", api_registration_withdraw, ROLE_MEMBER, 0,
+     "Withdraw a registration: its seat goes to the first waiting"},
+    {"POST", "/api/v1/events/{id}/checkins", api_event_checkin, ROLE_MEMBER, ROUTE_JSON,
+     "Check in by registration number, or register and check in at the door (the organisers)"},
+    {"GET", "/api/v1/events/{id}/outcomes", api_event_outcomes, ROLE_MEMBER, 0,
+     "An event's outcomes (意向, 签约) with their parties and projects, oldest first"},
+    {"POST", "/api/v1/events/{id}/outcomes", api_event_outcome_add, ROLE_MEMBER, ROUTE_JSON,
+     "Record an outcome between registered parties (the organisers)"},
+    {"POST", "/api/v1/outcomes/{id}/project", api_outcome_project, ROLE_COORDINATOR, 0,
+     "Make a project of an outcome: partners, amount and the event as its origin carried over"},
+    {"GET", "/api/v1/funnel", api_funnel, ROLE_MEMBER, 0,
+     "From events to operating projects: counts and investment per step "
+     "(?pairing=&year=[&event=])"},
+
+    /* ---- exchanges of people, 干部挂职 · 培训 · 人才交流 (api/exchange.c). /counts is a
+     * fixed segment: {id} only matches digits. */
+    {"GET", "/api/v1/exchanges", api_exchanges, ROLE_MEMBER, 0,
+     "Exchanges of the caller's pairing (admin: all); ?pairing=&year=&kind=&side=&now=1&returning=1"},
+    {"POST", "/api/v1/exchanges", api_exchange_create, ROLE_COORDINATOR, ROUTE_JSON,
+     "Record an exchange (a coordinator of the pairing, either side; admin: pairing_id)"},
+    {"GET", "/api/v1/exchanges/counts", api_exchange_counts, ROLE_MEMBER, 0,
+     "A year's exchanges per kind and side, with the targets of the tasks served (?pairing=&year=)"},
+    {"GET", "/api/v1/exchanges/{id}", api_exchange, ROLE_MEMBER, 0,
+     "One exchange (ETag); the personal data only for the sending side's lead office"},
+    {"PATCH", "/api/v1/exchanges/{id}", api_exchange_edit, ROLE_COORDINATOR, ROUTE_JSON,
+     "Edit an exchange (If-Match)"},
 
     /* ---- funds (api/fund.c) ------------------------------------------------------------ */
     {"GET", "/api/v1/funds", api_funds, ROLE_COORDINATOR, 0,

@@ -9,6 +9,7 @@
 #include "core/mem.h"
 #include "core/utf8.h"
 #include "service/evaluation.h"
+#include "service/event.h"
 #include "service/internal.h"
 #include "service/perm.h"
 #include "service/project.h"
@@ -140,9 +141,11 @@ static int object_access(struct ctx *c, const char *object, int64_t id, bool wri
     }
     if (strcmp(object, "evaluation_side") == 0) /* a self-evaluation's evidence */
         return evaluation_side_access(c, id, write, pairing);
+    if (strcmp(object, "event") == 0) /* an event's minutes, signed lists, photos */
+        return event_access(c, id, write, pairing);
     return svc_fail(c, SVC_INVALID, "err_attachment_object", "object",
-                    "files belong to a project, a project_update, a report or an "
-                    "evaluation_side");
+                    "files belong to a project, a project_update, a report, an "
+                    "evaluation_side or an event");
 }
 
 #define ATTACHMENT_COLUMNS                                                                   \

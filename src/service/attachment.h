@@ -5,7 +5,8 @@
  *   upload     on a project or its update: who may report progress on the project (its
  *              partner units' users, the owning side's coordinator, an admin); on a report:
  *              the users of the report's unit (who wrote it); on an evaluation side (the
- *              evidence of a self-evaluation, evaluation.h): its lead office while it writes.
+ *              evidence of a self-evaluation, evaluation.h): its lead office while it writes;
+ *              on an event (its minutes and signed lists, event.h): its organisers.
  *   read       who may read the object the file belongs to; every download is audited.
  * A file is accepted by what its bytes are (core/filetype.h), never by its name: PDF, images
  * (PNG, JPEG, GIF, WebP, TIFF) and Office documents (Word, Excel, PowerPoint, OpenDocument);
@@ -28,7 +29,7 @@ extern struct attachment_policy attachment_policy;
 
 struct attachment_view {
     int64_t id, object_id, pairing_id, size;
-    const char *object; /* project, project_update, report, evaluation_side */
+    const char *object; /* project, project_update, report, evaluation_side, event */
     const char *sha256, *type, *filename, *uploaded_by, *created_at;
 };
 

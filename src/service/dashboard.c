@@ -255,6 +255,10 @@ static int dashboard_read(struct ctx *c, int64_t pairing_id, int year, struct da
     out->have_projects = project_totals(c, pairing_id, year, &out->projects) == SVC_OK;
     if (!out->have_projects)
         c->code = c->field = c->error = NULL;
+    out->have_events = event_totals(c, pairing_id, year, &out->events) == SVC_OK &&
+                       exchange_counts(c, pairing_id, year, &out->exchanges) == SVC_OK;
+    if (!out->have_events)
+        c->code = c->field = c->error = NULL;
     if (!out->work_plan_id)
         return SVC_OK;
     if ((rc = read_stats(c, out)) != SVC_OK || (rc = read_overdue(c, out)) != SVC_OK ||

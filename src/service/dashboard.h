@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "service/event.h"
+#include "service/exchange.h"
 #include "service/light.h"
 #include "service/project.h"
 
@@ -85,6 +87,12 @@ struct dashboard {
     size_t n_missing_units;
     struct project_totals projects;  /* the projects block's figures (service/project.h) */
     bool have_projects;              /* false when they could not be read */
+    /* events held and attended, people seconded and trained (service/event.h, exchange.h);
+     * an event counts as held in the reading of the day after it ended at the latest (the
+     * reading is kept per day and data version, and check-ins move the version) */
+    struct event_totals events;
+    struct exchange_counts exchanges;
+    bool have_events;                /* false when they could not be read */
 };
 
 /* The dashboard of a province pairing for year (2000–2100, else SVC_INVALID err_range with

@@ -401,8 +401,11 @@ static int demo_pairing(struct demo *d, const struct pairing_view *p, int year)
         }
     }
 
+    struct demo_sides sides = {{su[0].office, su[1].office}, {su[0].commerce, su[1].commerce},
+                               {su[0].coordinator, su[1].coordinator}};
     if ((rc = demo_projects(d, p, su, child_unit)) != SVC_OK ||
-        (rc = demo_funds(d, p, su, year)) != SVC_OK)
+        (rc = demo_funds(d, p, su, year)) != SVC_OK ||
+        (rc = demo_events(c, p, &sides)) != SVC_OK)
         return rc;
 
     /* Assignments and this year's work plan: an item per task. */

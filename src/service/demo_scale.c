@@ -597,6 +597,7 @@ static int audit_range(struct gen *g, const char *entity, const char *max_sql, i
 
 struct marks {
     int64_t work_plan, work_item, report, review, project;
+    int64_t enterprise, event, registration, event_outcome, exchange;
 };
 
 static int audit_ranges(struct gen *g, struct marks *m)
@@ -607,7 +608,16 @@ static int audit_ranges(struct gen *g, struct marks *m)
                     &m->work_item) < 0 ||
         audit_range(g, "report", "SELECT coalesce(max(id), :p) FROM report", &m->report) < 0 ||
         audit_range(g, "review", "SELECT coalesce(max(id), :p) FROM review", &m->review) < 0 ||
-        audit_range(g, "project", "SELECT coalesce(max(id), :p) FROM project", &m->project) < 0)
+        audit_range(g, "project", "SELECT coalesce(max(id), :p) FROM project", &m->project) < 0 ||
+        audit_range(g, "enterprise", "SELECT coalesce(max(id), :p) FROM enterprise",
+                    &m->enterprise) < 0 ||
+        audit_range(g, "event", "SELECT coalesce(max(id), :p) FROM event", &m->event) < 0 ||
+        audit_range(g, "registration", "SELECT coalesce(max(id), :p) FROM registration",
+                    &m->registration) < 0 ||
+        audit_range(g, "event_outcome", "SELECT coalesce(max(id), :p) FROM event_outcome",
+                    &m->event_outcome) < 0 ||
+        audit_range(g, "exchange", "SELECT coalesce(max(id), :p) FROM exchange",
+                    &m->exchange) < 0)
         return failed(g->c, "auditing");
     return SVC_OK;
 }
@@ -689,6 +699,126 @@ static int gen_projects(struct gen *g, int64_t pairing, const struct side *sd)
     return SVC_OK;
 }
 
+/* The pairing's enterprises (ENTERPRISES a side), two docking events a year for the last
+ * three years, one on each side (capacity 80; 30 enterprises of each side registered, 25 of
+ * each checked in), two signings and an intention at each, and a secondment each way and a
+ * training a year. Credit codes are left out: they are unique per pairing and optional. */
+enum { ENTERPRISES = 40, EVENT_YEARS = 3 };
+static int gen_events(struct gen *g, int64_t pairing, const struct side *sd)
+{
+    struct ctx *c = g->c;
+    struct stmt st;
+    int64_t ent[2][ENTERPRISES];
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; i < ENTERPRISES; i++) {
+            db_prepare(c->db, &st,
+                       "INSERT INTO enterprise (pairing_id, side, name, name_key, industry, "
+                       "industry_section, size, created_at, updated_at) VALUES (:p, :s, :n, :n, "
+                       "'34', 'C', 'medium', :now, :now)");
+            db_bind_int64(&st, ":p", pairing);
+            db_bind_int64(&st, ":s", s);
+            db_bind_text(&st, ":n", arena_printf(c->arena, "企業%c%03d", s ? 'B' : 'A', i + 1));
+            db_bind_text(&st, ":now", g->now);
+            if (step(&st) < 0)
+                return failed(c, "adding an enterprise");
+            ent[s][i] = db_last_insert_id(c->db);
+        }
+    for (int y = g->year - EVENT_YEARS + 1; y <= g->year; y++)
+        for (int host = 0; host < 2; host++) {
+            /* the spring one on side 0, the autumn one on side 1; this year's autumn one is
+             * ahead only when the month is before October */
+            int month = host ? 10 : 4;
+            bool held = y < g->year || month < g->month;
+            db_prepare(c->db, &st,
+                       "INSERT INTO event (pairing_id, kind, title, host_side, starts, ends, year, "
+                       "capacity, public, target_enterprises, created_at, updated_at) VALUES (:p, "
+                       "'docking', :t, :h, :s, :e, :y, 80, 1, 50, :now, :now)");
+            db_bind_int64(&st, ":p", pairing);
+            db_bind_text(&st, ":t", arena_printf(c->arena, "%d年對接活動%d", y, host + 1));
+            db_bind_int64(&st, ":h", host);
+            db_bind_text(&st, ":s", arena_printf(c->arena, "%04d-%02d-15T09:00", y, month));
+            db_bind_text(&st, ":e", arena_printf(c->arena, "%04d-%02d-15T17:00", y, month));
+            db_bind_int64(&st, ":y", y);
+            db_bind_text(&st, ":now", g->now);
+            if (step(&st) < 0)
+                return failed(c, "adding an event");
+            int64_t ev = db_last_insert_id(c->db), first_reg[2] = {0, 0};
+            db_prepare(c->db, &st, "INSERT INTO event_unit (event_id, unit_id) VALUES (:e, :u)");
+            db_bind_int64(&st, ":e", ev);
+            db_bind_int64(&st, ":u", sd[host].office);
+            if (step(&st) < 0)
+                return failed(c, "adding an organiser");
+            for (int i = 0; i < 60; i++) {
+                int s = i % 2, k = (i / 2 + y) % ENTERPRISES;
+                bool came = held && i / 2 < 25;
+                db_prepare(c->db, &st,
+                           "INSERT INTO registration (event_id, number, enterprise_id, side, "
+                           "status, queued_at, created_at, updated_at, checked_in_at) VALUES "
+                           "(:e, :n, :en, :s, 'registered', :now, :now, :now, :in)");
+                db_bind_int64(&st, ":e", ev);
+                db_bind_int64(&st, ":n", i + 1);
+                db_bind_int64(&st, ":en", ent[s][k]);
+                db_bind_int64(&st, ":s", s);
+                db_bind_text(&st, ":now", g->now);
+                db_bind_text(&st, ":in", came ? g->now : NULL);
+                if (step(&st) < 0)
+                    return failed(c, "adding a registration");
+                if (i < 2)
+                    first_reg[s] = db_last_insert_id(c->db);
+            }
+            for (int o = 0; held && o < 3; o++) {
+                db_prepare(c->db, &st,
+                           "INSERT INTO event_outcome (event_id, kind, title, amount_yuan, "
+                           "created_at, updated_at) VALUES (:e, :k, :t, :a, :now, :now)");
+                db_bind_int64(&st, ":e", ev);
+                db_bind_text(&st, ":k", o < 2 ? "signed" : "intention");
+                db_bind_text(&st, ":t", arena_printf(c->arena, "合作協議%d", o + 1));
+                db_bind_int64(&st, ":a", (int64_t)(o + 1) * 50000000);
+                db_bind_text(&st, ":now", g->now);
+                if (step(&st) < 0)
+                    return failed(c, "adding an outcome");
+                int64_t out = db_last_insert_id(c->db);
+                for (int s = 0; s < 2; s++) {
+                    db_prepare(c->db, &st,
+                               "INSERT INTO event_outcome_party (outcome_id, ordinal, "
+                               "registration_id) VALUES (:o, :i, :r)");
+                    db_bind_int64(&st, ":o", out);
+                    db_bind_int64(&st, ":i", s);
+                    db_bind_int64(&st, ":r", first_reg[s]);
+                    if (step(&st) < 0)
+                        return failed(c, "adding an outcome's party");
+                }
+            }
+        }
+    for (int y = g->year - EVENT_YEARS + 1; y <= g->year; y++)
+        for (int k = 0; k < 3; k++) {
+            int s = k % 2;
+            bool training = k == 2;
+            db_prepare(c->db, &st,
+                       "INSERT INTO exchange (pairing_id, kind, title, person_name, from_unit_id, "
+                       "host_unit_id, side, field, starts, ends, year, count_a, count_b, "
+                       "created_at, updated_at) VALUES (:p, :k, :t, :n, :from, :host, :s, :f, "
+                       ":starts, :ends, :y, :ca, :cb, :now, :now)");
+            db_bind_int64(&st, ":p", pairing);
+            db_bind_text(&st, ":k", training ? "training" : "secondment");
+            db_bind_text(&st, ":t", training ? "幹部專題培訓" : "幹部掛職");
+            db_bind_text(&st, ":n", training ? NULL : arena_printf(c->arena, "掛職幹部%d", k + 1));
+            svc_bind_opt_id(&st, ":from", training ? 0 : sd[s].office);
+            svc_bind_opt_id(&st, ":host", training ? 0 : sd[1 - s].office);
+            db_bind_int64(&st, ":s", s);
+            db_bind_text(&st, ":f", training ? NULL : "放管服改革");
+            db_bind_text(&st, ":starts", arena_printf(c->arena, "%04d-03-01", y));
+            db_bind_text(&st, ":ends", arena_printf(c->arena, "%04d-%02d-28", y, training ? 3 : 12));
+            db_bind_int64(&st, ":y", y);
+            db_bind_int64(&st, ":ca", training ? 40 : 0);
+            db_bind_int64(&st, ":cb", training ? 5 : 0);
+            db_bind_text(&st, ":now", g->now);
+            if (step(&st) < 0)
+                return failed(c, "adding an exchange");
+        }
+    return SVC_OK;
+}
+
 /* One chunk, one transaction: province pairing number k (its sides are 测试省 2k-1 and 2k). */
 static int gen_chunk(struct gen *g, const struct tpl *t, int k, struct marks *m)
 {
@@ -710,6 +840,8 @@ static int gen_chunk(struct gen *g, const struct tpl *t, int k, struct marks *m)
         rc = gen_work_plan(g, t, pairing, task_off, sd, child, k, y);
     if (rc == SVC_OK)
         rc = gen_projects(g, pairing, sd);
+    if (rc == SVC_OK)
+        rc = gen_events(g, pairing, sd);
     if (rc == SVC_OK)
         rc = audit_ranges(g, m);
     if (rc == SVC_OK && db_commit(c->db) < 0)
@@ -761,6 +893,11 @@ int demo_scale_create(struct ctx *c, int scale, int current_year, int current_mo
         scalar(c, "SELECT coalesce(max(id), :p) FROM report", 0),
         scalar(c, "SELECT coalesce(max(id), :p) FROM review", 0),
         scalar(c, "SELECT coalesce(max(id), :p) FROM project", 0),
+        scalar(c, "SELECT coalesce(max(id), :p) FROM enterprise", 0),
+        scalar(c, "SELECT coalesce(max(id), :p) FROM event", 0),
+        scalar(c, "SELECT coalesce(max(id), :p) FROM registration", 0),
+        scalar(c, "SELECT coalesce(max(id), :p) FROM event_outcome", 0),
+        scalar(c, "SELECT coalesce(max(id), :p) FROM exchange", 0),
     };
     int total = 7 * scale;
     struct arena *keep = c->arena;

@@ -21,7 +21,9 @@ struct demo_scale_result {
 
 /* Adds 7 × scale province pairings generated from the shapes of the imported plans (scale 10:
  * 70 pairings, 700 city pairings, ~49,000 work items, ~1,000,000 reports, ~5,000 units,
- * ~20,000 users), with work plans of the 14 years up to current_year. Only from the command
+ * ~20,000 users), with work plans of the 14 years up to current_year, and per pairing 80
+ * enterprises, 6 docking events of the last 3 years with 60 registrations each, their
+ * outcomes, and secondments and trainings (scale 10: ~25,000 registrations). Only from the command
  * line, after `demo` (it needs the seed plans). */
 int demo_scale_create(struct ctx *c, int scale, int current_year, int current_month,
                       struct demo_scale_result *out);

@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/mem.h"
 #include "core/sb.h"
+#include "service/event.h"
 #include "service/internal.h"
 #include "service/light.h"
 #include "service/notification.h"
@@ -27,7 +28,7 @@ static int store_failed(struct ctx *c, const char *what)
 
 static const char *const method_names[EM_N] = {
     "items_done",        "items_on_time",   "reports_on_time", "reports_first_accepted",
-    "projects_progress", "investment_paid", "hand"};
+    "projects_progress", "investment_paid", "events_target", "exchanges", "hand"};
 
 const char *evaluation_method_name(enum evaluation_method m)
 {
@@ -57,7 +58,7 @@ static enum evaluation_stage stage_from(const char *name)
     return ES_SELF;
 }
 
-/* The default set: the six computations, then what Duikou does not count (yet) by hand. */
+/* The default set: the eight computations, then what only people can judge, by hand. */
 static const struct {
     const char *key, *name, *evidence;
     int weight;
@@ -70,8 +71,8 @@ static const struct {
      EM_REPORTS_FIRST_ACCEPTED},
     {"projects_progress", "ev_ind_projects_progress", NULL, 10, EM_PROJECTS_PROGRESS},
     {"investment_paid", "ev_ind_investment_paid", NULL, 10, EM_INVESTMENT_PAID},
-    {"events", "ev_ind_events", "ev_evidence_events", 5, EM_HAND},
-    {"exchanges", "ev_ind_exchanges", "ev_evidence_exchanges", 5, EM_HAND},
+    {"events", "ev_ind_events", NULL, 5, EM_EVENTS_TARGET},
+    {"exchanges", "ev_ind_exchanges", NULL, 5, EM_EXCHANGES},
     {"organisation", "ev_ind_organisation", "ev_evidence_organisation", 5, EM_HAND},
     {"innovation", "ev_ind_innovation", "ev_evidence_innovation", 5, EM_HAND},
 };
@@ -903,6 +904,21 @@ struct ev_city {
     const char *name;
 };
 
+struct ev_event { /* a docking event held in the year */
+    int64_t id, attended, target; /* target -1: none */
+    int side;                     /* the host side */
+    const char *title;
+    int64_t *units, *cities;      /* its organising units and city pairings */
+    size_t n_units, n_cities;
+};
+
+struct ev_exchange { /* a secondment or a training of the year */
+    int64_t id, from_unit, host_unit;
+    int side;
+    bool training;
+    const char *title;
+};
+
 struct ev_data {
     struct ev_item *items;
     size_t n_items;
@@ -912,6 +928,10 @@ struct ev_data {
     size_t n_projects;
     struct ev_city *cities;
     size_t n_cities;
+    struct ev_event *events;
+    size_t n_events;
+    struct ev_exchange *exchanges;
+    size_t n_exchanges;
     struct { int64_t id; int side; const char *name; } *units;
     size_t n_units;
     char today[11];
@@ -954,6 +974,40 @@ static bool project_in(const struct ev_scope *s, const struct ev_project *p)
         return false;
     default:
         return p->city == s->city->id;
+    }
+}
+
+static bool has_id(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+static bool event_in(const struct ev_scope *s, const struct ev_event *e)
+{
+    switch (s->kind) {
+    case 0:
+        return e->side == s->id;
+    case 1:
+        return has_id(e->units, e->n_units, s->id);
+    default:
+        return has_id(e->cities, e->n_cities, s->city->id);
+    }
+}
+
+/* An exchange counts for its side, and for a unit that sent or hosted it; a city pairing has
+ * none of its own. */
+static bool exchange_in(const struct ev_scope *s, const struct ev_exchange *x)
+{
+    switch (s->kind) {
+    case 0:
+        return x->side == s->id;
+    case 1:
+        return x->from_unit == s->id || x->host_unit == s->id;
+    default:
+        return false;
     }
 }
 
@@ -1027,6 +1081,37 @@ static void compute(struct ctx *c, const struct ev_data *d, const struct ev_scop
             p->den += x->contracted;
         }
         break;
+    case EM_EVENTS_TARGET:
+        /* "协调不少于50家企业参与": an event met its target when that many enterprises came
+         * (without a target, when any came) */
+        for (size_t i = 0; i < d->n_events; i++) {
+            const struct ev_event *x = &d->events[i];
+            if (!event_in(s, x))
+                continue;
+            bool met = x->target > 0 ? x->attended >= x->target : x->attended > 0;
+            add_input(c, p, &cap, "event", x->id, x->title, NULL, met, 0);
+            p->num += met;
+            p->den++;
+        }
+        break;
+    case EM_EXCHANGES: {
+        /* "形成常态化干部交流和人才培训机制": cadres seconded and people trained in the year,
+         * one half each; a unit without any exchange is not judged on it */
+        bool seconded = false, trained = false, any = false;
+        for (size_t i = 0; i < d->n_exchanges; i++) {
+            const struct ev_exchange *x = &d->exchanges[i];
+            if (!exchange_in(s, x))
+                continue;
+            add_input(c, p, &cap, "exchange", x->id, x->title, NULL, true, 0);
+            any = true;
+            *(x->training ? &trained : &seconded) = true;
+        }
+        if (s->kind == 0 || any) {
+            p->num = seconded + trained;
+            p->den = 2;
+        }
+        break;
+    }
     default:
         break;
     }
@@ -1290,6 +1375,51 @@ static int load_projects(struct ctx *c, int64_t root, int year, struct ev_data *
     return SVC_OK;
 }
 
+/* The year's held docking events with what they need, and its secondments and trainings. */
+static int load_events(struct ctx *c, int64_t root, int year, struct ev_data *d)
+{
+    struct event_filter f = {.pairing_id = root, .year = year, .kind = "docking", .when = 2};
+    struct event_view *ev;
+    size_t n;
+    int rc = event_list(c, &f, &ev, &n);
+    if (rc != SVC_OK)
+        return rc;
+    d->events = arena_alloc(c->arena, (n + 1) * sizeof *d->events);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].state, "cancelled") == 0)
+            continue;
+        struct ev_event *x = &d->events[d->n_events++];
+        *x = (struct ev_event){.id = ev[i].id, .attended = ev[i].attended_enterprises,
+                               .target = ev[i].target_enterprises, .side = ev[i].host_side,
+                               .title = ev[i].title};
+        x->units = arena_alloc(c->arena, (ev[i].n_units + 1) * sizeof *x->units);
+        for (size_t k = 0; k < ev[i].n_units; k++)
+            x->units[x->n_units++] = ev[i].units[k].id;
+        x->cities = arena_alloc(c->arena, (ev[i].n_cities + 1) * sizeof *x->cities);
+        for (size_t k = 0; k < ev[i].n_cities; k++)
+            x->cities[x->n_cities++] = ev[i].cities[k].id;
+    }
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT id, coalesce(from_unit_id, 0), coalesce(host_unit_id, 0), side, kind, "
+               "title FROM exchange WHERE pairing_id = :p AND year = :y AND kind IN "
+               "('secondment', 'training') ORDER BY id");
+    db_bind_int64(&st, ":p", root);
+    db_bind_int64(&st, ":y", year);
+    size_t cap = 0;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        struct ev_exchange *x = ARRAY_PUSH(c->arena, d->exchanges, d->n_exchanges, cap);
+        x->id = db_col_int64(&st, 0);
+        x->from_unit = db_col_int64(&st, 1);
+        x->host_unit = db_col_int64(&st, 2);
+        x->side = (int)db_col_int64(&st, 3);
+        x->training = strcmp(db_col_text(&st, 4), "training") == 0;
+        x->title = svc_col(c, &st, 5);
+    }
+    db_finalize(&st);
+    return rc < 0 ? store_failed(c, "reading the exchanges") : SVC_OK;
+}
+
 static int load_scopes(struct ctx *c, int64_t root, struct ev_data *d)
 {
     struct stmt st;
@@ -1321,6 +1451,8 @@ static int load_scopes(struct ctx *c, int64_t root, struct ev_data *d)
         for (size_t i = 0; !has && i < d->n_projects; i++)
             for (size_t k = 0; !has && k < d->projects[i].n_units; k++)
                 has = d->projects[i].units[k] == id;
+        for (size_t i = 0; !has && i < d->n_events; i++)
+            has = has_id(d->events[i].units, d->events[i].n_units, id);
         if (!has)
             continue;
         ARRAY_PUSH(c->arena, d->units, d->n_units, cap);
@@ -1353,6 +1485,8 @@ static int live_scores(struct ctx *c, const struct evaluation_view *v,
         rc = load_periods(c, v->pairing_id, v->year, &d);
     if (rc == SVC_OK)
         rc = load_projects(c, v->pairing_id, v->year, &d);
+    if (rc == SVC_OK)
+        rc = load_events(c, v->pairing_id, v->year, &d);
     if (rc == SVC_OK)
         rc = load_scopes(c, v->pairing_id, &d);
     if (rc != SVC_OK)

@@ -66,6 +66,8 @@ enum evaluation_method {
     EM_REPORTS_FIRST_ACCEPTED,
     EM_PROJECTS_PROGRESS,
     EM_INVESTMENT_PAID,
+    EM_EVENTS_TARGET, /* held docking events whose attending enterprises met their target */
+    EM_EXCHANGES,     /* cadres seconded and people trained: both, one, or neither */
     EM_HAND,
     EM_N
 };

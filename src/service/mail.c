@@ -20,7 +20,7 @@ const char *const mail_kinds[MAIL_KINDS] = {"report_due",      "report_missing",
                                             "report_urged",    "report_returned",
                                             "plan_submitted",  "review_waiting",
                                             "plan_reopened",   "project_stage",
-                                            "evaluation_step"};
+                                            "evaluation_step", "event_registration"};
 const char *const mail_channels[3] = {"inbox", "mail", "digest"};
 
 static int store_failed(struct ctx *c, const char *what)

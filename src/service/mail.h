@@ -23,7 +23,7 @@ struct ctx;
 struct arena;
 struct notification_view;
 
-enum { MAIL_MAX_ATTEMPTS = 8, MAIL_BATCH = 100, MAIL_KINDS = 9 };
+enum { MAIL_MAX_ATTEMPTS = 8, MAIL_BATCH = 100, MAIL_KINDS = 10 };
 
 extern const char *const mail_kinds[MAIL_KINDS];   /* notification kinds, in display order */
 extern const char *const mail_channels[3];         /* inbox, mail, digest */

@@ -49,7 +49,8 @@ static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after,
                "SELECT n.id, n.kind, n.object_id, n.period, n.step, n.created_at, n.read_at, "
                " coalesce(i.id, ri.id, 0), coalesce(w.id, 0), coalesce(i.title, ri.title, "
                " g.name_a || '–' || g.name_b || ' ' || w.year, pj.name, "
-               " eg.name_a || '–' || eg.name_b || ' ' || ev.year), coalesce(u.name, ru.name), "
+               " eg.name_a || '–' || eg.name_b || ' ' || ev.year, et.title), "
+               " coalesce(u.name, ru.name), "
                " v.comment, coalesce(wi.report_cycle, 'monthly'), coalesce(wi.report_due_day, 5), "
                " coalesce(eg.name_a, ''), coalesce(eg.name_b, '') "
                "FROM notification n "
@@ -67,6 +68,8 @@ static int list_for(struct ctx *c, int64_t user_id, int64_t only, int64_t after,
                "LEFT JOIN project pj ON n.kind = 'project_stage' AND pj.id = n.object_id "
                "LEFT JOIN evaluation ev ON n.kind = 'evaluation_step' AND ev.id = n.object_id "
                "LEFT JOIN pairing eg ON eg.id = ev.pairing_id "
+               "LEFT JOIN registration rg ON n.kind = 'event_registration' AND rg.id = "
+               " n.object_id LEFT JOIN event et ON et.id = rg.event_id "
                "WHERE n.user_id = :u AND (:after = 0 OR n.id < :after) "
                "AND (:only = 0 OR n.id = :only) ORDER BY n.id DESC LIMIT :limit");
     db_bind_int64(&st, ":u", user_id);
@@ -364,6 +367,18 @@ int notification_project_stage(struct ctx *c, int64_t project_id, const char *st
                "pp.unit_id WHERE pp.project_id = :a AND u.disabled = 0 ORDER BY u.id");
     db_bind_int64(&st, ":a", project_id);
     return tell_users(c, &st, "project_stage", project_id, stage, (int)change_id);
+}
+
+int notification_event_registration(struct ctx *c, int64_t registration_id, int64_t event_id,
+                                    const char *status)
+{
+    /* who registered it, and for a unit's registration the unit's people */
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT u.id FROM registration g JOIN users u ON u.id = g.registered_by OR "
+               "u.unit_id = g.unit_id WHERE g.id = :a AND u.disabled = 0 ORDER BY u.id");
+    db_bind_int64(&st, ":a", registration_id);
+    return tell_users(c, &st, "event_registration", registration_id, status, (int)event_id);
 }
 
 int notification_evaluation_step(struct ctx *c, int64_t evaluation_id, const char *action,

@@ -22,6 +22,11 @@
  *                    how many;
  *   project_stage    a project's stage changed — to the people of its partner units but the
  *                    one who changed it (period = the new stage, step = the change's id);
+ *   event_registration  an event registration that concerns one's unit changed: moved up from
+ *                    the waiting list to a seat (period "registered"), a unit registered by
+ *                    someone else (its status: "registered" or "waiting"), withdrawn by
+ *                    someone else ("withdrawn") — to who registered it and, for a unit's, the
+ *                    unit's people, but the one who acted (step: the event's id);
  *   evaluation_step  a step of a yearly evaluation that waits for someone (period
  *                    "action:side", step = the step's id): a self-evaluation submitted — to the
  *                    other side's coordinators, who give their opinion; an opinion given or a
@@ -53,7 +58,7 @@ struct notification_view {
     int64_t id;
     const char *kind;       /* report_due, report_missing, report_urged, report_returned,
                                plan_submitted, plan_reopened, review_waiting, project_stage,
-                               evaluation_step */
+                               evaluation_step, event_registration */
     int64_t object_id;
     const char *period;     /* "" when the kind has none */
     int step;
@@ -97,6 +102,9 @@ int notification_project_stage(struct ctx *c, int64_t project_id, const char *st
                                int64_t change_id);
 int notification_evaluation_step(struct ctx *c, int64_t evaluation_id, const char *action,
                                  int side, int64_t step_id);
+/* Inside the transaction that changed registration_id of event_id to status. */
+int notification_event_registration(struct ctx *c, int64_t registration_id, int64_t event_id,
+                                    const char *status);
 
 /* 催办 by hand: tells the members of unit_id that each of its reports missing in the
  * pairing's work plan of year is awaited (kind report_urged, at most once a day per item and

@@ -45,7 +45,7 @@ enum project_stage project_stage_from(const char *name)
     "cp.name_a, cp.name_b, p.name, p.industry, r.code, r.name, p.description, p.stage, "     \
     "p.stage_on, p.signed_on, p.invest_planned, p.invest_contracted, p.invest_paid, "        \
     "coalesce(p.jobs, -1), p.major, p.public, u.login, p.created_at, p.updated_at, "         \
-    "coalesce(p.platform_id, 0), pf.name "                                                     \
+    "coalesce(p.platform_id, 0), pf.name, coalesce(p.origin_event_id, 0) "                    \
     "FROM project p JOIN pairing pa ON pa.id = p.pairing_id "                                 \
     "LEFT JOIN platform pf ON pf.id = p.platform_id "                                          \
     "LEFT JOIN pairing cp ON cp.id = p.city_pairing_id "                                      \
@@ -83,6 +83,7 @@ static void project_row(struct ctx *c, struct stmt *st, struct project_view *v)
     v->updated_at = svc_col(c, st, 24);
     v->platform_id = db_col_int64(st, 25);
     v->platform_name = svc_col(c, st, 26);
+    v->origin_event_id = db_col_int64(st, 27);
 }
 
 /* Partners and tasks of v; with stages, the stage history too. */
@@ -237,6 +238,8 @@ static const char *project_json(struct ctx *c, const struct project_view *v)
     json_opt_str(w, "description", v->description);
     jw_kbool(w, "major", v->major);
     jw_kbool(w, "public", v->is_public);
+    if (v->origin_event_id)
+        jw_kint(w, "origin_event_id", v->origin_event_id);
     jw_key(w, "partners");
     jw_arr(w);
     for (size_t i = 0; i < v->n_partners; i++) {
@@ -645,6 +648,7 @@ int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
     v.stage = project_stage_name(stage);
     v.stage_on = on;
     v.signed_on = stage >= STAGE_SIGNED ? on : NULL;
+    v.origin_event_id = in->origin_event_id;
 
     if (db_begin(c->db) < 0)
         return svc_store_failed(c, "project", "starting the transaction");
@@ -654,9 +658,10 @@ int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
                "INSERT INTO project (pairing_id, side, city_pairing_id, platform_id, name, name_key, "
                "industry, industry_section, region_id, stage, stage_on, signed_on, "
                "invest_planned, invest_contracted, invest_paid, jobs, description, major, "
-               "public, created_by, created_at, updated_at) VALUES (:p, :side, :city, "
-               ":platform, :name, :key, :ind, :sec, :region, :stage, :on, :signed, :planned, "
-               ":contracted, :paid, :jobs, :descr, :major, :public, :by, :now, :now)");
+               "public, created_by, created_at, updated_at, origin_event_id) VALUES (:p, :side, "
+               ":city, :platform, :name, :key, :ind, :sec, :region, :stage, :on, :signed, "
+               ":planned, :contracted, :paid, :jobs, :descr, :major, :public, :by, :now, :now, "
+               ":origin)");
     db_bind_int64(&st, ":p", v.pairing_id);
     db_bind_int64(&st, ":side", v.side);
     bind_fields(c, &st, &v);
@@ -665,9 +670,27 @@ int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
     db_bind_text(&st, ":signed", v.signed_on);
     svc_bind_opt_id(&st, ":by", c->user ? c->user->id : 0);
     db_bind_text(&st, ":now", now);
+    svc_bind_opt_id(&st, ":origin", in->origin_event_id);
     int s = db_step(&st);
     db_finalize(&st);
     v.id = db_last_insert_id(c->db);
+    if (s >= 0 && in->origin_outcome_id) {
+        /* the outcome takes this project only if it has none: two clicks make one project */
+        db_prepare(c->db, &st,
+                   "UPDATE event_outcome SET project_id = :id, updated_at = :now WHERE id = :o "
+                   "AND project_id IS NULL");
+        db_bind_int64(&st, ":id", v.id);
+        db_bind_text(&st, ":now", now);
+        db_bind_int64(&st, ":o", in->origin_outcome_id);
+        s = db_step(&st);
+        db_finalize(&st);
+        if (s >= 0 && db_changes(c->db) != 1) {
+            db_rollback(c->db);
+            return svc_fail(c, SVC_CONFLICT, "err_outcome_project", NULL,
+                            "outcome %lld has a project already",
+                            (long long)in->origin_outcome_id);
+        }
+    }
     if (s < 0 || write_lists(c, &v) < 0 ||
         add_stage_row(c, v.id, v.stage, v.stage_on, NULL, now) < 0 ||
         audit_append(c->db, c->actor, "project.create", "project", v.id, NULL,
@@ -959,6 +982,7 @@ int project_list_public(struct ctx *c, int64_t after, int limit, struct project_
         v->region_code = v->region_name = NULL;
         v->platform_id = 0;
         v->platform_name = NULL;
+        v->origin_event_id = 0;
         v->city_pairing_id = 0;
         v->city_a = v->city_b = NULL;
         v->signed_on = NULL;

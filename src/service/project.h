@@ -82,10 +82,15 @@ struct project_input {
     const int64_t *task_ids;
     size_t n_tasks;
     const char *if_updated_at; /* edit: SVC_STALE unless the project's updated_at is this */
+    /* create only: the event it came from (service/event.h), and the event's outcome it is
+     * made of — taken in the same transaction (SVC_CONFLICT err_outcome_project when the
+     * outcome has a project already) */
+    int64_t origin_event_id, origin_outcome_id;
 };
 
 struct project_view {
     int64_t id, pairing_id, city_pairing_id, platform_id;
+    int64_t origin_event_id; /* 0: none; else the event it came from */
     int side;
     const char *platform_name;
     const char *name_a, *name_b;   /* the pairing's sides */

@@ -443,6 +443,11 @@ int db_group_commit(struct db *db)
     return rc;
 }
 
+int db_bulk(struct db *db)
+{
+    return run(db, "PRAGMA synchronous = NORMAL");
+}
+
 int db_wal_pages(void)
 {
     return atomic_load(&wal_pages);

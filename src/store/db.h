@@ -155,6 +155,10 @@ int db_unit_version(struct db *db, int64_t unit_id, int64_t *n);
  * the write, read db_write_count() before a sync; the writes up to that count are on disk
  * when it returns 0. The write counter counts commits and writes outside transactions. */
 int db_group_commit(struct db *db);
+/* A load that can be redone from scratch (the demo data): its commits stop waiting for the
+ * disk (synchronous=NORMAL; WAL keeps the file whole after a crash, only the last commits
+ * may be lost); db_sync_wal() at its end makes all of it durable. */
+int db_bulk(struct db *db);
 /* Copies what the WAL holds into the database file as far as no reader needs it (SQLite's
  * PASSIVE checkpoint). Group-commit connections do not checkpoint by themselves. */
 int db_checkpoint_passive(struct db *db);

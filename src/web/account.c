@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "service/auth.h"
+#include "service/calendar_feed.h"
 #include "service/mail.h"
 #include "service/user.h"
 #include "web/html.h"
@@ -147,10 +148,18 @@ static const struct {
 
 /* The account page with status and at most one message for each form
  * (message ids or NULL); notice_id a confirmation above everything. */
+static int account_page_all(struct req *r, struct resp *p, int status,
+                            const char *notice_id, const char *password_error,
+                            const char *language_error, const char *mail_error,
+                            const char *email_input, const char *calendar_token,
+                            const char *calendar_error);
 static int account_page_mail(struct req *r, struct resp *p, int status,
                              const char *notice_id, const char *password_error,
                              const char *language_error, const char *mail_error,
-                             const char *email_input);
+                             const char *email_input) {
+  return account_page_all(r, p, status, notice_id, password_error, language_error,
+                          mail_error, email_input, NULL, NULL);
+}
 static int account_page(struct req *r, struct resp *p, int status,
                         const char *notice_id, const char *password_error,
                         const char *language_error) {
@@ -170,7 +179,8 @@ static void mail_section(struct req *r, struct sb *b, const char *mail_error,
   static const char *const kind_labels[MAIL_KINDS] = {
       "ui_mail_kind_due", "ui_mail_kind_missing", "ui_mail_kind_urged",
       "ui_mail_kind_returned", "ui_mail_kind_plan", "ui_mail_kind_review",
-      "ui_mail_kind_reopened", "ui_mail_kind_project", "ui_mail_kind_evaluation"};
+      "ui_mail_kind_reopened", "ui_mail_kind_project", "ui_mail_kind_evaluation",
+      "ui_mail_kind_event"};
   static const char *const channel_labels[3] = {"ui_mail_inbox", "ui_mail_mail",
                                                 "ui_mail_digest"};
   html_printf(b, "<section>\n<h2 id=\"mail-heading\">%h</h2>\n<p class=\"meta\">%h</p>\n",
@@ -199,10 +209,11 @@ static void mail_section(struct req *r, struct sb *b, const char *mail_error,
               web_t(r, "ui_save"));
 }
 
-static int account_page_mail(struct req *r, struct resp *p, int status,
-                             const char *notice_id, const char *password_error,
-                             const char *language_error, const char *mail_error,
-                             const char *email_input) {
+static int account_page_all(struct req *r, struct resp *p, int status,
+                            const char *notice_id, const char *password_error,
+                            const char *language_error, const char *mail_error,
+                            const char *email_input, const char *calendar_token,
+                            const char *calendar_error) {
   const struct user *u = r->user;
   struct session_view *sv;
   size_t n;
@@ -273,6 +284,7 @@ static int account_page_mail(struct req *r, struct resp *p, int status,
               web_t(r, "ui_save"));
 
   mail_section(r, b, mail_error, email_input);
+  web_calendar_section(r, b, calendar_token, calendar_error);
 
   /* Sessions. */
   html_printf(b,
@@ -309,6 +321,8 @@ int web_account(struct req *r, struct resp *p) {
     notice = "ui_language_saved";
   else if (done && strcmp(done, "mail") == 0)
     notice = "ui_mail_saved";
+  else if (done && strcmp(done, "calendar") == 0)
+    notice = "ui_cal_revoked";
   return account_page(r, p, 200, notice, NULL, NULL);
 }
 
@@ -401,4 +415,26 @@ int web_account_revoke(struct req *r, struct resp *p) {
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   http_clear_session_cookie(r, p);
   return web_redirect(r, p, "/login");
+}
+
+/* POST /account/calendar: a new personal calendar feed; the page shows its address once
+ * (only its hash is kept). 409 with the message when one has too many. */
+int web_account_calendar(struct req *r, struct resp *p) {
+  const char *token;
+  int rc = calendar_feed_create(&r->ctx, &token, NULL);
+  if (rc == SVC_OK)
+    return account_page_all(r, p, 200, "ui_cal_created_notice", NULL, NULL, NULL, NULL, token,
+                            NULL);
+  if (rc != SVC_CONFLICT)
+    return web_service_page(r, p, rc);
+  const char *code = web_take_code(r, "err_conflict");
+  return account_page_all(r, p, 409, NULL, NULL, NULL, NULL, NULL, NULL, code);
+}
+
+/* POST /account/calendar/{id}/revoke: the feed's address stops working; 303 back. */
+int web_account_calendar_revoke(struct req *r, struct resp *p) {
+  int rc = calendar_feed_revoke(&r->ctx, r->ids[0]);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  return web_redirect(r, p, "/account?done=calendar#calendar");
 }

@@ -335,6 +335,57 @@ static int bad_year(struct req *r, struct resp *p, int64_t pairing_id) {
   return web_end(r, p);
 }
 
+/* One figure of the events block, linking to the list it counts. */
+static void event_figure(struct req *r, struct sb *b, const char *label, int64_t value,
+                         const char *href) {
+  html_printf(b, "<div class=\"fig fig-ev\"><dt>%h</dt><dd><a href=\"%h\">%lld</a></dd></div>\n",
+              web_t(r, label), href, (long long)value);
+}
+
+/* 活动与交流: the year's events held and coming, the enterprises that came, people seconded
+ * and trained, each linking to its list; the held events whose attendance fell short of the
+ * plan's "不少于50家企业" flagged; and the funnel. */
+static void events_block(struct req *r, struct sb *b, int64_t pairing_id, int year,
+                         const struct dashboard *d) {
+  if (!d->have_events)
+    return;
+  const struct event_totals *t = &d->events;
+  const struct exchange_counts *x = &d->exchanges;
+  const char *ev = arena_printf(r->arena, "/events?pairing=%lld&year=%d", (long long)pairing_id, year);
+  const char *xs = arena_printf(r->arena, "/exchanges?pairing=%lld&year=%d", (long long)pairing_id, year);
+  html_printf(b,
+              "<section class=\"dash-events\" aria-labelledby=\"h-events\">\n"
+              "<h2 id=\"h-events\">%h</h2>\n<dl class=\"dash-figures\">\n",
+              web_t(r, "ui_dash_ev_title"));
+  event_figure(r, b, "ui_dash_ev_held", t->held, arena_printf(r->arena, "%s&when=past", ev));
+  event_figure(r, b, "ui_dash_ev_upcoming", t->upcoming,
+               arena_printf(r->arena, "%s&when=upcoming", ev));
+  event_figure(r, b, "ui_dash_ev_attended", t->attended_enterprises,
+               arena_printf(r->arena, "%s&when=past", ev));
+  event_figure(r, b, "ui_dash_ev_signed", t->signed_count,
+               arena_printf(r->arena, "/funnel?pairing=%lld&year=%d", (long long)pairing_id, year));
+  const struct exchange_kind_count *sec = &x->kind[EXCHANGE_SECONDMENT];
+  const struct exchange_kind_count *tr = &x->kind[EXCHANGE_TRAINING];
+  event_figure(r, b, "ui_dash_ev_seconded", sec->people[0] + sec->people[1],
+               arena_printf(r->arena, "%s&kind=secondment", xs));
+  event_figure(r, b, "ui_dash_ev_trained", tr->people[0] + tr->people[1],
+               arena_printf(r->arena, "%s&kind=training", xs));
+  html_printf(b, "</dl>\n");
+  if (t->n_short) {
+    html_printf(b, "<p class=\"dash-short\"><strong>%h</strong></p>\n<ul class=\"dash-short-list\">\n",
+                web_t(r, "ui_dash_ev_short"));
+    for (size_t i = 0; i < t->n_short; i++)
+      html_printf(b, "<li><a href=\"/events/%lld\">%h</a> %h</li>\n",
+                  (long long)t->short_of_target[i].id, t->short_of_target[i].title,
+                  arena_printf(r->arena, web_t(r, "ui_dash_ev_short_n"),
+                               (long long)t->short_of_target[i].attended,
+                               (long long)t->short_of_target[i].target));
+    html_printf(b, "</ul>\n");
+  }
+  html_printf(b, "<p><a href=\"/funnel?pairing=%lld&amp;year=%d\">%h</a></p>\n</section>\n",
+              (long long)pairing_id, year, web_t(r, "ui_dash_ev_funnel"));
+}
+
 /* GET /pairings/{id}/dashboard?year= (default: this year in the plans' time
  * zone). */
 int web_dashboard(struct req *r, struct resp *p) {
@@ -382,6 +433,7 @@ int web_dashboard(struct req *r, struct resp *p) {
   overdue_list(r, b, &d);
   recent_list(r, b, &d);
   web_project_dashboard_block(r, b, pairing_id, year, d.have_projects ? &d.projects : NULL);
+  events_block(r, b, pairing_id, year, &d);
   html_printf(b, "</div>\n");
   return web_end(r, p);
 }

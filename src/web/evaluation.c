@@ -22,6 +22,8 @@
 #include "service/attachment.h"
 #include "service/dashboard.h"
 #include "service/evaluation.h"
+#include "service/event.h"
+#include "service/exchange.h"
 #include "service/reporting.h"
 #include "web/html.h"
 #include "web/svg.h"
@@ -32,7 +34,7 @@
 static const char *const method_labels[EM_N] = {
     "ui_ev_m_items_done",        "ui_ev_m_items_on_time",   "ui_ev_m_reports_on_time",
     "ui_ev_m_reports_first_accepted", "ui_ev_m_projects_progress", "ui_ev_m_investment_paid",
-    "ui_ev_m_hand"};
+    "ui_ev_m_events_target", "ui_ev_m_exchanges", "ui_ev_m_hand"};
 
 static const char *const stage_labels[ES_N] = {"ui_ev_stage_self", "ui_ev_stage_opinion",
                                                "ui_ev_stage_final"};
@@ -1052,14 +1054,21 @@ static const char *input_kind_label(const char *kind) {
     return "ui_ev_kind_report";
   if (kind && strcmp(kind, "project") == 0)
     return "ui_ev_kind_project";
+  if (kind && strcmp(kind, "event") == 0)
+    return "ui_ev_kind_event";
+  if (kind && strcmp(kind, "exchange") == 0)
+    return "ui_ev_kind_exchange";
   return "ui_ev_kind_work_item";
 }
 
-/* Where an input is read: a work item's place in its plan, a report's page, a project's. */
+/* Where an input is read: a work item's place in its plan, a report's page, a project's, an
+ * event's, an exchange's. */
 static const char *input_href(struct req *r, const struct evaluation_input *in) {
-  const char *path = in->kind && strcmp(in->kind, "report") == 0    ? "reports"
-                     : in->kind && strcmp(in->kind, "project") == 0 ? "projects"
-                                                                    : "work-items";
+  const char *path = in->kind && strcmp(in->kind, "report") == 0     ? "reports"
+                     : in->kind && strcmp(in->kind, "project") == 0  ? "projects"
+                     : in->kind && strcmp(in->kind, "event") == 0    ? "events"
+                     : in->kind && strcmp(in->kind, "exchange") == 0 ? "exchanges"
+                                                                     : "work-items";
   return arena_printf(r->arena, "/%s/%lld", path, (long long)in->id);
 }
 
@@ -1425,12 +1434,51 @@ static void report_projects(struct req *r, struct sb *b, const struct evaluation
   html_printf(b, "</tbody>\n</table>\n</section>\n");
 }
 
-/* Duikou has no events module: the hand-scored indicators and the sides' own words stand in. */
+/* The year's events and exchanges per side, as recorded (service/event.h, exchange.h): the
+ * facts the hand-scored indicators are given on, then those scores and the sides' words. */
+static void report_event_facts(struct req *r, struct sb *b, const struct evaluation_view *v) {
+  struct event_filter f = {.pairing_id = v->pairing_id, .year = v->year, .when = 2};
+  struct event_view *ev;
+  size_t n;
+  struct exchange_counts x;
+  if (event_list(&r->ctx, &f, &ev, &n) != SVC_OK ||
+      exchange_counts(&r->ctx, v->pairing_id, v->year, &x) != SVC_OK) {
+    web_take_code(r, NULL);
+    return;
+  }
+  int64_t held[2] = {0, 0}, came[2] = {0, 0}, signed_[2] = {0, 0};
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(ev[i].state, "cancelled") == 0)
+      continue;
+    held[ev[i].host_side]++;
+    came[ev[i].host_side] += ev[i].attended_enterprises;
+    signed_[ev[i].host_side] += ev[i].signed_count;
+  }
+  html_printf(b,
+              "<table class=\"ev-facts\">\n<caption>%h</caption>\n<thead><tr><th scope=\"col\">%h</th>"
+              "<th scope=\"col\" class=\"num\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
+              "<th scope=\"col\" class=\"num\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
+              "<th scope=\"col\" class=\"num\">%h</th></tr></thead>\n<tbody>\n",
+              web_t(r, "ui_ev_r_event_facts"), web_t(r, "ui_ev_side"), web_t(r, "ui_ev_r_hosted"),
+              web_t(r, "ui_dash_ev_attended"), web_t(r, "ui_dash_ev_signed"),
+              web_t(r, "ui_dash_ev_seconded"), web_t(r, "ui_dash_ev_trained"));
+  for (int s = 0; s < 2; s++)
+    html_printf(b,
+                "<tr><th scope=\"row\">%h</th><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+                "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+                "</tr>\n",
+                side_name(v, s), (long long)held[s], (long long)came[s], (long long)signed_[s],
+                (long long)x.kind[EXCHANGE_SECONDMENT].people[s],
+                (long long)x.kind[EXCHANGE_TRAINING].people[s]);
+  html_printf(b, "</tbody>\n</table>\n");
+}
+
 static void report_events(struct req *r, struct sb *b, const struct evaluation_view *v) {
   html_printf(b,
               "<section class=\"ev-major\" id=\"r-events\" aria-labelledby=\"h-r-events\">\n"
               "<h2 id=\"h-r-events\">%h</h2>\n<p>%h</p>\n",
               web_t(r, "ui_ev_r_events"), web_t(r, "ui_ev_r_no_events"));
+  report_event_facts(r, b, v);
   if (any_hand(v)) {
     html_printf(b,
                 "<table class=\"ev-hand\">\n<caption>%h</caption>\n<thead><tr>"

@@ -72,6 +72,11 @@ static const struct {
     {"/work-plans", "ui_nav_work_plans", ROLE_MEMBER, true},
     {"/projects", "ui_nav_projects", ROLE_MEMBER, true},
     {"/platforms", "ui_nav_platforms", ROLE_MEMBER, true},
+    /* events and their funnel (issue #12) */
+    {"/events", "ui_nav_events", ROLE_MEMBER, true},
+    {"/funnel", "ui_nav_funnel", ROLE_MEMBER, true},
+    {"/exchanges", "ui_nav_exchanges", ROLE_MEMBER, true},
+    {"/enterprises", "ui_nav_enterprises", ROLE_MEMBER, true},
     {"/funds", "ui_nav_funds", ROLE_COORDINATOR, true},
     {"/reviews", "ui_nav_reviews", ROLE_COORDINATOR, false},
     {"/reporting", "ui_nav_reporting", ROLE_COORDINATOR, true},

@@ -75,6 +75,12 @@ static void words_as(struct req *r, struct sb *b, const struct notification_view
     put(b, html, arena_printf(r->arena, "「%s」", web_t(r, arena_printf(r->arena, "ui_prj_stage_%s",
                                                                        v->period))));
     put(b, html, web_t(r, "ui_nt_period_end"));
+  } else if (strcmp(v->kind, "event_registration") == 0) {
+    label(b, html, web_t(r, "ui_nt_event_label"));
+    put(b, html, title);
+    put(b, html, web_t(r, strcmp(v->period, "withdrawn") == 0 ? "ui_nt_event_withdrawn"
+                      : strcmp(v->period, "waiting") == 0  ? "ui_nt_event_waiting"
+                                                            : "ui_nt_event_registered"));
   } else if (strcmp(v->kind, "evaluation_step") == 0) {
     /* period "action:side": what happened, to whose self-evaluation */
     const char *colon = strchr(v->period, ':');

@@ -38,6 +38,7 @@ int web_home(struct req *r, struct resp *p) {
   html_printf(b, "<h1>%h</h1>\n<p class=\"lead\">%h</p>\n",
               web_t(r, "ui_portal_title"), web_t(r, "ui_portal_intro"));
   web_notice_latest(r, b);
+  web_event_portal_block(r, b);
   html_printf(b, "<h2>%h</h2>\n", web_t(r, "ui_pairings"));
   if (n == 0)
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_no_pairings"));

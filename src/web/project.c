@@ -20,6 +20,7 @@
 #include "service/industry.h"
 #include "service/pairing.h"
 #include "service/attachment.h"
+#include "service/enterprise.h"
 #include "service/plan.h"
 #include "service/platform.h"
 #include "service/project.h"
@@ -879,7 +880,8 @@ static void partner_rows(struct req *r, struct sb *b, const struct project_form 
     }
     html_printf(b,
                 "</select></p>\n<p><label for=\"pe%d\">%h</label>\n<input id=\"pe%d\" "
-                "name=\"partner_enterprise\" type=\"text\" maxlength=\"%d\" value=\"%h\"></p>\n"
+                "name=\"partner_enterprise\" type=\"text\" list=\"enterprise-names\" "
+                "maxlength=\"%d\" value=\"%h\"></p>\n"
                 "<p><label for=\"pc%d\">%h</label>\n<input id=\"pc%d\" name=\"partner_code\" "
                 "type=\"text\" maxlength=\"40\" autocomplete=\"off\" value=\"%h\"></p>\n",
                 (int)i, web_t(r, "ui_prj_partner_enterprise"), (int)i, PROJECT_NAME_MAX,
@@ -890,7 +892,16 @@ static void partner_rows(struct req *r, struct sb *b, const struct project_form 
       web_field_error(r, b, pr->err, arena_printf(r->arena, "pu%d", (int)i));
     html_printf(b, "</div>\n");
   }
-  html_printf(b, "</fieldset>\n");
+  /* the pairing's enterprise directory (企业库) offers the names to type */
+  const char **names;
+  size_t n_names = 0;
+  if (enterprise_names(&r->ctx, pv->id, &names, &n_names) != SVC_OK)
+    n_names = 0;
+  web_take_code(r, NULL);
+  html_printf(b, "<datalist id=\"enterprise-names\">\n");
+  for (size_t i = 0; i < n_names; i++)
+    html_printf(b, "<option value=\"%h\">\n", names[i]);
+  html_printf(b, "</datalist>\n</fieldset>\n");
 }
 
 static bool chosen_task(const struct project_form *f, int64_t id) {

@@ -113,6 +113,8 @@ int web_account_password(struct req *r, struct resp *p); /* POST /account/passwo
 int web_account_language(struct req *r, struct resp *p); /* POST /account/language */
 int web_account_mail(struct req *r, struct resp *p);     /* POST /account/mail */
 int web_account_revoke(struct req *r, struct resp *p);   /* POST /account/sessions/revoke */
+int web_account_calendar(struct req *r, struct resp *p); /* POST /account/calendar */
+int web_account_calendar_revoke(struct req *r, struct resp *p); /* POST /account/calendar/{id}/revoke */
 
 /* report.c: a clerk's work and report form, a coordinator's review queue */
 int web_my(struct req *r, struct resp *p);              /* GET /my */
@@ -227,6 +229,19 @@ int web_platform_create(struct req *r, struct resp *p); /* POST /platforms */
 int web_platform_page(struct req *r, struct resp *p);   /* GET /platforms/{id} */
 int web_platform_edit(struct req *r, struct resp *p);   /* POST /platforms/{id} */
 
+/* enterprise.c: 企业库 */
+int web_enterprises(struct req *r, struct resp *p);       /* GET /enterprises */
+int web_enterprise_create(struct req *r, struct resp *p); /* POST /enterprises */
+int web_enterprise_page(struct req *r, struct resp *p);   /* GET /enterprises/{id} */
+int web_enterprise_edit(struct req *r, struct resp *p);   /* POST /enterprises/{id} */
+int web_enterprise_merge(struct req *r, struct resp *p);  /* POST /enterprises/{id}/merge */
+
+/* exchange.c: 干部挂职 · 培训 · 人才交流 */
+int web_exchanges(struct req *r, struct resp *p);       /* GET /exchanges */
+int web_exchange_create(struct req *r, struct resp *p); /* POST /exchanges */
+int web_exchange_page(struct req *r, struct resp *p);   /* GET /exchanges/{id} */
+int web_exchange_edit(struct req *r, struct resp *p);   /* POST /exchanges/{id} */
+
 /* fund.c: 专项工作经费 and 产业投资基金 */
 int web_funds(struct req *r, struct resp *p);                 /* GET /funds */
 int web_fund_budget(struct req *r, struct resp *p);           /* POST /funds/budget */
@@ -260,4 +275,28 @@ int web_notice_edit_form(struct req *r, struct resp *p);  /* GET /notices/{id}/e
 int web_notice_edit(struct req *r, struct resp *p);       /* POST /notices/{id}/edit */
 int web_notice_publish(struct req *r, struct resp *p);    /* POST /notices/{id}/publish */
 int web_notice_withdraw(struct req *r, struct resp *p);   /* POST /notices/{id}/withdraw */
+
+/* ---- events, 活动 (issue #12) ----------------------------------------------------------- */
+/* event.c: the event pages, the door's check-in page, a registration's QR code */
+int web_events(struct req *r, struct resp *p);              /* GET /events */
+int web_event_create(struct req *r, struct resp *p);        /* POST /events */
+int web_event_page(struct req *r, struct resp *p);          /* GET /events/{id} */
+int web_event_edit(struct req *r, struct resp *p);          /* POST /events/{id} */
+int web_event_register(struct req *r, struct resp *p);      /* POST /events/{id}/registrations */
+int web_event_withdraw(struct req *r, struct resp *p);      /* POST …/registrations/{id}/withdraw */
+int web_event_minutes(struct req *r, struct resp *p);       /* POST /events/{id}/minutes */
+int web_event_outcome_add(struct req *r, struct resp *p);   /* POST /events/{id}/outcomes */
+int web_event_outcome_project(struct req *r, struct resp *p); /* POST …/outcomes/{id}/project */
+int web_event_checkin_page(struct req *r, struct resp *p);  /* GET /events/{id}/checkin */
+int web_event_checkin(struct req *r, struct resp *p);       /* POST /events/{id}/checkin */
+int web_event_qr(struct req *r, struct resp *p);            /* GET …/registrations/{id}/qr.svg */
+/* The portal's block: the public upcoming events. */
+void web_event_portal_block(struct req *r, struct sb *b);
+/* funnel.c */
+int web_funnel(struct req *r, struct resp *p);              /* GET /funnel */
+/* ics.c: iCalendar feeds, and the account page's section that makes personal ones
+ * (new_token: the address to show once, or NULL; err: a message id above it, or NULL) */
+int web_events_ics(struct req *r, struct resp *p);          /* GET /events.ics */
+int web_calendar_feed(struct req *r, struct resp *p);       /* GET /calendar/{file} */
+void web_calendar_section(struct req *r, struct sb *b, const char *new_token, const char *err);
 #endif

@@ -15,7 +15,7 @@ import { thisYear } from './clock.mjs';
 
 const YEAR = thisYear() - 1;
 const LATER = thisYear() + 2; // no work plan: for the indicator tests
-const HAND = ['events', 'exchanges', 'organisation', 'innovation'];
+const HAND = ['organisation', 'innovation']; // events and exchanges are computed
 let server;
 const fx = { extras: [] };
 const sqlite = (sql) => execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.db, sql], { encoding: 'utf8' }).trim();
@@ -204,8 +204,8 @@ test('steps: the wrong side, out of order, hand scores checked; a draft hidden f
   r = await step('ln_coord', id, { action: 'vote', side: 0 });
   assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [422, 'err_evaluation_action', 'action']);
 
-  r = await step('ln_coord', id, { action: 'self', side: 0, text: '自評', scores: { ...hand(80), events: 101 } });
-  assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [422, 'err_evaluation_score', 'scores.events']);
+  r = await step('ln_coord', id, { action: 'self', side: 0, text: '自評', scores: { ...hand(80), organisation: 101 } });
+  assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [422, 'err_evaluation_score', 'scores.organisation']);
   assert.match(r.json.error.message, /0 至 100/);
   r = await step('ln_coord', id, { action: 'self', side: 0, text: '自評', scores: { ...hand(80), innovation: -1 } });
   assert.deepEqual([r.status, r.json.error.field], [422, 'scores.innovation']);
@@ -213,7 +213,7 @@ test('steps: the wrong side, out of order, hand scores checked; a draft hidden f
   assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [422, 'err_unknown_field', 'scores.cheer']);
   r = await step('ln_coord', id, { action: 'self', side: 0, text: '自評', scores: { ...hand(80), items_done: 100 } });
   assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [422, 'err_evaluation_not_hand', 'scores.items_done']);
-  r = await step('ln_coord', id, { action: 'self', side: 0, text: '自評', scores: { events: 80, exchanges: 81, organisation: 82 } });
+  r = await step('ln_coord', id, { action: 'self', side: 0, text: '自評', scores: { organisation: 82 } });
   assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [422, 'err_evaluation_score', 'scores.innovation'], 'a hand score missing on submit');
   r = await step('ln_coord', id, { action: 'self', side: 0, scores: hand(80) });
   assert.deepEqual([r.status, r.json.error.field], [422, 'text'], 'a self-evaluation has a text');
@@ -221,11 +221,11 @@ test('steps: the wrong side, out of order, hand scores checked; a draft hidden f
 
   // a saved draft is its own side's
   const draft = '遼寧方自評草稿：尚未提交的內容。';
-  r = await step('ln_coord', id, { action: 'save', side: 0, text: draft, scores: { events: 70 } });
+  r = await step('ln_coord', id, { action: 'save', side: 0, text: draft, scores: { organisation: 70 } });
   assert.equal(r.status, 200, r.body);
   assert.equal(r.json.sides[0].stage, 'self');
   assert.equal(r.json.sides[0].self_text, draft);
-  assert.deepEqual(r.json.sides[0].self_scores, { events: 70 });
+  assert.deepEqual(r.json.sides[0].self_scores, { organisation: 70 });
   for (const who of ['js_coord', 'wx_member', 'js_leader']) {
     const o = await fx[who].get(path(id));
     assert.equal(o.status, 200);
@@ -235,7 +235,7 @@ test('steps: the wrong side, out of order, hand scores checked; a draft hidden f
     assert.ok(!o.body.includes(draft), `${who} reads no trace of the draft`);
     assert.ok(!o.json.steps.some((s) => s.action === 'save'), who);
     const sc = await fx[who].get(path(id, '/scores'));
-    assert.ok(!sc.json.sides[0].indicators.find((x) => x.key === 'events').applies, `${who}: the draft's score not counted`);
+    assert.ok(!sc.json.sides[0].indicators.find((x) => x.key === 'organisation').applies, `${who}: the draft's score not counted`);
   }
   const audit = await fx.js_leader.get(`/api/v1/audit?entity=evaluation&entity_id=${id}`);
   assert.equal(audit.status, 200);
@@ -244,7 +244,7 @@ test('steps: the wrong side, out of order, hand scores checked; a draft hidden f
   for (const who of ['ln_coord', 'pj_member', 'ln_leader', 'admin'])
     assert.equal((await fx[who].get(path(id))).json.sides[0].self_text, draft, who);
   const own = await fx.ln_coord.get(path(id, '/scores'));
-  assert.equal(own.json.sides[0].indicators.find((x) => x.key === 'events').value, 0.7);
+  assert.equal(own.json.sides[0].indicators.find((x) => x.key === 'organisation').value, 0.7);
 });
 
 test('the full run: self, opinion, a return, again, both leaders confirm; closed', async () => {
@@ -272,10 +272,10 @@ test('the full run: self, opinion, a return, again, both leaders confirm; closed
   assert.equal(r.status, 200, r.body);
 
   // the opinions: 江蘇 proposes another score for one of 遼寧's hand indicators
-  r = await step('js_coord', id, { action: 'opinion', side: 0, text: '同意遼寧方自評，對接活動分數調整。', scores: { events: 75 } });
+  r = await step('js_coord', id, { action: 'opinion', side: 0, text: '同意遼寧方自評，對接活動分數調整。', scores: { organisation: 75 } });
   assert.equal(r.status, 200, r.body);
   assert.equal(r.json.sides[0].stage, 'final');
-  assert.deepEqual(r.json.sides[0].final_scores, { ...hand(80), events: 75 }, 'the opinion\'s proposal where it made one');
+  assert.deepEqual(r.json.sides[0].final_scores, { ...hand(80), organisation: 75 }, 'the opinion\'s proposal where it made one');
   r = await step('ln_coord', id, { action: 'opinion', side: 1, text: '同意江蘇方自評。' });
   assert.equal(r.status, 200, r.body);
   assert.deepEqual(r.json.sides.map((s) => s.stage), ['final', 'final']);
@@ -295,7 +295,7 @@ test('the full run: self, opinion, a return, again, both leaders confirm; closed
   assert.equal(r.status, 200, r.body);
   assert.equal(r.json.sides[0].stage, 'opinion');
   assert.deepEqual(r.json.sides.map((s) => s.confirmed_at), [null, null], 'confirmations cleared');
-  r = await step('js_coord', id, { action: 'opinion', side: 0, text: '核實後維持原意見。', scores: { events: 76 } });
+  r = await step('js_coord', id, { action: 'opinion', side: 0, text: '核實後維持原意見。', scores: { organisation: 76 } });
   assert.equal(r.status, 200, r.body);
   r = await step('ln_leader', id, { action: 'confirm' });
   assert.equal(r.status, 200, r.body);
@@ -305,7 +305,7 @@ test('the full run: self, opinion, a return, again, both leaders confirm; closed
   assert.equal(e.state, 'closed');
   assert.ok(e.closed_at);
   assert.deepEqual(e.sides.map((s) => s.confirmed_by), ['ln_leader', 'js_leader']);
-  assert.deepEqual(e.sides[0].final_scores, { ...hand(80), events: 76 });
+  assert.deepEqual(e.sides[0].final_scores, { ...hand(80), organisation: 76 });
   assert.deepEqual(e.sides[1].final_scores, hand(62));
   assert.deepEqual(e.steps.map((s) => s.action), ['create', 'open', 'save', 'self', 'self', 'return', 'self',
     'opinion', 'opinion', 'confirm', 'return', 'opinion', 'confirm', 'confirm']);

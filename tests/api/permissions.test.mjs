@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, as, Client, BIN } from './harness.mjs';
+import { creditCode } from './credit_code.mjs';
 
 // anon; LJ pairing side 0: pj_member (盤錦), ly_member (遼陽), ln_coord, ln_leader;
 // LJ side 1: wx_member (無錫), js_coord; SD pairing: dl_coord; admin.
@@ -49,6 +50,10 @@ before(async () => {
   fx.attachment = (await client.pj_member.request('POST', '/api/v1/attachments', { body: upload({ object: 'project', object_id: String(fx.project) }) })).json.id;
   assert.ok(fx.attachment);
   fx.platform = (await client.ln_coord.post('/api/v1/platforms', { name: '合作园区', kind: 'park' })).json.id;
+  // 干部挂职 (#12): 盤錦 to 無錫, recorded by Liaoning's lead office
+  fx.exchange = (await client.ln_coord.post('/api/v1/exchanges', { kind: 'secondment', title: '挂职', person_name: '王晓明', from_unit_id: server.units.panjin, host_unit_id: server.units.wuxi, starts: '2026-03-01', ends: '2027-02-28' })).json.id;
+  assert.ok(fx.exchange);
+  fx.enterprise = await enterprise(); // 企业库: an enterprise of LJ's Liaoning side
   fx.workFund = (await client.ln_coord.put('/api/v1/work-funds', { year: 2026, budget_wan: '100000' })).json.id;
   fx.allocation = (await client.ln_coord.post(`/api/v1/work-funds/${fx.workFund}/allocations`, { purpose: '对接活动', amount_wan: '1', doc_no: '文号' })).json.id;
   fx.industryFund = (await client.ln_coord.post('/api/v1/industry-funds', { name: '产业基金', size_wan: '1000' })).json.id;
@@ -59,9 +64,11 @@ before(async () => {
   assert.ok(fx.itemP && fx.itemW && fx.reportP, JSON.stringify(fx));
   // a closed 考核评估, driven through every step by an admin (who may take each)
   fx.evaluation = await openEvaluation();
-  const hand = { events: 80, exchanges: 80, organisation: 80, innovation: 80 };
+  const hand = { organisation: 80, innovation: 80 }; // events and exchanges are computed
   for (const [action, side] of [['self', 0], ['self', 1], ['opinion', 0], ['opinion', 1], ['confirm', 0]])
     assert.equal((await admin.post(`/api/v1/evaluations/${fx.evaluation}/steps`, { action, side, text: '文字', scores: action === 'self' ? hand : undefined })).status, 200, action);
+  // events (#12): an event of LJ that 盤錦 organises, with a registration and an outcome
+  await eventFixtures();
 });
 
 after(async () => { await server?.stop(); });
@@ -89,6 +96,15 @@ async function openEvaluation() {
 // A project of LJ's Liaoning side with 盤錦 as a partner, recorded by ln_coord: its id.
 async function project() {
   const r = await client.ln_coord.post('/api/v1/projects', { name: `合作项目${++serial}`, partners: [{ side: 0, unit_id: server.units.panjin }] });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+
+// An enterprise of LJ's Liaoning side (企业库) with a credit code of its own, recorded by
+// ln_coord: its id.
+async function enterprise() {
+  const n = ++serial;
+  const r = await client.ln_coord.post('/api/v1/enterprises', { name: `权限企业${n}`, credit_code: creditCode(700000 + n) });
   assert.equal(r.status, 201, r.body);
   return r.json.id;
 }
@@ -142,6 +158,38 @@ async function etag(path) {
 // The revision a page's hidden field would carry (the JSON's revision of the same thing).
 async function revision(path) {
   return String((await client.admin.get(path)).json.revision);
+}
+
+// ---- events (#12) ---------------------------------------------------------------------
+// A new enterprise of LJ's Liaoning side, recorded by ln_coord: its id.
+async function enterpriseId() {
+  const r = await client.ln_coord.post('/api/v1/enterprises', { name: `接口企业${++serial}有限公司`, side: 0 });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+// A side-0 enterprise registered at fx.event by ln_coord: the registration's id.
+async function registration() {
+  const r = await client.ln_coord.post(`/api/v1/events/${fx.event}/registrations`, { enterprise_id: await enterpriseId() });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+// An intention at fx.event between fx.registration and nobody else, by ln_coord: its id.
+async function outcome() {
+  const r = await client.ln_coord.post(`/api/v1/events/${fx.event}/outcomes`, { kind: 'intention', title: `意向${++serial}`, amount_wan: '5', registration_ids: [fx.registration] });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+async function eventFixtures() {
+  const e = await client.ln_coord.post('/api/v1/events', { kind: 'docking', title: '辽宁行对接活动', host_side: 0, starts: '2099-06-01T09:00', ends: '2099-06-01T17:00', capacity: 500, unit_ids: [server.units.panjin] });
+  assert.equal(e.status, 201, e.body);
+  fx.event = e.json.id;
+  fx.registration = await registration();
+  fx.registrationNumber = (await client.admin.get(`/api/v1/registrations/${fx.registration}`)).json.number;
+  fx.outcome = await outcome();
+  // a personal calendar feed of pj_member's, made on the account page: its token
+  const feed = await client.pj_member.request('POST', '/account/calendar', { form: {} });
+  fx.calendarToken = /\/calendar\/(cal_[A-Za-z0-9_-]+)\.ics/.exec(feed.body)?.[1];
+  assert.ok(fx.calendarToken, feed.body.slice(0, 200));
 }
 
 // Each case: method, route pattern (as `duikou routes` prints it), allowed actors, and
@@ -270,7 +318,7 @@ const CASES = [
   { m: 'POST', route: '/account/mail', allow: SIGNED_IN,
     prepare: () => ({ path: '/account/mail', form: { email: '', report_due: 'mail', report_missing: 'mail',
       report_urged: 'mail', report_returned: 'mail', plan_submitted: 'mail', review_waiting: 'mail', plan_reopened: 'mail',
-      project_stage: 'mail', evaluation_step: 'mail' } }) },
+      project_stage: 'mail', evaluation_step: 'mail', event_registration: 'mail' } }) },
   { m: 'GET', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/work-items/${fx.itemP}/edit` }) },
   { m: 'POST', route: '/work-items/{id}/edit', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/work-items/${fx.itemP}/edit`,
@@ -307,6 +355,26 @@ const CASES = [
   { m: 'GET', route: '/platforms/{id}', allow: LJ_USERS, prepare: () => ({ path: `/platforms/${fx.platform}` }) },
   { m: 'POST', route: '/platforms/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/platforms/${fx.platform}`, form: { name: `合作园区${++serial}`, updated_at: (await client.admin.get(`/api/v1/platforms/${fx.platform}`)).json.updated_at } }) },
+  // exchanges of people (web/exchange.c): the lead offices of the pairing record and edit
+  { m: 'GET', route: '/exchanges', allow: SIGNED_IN, prepare: () => ({ path: '/exchanges' }) },
+  { m: 'POST', route: '/exchanges', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/exchanges', form: { kind: 'talent', title: `网页交流${++serial}`, side: '0', starts: '2026-05-01', count_a: '2', pairing: '1' } }) },
+  { m: 'GET', route: '/exchanges/{id}', allow: LJ_USERS, prepare: () => ({ path: `/exchanges/${fx.exchange}` }) },
+  { m: 'POST', route: '/exchanges/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/exchanges/${fx.exchange}`, form: { title: `挂职${++serial}`, updated_at: (await client.admin.get(`/api/v1/exchanges/${fx.exchange}`)).json.updated_at } }) },
+  // 企业库: coordinators and member units record and edit for their own side (leaders read
+  // only); the side's coordinator merges. Each merge case merges a fresh pair.
+  { m: 'GET', route: '/enterprises', allow: SIGNED_IN, prepare: () => ({ path: '/enterprises' }) },
+  { m: 'POST', route: '/enterprises', allow: ['pj_member', 'ly_member', 'wx_member', 'ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/enterprises', form: { name: `网页企业${++serial}`, pairing: '1', side: '0' } }) },
+  { m: 'GET', route: '/enterprises/{id}', allow: LJ_USERS, prepare: () => ({ path: `/enterprises/${fx.enterprise}` }) },
+  { m: 'POST', route: '/enterprises/{id}', allow: ['pj_member', 'ly_member', 'ln_coord', 'admin'],
+    prepare: async () => ({ path: `/enterprises/${fx.enterprise}`, form: { name: `权限企业${++serial}`, updated_at: await updatedAt(`/api/v1/enterprises/${fx.enterprise}`) } }) },
+  { m: 'POST', route: '/enterprises/{id}/merge', allow: ['ln_coord', 'admin'],
+    prepare: async () => {
+      const from = await enterprise();
+      return { path: `/enterprises/${from}/merge`, form: { into: String(await enterprise()), updated_at: await updatedAt(`/api/v1/enterprises/${from}`) } };
+    } },
   { m: 'POST', route: '/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'admin'],
     prepare: () => ({ path: `/projects/${fx.project}/updates`, form: { body: `网页进展${++serial}` } }) },
   { m: 'POST', route: '/project-updates/{id}/review', allow: ['ln_coord', 'admin'],
@@ -461,6 +529,22 @@ const CASES = [
   { m: 'GET', route: '/api/v1/platforms/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/platforms/${fx.platform}` }) },
   { m: 'PATCH', route: '/api/v1/platforms/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/platforms/${fx.platform}`, json: { founded: 2000 + (++serial % 20) }, headers: { 'if-match': await etag(`/api/v1/platforms/${fx.platform}`) } }) },
+  // exchanges of people (api/exchange.c)
+  { m: 'GET', route: '/api/v1/exchanges', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/exchanges' }) },
+  { m: 'POST', route: '/api/v1/exchanges', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/api/v1/exchanges', json: { kind: 'training', title: `接口培训${++serial}`, side: 1, starts: '2026-06-01', count_a: 3, count_b: 1, ...(a === 'admin' ? { pairing_id: 1 } : {}) } }) },
+  { m: 'GET', route: '/api/v1/exchanges/counts', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/exchanges/counts?pairing=1&year=2026' }) },
+  { m: 'GET', route: '/api/v1/exchanges/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/exchanges/${fx.exchange}` }) },
+  { m: 'PATCH', route: '/api/v1/exchanges/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/exchanges/${fx.exchange}`, json: { post: `副主任${++serial}` }, headers: { 'if-match': await etag(`/api/v1/exchanges/${fx.exchange}`) } }) },
+  { m: 'GET', route: '/api/v1/enterprises', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/enterprises' }) },
+  { m: 'POST', route: '/api/v1/enterprises', allow: ['pj_member', 'ly_member', 'wx_member', 'ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/api/v1/enterprises', json: { name: `接口企业${++serial}`, ...(a === 'admin' ? { pairing_id: 1, side: 1 } : {}) } }) },
+  { m: 'GET', route: '/api/v1/enterprises/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/enterprises/${fx.enterprise}` }) },
+  { m: 'PATCH', route: '/api/v1/enterprises/{id}', allow: ['pj_member', 'ly_member', 'ln_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/enterprises/${fx.enterprise}`, json: { name: `权限企业${++serial}` }, headers: { 'if-match': await etag(`/api/v1/enterprises/${fx.enterprise}`) } }) },
+  { m: 'POST', route: '/api/v1/enterprises/{id}/merge', allow: ['ln_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/enterprises/${await enterprise()}/merge`, json: { into: await enterprise() } }) },
   { m: 'GET', route: '/api/v1/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'], prepare: () => ({ path: `/api/v1/projects/${fx.project}/updates` }) },
   // Who takes part reports: 盤錦's users (a partner) and the owning side's coordinator.
   { m: 'POST', route: '/api/v1/projects/{id}/updates', allow: ['pj_member', 'ln_coord', 'admin'],
@@ -485,6 +569,72 @@ const CASES = [
   { m: 'POST', route: '/api/v1/notices/{id}/withdraw', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/notices/${await publishedNotice()}/withdraw` }) },
   { m: 'GET', route: '/api/v1/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/api/v1/audit?limit=5' }) },
+  // ---- events, 活动 (api/event.c): the pairing reads; its coordinators and the event's
+  // organising units (盤錦 for fx.event) organise; a member registers and withdraws its own
+  // unit or an enterprise of its side (a fresh side-0 enterprise each time).
+  { m: 'GET', route: '/api/v1/events', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/events' }) },
+  { m: 'POST', route: '/api/v1/events', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: (a) => ({ path: '/api/v1/events', json: { kind: 'forum', title: `接口论坛${++serial}`, host_side: 0, starts: '2099-05-01T09:00', ends: '2099-05-01T12:00', ...(a === 'admin' ? { pairing_id: 1 } : {}) } }) },
+  { m: 'GET', route: '/api/v1/events/rotation', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/events/rotation?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/events/themes', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/events/themes?pairing=1&year=2099' }) },
+  { m: 'GET', route: '/api/v1/events/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/events/${fx.event}` }) },
+  { m: 'PATCH', route: '/api/v1/events/{id}', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/events/${fx.event}`, json: { place: `会场${++serial}` }, headers: { 'if-match': await etag(`/api/v1/events/${fx.event}`) } }) },
+  { m: 'PUT', route: '/api/v1/events/{id}/minutes', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/events/${fx.event}/minutes`, json: { minutes: `纪要${++serial}` }, headers: { 'if-match': await etag(`/api/v1/events/${fx.event}`) } }) },
+  { m: 'GET', route: '/api/v1/events/{id}/registrations', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/events/${fx.event}/registrations` }) },
+  { m: 'POST', route: '/api/v1/events/{id}/registrations', allow: ['pj_member', 'ly_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/events/${fx.event}/registrations`, json: { enterprise_id: await enterpriseId() } }) },
+  { m: 'GET', route: '/api/v1/registrations/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/registrations/${fx.registration}` }) },
+  { m: 'POST', route: '/api/v1/registrations/{id}/withdraw', allow: ['pj_member', 'ly_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/registrations/${await registration()}/withdraw` }) },
+  // checking in twice is no error (already: true), so one registration serves every actor
+  { m: 'POST', route: '/api/v1/events/{id}/checkins', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/events/${fx.event}/checkins`, json: { number: fx.registrationNumber } }) },
+  { m: 'GET', route: '/api/v1/events/{id}/outcomes', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/events/${fx.event}/outcomes` }) },
+  { m: 'POST', route: '/api/v1/events/{id}/outcomes', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/api/v1/events/${fx.event}/outcomes`, json: { kind: 'intention', title: `合作意向${++serial}`, amount_wan: '10', registration_ids: [fx.registration] } }) },
+  // a lead office (either side: the project is its side's) or an admin makes the project
+  { m: 'POST', route: '/api/v1/outcomes/{id}/project', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/api/v1/outcomes/${await outcome()}/project` }) },
+  { m: 'GET', route: '/api/v1/funnel', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/funnel?pairing=1&year=2099' }) },
+  // ---- events, 活动: the pages (web/event.c, web/funnel.c, web/ics.c), the API's rules through
+  // the forms (fx.event is organised by 盤錦: pj_member organises it too); the calendars are
+  // public, a personal feed by its token.
+  { m: 'GET', route: '/events', allow: SIGNED_IN, prepare: () => ({ path: '/events' }) },
+  { m: 'POST', route: '/events', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
+    prepare: () => ({ path: '/events', form: { pairing: '1', kind: 'forum', title: `网页论坛${++serial}`, host_side: '0', starts: '2099-05-02T09:00', ends: '2099-05-02T12:00' } }) },
+  { m: 'GET', route: '/events/{id}', allow: LJ_USERS, prepare: () => ({ path: `/events/${fx.event}` }) },
+  { m: 'POST', route: '/events/{id}', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/events/${fx.event}`, form: { place: `网页会场${++serial}`, public: '1', updated_at: (await client.admin.get(`/api/v1/events/${fx.event}`)).json.updated_at } }) },
+  { m: 'POST', route: '/events/{id}/registrations', allow: ['pj_member', 'ly_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/events/${fx.event}/registrations`, form: { party: `enterprise:${await enterpriseId()}` } }) },
+  { m: 'POST', route: '/events/{id}/registrations/{id}/withdraw', allow: ['pj_member', 'ly_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/events/${fx.event}/registrations/${await registration()}/withdraw`, form: {} }) },
+  { m: 'POST', route: '/events/{id}/minutes', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/events/${fx.event}/minutes`, form: { minutes: `网页纪要${++serial}`, updated_at: (await client.admin.get(`/api/v1/events/${fx.event}`)).json.updated_at } }) },
+  { m: 'POST', route: '/events/{id}/outcomes', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/events/${fx.event}/outcomes`, form: { kind: 'intention', title: `网页意向${++serial}`, amount_wan: '1', party: String(fx.registration) } }) },
+  { m: 'POST', route: '/events/{id}/outcomes/{id}/project', allow: ['ln_coord', 'js_coord', 'admin'],
+    prepare: async () => ({ path: `/events/${fx.event}/outcomes/${await outcome()}/project`, form: {} }) },
+  { m: 'GET', route: '/events/{id}/checkin', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/events/${fx.event}/checkin?number=${fx.registrationNumber}` }) },
+  // checking in twice is no error, so one registration serves every actor
+  { m: 'POST', route: '/events/{id}/checkin', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
+    prepare: () => ({ path: `/events/${fx.event}/checkin`, form: { number: String(fx.registrationNumber) } }) },
+  { m: 'GET', route: '/events/{id}/registrations/{id}/qr.svg', allow: LJ_USERS,
+    prepare: () => ({ path: `/events/${fx.event}/registrations/${fx.registration}/qr.svg` }) },
+  { m: 'GET', route: '/funnel', allow: SIGNED_IN, prepare: () => ({ path: '/funnel' }) },
+  { m: 'GET', route: '/events.ics', allow: ACTORS, prepare: () => ({ path: '/events.ics' }) },
+  { m: 'GET', route: '/calendar/{file}', allow: ACTORS, prepare: () => ({ path: `/calendar/${fx.calendarToken}.ics` }) },
+  { m: 'POST', route: '/account/calendar', allow: SIGNED_IN, prepare: () => ({ path: '/account/calendar', form: {} }) },
+  // each signed-in actor revokes a feed of its own, made just before
+  { m: 'POST', route: '/account/calendar/{id}/revoke', allow: SIGNED_IN,
+    prepare: async (a) => {
+      if (a === 'anon') return { path: '/account/calendar/1/revoke', form: {} };
+      const made = await client[a].request('POST', '/account/calendar', { form: {} });
+      return { path: `/account/calendar/${/action="\/account\/calendar\/(\d+)\/revoke"/.exec(made.body)[1]}/revoke`, form: {} };
+    } },
   // Last: signing out everywhere also ends the sessions the cases above use.
   { m: 'POST', route: '/account/sessions/revoke', allow: SIGNED_IN,
     prepare: async (a) => ({ path: '/account/sessions/revoke', form: {}, client: await fresh(a) }) },

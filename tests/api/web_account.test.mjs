@@ -95,8 +95,8 @@ test('sign in through the form, see the account, the header shows the name and a
   assert.match(a.body, /<form class="logout" method="post" action="\/logout"><input type="hidden" name="csrf_token" value="[^"]+">/);
   assert.doesNotMatch(a.body, /href="\/login"/);
   assert.match(a.body, /class="current"/);
-  // sign-out, password, language, notifications, sign out everywhere
-  assert.equal((a.body.match(/name="csrf_token"/g) ?? []).length, 5);
+  // sign-out, password, language, notifications, a calendar feed, sign out everywhere
+  assert.equal((a.body.match(/name="csrf_token"/g) ?? []).length, 6);
 });
 
 test('a wrong password re-renders the form with the message and the login kept', async () => {
@@ -204,7 +204,7 @@ test('the chosen language is remembered in the account', async () => {
 test('the notifications form: an address and a channel per kind, all checked first', async () => {
   const b = new Browser(server.base);
   await b.signIn('wx_member');
-  const kinds = { report_due: 'mail', report_missing: 'mail', report_urged: 'inbox', report_returned: 'digest', plan_submitted: 'mail', review_waiting: 'mail', plan_reopened: 'mail', project_stage: 'mail', evaluation_step: 'inbox' };
+  const kinds = { report_due: 'mail', report_missing: 'mail', report_urged: 'inbox', report_returned: 'digest', plan_submitted: 'mail', review_waiting: 'mail', plan_reopened: 'mail', project_stage: 'mail', evaluation_step: 'inbox', event_registration: 'mail' };
   const bad = await b.post('/account/mail', { csrf_token: await b.csrfToken(), email: 'wx at example', ...kinds });
   assert.equal(bad.status, 422);
   assert.match(bad.body, /请填写有效的电子邮件地址/);
@@ -318,10 +318,10 @@ test('the work bar offers each role its sections and a search box', async () => 
   const links = (body) => [...(/<nav class="work-nav"[^>]*><ul>([\s\S]*?)<\/ul><\/nav>/.exec(body)?.[1] ?? '')
     .matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
   const want = {
-    pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/circulars', '/evaluations'],
-    ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage'],
-    ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reporting', '/circulars', '/evaluations', '/units', '/audit'],
-    admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage', '/audit'],
+    pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/circulars', '/evaluations'],
+    ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage'],
+    ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reporting', '/circulars', '/evaluations', '/units', '/audit'],
+    admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage', '/audit'],
   };
   for (const [login, paths] of Object.entries(want)) {
     const b = new Browser(server.base);

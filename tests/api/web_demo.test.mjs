@@ -81,3 +81,26 @@ test("this year's evaluation: side 0's self-evaluation is the other side's to an
   const a = await signIn('p1a.leader');
   assert.doesNotMatch((await a.get(`/evaluations/${current}`)).body, /（草稿）我方今年对口合作工作/);
 });
+
+test("the dashboard's events and exchanges: the demo's 辽宁行 and 江苏行 held, who came, and the funnel", async () => {
+  const b = await signIn('p1a.leader');
+  // the demo held its docking events 150 and 60 days ago (China's today), 30 + 32 enterprises
+  // of each side registered and 27 + 29 of each side checked in
+  const ymd = (days) => {
+    const d = new Date(`${today()}T12:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  };
+  const year = Number(ymd(-60).slice(0, 4));
+  const first = ymd(-150).startsWith(String(year));
+  const d = await b.get(`/pairings/1/dashboard?year=${year}`);
+  assert.equal(d.status, 200);
+  const block = /<section class="dash-events"[\s\S]*?<\/section>/.exec(d.body)?.[0] ?? '';
+  assert.match(block, /活动与交流/);
+  assert.match(block, new RegExp(`已举办活动</dt><dd><a href="/events\\?pairing=1&amp;year=${year}&amp;when=past">${first ? 2 : 1}</a>`));
+  assert.match(block, new RegExp(`到会企业（家次）</dt><dd><a [^>]*>${(first ? 54 : 0) + 58}</a>`));
+  assert.match(block, /活动现场签约（项）<\/dt><dd><a href="\/funnel\?pairing=1&amp;year=\d+">[1-9]\d*<\/a>/);
+  assert.match(block, /挂职干部（人）<\/dt><dd><a href="\/exchanges\?pairing=1&amp;year=\d+&amp;kind=secondment">\d+<\/a>/);
+  // both met the plan's "不少于50家企业": nothing flagged
+  assert.doesNotMatch(block, /dash-short/);
+});

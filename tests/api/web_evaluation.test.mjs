@@ -158,7 +158,7 @@ test('a draft\'s indicators: a wrong weight sum is refused beside the total, the
 
 test('the steps: self-evaluation, opinion, the wrong side refused, confirmation, commendations', async () => {
   const step = (who, form) => web[who].post(`${fx.page}/steps`, form);
-  const HAND = ['events', 'exchanges', 'organisation', 'innovation', 'matchmaking'];
+  const HAND = ['organisation', 'innovation', 'matchmaking']; // events and exchanges are computed
   const scores = (v) => Object.fromEntries(HAND.map((k) => [`score_${k}`, String(v)]));
 
   // the wrong side, or a member: 403; the opinion before the self-evaluation: 409
@@ -175,7 +175,7 @@ test('the steps: self-evaluation, opinion, the wrong side refused, confirmation,
   r = await web.ln_coord.get(fx.page);
   assert.match(r.body, /<input type="hidden" name="form" value="self">\n<input type="hidden" name="side" value="0">/);
   assert.doesNotMatch(r.body, /name="form" value="self">\n<input type="hidden" name="side" value="1">/, 'not the other side\'s form');
-  r = await step('ln_coord', { form: 'self', side: '0', action: 'save', text: '辽宁草稿ABC', score_events: '70' });
+  r = await step('ln_coord', { form: 'self', side: '0', action: 'save', text: '辽宁草稿ABC', score_organisation: '70' });
   assert.equal(r.status, 303, r.body.slice(0, 300));
   assert.match((await web.ln_coord.get(fx.page)).body, /辽宁草稿ABC/);
   assert.doesNotMatch((await web.js_coord.get(fx.page)).body, /辽宁草稿ABC/, 'a draft is its side\'s');
@@ -195,8 +195,8 @@ test('the steps: self-evaluation, opinion, the wrong side refused, confirmation,
   assert.equal(r.status, 422);
   assert.match(r.body, /id="self0-score-innovation-error"[^>]*>人工评分须为 0 至 100 的整数/);
   assert.match(r.body, /<textarea id="self0-text" name="text"[^>]*>辽宁自评正文。<\/textarea>/);
-  assert.match(r.body, /name="score_events" type="number"[^>]*value="80"/);
-  r = await step('ln_coord', { form: 'self', side: '0', action: 'self', text: '辽宁自评正文。', ...scores(80), score_events: '101' });
+  assert.match(r.body, /name="score_organisation" type="number"[^>]*value="80"/);
+  r = await step('ln_coord', { form: 'self', side: '0', action: 'self', text: '辽宁自评正文。', ...scores(80), score_organisation: '101' });
   assert.equal(r.status, 422, 'a score above 100');
   r = await step('ln_coord', { form: 'self', side: '0', action: 'self', text: '辽宁自评正文。', ...scores(80) });
   assert.equal(r.status, 303);
@@ -215,7 +215,7 @@ test('the steps: self-evaluation, opinion, the wrong side refused, confirmation,
   assert.equal(r.status, 303);
   r = await step('ln_coord', { form: 'self', side: '0', action: 'self', text: '辽宁自评（补充）。', ...scores(80) });
   assert.equal(r.status, 303);
-  r = await step('js_coord', { form: 'opinion', side: '0', action: 'opinion', text: '同意，对接活动建议 90 分。', score_events: '90' });
+  r = await step('js_coord', { form: 'opinion', side: '0', action: 'opinion', text: '同意，对接活动建议 90 分。', score_organisation: '90' });
   assert.equal(r.status, 303);
   // and the other way round
   r = await step('js_coord', { form: 'self', side: '1', action: 'self', text: '江苏自评正文。', ...scores(60) });
@@ -223,7 +223,7 @@ test('the steps: self-evaluation, opinion, the wrong side refused, confirmation,
   r = await step('ln_coord', { form: 'opinion', side: '1', action: 'opinion', text: '同意江苏自评。' });
   assert.equal(r.status, 303);
   r = await web.ln_leader.get(fx.page);
-  assert.match(r.body, /<table class="ev-hand">\n<caption>遼寧省：人工评分指标<\/caption>[\s\S]*?<th scope="row">对接活动及企业参与<\/th><td class="num">5<\/td><td class="num">80<\/td><td class="num">90<\/td><td class="num">90<\/td>/);
+  assert.match(r.body, /<table class="ev-hand">\n<caption>遼寧省：人工评分指标<\/caption>[\s\S]*?<th scope="row">组织领导与机制建设<\/th><td class="num">5<\/td><td class="num">80<\/td><td class="num">90<\/td><td class="num">90<\/td>/);
   assert.match(r.body, /<tr class="ev-step-return">[^\n]*请补充对接活动材料/, 'the history keeps the reason');
   assert.match(r.body, /name="action" value="confirm"/);
 
@@ -343,7 +343,9 @@ test('the yearly report: the same for both sides, SVG charts, A4 print rules', a
   assert.match(body, new RegExp(`<h1>遼寧省—江蘇省 ${YEAR}年度工作总结评估报告</h1>`));
   for (const h of ['一、年度工作计划及完成情况', '二、合作项目与投资', '三、对接活动与交流合作', '四、考核结果与排名', '五、逾期事项及督办情况', '六、牵头部门工作总结'])
     assert.match(body, new RegExp(`<section class="ev-major" [^>]*>\\n<h2 [^>]*>${h}</h2>`), h);
-  assert.match(body, /平台尚未设立对接活动和人员交流模块/);
+  // the year's events and exchanges as recorded, per side, before the hand-scored indicators
+  assert.match(body, /本部分列出本年度双方举办的对接活动/);
+  assert.match(body, /<table class="ev-facts">\n<caption>本年度活动与人员交流（系统记录）<\/caption>[\s\S]*?<th scope="row">遼寧省<\/th><td class="num">\d+<\/td>/);
   assert.match(body, /辽宁自评（补充）。/);
   // charts: the units' scores as bars with their names and numbers as text, lights and stages
   const bars = /<svg class="ev-hbars" role="img" aria-label="各单位得分：[^"]+"[\s\S]*?<\/svg>/.exec(body);

@@ -41,7 +41,8 @@ function pageRoutes() {
   const out = execFileSync(BIN, ['routes'], { encoding: 'utf8' });
   return out.split('\n').map((l) => l.trim().split(/\s+/)).filter(([m, p]) => m === 'GET' && p &&
     !p.startsWith('/api/') && p !== '/healthz' && !p.startsWith('/assets') &&
-    !p.startsWith('/attachments/') && !p.endsWith('.xlsx')).map(([, p]) => p); // downloads, not pages
+    !p.startsWith('/attachments/') && !p.endsWith('.xlsx') && // downloads, not pages
+    !p.endsWith('.svg') && !p.endsWith('.ics') && !p.startsWith('/calendar/')).map(([, p]) => p); // images, calendars
 }
 
 // Sweeps path as user, noting the route pattern it covers.
@@ -153,7 +154,7 @@ test("a leader's and an administrator's pages", async () => {
 // explanations, the yearly report, and the pages an explanation links to.
 test('the evaluation pages', async () => {
   const admin = await as(site.server, 'admin');
-  const hand = { events: 80, exchanges: 70, organisation: 90, innovation: 60 };
+  const hand = { organisation: 90, innovation: 60 }; // events and exchanges are computed
   const make = async (year) => {
     const r = await admin.post('/api/v1/evaluations', { pairing_id: LJ, year });
     assert.equal(r.status, 201, r.body);
@@ -180,6 +181,53 @@ test('the evaluation pages', async () => {
   await page('ln_leader', '/evaluations/{id}/report', `/evaluations/${closed}/report`);
   await page('pj_member', '/reports/{id}', `/reports/${report}`);
   await page('pj_member', '/work-items/{id}', `/work-items/${fx.item}`);
+});
+
+test('events: the list, an event, the door page (on a phone too), the funnel', async () => {
+  const c = await as(site.server, 'ln_coord');
+  const day = new Date(Date.now() + 8 * 3600000 + 20 * 86400000).toISOString().slice(0, 10);
+  const e = await c.post('/api/v1/events', { kind: 'docking', title: '遼寧行·瀋陽（裝備製造）', host_side: 0,
+    host_region_code: '210100', starts: `${day}T09:00`, ends: `${day}T17:00`, place: '瀋陽國際展覽中心', capacity: 1,
+    public: true, themes: ['C'], unit_ids: [site.server.units.panjin] });
+  assert.equal(e.status, 201, e.body);
+  const id = e.json.id;
+  for (const unit of [site.server.units.panjin, site.server.units.liaoyang])
+    assert.equal((await c.post(`/api/v1/events/${id}/registrations`, { unit_id: unit })).status, 201);
+  await page('ln_coord', '/events');
+  await page('pj_member', '/events', '/events?kind=docking');
+  await page('ln_coord', '/events/{id}', `/events/${id}`);
+  await page('ln_leader', '/events/{id}', `/events/${id}`);
+  await page('ln_coord', '/events/{id}/checkin', `/events/${id}/checkin?number=1`);
+  await page('ln_leader', '/funnel');
+  await page('ln_coord', '/funnel', `/funnel?pairing=${LJ}&event=${id}`);
+  // the door page is for a phone: one column, nothing sideways at 375 px
+  const { page: p } = fx.ln_coord;
+  await p.setViewportSize({ width: 375, height: 812 });
+  for (const path of [`/events/${id}/checkin?number=1`, `/events/${id}`, '/events']) {
+    await visit(p, path);
+    await checkReflow(p);
+  }
+  await visit(p, `/events/${id}/checkin?number=1`);
+  await screenshot(p, 'event-checkin-phone');
+  await p.setViewportSize(DESKTOP);
+});
+
+test('enterprises and exchanges: the directory, an enterprise, the exchanges, a secondment', async () => {
+  const c = await as(site.server, 'ln_coord');
+  const ent = await c.post('/api/v1/enterprises', { name: '盤錦遼河裝備製造有限公司', region_code: '211100',
+    industry: '35', size: 'small', contact_name: '王經理', contact_phone: '0427-1234567' });
+  assert.equal(ent.status, 201, ent.body);
+  const day = (d) => new Date(Date.now() + 8 * 3600000 + d * 86400000).toISOString().slice(0, 10);
+  const x = await c.post('/api/v1/exchanges', { kind: 'secondment', title: '盤錦幹部赴無錫掛職', person_name: '王曉明',
+    from_unit_id: site.server.units.panjin, host_unit_id: site.server.units.wuxi, post: '無錫市發改委副主任',
+    field: '放管服改革', starts: day(-10), ends: day(20) });
+  assert.equal(x.status, 201, x.body);
+  await page('ln_coord', '/enterprises');
+  await page('pj_member', '/enterprises/{id}', `/enterprises/${ent.json.id}`);
+  await page('ln_coord', '/enterprises/{id}', `/enterprises/${ent.json.id}`);
+  await page('ln_leader', '/exchanges');
+  await page('ln_coord', '/exchanges', '/exchanges?kind=secondment');
+  await page('ln_coord', '/exchanges/{id}', `/exchanges/${x.json.id}`);
 });
 
 test('the error pages: forbidden, not found, and the confirmation a POST shows', async () => {

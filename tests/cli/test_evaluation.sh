@@ -32,7 +32,8 @@ expect_eq "a city pairing names its province pairing" "$list" "$("$BIN" evaluati
 text=$("$BIN" evaluation show "$id")
 expect_match "the pairing, year, state" "^evaluation $id: 遼寧省–江蘇省 \(pairing 1\), $YEAR, open" "$text"
 expect_match "indicators with weights" "^ +20 +items_done +items_done +工作事项完成率" "$text"
-expect_match "a hand indicator" "^ +5 +events +hand " "$text"
+expect_match "a computed events indicator" "^ +5 +events +events_target " "$text"
+expect_match "a hand indicator" "^ +5 +organisation +hand " "$text"
 expect_match "side 0's stage" "^  0  遼寧省: (self|opinion|final)" "$text"
 expect_match "side 1's stage" "^  1  江蘇省: (self|opinion|final)" "$text"
 expect_match "live figures" "^scores as of $YEAR-[0-9]{2}-[0-9]{2} \(live\)" "$text"

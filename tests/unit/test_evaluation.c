@@ -9,6 +9,8 @@
 
 #include "service/attachment.h"
 #include "service/evaluation.h"
+#include "service/event.h"
+#include "service/exchange.h"
 
 static const struct evaluation_points *points_of(const struct evaluation_score *s,
                                                  size_t n_ind, const char *key)
@@ -98,7 +100,8 @@ static void test_scores_explained(void **state)
     assert_true(has_input(p, "report", w.r_feb_returned, false));
     assert_false(has_input(p, "report", w.r_feb, true));
     assert_false(points_of(pj, n, "projects_progress")->applies); /* no project */
-    assert_false(points_of(pj, n, "events")->applies);            /* not scored yet */
+    assert_false(points_of(pj, n, "events")->applies);            /* organised none */
+    assert_false(points_of(pj, n, "exchanges")->applies);         /* sent or hosted none */
     /* (20 + 15 + 10.00 + 6.67) over the weights that apply (60) */
     assert_true(pj->score > 86.11 && pj->score < 86.13);
 
@@ -353,10 +356,91 @@ static void test_who_reads(void **state)
     assert_int_equal(evaluation_current(&f->c, f->sd), 0);
 }
 
+/* events and exchanges, computed: the docking events 盘锦 organised that were held, met or not
+ * by their enterprises' attendance against the target; the sides' secondments and trainings */
+static void test_events_and_exchanges(void **state)
+{
+    struct fx *f = *state;
+    fx_set_today("2027-03-01");
+    int64_t ev[2], ents[3];
+    for (int i = 0; i < 3; i++) {
+        struct stmt st;
+        db_prepare(f->db, &st,
+                   "INSERT INTO enterprise (pairing_id, side, name, name_key, created_at, "
+                   "updated_at) VALUES (:p, 0, :n, :n, '2027-01-01T00:00:00.000Z', "
+                   "'2027-01-01T00:00:00.000Z')");
+        db_bind_int64(&st, ":p", f->lj);
+        db_bind_text(&st, ":n", i == 0 ? "甲公司" : i == 1 ? "乙公司" : "丙公司");
+        assert_int_equal(db_step(&st), DB_DONE);
+        db_finalize(&st);
+        ents[i] = db_last_insert_id(f->db);
+    }
+    for (int i = 0; i < 2; i++) {
+        struct event_input in = {.kind = "docking", .title = i ? "第二场" : "第一场",
+                                 .host_side = 0, .starts = i ? "2027-04-10T09:00" : "2027-03-10T09:00",
+                                 .ends = i ? "2027-04-10T17:00" : "2027-03-10T17:00",
+                                 .capacity = -1, .is_public = -1, .task_id = -1,
+                                 .target_enterprises = 2, .unit_ids = &f->ln_pj, .n_units = 1};
+        assert_ok(f, event_create(fx_as(f, &f->ln_coord), &in, &ev[i]));
+        /* the first: 2 of the 2 asked came; the second: 1 */
+        for (int k = 0; k < 2; k++) {
+            struct registration_view r;
+            bool already;
+            assert_ok(f, registration_add(fx_as(f, &f->ln_coord), ev[i], ents[i + k], 0, &r));
+            if (i == 0 || k == 0)
+                assert_ok(f, registration_check_in(fx_as(f, &f->ln_coord), ev[i], r.number, &r,
+                                                   &already));
+        }
+    }
+    struct exchange_input x;
+    exchange_input_init(&x);
+    x.pairing_id = f->lj;
+    x.kind = "secondment";
+    x.title = "盘锦干部赴无锡挂职";
+    x.person_name = "王晓明";
+    x.from_unit_id = f->ln_pj;
+    x.host_unit_id = f->js_wx;
+    x.starts = "2027-02-01";
+    int64_t sec;
+    assert_ok(f, exchange_create(fx_as(f, &f->ln_coord), &x, &sec));
+
+    int64_t id;
+    assert_ok(f, evaluation_create(fx_as(f, &f->ln_coord), f->lj, 2027, LANG_HANS, &id));
+    struct evaluation_view v;
+    struct evaluation_scores s;
+    assert_ok(f, evaluation_get(fx_as(f, &f->ln_coord), id, &v));
+    size_t n = v.n_indicators;
+    assert_ok(f, evaluation_scores(&f->c, &v, &s));
+    /* before either is held: nothing to judge */
+    assert_false(points_of(&s.sides[0], n, "events")->applies);
+    fx_set_today("2027-05-01");
+    assert_ok(f, evaluation_scores(&f->c, &v, &s));
+    const struct evaluation_points *p = points_of(&s.sides[0], n, "events");
+    assert_true(p->applies);
+    assert_int_equal(p->num, 1);
+    assert_int_equal(p->den, 2);
+    assert_true(has_input(p, "event", ev[0], true));
+    assert_true(has_input(p, "event", ev[1], false));
+    assert_false(points_of(&s.sides[1], n, "events")->applies); /* hosted none */
+    const struct evaluation_score *pj = evaluation_unit(&s, f->ln_pj);
+    assert_non_null(pj);
+    assert_int_equal(points_of(pj, n, "events")->den, 2); /* it organised both */
+    /* exchanges: 辽宁 seconded, trained no one: half; 江苏 neither: nought; 盘锦 sent him */
+    p = points_of(&s.sides[0], n, "exchanges");
+    assert_int_equal(p->num, 1);
+    assert_int_equal(p->den, 2);
+    assert_true(has_input(p, "exchange", sec, true));
+    p = points_of(&s.sides[1], n, "exchanges");
+    assert_true(p->applies);
+    assert_int_equal(p->num, 0);
+    assert_int_equal(points_of(pj, n, "exchanges")->num, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_scores_explained, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_events_and_exchanges, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_steps_and_refusals, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_who_reads, fx_setup, fx_teardown),
     };
