@@ -1,5 +1,5 @@
 /* event: 活动 over the API — events, their registrations and check-ins, their outcomes (the
- * rules are service/event.h's). An event's ETag is "event-<id>-<updated_at>"; PATCH and the
+ * rules are service/event.h's). An event's ETag is "event-<id>-<updated_at>~<counts>"; PATCH and the
  * minutes require it in If-Match (428 without, 412 stale), as for platforms. Times travel as
  * China time as typed (YYYY-MM-DDTHH:MM); amounts as integer yuan, outcomes' as 万元 text in. */
 #include <inttypes.h>
@@ -131,9 +131,25 @@ void api_event_json(struct jw *w, const struct event_view *v)
     jw_obj_end(w);
 }
 
+/* The event's version, and after a "~" what moves without it: the counts of registrations,
+ * check-ins and outcomes, and whether it is over. A conditional GET needs both; an If-Match
+ * only the version (event_seen), since an edit changes the event's own fields. */
 static const char *event_etag(struct req *r, const struct event_view *v)
 {
-    return arena_printf(r->arena, "\"event-%" PRId64 "-%s\"", v->id, v->updated_at);
+    return arena_printf(r->arena,
+                        "\"event-%" PRId64 "-%s~%" PRId64 ".%" PRId64 ".%" PRId64 ".%" PRId64
+                        ".%" PRId64 ".%" PRId64 ".%d\"",
+                        v->id, v->updated_at, v->registered, v->waiting, v->attended,
+                        v->intentions, v->signed_count, v->intention_yuan + v->signed_yuan,
+                        (int)v->past);
+}
+
+/* The version an If-Match names: its text before the "~". */
+static const char *event_seen(struct req *r, int64_t id)
+{
+    const char *seen = api_if_match(r, "event", id);
+    const char *tilde = seen ? strchr(seen, '~') : NULL;
+    return tilde ? arena_strndup(r->arena, seen, (size_t)(tilde - seen)) : seen;
 }
 
 /* The event as it is now, with its ETag and, after a create, its Location. */
@@ -348,7 +364,7 @@ int api_event_edit(struct req *r, struct resp *p)
         return http_error(r, p, 422, "err_fixed", "pairing_id");
     if ((st = read_fields(r, p, &in)) || (st = api_body_str(r, p, "state", false, &in.state)))
         return st;
-    const char *seen = api_if_match(r, "event", r->ids[0]);
+    const char *seen = event_seen(r, r->ids[0]);
     in.if_updated_at = seen ? seen : "";
     int rc = event_edit(&r->ctx, r->ids[0], &in);
     if (rc == SVC_STALE && !seen)
@@ -367,7 +383,7 @@ int api_event_minutes(struct req *r, struct resp *p)
     if ((st = api_body_fields(r, p, fields)) ||
         (st = api_json_str(r, p, r->json, "minutes", NULL, API_PRESENT, &minutes)))
         return st;
-    const char *seen = api_if_match(r, "event", r->ids[0]);
+    const char *seen = event_seen(r, r->ids[0]);
     int rc = event_set_minutes(&r->ctx, r->ids[0], minutes ? minutes : "", seen ? seen : "");
     if (rc == SVC_STALE && !seen)
         return http_error(r, p, 428, "err_precondition_required", "If-Match");

@@ -45,7 +45,8 @@ struct db;
 int cli_audit_setup(struct cli *c, struct db *db);
 /* The data key that seals personal data (core/seal.h): <db>.data-key, read when there, made
  * by a command that writes (cli/data_key.c). 0, or -1 after printing why. */
-int cli_data_key_setup(struct cli *c);
+struct ctx;
+int cli_data_key_setup(struct cli *c, struct ctx *ctx);
 /* After a command that wrote: an anchor for the log's head (store/audit.h audit_anchor). */
 void cli_audit_anchor(struct cli *c);
 

@@ -4,10 +4,15 @@
  * reads. Without it the sealed fields read as unavailable. */
 #include <stdbool.h>
 
-#include "cli/cli.h"
-#include "core/seal.h"
+#include <errno.h>
+#include <sys/stat.h>
 
-int cli_data_key_setup(struct cli *c)
+#include "cli/cli.h"
+#include "core/log.h"
+#include "core/seal.h"
+#include "service/exchange.h"
+
+int cli_data_key_setup(struct cli *c, struct ctx *ctx)
 {
     static bool done;
     if (done)
@@ -15,6 +20,17 @@ int cli_data_key_setup(struct cli *c)
     done = true;
     const char *path = arena_printf(&c->arena, "%s.data-key", c->db_path);
     const char *why = NULL;
+    /* a new key for a database that sealed data under another would leave those unreadable
+     * for good, and the old key could not be put back beside the new: make none, and say
+     * so. The program runs on: the sealed fields read as unavailable and no new personal data
+     * is taken (err_data_key) until the key is back. */
+    struct stat st;
+    if (!c->read_only && lstat(path, &st) != 0 && errno == ENOENT && exchange_has_sealed(ctx)) {
+        log_warn("%s is missing, but this database holds personal data sealed with it: no new "
+                 "key is made (it would not open them); put the key file back",
+                 path);
+        return 0;
+    }
     if (seal_key_load(path, !c->read_only, &why) < 0) {
         cli_fail("%s: %s", path, why);
         return -1;

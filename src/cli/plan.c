@@ -34,7 +34,7 @@ int cli_open(struct cli *c, struct ctx *ctx)
     ctx->arena = &c->arena;
     ctx->actor = c->actor;
     c->opened = true;
-    if (cli_audit_setup(c, db) < 0 || cli_data_key_setup(c) < 0) {
+    if (cli_audit_setup(c, db) < 0 || cli_data_key_setup(c, ctx) < 0) {
         db_close(db);
         ctx->db = NULL;
         return -1;

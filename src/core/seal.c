@@ -49,16 +49,15 @@ int seal_key_read(const char *path, struct seal_key *out, const char **why)
         *why = "the data key file may be read by others than its owner (chmod 600 it)";
         return -1;
     }
-    char text[128];
+    char text[128] = {0};
     ssize_t n = read(fd, text, sizeof text - 1);
     close(fd);
     size_t magic = strlen(SEAL_MAGIC);
-    bool ok = n > 0;
+    /* a file shorter than its magic is none: nothing past what was read is looked at */
+    bool ok = n > 0 && (size_t)n > magic && memcmp(text, SEAL_MAGIC, magic) == 0;
     if (ok) {
-        text[n] = 0;
         size_t hex = strcspn(text + magic, "\n");
-        ok = (size_t)n > magic && memcmp(text, SEAL_MAGIC, magic) == 0 &&
-             hex == 2 * sizeof out->key &&
+        ok = hex == 2 * sizeof out->key &&
              sodium_hex2bin(out->key, sizeof out->key, text + magic, hex, NULL, NULL, NULL) == 0;
     }
     sodium_memzero(text, sizeof text);

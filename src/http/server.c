@@ -609,6 +609,9 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     for (const char *s = x->target; *s && *s != '?' && n < sizeof path - 1; s++)
         path[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
     path[n] = '\0';
+    /* a calendar feed's path is its only key: the log says which route, never the token */
+    if (strncmp(path, "/calendar/", 10) == 0)
+        strcpy(path + 10, "…");
     log_info("%s %s %d %zu bytes %" PRId64 " us user %" PRId64 "%s",
              x->req.method ? x->req.method : "-", path, x->status,
              x->status ? x->resp.body.len : 0, x->status ? x->us : (mono_ns() - x->t0_ns) / 1000,

@@ -88,8 +88,7 @@ struct dashboard {
     struct project_totals projects;  /* the projects block's figures (service/project.h) */
     bool have_projects;              /* false when they could not be read */
     /* events held and attended, people seconded and trained (service/event.h, exchange.h);
-     * an event counts as held in the reading of the day after it ended at the latest (the
-     * reading is kept per day and data version, and check-ins move the version) */
+     * an event counts as held from the day after it ended (the reading is kept per day) */
     struct event_totals events;
     struct exchange_counts exchanges;
     bool have_events;                /* false when they could not be read */

@@ -17,6 +17,7 @@
 #include "service/enterprise.h"
 #include "service/event.h"
 #include "service/exchange.h"
+#include "service/light.h"
 #include "service/pairing.h"
 #include "service/project.h"
 #include "service/user.h"
@@ -31,7 +32,9 @@ static void at_day(int64_t saved, int days)
 static const char *date_plus(struct ctx *c, int days, const char *time)
 {
     char buf[25];
-    clock_format(clock_now_ms() + (int64_t)days * 86400000, buf);
+    clock_format(clock_now_ms() + (int64_t)light_policy.utc_offset_minutes * 60000 +
+                     (int64_t)days * 86400000,
+                 buf); /* the day in the plans' time zone, not UTC's */
     return arena_printf(c->arena, "%.10sT%s", buf, time);
 }
 
@@ -39,7 +42,9 @@ static const char *date_plus(struct ctx *c, int days, const char *time)
 static const char *day_plus(struct ctx *c, int days)
 {
     char buf[25];
-    clock_format(clock_now_ms() + (int64_t)days * 86400000, buf);
+    clock_format(clock_now_ms() + (int64_t)light_policy.utc_offset_minutes * 60000 +
+                     (int64_t)days * 86400000,
+                 buf); /* the day in the plans' time zone, not UTC's */
     return arena_strndup(c->arena, buf, 10);
 }
 

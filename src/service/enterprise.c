@@ -27,13 +27,17 @@ bool enterprise_size_valid(const char *size)
 }
 
 /* The last column says whether the caller's unit (:unit, 0 for none) organises an event the
- * enterprise has a registration for: one query decides the contact of a whole page. */
+ * enterprise is registered for (not withdrawn) and registered it there itself: "the event
+ * organisers who registered it". Registering and withdrawing opens nothing, and a
+ * registration that stands is in everyone's sight. One query decides a whole page. */
 #define ENTERPRISE_COLUMNS                                                                    \
     "SELECT e.id, e.pairing_id, pa.name_a, pa.name_b, e.side, e.name, e.credit_code, r.code, " \
     "r.name, e.industry, e.size, e.contact_name, e.contact_phone, coalesce(e.merged_into, 0), " \
     "m.name, u.login, e.created_at, e.updated_at, EXISTS (SELECT 1 FROM registration g JOIN " \
-    "event_unit eu ON eu.event_id = g.event_id WHERE g.enterprise_id = e.id AND eu.unit_id = " \
-    ":unit) FROM enterprise e JOIN pairing pa ON pa.id = e.pairing_id "                        \
+    "event_unit eu ON eu.event_id = g.event_id JOIN users gu ON gu.id = g.registered_by "      \
+    "WHERE g.enterprise_id = e.id AND g.status <> 'withdrawn' AND eu.unit_id = :unit AND "      \
+    "gu.unit_id = :unit) "                                                                     \
+    "FROM enterprise e JOIN pairing pa ON pa.id = e.pairing_id "                                \
     "LEFT JOIN region r ON r.id = e.region_id LEFT JOIN enterprise m ON m.id = e.merged_into " \
     "LEFT JOIN users u ON u.id = e.created_by "
 
@@ -387,6 +391,8 @@ static int check_input(struct ctx *c, const struct enterprise_input *in, bool cr
         ((rc = svc_check_text(c, in->contact_name, false, "err_required", ENTERPRISE_CONTACT_MAX,
                               "contact_name", &v->contact_name)) != SVC_OK))
         return rc;
+    if (v->contact_name && strpbrk(v->contact_name, "\r\n\t"))
+        return svc_fail(c, SVC_INVALID, "err_invalid", "contact_name", "a name is one line");
     if (in->contact_phone) {
         if ((rc = svc_check_text(c, in->contact_phone, false, "err_required",
                                  ENTERPRISE_PHONE_MAX, "contact_phone", &v->contact_phone)) !=

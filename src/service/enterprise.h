@@ -11,9 +11,10 @@
  *   read            everyone of the pairing. The contact (contact_name, contact_phone) is
  *                   personal data, filled in only for an admin, the coordinators of the
  *                   enterprise's side, and the users of a unit that organises an event the
- *                   enterprise has a registration for (any status: the organiser was given
- *                   it then). Audit rows never carry the contact, only whether there is one
- *                   and that it changed.
+ *                   enterprise is registered for (not withdrawn) by that unit's own people
+ *                   ("the event organisers who registered it"); a withdrawn registration
+ *                   opens nothing. Audit rows never carry the contact, only whether there is
+ *                   one and that it changed.
  * Every write records an audit row (entity "enterprise") in its own transaction; an edit
  * names the updated_at it was made against (SVC_STALE when the enterprise changed meanwhile).
  * A merged enterprise keeps its row (history reads), points at the one it was merged into,

@@ -488,8 +488,11 @@ static int check_input(struct ctx *c, const struct event_input *in, bool create,
     if (create || in->ends) {
         if (!in->ends || !in->ends[0])
             return svc_fail(c, SVC_INVALID, "err_required", "ends", "ends is required");
-        if (!parse_local_time(in->ends, ends, NULL))
+        int end_year = 0;
+        if (!parse_local_time(in->ends, ends, &end_year))
             return svc_fail(c, SVC_INVALID, "err_event_time", "ends", "a time is YYYY-MM-DDTHH:MM");
+        if (end_year > 2100)
+            return svc_fail(c, SVC_INVALID, "err_range", "ends", "a year 2000–2100");
         v->ends = arena_strdup(c->arena, ends);
     }
     if (strcmp(v->ends, v->starts) <= 0)
@@ -915,10 +918,14 @@ int event_totals(struct ctx *c, int64_t pairing_id, int year, struct event_total
     int rc = event_list(c, &f, &v, &n);
     if (rc != SVC_OK)
         return rc;
+    /* by the day: held from the day after it ended, so that a reading kept for the day (the
+     * dashboard's) never differs from one made later that day */
+    char today[11], soon[11];
+    light_today(today, soon);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(v[i].state, "cancelled") == 0)
             continue;
-        if (!v[i].past) {
+        if (strncmp(v[i].ends, today, 10) >= 0) {
             out->upcoming++;
             continue;
         }

@@ -39,7 +39,7 @@ enum {
     EVENT_CAPACITY_MAX = 100000,
     EVENT_LIST_MAX = 1000,     /* a pairing holds tens of events a year */
     EVENT_THEMES_PER_YEAR = 2, /* "每年選擇1—2個重點產業或招商主題" */
-    OUTCOME_TITLE_MAX = 200,
+    OUTCOME_TITLE_MAX = 100, /* a project's name (PROJECT_NAME_MAX): it may become one */
     OUTCOME_PARTIES_MAX = 20,
 };
 
@@ -173,9 +173,10 @@ struct event_year_themes {
 };
 int event_year_themes(struct ctx *c, int64_t pairing_id, int year, struct event_year_themes *out);
 
-/* A pairing's year of events for its dashboard: held (past, not cancelled) and upcoming
- * ones, the enterprises registered for and attending the held ones, and the held ones whose
- * attending enterprises fell short of their target (≤ EVENT_SHORT_MAX, latest first). */
+/* A pairing's year of events for its dashboard: held (not cancelled, ended before today in
+ * China: by the day, as the dashboard's reading is kept) and coming ones (today's too), the
+ * enterprises registered for and attending the held ones, and the held ones whose attending
+ * enterprises fell short of their target (≤ EVENT_SHORT_MAX, latest first). */
 enum { EVENT_SHORT_MAX = 10 };
 struct event_short {
     int64_t id, attended, target;

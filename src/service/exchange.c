@@ -428,8 +428,11 @@ static int check_input(struct ctx *c, const struct exchange_input *in, bool crea
     }
     if (in->ends) {
         v->ends = NULL;
-        if (*in->ends && !clock_parse_date(in->ends, NULL, NULL))
+        int end_year = 0;
+        if (*in->ends && !clock_parse_date(in->ends, NULL, &end_year))
             return svc_fail(c, SVC_INVALID, "err_date", "ends", "ends is YYYY-MM-DD");
+        if (*in->ends && end_year > 2100)
+            return svc_fail(c, SVC_INVALID, "err_range", "ends", "a year 2000–2100");
         if (*in->ends)
             v->ends = arena_strdup(c->arena, in->ends);
     }
@@ -788,4 +791,15 @@ int exchange_counts(struct ctx *c, int64_t pairing_id, int year, struct exchange
     }
     db_finalize(&st);
     return s < 0 ? svc_store_failed(c, "exchange", "reading the targets") : SVC_OK;
+}
+
+bool exchange_has_sealed(struct ctx *c)
+{
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT 1 FROM exchange WHERE id_number_sealed IS NOT NULL OR phone_sealed IS NOT "
+               "NULL LIMIT 1");
+    int s = db_step(&st);
+    db_finalize(&st);
+    return s != DB_DONE;
 }

@@ -16,11 +16,12 @@
  *                  the from and host units among them).
  *   personal data  the id number and phone are opened and shown only to admins (and the
  *                  command line) and to the coordinators of the secondment's sending side;
- *                  to everyone else they do not exist (not even whether they were given).
- *                  Only those may set them.
+ *                  to everyone else the pages and the API do not show them (not even whether
+ *                  they were given). Only those may set them.
  * Every write records an audit row (entity "exchange") whose before/after never holds the
- * personal data (only whether it is sealed); an edit names the updated_at it was made
- * against (SVC_STALE when the exchange changed meanwhile). */
+ * personal data, only whether it is sealed — who recorded personal data, and when, is the
+ * audit log's to say (its readers: leaders and admins) —; an edit names the updated_at it
+ * was made against (SVC_STALE when the exchange changed meanwhile). */
 #ifndef DUIKOU_SERVICE_EXCHANGE_H
 #define DUIKOU_SERVICE_EXCHANGE_H
 #include <stdbool.h>
@@ -153,5 +154,8 @@ struct exchange_counts {
     int64_t people[2]; /* all kinds */
 };
 int exchange_counts(struct ctx *c, int64_t pairing_id, int year, struct exchange_counts *out);
+/* Whether any exchange holds sealed personal data (then a missing data key is lost, not new:
+ * cli/data_key.c refuses to make another). True when the store fails too. */
+bool exchange_has_sealed(struct ctx *c);
 
 #endif

@@ -67,8 +67,8 @@ struct jw *svc_json_begin(struct svc_json *j);
 const char *svc_json_end(struct ctx *c, struct svc_json *j);
 
 /* Inside a write transaction on event event_id (service/event.h): gives the free seats (all,
- * capacity 0) to the waiting list in order, each audited; *first the first moved up (or 0).
- * <0 when the store fails. */
+ * capacity 0) to the waiting list in order, each audited and told; nothing when the event is
+ * cancelled or over. *first the first moved up (or 0). <0 when the store fails. */
 int event_fill_seats(struct ctx *c, int64_t event_id, int64_t capacity, int64_t *first);
 
 #endif

@@ -690,6 +690,12 @@ int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
                             "outcome %lld has a project already",
                             (long long)in->origin_outcome_id);
         }
+        if (s >= 0 && audit_append(c->db, c->actor, "event_outcome.project", "event_outcome",
+                                   in->origin_outcome_id, "{\"project_id\":null}",
+                                   arena_printf(c->arena, "{\"project_id\":%lld}",
+                                                (long long)v.id),
+                                   c->client) < 0)
+            s = -1;
     }
     if (s < 0 || write_lists(c, &v) < 0 ||
         add_stage_row(c, v.id, v.stage, v.stage_on, NULL, now) < 0 ||

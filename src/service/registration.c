@@ -44,17 +44,36 @@ static void row(struct ctx *c, struct stmt *st, struct registration_view *v)
     v->position = db_col_int64(st, 14);
 }
 
-static int read_one(struct ctx *c, const char *where, int64_t a, int64_t b,
+/* The ways a registration is looked up, each its own literal statement (the store keeps
+ * prepared statements by their SQL text's address: never a built string). */
+enum by { BY_ID, BY_ENTERPRISE, BY_UNIT, BY_NUMBER, BY_FIRST_WAITING };
+
+static int read_one(struct ctx *c, enum by by, int64_t a, int64_t b,
                     struct registration_view *out)
 {
     struct stmt st;
-    struct sb q = SB_INIT;
-    sb_append(&q, REGISTRATION_COLUMNS);
-    sb_append(&q, where);
-    db_prepare(c->db, &st, sb_str(&q));
-    sb_free(&q);
+    switch (by) {
+    case BY_ID:
+        db_prepare(c->db, &st, REGISTRATION_COLUMNS "WHERE g.id = :a");
+        break;
+    case BY_ENTERPRISE:
+        db_prepare(c->db, &st,
+                   REGISTRATION_COLUMNS "WHERE g.event_id = :a AND g.enterprise_id = :b");
+        break;
+    case BY_UNIT:
+        db_prepare(c->db, &st, REGISTRATION_COLUMNS "WHERE g.event_id = :a AND g.unit_id = :b");
+        break;
+    case BY_NUMBER:
+        db_prepare(c->db, &st, REGISTRATION_COLUMNS "WHERE g.event_id = :a AND g.number = :b");
+        break;
+    default:
+        db_prepare(c->db, &st,
+                   REGISTRATION_COLUMNS "WHERE g.event_id = :a AND g.status = 'waiting' "
+                                        "ORDER BY g.queued_at, g.id LIMIT 1");
+        break;
+    }
     db_bind_int64(&st, ":a", a);
-    if (strstr(where, ":b"))
+    if (by != BY_ID && by != BY_FIRST_WAITING)
         db_bind_int64(&st, ":b", b);
     int s = db_step(&st);
     if (s == DB_ROW)
@@ -85,7 +104,7 @@ static const char *registration_json(struct ctx *c, const struct registration_vi
 static int audit_row(struct ctx *c, const char *action, int64_t id, const char *before)
 {
     struct registration_view v;
-    if (read_one(c, "WHERE g.id = :a", id, 0, &v) != SVC_OK)
+    if (read_one(c, BY_ID, id, 0, &v) != SVC_OK)
         return -1;
     return audit_append(c->db, c->actor, action, "registration", id, before,
                         registration_json(c, &v), c->client);
@@ -93,7 +112,7 @@ static int audit_row(struct ctx *c, const char *action, int64_t id, const char *
 
 int registration_get(struct ctx *c, int64_t id, struct registration_view *out)
 {
-    int rc = read_one(c, "WHERE g.id = :a", id, 0, out);
+    int rc = read_one(c, BY_ID, id, 0, out);
     if (rc == SVC_NOT_FOUND)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no registration %lld",
                         (long long)id);
@@ -145,6 +164,20 @@ static int64_t seats_taken(struct ctx *c, int64_t event_id)
 int event_fill_seats(struct ctx *c, int64_t event_id, int64_t capacity, int64_t *first)
 {
     *first = 0;
+    /* a cancelled or finished event gives no seats: its waiting list stays as it was */
+    char now[17];
+    event_now_local(now);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT 1 FROM event WHERE id = :e AND state = 'planned' AND ends >= :now");
+    db_bind_int64(&st, ":e", event_id);
+    db_bind_text(&st, ":now", now);
+    int open = db_step(&st);
+    db_finalize(&st);
+    if (open < 0)
+        return -1;
+    if (open != DB_ROW)
+        return 0;
     for (;;) {
         int64_t taken = seats_taken(c, event_id);
         if (taken < 0)
@@ -152,15 +185,11 @@ int event_fill_seats(struct ctx *c, int64_t event_id, int64_t capacity, int64_t 
         if (capacity && taken >= capacity)
             return 0;
         struct registration_view w;
-        int rc = read_one(c,
-                          "WHERE g.event_id = :a AND g.status = 'waiting' ORDER BY g.queued_at, "
-                          "g.id LIMIT 1",
-                          event_id, 0, &w);
+        int rc = read_one(c, BY_FIRST_WAITING, event_id, 0, &w);
         if (rc == SVC_NOT_FOUND)
             return 0;
         if (rc != SVC_OK)
             return -1;
-        struct stmt st;
         db_prepare(c->db, &st,
                    "UPDATE registration SET status = 'registered', updated_at = :now WHERE id = "
                    ":id");
@@ -244,9 +273,9 @@ static int find_party(struct ctx *c, int64_t event_id, int64_t enterprise_id, in
                       struct registration_view *out)
 {
     return enterprise_id
-               ? read_one(c, "WHERE g.event_id = :a AND g.enterprise_id = :b", event_id,
+               ? read_one(c, BY_ENTERPRISE, event_id,
                           enterprise_id, out)
-               : read_one(c, "WHERE g.event_id = :a AND g.unit_id = :b", event_id, unit_id, out);
+               : read_one(c, BY_UNIT, event_id, unit_id, out);
 }
 
 /* Inserts a new registration (or renews a withdrawn one) with status, checked in or not. */
@@ -325,7 +354,7 @@ int registration_add(struct ctx *c, int64_t event_id, int64_t enterprise_id, int
         audit_row(c, renew ? "registration.renew" : "registration.create", id,
                   renew ? registration_json(c, &old) : NULL) < 0 ||
         (unit_id && notification_event_registration(c, id, event_id, status) < 0) ||
-        read_one(c, "WHERE g.id = :a", id, 0, out) != SVC_OK || db_commit(c->db) < 0) {
+        read_one(c, BY_ID, id, 0, out) != SVC_OK || db_commit(c->db) < 0) {
         rc = svc_store_failed(c, "registration", "storing the registration");
         goto done;
     }
@@ -417,7 +446,7 @@ int registration_check_in(struct ctx *c, int64_t event_id, int64_t number,
         return svc_store_failed(c, "registration", "starting the transaction");
     if ((rc = organiser_event(c, event_id, &e)) != SVC_OK)
         goto done;
-    rc = read_one(c, "WHERE g.event_id = :a AND g.number = :b", event_id, number, &old);
+    rc = read_one(c, BY_NUMBER, event_id, number, &old);
     if (rc == SVC_NOT_FOUND) {
         rc = svc_fail(c, SVC_NOT_FOUND, "err_registration_unknown", "number",
                       "no registration %lld at this event", (long long)number);
@@ -441,7 +470,7 @@ int registration_check_in(struct ctx *c, int64_t event_id, int64_t number,
         rc = SVC_OK;
         goto done;
     }
-    if (mark_checked_in(c, &old) < 0 || read_one(c, "WHERE g.id = :a", old.id, 0, out) != SVC_OK ||
+    if (mark_checked_in(c, &old) < 0 || read_one(c, BY_ID, old.id, 0, out) != SVC_OK ||
         db_commit(c->db) < 0) {
         rc = svc_store_failed(c, "registration", "checking in");
         goto done;
@@ -508,7 +537,7 @@ int registration_walk_in(struct ctx *c, int64_t event_id, int64_t enterprise_id,
         }
         old.id = id;
     }
-    if (read_one(c, "WHERE g.id = :a", old.id, 0, out) != SVC_OK || db_commit(c->db) < 0) {
+    if (read_one(c, BY_ID, old.id, 0, out) != SVC_OK || db_commit(c->db) < 0) {
         rc = svc_store_failed(c, "registration", "registering at the door");
         goto done;
     }

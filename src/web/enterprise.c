@@ -199,9 +199,11 @@ static bool to_input(struct req *r, struct ent_form *f, struct enterprise_input 
   if (f->region && *f->region) {
     const struct gazetteer *g = gazetteer_get();
     const struct region *reg = region_by_code(g, f->region);
+    bool ambiguous = false;
+    /* a name that several places bear (鼓楼区 …) is none: the code says which */
     if (!reg)
-      reg = region_find(g, f->region, NULL);
-    if (!reg) {
+      reg = region_find(g, f->region, &ambiguous);
+    if (!reg || ambiguous) {
       form_error(f, "region_code", "err_region_unknown");
       return false;
     }
@@ -427,7 +429,7 @@ static void form_from(const struct enterprise_view *v, struct ent_form *f) {
   memset(f, 0, sizeof *f);
   f->name = v->name;
   f->credit_code = v->credit_code;
-  f->region = v->region_name;
+  f->region = v->region_code; /* the code: a name may be several places' (鼓楼区) */
   f->industry = v->industry;
   f->size = v->size;
   f->contact_name = v->contact_name;

@@ -67,7 +67,8 @@ test('an event: created with the issue\'s fields, listed, filtered, edited with 
   assert.equal(r.status, 201, r.body);
   const e = r.json;
   assert.equal(r.headers.get('location'), `/api/v1/events/${e.id}`);
-  assert.equal(r.headers.get('etag'), `"event-${e.id}-${e.updated_at}"`);
+  // the version, then the counts that move without it (registrations, check-ins, outcomes)
+  assert.ok(r.headers.get('etag').startsWith(`"event-${e.id}-${e.updated_at}~`), r.headers.get('etag'));
   assert.equal(e.kind, 'docking');
   assert.equal(e.starts, `${day}T09:00`);
   assert.equal(e.ends, `${day}T17:30`);
@@ -108,6 +109,12 @@ test('an event: created with the issue\'s fields, listed, filtered, edited with 
   // PATCH needs If-Match: 428 without, 412 stale; the organising unit's member may edit
   const etag = (await u.ln_coord.get(`/api/v1/events/${e.id}`)).headers.get('etag');
   assert.equal((await u.ln_coord.get(`/api/v1/events/${e.id}`, { headers: { 'if-none-match': etag } })).status, 304);
+  // a registration changes no field of the event but its counts: no 304 with the old ones
+  const [ent] = await enterprises(0, 1);
+  assert.equal((await register(u.ln_coord, e.id, { enterprise_id: ent })).status, 201);
+  const fresh = await u.ln_coord.get(`/api/v1/events/${e.id}`, { headers: { 'if-none-match': etag } });
+  assert.equal(fresh.status, 200);
+  assert.equal(fresh.json.registered, e.registered + 1);
   assert.equal((await u.ln_coord.patch(`/api/v1/events/${e.id}`, { title: '改名' })).status, 428);
   assert.equal((await u.ln_coord.patch(`/api/v1/events/${e.id}`, { title: '改名' }, { headers: { 'if-match': `"event-${e.id}-2000-01-01T00:00:00Z"` } })).status, 412);
   const ed = await u.pj_member.patch(`/api/v1/events/${e.id}`, { title: '辽宁行·沈阳对接会', capacity: null, themes: ['C'] }, { headers: { 'if-match': etag } });

@@ -196,7 +196,14 @@ test('the database file holds no ID number or phone in the clear', async () => {
   assert.equal(existsSync(copy + '.data-key'), false, 'a reading command makes no key');
   const other = await serve(['--db', copy, 'serve', '--listen', '127.0.0.1:0', '--login-rate', '0']);
   try {
-    assert.equal(existsSync(copy + '.data-key'), true, 'the server makes a key of its own');
+    // no key of its own: one made now would not open what was sealed, and the old one could
+    // not be put back beside it
+    assert.equal(existsSync(copy + '.data-key'), false, 'the server makes no new key');
+    const refused = new Client(other.base);
+    assert.equal((await refused.login('ln_coord')).status, 201);
+    const r = await refused.post('/api/v1/exchanges', secondment({ phone: PHONE }));
+    assert.equal(r.status, 409, r.body);
+    assert.equal(r.json.error.code, 'err_data_key');
     const admin = new Client(other.base);
     assert.equal((await admin.login('admin')).status, 201);
     const list = await admin.get('/api/v1/exchanges?pairing=1');

@@ -174,6 +174,9 @@ test('a personal feed: made on the account page, the unit\'s events, 404 once re
   const [g, n] = [await gone.text(), await never.text()];
   assert.equal(g, n, 'a revoked token and an unknown one answer alike');
   assert.doesNotMatch(g, /revok|撤销|calendar/i);
+  // the request log names the route, never the token (the feed's only key)
+  assert.ok(!server.stderr().includes(token), 'the token is not in the log');
+  assert.match(server.stderr(), /GET \/calendar\/… 200/);
 });
 
 test('at most five live feeds each; a revoked one makes room', async () => {

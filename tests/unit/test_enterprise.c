@@ -328,7 +328,22 @@ static void test_contact_for_organisers(void **state)
     assert_ok(f, enterprise_get(fx_as(f, &f->ln_pj_member), id, &v));
     assert_false(v.contact_visible);
     int64_t e = event(f, f->lj, 0, f->ln_pj);
-    reg(f, e, 1, id, 0, "registered", 1, false);
+    int64_t g = reg(f, e, 1, id, 0, "registered", 1, false);
+    /* registered there by someone else (江苏's lead office): not 盘锦's to read */
+    struct stmt st;
+    db_prepare(f->db, &st, "UPDATE registration SET registered_by = :u WHERE id = :g");
+    db_bind_int64(&st, ":u", f->js_coord.id);
+    db_bind_int64(&st, ":g", g);
+    assert_int_equal(db_step(&st), DB_DONE);
+    db_finalize(&st);
+    assert_ok(f, enterprise_get(fx_as(f, &f->ln_pj_member), id, &v));
+    assert_false(v.contact_visible);
+    /* registered by 盘锦's own people: the organisers who registered it */
+    db_prepare(f->db, &st, "UPDATE registration SET registered_by = :u WHERE id = :g");
+    db_bind_int64(&st, ":u", f->ln_pj_member.id);
+    db_bind_int64(&st, ":g", g);
+    assert_int_equal(db_step(&st), DB_DONE);
+    db_finalize(&st);
     assert_ok(f, enterprise_get(fx_as(f, &f->ln_pj_member), id, &v));
     assert_true(v.contact_visible);
     assert_string_equal(v.contact_name, "赵工");

@@ -300,6 +300,8 @@ static void test_outcomes_project_and_funnel(void **state)
     assert_ok(f, outcome_to_project(fx_as(f, &f->ln_coord), o1, &pid));
     assert_fail(f, outcome_to_project(fx_as(f, &f->ln_coord), o1, &pid), SVC_CONFLICT,
                 "err_outcome_project");
+    assert_int_equal(fx_audit_count(f, "event_outcome.project", o1, 1, 1), 1);
+    assert_int_equal(fx_audit_count(f, "project.create", pid, 0, 1), 1);
     struct project_view p;
     assert_ok(f, project_get(fx_as(f, &f->ln_coord), pid, &p));
     assert_string_equal(p.name, "工业机器人合资项目");
