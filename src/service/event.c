@@ -565,23 +565,14 @@ static int check_input(struct ctx *c, const struct event_input *in, bool create,
             return svc_fail(c, SVC_INVALID, "err_range", "unit_ids", "at most %d units",
                             EVENT_UNITS_MAX);
         struct event_unit *u = arena_alloc(c->arena, (in->n_units + 1) * sizeof *u);
-        size_t k = 0;
-        for (size_t i = 0; i < in->n_units; i++) {
-            int64_t pairing = 0;
-            int side = 0;
-            rc = perm_unit_scope(c, in->unit_ids[i], &pairing, &side);
-            if (rc == SVC_NOT_FOUND || (rc == SVC_OK && pairing != v->pairing_id))
-                return svc_fail(c, SVC_INVALID, "err_unit_unknown", "unit_ids",
-                                "unit %lld is not a unit of this pairing",
-                                (long long)in->unit_ids[i]);
-            if (rc != SVC_OK)
-                return rc;
-            bool dup = false;
-            for (size_t m = 0; m < k; m++)
-                dup = dup || u[m].id == in->unit_ids[i];
-            if (!dup)
-                u[k++] = (struct event_unit){.id = in->unit_ids[i], .side = side};
-        }
+        int *sides = arena_alloc(c->arena, (in->n_units + 1) * sizeof *sides);
+        int64_t *ids = arena_alloc(c->arena, (in->n_units + 1) * sizeof *ids);
+        size_t k;
+        if ((rc = svc_check_units(c, v->pairing_id, in->unit_ids, in->n_units, ids, sides, &k)) !=
+            SVC_OK)
+            return rc;
+        for (size_t i = 0; i < k; i++)
+            u[i] = (struct event_unit){.id = ids[i], .side = sides[i]};
         v->units = u;
         v->n_units = k;
     }

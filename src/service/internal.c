@@ -152,3 +152,27 @@ bool svc_of_pairing(struct ctx *c, const char *sql_exists, int64_t id, int64_t p
     db_finalize(&st);
     return ok;
 }
+
+int svc_check_units(struct ctx *c, int64_t pairing, const int64_t *unit_ids, size_t n,
+                    int64_t *ids, int *sides, size_t *k)
+{
+    *k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t of = 0;
+        int side = 0;
+        int rc = perm_unit_scope(c, unit_ids[i], &of, &side);
+        if (rc == SVC_NOT_FOUND || (rc == SVC_OK && of != pairing))
+            return svc_fail(c, SVC_INVALID, "err_unit_unknown", "unit_ids",
+                            "unit %lld is not a unit of this pairing", (long long)unit_ids[i]);
+        if (rc != SVC_OK)
+            return rc;
+        bool dup = false;
+        for (size_t m = 0; m < *k; m++)
+            dup = dup || ids[m] == unit_ids[i];
+        if (!dup) {
+            ids[*k] = unit_ids[i];
+            sides[(*k)++] = side;
+        }
+    }
+    return SVC_OK;
+}

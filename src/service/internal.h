@@ -25,6 +25,13 @@ void svc_bind_opt_id(struct stmt *st, const char *name, int64_t id);
 bool svc_of_pairing(struct ctx *c, const char *sql_exists, int64_t id, int64_t pairing);
 #define SVC_OF_PAIRING(table, column) "SELECT 1 FROM " table " WHERE id = :id AND " column " = :p"
 
+/* The units an object of pairing names (its organisers, the units running a platform …):
+ * each a unit of the pairing, either side (else SVC_INVALID err_unit_unknown, field
+ * unit_ids); a repeated one once. ids[] and sides[] (room for n each) get them in order,
+ * *k how many. */
+int svc_check_units(struct ctx *c, int64_t pairing, const int64_t *unit_ids, size_t n,
+                    int64_t *ids, int *sides, size_t *k);
+
 /* qsort comparison of int64_t ids. */
 int svc_cmp_id(const void *a, const void *b);
 
