@@ -18,6 +18,8 @@ PKGS=(
   libxlsxwriter-dev                             # Excel exports (通报)
   libssl-dev                                    # the audit chain's HMAC (SHA-256 or SM3, OpenSSL 3)
   libqrencode-dev                               # QR codes of event registrations (SVG)
+  libzip-dev libxml2-dev                        # .docx and .xlsx read (OOXML: ZIP + XML)
+  libpoppler-glib-dev                           # .pdf plans: text extracted by poppler
   libcmocka-dev                                 # unit tests
   curl jq                                       # CLI and server tests (curl, JSON on the command line)
 )
