@@ -24,6 +24,13 @@
 #   BENCH_ONLY=mixed or post: only the mixed run (6) or the durable posts (4), their rows
 #   printed, docs/performance.md untouched and no verdict (for working on one of them;
 #   `make bench` always runs everything).
+#   BENCH_ONLY=import: only the preview of a 10,000-row .xlsx of reports (POST
+#   /api/v1/imports, docs/imports.md): fails (exit 3) when it takes 5 s or more or lists any
+#   error; its figures are printed (copy them into docs/performance.md by hand).
+#   BENCH_ONLY=ledger: only the reports ledger of 1,000,000 reports exported as XLSX and as
+#   CSV (GET /reports?format=…, docs/ledgers.md): fails (exit 3) when either takes 60 s or
+#   more or the server's peak RSS grows by 100 MB or more; its figures are printed (copy them
+#   into docs/performance.md by hand).
 # The whole run is bounded: 2 scales × 9 wrk runs × BENCH_SECONDS, plus generating the
 # databases the first time (about 20 s); generated databases are reused while the schema
 # version and the generator's source are unchanged.
@@ -56,7 +63,10 @@ stop_server() {
   fi
 }
 trap cleanup EXIT
-for tool in wrk nginx curl sqlite3 python3; do
+TOOLS="wrk nginx curl sqlite3 python3"
+[ "$ONLY" = ledger ] && TOOLS="curl sqlite3 python3"
+[ "$ONLY" = import ] && TOOLS="curl sqlite3 python3 node"
+for tool in $TOOLS; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/deps.sh --bench)" >&2; exit 1; }
 done
 mkdir -p "$CACHE" "$WORK/www" "$WORK/logs"
@@ -100,6 +110,159 @@ scale_db() {
 }
 env_get() { sed -n "s/^$2=//p" "$CACHE/scale-$1.env"; }
 
+# ---- the reports ledger of a million reports (BENCH_ONLY=ledger) ------------------------------
+# A pairing's work plan of this year with 1,000 items and 1,000 reports on each (a review on
+# every other one), written straight into a database by SQL (the services would take an hour),
+# then exported as XLSX and CSV by a coordinator: the wall time of each download and the
+# server's peak RSS (VmHWM) against its RSS before the first.
+LEDGER_REPORTS=${BENCH_LEDGER_REPORTS:-1000000}
+ledger_db() { # → $CACHE/ledger.db
+  local db="$CACHE/ledger.db" key="$GEN_KEY-$LEDGER_REPORTS"
+  if [ -f "$db" ] && [ "$(cat "$db.key" 2>/dev/null)" = "$key" ]; then return; fi
+  rm -f "$db" "$db-wal" "$db-shm" "$db.key"
+  echo "bench: generating $(num "$LEDGER_REPORTS") reports …" >&2
+  "$BIN" --db "$db" import "$SEED" >/dev/null 2>&1
+  local unit coord
+  unit=$("$BIN" --db "$db" unit add --pairing 1 --side 0 --name 盘锦市人民政府 --kind city --tier execution | sed -n 's/^unit \([0-9]*\):.*/\1/p')
+  local office
+  office=$("$BIN" --db "$db" unit add --pairing 1 --side 0 --name 辽宁省发展和改革委员会 --kind department --tier coordination | sed -n 's/^unit \([0-9]*\):.*/\1/p')
+  echo 'Bench-ledger-2026!' | "$BIN" --db "$db" user add --login bench_coord --unit "$office" --role coordinator --password-stdin >/dev/null
+  echo 'Bench-ledger-2026!' | "$BIN" --db "$db" user add --login bench_member --unit "$unit" --role member --password-stdin >/dev/null
+  local year now
+  year=$(TZ=Asia/Shanghai date +%Y); now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+  sqlite3 "$db" <<SQL
+PRAGMA foreign_keys = ON;
+BEGIN;
+INSERT INTO work_plan (pairing_id, year, created_at, updated_at) VALUES (1, $year, '$now', '$now');
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+INSERT INTO work_item (work_plan_id, title, owner_unit_id, due, created_at, updated_at)
+  SELECT (SELECT max(id) FROM work_plan), '盘锦—无锡产业对接第' || i || '项', $unit,
+         '$year-12-31', '$now', '$now' FROM n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $LEDGER_REPORTS - 1)
+INSERT INTO report (work_item_id, unit_id, period, status, percent, narrative, submitted_by, at)
+  SELECT (SELECT min(id) FROM work_item) + i % 1000, $unit,
+         printf('%d-%02d', $year, 1 + (i / 1000) % 12), 'on_track', i % 101,
+         '本月召开对接会' || i || '次，签约项目，推进园区共建。',
+         (SELECT id FROM users WHERE login = 'bench_member'), '$now' FROM n;
+INSERT INTO review (report_id, decision, reviewer_id, comment, at)
+  SELECT id, 'accepted', (SELECT id FROM users WHERE login = 'bench_coord'), '同意', '$now'
+  FROM report WHERE id % 2 = 0;
+DELETE FROM search_dirty;
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+  echo "$key" > "$db.key"
+}
+rss_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
+ledger_part() {
+  ledger_db
+  local db="$WORK/ledger.db" year
+  cp "$CACHE/ledger.db" "$db"
+  year=$(TZ=Asia/Shanghai date +%Y)
+  start_server "$db"
+  # the server's first minutes write reminders (service/notification.h): a sign-in may meet
+  # the lock once
+  COOKIE=""
+  for _ in 1 2 3 4 5; do
+    read -r COOKIE _ < <(login bench_coord 'Bench-ledger-2026!' 2>/dev/null) || true
+    [ -n "$COOKIE" ] && break
+    sleep 2
+  done
+  curl -s -o /dev/null -H "Cookie: $COOKIE" "$BASE/reports?year=$year" # warm the page path
+  # and the reminder pass of a fresh start (a million reports to look through) done: the
+  # server idle for a second
+  local idle a b
+  for idle in $(seq 120); do
+    a=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"); sleep 1
+    b=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+    [ $((b - a)) -le 2 ] && break
+  done
+  local before fmt t0 t1 c0 c1 status secs cpu hwm grow bytes fails=""
+  echo "| export | rows | bytes | seconds | server CPU s | peak RSS growth | goal |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  for fmt in xlsx csv; do
+    # the peak from here on (the sign-in's argon2id took 64 MiB before): clear_refs 5 resets
+    # VmHWM to the RSS now
+    echo 5 > "/proc/$SERVER_PID/clear_refs"
+    before=$(rss_kb "$SERVER_PID" VmRSS)
+    c0=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+    t0=$(date +%s.%N)
+    status=$(curl -s -o "$WORK/ledger.$fmt" -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE/reports?year=$year&format=$fmt")
+    t1=$(date +%s.%N)
+    c1=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+    cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')
+    hwm=$(rss_kb "$SERVER_PID" VmHWM)
+    grow=$(( (hwm - before) / 1024 ))
+    bytes=$(stat -c %s "$WORK/ledger.$fmt")
+    echo "| GET /reports?format=$fmt ($status) | $(num "$LEDGER_REPORTS") | $(num "$bytes") | $secs | $cpu | $grow MB | < 60 s, < 100 MB |"
+    [ "$status" = 200 ] || fails+=" $fmt answered $status;"
+    below "$secs" 60 || fails+=" $fmt took $secs s;"
+    below "$grow" 100 || fails+=" $fmt grew the RSS by $grow MB;"
+  done
+  local lines
+  lines=$(wc -l < "$WORK/ledger.csv")
+  [ "$lines" -eq $((LEDGER_REPORTS + 1)) ] || fails+=" the CSV has $lines lines;"
+  echo
+  echo "$(date -u +%F), $(nproc) cores ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)), load average $(cut -d' ' -f1-3 /proc/loadavg); RSS before each $((before / 1024)) MB; BENCH_ONLY=ledger bench/run.sh"
+  stop_server
+  if [ -n "$fails" ]; then echo "bench: ledger GOALS MISSED:$fails" >&2; exit 3; fi
+  echo "bench: ledger goals met" >&2
+}
+# ---- the preview of a 10,000-row import (BENCH_ONLY=import) ------------------------------------
+# A work plan of this year with IMPORT_ROWS items of one unit (SQL, as for the ledger), and a
+# workbook of one report on each (tests/api/xlsx.mjs: shared strings, as Excel writes them),
+# previewed by the unit's member through the API: the wall time of the upload and its answer.
+IMPORT_ROWS=${BENCH_IMPORT_ROWS:-10000}
+import_part() {
+  local db="$WORK/import.db" year now unit
+  year=$(TZ=Asia/Shanghai date +%Y); now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+  "$BIN" --db "$db" import "$SEED" >/dev/null 2>&1
+  unit=$("$BIN" --db "$db" unit add --pairing 1 --side 0 --name 盘锦市人民政府 --kind city --tier execution | sed -n 's/^unit \([0-9]*\):.*/\1/p')
+  echo 'Bench-import-2026!' | "$BIN" --db "$db" user add --login bench_member --unit "$unit" --role member --password-stdin >/dev/null
+  sqlite3 "$db" <<SQL
+PRAGMA foreign_keys = ON;
+BEGIN;
+INSERT INTO work_plan (pairing_id, year, created_at, updated_at) VALUES (1, $year, '$now', '$now');
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $IMPORT_ROWS)
+INSERT INTO work_item (work_plan_id, title, owner_unit_id, due, created_at, updated_at)
+  SELECT (SELECT max(id) FROM work_plan), '盘锦—无锡产业对接第' || i || '项', $unit,
+         '$year-12-31', '$now', '$now' FROM n;
+DELETE FROM search_dirty;
+COMMIT;
+SQL
+  sqlite3 "$db" "SELECT id FROM work_item ORDER BY id" | python3 -c '
+import json, sys
+rows = [["进展填报表"], ["事项编号", "报告期", "状态", "完成比例", "进展情况", "签约金额（元）"]]
+for k, line in enumerate(sys.stdin):
+    rows.append([int(line), sys.argv[1] + "-11", ["正常推进", "存在风险", "进度滞后"][k % 3], k % 100,
+                 "本月召开对接会，推进园区共建，第 %d 项。" % k, k * 1000])
+json.dump(rows, open(sys.argv[2], "w"), ensure_ascii=False)' "$year" "$WORK/import.json"
+  node "$ROOT/tests/api/xlsx.mjs" "$WORK/import.xlsx" "@$WORK/import.json"
+  start_server "$db"
+  local cookie csrf t0 t1 secs status fails=""
+  read -r cookie csrf < <(login bench_member 'Bench-import-2026!')
+  t0=$(date +%s.%N)
+  status=$(curl -s -o "$WORK/import.out" -w '%{http_code}' -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" \
+    -H "Origin: $BASE" -F kind=reports -F "file=@$WORK/import.xlsx" "$BASE/api/v1/imports")
+  t1=$(date +%s.%N)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  local rows errors
+  rows=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("rows"))' "$WORK/import.out")
+  errors=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("errors", [0])))' "$WORK/import.out")
+  echo "| import preview | rows | bytes | seconds | errors | goal |"
+  echo "|---|---:|---:|---:|---:|---|"
+  echo "| POST /api/v1/imports ($status) | $(num "$rows") | $(num "$(stat -c %s "$WORK/import.xlsx")") | $secs | $errors | < 5 s |"
+  echo
+  echo "$(date -u +%F), $(nproc) cores ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)); BENCH_ONLY=import bench/run.sh"
+  stop_server
+  [ "$status" = 200 ] || fails+=" answered $status;"
+  [ "$rows" = "$IMPORT_ROWS" ] || fails+=" read $rows rows;"
+  [ "$errors" = 0 ] || fails+=" listed $errors errors;"
+  below "$secs" 5 || fails+=" took $secs s;"
+  if [ -n "$fails" ]; then echo "bench: import GOALS MISSED:$fails" >&2; exit 3; fi
+  echo "bench: import goals met" >&2
+}
 # ---- nginx, one for the whole run -----------------------------------------------------------
 NGINX_PORT=$(free_port)
 cat > "$NGINX_CONF" <<CONF
@@ -114,7 +277,7 @@ http {
   server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
 }
 CONF
-nginx -c "$NGINX_CONF" -p "$WORK"
+[ "$ONLY" = ledger ] || [ "$ONLY" = import ] || nginx -c "$NGINX_CONF" -p "$WORK"
 
 # measure URL [wrk args…] → "rps p50 p99 errors": errors are answers other than 2xx (counted
 # by the Lua script when one is given, else wrk's non-2xx/3xx count and socket errors).
@@ -151,6 +314,17 @@ login() { # login password → "cookie csrf"
   csrf=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' <<<"$body")
   echo "$cookie $csrf"
 }
+
+if [ "$ONLY" = import ]; then # the import preview alone: no nginx, no wrk
+  below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; } # a < b
+  import_part
+  exit 0
+fi
+if [ "$ONLY" = ledger ]; then # the ledger alone: no nginx, no wrk
+  below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; } # a < b
+  ledger_part
+  exit 0
+fi
 
 # The end of every Lua script: answers other than STATUS are counted over all threads and
 # printed as "bad: N" (measure reads it). The script keeps its threads in `threads`.

@@ -33,6 +33,12 @@ fi
 # needs CJK fonts so the screenshots show characters, not boxes.
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(chromium fonts-noto-cjk faketime python3-aiosmtpd)   # aiosmtpd: a real SMTP server
+  # ledgers (tests/api/ledgers.test.mjs): LibreOffice Calc opens every exported XLSX; imports
+  # (tests/unit/test_xlsx_read.c, tests/api/imports.test.mjs): it saves the workbooks read back
+  PKGS+=(libreoffice-calc-nogui)
+  # plans as documents (cli/test_import_documents.sh): PDFs from LibreOffice and from Pango +
+  # cairo, a password-protected one from qpdf
+  PKGS+=(libreoffice-writer-nogui python3-gi-cairo gir1.2-pango-1.0 qpdf)
 fi
 # make fuzz also runs sqlmap against the API.
 if [ "${1:-}" = "--fuzz" ]; then

@@ -73,6 +73,7 @@ if(NOT FAKETIME)
 endif()
 foreach(run "web_work_plan|23:30 UTC|utc_2330"
             "web_work|Dec 31 16:30 UTC|new_year_in_china"
+            "web_work|23:30 UTC|utc_2330"
             "web_dashboard|Jun 30 15:30 UTC|last_day_of_june_in_china"
             "core|00:30 UTC|utc_0030"
             "reporting|Dec 31 16:30 UTC|new_year_in_china"

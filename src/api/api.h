@@ -41,6 +41,11 @@ int api_plans(struct req *r, struct resp *p);
 int api_plan(struct req *r, struct resp *p);
 /* Frees the rendered-plan cache (at shutdown, so leak checkers stay quiet). */
 void api_plan_cache_clear(void);
+/* plan_upload.c: a plan file uploaded, previewed, confirmed or cancelled (admins) */
+int api_plan_upload_create(struct req *r, struct resp *p);  /* POST /api/v1/plan-uploads */
+int api_plan_upload(struct req *r, struct resp *p);         /* GET …/{id} */
+int api_plan_upload_confirm(struct req *r, struct resp *p); /* POST …/{id}/confirm */
+int api_plan_upload_delete(struct req *r, struct resp *p);  /* DELETE …/{id} */
 
 /* session.c */
 int api_session_create(struct req *r, struct resp *p);
@@ -219,6 +224,9 @@ void api_attachment_json(struct jw *w, const struct attachment_view *v);
 int api_attachment_refused(struct req *r, struct resp *p, int rc);
 int api_attachment_upload(struct req *r, struct resp *p);
 int api_attachments(struct req *r, struct resp *p);
+/* import.c: spreadsheet imports (service/import.h) */
+int api_import_preview(struct req *r, struct resp *p);
+int api_import_commit(struct req *r, struct resp *p);
 /* notice.c: 通知公告 */
 int api_notices(struct req *r, struct resp *p);
 int api_notice(struct req *r, struct resp *p);

@@ -117,7 +117,7 @@ int api_report_submit(struct req *r, struct resp *p)
     struct report_input in = {.work_item_id = r->ids[0]};
     int64_t percent = 0;
     static const char *const keys[] = {"period", "status", "percent", "narrative", "figures",
-                                       NULL};
+                                       "correction", NULL};
     int st;
     if ((st = api_json_object(r, p, r->json, NULL, keys)) ||
         (st = api_json_str(r, p, r->json, "period", NULL, API_REQUIRED, &in.period)) ||
@@ -126,6 +126,13 @@ int api_report_submit(struct req *r, struct resp *p)
         (st = api_json_str(r, p, r->json, "narrative", NULL, API_REQUIRED, &in.narrative)) ||
         (st = figures_input(r, p, &in)))
         return st;
+    /* optional: false refuses to replace an accepted report (409), absent or true let it */
+    json_t *corr = json_object_get(r->json, "correction");
+    if (corr && !json_is_null(corr)) {
+        if (!json_is_boolean(corr))
+            return http_error(r, p, 422, "err_type", "correction");
+        in.correction = json_is_true(corr) ? REPORT_CORRECTION_YES : REPORT_CORRECTION_NO;
+    }
     in.percent = (int)percent;
     int64_t id = 0;
     int rc = report_submit(&r->ctx, &in, &id);
@@ -141,8 +148,8 @@ int api_report(struct req *r, struct resp *p)
     return respond_report(r, p, r->ids[0], 200);
 }
 
-/* GET /api/v1/reviews/pending?after=&limit= → {"pending":[{"report":…,"previous":…|null}],
- * "next_after":id|null}, oldest first: the caller's review queue (a member: its own unit's
+/* GET /api/v1/reviews/pending?after=&limit=&unit=&task=&period= → {"pending":[{"report":…,
+ * "previous":…|null}], "next_after":id|null, "pending_total", "pending_by_unit"}, oldest first: the caller's review queue (a member: its own unit's
  * reports still awaiting review). */
 int api_reviews_pending(struct req *r, struct resp *p)
 {
@@ -153,8 +160,21 @@ int api_reviews_pending(struct req *r, struct resp *p)
     int64_t limit = api_query_int(r, p, "limit", REPORT_PAGE_DEFAULT, 1, REPORT_PAGE_MAX, &st);
     if (st)
         return st;
+    struct report_filter f = {0};
+    f.unit_id = api_query_int(r, p, "unit", 0, 1, INT64_MAX, &st);
+    if (st)
+        return st;
+    f.task_id = api_query_int(r, p, "task", 0, 1, INT64_MAX, &st);
+    if (st)
+        return st;
+    f.period = req_query(r, "period");
+    if (f.period && !report_period_ok(f.period))
+        return http_error(r, p, 400, "err_range", "period");
     struct report_pending_page page;
-    int rc = report_pending(&r->ctx, after, (int)limit, &page);
+    int rc = report_pending_filtered(&r->ctx, &f, after, (int)limit, &page);
+    struct report_pending_counts counts;
+    if (rc == SVC_OK)
+        rc = report_pending_counts(&r->ctx, &counts);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     struct jw w;
@@ -175,6 +195,18 @@ int api_reviews_pending(struct req *r, struct resp *p)
     }
     jw_arr_end(&w);
     api_next_after(&w, page.more ? page.next_after : 0);
+    /* the whole window's counts, whatever the filter: what is left per unit */
+    jw_kint(&w, "pending_total", counts.total);
+    jw_key(&w, "pending_by_unit");
+    jw_arr(&w);
+    for (size_t i = 0; i < counts.n_units; i++) {
+        jw_obj(&w);
+        jw_kint(&w, "unit_id", counts.units[i].id);
+        jw_kstr(&w, "unit_name", counts.units[i].name);
+        jw_kint(&w, "pending", counts.units[i].pending);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
     jw_obj_end(&w);
     return 200;
 }

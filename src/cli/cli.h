@@ -58,6 +58,7 @@ int cli_mail_options(struct cli *c, struct mail_settings *s);
 
 int cmd_parse(struct cli *c);
 int cmd_import(struct cli *c);
+int cmd_import_xlsx(struct cli *c); /* import_xlsx.c: spreadsheet imports */
 int cmd_plans(struct cli *c);
 int cmd_plan(struct cli *c);
 int cmd_region(struct cli *c);

@@ -24,6 +24,10 @@ static const struct command {
     {"init", cmd_init, "init [--audit-alg hmac-sha256|hmac-sm3]",
      "create the database (regions loaded) if it does not exist, and its audit key"},
     {"import", cmd_import, "import FILE", "store the plans of a text file (idempotent)"},
+    {"import-xlsx", cmd_import_xlsx,
+     "import-xlsx reports|work_items|projects FILE --as LOGIN [--work-plan ID] [--commit "
+     "[--corrections]]",
+     "preview an .xlsx ledger's rows as that user (errors by row and column); --commit stores them"},
     {"plans", cmd_plans, "plans [--json]", "list the stored plans"},
     {"plan", cmd_plan, "plan show ID [--json]", "print one plan: areas, tasks, pairings, targets"},
     {"region", cmd_region, "region find NAME", "look a region up (either script, bare names)"},

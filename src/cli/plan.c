@@ -76,11 +76,14 @@ int cmd_init(struct cli *c)
     return CLI_OK;
 }
 
-static void print_warnings(const struct ingest_warning *w, size_t n, const char *what)
+static void print_warnings(struct arena *a, const struct ingest_result *r,
+                           const struct ingest_warning *w, size_t n, const char *what)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "%s%s: line %d: %s\n", what,
-                w[i].severity == SEV_ERROR ? "error" : "warning", w[i].line, w[i].message);
+    for (size_t i = 0; i < n; i++) {
+        const char *where = ingest_where(a, r, w[i].line);
+        fprintf(stderr, "%s%s: %s%s%s\n", what, w[i].severity == SEV_ERROR ? "error" : "warning",
+                where ? where : "", where ? ": " : "", w[i].message);
+    }
 }
 
 int cmd_import(struct cli *c)
@@ -92,9 +95,9 @@ int cmd_import(struct cli *c)
     ingest_parse_file(&c->arena, c->argv[0], &r);
     if (!r.ok)
         return cli_fail("%s: %s; nothing was imported", c->argv[0], r.error);
-    print_warnings(r.warnings, r.n_warnings, "");
+    print_warnings(&c->arena, &r, r.warnings, r.n_warnings, "");
     for (size_t i = 0; i < r.n_plans; i++)
-        print_warnings(r.plans[i].warnings, r.plans[i].n_warnings,
+        print_warnings(&c->arena, &r, r.plans[i].warnings, r.plans[i].n_warnings,
                        arena_printf(&c->arena, "%s: ", r.plans[i].title));
     if (ingest_has_errors(&r))
         return cli_fail("%s: the text has errors (above); nothing was imported", c->argv[0]);

@@ -112,7 +112,7 @@ int cmd_serve(struct cli *c)
     /* 0 turns a limit off (for load tests); http_config spells that as negative. */
     if (login_rate) {
         if (!number(login_rate, 0, 1000000, &v))
-            return cli_fail("--login-rate: sign-in attempts per minute and address (0: no limit)");
+            return cli_fail("--login-rate: sign-in attempts per minute, address and account (0: no limit)");
         cfg.login_per_minute = v ? (int)v : -1;
     }
     if (write_rate) {

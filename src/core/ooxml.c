@@ -52,7 +52,9 @@ enum ooxml_status ooxml_open(struct arena *a, const void *data, size_t len, stru
         zip_error_fini(&err);
         return OOXML_NOT_ZIP;
     }
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    /* No ZIP_CHECKCONS: libxlsxwriter's own files (minizip) fail its strict comparison of
+     * local and central headers; each part's sizes and CRC are still checked as it is read. */
+    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &err);
     zip_error_fini(&err);
     if (!z) {
         zip_source_free(src);
@@ -75,7 +77,16 @@ bool ooxml_has(struct ooxml *z, const char *name)
     return zip_name_locate(z->zip, name, 0) >= 0;
 }
 
+static enum ooxml_status read_part(struct ooxml *z, const char *name, size_t max, char **data,
+                                   size_t *len);
+
 enum ooxml_status ooxml_part(struct ooxml *z, const char *name, char **data, size_t *len)
+{
+    return read_part(z, name, OOXML_MAX_PART, data, len);
+}
+
+static enum ooxml_status read_part(struct ooxml *z, const char *name, size_t max, char **data,
+                                   size_t *len)
 {
     *data = NULL;
     *len = 0;
@@ -91,7 +102,7 @@ enum ooxml_status ooxml_part(struct ooxml *z, const char *name, char **data, siz
         return OOXML_ENCRYPTED;
     /* The declared sizes are checked first (nothing is inflated for a bomb that admits it);
      * the reading below stops at the declared size for one that lies. */
-    if (st.size > OOXML_MAX_PART || z->read_total + st.size > OOXML_MAX_TOTAL)
+    if (st.size > max || z->read_total + st.size > OOXML_MAX_TOTAL)
         return OOXML_TOO_LARGE;
     if (st.size > (1u << 20) && st.size / (st.comp_size ? st.comp_size : 1) > OOXML_MAX_RATIO)
         return OOXML_TOO_LARGE;
@@ -127,7 +138,7 @@ enum ooxml_status ooxml_xml(struct ooxml *z, const char *name, xmlDocPtr *doc)
     *doc = NULL;
     char *data;
     size_t len;
-    enum ooxml_status rc = ooxml_part(z, name, &data, &len);
+    enum ooxml_status rc = read_part(z, name, OOXML_MAX_XML, &data, &len);
     if (rc != OOXML_OK)
         return rc;
     /* OOXML never carries a DTD; one in a package is an attack (external or recursive

@@ -18,6 +18,9 @@ enum {
     OOXML_MAX_PART = 128 << 20,  /* one part, inflated */
     OOXML_MAX_TOTAL = 256 << 20, /* all parts read from one package, inflated */
     OOXML_MAX_RATIO = 200,       /* inflated / compressed, for parts over 1 MiB */
+    OOXML_MAX_XML = 16 << 20,    /* a part parsed as XML: libxml2's tree takes up to ~25×
+                                    the text for dense markup, so this bounds a parse to a few
+                                    hundred MB (a plan is ~100 KB, a 10,000-row sheet ~5 MB) */
 };
 
 enum ooxml_status {
@@ -39,7 +42,7 @@ enum ooxml_status ooxml_open(struct arena *a, const void *data, size_t len, stru
 bool ooxml_has(struct ooxml *z, const char *name);
 /* The part's bytes, NUL-terminated, in the arena. */
 enum ooxml_status ooxml_part(struct ooxml *z, const char *name, char **data, size_t *len);
-/* The part parsed; the document is freed with the arena. */
+/* The part parsed (at most OOXML_MAX_XML bytes); the document is freed with the arena. */
 enum ooxml_status ooxml_xml(struct ooxml *z, const char *name, xmlDocPtr *doc);
 
 /* A stable code ("not_zip", "encrypted" …) for messages.def lookups and JSON, and an English

@@ -46,6 +46,18 @@ void sb_appendn(struct sb *s, const char *str, size_t n)
     s->buf[s->len] = '\0';
 }
 
+void sb_insert(struct sb *s, size_t at, const char *str, size_t n)
+{
+    if (at >= s->len) {
+        sb_appendn(s, str, n);
+        return;
+    }
+    sb_reserve(s, n);
+    memmove(s->buf + at + n, s->buf + at, s->len - at + 1); /* with the NUL */
+    memcpy(s->buf + at, str, n);
+    s->len += n;
+}
+
 void sb_append(struct sb *s, const char *str)
 {
     sb_appendn(s, str, strlen(str));

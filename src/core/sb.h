@@ -20,6 +20,7 @@ void sb_reserve(struct sb *s, size_t extra);
 void sb_append(struct sb *s, const char *str);
 void sb_appendn(struct sb *s, const char *str, size_t n);
 void sb_appendc(struct sb *s, char c);
+void sb_insert(struct sb *s, size_t at, const char *str, size_t n); /* n bytes before at */
 void sb_appendf(struct sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vappendf(struct sb *s, const char *fmt, va_list ap);
 void sb_append_cp(struct sb *s, uint32_t cp); /* one code point as UTF-8 */

@@ -323,7 +323,7 @@ bool http_cache_get(const char *key, struct req *r, struct resp *p, int *status)
 
 void http_cache_put(const char *key, struct req *r, const struct resp *p, int status)
 {
-    if (status != 200 || p->body.len > CACHE_MAX_BODY)
+    if (status != 200 || p->body.len > CACHE_MAX_BODY || p->file_fd >= 0) /* a file: too big */
         return;
     for (int i = 0; i < p->n_headers; i++)
         if (p->headers[i].name && strcasecmp(p->headers[i].name, "Set-Cookie") == 0)

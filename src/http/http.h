@@ -16,6 +16,7 @@
 #include "store/db.h"
 
 struct json_t;
+struct web_problem;
 
 struct param {
     const char *name, *value; /* decoded, NUL-terminated, valid UTF-8 */
@@ -70,6 +71,9 @@ struct req {
     struct scope_version scopes; /* the data versions read once, before anything else, by
                                     a request that has a database (http_request_scopes) */
     bool have_scopes;
+    struct web_problem *problems; /* the page's form errors as web/ writes them, for the
+                                     summary at the top of a refused form (web_end) */
+    size_t n_problems, cap_problems;
 };
 
 struct header {
@@ -88,6 +92,12 @@ struct resp {
     size_t unread_at, unread_len; /* and the unread count of the inbox, when unread_hole:
                                      cache.c puts the count of whoever the page is sent to */
     bool unread_hole;
+    size_t title_at, main_at; /* where a page's <title> text and <main> content begin, for
+                                 the error summary and the title's "错误：" (web_end) */
+    /* A large download (an XLSX or CSV ledger) is not held in memory: the handler writes it
+     * to an unlinked temporary file and the answer is sent from it (resp_file). -1: none. */
+    int file_fd;
+    uint64_t file_size;
 };
 
 /* Lookups; NULL when absent. Header names are case-insensitive. */
@@ -101,6 +111,10 @@ const char *req_cookie(const struct req *r, const char *name);
 /* Adds a response header (name and value are copied into the request arena by the caller or
  * are literals). */
 void resp_header(struct req *r, struct resp *p, const char *name, const char *value);
+/* Makes the file open at fd (size bytes, read from offset 0) the body of a 200 answer; the
+ * response owns fd from now on and closes it once sent, or at once when the answer ends up
+ * being another one (an error after the handler). The content type is the handler's. */
+void resp_file(struct resp *p, int fd, uint64_t size);
 
 /* Writes {"error":{"code":…,"message":…,"field":…}} with the message in the request's
  * language and returns status, so a handler can `return http_error(r, p, 404, "err_not_found",
@@ -177,8 +191,9 @@ struct http_config {
     bool allow_zip;              /* attachments may be ZIP archives (refused by default) */
     size_t max_header;           /* per-connection memory for request line and headers (32 KiB;
                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT); more → 431 */
-    int login_per_minute;        /* sign-in attempts per client address (10, burst 10);
-                                    negative: no limit */
+    int login_per_minute;        /* sign-in attempts per client address and account (10,
+                                    burst 10), and HTTP_LOGIN_ADDRESS_FACTOR times that per
+                                    address over all accounts; negative: no limit */
     int writes_per_second;       /* writes per signed-in user (20, burst 3x); negative: none */
     /* Host names a request may name in its Host header (--host, repeatable); none given:
      * the listen address's host, and for a loopback one localhost too; a server listening

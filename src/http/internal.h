@@ -19,12 +19,16 @@ enum {
     HTTP_MAX_JSON_DEPTH = 32,
     HTTP_MAX_PARAMS = 1000, /* query or form parameters in one request */
     HTTP_RATELIMIT_KEYS = 65536,
+    HTTP_LOGIN_ADDRESS_FACTOR = 6, /* sign-ins per address over all accounts: 6 × the per-account rate */
 };
 
 /* Set once before the server starts (http_state_init) and read-only afterwards. */
 struct http_state {
     struct http_config cfg;       /* with the defaults filled in */
-    struct ratelimit *login_rl;   /* per client address; NULL: no limit */
+    struct ratelimit *login_rl;   /* per (client address, login); NULL: no limit */
+    struct ratelimit *login_addr_rl; /* per client address, HTTP_LOGIN_ADDRESS_FACTOR times as
+                                        many: an office behind one address signs in many
+                                        people, a sprayer across accounts is still held */
     struct ratelimit *write_rl;   /* per user id; NULL: no limit */
     const char *cookie_name;
     const struct route *routes;   /* http_routes; tests put in a table of their own */

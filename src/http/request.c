@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/json.h"
 #include "core/log.h"
@@ -35,6 +36,8 @@ void resp_init(struct resp *p)
     p->n_headers = 0;
     p->name_at = p->name_len = p->unread_at = p->unread_len = 0;
     p->unread_hole = false;
+    p->file_fd = -1;
+    p->file_size = 0;
     randombytes_buf(raw, sizeof raw);
     /* 16 bytes are 22 characters unpadded: fits nonce[24] with its NUL. */
     sodium_bin2base64(p->nonce, sizeof p->nonce, raw, sizeof raw,
@@ -279,6 +282,14 @@ void resp_header(struct req *r, struct resp *p, const char *name, const char *va
     p->headers[p->n_headers].name = name;
     p->headers[p->n_headers].value = value;
     p->n_headers++;
+}
+
+void resp_file(struct resp *p, int fd, uint64_t size)
+{
+    if (p->file_fd >= 0)
+        close(p->file_fd);
+    p->file_fd = fd;
+    p->file_size = size;
 }
 
 int http_error(struct req *r, struct resp *p, int status, const char *code, const char *field)

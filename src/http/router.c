@@ -4,6 +4,7 @@
  * (415/400), then the handler. The order matters: nothing costly or state-dependent happens
  * for a request that could not be allowed anyway. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "core/log.h"
 #include "http/internal.h"
 #include "service/auth.h"
+#include "service/user.h"
 #include "store/db.h"
 #include "web/web.h"
 
@@ -41,9 +43,12 @@ void http_state_init(const struct http_config *cfg)
         s->cfg.login_per_minute = 10;
     if (s->cfg.writes_per_second == 0)
         s->cfg.writes_per_second = 20;
-    if (s->cfg.login_per_minute > 0)
+    if (s->cfg.login_per_minute > 0) {
         s->login_rl = ratelimit_new(s->cfg.login_per_minute / 60.0, s->cfg.login_per_minute,
                                     HTTP_RATELIMIT_KEYS);
+        double per_address = (double)s->cfg.login_per_minute * HTTP_LOGIN_ADDRESS_FACTOR;
+        s->login_addr_rl = ratelimit_new(per_address / 60.0, per_address, HTTP_RATELIMIT_KEYS);
+    }
     if (s->cfg.writes_per_second > 0)
         s->write_rl = ratelimit_new(s->cfg.writes_per_second, 3.0 * s->cfg.writes_per_second,
                                     HTTP_RATELIMIT_KEYS);
@@ -74,6 +79,7 @@ void http_state_init(const struct http_config *cfg)
 void http_state_free(void)
 {
     ratelimit_free(http_state.login_rl);
+    ratelimit_free(http_state.login_addr_rl);
     ratelimit_free(http_state.write_rl);
     memset(&http_state, 0, sizeof http_state);
 }
@@ -398,6 +404,48 @@ static int to_login(struct req *r, struct resp *p)
     return p->status = 303;
 }
 
+/* A form sent after its session ended (idle, or signed out elsewhere) is not dropped: when it
+ * comes from this site — a browser names the Origin of every form it posts — the sign-in page
+ * carries what was typed, and after signing in the user confirms it (web/account.c
+ * web_login_again). Anything else goes to the sign-in page as before. */
+static int login_again(struct req *r, struct resp *p, const struct route *rt)
+{
+    const char *origin = req_header(r, "Origin");
+    if (!origin || !http_same_origin(origin, req_header(r, "Host"), http_state.cfg.behind_tls))
+        return to_login(r, p);
+    int st = 0;
+    if (http_content_type_is(r->content_type, "application/x-www-form-urlencoded"))
+        st = r->body_len ? req_parse_form(r, p, r->body, r->body_len) : 0;
+    else if (http_content_type_is(r->content_type, "multipart/form-data") &&
+             (rt->flags & ROUTE_UPLOAD))
+        st = req_parse_multipart(r, p);
+    else
+        return to_login(r, p);
+    return st ? st : web_login_again(r, p);
+}
+
+/* The seconds a sign-in must wait, 0 when it may go on: the account's budget at this address
+ * (its login as sent, in the form or the JSON body, case folded as accounts are), then the
+ * address's. */
+static int login_wait(struct req *r)
+{
+    const char *login = req_form(r, "login");
+    if (!login && r->json) {
+        json_t *v = json_object_get(r->json, "login");
+        login = json_is_string(v) ? json_string_value(v) : NULL;
+    }
+    const char *client = r->client ? r->client : "";
+    /* the account as auth_login will look it up (spaces trimmed, case folded), so " admin"
+     * draws on admin's budget */
+    const char *account = login ? user_login_normalize(&r->ctx, login) : NULL;
+    char key[160];
+    snprintf(key, sizeof key, "%s\n%.100s", client, account ? account : "");
+    int wait = ratelimit_take(http_state.login_rl, key);
+    if (wait > 0)
+        return wait;
+    return http_state.login_addr_rl ? ratelimit_take(http_state.login_addr_rl, client) : 0;
+}
+
 /* ---- the pipeline ------------------------------------------------------------------------ */
 
 /* (internal.h) */
@@ -439,7 +487,7 @@ int http_dispatch(struct req *r, struct resp *p)
     if (st)
         return st;
     if (rt->least > ROLE_PUBLIC && !r->user && http_route_is_page(rt))
-        return to_login(r, p);
+        return http_method_writes(r->method) ? login_again(r, p, rt) : to_login(r, p);
     if (rt->least > ROLE_PUBLIC && !r->user)
         return http_error(r, p, 401, cookie_code ? cookie_code : "err_unauthorized", NULL);
     if (r->user && r->user->role < rt->least)
@@ -447,12 +495,6 @@ int http_dispatch(struct req *r, struct resp *p)
 
     bool writes = http_method_writes(r->method);
     int wait;
-    if (writes && (rt->flags & ROUTE_LOGIN) && http_state.login_rl &&
-        (wait = ratelimit_take(http_state.login_rl, r->client ? r->client : "")) > 0) {
-        if (!http_route_is_page(rt))
-            return too_many(r, p, wait);
-        r->login_retry_after = wait;
-    }
     if (writes && r->user && http_state.write_rl) {
         char key[32];
         snprintf(key, sizeof key, "u%" PRId64, r->user->id);
@@ -490,6 +532,15 @@ int http_dispatch(struct req *r, struct resp *p)
     if (json && (r->body_len || ((rt->flags & ROUTE_JSON) && writes)) &&
         (st = req_parse_json(r, p)))
         return st;
+
+    /* Sign-in attempts, once the body says which account: per address and account, and a
+     * wider budget per address over every account. */
+    if (writes && (rt->flags & ROUTE_LOGIN) && http_state.login_rl &&
+        (wait = login_wait(r)) > 0) {
+        if (!http_route_is_page(rt))
+            return too_many(r, p, wait);
+        r->login_retry_after = wait;
+    }
 
     const char *cache_key = http_cache_key(r);
     if (cache_key && http_cache_get(cache_key, r, p, &st))

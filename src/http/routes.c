@@ -38,6 +38,12 @@ const struct route http_routes[] = {
     /* ---- web pages: reporting progress and reviewing it (web/report.c) ------------ */
     {"GET", "/my", web_my, ROLE_MEMBER, ROUTE_CACHE_UNIT | ROUTE_SHARED,
      "My work (HTML): the items one's unit owns with light, due date and latest report"},
+    {"POST", "/imports", web_import_upload, ROLE_MEMBER, ROUTE_UPLOAD,
+     "Upload an .xlsx to import (multipart: kind, file): 303 to its preview"},
+    {"GET", "/imports/{id}", web_import_page, ROLE_MEMBER, 0,
+     "The preview of one's own import (HTML): each row with its errors, then commit"},
+    {"POST", "/imports/{id}/commit", web_import_commit, ROLE_MEMBER, 0,
+     "Commit one's own previewed import: 303 to the preview with the counts"},
     {"GET", "/items/{id}/report", web_report_form, ROLE_MEMBER, 0,
      "The report form of an item of one's own unit (HTML), with its latest report"},
     {"POST", "/items/{id}/report", web_report_submit, ROLE_MEMBER, ROUTE_UPLOAD,
@@ -48,6 +54,8 @@ const struct route http_routes[] = {
      "Accept or return a report with the form: 303 to /reviews"},
     {"POST", "/reviews/accept", web_reviews_accept, ROLE_COORDINATOR, 0,
      "Accept the selected reports with the form: 303 to /reviews"},
+    {"GET", "/reports", web_reports_ledger, ROLE_MEMBER, 0,
+     "The reports ledger of a pairing's year (HTML; ?format=xlsx|csv: the whole ledger as a file)"},
 
     /* ---- web pages: notices, 通知公告 (web/notice.c) ------------------------------------ */
     {"GET", "/notices", web_notices, ROLE_PUBLIC, 0,
@@ -188,16 +196,32 @@ const struct route http_routes[] = {
     {"GET", "/pairings/{id}/dashboard", web_dashboard, ROLE_MEMBER, ROUTE_CACHE_PAIRING | ROUTE_SHARED,
      "A pairing's year at a glance (HTML): lights by area, city pairing and unit, overdue "
      "items, latest reports (?year=; users of the pairing)"},
+    {"GET", "/pairings/{id}/items", web_pairing_items, ROLE_MEMBER, 0,
+     "The items behind a number of the dashboard (?year=&light=&area=&city=&unit=&overdue=1), worst first"},
     {"GET", "/dashboard", web_dashboard_home, ROLE_MEMBER, 0,
      "303 to the dashboard of one's own pairing (admin: the first pairing)"},
     /* ---- web pages: a task's page, assigning units to tasks (web/task.c,
      * web/assignment.c) ---------------------------------------------------------------- */
     {"GET", "/tasks/{id}", web_task_page, ROLE_MEMBER, 0,
      "A task (HTML): text, targets, both sides' units, work items by year, report timeline"},
+    {"GET", "/assign", web_assign_home, ROLE_COORDINATOR, 0,
+     "303 to the assignment page of the caller's pairing's current plan (admin: the first plan)"},
     {"GET", "/plans/{id}/assign", web_assign_form, ROLE_COORDINATOR, 0,
      "Assign one's side's lead and support units to every task of a plan (HTML form)"},
     {"POST", "/plans/{id}/assign", web_assign_save, ROLE_COORDINATOR, 0,
      "Save the changed assignments of the form at once: 303, else 422/409 with the form"},
+    {"GET", "/plans/import", web_plan_import_form, ROLE_ADMIN, 0,
+     "Import a plan (HTML): the upload form for a text, .docx or .pdf file"},
+    {"POST", "/plans/import", web_plan_import_upload, ROLE_ADMIN, ROUTE_UPLOAD,
+     "Upload a plan file (multipart: file): 303 to its preview; 422 with the form when it "
+     "is not a plan; nothing stored but the file, for 30 minutes"},
+    {"GET", "/plans/import/{id}", web_plan_import_page, ROLE_ADMIN, 0,
+     "The preview of one's uploaded plan (HTML): areas, tasks, pairings, targets, warnings "
+     "with their page or paragraph, a revision's changes; confirm or cancel"},
+    {"POST", "/plans/import/{id}/confirm", web_plan_import_confirm, ROLE_ADMIN, 0,
+     "Import the previewed plan: 303 to the plan's page"},
+    {"POST", "/plans/import/{id}/cancel", web_plan_import_cancel, ROLE_ADMIN, 0,
+     "Forget the uploaded plan: 303 to the upload form"},
     /* ---- web pages: administration, audit log, search (web/admin.c, web/audit.c,
      * web/search.c) ---------------------------------------------------------------- */
     {"GET", "/units", web_units, ROLE_COORDINATOR, 0,
@@ -312,6 +336,15 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/plans", api_plans, ROLE_PUBLIC, 0, "Current plans (?all=1: every version)"},
     {"GET", "/api/v1/plans/{id}", api_plan, ROLE_PUBLIC, 0,
      "A plan with key areas, tasks, pairings and targets"},
+    {"POST", "/api/v1/plan-uploads", api_plan_upload_create, ROLE_ADMIN, ROUTE_UPLOAD,
+     "Upload a plan file, text, .docx or .pdf (multipart: file): its preview; 422 when not a "
+     "plan. Nothing but the file is stored, for 30 minutes"},
+    {"GET", "/api/v1/plan-uploads/{id}", api_plan_upload, ROLE_ADMIN, 0,
+     "The preview of one's uploaded plan file: what was read and what confirming would do"},
+    {"POST", "/api/v1/plan-uploads/{id}/confirm", api_plan_upload_confirm, ROLE_ADMIN, 0,
+     "Import one's uploaded plan file: the plans as imported"},
+    {"DELETE", "/api/v1/plan-uploads/{id}", api_plan_upload_delete, ROLE_ADMIN, 0,
+     "Forget one's uploaded plan file: 204"},
 
     /* ---- session -------------------------------------------------------------------- */
     {"POST", "/api/v1/session", api_session_create, ROLE_PUBLIC,
@@ -557,6 +590,12 @@ const struct route http_routes[] = {
      "Upload a file (multipart: file, object, object_id) onto a project, update or report"},
     {"GET", "/api/v1/attachments", api_attachments, ROLE_MEMBER, 0,
      "The files of an object (?object=&object_id=), oldest first"},
+
+    /* ---- spreadsheet imports (api/import.c) ---------------------------------------- */
+    {"POST", "/api/v1/imports", api_import_preview, ROLE_MEMBER, ROUTE_UPLOAD,
+     "Preview an .xlsx import (multipart: kind, file): its rows checked, errors by row and column"},
+    {"POST", "/api/v1/imports/{id}/commit", api_import_commit, ROLE_MEMBER, 0,
+     "Commit one's own previewed import, all rows in one transaction (422 when it had errors)"},
 
     /* ---- audit log (api/audit.c) ------------------------------------------------------ */
     /* @audit-routes */

@@ -152,6 +152,7 @@ static struct reqctx *ctx_get(struct worker *w)
     }
     memset(x, 0, sizeof *x);
     x->resp.body = body;
+    x->resp.file_fd = -1;
     sb_reset(&x->resp.body);
     x->worker = w;
     x->declared = UINT64_MAX;
@@ -161,6 +162,10 @@ static struct reqctx *ctx_get(struct worker *w)
 
 static void ctx_put(struct reqctx *x)
 {
+    if (x->resp.file_fd >= 0) { /* a file answer that was never queued */
+        close(x->resp.file_fd);
+        x->resp.file_fd = -1;
+    }
     arena_free(&x->arena);
     struct worker *w = tl_worker;
     if (w && w == x->worker && w->n_free < POOL_MAX && x->resp.body.cap <= KEEP_BODY_CAP) {
@@ -342,8 +347,20 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct reqctx *x, in
     bool bodiless = st == 204 || st == 304 || st < 200;
     if (bodiless)
         sb_reset(&p->body);
-    struct MHD_Response *mr = MHD_create_response_from_buffer(
-        p->body.len, p->body.buf ? p->body.buf : (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *mr;
+    if (p->file_fd >= 0 && st == 200) { /* a ledger: sent from its file, which MHD closes */
+        mr = MHD_create_response_from_fd64(p->file_size, p->file_fd);
+        if (mr)
+            p->file_fd = -1;
+    } else {
+        if (p->file_fd >= 0) { /* the answer became another one after the handler */
+            close(p->file_fd);
+            p->file_fd = -1;
+            p->file_size = 0;
+        }
+        mr = MHD_create_response_from_buffer(p->body.len, p->body.buf ? p->body.buf : (void *)"",
+                                             MHD_RESPMEM_PERSISTENT);
+    }
     if (!mr)
         return MHD_NO;
 
@@ -614,7 +631,8 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
         strcpy(path + 10, "…");
     log_info("%s %s %d %zu bytes %" PRId64 " us user %" PRId64 "%s",
              x->req.method ? x->req.method : "-", path, x->status,
-             x->status ? x->resp.body.len : 0, x->status ? x->us : (mono_ns() - x->t0_ns) / 1000,
+             x->status ? x->resp.body.len + (size_t)x->resp.file_size : 0,
+             x->status ? x->us : (mono_ns() - x->t0_ns) / 1000,
              x->req.user ? x->req.user->id : 0,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     ctx_put(x);

@@ -17,7 +17,7 @@ static void warn(struct arena *a, struct ingest_warning **w, size_t *n, int line
     struct ingest_warning *nw = arena_alloc(a, (*n + 1) * sizeof *nw);
     if (*n)
         memcpy(nw, *w, *n * sizeof *nw);
-    nw[*n] = (struct ingest_warning){line, sev, code, msg};
+    nw[*n] = (struct ingest_warning){line, sev, code, msg, 0};
     *w = nw;
     (*n)++;
 }

@@ -20,6 +20,7 @@ struct ingest_warning {
     enum ingest_severity severity;
     const char *code;          /* stable: damaged_text, truncated, task_gap, … */
     const char *message;       /* English, for the CLI; UIs translate by code */
+    int place;                 /* paragraph (.docx) or page (.pdf) of line; 0 in plain text */
 };
 
 struct plan_area {
@@ -102,9 +103,17 @@ struct ingest_result {
     size_t n_plans;
     struct ingest_warning *warnings; /* about the file as a whole */
     size_t n_warnings;
+    /* What the bytes were: "text", "docx" or "pdf" (told by content, not name). For a
+     * document, the parser reads the text drawn from it, so line numbers count lines of that
+     * text; place_kind ("paragraph" or "page") names what line_place[line - 1] counts. */
+    const char *format;
+    const char *place_kind;
+    const int *line_place;
+    size_t n_line_place;
 };
 
-/* Parses buf[0..len). Never fails on content: problems become warnings or r->ok=false. */
+/* Parses buf[0..len): plain text, a .docx or a .pdf, told by content. Never fails on
+ * content: problems become warnings or r->ok=false. */
 void ingest_parse(struct arena *a, const char *buf, size_t len, struct ingest_result *r);
 /* Reads and parses a file; a file over INGEST_MAX_BYTES is refused without reading it. */
 void ingest_parse_file(struct arena *a, const char *path, struct ingest_result *r);
@@ -112,6 +121,31 @@ void ingest_parse_file(struct arena *a, const char *path, struct ingest_result *
 bool ingest_has_errors(const struct ingest_result *r);
 /* Writes {"plans":[…],"warnings":[…],…} as documented in README (duikou parse --json). */
 void ingest_write_json(const struct ingest_result *r, struct jw *w);
+
+/* The paragraph or page holding a line of the text a document was read into; 0 for plain
+ * text (the line is the place) or a line out of range. */
+int ingest_place(const struct ingest_result *r, int line);
+/* "line 12", "page 3" or "paragraph 57" for the CLI; NULL when line is 0 (the whole file). */
+const char *ingest_where(struct arena *a, const struct ingest_result *r, int line);
+
+/* A document read into plan text: one line per paragraph (table row, or PDF paragraph
+ * rejoined), with place[i] the paragraph or page where line i + 1 comes from. */
+struct ingest_doc_text {
+    char *text; /* UTF-8, NUL-terminated, in the arena */
+    size_t len;
+    int *place;
+    size_t n_lines;
+    const char *error, *error_code; /* set when nothing could be read */
+};
+/* Readers, exposed for tests and fuzzing. Both return false with error set when the input is
+ * not a readable document of their kind, or holds no text. */
+bool ingest_docx_text(struct arena *a, const char *buf, size_t len, struct ingest_doc_text *out);
+bool ingest_pdf_text(struct arena *a, const char *buf, size_t len, struct ingest_doc_text *out);
+/* PDF text as poppler gives it, cleaned into plan text: page numbers and running titles
+ * dropped, hard wraps and page breaks inside paragraphs rejoined, spaces beside Chinese
+ * removed. pages[i] is page i + 1's text. Exposed for tests. */
+void ingest_pdf_clean(struct arena *a, const char *const *pages, size_t n_pages,
+                      struct ingest_doc_text *out);
 
 /* Decoding, exposed for tests: converts buf to UTF-8 (NUL-terminated, in the arena).
  * Returns NULL and sets *error and *code when the input is not text. */

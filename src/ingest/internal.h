@@ -27,6 +27,9 @@ bool span_has_prefix(struct span s, size_t at, const char *lit);
 void doc_warn(struct arena *a, struct plan_doc *d, int line, enum ingest_severity sev,
               const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Parses plan text (any encoding decode.c knows); ingest_parse also takes documents. */
+void ingest_parse_text(struct arena *a, const char *buf, size_t len, struct ingest_result *r);
+
 /* Finds city and zone pairings (結對) in one task's text and appends them to d. */
 void find_pairings(struct arena *a, struct plan_doc *d, struct span s, int task, int line);
 /* Finds quantitative targets (不少于50家企业, 每年1—2个, 到2020年) and appends them to d. */

@@ -8,7 +8,9 @@ static const char *sev_name(enum ingest_severity s)
     return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
 }
 
-static void warnings(struct jw *w, const struct ingest_warning *ws, size_t n)
+/* In a document, each warning also names its paragraph (.docx) or page (.pdf). */
+static void warnings(struct jw *w, const struct ingest_result *r, const struct ingest_warning *ws,
+                     size_t n)
 {
     jw_arr(w);
     for (size_t i = 0; i < n; i++) {
@@ -20,6 +22,8 @@ static void warnings(struct jw *w, const struct ingest_warning *ws, size_t n)
         jw_kstr(w, "severity", sev_name(ws[i].severity));
         jw_kstr(w, "code", ws[i].code);
         jw_kstr(w, "message", ws[i].message);
+        if (r->place_kind && ws[i].place)
+            jw_kint(w, r->place_kind, ws[i].place);
         jw_obj_end(w);
     }
     jw_arr_end(w);
@@ -48,7 +52,8 @@ static void opt_int(struct jw *w, const char *key, bool has, int64_t v)
         jw_knull(w, key);
 }
 
-static void tasks_of_area(struct jw *w, const struct plan_doc *d, int area)
+static void tasks_of_area(struct jw *w, const struct ingest_result *r, const struct plan_doc *d,
+                          int area)
 {
     jw_key(w, "tasks");
     jw_arr(w);
@@ -61,6 +66,8 @@ static void tasks_of_area(struct jw *w, const struct plan_doc *d, int area)
         jw_kstr(w, "title", k->title);
         jw_kstr(w, "body", k->body);
         jw_kint(w, "line", k->line);
+        if (r->place_kind && ingest_place(r, k->line))
+            jw_kint(w, r->place_kind, ingest_place(r, k->line));
         if (k->damaged)
             jw_kbool(w, "damaged", true);
         jw_obj_end(w);
@@ -68,7 +75,7 @@ static void tasks_of_area(struct jw *w, const struct plan_doc *d, int area)
     jw_arr_end(w);
 }
 
-static void plan(struct jw *w, const struct plan_doc *d)
+static void plan(struct jw *w, const struct ingest_result *r, const struct plan_doc *d)
 {
     jw_obj(w);
     jw_kstr(w, "title", d->title);
@@ -98,7 +105,7 @@ static void plan(struct jw *w, const struct plan_doc *d)
         jw_kstr(w, "marker", d->areas[i].marker);
         jw_kstr(w, "title", d->areas[i].title);
         jw_kint(w, "line", d->areas[i].line);
-        tasks_of_area(w, d, (int)i);
+        tasks_of_area(w, r, d, (int)i);
         jw_obj_end(w);
     }
     /* Tasks outside any key area (a plan without (一) headings) get an untitled area. */
@@ -109,7 +116,7 @@ static void plan(struct jw *w, const struct plan_doc *d)
         jw_obj(w);
         jw_knull(w, "marker");
         jw_knull(w, "title");
-        tasks_of_area(w, d, -1);
+        tasks_of_area(w, r, d, -1);
         jw_obj_end(w);
     }
     jw_arr_end(w);
@@ -155,7 +162,7 @@ static void plan(struct jw *w, const struct plan_doc *d)
 
     items(w, "safeguards", d->safeguards, d->n_safeguards);
     jw_key(w, "warnings");
-    warnings(w, d->warnings, d->n_warnings);
+    warnings(w, r, d->warnings, d->n_warnings);
     jw_obj_end(w);
 }
 
@@ -170,15 +177,16 @@ void ingest_write_json(const struct ingest_result *r, struct jw *w)
         jw_kstr(w, "message", r->error);
         jw_obj_end(w);
     }
+    jw_kstr(w, "format", r->format ? r->format : "text");
     jw_kstr(w, "encoding", r->encoding);
     jw_kint(w, "bytes", (int64_t)r->bytes);
     jw_kstr(w, "sha256", r->sha256);
     jw_key(w, "plans");
     jw_arr(w);
     for (size_t i = 0; i < r->n_plans; i++)
-        plan(w, &r->plans[i]);
+        plan(w, r, &r->plans[i]);
     jw_arr_end(w);
     jw_key(w, "warnings");
-    warnings(w, r->warnings, r->n_warnings);
+    warnings(w, r, r->warnings, r->n_warnings);
     jw_obj_end(w);
 }

@@ -557,13 +557,14 @@ static void add_file_warning(struct arena *a, struct ingest_result *r, int line,
     struct ingest_warning *w = arena_alloc(a, (r->n_warnings + 1) * sizeof *w);
     if (r->n_warnings)
         memcpy(w, r->warnings, r->n_warnings * sizeof *w);
-    w[r->n_warnings++] = (struct ingest_warning){line, sev, code, msg};
+    w[r->n_warnings++] = (struct ingest_warning){line, sev, code, msg, 0};
     r->warnings = w;
 }
 
-void ingest_parse(struct arena *a, const char *buf, size_t len, struct ingest_result *r)
+void ingest_parse_text(struct arena *a, const char *buf, size_t len, struct ingest_result *r)
 {
     memset(r, 0, sizeof *r);
+    r->format = "text";
     r->bytes = len;
     if (len > INGEST_MAX_BYTES) {
         r->error = arena_printf(a, "the file is too large (%zu MB; at most %d MB)",

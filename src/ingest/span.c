@@ -62,5 +62,5 @@ void doc_warn(struct arena *a, struct plan_doc *d, int line, enum ingest_severit
         msg = "more warnings follow; showing the first 100";
     }
     struct ingest_warning *w = ARRAY_PUSH(a, d->warnings, d->n_warnings, d->cap_warnings);
-    *w = (struct ingest_warning){line, sev, code, msg};
+    *w = (struct ingest_warning){line, sev, code, msg, 0};
 }

@@ -95,6 +95,35 @@ static int read_stats(struct ctx *c, struct dashboard *d)
     return rc < 0 ? store_failed(c, "counting the year's items") : SVC_OK;
 }
 
+/* Whom a leader calls about an overdue item nobody has reported on: the owner unit's first
+ * active clerk or coordinator (by id: the account the unit was set up with). One indexed read
+ * per unit of the list, not per item. */
+static int read_people(struct ctx *c, struct dashboard *d)
+{
+    for (size_t i = 0; i < d->n_overdue_items; i++) {
+        struct dashboard_overdue *o = &d->overdue_items[i];
+        if (o->person)
+            continue;
+        for (size_t k = 0; k < i && !o->person; k++)
+            if (d->overdue_items[k].owner_id == o->owner_id && !d->overdue_items[k].report_id)
+                o->person = d->overdue_items[k].person;
+        if (o->person)
+            continue;
+        struct stmt st;
+        db_prepare(c->db, &st,
+                   "SELECT coalesce(nullif(name, ''), login) FROM users WHERE unit_id = :u "
+                   "AND disabled = 0 AND role IN ('member', 'coordinator') ORDER BY id LIMIT 1");
+        db_bind_int64(&st, ":u", o->owner_id);
+        int rc = db_step(&st);
+        if (rc == DB_ROW)
+            o->person = svc_col(c, &st, 0);
+        db_finalize(&st);
+        if (rc < 0)
+            return store_failed(c, "reading the owner units' people");
+    }
+    return SVC_OK;
+}
+
 /* The overdue items, most overdue first, with the latest report of each.
  *   SEARCH x USING INDEX work_item_plan (work_plan_id=?)
  *   CORRELATED SCALAR SUBQUERY (accepted status): report_item + review autoindex, as above
@@ -109,7 +138,9 @@ static int read_overdue(struct ctx *c, struct dashboard *d)
                "SELECT i.id, i.title, i.due, coalesce(i.task_id, 0), coalesce(t.number, 0), "
                " t.title, u.id, u.name, coalesce(r.id, 0), r.status, r.period, "
                " coalesce(r.percent, 0), CASE WHEN r.id IS NULL THEN NULL "
-               " ELSE coalesce(v.decision, 'pending') END "
+               " ELSE coalesce(v.decision, 'pending') END, "
+               " (SELECT coalesce(nullif(s.name, ''), s.login) FROM users s "
+               "  WHERE s.id = r.submitted_by) "
                "FROM (SELECT x.id, x.title, x.due, x.task_id, x.owner_unit_id, "
                "  " LIGHT_SQL_ACCEPTED("x.id") " AS acc, "
                "  (SELECT max(m.id) FROM report m WHERE m.work_item_id = x.id) AS last_id "
@@ -140,10 +171,13 @@ static int read_overdue(struct ctx *c, struct dashboard *d)
         o->report_period = svc_col(c, &st, 10);
         o->report_percent = (int)db_col_int64(&st, 11);
         o->review = svc_col(c, &st, 12);
+        o->person = svc_col(c, &st, 13);
         o->days = dashboard_days_between(o->due, d->today);
     }
     db_finalize(&st);
-    return rc < 0 ? store_failed(c, "reading the overdue items") : SVC_OK;
+    if (rc < 0)
+        return store_failed(c, "reading the overdue items");
+    return read_people(c, d);
 }
 
 /* The latest reports on the plan's items. The inner query picks the ids alone: CROSS JOIN
@@ -161,7 +195,9 @@ static int read_recent(struct ctx *c, struct dashboard *d)
     struct stmt st;
     db_prepare(c->db, &st,
                "SELECT r.id, r.at, r.period, r.status, r.percent, u.id, u.name, i.id, i.title, "
-               " coalesce(i.task_id, 0), coalesce(t.number, 0), coalesce(v.decision, 'pending'), "
+               " coalesce(i.task_id, 0), coalesce(t.number, 0), coalesce(v.decision, "
+               " CASE WHEN EXISTS (SELECT 1 FROM report n WHERE n.work_item_id = r.work_item_id "
+               "  AND n.id > r.id AND n.period = r.period) THEN 'superseded' ELSE 'pending' END), "
                " i.owner_unit_id "
                "FROM (SELECT rr.id AS rid FROM work_item ii CROSS JOIN report rr "
                "  WHERE ii.work_plan_id = :wp AND ii.removed_at IS NULL "

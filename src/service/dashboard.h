@@ -43,6 +43,8 @@ struct dashboard_overdue {
     int64_t report_id;        /* 0: none yet */
     const char *report_status, *report_period, *review; /* review: pending/accepted/returned */
     int report_percent;
+    const char *person;       /* whom to ask: who sent the latest report, else the owner
+                                 unit's first active clerk or coordinator; NULL: nobody */
 };
 
 /* A report, newest first. */
@@ -51,7 +53,9 @@ struct dashboard_report {
     int64_t owner_id;         /* the item's owner unit now (unit_id: the reporting unit) */
     int task_number, percent;
     const char *at, *period, *status, *unit_name, *item_title;
-    const char *review;       /* pending, accepted, returned */
+    const char *review;       /* pending, accepted, returned, or superseded (not reviewed, and
+                                 a newer report of its item and period took its place: the
+                                 task page's rule) */
 };
 
 /* A unit's missing reports (未报) of the dashboard's reporting period. */

@@ -74,6 +74,20 @@ int light_item(struct ctx *c, int64_t work_item_id, enum light *out)
     return SVC_OK;
 }
 
+/* The items of a province pairing's work plans of :year (0: every year), not removed, with
+ * their light and what they are grouped by: the table `it` that light_counts counts and
+ * light_items lists, one text so the two can never disagree. */
+#define ITEMS_WITH_LIGHT                                                                     \
+    "WITH it AS ("                                                                           \
+    " SELECT i.id, i.title, i.due, i.owner_unit_id, i.task_id, i.acc, t.area_id, "           \
+    " t.number AS task_number, tp.lineage, " LIGHT_SQL("i.due", "i.acc") " AS light"         \
+    " FROM (SELECT x.*, " LIGHT_SQL_ACCEPTED("x.id") " AS acc"                               \
+    "  FROM work_item x JOIN work_plan w ON w.id = x.work_plan_id"                           \
+    "  WHERE w.pairing_id = :p AND (:year = 0 OR w.year = :year)"                            \
+    "  AND x.removed_at IS NULL) i"                                                          \
+    " LEFT JOIN task t ON t.id = i.task_id"                                                  \
+    " LEFT JOIN plan tp ON tp.id = t.plan_id) "
+
 /* Finds or appends the group with that id in a small arena array (groups arrive sorted by
  * group then id, so the match, when there is one, is the last element). */
 static struct light_group *group_for(struct ctx *c, struct light_group **items, size_t *n,
@@ -114,15 +128,7 @@ int light_counts(struct ctx *c, int64_t pairing_id, int year, struct light_summa
     /* One statement: the items with their light (it), then the four groupings stacked. The
      * sort key (grp, ord, id) keeps each group's rows together in display order. */
     db_prepare(c->db, &st,
-               "WITH it AS ("
-               " SELECT i.owner_unit_id, t.area_id, t.number AS task_number, tp.lineage, "
-               LIGHT_SQL("i.due", "i.acc") " AS light"
-               " FROM (SELECT x.*, " LIGHT_SQL_ACCEPTED("x.id") " AS acc"
-               "  FROM work_item x JOIN work_plan w ON w.id = x.work_plan_id"
-               "  WHERE w.pairing_id = :p AND (:year = 0 OR w.year = :year)"
-               "  AND x.removed_at IS NULL) i"
-               " LEFT JOIN task t ON t.id = i.task_id"
-               " LEFT JOIN plan tp ON tp.id = t.plan_id) "
+               ITEMS_WITH_LIGHT
                "SELECT 0 AS grp, 0 AS ord, 0 AS id, NULL AS name, NULL AS name_b, -1 AS side, "
                " light, count(*) FROM it GROUP BY light "
                "UNION ALL "
@@ -177,6 +183,67 @@ int light_counts(struct ctx *c, int64_t pairing_id, int year, struct light_summa
     if (rc < 0) {
         log_error("light counts: %s", db_errmsg(c->db));
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "counting lights failed");
+    }
+    return SVC_OK;
+}
+
+int light_items(struct ctx *c, int64_t pairing_id, int year, const struct light_filter *f,
+                struct light_item **out, size_t *n, bool *more)
+{
+    *out = NULL;
+    *n = 0;
+    *more = false;
+    if (!svc_can_read_pairing(c, pairing_id))
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "pairing %lld is not yours", (long long)pairing_id);
+    /* The items with their light as light_counts has them (it), then the filters; a city
+     * pairing takes the items of the task it was named under, in the plan's lineage. */
+    struct stmt st;
+    db_prepare(c->db, &st,
+               ITEMS_WITH_LIGHT
+               "SELECT it.id, it.title, it.due, coalesce(it.task_id, 0), "
+               " coalesce(it.task_number, 0), u.id, u.name, it.light "
+               "FROM it JOIN unit u ON u.id = it.owner_unit_id "
+               "WHERE (:light < 0 OR it.light = :light) "
+               " AND (:area = 0 OR it.area_id = :area) "
+               " AND (:unit = 0 OR it.owner_unit_id = :unit) "
+               " AND (:overdue = 0 OR (it.due < :light_today AND coalesce(it.acc, '') <> 'done')) "
+               " AND (:city = 0 OR EXISTS (SELECT 1 FROM pairing g JOIN plan gp ON gp.id = g.plan_id"
+               "  WHERE g.id = :city AND g.parent_id = :p AND gp.lineage = it.lineage"
+               "  AND g.task_number = it.task_number)) "
+               "ORDER BY CASE it.light WHEN 2 THEN 0 WHEN 1 THEN 1 WHEN 0 THEN 2 ELSE 3 END, "
+               " it.due, it.id LIMIT :limit");
+    db_bind_int64(&st, ":p", pairing_id);
+    db_bind_int64(&st, ":year", year);
+    db_bind_int64(&st, ":light", f->light);
+    db_bind_int64(&st, ":area", f->area_id);
+    db_bind_int64(&st, ":unit", f->unit_id);
+    db_bind_int64(&st, ":city", f->city_id);
+    db_bind_int64(&st, ":overdue", f->overdue ? 1 : 0);
+    db_bind_int64(&st, ":limit", LIGHT_ITEMS_MAX + 1);
+    light_bind(&st);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW) {
+        if (*n == LIGHT_ITEMS_MAX) {
+            *more = true;
+            break;
+        }
+        struct light_item *it = ARRAY_PUSH(c->arena, *out, *n, cap);
+        it->id = db_col_int64(&st, 0);
+        it->title = svc_col(c, &st, 1);
+        it->due = svc_col(c, &st, 2);
+        it->task_id = db_col_int64(&st, 3);
+        it->task_number = (int)db_col_int64(&st, 4);
+        it->owner_id = db_col_int64(&st, 5);
+        it->owner_name = svc_col(c, &st, 6);
+        int light = (int)db_col_int64(&st, 7);
+        it->light = light >= 0 && light < LIGHT_N ? (enum light)light : LIGHT_GREEN;
+    }
+    db_finalize(&st);
+    if (rc < 0) {
+        log_error("light items: %s", db_errmsg(c->db));
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the items failed");
     }
     return SVC_OK;
 }

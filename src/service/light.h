@@ -14,6 +14,7 @@
  * Standard Time by default) on the clock of core/clock.h, so tests move it. */
 #ifndef DUIKOU_SERVICE_LIGHT_H
 #define DUIKOU_SERVICE_LIGHT_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,5 +90,31 @@ struct light_summary {
  * The counts of all four groupings come from one SQL statement (GROUP BY, no query per
  * item); besides it only the pairing's own row is read. */
 int light_counts(struct ctx *c, int64_t pairing_id, int year, struct light_summary *out);
+
+/* Which items light_items returns: every field 0 (light -1) leaves that filter out. */
+struct light_filter {
+    int light;               /* enum light, or -1 for any */
+    int64_t area_id;         /* the key area (plan_section) of the item's task */
+    int64_t city_id;         /* a city pairing, as light_counts assigns items to one */
+    int64_t unit_id;         /* the owner unit */
+    bool overdue;            /* due before today and not done */
+};
+
+/* An item behind a count. */
+struct light_item {
+    int64_t id, task_id, owner_id;
+    int task_number;         /* 0: the item serves no task */
+    const char *title, *due, *owner_name;
+    enum light light;
+};
+
+enum { LIGHT_ITEMS_MAX = 500 };
+
+/* The items behind light_counts' numbers (the same items, grouped the same way, with the same
+ * rule), filtered, worst first (red, yellow, green, done), then soonest due: what a count on
+ * the dashboard links to. At most LIGHT_ITEMS_MAX; *more says whether there were more. Who:
+ * as light_counts. Everything is in c->arena. */
+int light_items(struct ctx *c, int64_t pairing_id, int year, const struct light_filter *f,
+                struct light_item **out, size_t *n, bool *more);
 
 #endif

@@ -279,6 +279,7 @@ static int import_plan(struct ctx *c, const struct ingest_result *r, const struc
     }
     res->status = revising ? "revised" : "new";
     res->version = revising ? prev.version + 1 : 1;
+    res->previous_id = revising ? prev.id : 0;
 
     struct stmt st;
     if (revising) {
@@ -482,6 +483,12 @@ int plan_import(struct ctx *c, const struct ingest_result *r, const struct plan_
         rc = import_plan(c, r, &r->plans[i], opt && opt->new_regions, &res[i]);
         if (rc != SVC_OK)
             goto fail;
+    }
+    if (opt && opt->dry_run) {
+        db_rollback(c->db);
+        *out = res;
+        *n = r->n_plans;
+        return SVC_OK;
     }
     if (db_commit(c->db) < 0) {
         rc = SVC_ERROR;

@@ -15,6 +15,7 @@ struct plan_import_result {
     const char *status; /* "new", "unchanged" or "revised" */
     int areas, tasks, targets, pairings, pairings_added;
     int assignments_carried; /* revised: assignments copied to the new version's tasks */
+    int64_t previous_id;     /* revised: the version it replaces */
     const char **changes; /* revised: what differs from the previous version */
     size_t n_changes;
 };
@@ -29,6 +30,8 @@ struct plan_import_result {
  * NULL) or an admin only: anyone else gets SVC_FORBIDDEN and nothing is read or stored. */
 struct plan_import_options {
     bool new_regions; /* a title may name a region the gazetteer does not know (a new zone) */
+    bool dry_run;     /* everything checked and done, then rolled back: the results say what
+                         the import would do (a preview); nothing is stored */
 };
 int plan_import(struct ctx *c, const struct ingest_result *r, const struct plan_import_options *opt,
                 struct plan_import_result **out, size_t *n);

@@ -609,28 +609,28 @@ static int check_stage_date(struct ctx *c, const char *in, char out[11])
     return SVC_OK;
 }
 
-int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
+/* The checks of project_create, nothing written: *v the project as it would be. */
+static int create_check(struct ctx *c, const struct project_input *in, struct project_view *v)
 {
-    struct project_view v;
-    memset(&v, 0, sizeof v);
-    v.jobs = -1;
+    memset(v, 0, sizeof *v);
+    v->jobs = -1;
     if (!project_may_create(c))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                         "only a lead office records projects");
-    v.pairing_id = in->pairing_id;
-    v.side = in->side;
+    v->pairing_id = in->pairing_id;
+    v->side = in->side;
     if (!perm_is_admin_user(c)) {
-        if (!v.pairing_id)
-            v.pairing_id = c->user->pairing_id;
-        if (v.side < 0)
-            v.side = c->user->side;
+        if (!v->pairing_id)
+            v->pairing_id = c->user->pairing_id;
+        if (v->side < 0)
+            v->side = c->user->side;
     }
-    if (v.side != 0 && v.side != 1)
+    if (v->side != 0 && v->side != 1)
         return svc_fail(c, SVC_INVALID, "err_side", "side", "side is 0 or 1");
-    if (!v.pairing_id || perm_pairing_root(c, v.pairing_id) != v.pairing_id)
+    if (!v->pairing_id || perm_pairing_root(c, v->pairing_id) != v->pairing_id)
         return svc_fail(c, SVC_INVALID, "err_pairing_unknown", "pairing_id",
-                        "pairing %lld is not a province pairing", (long long)v.pairing_id);
-    int rc = perm_manage_side(c, v.pairing_id, v.side);
+                        "pairing %lld is not a province pairing", (long long)v->pairing_id);
+    int rc = perm_manage_side(c, v->pairing_id, v->side);
     if (rc != SVC_OK)
         return rc;
     enum project_stage stage = in->stage && in->stage[0] ? project_stage_from(in->stage)
@@ -643,15 +643,18 @@ int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
         c->field = "stage_on";
         return rc;
     }
-    if ((rc = check_input(c, in, true, &v)) != SVC_OK)
+    if ((rc = check_input(c, in, true, v)) != SVC_OK)
         return rc;
-    v.stage = project_stage_name(stage);
-    v.stage_on = on;
-    v.signed_on = stage >= STAGE_SIGNED ? on : NULL;
-    v.origin_event_id = in->origin_event_id;
+    v->stage = project_stage_name(stage);
+    v->stage_on = arena_strdup(c->arena, on);
+    v->signed_on = stage >= STAGE_SIGNED ? v->stage_on : NULL;
+    v->origin_event_id = in->origin_event_id;
+    return SVC_OK;
+}
 
-    if (db_begin(c->db) < 0)
-        return svc_store_failed(c, "project", "starting the transaction");
+/* Stores the checked project v inside the caller's transaction. */
+static int create_write(struct ctx *c, const struct project_input *in, struct project_view *v)
+{
     const char *now = svc_now(c);
     struct stmt st;
     db_prepare(c->db, &st,
@@ -662,53 +665,61 @@ int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
                ":city, :platform, :name, :key, :ind, :sec, :region, :stage, :on, :signed, "
                ":planned, :contracted, :paid, :jobs, :descr, :major, :public, :by, :now, :now, "
                ":origin)");
-    db_bind_int64(&st, ":p", v.pairing_id);
-    db_bind_int64(&st, ":side", v.side);
-    bind_fields(c, &st, &v);
-    db_bind_text(&st, ":stage", v.stage);
-    db_bind_text(&st, ":on", v.stage_on);
-    db_bind_text(&st, ":signed", v.signed_on);
+    db_bind_int64(&st, ":p", v->pairing_id);
+    db_bind_int64(&st, ":side", v->side);
+    bind_fields(c, &st, v);
+    db_bind_text(&st, ":stage", v->stage);
+    db_bind_text(&st, ":on", v->stage_on);
+    db_bind_text(&st, ":signed", v->signed_on);
     svc_bind_opt_id(&st, ":by", c->user ? c->user->id : 0);
     db_bind_text(&st, ":now", now);
     svc_bind_opt_id(&st, ":origin", in->origin_event_id);
     int s = db_step(&st);
     db_finalize(&st);
-    v.id = db_last_insert_id(c->db);
+    v->id = db_last_insert_id(c->db);
     if (s >= 0 && in->origin_outcome_id) {
         /* the outcome takes this project only if it has none: two clicks make one project */
         db_prepare(c->db, &st,
                    "UPDATE event_outcome SET project_id = :id, updated_at = :now WHERE id = :o "
                    "AND project_id IS NULL");
-        db_bind_int64(&st, ":id", v.id);
+        db_bind_int64(&st, ":id", v->id);
         db_bind_text(&st, ":now", now);
         db_bind_int64(&st, ":o", in->origin_outcome_id);
         s = db_step(&st);
         db_finalize(&st);
-        if (s >= 0 && db_changes(c->db) != 1) {
-            db_rollback(c->db);
+        if (s >= 0 && db_changes(c->db) != 1)
             return svc_fail(c, SVC_CONFLICT, "err_outcome_project", NULL,
                             "outcome %lld has a project already",
                             (long long)in->origin_outcome_id);
-        }
         if (s >= 0 && audit_append(c->db, c->actor, "event_outcome.project", "event_outcome",
                                    in->origin_outcome_id, "{\"project_id\":null}",
                                    arena_printf(c->arena, "{\"project_id\":%lld}",
-                                                (long long)v.id),
+                                                (long long)v->id),
                                    c->client) < 0)
             s = -1;
     }
-    if (s < 0 || write_lists(c, &v) < 0 ||
-        add_stage_row(c, v.id, v.stage, v.stage_on, NULL, now) < 0 ||
-        audit_append(c->db, c->actor, "project.create", "project", v.id, NULL,
-                     project_json(c, &v), c->client) < 0 ||
-        db_commit(c->db) < 0) {
-        rc = svc_store_failed(c, "project", "storing the project");
-        db_rollback(c->db);
-        return rc;
-    }
-    if (id)
-        *id = v.id;
+    if (s < 0 || write_lists(c, v) < 0 ||
+        add_stage_row(c, v->id, v->stage, v->stage_on, NULL, now) < 0 ||
+        audit_append(c->db, c->actor, "project.create", "project", v->id, NULL,
+                     project_json(c, v), c->client) < 0)
+        return svc_store_failed(c, "project", "storing the project");
     return SVC_OK;
+}
+
+int project_create(struct ctx *c, const struct project_input *in, int64_t *id)
+{
+    struct project_view v;
+    int rc = create_check(c, in, &v);
+    if (rc != SVC_OK)
+        return rc;
+    if (db_begin(c->db) < 0)
+        return svc_store_failed(c, "project", "starting the transaction");
+    if ((rc = create_write(c, in, &v)) == SVC_OK && db_commit(c->db) < 0)
+        rc = svc_store_failed(c, "project", "storing the project");
+    db_rollback(c->db); /* a no-op after the commit */
+    if (rc == SVC_OK && id)
+        *id = v.id;
+    return rc;
 }
 
 /* Reads the project for a write in the open transaction: not found for who may not read it,
@@ -728,20 +739,25 @@ static int read_for_write(struct ctx *c, int64_t id, const char *if_updated_at,
     return SVC_OK;
 }
 
-int project_edit(struct ctx *c, int64_t id, const struct project_input *in)
+/* An edit inside the caller's transaction (with write false: its checks only). *changed
+ * says whether the project would change (an edit that changes nothing writes nothing). */
+static int edit_in(struct ctx *c, int64_t id, const struct project_input *in, bool write,
+                   bool *changed)
 {
     struct project_view old, v;
     int rc;
-    if (db_begin(c->db) < 0)
-        return svc_store_failed(c, "project", "starting the transaction");
+    *changed = false;
     if ((rc = read_for_write(c, id, in->if_updated_at, &old)) != SVC_OK)
-        goto done;
+        return rc;
     v = old;
     if ((rc = check_input(c, in, false, &v)) != SVC_OK)
-        goto done;
+        return rc;
     const char *before = project_json(c, &old), *after = project_json(c, &v);
     if (strcmp(before, after) == 0)
-        goto done; /* nothing changes: no write, no audit row */
+        return SVC_OK; /* nothing changes: no write, no audit row */
+    *changed = true;
+    if (!write)
+        return SVC_OK;
     struct stmt st;
     db_prepare(c->db, &st,
                "UPDATE project SET name = :name, name_key = :key, industry = :ind, "
@@ -756,18 +772,49 @@ int project_edit(struct ctx *c, int64_t id, const struct project_input *in)
     db_bind_text(&st, ":seen", old.updated_at);
     int s = db_step(&st);
     db_finalize(&st);
-    if (s >= 0 && db_changes(c->db) == 0) {
-        rc = svc_fail(c, SVC_STALE, "err_stale", NULL, "project %lld changed meanwhile",
-                      (long long)id);
-        goto done;
-    }
+    if (s >= 0 && db_changes(c->db) == 0)
+        return svc_fail(c, SVC_STALE, "err_stale", NULL, "project %lld changed meanwhile",
+                        (long long)id);
     if (s < 0 || ((in->set_partners || in->set_tasks) && write_lists(c, &v) < 0) ||
         audit_append(c->db, c->actor, "project.update", "project", id, before, after,
-                     c->client) < 0 ||
-        db_commit(c->db) < 0)
+                     c->client) < 0)
+        return svc_store_failed(c, "project", "updating the project");
+    return SVC_OK;
+}
+
+int project_edit(struct ctx *c, int64_t id, const struct project_input *in)
+{
+    if (db_begin(c->db) < 0)
+        return svc_store_failed(c, "project", "starting the transaction");
+    bool changed;
+    int rc = edit_in(c, id, in, true, &changed);
+    if (rc == SVC_OK && changed && db_commit(c->db) < 0)
         rc = svc_store_failed(c, "project", "updating the project");
-done:
     db_rollback(c->db); /* a no-op after the commit */
+    return rc;
+}
+
+int project_check(struct ctx *c, int64_t id, const struct project_input *in, bool *changed)
+{
+    if (!id) {
+        struct project_view v;
+        *changed = true;
+        return create_check(c, in, &v);
+    }
+    return edit_in(c, id, in, false, changed);
+}
+
+int project_put_in(struct ctx *c, int64_t id, const struct project_input *in, int64_t *out_id,
+                   bool *changed)
+{
+    *out_id = id;
+    if (id)
+        return edit_in(c, id, in, true, changed);
+    struct project_view v;
+    *changed = true;
+    int rc = create_check(c, in, &v);
+    if (rc == SVC_OK && (rc = create_write(c, in, &v)) == SVC_OK)
+        *out_id = v.id;
     return rc;
 }
 

@@ -135,6 +135,13 @@ int project_parse_wan(struct ctx *c, const char *text, const char *field, int64_
 
 int project_create(struct ctx *c, const struct project_input *in, int64_t *id);
 int project_edit(struct ctx *c, int64_t id, const struct project_input *in);
+/* For an import (service/import.h): project_check runs the checks of project_create (id 0)
+ * or of project_edit of id, nothing written, *changed saying whether an edit would change the
+ * project; project_put_in creates or edits inside the caller's transaction (*out_id the
+ * project, *changed whether anything was written). */
+int project_check(struct ctx *c, int64_t id, const struct project_input *in, bool *changed);
+int project_put_in(struct ctx *c, int64_t id, const struct project_input *in, int64_t *out_id,
+                   bool *changed);
 /* The stage changes to stage on on_date (YYYY-MM-DD, default today) with reason (required
  * into and out of stopped). Refusals: err_project_stage_back (SVC_CONFLICT) for a step
  * back, err_project_stage_same, err_date / err_project_date_order (SVC_INVALID). */

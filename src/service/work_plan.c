@@ -4,11 +4,15 @@
  * together or not at all. */
 #include "service/work_plan.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/clock.h"
 #include "core/mem.h"
+#include "core/sb.h"
 #include "service/internal.h"
 #include "service/light.h"
 #include "service/perm.h"
@@ -415,6 +419,29 @@ fail:
     return rc;
 }
 
+/* A plan's items (not removed), by id, with their support units. */
+static int read_plan_items(struct ctx *c, int64_t id, struct work_item_view **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    struct stmt st;
+    db_prepare(c->db, &st, ITEM_SQL("x.work_plan_id = :id AND x.removed_at IS NULL"));
+    db_bind_int64(&st, ":id", id);
+    light_bind(&st);
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(&st)) == DB_ROW)
+        read_item(c, &st, ARRAY_PUSH(c->arena, *items, *n, cap));
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading work items");
+    db_prepare(c->db, &st, SUPPORT_SQL("x.work_plan_id = :id AND x.removed_at IS NULL"));
+    db_bind_int64(&st, ":id", id);
+    if (read_support(c, &st, *items, *n) < 0)
+        return store_failed(c, "reading support units");
+    return SVC_OK;
+}
+
 int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
 {
     memset(v, 0, sizeof *v);
@@ -474,20 +501,7 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
     if (rc < 0)
         return store_failed(c, "reading approvals");
 
-    db_prepare(c->db, &st, ITEM_SQL("x.work_plan_id = :id AND x.removed_at IS NULL"));
-    db_bind_int64(&st, ":id", id);
-    light_bind(&st);
-    cap = 0;
-    while ((rc = db_step(&st)) == DB_ROW)
-        read_item(c, &st, ARRAY_PUSH(c->arena, v->items, v->n_items, cap));
-    db_finalize(&st);
-    if (rc < 0)
-        return store_failed(c, "reading work items");
-    db_prepare(c->db, &st, SUPPORT_SQL("x.work_plan_id = :id AND x.removed_at IS NULL"));
-    db_bind_int64(&st, ":id", id);
-    if (read_support(c, &st, v->items, v->n_items) < 0)
-        return store_failed(c, "reading support units");
-    return SVC_OK;
+    return read_plan_items(c, id, &v->items, &v->n_items);
 }
 
 int work_plan_item_get(struct ctx *c, int64_t item_id, struct work_item_view *out)
@@ -919,6 +933,88 @@ static int remove_body(struct ctx *c, struct item_op *op)
                                      now, (long long)before.revision + 1));
 }
 
+/* ---- for an import (service/import.h): the same checks, and the writes inside its transaction */
+
+int work_plan_import_target(struct ctx *c, int64_t plan_id)
+{
+    struct plan_row p;
+    int rc = plan_for_write(c, plan_id, &p, "import items");
+    if (rc != SVC_OK)
+        return rc;
+    if (strcmp(p.status, "draft") != 0)
+        return svc_fail(c, SVC_CONFLICT, "err_import_not_draft", "work_plan_id",
+                        "work plan %lld is %s: items are imported into a draft only",
+                        (long long)plan_id, p.status);
+    return SVC_OK;
+}
+
+/* The checks of add_body (item_id 0) or of edit_body, nothing written; the revision is
+ * op->expected when set (the commit of an import: what its preview saw), else the item's. */
+static int check_body(struct ctx *c, struct item_op *op, struct plan_row *p,
+                      struct work_item_view *before, struct clean_item *ci)
+{
+    int rc;
+    if (!op->item_id) {
+        if ((rc = plan_for_write(c, op->plan_id, p, "add items")) != SVC_OK)
+            return rc;
+    } else {
+        if ((rc = read_one_item(c, op->item_id, before)) != SVC_OK)
+            return rc;
+        if (before->work_plan_id != op->plan_id)
+            return svc_fail(c, SVC_INVALID, "err_import_item_plan", "item_id",
+                            "item %lld is not an item of work plan %lld",
+                            (long long)op->item_id, (long long)op->plan_id);
+        if (!op->expected)
+            op->expected = before->revision;
+        if ((rc = item_for_write(c, op, p, before)) != SVC_OK)
+            return rc;
+    }
+    return clean_owned_input(c, p, op->in, ci);
+}
+
+int work_plan_item_check(struct ctx *c, int64_t plan_id, int64_t item_id,
+                         const struct work_item_input *in, bool *same, int64_t *revision)
+{
+    struct item_op op = {.plan_id = plan_id, .item_id = item_id, .in = in};
+    struct plan_row p;
+    struct work_item_view before;
+    struct clean_item ci;
+    if (same)
+        *same = false;
+    int rc = check_body(c, &op, &p, &before, &ci);
+    if (rc == SVC_OK && item_id && same)
+        *same = unchanged(c, &before, &ci);
+    if (revision)
+        *revision = rc == SVC_OK && item_id ? before.revision : 0;
+    return rc;
+}
+
+int work_plan_item_put_in(struct ctx *c, int64_t plan_id, int64_t item_id, int64_t expected,
+                          const struct work_item_input *in, int64_t *id, bool *changed)
+{
+    assert(db_in_transaction(c->db));
+    *changed = false;
+    *id = item_id;
+    int rc = work_plan_import_target(c, plan_id);
+    if (rc != SVC_OK)
+        return rc;
+    struct item_op op = {.plan_id = plan_id, .item_id = item_id, .expected = expected, .in = in,
+                         .out_id = id};
+    if (!item_id) {
+        *changed = true;
+        return add_body(c, &op);
+    }
+    struct plan_row p;
+    struct work_item_view before;
+    struct clean_item ci;
+    if ((rc = check_body(c, &op, &p, &before, &ci)) != SVC_OK)
+        return rc;
+    if (unchanged(c, &before, &ci))
+        return SVC_OK;
+    *changed = true;
+    return edit_body(c, &op);
+}
+
 int work_plan_item_add(struct ctx *c, int64_t plan_id, const struct work_item_input *in,
                        int64_t *item_id)
 {
@@ -1045,14 +1141,27 @@ static int approve_body(struct ctx *c, struct item_op *op)
                         "person's approval",
                         (long long)p.id, op->side);
     const char *now = svc_now(c);
+    /* the items as approved, for work_plan_changes */
+    struct work_item_view *items;
+    size_t n_items;
+    if ((rc = read_plan_items(c, p.id, &items, &n_items)) != SVC_OK)
+        return rc;
+    struct sb snap = SB_INIT;
+    sb_append(&snap, "[");
+    for (size_t i = 0; i < n_items; i++)
+        sb_appendf(&snap, "%s%s", i ? "," : "", item_json(c, &items[i]));
+    sb_append(&snap, "]");
     db_prepare(c->db, &st,
-               "INSERT INTO approval (work_plan_id, side, user_id, at) VALUES (:w, :s, :u, :at)");
+               "INSERT INTO approval (work_plan_id, side, user_id, at, items) "
+               "VALUES (:w, :s, :u, :at, :items)");
     db_bind_int64(&st, ":w", p.id);
     db_bind_int64(&st, ":s", op->side);
     db_bind_int64(&st, ":u", c->user->id);
     db_bind_text(&st, ":at", now);
+    db_bind_text(&st, ":items", sb_str(&snap));
     rc = db_step(&st);
     db_finalize(&st);
+    sb_free(&snap);
     if (rc < 0)
         return store_failed(c, "recording the approval");
     int now_bits = bits | (1 << op->side);
@@ -1086,4 +1195,136 @@ int work_plan_approve(struct ctx *c, int64_t plan_id, int side, int64_t expected
     struct item_op op = {.plan_id = plan_id, .expected = expected_revision, .side = side,
                          .agreed = agreed};
     return run(c, approve_body, &op);
+}
+
+/* ---- what changed since a side last approved ------------------------------------------- */
+
+static void decref(void *j) { json_decref(j); }
+
+/* A unit's name ("" when unknown), for the values of a snapshot, which keeps ids. */
+static const char *unit_name_of(struct ctx *c, int64_t id)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT name FROM unit WHERE id = :id");
+    db_bind_int64(&st, ":id", id);
+    const char *name = db_step(&st) == DB_ROW ? svc_col(c, &st, 0) : "";
+    db_finalize(&st);
+    return name;
+}
+
+static const char *task_number_of(struct ctx *c, int64_t id)
+{
+    if (!id)
+        return "";
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT number FROM task WHERE id = :id");
+    db_bind_int64(&st, ":id", id);
+    const char *n = db_step(&st) == DB_ROW
+                        ? arena_printf(c->arena, "%lld", (long long)db_col_int64(&st, 0))
+                        : "";
+    db_finalize(&st);
+    return n;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static void field_change(struct ctx *c, struct work_plan_item_change *ch, size_t *cap,
+                         const char *field, const char *before, const char *after)
+{
+    if (strcmp(before ? before : "", after ? after : "") == 0)
+        return;
+    struct work_plan_field_change *f = ARRAY_PUSH(c->arena, ch->fields, ch->n_fields, *cap);
+    f->field = field;
+    f->before = arena_strdup(c->arena, before ? before : "");
+    f->after = arena_strdup(c->arena, after ? after : "");
+}
+
+int work_plan_changes(struct ctx *c, const struct work_plan_view *v, int side,
+                      struct work_plan_changes *out)
+{
+    memset(out, 0, sizeof *out);
+    struct stmt st;
+    db_prepare(c->db, &st,
+               "SELECT at, items FROM approval WHERE work_plan_id = :w AND side = :s "
+               "AND items IS NOT NULL ORDER BY id DESC LIMIT 1");
+    db_bind_int64(&st, ":w", v->id);
+    db_bind_int64(&st, ":s", side);
+    int rc = db_step(&st);
+    const char *at = NULL, *items = NULL;
+    if (rc == DB_ROW) {
+        at = svc_col(c, &st, 0);
+        items = svc_col(c, &st, 1);
+    }
+    db_finalize(&st);
+    if (rc < 0)
+        return store_failed(c, "reading approvals");
+    if (!at)
+        return SVC_OK;
+    json_t *snap = json_loads(items, 0, NULL);
+    if (!json_is_array(snap)) {
+        json_decref(snap);
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "approval snapshot is not JSON");
+    }
+    arena_defer(c->arena, decref, snap);
+    out->since = at;
+    size_t cap = 0, n_snap = json_array_size(snap);
+    bool *seen = arena_alloc(c->arena, n_snap + 1);
+    for (size_t i = 0; i < v->n_items; i++) {
+        const struct work_item_view *it = &v->items[i];
+        json_t *was = NULL;
+        for (size_t k = 0; k < n_snap && !was; k++) {
+            json_t *o = json_array_get(snap, k);
+            if (json_integer_value(json_object_get(o, "id")) == it->id) {
+                was = o;
+                seen[k] = true;
+            }
+        }
+        struct work_plan_item_change ch = {.item_id = it->id, .title = it->title};
+        if (!was) {
+            ch.kind = "added";
+            *(struct work_plan_item_change *)ARRAY_PUSH(c->arena, out->items, out->n_items,
+                                                         cap) = ch;
+            continue;
+        }
+        ch.kind = "changed";
+        size_t fcap = 0;
+        field_change(c, &ch, &fcap, "title", jstr(was, "title"), it->title);
+        field_change(c, &ch, &fcap, "task",
+                     task_number_of(c, json_integer_value(json_object_get(was, "task_id"))),
+                     it->task_id ? arena_printf(c->arena, "%d", it->task_number) : "");
+        int64_t owner = json_integer_value(json_object_get(was, "owner_unit_id"));
+        if (owner != it->owner.id)
+            field_change(c, &ch, &fcap, "owner", unit_name_of(c, owner), it->owner.name);
+        struct sb before = SB_INIT, after = SB_INIT;
+        json_t *sup = json_object_get(was, "support");
+        for (size_t k = 0; k < json_array_size(sup); k++)
+            sb_appendf(&before, "%s%s", k ? "、" : "",
+                       unit_name_of(c, json_integer_value(json_array_get(sup, k))));
+        for (size_t k = 0; k < it->n_support; k++)
+            sb_appendf(&after, "%s%s", k ? "、" : "", it->support[k].name);
+        field_change(c, &ch, &fcap, "support", sb_str(&before), sb_str(&after));
+        sb_free(&before);
+        sb_free(&after);
+        field_change(c, &ch, &fcap, "indicator", jstr(was, "indicator"), it->indicator);
+        field_change(c, &ch, &fcap, "target_value", jstr(was, "target_value"),
+                     it->target_value);
+        field_change(c, &ch, &fcap, "due", jstr(was, "due"), it->due);
+        if (ch.n_fields)
+            *(struct work_plan_item_change *)ARRAY_PUSH(c->arena, out->items, out->n_items,
+                                                         cap) = ch;
+    }
+    for (size_t k = 0; k < n_snap; k++) {
+        if (seen[k])
+            continue;
+        json_t *o = json_array_get(snap, k);
+        struct work_plan_item_change *ch = ARRAY_PUSH(c->arena, out->items, out->n_items, cap);
+        ch->item_id = json_integer_value(json_object_get(o, "id"));
+        ch->kind = "removed";
+        ch->title = arena_strdup(c->arena, jstr(o, "title"));
+    }
+    return SVC_OK;
 }

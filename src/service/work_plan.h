@@ -163,6 +163,22 @@ int work_plan_unit_items(struct ctx *c, int64_t unit_id, int year, bool open_onl
 int work_plan_item_add(struct ctx *c, int64_t plan_id, const struct work_item_input *in,
                        int64_t *item_id);
 
+/* For an import into a plan (service/import.h). work_plan_import_target: the caller may edit
+ * the plan's items (SVC_FORBIDDEN, SVC_NOT_FOUND) and the plan is a draft (SVC_CONFLICT
+ * err_import_not_draft). work_plan_item_check: the checks of work_plan_item_add (item_id 0)
+ * or of work_plan_item_edit of item_id (which must be in plan_id: err_import_item_plan, field
+ * item_id), nothing written; *same (may be NULL) says an edit would change nothing,
+ * *revision (may be NULL) the item's revision checked against.
+ * work_plan_item_put_in: adds or edits inside the caller's transaction (the plan still a
+ * draft); an edit is made against expected (the revision the preview saw: SVC_STALE
+ * err_stale when the item moved on since); *id the item, *changed whether anything was
+ * written. */
+int work_plan_import_target(struct ctx *c, int64_t plan_id);
+int work_plan_item_check(struct ctx *c, int64_t plan_id, int64_t item_id,
+                         const struct work_item_input *in, bool *same, int64_t *revision);
+int work_plan_item_put_in(struct ctx *c, int64_t plan_id, int64_t item_id, int64_t expected,
+                          const struct work_item_input *in, int64_t *id, bool *changed);
+
 /* Replaces an item's fields. expected_revision is the item revision the edit was made
  * against (SVC_STALE when it moved on). An edit that changes nothing is SVC_OK and writes
  * nothing. */
@@ -183,5 +199,34 @@ int work_plan_submit(struct ctx *c, int64_t plan_id, int64_t expected_revision);
  * approved the plan is agreed; *agreed (may be NULL) says so. */
 int work_plan_approve(struct ctx *c, int64_t plan_id, int side, int64_t expected_revision,
                       bool *agreed);
+
+/* ---- what changed since a side last approved (re-approval shows it) ---------------------- */
+
+struct work_plan_field_change {
+    const char *field;          /* title, task, owner, support, indicator, target_value, due */
+    const char *before, *after; /* as shown: unit names (support joined by 、), a task's
+                                   number, a date; "" for none */
+};
+
+struct work_plan_item_change {
+    int64_t item_id;
+    const char *kind;           /* added, removed, changed */
+    const char *title;          /* the title now (as approved for a removed item) */
+    struct work_plan_field_change *fields; /* changed: what changed, in the order above */
+    size_t n_fields;
+};
+
+struct work_plan_changes {
+    const char *since;          /* when that side last approved; NULL: it never has (or
+                                   approved before approvals kept their items) */
+    struct work_plan_item_change *items; /* in the order of the plan's items, removed last */
+    size_t n_items;
+};
+
+/* What changed in v (as work_plan_get read it) since side's latest approval, cleared or
+ * standing: items added, removed, and each changed field before → after. The approval keeps
+ * the items as approved (schema 21). Read permission as work_plan_get's, which v had. */
+int work_plan_changes(struct ctx *c, const struct work_plan_view *v, int side,
+                      struct work_plan_changes *out);
 
 #endif

@@ -383,6 +383,24 @@ int db_begin(struct db *db)
     return run(db, "BEGIN IMMEDIATE");
 }
 
+int db_begin_read(struct db *db)
+{
+    if (db_in_transaction(db))
+        return 0; /* inside the caller's transaction already */
+    int rc = run(db, "BEGIN");
+    db->read_only_tx = rc == 0;
+    return rc;
+}
+
+void db_end_read(struct db *db)
+{
+    if (!db->read_only_tx)
+        return;
+    db->read_only_tx = false;
+    if (run(db, "COMMIT") < 0) /* a read holds nothing to keep: give up the snapshot */
+        run(db, "ROLLBACK");
+}
+
 void db_search_deferred(struct db *db)
 {
     db->search = false;

@@ -110,6 +110,12 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
+/* A read transaction (BEGIN, deferred): the statements of a long read — a page of a ledger
+ * and each of its rows' figures — share one snapshot and one lock instead of taking the lock
+ * once each. Nothing is written, so ending it is no write (db_last_write is untouched). Inside
+ * a transaction already, both do nothing. */
+int db_begin_read(struct db *db);
+void db_end_read(struct db *db);
 
 /* The data version, for caches of rendered answers: *local changes after every write
  * committed by any connection of this process (a transaction, or a write outside one), and

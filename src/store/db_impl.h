@@ -32,6 +32,7 @@ struct db {
     bool wal_hdr_ok;
     bool wal;                  /* journal_mode is wal (set_wal) */
     bool search;               /* the search index exists: each commit brings it up to date */
+    bool read_only_tx;         /* a transaction of db_begin_read is open */
     /* db_scope_versions: what it last read, and at which data version (memo_local,
      * memo_external); memo_pairing[i]: a pairing asked for and its province's n. */
     bool memo_ok;

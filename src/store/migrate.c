@@ -1284,6 +1284,54 @@ static const char *const migrations[] = {
     "\n"
     "PRAGMA user_version = 18;\n",
 
+    /* 19 (2026-12): XLSX imports (service/import.c): a preview waits here, with the rows read
+     * from the file and their errors, until its user commits it or it expires; nothing else
+     * is stored before the commit. */
+    "CREATE TABLE import (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('reports', 'work_items', 'projects')),\n"
+    "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "    sha256 TEXT NOT NULL,\n"
+    "    filename TEXT,\n"
+    "    n_rows INTEGER NOT NULL,\n"
+    "    n_errors INTEGER NOT NULL,\n"
+    "    rows TEXT NOT NULL,\n"
+    "    errors TEXT NOT NULL,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    expires_at TEXT NOT NULL,\n"
+    "    committed_at TEXT\n"
+    ");\n"
+    "CREATE INDEX import_user ON import (user_id, id);\n"
+    "PRAGMA user_version = 19;\n",
+
+    /* 20 (2026-12): a plan file uploaded on /plans/import waits here (base64) for its
+     * admin's confirmation (service/plan_upload.c), for 30 minutes; confirmed, cancelled or
+     * expired, it is deleted. No plan data is stored before the confirmation. */
+    "CREATE TABLE plan_upload (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "    filename TEXT,\n"
+    "    sha256 TEXT NOT NULL,\n"
+    "    content TEXT NOT NULL,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    expires_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX plan_upload_expires ON plan_upload (expires_at);\n"
+    "PRAGMA user_version = 20;\n",
+
+    /* 21 (2026-12): an approval keeps the plan's items as they were approved (the JSON of
+     * each, as the audit writes it), so the page where the other side approves — or this
+     * side approves again after a change — shows what changed since (service/work_plan.c
+     * work_plan_changes). Approvals made before keep NULL: no comparison for them. */
+    "ALTER TABLE approval ADD COLUMN items TEXT;\n"
+    "PRAGMA user_version = 21;\n",
+
+    /* 22 (2026-12): a plan upload keeps the preview computed on the upload (JSON: what the
+     * dry-run import said), so showing it again is a read (service/plan_upload.c). Uploads
+     * waiting from before have NULL: shown without it, confirmed as ever. */
+    "ALTER TABLE plan_upload ADD COLUMN preview TEXT;\n"
+    "PRAGMA user_version = 22;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

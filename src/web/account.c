@@ -31,21 +31,73 @@ static const char *safe_next(const char *s) {
 /* ---- sign in and out
  * -------------------------------------------------------------------- */
 
+/* ---- a form sent after its session ended
+ * A submission that finds its session gone (idle, signed out elsewhere) is carried through
+ * the sign-in: the sign-in form holds its fields as hidden carry.<name> inputs and the path
+ * it was sent to as carry_to; after signing in, a page shows it again to confirm with the new
+ * session's CSRF token (a submission is never made without the user seeing it: the carried
+ * fields could have been put there by another page). Never carried: the CSRF token and
+ * passwords. Files cannot be carried; the page says which must be chosen again. */
+#define CARRY "carry."
+
+static bool carried(const char *name) {
+  return strcmp(name, "csrf_token") != 0 && !strstr(name, "password");
+}
+
+/* The hidden inputs of the carried fields. CARRY_ADD: the request is the submission itself
+ * (its fields get the prefix); CARRY_KEEP: a sign-in that carried them failed (they stay
+ * carry.*); CARRY_STRIP: to confirm (the prefix comes off). */
+enum carry_mode { CARRY_ADD, CARRY_KEEP, CARRY_STRIP };
+
+static void carry_fields(struct req *r, struct sb *b, enum carry_mode mode) {
+  size_t plen = strlen(CARRY);
+  for (size_t i = 0; i < r->n_form; i++) {
+    const char *name = r->form[i].name;
+    if (mode == CARRY_ADD ? !carried(name)
+                          : strncmp(name, CARRY, plen) != 0 || !carried(name + plen))
+      continue;
+    html_printf(b, "<input type=\"hidden\" name=\"%h%h\" value=\"%h\">\n",
+                mode == CARRY_ADD ? CARRY : "", mode == CARRY_STRIP ? name + plen : name,
+                r->form[i].value);
+  }
+}
+
 /* The sign-in page with status, an error message id (or NULL), the login to
- * keep in the field (never the password) and next (already checked). */
-static int login_page(struct req *r, struct resp *p, int status,
-                      const char *error_id, const char *login,
-                      const char *next) {
+ * keep in the field (never the password) and next (already checked); carry_to (checked)
+ * with the carried fields of the request (prefixed when fresh is true: this request is the
+ * submission itself; else they are carry.* fields of a sign-in that failed). */
+static int login_page_carrying(struct req *r, struct resp *p, int status,
+                               const char *error_id, const char *login,
+                               const char *next, const char *carry_to, bool fresh) {
   struct sb *b = &p->body;
   p->status = status;
   web_begin(r, p, web_t(r, "ui_login"));
   html_printf(b, "<section class=\"form-page\">\n<h1>%h</h1>\n",
               web_t(r, "ui_login"));
   web_form_error(r, b, error_id);
+  if (carry_to)
+    html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n", web_t(r, "ui_login_carried"));
+  for (size_t i = 0; fresh && i < r->n_uploads; i++)
+    if (r->uploads[i].filename && *r->uploads[i].filename)
+      html_printf(b, "<p class=\"meta\">%h</p>\n",
+                  arena_printf(r->arena, web_t(r, "ui_login_file_again"), r->uploads[i].filename));
   html_printf(b, "<form method=\"post\" action=\"/login\">\n");
   if (next)
     html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%h\">\n",
                 next);
+  if (carry_to) {
+    html_printf(b, "<input type=\"hidden\" name=\"carry_to\" value=\"%h\">\n", carry_to);
+    carry_fields(r, b, fresh ? CARRY_ADD : CARRY_KEEP);
+    /* the file fields it had, to ask for again on the confirming form */
+    for (size_t i = 0; fresh && i < r->n_uploads; i++)
+      if (r->uploads[i].field)
+        html_printf(b, "<input type=\"hidden\" name=\"carry_file\" value=\"%h\">\n",
+                    r->uploads[i].field);
+    for (size_t i = 0; !fresh && i < r->n_form; i++)
+      if (strcmp(r->form[i].name, "carry_file") == 0)
+        html_printf(b, "<input type=\"hidden\" name=\"carry_file\" value=\"%h\">\n",
+                    r->form[i].value);
+  }
   html_printf(
       b,
       "<p><label for=\"login\">%h</label>\n"
@@ -58,6 +110,60 @@ static int login_page(struct req *r, struct resp *p, int status,
       "<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
       web_t(r, "ui_login_name"), login ? login : "", web_t(r, "ui_password"),
       web_t(r, "ui_login"));
+  return web_end(r, p);
+}
+
+static int login_page(struct req *r, struct resp *p, int status, const char *error_id,
+                      const char *login, const char *next) {
+  return login_page_carrying(r, p, status, error_id, login, next, NULL, false);
+}
+
+/* (web.h) A page route's form sent without a live session, from this site (the router
+ * checked its Origin): 401 and the sign-in form carrying it. */
+int web_login_again(struct req *r, struct resp *p) {
+  const char *to = safe_next(r->path);
+  if (!to)
+    return web_redirect(r, p, "/login");
+  return login_page_carrying(r, p, 401, "err_session_expired_kept", NULL, NULL, to, true);
+}
+
+/* After a sign-in that carried a submission: the fields again, to confirm with the new
+ * session's CSRF token. */
+static int confirm_carried(struct req *r, struct resp *p, const char *to, const char *csrf) {
+  struct sb *b = &p->body;
+  p->status = 200;
+  web_begin(r, p, web_t(r, "ui_login_confirm_title"));
+  bool files = req_form(r, "carry_file") != NULL;
+  html_printf(b,
+              "<section class=\"form-page\">\n<h1>%h</h1>\n<p>%h</p>\n"
+              "<form method=\"post\" action=\"%h\"",
+              web_t(r, "ui_login_confirm_title"), web_t(r, "ui_login_confirm_text"), to);
+  if (files)
+    html_printf(b, " enctype=\"multipart/form-data\"");
+  html_printf(b, ">\n<input type=\"hidden\" name=\"csrf_token\" value=\"%h\">\n", csrf);
+  carry_fields(r, b, CARRY_STRIP);
+  /* a file cannot be carried: its field again, to choose it once more */
+  int k = 0;
+  for (size_t i = 0; i < r->n_form; i++) {
+    if (strcmp(r->form[i].name, "carry_file") != 0)
+      continue;
+    html_printf(b,
+                "<p><label for=\"carried-file-%d\">%h</label>\n"
+                "<input id=\"carried-file-%d\" name=\"%h\" type=\"file\"></p>\n",
+                k, web_t(r, "ui_login_confirm_file"), k, r->form[i].value);
+    k++;
+  }
+  html_printf(b, "<p><button type=\"submit\" autofocus>%h</button></p>\n</form>\n"
+                 "<details>\n<summary>%h</summary>\n<dl class=\"facts\">\n",
+              web_t(r, "ui_login_confirm_send"), web_t(r, "ui_login_confirm_what"));
+  size_t plen = strlen(CARRY);
+  for (size_t i = 0; i < r->n_form; i++)
+    if (strncmp(r->form[i].name, CARRY, plen) == 0 && carried(r->form[i].name + plen) &&
+        r->form[i].value[0])
+      html_printf(b, "<dt>%h</dt><dd class=\"narrative\">%h</dd>\n", r->form[i].name + plen,
+                  r->form[i].value);
+  html_printf(b, "</dl>\n</details>\n<p><a href=\"/\">%h</a></p>\n</section>\n",
+              web_t(r, "ui_login_confirm_drop"));
   return web_end(r, p);
 }
 
@@ -93,22 +199,25 @@ int web_login(struct req *r, struct resp *p) {
   const char *next = safe_next(req_form(r, "next"));
   if (!next)
     next = safe_next(req_query(r, "next"));
+  const char *carry_to = safe_next(req_form(r, "carry_to"));
   if (r->login_retry_after > 0) {
     resp_header(r, p, "Retry-After",
                 arena_printf(r->arena, "%d", r->login_retry_after));
-    return login_page(r, p, 429, "err_rate_limited", login, next);
+    return login_page_carrying(r, p, 429, "err_rate_limited", login, next, carry_to, false);
   }
   struct session_info s;
   int rc = auth_login(&r->ctx, login ? login : "", pw ? pw : "", &s);
   /* A lock is answered as a wrong password (auth.c): it tells a guesser nothing. */
   if (rc == SVC_UNAUTHORIZED || rc == SVC_INVALID)
-    return login_page(r, p, 401, "err_login_failed", login, next);
+    return login_page_carrying(r, p, 401, "err_login_failed", login, next, carry_to, false);
   if (rc != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   const char *old = http_session_token(r);
   if (old && auth_logout(&r->ctx, old) != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   http_set_session_cookie(r, p, s.token);
+  if (carry_to)
+    return confirm_carried(r, p, carry_to, s.csrf_token);
   return web_redirect(r, p, next ? next : home_of(&s.user));
 }
 

@@ -349,6 +349,25 @@ static int assign_page(struct req *r, struct resp *p, int status,
   return web_end(r, p);
 }
 
+/* GET /assign: 303 to the assignment page of one's own pairing's current plan (an admin's:
+ * the first current plan), so the page has a place in the navigation. */
+int web_assign_home(struct req *r, struct resp *p) {
+  if (r->user->role == ROLE_LEADER) /* a leader assigns nothing (as /plans/{id}/assign) */
+    return web_error(r, p, 403, "ui_forbidden_title", "err_forbidden");
+  struct plan_summary *plans;
+  size_t n;
+  int rc = plan_list(&r->ctx, false, &plans, &n);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  int lang = i18n_tag(req_query(r, "lang")); /* kept, as /dashboard keeps it */
+  for (size_t i = 0; i < n; i++)
+    if (r->user->role == ROLE_ADMIN || plans[i].pairing_id == r->user->pairing_id)
+      return web_redirect(r, p, arena_printf(r->arena, "/plans/%lld/assign%s%s",
+                                              (long long)plans[i].id, lang >= 0 ? "?lang=" : "",
+                                              lang >= 0 ? i18n_lang_name((enum lang)lang) : ""));
+  return web_error(r, p, 404, "ui_not_found_title", "err_assign_no_plan");
+}
+
 /* GET /plans/{id}/assign[?side=&done=saved|unchanged] */
 int web_assign_form(struct req *r, struct resp *p) {
   struct assign_form f;

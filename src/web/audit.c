@@ -16,6 +16,7 @@
 #include "service/perm.h"
 #include "service/user.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/web.h"
 
 enum { AUDIT_PAGE = 50, AUDIT_FILTER_MAX = 200 };
@@ -315,12 +316,92 @@ static const char *filtered_path(struct req *r, const struct audit_form *f) {
   return path;
 }
 
+/* Every row of the filtered log the reader may see, newest first, as a ledger (web/ledger.h),
+ * a page of the service at a time in its own arena. */
+static const struct ledger_col audit_cols[] = {
+    {"audit_id", "ui_lg_h_audit_id", LEDGER_INT, NULL},
+    {"at", "ui_aud_time", LEDGER_TIME, NULL},
+    {"actor", "ui_aud_actor", LEDGER_TEXT, NULL},
+    {"action", "ui_aud_action", LEDGER_TEXT, NULL},
+    {"object", "ui_aud_object", LEDGER_TEXT, NULL},
+    {"object_id", "ui_lg_h_object_id", LEDGER_INT, NULL},
+    {"before", "ui_aud_before", LEDGER_TEXT, NULL},
+    {"after", "ui_aud_after", LEDGER_TEXT, NULL},
+    {"client", "ui_session_address", LEDGER_TEXT, NULL},
+};
+
+static int audit_ledger(struct req *r, struct resp *p, enum ledger_format format,
+                        struct audit_filter *af) {
+  struct audit_entry *e = NULL;
+  size_t n = 0;
+  int64_t next = 0;
+  struct arena chunk;
+  arena_init(&chunk);
+  af->after = 0;
+  af->limit = AUDIT_LIST_MAX;
+  r->ctx.arena = &chunk;
+  int rc = audit_log_list(&r->ctx, af, &e, &n, &next);
+  r->ctx.arena = r->arena;
+  if (rc != SVC_OK) {
+    arena_free(&chunk);
+    return web_service_page(r, p, rc);
+  }
+  struct ledger_spec spec = {
+      .name = web_t(r, "ui_aud_title"),
+      .ascii = "audit-log",
+      .title = web_t(r, "ui_aud_title"),
+      .cols = audit_cols,
+      .n_cols = sizeof audit_cols / sizeof *audit_cols};
+  struct ledger *l = ledger_open(r, format, &spec);
+  if (!l) {
+    arena_free(&chunk);
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  }
+  for (;;) {
+    for (size_t i = 0; i < n; i++) {
+      const char *actor = e[i].actor;
+      if (actor && strncmp(actor, "user:", 5) == 0)
+        actor += 5;
+      ledger_int(l, e[i].id);
+      ledger_date(l, e[i].at);
+      ledger_text(l, actor);
+      ledger_text(l, e[i].action);
+      ledger_text(l, entity_label(r, e[i].entity));
+      if (e[i].entity_id)
+        ledger_int(l, e[i].entity_id);
+      else
+        ledger_blank(l);
+      ledger_text(l, e[i].before);
+      ledger_text(l, e[i].after);
+      ledger_text(l, e[i].client);
+      ledger_row_end(l);
+    }
+    if (!next)
+      break;
+    af->after = next;
+    arena_free(&chunk);
+    arena_init(&chunk);
+    r->ctx.arena = &chunk;
+    rc = audit_log_list(&r->ctx, af, &e, &n, &next);
+    r->ctx.arena = r->arena;
+    if (rc != SVC_OK) {
+      arena_free(&chunk);
+      return web_service_page(r, p, rc);
+    }
+  }
+  arena_free(&chunk);
+  return ledger_send(l, p);
+}
+
 int web_audit(struct req *r, struct resp *p) {
   struct audit_form f = {0};
   struct audit_filter af = {0};
-  if (web_page_after(r) < 0)
+  int format = ledger_asked(r);
+  if (web_page_after(r) < 0 || format < 0)
     return web_bad_query(r, p);
   bool ok = read_filters(r, &f, &af);
+  if (ok && format != LEDGER_PAGE)
+    return audit_ledger(r, p, (enum ledger_format)format, &af);
   struct audit_entry *e = NULL;
   size_t n = 0;
   int64_t next = 0;
@@ -343,6 +424,7 @@ int web_audit(struct req *r, struct resp *p) {
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_aud_none"));
     return web_end(r, p);
   }
+  ledger_links(r, b, filtered_path(r, &f));
   html_printf(b,
               "<table class=\"audit\">\n<thead><tr><th scope=\"col\">%h</th>"
               "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"

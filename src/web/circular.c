@@ -4,17 +4,17 @@
  *   /circulars/{id}            one, printable: title, wording, the units' table (the worst
  *                              first, the commended marked); for its editor while a draft,
  *                              the wording's form and the publish button;
- *   /circulars/{id}/export.xlsx the same table for the superior (libxlsxwriter).
+ *   /circulars/{id}?format=xlsx|csv the same table for the superior as a ledger (web/ledger.h;
+ *                              /circulars/{id}/export.xlsx, the old address, answers the same).
  * Forms answer 303; a refusal shows the page again with the message and the input kept. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "service/circular.h"
 #include "service/light.h"
 #include "service/perm.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/web.h"
 
 static const char *const columns[CIRCULAR_FIGURES] = {"ui_cc_items",    "ui_cc_done",     "ui_cc_overdue",
@@ -174,11 +174,12 @@ static int show_page(struct req *r, struct resp *p, int status, const char *erro
                 web_t(r, "ui_cc_published_notice"));
   html_printf(b,
               "<p class=\"crumbs no-print\"><a href=\"/circulars?pairing=%lld\">%h</a> · "
-              "<a href=\"/circulars/%lld/export.xlsx\">%h</a></p>\n"
+              "<a href=\"/circulars/%lld?format=xlsx\">%h</a> · "
+              "<a href=\"/circulars/%lld?format=csv\">CSV</a></p>\n"
               "<article class=\"notice-doc\">\n<h1>%h</h1>\n<dl class=\"facts\">\n"
               "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
               (long long)v.pairing_id, web_t(r, "ui_cc_title"), (long long)v.id,
-              web_t(r, "ui_cc_export"), v.title, web_t(r, "ui_cc_period"), period_name(r, &v),
+              web_t(r, "ui_cc_export"), (long long)v.id, v.title, web_t(r, "ui_cc_period"), period_name(r, &v),
               web_t(r, "ui_cc_as_of"), web_date(r, v.as_of), web_t(r, "ui_status"),
               web_t(r, strcmp(v.status, "published") == 0 ? "ui_cc_published" : "ui_cc_draft"));
   web_paragraphs(r, b, v.body);
@@ -211,8 +212,15 @@ static int show_page(struct req *r, struct resp *p, int status, const char *erro
   return web_end(r, p);
 }
 
-/* GET /circulars/{id} */
+static int circular_ledger(struct req *r, struct resp *p, enum ledger_format f);
+
+/* GET /circulars/{id}[?format=xlsx|csv] */
 int web_circular(struct req *r, struct resp *p) {
+  int f = ledger_asked(r);
+  if (f < 0)
+    return web_bad_query(r, p);
+  if (f != LEDGER_PAGE)
+    return circular_ledger(r, p, (enum ledger_format)f);
   return show_page(r, p, 200, NULL, NULL, NULL);
 }
 
@@ -241,78 +249,66 @@ int web_circular_publish(struct req *r, struct resp *p) {
                                          (long long)r->ids[0]));
 }
 
-/* GET /circulars/{id}/export.xlsx: the title, period, the table with its totals, and the
- * wording below it, written by libxlsxwriter to a temporary file and sent. */
-int web_circular_xlsx(struct req *r, struct resp *p) {
+/* The table as a ledger (web/ledger.h): a unit a row, its figures, the commended marked,
+ * the totals below; the wording and the dates on the notes sheet. */
+static const struct ledger_col ledger_cols[] = {
+    {"unit", "ui_unit", LEDGER_TEXT, NULL},
+    {"items", "ui_cc_items", LEDGER_INT, NULL},
+    {"done", "ui_cc_done", LEDGER_INT, NULL},
+    {"overdue", "ui_cc_overdue", LEDGER_INT, NULL},
+    {"expected", "ui_cc_expected", LEDGER_INT, NULL},
+    {"reported", "ui_cc_reported", LEDGER_INT, NULL},
+    {"accepted", "ui_rs_accepted", LEDGER_INT, NULL},
+    {"returned", "ui_rs_returned", LEDGER_INT, NULL},
+    {"missing", "ui_rs_missing", LEDGER_INT, NULL},
+    {"urged", "ui_cc_urged", LEDGER_INT, NULL},
+    {"commended", "ui_cc_commended", LEDGER_TEXT, NULL},
+};
+_Static_assert(sizeof ledger_cols / sizeof *ledger_cols == CIRCULAR_FIGURES + 2,
+               "a column per figure");
+
+static int circular_ledger(struct req *r, struct resp *p, enum ledger_format f) {
   struct circular_view v;
   int rc = circular_get(&r->ctx, r->ids[0], &v);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
-  char path[] = "/tmp/duikou-circular-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0)
+  struct ledger_spec spec = {
+      .name = arena_printf(r->arena, "%s-%s", web_t(r, "ui_cc_title"), period_name(r, &v)),
+      .ascii = arena_printf(r->arena, "circular-%lld", (long long)v.id),
+      .title = arena_printf(r->arena, "%s（%s）", v.title, period_name(r, &v)),
+      .cols = ledger_cols,
+      .n_cols = sizeof ledger_cols / sizeof *ledger_cols};
+  struct ledger *l = ledger_open(r, f, &spec);
+  if (!l)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
-  close(fd);
-  lxw_workbook *wb = workbook_new(path);
-  lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, NULL) : NULL;
-  if (!ws) {
-    if (wb)
-      workbook_close(wb);
-    unlink(path);
-    return web_error(r, p, 500, "ui_error_title", "err_internal");
-  }
-  lxw_format *bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  worksheet_set_column(ws, 0, 0, 28, NULL);
-  worksheet_write_string(ws, 0, 0, v.title, bold);
-  worksheet_write_string(ws, 1, 0, web_t(r, "ui_cc_period"), NULL);
-  worksheet_write_string(ws, 1, 1, period_name(r, &v), NULL);
-  worksheet_write_string(ws, 2, 0, web_t(r, "ui_cc_as_of"), NULL);
-  worksheet_write_string(ws, 2, 1, v.as_of, NULL);
-  int row = 4;
-  worksheet_write_string(ws, row, 0, web_t(r, "ui_unit"), bold);
-  for (int k = 0; k < CIRCULAR_FIGURES; k++)
-    worksheet_write_string(ws, row, (lxw_col_t)(k + 1), web_t(r, columns[k]), bold);
-  worksheet_write_string(ws, row, 10, web_t(r, "ui_cc_commended"), bold);
   for (size_t i = 0; i < v.n_rows; i++) {
-    row++;
-    worksheet_write_string(ws, row, 0, v.rows[i].name, NULL);
+    ledger_text(l, v.rows[i].name);
     for (int k = 0; k < CIRCULAR_FIGURES; k++)
-      worksheet_write_number(ws, row, (lxw_col_t)(k + 1), (double)circular_figure(&v.rows[i], k), NULL);
-    if (v.rows[i].commended)
-      worksheet_write_string(ws, row, 10, "★", NULL);
+      ledger_int(l, circular_figure(&v.rows[i], k));
+    ledger_text(l, v.rows[i].commended ? "★" : NULL);
+    ledger_row_end(l);
   }
-  row++;
-  worksheet_write_string(ws, row, 0, web_t(r, "ui_cc_total"), bold);
+  ledger_text(l, web_t(r, "ui_cc_total"));
   for (int k = 0; k < CIRCULAR_FIGURES; k++)
-    worksheet_write_number(ws, row, (lxw_col_t)(k + 1), (double)v.total[k], bold);
-  row += 2;
-  worksheet_write_string(ws, row, 0, web_t(r, "ui_cc_wording"), bold);
-  /* the wording a paragraph a row (a cell holds at most 32,767 characters) */
+    ledger_int(l, v.total[k]);
+  ledger_row_end(l);
+  ledger_note(l, v.title);
+  ledger_note(l, arena_printf(r->arena, "%s%s%s", web_t(r, "ui_cc_period"), web_t(r, "ui_colon"),
+                              period_name(r, &v)));
+  ledger_note(l, arena_printf(r->arena, "%s%s%s", web_t(r, "ui_cc_as_of"), web_t(r, "ui_colon"),
+                              web_date(r, v.as_of)));
+  /* the wording a paragraph a line */
   for (const char *s = v.body; *s;) {
     const char *nl = strchr(s, '\n');
     size_t len = nl ? (size_t)(nl - s) : strlen(s);
     if (len)
-      worksheet_write_string(ws, ++row, 0, arena_strndup(r->arena, s, len), NULL);
+      ledger_note(l, arena_strndup(r->arena, s, len));
     s += len + (nl ? 1 : 0);
   }
-  lxw_error e = workbook_close(wb);
-  FILE *f = e == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-  bool ok = f != NULL;
-  char buf[16384];
-  for (size_t got; f && (got = fread(buf, 1, sizeof buf, f)) > 0;)
-    sb_appendn(&p->body, buf, got);
-  if (f)
-    fclose(f);
-  unlink(path);
-  if (!ok) {
-    sb_reset(&p->body);
-    return web_error(r, p, 500, "ui_error_title", "err_internal");
-  }
-  p->status = 200;
-  p->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  resp_header(r, p, "Content-Disposition",
-              arena_printf(r->arena, "attachment; filename=\"circular-%lld.xlsx\"",
-                           (long long)v.id));
-  return 200;
+  return ledger_send(l, p);
+}
+
+/* GET /circulars/{id}/export.xlsx: the ledger as XLSX (kept for the links already sent). */
+int web_circular_xlsx(struct req *r, struct resp *p) {
+  return circular_ledger(r, p, LEDGER_XLSX);
 }

@@ -47,17 +47,28 @@ int web_service_page(struct req *r, struct resp *p, int rc) {
   return web_error(r, p, 500, "ui_error_title", "err_internal");
 }
 
+/* Remembers a message of the page for the summary web_end puts at its top. */
+static void problem(struct req *r, const char *field, const char *id) {
+  struct web_problem *pr = ARRAY_PUSH(r->arena, r->problems, r->n_problems, r->cap_problems);
+  pr->field = field ? arena_strdup(r->arena, field) : NULL;
+  pr->message = id;
+}
+
 void web_field_error(struct req *r, struct sb *b, const char *id,
                      const char *for_id) {
-  if (id)
-    html_printf(b, "<span class=\"field-error\" id=\"%h-error\">%h</span>\n",
-                for_id, web_t(r, id));
+  if (!id)
+    return;
+  html_printf(b, "<span class=\"field-error\" id=\"%h-error\">%h</span>\n",
+              for_id, web_t(r, id));
+  problem(r, for_id, id);
 }
 
 void web_form_error(struct req *r, struct sb *b, const char *id) {
-  if (id)
-    html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
-                web_t(r, id));
+  if (!id)
+    return;
+  html_printf(b, "<p class=\"form-error\" role=\"alert\">%h</p>\n",
+              web_t(r, id));
+  problem(r, NULL, id);
 }
 
 /* A stored instant (UTC, 2026-11-26T03:16:04.123Z) moved to the plans' time

@@ -18,6 +18,7 @@
 #include "service/evaluation.h"
 #include "service/pairing.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/svg.h"
 #include "web/web.h"
 
@@ -45,8 +46,8 @@ static void lights_bar(struct req *r, struct sb *b, const char *cls,
                        int width, int height, bool numbers) {
   struct svg_part parts[LIGHT_N];
   for (int k = 0; k < LIGHT_N; k++)
-    parts[k] = (struct svg_part){count[light_order[k]],
-                                 svg_light_fill(light_order[k])};
+    parts[k] = (struct svg_part){count[light_order[k]], svg_light_fill(light_order[k]),
+                                 light_order[k] == LIGHT_RED};
   svg_stacked_bar(b, cls, parts, LIGHT_N, width, height,
                   lights_label(r, prefix, count), numbers);
 }
@@ -104,28 +105,45 @@ static void year_form(struct req *r, struct sb *b, int64_t pairing_id,
               web_t(r, "ui_dash_show"));
 }
 
+/* A figure; with href, its number links to the items behind it. */
 static void figure(struct sb *b, const char *cls, const char *label,
-                   const char *value) {
-  html_printf(b, "<div class=\"%h\"><dt>%h</dt><dd>%h</dd></div>\n", cls,
-              label, value);
+                   const char *value, const char *href) {
+  if (href)
+    html_printf(b, "<div class=\"%h\"><dt>%h</dt><dd><a href=\"%h\">%h</a></dd></div>\n",
+                cls, label, href, value);
+  else
+    html_printf(b, "<div class=\"%h\"><dt>%h</dt><dd>%h</dd></div>\n", cls,
+                label, value);
+}
+
+/* The list of the items behind a number: /pairings/{id}/items?year=…&<filter>. */
+static const char *items_href(struct req *r, int64_t pairing_id, int year,
+                              const char *filter) {
+  return arena_printf(r->arena, "/pairings/%lld/items?year=%d%s%s", (long long)pairing_id,
+                      year, filter ? "&" : "", filter ? filter : "");
 }
 
 static void headline(struct req *r, struct sb *b, const struct dashboard *d) {
   const int64_t *count = d->lights.pairing.count;
+  int64_t pid = d->lights.pairing.id;
   html_printf(b, "<section class=\"dash-summary\" aria-labelledby=\"h-summary\">\n"
                  "<h2 id=\"h-summary\">%h</h2>\n<dl class=\"dash-figures\">\n",
               web_t(r, "ui_dash_summary"));
   figure(b, "fig", web_t(r, "ui_dash_items"),
-         arena_printf(r->arena, "%lld", (long long)d->lights.pairing.total));
+         arena_printf(r->arena, "%lld", (long long)d->lights.pairing.total),
+         items_href(r, pid, d->year, NULL));
   for (int k = 0; k < LIGHT_N; k++)
     figure(b,
            arena_printf(r->arena, "fig fig-%s", light_name(light_order[k])),
            web_t(r, web_light_label(light_order[k])),
-           arena_printf(r->arena, "%lld", (long long)count[light_order[k]]));
+           arena_printf(r->arena, "%lld", (long long)count[light_order[k]]),
+           items_href(r, pid, d->year,
+                      arena_printf(r->arena, "light=%s", light_name(light_order[k]))));
   figure(b, "fig fig-overdue", web_t(r, "ui_dash_overdue_count"),
-         arena_printf(r->arena, "%lld", (long long)d->overdue));
+         arena_printf(r->arena, "%lld", (long long)d->overdue),
+         items_href(r, pid, d->year, "overdue=1"));
   figure(b, "fig fig-progress", web_t(r, "ui_dash_progress"),
-         arena_printf(r->arena, "%d%%", d->percent));
+         arena_printf(r->arena, "%d%%", d->percent), NULL);
   html_printf(b, "</dl>\n<p class=\"meta\">%h</p>\n",
               web_t(r, "ui_dash_progress_note"));
 
@@ -176,10 +194,23 @@ static void missing_block(struct req *r, struct sb *b, const struct dashboard *d
   html_printf(b, "</ul>\n</section>\n");
 }
 
-/* One table of light counts: a row per group, each with its bar. */
-static void group_table(struct req *r, struct sb *b, const char *id,
-                        const char *title_id, const char *name_id,
-                        const struct light_group *g, size_t n) {
+/* Worst first: most red, then most yellow, then most items; then by name. */
+static int worst_first(const void *pa, const void *pb) {
+  const struct light_group *a = pa, *b = pb;
+  for (int l = LIGHT_RED; l >= LIGHT_YELLOW; l--)
+    if (a->count[l] != b->count[l])
+      return a->count[l] < b->count[l] ? 1 : -1;
+  if (a->total != b->total)
+    return a->total < b->total ? 1 : -1;
+  return strcmp(a->name, b->name);
+}
+
+/* One table of light counts: a row per group, worst first, each with its bar; the group's
+ * name links to its items, each count to those of that light. by is the filter's name
+ * (area, city, unit). */
+static void group_table(struct req *r, struct sb *b, const struct dashboard *d,
+                        const char *id, const char *title_id, const char *name_id,
+                        const char *by, const struct light_group *groups, size_t n) {
   html_printf(b,
               "<section class=\"dash-group\" aria-labelledby=\"%h\">\n"
               "<h2 id=\"%h\">%h</h2>\n",
@@ -189,22 +220,39 @@ static void group_table(struct req *r, struct sb *b, const char *id,
                 web_t(r, "ui_dash_none"));
     return;
   }
+  struct light_group *g = arena_alloc(r->arena, n * sizeof *g);
+  memcpy(g, groups, n * sizeof *g);
+  qsort(g, n, sizeof *g, worst_first);
   html_printf(b,
-              "<table class=\"dash-table\">\n<thead><tr><th scope=\"col\">%h</th>"
+              "<table class=\"dash-table cards\">\n<thead><tr><th scope=\"col\">%h</th>"
               "<th scope=\"col\" class=\"num\">%h</th>",
               web_t(r, name_id), web_t(r, "ui_dash_total"));
-  for (int k = 0; k < LIGHT_N; k++)
+  for (int k = LIGHT_N - 1; k >= 0; k--)
     html_printf(b, "<th scope=\"col\" class=\"num\">%h</th>",
                 web_t(r, web_light_label(light_order[k])));
-  html_printf(b, "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
+  html_printf(b, "<th scope=\"col\" class=\"no-print\">%h</th></tr></thead>\n<tbody>\n",
               web_t(r, "ui_dash_chart"));
+  int64_t pid = d->lights.pairing.id;
   for (size_t i = 0; i < n; i++) {
-    html_printf(b, "<tr><th scope=\"row\">%h</th><td class=\"num\">%lld</td>",
-                g[i].name, (long long)g[i].total);
-    for (int k = 0; k < LIGHT_N; k++)
-      html_printf(b, "<td class=\"num\">%lld</td>",
-                  (long long)g[i].count[light_order[k]]);
-    html_printf(b, "<td class=\"bar\">");
+    const char *f = arena_printf(r->arena, "%s=%lld", by, (long long)g[i].id);
+    html_printf(b,
+                "<tr><th scope=\"row\"><a href=\"%h\">%h</a></th>"
+                "<td class=\"num\" data-label=\"%h\"><a href=\"%h\">%lld</a></td>",
+                items_href(r, pid, d->year, f), g[i].name, web_t(r, "ui_dash_total"),
+                items_href(r, pid, d->year, f), (long long)g[i].total);
+    for (int k = LIGHT_N - 1; k >= 0; k--) {
+      enum light l = light_order[k];
+      html_printf(b, "<td class=\"num\" data-label=\"%h\">", web_t(r, web_light_label(l)));
+      if (g[i].count[l])
+        html_printf(b, "<a href=\"%h\">%lld</a>",
+                    items_href(r, pid, d->year,
+                               arena_printf(r->arena, "%s&light=%s", f, light_name(l))),
+                    (long long)g[i].count[l]);
+      else
+        html_printf(b, "0");
+      html_printf(b, "</td>");
+    }
+    html_printf(b, "<td class=\"bar no-print\" data-label=\"%h\">", web_t(r, "ui_dash_chart"));
     lights_bar(r, b, "row-bar", g[i].name, g[i].count, 160, 14, false);
     html_printf(b, "</td></tr>\n");
   }
@@ -229,6 +277,11 @@ static void item_cell(struct req *r, struct sb *b, int64_t item_id,
                 (long long)task_id, web_t(r, "ui_task"), task_number);
 }
 
+/* 逾期事项, first on the page so a leader sees them without scrolling (at 1366×900, with
+ * the header, the title and this table's first DASH_OVERDUE_TOP rows): most overdue first,
+ * with owner unit and whom to ask; the rest behind a link to the whole list. */
+enum { DASH_OVERDUE_TOP = 8 };
+
 static void overdue_list(struct req *r, struct sb *b,
                          const struct dashboard *d) {
   html_printf(b,
@@ -239,25 +292,29 @@ static void overdue_list(struct req *r, struct sb *b,
     html_printf(b, "<p>%h</p>\n</section>\n", web_t(r, "ui_dash_no_overdue"));
     return;
   }
-  html_printf(b, "<p class=\"meta\">%h %d / %lld</p>\n",
-              web_t(r, "ui_dash_overdue_shown"), (int)d->n_overdue_items,
-              (long long)d->overdue);
+  size_t shown = d->n_overdue_items < DASH_OVERDUE_TOP ? d->n_overdue_items : DASH_OVERDUE_TOP;
   html_printf(b,
-              "<table class=\"dash-table\">\n<thead><tr>"
-              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<table class=\"dash-table cards\">\n<thead><tr>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
               "<th scope=\"col\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
               "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
-              web_t(r, "ui_item"), web_t(r, "ui_dash_owner"), web_t(r, "ui_due"),
-              web_t(r, "ui_dash_days_overdue"), web_t(r, "ui_dash_latest_status"));
-  for (size_t i = 0; i < d->n_overdue_items; i++) {
+              web_t(r, "ui_item"), web_t(r, "ui_dash_owner"), web_t(r, "ui_dash_person"),
+              web_t(r, "ui_due"), web_t(r, "ui_dash_days_overdue"),
+              web_t(r, "ui_dash_latest_status"));
+  for (size_t i = 0; i < shown; i++) {
     const struct dashboard_overdue *o = &d->overdue_items[i];
     html_printf(b, "<tr class=\"overdue\"><td>");
     item_cell(r, b, o->item_id, o->title, o->owner_id, o->task_id,
               o->task_number);
     html_printf(b,
-                "</td><td>%h</td><td class=\"date\">%h</td>"
-                "<td class=\"num\">%d</td><td>",
-                o->owner_name, web_date(r, o->due), o->days);
+                "</td><td data-label=\"%h\">%h</td><td data-label=\"%h\">%h</td>"
+                "<td class=\"date\" data-label=\"%h\">%h</td>"
+                "<td class=\"num\" data-label=\"%h\">%h</td><td data-label=\"%h\">",
+                web_t(r, "ui_dash_owner"), o->owner_name, web_t(r, "ui_dash_person"),
+                o->person ? o->person : "—", web_t(r, "ui_due"), web_date(r, o->due),
+                web_t(r, "ui_dash_days_overdue"),
+                arena_printf(r->arena, web_t(r, "ui_dash_days_n"), o->days),
+                web_t(r, "ui_dash_latest_status"));
     if (o->report_id)
       html_printf(b,
                   "%h · %h · %d%%<br><span class=\"review review-%h\">%h</span>",
@@ -269,7 +326,10 @@ static void overdue_list(struct req *r, struct sb *b,
                   web_t(r, "ui_no_report"));
     html_printf(b, "</td></tr>\n");
   }
-  html_printf(b, "</tbody>\n</table>\n</section>\n");
+  html_printf(b, "</tbody>\n</table>\n<p class=\"meta\"><a href=\"%h\">%h</a></p>\n</section>\n",
+              items_href(r, d->lights.pairing.id, d->year, "overdue=1"),
+              arena_printf(r->arena, web_t(r, "ui_dash_overdue_all"), (long long)d->overdue,
+                           shown));
 }
 
 static void recent_list(struct req *r, struct sb *b,
@@ -282,26 +342,30 @@ static void recent_list(struct req *r, struct sb *b,
     html_printf(b, "<p>%h</p>\n</section>\n", web_t(r, "ui_dash_no_reports"));
     return;
   }
+  /* the item first: on a phone each row is a card named by it */
   html_printf(b,
-              "<table class=\"dash-table\">\n<thead><tr>"
+              "<table class=\"dash-table cards\">\n<thead><tr>"
               "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
               "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
               "<th scope=\"col\" class=\"num\">%h</th><th scope=\"col\">%h</th>"
               "</tr></thead>\n<tbody>\n",
-              web_t(r, "ui_dash_date"), web_t(r, "ui_unit"), web_t(r, "ui_item"),
+              web_t(r, "ui_item"), web_t(r, "ui_dash_date"), web_t(r, "ui_unit"),
               web_t(r, "ui_status"), web_t(r, "ui_dash_percent"),
               web_t(r, "ui_dash_review"));
   for (size_t i = 0; i < d->n_recent; i++) {
     const struct dashboard_report *x = &d->recent[i];
-    html_printf(b, "<tr><td class=\"date\">%h<br><span class=\"meta\">%h</span></td>"
-                "<td>%h</td><td>",
-                web_date(r, x->at), web_period(r, x->period), x->unit_name);
+    html_printf(b, "<tr><td>");
     item_cell(r, b, x->item_id, x->item_title, x->owner_id, x->task_id,
               x->task_number);
+    html_printf(b, "</td><td class=\"date\" data-label=\"%h\">%h<br><span class=\"meta\">%h"
+                "</span></td><td data-label=\"%h\">%h</td>",
+                web_t(r, "ui_dash_date"), web_date(r, x->at), web_period(r, x->period),
+                web_t(r, "ui_unit"), x->unit_name);
     html_printf(b,
-                "</td><td>%h</td><td class=\"num\">%d%%</td>"
-                "<td><span class=\"review review-%h\">%h</span></td></tr>\n",
-                web_status_label(r, x->status), x->percent, x->review,
+                "<td data-label=\"%h\">%h</td><td class=\"num\" data-label=\"%h\">%d%%</td>"
+                "<td data-label=\"%h\"><span class=\"review review-%h\">%h</span></td></tr>\n",
+                web_t(r, "ui_status"), web_status_label(r, x->status),
+                web_t(r, "ui_dash_percent"), x->percent, web_t(r, "ui_dash_review"), x->review,
                 web_t(r, web_review_label(x->review)));
   }
   html_printf(b, "</tbody>\n</table>\n</section>\n");
@@ -388,6 +452,131 @@ static void events_block(struct req *r, struct sb *b, int64_t pairing_id, int ye
 
 /* GET /pairings/{id}/dashboard?year= (default: this year in the plans' time
  * zone). */
+/* ---- the dashboard's tables as a ledger (web/ledger.h) ---------------------------------- */
+
+static const struct ledger_col group_cols[] = {
+    {"name", "ui_lg_h_group", LEDGER_TEXT, NULL},
+    {"total", "ui_dash_total", LEDGER_INT, NULL},
+    {"done", "ui_light_done", LEDGER_INT, NULL},
+    {"green", "ui_light_green", LEDGER_INT, NULL},
+    {"yellow", "ui_light_yellow", LEDGER_INT, NULL},
+    {"red", "ui_light_red", LEDGER_INT, NULL},
+};
+static const struct ledger_col overdue_cols[] = {
+    {"item_id", "ui_lg_h_item_id", LEDGER_INT, NULL},
+    {"item", "ui_lg_h_item", LEDGER_TEXT, NULL},
+    {"owner", "ui_dash_owner", LEDGER_TEXT, NULL},
+    {"person", "ui_dash_person", LEDGER_TEXT, NULL},
+    {"due", "ui_lg_h_due", LEDGER_DATE, NULL},
+    {"days_overdue", "ui_dash_days_overdue", LEDGER_INT, NULL},
+    {"period", "ui_lg_h_period", LEDGER_TEXT, NULL},
+    {"status", "ui_lg_h_status", LEDGER_TEXT, NULL},
+    {"percent", "ui_lg_h_percent", LEDGER_PERCENT, NULL},
+    {"review", "ui_lg_h_review", LEDGER_TEXT, NULL},
+};
+static const struct ledger_col missing_cols[] = {
+    {"unit", "ui_lg_h_unit", LEDGER_TEXT, NULL},
+    {"missing", "ui_lg_h_missing", LEDGER_INT, NULL},
+};
+static const struct ledger_col recent_cols[] = {
+    {"report_id", "ui_lg_h_report_id", LEDGER_INT, NULL},
+    {"submitted_at", "ui_lg_h_submitted_at", LEDGER_TIME, NULL},
+    {"period", "ui_lg_h_period", LEDGER_TEXT, NULL},
+    {"unit", "ui_lg_h_unit", LEDGER_TEXT, NULL},
+    {"item", "ui_lg_h_item", LEDGER_TEXT, NULL},
+    {"status", "ui_lg_h_status", LEDGER_TEXT, NULL},
+    {"percent", "ui_lg_h_percent", LEDGER_PERCENT, NULL},
+    {"review", "ui_lg_h_review", LEDGER_TEXT, NULL},
+};
+
+static void group_rows(struct ledger *l, struct req *r, const struct light_group *groups,
+                       size_t n) {
+  struct light_group *g = arena_alloc(r->arena, (n + 1) * sizeof *g);
+  if (n)
+    memcpy(g, groups, n * sizeof *g);
+  qsort(g, n, sizeof *g, worst_first);
+  for (size_t i = 0; i < n; i++) {
+    ledger_text(l, g[i].name);
+    ledger_int(l, g[i].total);
+    ledger_int(l, g[i].count[LIGHT_DONE]);
+    ledger_int(l, g[i].count[LIGHT_GREEN]);
+    ledger_int(l, g[i].count[LIGHT_YELLOW]);
+    ledger_int(l, g[i].count[LIGHT_RED]);
+    ledger_row_end(l);
+  }
+}
+
+/* The sheets: the lights by owner unit, key area and city pairing; the overdue items (every
+ * one the reading holds); the units missing reports this period; the latest reports. */
+static int dashboard_ledger(struct req *r, struct resp *p, enum ledger_format f,
+                            const struct dashboard *d) {
+  const char *name = d->lights.pairing.name;
+  struct ledger_spec spec = {
+      .name = arena_printf(r->arena, "%s-%d", web_t(r, "ui_lg_dash_file"), d->year),
+      .ascii = arena_printf(r->arena, "dashboard-%lld-%d", (long long)d->lights.pairing.id,
+                            d->year),
+      .title = arena_printf(r->arena, "%s %d%s %s", name, d->year,
+                            r->lang == LANG_EN ? "" : web_t(r, "ui_year_suffix"),
+                            web_t(r, "ui_lg_dash_file")),
+      .sheet = web_t(r, "ui_dash_by_unit"),
+      .cols = group_cols,
+      .n_cols = sizeof group_cols / sizeof *group_cols};
+  struct ledger *l = ledger_open(r, f, &spec);
+  if (!l)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  group_rows(l, r, d->lights.units, d->lights.n_units);
+  bool ok = ledger_sheet(l, web_t(r, "ui_dash_by_area"), group_cols, 6);
+  if (ok)
+    group_rows(l, r, d->lights.areas, d->lights.n_areas);
+  ok = ok && ledger_sheet(l, web_t(r, "ui_dash_by_city"), group_cols, 6);
+  if (ok)
+    group_rows(l, r, d->lights.cities, d->lights.n_cities);
+  ok = ok && ledger_sheet(l, web_t(r, "ui_dash_overdue_list"), overdue_cols,
+                          sizeof overdue_cols / sizeof *overdue_cols);
+  for (size_t i = 0; ok && i < d->n_overdue_items; i++) {
+    const struct dashboard_overdue *o = &d->overdue_items[i];
+    ledger_int(l, o->item_id);
+    ledger_text(l, o->title);
+    ledger_text(l, o->owner_name);
+    ledger_text(l, o->person);
+    ledger_date(l, o->due);
+    ledger_int(l, o->days);
+    if (o->report_id) {
+      ledger_text(l, o->report_period);
+      ledger_text(l, web_status_label(r, o->report_status));
+      ledger_percent(l, o->report_percent);
+      ledger_text(l, web_t(r, web_review_label(o->review)));
+    }
+    ledger_row_end(l);
+  }
+  ok = ok && ledger_sheet(l, web_t(r, "ui_dash_missing"), missing_cols, 2);
+  for (size_t i = 0; ok && i < d->n_missing_units; i++) {
+    ledger_text(l, d->missing_units[i].name);
+    ledger_int(l, d->missing_units[i].missing);
+    ledger_row_end(l);
+  }
+  ok = ok && ledger_sheet(l, web_t(r, "ui_dash_recent"), recent_cols,
+                          sizeof recent_cols / sizeof *recent_cols);
+  for (size_t i = 0; ok && i < d->n_recent; i++) {
+    const struct dashboard_report *x = &d->recent[i];
+    ledger_int(l, x->id);
+    ledger_date(l, x->at);
+    ledger_text(l, x->period);
+    ledger_text(l, x->unit_name);
+    ledger_text(l, x->item_title);
+    ledger_text(l, web_status_label(r, x->status));
+    ledger_percent(l, x->percent);
+    ledger_text(l, web_t(r, web_review_label(x->review)));
+    ledger_row_end(l);
+  }
+  if (!ok)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  if (d->missing_period[0])
+    ledger_note(l, arena_printf(r->arena, web_t(r, "ui_dash_missing_lead"),
+                                web_period(r, d->missing_period), web_date(r, d->missing_due)));
+  return ledger_send(l, p);
+}
+
 int web_dashboard(struct req *r, struct resp *p) {
   int64_t pairing_id = r->ids[0];
   int now = web_this_year(), year = now;
@@ -398,10 +587,15 @@ int web_dashboard(struct req *r, struct resp *p) {
       return bad_year(r, p, pairing_id);
     year = (int)y;
   }
+  int format = ledger_asked(r);
+  if (format < 0)
+    return web_bad_query(r, p);
   struct dashboard d;
   int rc = dashboard_get(&r->ctx, pairing_id, year, &d);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
+  if (format != LEDGER_PAGE)
+    return dashboard_ledger(r, p, (enum ledger_format)format, &d);
 
   struct sb *b = &p->body;
   p->status = 200;
@@ -422,19 +616,141 @@ int web_dashboard(struct req *r, struct resp *p) {
                 (long long)evaluation, web_t(r, "ui_ev_dash_link"));
   pairing_nav(r, b, pairing_id, year);
   year_form(r, b, pairing_id, &d, now);
+  ledger_links(r, b, arena_printf(r->arena, "/pairings/%lld/dashboard?year=%d",
+                                  (long long)pairing_id, year));
+  if (d.work_plan_id)
+    overdue_list(r, b, &d);
   headline(r, b, &d);
   missing_block(r, b, &d);
-  group_table(r, b, "h-areas", "ui_dash_by_area", "ui_dash_area",
-              d.lights.areas, d.lights.n_areas);
-  group_table(r, b, "h-cities", "ui_dash_by_city", "ui_dash_city",
-              d.lights.cities, d.lights.n_cities);
-  group_table(r, b, "h-units", "ui_dash_by_unit", "ui_dash_owner",
+  group_table(r, b, &d, "h-units", "ui_dash_by_unit", "ui_dash_owner", "unit",
               d.lights.units, d.lights.n_units);
-  overdue_list(r, b, &d);
+  group_table(r, b, &d, "h-areas", "ui_dash_by_area", "ui_dash_area", "area",
+              d.lights.areas, d.lights.n_areas);
+  group_table(r, b, &d, "h-cities", "ui_dash_by_city", "ui_dash_city", "city",
+              d.lights.cities, d.lights.n_cities);
   recent_list(r, b, &d);
   web_project_dashboard_block(r, b, pairing_id, year, d.have_projects ? &d.projects : NULL);
   events_block(r, b, pairing_id, year, &d);
   html_printf(b, "</div>\n");
+  return web_end(r, p);
+}
+
+/* A filter's id from the query: absent or empty is 0; anything but a positive integer is
+ * -1 (a bad query). */
+static int64_t query_id(struct req *r, const char *name) {
+  const char *q = req_query(r, name);
+  long long v;
+  if (!q || !*q)
+    return 0;
+  return web_parse_int(q, &v) && v > 0 ? v : -1;
+}
+
+/* The name of the group id among groups, or NULL. */
+static const char *group_name(const struct light_group *g, size_t n, int64_t id) {
+  for (size_t i = 0; i < n; i++)
+    if (g[i].id == id)
+      return g[i].name;
+  return NULL;
+}
+
+/* GET /pairings/{id}/items?year=&light=&area=&city=&unit=&overdue=1: the items behind a
+ * number of the dashboard, worst first, each with its light, owner, due date and days late. */
+int web_pairing_items(struct req *r, struct resp *p) {
+  int64_t pairing_id = r->ids[0];
+  int year = web_this_year();
+  const char *q = req_query(r, "year");
+  long long y;
+  if (q && *q) {
+    if (!web_parse_int(q, &y) || y < 2000 || y > 2100)
+      return bad_year(r, p, pairing_id);
+    year = (int)y;
+  }
+  struct light_filter f = {.light = -1};
+  const char *light = req_query(r, "light");
+  if (light && *light) {
+    for (int k = 0; k < LIGHT_N; k++)
+      if (strcmp(light, light_name((enum light)k)) == 0)
+        f.light = k;
+    if (f.light < 0)
+      return web_bad_query(r, p);
+  }
+  f.area_id = query_id(r, "area");
+  f.city_id = query_id(r, "city");
+  f.unit_id = query_id(r, "unit");
+  const char *overdue = req_query(r, "overdue");
+  f.overdue = overdue && strcmp(overdue, "1") == 0;
+  if (f.area_id < 0 || f.city_id < 0 || f.unit_id < 0 ||
+      (overdue && *overdue && !f.overdue))
+    return web_bad_query(r, p);
+  /* the dashboard's reading names the groups (and checks the pairing and the reader) */
+  struct dashboard d;
+  int rc = dashboard_get(&r->ctx, pairing_id, year, &d);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  const char *what[5];
+  size_t n_what = 0;
+  if (f.unit_id && !(what[n_what++] = group_name(d.lights.units, d.lights.n_units, f.unit_id)))
+    return web_error(r, p, 404, "ui_error_title", "err_not_found");
+  if (f.area_id && !(what[n_what++] = group_name(d.lights.areas, d.lights.n_areas, f.area_id)))
+    return web_error(r, p, 404, "ui_error_title", "err_not_found");
+  if (f.city_id && !(what[n_what++] = group_name(d.lights.cities, d.lights.n_cities, f.city_id)))
+    return web_error(r, p, 404, "ui_error_title", "err_not_found");
+  if (f.light >= 0)
+    what[n_what++] = web_t(r, web_light_label((enum light)f.light));
+  if (f.overdue)
+    what[n_what++] = web_t(r, "ui_items_overdue");
+  struct light_item *items;
+  size_t n;
+  bool more;
+  if ((rc = light_items(&r->ctx, pairing_id, year, &f, &items, &n, &more)) != SVC_OK)
+    return web_service_page(r, p, rc);
+
+  struct sb title = SB_INIT;
+  for (size_t i = 0; i < n_what; i++)
+    sb_appendf(&title, "%s%s", i ? web_t(r, "ui_dash_sep") : "", what[i]);
+  const char *heading = n_what ? arena_strdup(r->arena, sb_str(&title))
+                               : web_t(r, "ui_items_all");
+  sb_free(&title);
+  struct sb *b = &p->body;
+  p->status = 200;
+  web_begin(r, p, arena_printf(r->arena, "%s · %s · %d", heading, d.lights.pairing.name, year));
+  html_printf(b,
+              "<p class=\"crumbs no-print\"><a href=\"/pairings/%lld/dashboard?year=%d\">%h</a>"
+              "</p>\n<h1>%h <span class=\"dash-year\">%d</span> %h</h1>\n"
+              "<p class=\"lead\">%h · %h</p>\n",
+              (long long)pairing_id, year, web_t(r, "ui_items_back"), d.lights.pairing.name,
+              year, heading, web_t(r, "ui_items_title"),
+              more ? arena_printf(r->arena, web_t(r, "ui_items_more"), LIGHT_ITEMS_MAX)
+                   : arena_printf(r->arena, web_t(r, "ui_items_count"), n));
+  if (n == 0) {
+    html_printf(b, "<p>%h</p>\n", web_t(r, "ui_items_none"));
+    return web_end(r, p);
+  }
+  html_printf(b,
+              "<table class=\"dash-table cards items\">\n<thead><tr>"
+              "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+              "<th scope=\"col\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
+              "</tr></thead>\n<tbody>\n",
+              web_t(r, "ui_item"), web_t(r, "ui_light"), web_t(r, "ui_dash_owner"),
+              web_t(r, "ui_due"), web_t(r, "ui_dash_days_overdue"));
+  for (size_t i = 0; i < n; i++) {
+    const struct light_item *it = &items[i];
+    int late = it->light != LIGHT_DONE ? dashboard_days_between(it->due, d.today) : 0;
+    html_printf(b, "<tr%s><td>", late > 0 ? " class=\"overdue\"" : "");
+    html_printf(b, "<a href=\"/work-items/%lld\">%h</a>", (long long)it->id, it->title);
+    if (it->task_id)
+      html_printf(b, "<br><a class=\"meta\" href=\"/tasks/%lld\">%h %d</a>",
+                  (long long)it->task_id, web_t(r, "ui_task"), it->task_number);
+    html_printf(b, "</td><td data-label=\"%h\">", web_t(r, "ui_light"));
+    web_light_badge(r, b, it->light);
+    html_printf(b,
+                "</td><td data-label=\"%h\">%h</td><td class=\"date\" data-label=\"%h\">%h"
+                "</td><td class=\"num\" data-label=\"%h\">%h</td></tr>\n",
+                web_t(r, "ui_dash_owner"), it->owner_name, web_t(r, "ui_due"),
+                web_date(r, it->due), web_t(r, "ui_dash_days_overdue"),
+                late > 0 ? arena_printf(r->arena, web_t(r, "ui_dash_days_n"), late) : "—");
+  }
+  html_printf(b, "</tbody>\n</table>\n");
   return web_end(r, p);
 }
 

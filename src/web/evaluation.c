@@ -8,15 +8,14 @@
  *   /evaluations/{id}/units/{unit}    how a unit's score came out, down to the records counted
  *                                     (also /cities/{city} and /sides/0|1: one renderer);
  *   /evaluations/{id}/report          年度工作总结评估报告, printable on A4;
- *   /evaluations/{id}/export.xlsx     the scores as a workbook (libxlsxwriter).
+ *   /evaluations/{id}?format=xlsx|csv the scores as a ledger (web/ledger.h), three sheets;
+ *   /evaluations/{id}/export.xlsx     the same XLSX at its first address.
  * Which forms a page offers is only a guess from the reader's role and side: every check is
  * the service's, and a refusal comes back as the page with the service's message beside the
  * field and the input kept (403 for the wrong side or role, 409 for a step out of order). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/money.h"
 #include "service/attachment.h"
@@ -26,6 +25,7 @@
 #include "service/exchange.h"
 #include "service/reporting.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/svg.h"
 #include "web/web.h"
 
@@ -877,10 +877,12 @@ static int show_page(struct req *r, struct resp *p, int status, const struct ev_
   html_printf(b,
               "<p class=\"crumbs no-print\"><a href=\"/evaluations?pairing=%lld\">%h</a> · "
               "<a href=\"/evaluations/%lld/report\">%h</a> · "
-              "<a href=\"/evaluations/%lld/export.xlsx\">%h</a></p>\n"
+              "<a href=\"/evaluations/%lld?format=xlsx\">%h</a> · "
+              "<a href=\"/evaluations/%lld?format=csv\">CSV</a></p>\n"
               "<h1>%h</h1>\n",
               (long long)v.pairing_id, web_t(r, "ui_ev_title"), (long long)v.id,
-              web_t(r, "ui_ev_report"), (long long)v.id, web_t(r, "ui_ev_export"), title);
+              web_t(r, "ui_ev_report"), (long long)v.id, web_t(r, "ui_ev_export"),
+              (long long)v.id, title);
   /* a refusal once, at the top (the form it came from may not be on the page any more); the
    * field it names carries it too */
   if (f && f->error)
@@ -914,7 +916,17 @@ static int show_page(struct req *r, struct resp *p, int status, const struct ev_
 }
 
 /* GET /evaluations/{id} */
-int web_evaluation(struct req *r, struct resp *p) { return show_page(r, p, 200, NULL); }
+static int evaluation_ledger(struct req *r, struct resp *p, enum ledger_format f);
+
+/* GET /evaluations/{id}[?format=xlsx|csv] */
+int web_evaluation(struct req *r, struct resp *p) {
+  int f = ledger_asked(r);
+  if (f < 0)
+    return web_bad_query(r, p);
+  if (f != LEDGER_PAGE)
+    return evaluation_ledger(r, p, (enum ledger_format)f);
+  return show_page(r, p, 200, NULL);
+}
 
 /* POST /evaluations/{id}/indicators: rows, key_N, name_N, weight_N, method_N, evidence_N,
  * updated_at → 303 ?done=indicators. A row with neither key, name nor weight is left out. */
@@ -1307,7 +1319,8 @@ static void lights_bar(struct req *r, struct sb *b, const char *name, const int6
                        int width, int height) {
   struct svg_part parts[LIGHT_N];
   for (int k = 0; k < LIGHT_N; k++)
-    parts[k] = (struct svg_part){count[light_order[k]], svg_light_fill(light_order[k])};
+    parts[k] = (struct svg_part){count[light_order[k]], svg_light_fill(light_order[k]),
+                                 light_order[k] == LIGHT_RED};
   svg_stacked_bar(b, "ev-bar", parts, LIGHT_N, width, height, lights_words(r, name, count), true);
 }
 
@@ -1398,7 +1411,7 @@ static void report_projects(struct req *r, struct sb *b, const struct evaluation
   const char *words = arena_printf(r->arena, "%s%s", web_t(r, "ui_prj_dash_pipeline"),
                                    web_t(r, "ui_colon"));
   for (int s = 0; s < STAGE_N; s++) {
-    parts[s] = (struct svg_part){t->by_stage[s], stage_fills[s]};
+    parts[s] = (struct svg_part){t->by_stage[s], stage_fills[s], false};
     words = arena_printf(r->arena, "%s%s%s %lld", words, s ? web_t(r, "ui_dash_sep") : "",
                          web_t(r, stage_ids[s]), (long long)t->by_stage[s]);
   }
@@ -1677,75 +1690,62 @@ int web_evaluation_report(struct req *r, struct resp *p) {
 
 /* ---- the workbook -------------------------------------------------------------------------- */
 
-/* A sheet's title rows (the pairing, the year, the dates) and its header at row 3, frozen. */
-static void sheet_head(struct req *r, lxw_worksheet *ws, lxw_format *bold,
-                       const struct evaluation_view *v, const struct evaluation_scores *s,
-                       const char *const *heads, size_t n) {
-  char today[11], soon[11];
-  light_today(today, soon);
-  worksheet_write_string(ws, 0, 0,
-                         arena_printf(r->arena, "%s %s", pairing_name(r, v), year_title(r, v->year)),
-                         bold);
-  worksheet_write_string(ws, 1, 0,
-                         arena_printf(r->arena, "%s%s%s · %s%s%s", web_t(r, "ui_ev_as_of"),
-                                      web_t(r, "ui_colon"), s->as_of, web_t(r, "ui_ev_exported"),
-                                      web_t(r, "ui_colon"), today),
-                         NULL);
-  for (size_t i = 0; i < n; i++)
-    worksheet_write_string(ws, 3, (lxw_col_t)i, heads[i], bold);
-  worksheet_freeze_panes(ws, 4, 0);
+/* The scores of units or city pairings as the columns of a ledger sheet: rank, name, (side,)
+ * score, (commended,) each indicator's points (keys ind_<indicator key>). */
+static const struct ledger_col *score_cols(struct req *r, const struct evaluation_view *v,
+                                           bool units, size_t *n) {
+  struct ledger_col *c = arena_alloc(r->arena, (5 + v->n_indicators) * sizeof *c);
+  size_t k = 0;
+  c[k++] = (struct ledger_col){"rank", "ui_ev_rank", LEDGER_INT, NULL};
+  c[k++] = (struct ledger_col){"name", units ? "ui_unit" : "ui_ev_city", LEDGER_TEXT, NULL};
+  if (units)
+    c[k++] = (struct ledger_col){"side", "ui_ev_side", LEDGER_TEXT, NULL};
+  c[k++] = (struct ledger_col){"score", "ui_ev_score", LEDGER_NUMBER, NULL};
+  if (units)
+    c[k++] = (struct ledger_col){"commended", "ui_ev_commended", LEDGER_TEXT, NULL};
+  for (size_t i = 0; i < v->n_indicators; i++)
+    c[k++] = (struct ledger_col){
+        arena_printf(r->arena, "ind_%s", v->indicators[i].key), NULL, LEDGER_NUMBER,
+        arena_printf(r->arena, "%s（%d）", v->indicators[i].name, v->indicators[i].weight)};
+  *n = k;
+  return c;
 }
 
-/* The scores of units or city pairings: rank, name, (side,) score, (commended,) each
- * indicator's points. */
-static void score_sheet(struct req *r, lxw_workbook *wb, lxw_format *bold, lxw_format *two,
-                        const struct evaluation_view *v, const struct evaluation_scores *s,
-                        const char *name, const struct evaluation_score *rows, size_t n,
-                        bool units) {
-  lxw_worksheet *ws = workbook_add_worksheet(wb, name);
-  if (!ws)
-    return;
-  size_t fixed = units ? 5 : 3, cols = fixed + v->n_indicators;
-  const char **heads = arena_alloc(r->arena, (cols + 1) * sizeof *heads);
-  size_t c = 0;
-  heads[c++] = web_t(r, "ui_ev_rank");
-  heads[c++] = web_t(r, units ? "ui_unit" : "ui_ev_city");
-  if (units)
-    heads[c++] = web_t(r, "ui_ev_side");
-  heads[c++] = web_t(r, "ui_ev_score");
-  if (units)
-    heads[c++] = web_t(r, "ui_ev_commended");
-  for (size_t k = 0; k < v->n_indicators; k++)
-    heads[c++] = arena_printf(r->arena, "%s（%d）", v->indicators[k].name, v->indicators[k].weight);
-  sheet_head(r, ws, bold, v, s, heads, cols);
-  worksheet_set_column(ws, 1, 1, 30, NULL);
-  worksheet_set_column(ws, (lxw_col_t)fixed, (lxw_col_t)(cols - 1), 14, NULL);
+static void score_rows(struct req *r, struct ledger *l, const struct evaluation_view *v,
+                       const struct evaluation_score *rows, size_t n, bool units) {
   for (size_t i = 0; i < n; i++) {
     const struct evaluation_score *x = &rows[i];
-    lxw_row_t row = (lxw_row_t)(4 + i);
-    c = 0;
     if (x->rank > 0)
-      worksheet_write_number(ws, row, (lxw_col_t)c++, x->rank, NULL);
+      ledger_int(l, x->rank);
     else
-      worksheet_write_string(ws, row, (lxw_col_t)c++, web_t(r, "ui_ev_unranked"), NULL);
-    worksheet_write_string(ws, row, (lxw_col_t)c++, x->name ? x->name : "", NULL);
+      ledger_text(l, web_t(r, "ui_ev_unranked"));
+    ledger_text(l, x->name ? x->name : "");
     if (units)
-      worksheet_write_string(ws, row, (lxw_col_t)c++, side_name(v, x->side), NULL);
-    worksheet_write_number(ws, row, (lxw_col_t)c++, x->score, two);
+      ledger_text(l, side_name(v, x->side));
+    ledger_number(l, x->score);
     if (units)
-      worksheet_write_string(ws, row, (lxw_col_t)c++, x->commended ? "★" : "", NULL);
-    for (size_t k = 0; k < v->n_indicators && x->points; k++, c++) {
+      ledger_text(l, x->commended ? "★" : NULL);
+    for (size_t k = 0; k < v->n_indicators && x->points; k++) {
       if (x->points[k].applies)
-        worksheet_write_number(ws, row, (lxw_col_t)c, x->points[k].points, two);
+        ledger_number(l, x->points[k].points);
       else
-        worksheet_write_string(ws, row, (lxw_col_t)c, "—", NULL);
+        ledger_text(l, "—");
     }
+    ledger_row_end(l);
   }
 }
 
-/* GET /evaluations/{id}/export.xlsx: the units' ranking with each indicator's points, the city
- * pairings', the indicators; written by libxlsxwriter to a temporary file and sent. */
-int web_evaluation_xlsx(struct req *r, struct resp *p) {
+static const struct ledger_col indicator_cols[] = {
+    {"key", "ui_ev_ind_key", LEDGER_TEXT, NULL},
+    {"name", "ui_ev_ind_name", LEDGER_TEXT, NULL},
+    {"weight", "ui_ev_weight", LEDGER_INT, NULL},
+    {"method", "ui_ev_method", LEDGER_TEXT, NULL},
+    {"evidence", "ui_ev_evidence", LEDGER_TEXT, NULL},
+};
+
+/* The units' ranking with each indicator's points, the city pairings', the indicators: three
+ * sheets of one ledger (web/ledger.h). */
+static int evaluation_ledger(struct req *r, struct resp *p, enum ledger_format f) {
   struct evaluation_view v;
   struct evaluation_scores s;
   int rc = evaluation_get(&r->ctx, r->ids[0], &v);
@@ -1753,57 +1753,41 @@ int web_evaluation_xlsx(struct req *r, struct resp *p) {
     rc = evaluation_scores(&r->ctx, &v, &s);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
-  char path[] = "/tmp/duikou-evaluation-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0)
+  size_t n_units, n_cities;
+  const struct ledger_col *ucols = score_cols(r, &v, true, &n_units);
+  const struct ledger_col *ccols = score_cols(r, &v, false, &n_cities);
+  struct ledger_spec spec = {
+      .name = arena_printf(r->arena, "%s-%d", web_t(r, "ui_ev_title"), v.year),
+      .ascii = arena_printf(r->arena, "evaluation-%lld-%d", (long long)v.id, v.year),
+      .title = arena_printf(r->arena, "%s %s · %s%s%s", pairing_name(r, &v),
+                            year_title(r, v.year), web_t(r, "ui_ev_as_of"),
+                            web_t(r, "ui_colon"), web_date(r, s.as_of)),
+      .sheet = web_t(r, "ui_ev_x_units"),
+      .cols = ucols,
+      .n_cols = n_units};
+  struct ledger *l = ledger_open(r, f, &spec);
+  if (!l)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
-  close(fd);
-  lxw_workbook *wb = workbook_new(path);
-  if (!wb) {
-    unlink(path);
+  score_rows(r, l, &v, s.units, s.n_units, true);
+  if (!ledger_sheet(l, web_t(r, "ui_ev_x_cities"), ccols, n_cities))
     return web_error(r, p, 500, "ui_error_title", "err_internal");
-  }
-  lxw_format *bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  lxw_format *two = workbook_add_format(wb);
-  format_set_num_format(two, "0.00");
-  score_sheet(r, wb, bold, two, &v, &s, web_t(r, "ui_ev_x_units"), s.units, s.n_units, true);
-  score_sheet(r, wb, bold, two, &v, &s, web_t(r, "ui_ev_x_cities"), s.cities, s.n_cities, false);
-  lxw_worksheet *ws = workbook_add_worksheet(wb, web_t(r, "ui_ev_x_indicators"));
-  if (ws) {
-    const char *heads[] = {web_t(r, "ui_ev_ind_key"), web_t(r, "ui_ev_ind_name"),
-                           web_t(r, "ui_ev_weight"), web_t(r, "ui_ev_method"),
-                           web_t(r, "ui_ev_evidence")};
-    sheet_head(r, ws, bold, &v, &s, heads, sizeof heads / sizeof *heads);
-    worksheet_set_column(ws, 1, 1, 28, NULL);
-    worksheet_set_column(ws, 3, 4, 40, NULL);
-    for (size_t k = 0; k < v.n_indicators; k++) {
-      const struct evaluation_indicator *x = &v.indicators[k];
-      lxw_row_t row = (lxw_row_t)(4 + k);
-      worksheet_write_string(ws, row, 0, x->key, NULL);
-      worksheet_write_string(ws, row, 1, x->name, NULL);
-      worksheet_write_number(ws, row, 2, x->weight, NULL);
-      worksheet_write_string(ws, row, 3, web_t(r, method_label(x->method)), NULL);
-      worksheet_write_string(ws, row, 4, x->evidence ? x->evidence : "", NULL);
-    }
-  }
-  lxw_error e = workbook_close(wb);
-  FILE *fp = e == LXW_NO_ERROR ? fopen(path, "rb") : NULL;
-  bool ok = fp != NULL;
-  char buf[16384];
-  for (size_t got; fp && (got = fread(buf, 1, sizeof buf, fp)) > 0;)
-    sb_appendn(&p->body, buf, got);
-  if (fp)
-    fclose(fp);
-  unlink(path);
-  if (!ok) {
-    sb_reset(&p->body);
+  score_rows(r, l, &v, s.cities, s.n_cities, false);
+  if (!ledger_sheet(l, web_t(r, "ui_ev_x_indicators"), indicator_cols,
+                    sizeof indicator_cols / sizeof *indicator_cols))
     return web_error(r, p, 500, "ui_error_title", "err_internal");
+  for (size_t k = 0; k < v.n_indicators; k++) {
+    const struct evaluation_indicator *x = &v.indicators[k];
+    ledger_text(l, x->key);
+    ledger_text(l, x->name);
+    ledger_int(l, x->weight);
+    ledger_text(l, web_t(r, method_label(x->method)));
+    ledger_text(l, x->evidence);
+    ledger_row_end(l);
   }
-  p->status = 200;
-  p->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  resp_header(r, p, "Content-Disposition",
-              arena_printf(r->arena, "attachment; filename=\"evaluation-%lld-%d.xlsx\"",
-                           (long long)v.id, v.year));
-  return 200;
+  return ledger_send(l, p);
+}
+
+/* GET /evaluations/{id}/export.xlsx: the ledger as XLSX (also /evaluations/{id}?format=). */
+int web_evaluation_xlsx(struct req *r, struct resp *p) {
+  return evaluation_ledger(r, p, LEDGER_XLSX);
 }

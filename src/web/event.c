@@ -28,6 +28,7 @@
 #include "service/plan.h"
 #include "service/user.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/web.h"
 
 enum {
@@ -233,29 +234,9 @@ static void form_error(struct event_form *f, const char *field, const char *code
   f->e_top = code;
 }
 
-/* Above a refused form: what is wrong, each message a link to its field. */
+/* Above a refused form: what is wrong; web_end lists every field's message at the top. */
 static void error_summary(struct req *r, struct sb *b, struct event_form *f) {
-  if (!f->e_top)
-    return;
-  html_printf(b, "<div class=\"error-summary\" role=\"alert\">\n<p class=\"form-error\">%h</p>\n",
-              web_t(r, f->e_top));
-  bool any = false;
-  for (size_t i = 0; i < N_FORM_FIELDS; i++) {
-    const char *code = *form_error_slot(f, i);
-    bool dup = false; /* theme and themes share one slot */
-    for (size_t k = 0; k < i; k++)
-      dup = dup || form_fields[k].offset == form_fields[i].offset;
-    if (!code || dup)
-      continue;
-    if (!any)
-      html_printf(b, "<ul>\n");
-    any = true;
-    html_printf(b, "<li><a href=\"#%h\">%h%h%h</a></li>\n", form_fields[i].input,
-                web_t(r, form_fields[i].label), web_t(r, "ui_colon"), web_t(r, code));
-  }
-  if (any)
-    html_printf(b, "</ul>\n");
-  html_printf(b, "</div>\n");
+  web_form_error(r, b, f->e_top);
 }
 
 enum input_kind { IN_LINE, IN_DATETIME, IN_COUNT };
@@ -748,6 +729,105 @@ static void filter_form(struct req *r, struct sb *b, const struct list_query *q)
               web_t(r, "ui_evt_filter"));
 }
 
+/* The events of the list (upcoming, then past) as a ledger, and a second sheet with the
+ * registrations of each (web/ledger.h). */
+static const struct ledger_col event_cols[] = {
+    {"event_id", "ui_lg_h_event_id", LEDGER_INT, NULL},
+    {"title", "ui_evt_title_field", LEDGER_TEXT, NULL},
+    {"kind", "ui_evt_kind", LEDGER_TEXT, NULL},
+    {"starts", "ui_evt_starts", LEDGER_TIME, NULL},
+    {"ends", "ui_evt_ends", LEDGER_TIME, NULL},
+    {"host", "ui_evt_host", LEDGER_TEXT, NULL},
+    {"place", "ui_evt_place", LEDGER_TEXT, NULL},
+    {"state", "ui_evt_state", LEDGER_TEXT, NULL},
+    {"capacity", "ui_evt_capacity", LEDGER_INT, NULL},
+    {"registered", "ui_evt_registered", LEDGER_INT, NULL},
+    {"waiting", "ui_evt_waiting", LEDGER_INT, NULL},
+    {"attended", "ui_evt_attended", LEDGER_INT, NULL},
+    {"intentions", "ui_evt_intentions", LEDGER_INT, NULL},
+    {"intention_wan", "ui_evt_intention_wan", LEDGER_WANYUAN, NULL},
+    {"signed", "ui_evt_signed", LEDGER_INT, NULL},
+    {"signed_wan", "ui_evt_signed_wan", LEDGER_WANYUAN, NULL},
+};
+static const struct ledger_col registration_cols[] = {
+    {"event_id", "ui_lg_h_event_id", LEDGER_INT, NULL},
+    {"event", "ui_evt_title_field", LEDGER_TEXT, NULL},
+    {"number", "ui_evt_number_label", LEDGER_INT, NULL},
+    {"party", "ui_evt_party", LEDGER_TEXT, NULL},
+    {"credit_code", "ui_lg_h_credit_code", LEDGER_TEXT, NULL},
+    {"status", "ui_evt_status", LEDGER_TEXT, NULL},
+    {"checked_in_at", "ui_evt_checked_in", LEDGER_TIME, NULL},
+};
+
+static int events_ledger(struct req *r, struct resp *p, enum ledger_format format,
+                         const struct event_view *up, size_t n_up, const struct event_view *past,
+                         size_t n_past, int year) {
+  const struct event_view *any = n_up ? up : n_past ? past : NULL;
+  const char *pairing = any ? arena_printf(r->arena, "%s—%s ", any->name_a, any->name_b) : "";
+  struct ledger_spec spec = {
+      .name = arena_printf(r->arena, "%s%s", web_t(r, "ui_evt_list_title"), web_t(r, "ui_lg_sheet")),
+      .ascii = "events",
+      .title = year ? arena_printf(r->arena, "%s%d%s %s%s", pairing, year,
+                                   r->lang == LANG_EN ? "" : web_t(r, "ui_year_suffix"),
+                                   web_t(r, "ui_evt_list_title"), web_t(r, "ui_lg_sheet"))
+                    : arena_printf(r->arena, "%s%s%s", pairing, web_t(r, "ui_evt_list_title"),
+                                   web_t(r, "ui_lg_sheet")),
+      .sheet = web_t(r, "ui_evt_list_title"),
+      .cols = event_cols,
+      .n_cols = sizeof event_cols / sizeof *event_cols};
+  struct ledger *l = ledger_open(r, format, &spec);
+  if (!l)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  for (int part = 0; part < 2; part++)
+    for (size_t i = 0; i < (part ? n_past : n_up); i++) {
+      const struct event_view *e = part ? &past[i] : &up[i];
+      bool cancelled = e->state && strcmp(e->state, "cancelled") == 0;
+      ledger_int(l, e->id);
+      ledger_text(l, e->title);
+      ledger_text(l, web_t(r, kind_label(e->kind)));
+      ledger_date(l, e->starts);
+      ledger_date(l, e->ends);
+      ledger_text(l, host_text(r, e));
+      ledger_text(l, e->place);
+      ledger_text(l, web_t(r, cancelled ? "ui_evt_state_cancelled" : "ui_evt_state_planned"));
+      if (e->capacity)
+        ledger_int(l, e->capacity);
+      else
+        ledger_blank(l);
+      ledger_int(l, e->registered);
+      ledger_int(l, e->waiting);
+      ledger_int(l, e->attended);
+      ledger_int(l, e->intentions);
+      ledger_yuan(l, e->intention_yuan);
+      ledger_int(l, e->signed_count);
+      ledger_yuan(l, e->signed_yuan);
+      ledger_row_end(l);
+    }
+  if (!ledger_sheet(l, web_t(r, "ui_lg_registrations"), registration_cols,
+                    sizeof registration_cols / sizeof *registration_cols))
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  for (int part = 0; part < 2; part++)
+    for (size_t i = 0; i < (part ? n_past : n_up); i++) {
+      const struct event_view *e = part ? &past[i] : &up[i];
+      struct registration_view *g;
+      size_t n;
+      int rc = registration_list(&r->ctx, e->id, &g, &n);
+      if (rc != SVC_OK)
+        return web_service_page(r, p, rc);
+      for (size_t k = 0; k < n; k++) {
+        ledger_int(l, e->id);
+        ledger_text(l, e->title);
+        ledger_int(l, g[k].number);
+        ledger_text(l, g[k].name);
+        ledger_text(l, g[k].credit_code);
+        ledger_text(l, web_t(r, status_label(g[k].status)));
+        ledger_date(l, g[k].checked_in_at);
+        ledger_row_end(l);
+      }
+    }
+  return ledger_send(l, p);
+}
+
 static int list_page(struct req *r, struct resp *p, int status, struct event_form *f) {
   struct list_query q = {0};
   int64_t pairing = web_asked_pairing(r);
@@ -782,6 +862,11 @@ static int list_page(struct req *r, struct resp *p, int status, struct event_for
   }
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
+  int format = ledger_asked(r);
+  if (format < 0)
+    return web_bad_query(r, p);
+  if (format != LEDGER_PAGE && status == 200)
+    return events_ledger(r, p, (enum ledger_format)format, up, n_up, past, n_past, q.year);
   struct sb *b = &p->body;
   p->status = status;
   web_begin(r, p, web_t(r, "ui_evt_list_title"));
@@ -792,6 +877,20 @@ static int list_page(struct req *r, struct resp *p, int status, struct event_for
                                           : "",
               web_t(r, "ui_nav_funnel"));
   filter_form(r, b, &q);
+  {
+    struct sb self = SB_INIT;
+    sb_append(&self, "/events");
+    if (req_query(r, "pairing"))
+      web_query_add(&self, "pairing", arena_printf(r->arena, "%lld", (long long)pairing));
+    if (q.year)
+      web_query_add(&self, "year", arena_printf(r->arena, "%d", q.year));
+    if (q.kind)
+      web_query_add(&self, "kind", q.kind);
+    if (q.theme)
+      web_query_add(&self, "theme", q.theme);
+    ledger_links(r, b, sb_str(&self));
+    sb_free(&self);
+  }
   events_table(r, b, web_t(r, "ui_evt_upcoming"), up, n_up);
   events_table(r, b, web_t(r, "ui_evt_past"), past, n_past);
   if (pairing) {

@@ -18,6 +18,7 @@
 #include "service/plan.h"
 #include "service/user.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/web.h"
 
 static const char *const kind_labels[EXCHANGE_KIND_N] = {
@@ -81,23 +82,9 @@ static void form_error(struct exchange_form *f, const char *field, const char *c
   f->e_top = code;
 }
 
-/* Above the form: what is wrong, each item linking to its field. */
+/* Above the form: what is wrong; web_end lists every field's message at the top. */
 static void error_summary(struct req *r, struct sb *b, struct exchange_form *f) {
-  if (!f->e_top)
-    return;
-  html_printf(b, "<div class=\"form-error\" role=\"alert\">\n<p>%h</p>\n", web_t(r, f->e_top));
-  bool list = false;
-  for (size_t i = 0; i < N_FORM_FIELDS; i++) {
-    const char *e = *slot(f, i);
-    if (!e)
-      continue;
-    if (!list)
-      html_printf(b, "<ul>\n");
-    list = true;
-    html_printf(b, "<li><a href=\"#%h\">%h</a>：%h</li>\n", form_fields_tab[i].input,
-                web_t(r, form_fields_tab[i].label), web_t(r, e));
-  }
-  html_printf(b, "%s</div>\n", list ? "</ul>\n" : "");
+  web_form_error(r, b, f->e_top);
 }
 
 enum input_type { IN_TEXT, IN_DATE, IN_NUMBER };
@@ -481,6 +468,56 @@ static void counts_table(struct req *r, struct sb *b, const struct pairing_view 
               (long long)cn->people[0], pv->name_b, (long long)cn->people[1]);
 }
 
+/* The year's exchanges as a ledger (web/ledger.h); the people's ID numbers and phones, kept
+ * sealed and shown on no list, are not in it either. */
+static int exchanges_ledger(struct req *r, struct resp *p, enum ledger_format format,
+                            const struct pairing_view *pv, int year, const struct exchange_view *v,
+                            size_t n) {
+  const struct ledger_col cols[] = {
+      {"exchange_id", "ui_lg_h_exchange_id", LEDGER_INT, NULL},
+      {"kind", "ui_ex_kind", LEDGER_TEXT, NULL},
+      {"title", "ui_lg_h_exchange_title", LEDGER_TEXT, NULL},
+      {"person", "ui_ex_person", LEDGER_TEXT, NULL},
+      {"from_unit", "ui_ex_from_unit", LEDGER_TEXT, NULL},
+      {"host_unit", "ui_ex_host_unit", LEDGER_TEXT, NULL},
+      {"post", "ui_ex_post", LEDGER_TEXT, NULL},
+      {"field", "ui_ex_field", LEDGER_TEXT, NULL},
+      {"starts", "ui_ex_starts", LEDGER_DATE, NULL},
+      {"ends", "ui_ex_ends", LEDGER_DATE, NULL},
+      {"place", "ui_ex_place", LEDGER_TEXT, NULL},
+      {"count_a", NULL, LEDGER_INT, arena_printf(r->arena, "%s%s", pv->name_a, web_t(r, "ui_ex_people"))},
+      {"count_b", NULL, LEDGER_INT, arena_printf(r->arena, "%s%s", pv->name_b, web_t(r, "ui_ex_people"))},
+  };
+  struct ledger_spec spec = {
+      .name = arena_printf(r->arena, "%s-%d", web_t(r, "ui_lg_ex_file"), year),
+      .ascii = arena_printf(r->arena, "exchanges-%lld-%d", (long long)pv->id, year),
+      .title = arena_printf(r->arena, "%s—%s %d%s %s", pv->name_a, pv->name_b, year,
+                            r->lang == LANG_EN ? "" : web_t(r, "ui_year_suffix"),
+                            web_t(r, "ui_lg_ex_file")),
+      .cols = cols,
+      .n_cols = sizeof cols / sizeof *cols};
+  struct ledger *l = ledger_open(r, format, &spec);
+  if (!l)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  for (size_t i = 0; i < n; i++) {
+    ledger_int(l, v[i].id);
+    ledger_text(l, web_t(r, kind_label(v[i].kind)));
+    ledger_text(l, v[i].title);
+    ledger_text(l, v[i].person_name);
+    ledger_text(l, v[i].from_unit);
+    ledger_text(l, v[i].host_unit);
+    ledger_text(l, v[i].post);
+    ledger_text(l, v[i].field);
+    ledger_date(l, v[i].starts);
+    ledger_date(l, v[i].ends);
+    ledger_text(l, v[i].place);
+    ledger_int(l, v[i].count_a);
+    ledger_int(l, v[i].count_b);
+    ledger_row_end(l);
+  }
+  return ledger_send(l, p);
+}
+
 static int list_page(struct req *r, struct resp *p, int status, struct exchange_form *f) {
   int64_t pairing = web_asked_pairing(r);
   long long year = web_this_year();
@@ -508,6 +545,11 @@ static int list_page(struct req *r, struct resp *p, int status, struct exchange_
     rc = exchange_counts(&r->ctx, pairing, (int)year, &cn);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
+  int format = ledger_asked(r);
+  if (format < 0)
+    return web_bad_query(r, p);
+  if (format != LEDGER_PAGE && status == 200)
+    return exchanges_ledger(r, p, (enum ledger_format)format, &pv, (int)year, all, n_all);
   struct sb *b = &p->body;
   p->status = status;
   web_begin(r, p, web_t(r, "ui_ex_title"));
@@ -539,6 +581,7 @@ static int list_page(struct req *r, struct resp *p, int status, struct exchange_
               arena_printf(r->arena, web_t(r, "ui_ex_year_heading"), (int)year),
               (long long)pairing, year - 1, web_t(r, "ui_ex_prev_year"), (long long)pairing,
               year + 1, web_t(r, "ui_ex_next_year"));
+  ledger_links(r, b, arena_printf(r->arena, "/exchanges?pairing=%lld&year=%lld", (long long)pairing, year));
   if (n_all)
     year_table(r, b, &pv, all, n_all);
   else

@@ -70,6 +70,7 @@ static const struct {
     {"/my", "ui_nav_my", ROLE_MEMBER, false},
     {"/dashboard", "ui_nav_dashboard", ROLE_MEMBER, true},
     {"/work-plans", "ui_nav_work_plans", ROLE_MEMBER, true},
+    {"/assign", "ui_nav_assign", ROLE_COORDINATOR, false},
     {"/projects", "ui_nav_projects", ROLE_MEMBER, true},
     {"/platforms", "ui_nav_platforms", ROLE_MEMBER, true},
     /* events and their funnel (issue #12) */
@@ -85,6 +86,7 @@ static const struct {
     {"/units", "ui_nav_units", ROLE_COORDINATOR, true},
     {"/users", "ui_nav_users", ROLE_COORDINATOR, false},
     {"/notices/manage", "ui_nav_notices", ROLE_COORDINATOR, false},
+    {"/plans/import", "ui_nav_plan_import", ROLE_ADMIN, false},
     {"/audit", "ui_nav_audit", ROLE_LEADER, true},
 };
 
@@ -95,6 +97,10 @@ static bool in_section(const struct req *r, const char *path) {
   if (strcmp(path, "/dashboard") == 0)
     return strncmp(r->path, "/pairings/", 10) == 0 ||
            strcmp(r->path, path) == 0;
+  if (strcmp(path, "/assign") == 0) /* the assignment lives at /plans/{id}/assign */
+    return strcmp(r->path, path) == 0 ||
+           (strncmp(r->path, "/plans/", 7) == 0 && strlen(r->path) > 7 &&
+            strcmp(r->path + strlen(r->path) - 7, "/assign") == 0);
   return strncmp(r->path, path, n) == 0 &&
          (r->path[n] == '\0' || r->path[n] == '/');
 }
@@ -146,6 +152,7 @@ const char *web_user_display_name(const struct user *u) {
 
 void web_begin(struct req *r, struct resp *p, const char *title) {
   struct sb *b = &p->body;
+  r->n_problems = 0; /* the messages of a page begun and discarded are not this one's */
   p->content_type = "text/html; charset=utf-8";
   /* A language picked with ?lang= is remembered for a year (read back by
    * req_lang_choice). Only our own three names reach the header. */
@@ -161,10 +168,13 @@ void web_begin(struct req *r, struct resp *p, const char *title) {
       b,
       "<!doctype html>\n<html lang=\"%h\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, "
-      "initial-scale=1\">\n"
-      "<title>%h · %h</title>\n<link rel=\"stylesheet\" "
-      "href=\"%h\">\n</head>\n<body>\n",
-      i18n_lang_name(r->lang), title, product, web_css_url());
+      "initial-scale=1\">\n<title>",
+      i18n_lang_name(r->lang));
+  p->title_at = b->len;
+  html_printf(b,
+              "%h · %h</title>\n<link rel=\"stylesheet\" "
+              "href=\"%h\">\n</head>\n<body>\n",
+              title, product, web_css_url());
   html_printf(b, "<a class=\"skip\" href=\"#main\">%h</a>\n",
               web_t(r, "ui_skip_to_content"));
   html_printf(b,
@@ -206,9 +216,96 @@ void web_begin(struct req *r, struct resp *p, const char *title) {
   if (r->user)
     work_nav(r, b);
   html_printf(b, "</header>\n<main id=\"main\">\n");
+  p->main_at = b->len;
+}
+
+/* The page's text from at up to the first of end, tags dropped and spaces and a required
+ * field's * trimmed (already escaped: it is the page's own output). */
+static void plain_text(struct sb *out, const char *at, const char *end) {
+  size_t start = out->len;
+  bool in_tag = false;
+  for (const char *c = at; c < end; c++) {
+    if (*c == '<')
+      in_tag = true;
+    else if (*c == '>')
+      in_tag = false;
+    else if (!in_tag && *c != '\n')
+      sb_appendc(out, *c);
+  }
+  while (out->len > start && strchr(" *", out->buf[out->len - 1]))
+    out->buf[--out->len] = '\0';
+}
+
+/* A problem's field named as the page names it: its <label for=…>, else the <legend> of
+ * the fieldset its message sits in; false when the page names it neither way. */
+static bool field_name(struct req *r, const char *page, const char *field, struct sb *out) {
+  const char *f = strstr(page, arena_printf(r->arena, "for=\"%s\"", field)), *end;
+  if (f && (f = strchr(f, '>')) && (end = strstr(f, "</label>"))) {
+    plain_text(out, f + 1, end);
+    return out->len > 0;
+  }
+  const char *msg = strstr(page, arena_printf(r->arena, "id=\"%s-error\"", field));
+  const char *legend = NULL;
+  for (const char *l = page; msg && (l = strstr(l, "<legend")) && l < msg; l++)
+    legend = l;
+  if (legend && (legend = strchr(legend, '>')) && (end = strstr(legend, "</legend>"))) {
+    plain_text(out, legend + 1, end);
+    return out->len > 0;
+  }
+  return false;
+}
+
+/* A refused form (4xx with messages) opens at a summary of every message, each a link to
+ * its field, focused (autofocus on a tabindex=-1 block: no script), and the title says
+ * 错误： first, so a screen reader and a reload both start at what is wrong. */
+static void error_summary(struct req *r, struct resp *p) {
+  if (!r->n_problems || p->status < 400 || !p->main_at || p->main_at > p->body.len)
+    return;
+  const char *page = sb_str(&p->body);
+  struct sb s = SB_INIT;
+  html_printf(&s,
+              "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" "
+              "tabindex=\"-1\" autofocus>\n<h2>%h</h2>\n<ul>\n",
+              web_t(r, "ui_error_summary"));
+  for (size_t i = 0; i < r->n_problems; i++) {
+    const struct web_problem *pr = &r->problems[i];
+    bool seen = strcmp(pr->message, "ui_form_has_errors") == 0; /* the heading says it */
+    for (size_t k = 0; k < i && !seen; k++)
+      seen = strcmp(r->problems[k].message, pr->message) == 0 &&
+             (r->problems[k].field == pr->field ||
+              (r->problems[k].field && pr->field && strcmp(r->problems[k].field, pr->field) == 0));
+    if (seen)
+      continue;
+    if (!pr->field) {
+      html_printf(&s, "<li>%h</li>\n", web_t(r, pr->message));
+      continue;
+    }
+    /* to the input when it has that id, else to its message (a group of radios) */
+    bool has_id = strstr(page, arena_printf(r->arena, "id=\"%s\"", pr->field)) != NULL;
+    html_printf(&s, "<li><a href=\"#%h%h\">", pr->field, has_id ? "" : "-error");
+    struct sb name = SB_INIT;
+    if (field_name(r, page, pr->field, &name)) {
+      sb_appendn(&s, name.buf, name.len); /* raw: the page's own escaped text, tags dropped */
+      html_printf(&s, "%h", web_t(r, "ui_colon"));
+    }
+    sb_free(&name);
+    html_printf(&s, "%h</a></li>\n", web_t(r, pr->message));
+  }
+  html_printf(&s, "</ul>\n</div>\n");
+  sb_insert(&p->body, p->main_at, s.buf, s.len);
+  sb_free(&s);
+  struct sb prefix = SB_INIT;
+  html_printf(&prefix, "%h", web_t(r, "ui_error_prefix"));
+  sb_insert(&p->body, p->title_at, prefix.buf, prefix.len);
+  if (p->name_len && p->name_at >= p->title_at)
+    p->name_at += prefix.len;
+  if (p->unread_hole && p->unread_at >= p->title_at)
+    p->unread_at += prefix.len;
+  sb_free(&prefix);
 }
 
 int web_end(struct req *r, struct resp *p) {
+  error_summary(r, p);
   html_printf(&p->body,
               "</main>\n<footer class=\"site-footer\"><div "
               "class=\"bar\">%h</div></footer>\n"

@@ -26,6 +26,7 @@
 #include "service/project.h"
 #include "service/user.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/svg.h"
 #include "web/web.h"
 
@@ -342,21 +343,123 @@ void web_project_task_section(struct req *r, struct sb *b, int64_t task_id) {
 
 /* GET /projects: signed in, the projects one may read with the filters; signed out, the
  * public ones. */
+/* The list as a ledger (web/ledger.h): every project the list would page through, in its
+ * order, a page of the service at a time. Anonymous: the public projects' public fields. */
+static const struct ledger_col project_cols[] = {
+    {"project_id", "ui_lg_h_project_id", LEDGER_INT, NULL},
+    {"name", "ui_prj_name", LEDGER_TEXT, NULL},
+    {"pairing", "ui_prj_pairing", LEDGER_TEXT, NULL},
+    {"city_pairing", "ui_prj_city_pairing", LEDGER_TEXT, NULL},
+    {"partners", "ui_prj_partners", LEDGER_TEXT, NULL},
+    {"industry", "ui_prj_industry", LEDGER_TEXT, NULL},
+    {"region", "ui_prj_region", LEDGER_TEXT, NULL},
+    {"stage", "ui_prj_stage", LEDGER_TEXT, NULL},
+    {"signed_on", "ui_prj_signed_on", LEDGER_DATE, NULL},
+    {"planned", "ui_prj_planned_wan", LEDGER_WANYUAN, NULL},
+    {"contracted", "ui_prj_contracted_wan", LEDGER_WANYUAN, NULL},
+    {"paid", "ui_prj_paid_wan", LEDGER_WANYUAN, NULL},
+    {"jobs", "ui_prj_jobs", LEDGER_INT, NULL},
+    {"major", "ui_prj_major", LEDGER_TEXT, NULL},
+};
+
+static int projects_ledger(struct req *r, struct resp *p, enum ledger_format format,
+                           const struct project_filter *f) {
+  struct project_view *v = NULL;
+  size_t n = 0;
+  int64_t next = 0;
+  struct arena chunk;
+  arena_init(&chunk);
+  r->ctx.arena = &chunk;
+  int rc = f ? project_list(&r->ctx, f, 0, PROJECT_PAGE_MAX, &v, &n, &next)
+             : project_list_public(&r->ctx, 0, PROJECT_PAGE_MAX, &v, &n, &next);
+  r->ctx.arena = r->arena;
+  if (rc != SVC_OK) {
+    arena_free(&chunk);
+    return web_service_page(r, p, rc);
+  }
+  const char *pairing = n && v[0].name_a && f && f->pairing_id
+                            ? arena_printf(r->arena, "%s—%s ", v[0].name_a, v[0].name_b)
+                            : "";
+  struct ledger_spec spec = {
+      .name = arena_printf(r->arena, "%s%s", web_t(r, "ui_prj_title"), web_t(r, "ui_lg_sheet")),
+      .ascii = "projects",
+      .title = f && f->year ? arena_printf(r->arena, "%s%d%s %s%s", pairing, f->year,
+                                           r->lang == LANG_EN ? "" : web_t(r, "ui_year_suffix"),
+                                           web_t(r, "ui_prj_title"), web_t(r, "ui_lg_sheet"))
+                            : arena_printf(r->arena, "%s%s%s", pairing, web_t(r, "ui_prj_title"),
+                                           web_t(r, "ui_lg_sheet")),
+      .cols = project_cols,
+      .n_cols = sizeof project_cols / sizeof *project_cols};
+  struct ledger *l = ledger_open(r, format, &spec);
+  if (!l) {
+    arena_free(&chunk);
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  }
+  for (;;) {
+    for (size_t i = 0; i < n; i++) {
+      const struct project_view *k = &v[i];
+      struct sb partners = SB_INIT;
+      for (size_t j = 0; j < k->n_partners; j++)
+        sb_appendf(&partners, "%s%s", j ? web_t(r, "ui_prj_list_sep") : "",
+                   k->partners[j].unit_id ? k->partners[j].unit_name : k->partners[j].enterprise);
+      ledger_int(l, k->id);
+      ledger_text(l, k->name);
+      ledger_text(l, k->name_a ? arena_printf(&chunk, "%s—%s", k->name_a, k->name_b) : NULL);
+      ledger_text(l, k->city_pairing_id ? arena_printf(&chunk, "%s—%s", k->city_a, k->city_b)
+                                        : NULL);
+      ledger_text(l, arena_strdup(&chunk, sb_str(&partners)));
+      sb_free(&partners);
+      ledger_text(l, k->industry_name);
+      ledger_text(l, k->region_name);
+      ledger_text(l, web_t(r, stage_label(k->stage)));
+      ledger_date(l, k->signed_on);
+      ledger_yuan(l, k->invest_planned);
+      ledger_yuan(l, k->invest_contracted);
+      ledger_yuan(l, k->invest_paid);
+      if (k->jobs >= 0)
+        ledger_int(l, k->jobs);
+      else
+        ledger_blank(l);
+      ledger_text(l, k->major ? "★" : NULL);
+      ledger_row_end(l);
+    }
+    if (!next)
+      break;
+    int64_t after = next;
+    arena_free(&chunk);
+    arena_init(&chunk);
+    r->ctx.arena = &chunk;
+    rc = f ? project_list(&r->ctx, f, after, PROJECT_PAGE_MAX, &v, &n, &next)
+           : project_list_public(&r->ctx, after, PROJECT_PAGE_MAX, &v, &n, &next);
+    r->ctx.arena = r->arena;
+    if (rc != SVC_OK) {
+      arena_free(&chunk);
+      return web_service_page(r, p, rc);
+    }
+  }
+  arena_free(&chunk);
+  return ledger_send(l, p);
+}
+
 int web_projects(struct req *r, struct resp *p) {
   int64_t after = web_page_after(r);
-  if (after < 0)
+  int format = ledger_asked(r);
+  if (after < 0 || format < 0)
     return web_bad_query(r, p);
   struct project_view *v;
   size_t n;
   int64_t next;
   struct sb *b = &p->body;
   if (!r->user) {
+    if (format != LEDGER_PAGE)
+      return projects_ledger(r, p, (enum ledger_format)format, NULL);
     int rc = project_list_public(&r->ctx, after, PROJECT_PAGE_DEFAULT, &v, &n, &next);
     if (rc != SVC_OK)
       return web_service_page(r, p, rc);
     web_begin(r, p, web_t(r, "ui_prj_public_title"));
     html_printf(b, "<h1>%h</h1>\n<p class=\"meta\">%h</p>\n", web_t(r, "ui_prj_public_title"),
                 web_t(r, "ui_prj_public_intro"));
+    ledger_links(r, b, "/projects");
     if (n == 0)
       html_printf(b, "<p>%h</p>\n", web_t(r, "ui_prj_none"));
     else
@@ -367,6 +470,8 @@ int web_projects(struct req *r, struct resp *p) {
   struct list_query q;
   if (!read_filters(r, &q))
     return web_bad_query(r, p);
+  if (format != LEDGER_PAGE)
+    return projects_ledger(r, p, (enum ledger_format)format, &q.f);
   int rc = project_list(&r->ctx, &q.f, after, PROJECT_PAGE_DEFAULT, &v, &n, &next);
   if (rc != SVC_OK)
     return web_service_page(r, p, rc);
@@ -378,6 +483,9 @@ int web_projects(struct req *r, struct resp *p) {
                 "</p>\n",
                 web_t(r, "ui_prj_new"));
   filter_form(r, b, &q, q.f.pairing_id ? q.f.pairing_id : r->user->pairing_id);
+  ledger_links(r, b, list_path(r, &q));
+  if (project_may_create(&r->ctx) && r->user->role != ROLE_ADMIN)
+    web_import_form_in(r, b, "projects", 0, NULL); /* many at once: web/import.c */
   if (n == 0)
     html_printf(b, "<p>%h</p>\n", web_t(r, "ui_prj_none"));
   else
@@ -453,7 +561,7 @@ void web_project_dashboard_block(struct req *r, struct sb *b, int64_t pairing_id
   bool named = pairing_get(&r->ctx, pairing_id, &pv) == SVC_OK;
   web_take_code(r, NULL);
   html_printf(b,
-              "<table class=\"dash-table projects-invest\">\n<caption>%h</caption>\n<thead><tr>"
+              "<table class=\"dash-table cards projects-invest\">\n<caption>%h</caption>\n<thead><tr>"
               "<th scope=\"col\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
               "<th scope=\"col\" class=\"num\">%h</th><th scope=\"col\" class=\"num\">%h</th>"
               "</tr></thead>\n<tbody>\n",

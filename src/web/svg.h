@@ -19,6 +19,7 @@ struct sb;
 struct svg_part {
   int64_t value;
   const char *fill;
+  bool hatched; /* drawn with white diagonal lines too (red: told apart without colour) */
 };
 
 /* A horizontal bar width×height (user units; the element scales with CSS)
@@ -51,5 +52,20 @@ struct svg_bar {
  * paper; label is the accessible name (every value in words). cls: a string literal. */
 void svg_hbars(struct sb *b, const char *cls, const struct svg_bar *bars, size_t n,
                double max, size_t label_max, const char *label);
+
+/* One column of a column chart: its value on a 0–100 scale, its fill, the text above it
+ * (the value as written) and below it (what it is: a period), faint for a value not yet
+ * confirmed (drawn pale with a dashed outline), hatched as in svg_stacked_bar. */
+struct svg_column {
+  double value;
+  const char *fill, *top, *bottom;
+  bool faint, hatched;
+};
+
+/* Columns side by side on one 0–100 scale, each with its text above and below (SVG text,
+ * so the chart reads on greyscale paper); label is the accessible name with every value in
+ * words. cls: a string literal. */
+void svg_columns(struct sb *b, const char *cls, const struct svg_column *cols, size_t n,
+                 const char *label);
 
 #endif

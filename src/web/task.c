@@ -9,8 +9,10 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "service/report.h"
 #include "service/task.h"
 #include "web/html.h"
+#include "web/svg.h"
 #include "web/web.h"
 
 /* ---- the task and its units
@@ -116,6 +118,52 @@ static const char *year_label(struct req *r, int year) {
                       r->lang == LANG_EN ? "" : web_t(r, "ui_year_suffix"));
 }
 
+/* The light a report's status shows (the light rule's words for one period: done, delayed
+ * red, at risk yellow, else green). */
+static enum light status_light(const char *status) {
+  if (strcmp(status, "done") == 0)
+    return LIGHT_DONE;
+  if (strcmp(status, "delayed") == 0)
+    return LIGHT_RED;
+  return strcmp(status, "at_risk") == 0 ? LIGHT_YELLOW : LIGHT_GREEN;
+}
+
+/* An item's progress across its periods as a small column chart: each period's latest
+ * report, its percent as the height, its status's light as the colour (red hatched), pale
+ * while not accepted; every value in words for screen readers. */
+static void progress_chart(struct req *r, struct sb *b, int64_t item_id, const char *title) {
+  struct report_point *pts;
+  size_t n;
+  if (report_progress(&r->ctx, item_id, &pts, &n) != SVC_OK || n == 0) {
+    web_take_code(r, NULL);
+    html_printf(b, "<span class=\"meta\">%h</span>", web_t(r, "ui_no_report"));
+    return;
+  }
+  struct svg_column *cols = arena_alloc(r->arena, n * sizeof *cols);
+  struct sb words = SB_INIT;
+  sb_appendf(&words, "%s%s", arena_printf(r->arena, web_t(r, "ui_progress_of"), title),
+             web_t(r, "ui_colon"));
+  for (size_t i = 0; i < n; i++) {
+    enum light l = status_light(pts[i].status);
+    const char *per = pts[i].period;
+    size_t len = strlen(per);
+    cols[i] = (struct svg_column){
+        .value = pts[i].percent,
+        .fill = svg_light_fill(l),
+        .top = arena_printf(r->arena, "%d%%", pts[i].percent),
+        .bottom = len > 5 ? per + 5 : per, /* 2026-11 → 11, 2026-Q4 → Q4 */
+        .faint = strcmp(pts[i].review, "accepted") != 0,
+        .hatched = l == LIGHT_RED,
+    };
+    sb_appendf(&words, "%s%s", i ? web_t(r, "ui_dash_sep") : "",
+               arena_printf(r->arena, web_t(r, "ui_progress_point"), web_period(r, per),
+                            pts[i].percent, web_status_label(r, pts[i].status),
+                            web_t(r, web_review_label(pts[i].review))));
+  }
+  svg_columns(b, "progress-chart", cols, n, arena_strdup(r->arena, sb_str(&words)));
+  sb_free(&words);
+}
+
 static void item_row(struct req *r, struct sb *b,
                      const struct work_item_view *it) {
   html_printf(b, "<tr><td>");
@@ -138,6 +186,8 @@ static void item_row(struct req *r, struct sb *b,
                 web_t(r, web_review_label(it->review)));
   else
     html_printf(b, "<span class=\"meta\">%h</span>", web_t(r, "ui_no_report"));
+  html_printf(b, "</td><td class=\"progress\">");
+  progress_chart(r, b, it->id, it->title);
   html_printf(b, "</td></tr>\n");
 }
 
@@ -152,10 +202,10 @@ static void task_items(struct req *r, struct sb *b, const struct task_view *v) {
                   "<h3 id=\"year-%d\">%h</h3>\n<table class=\"work\">\n<thead>"
                   "<tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
                   "<th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
-                  "<th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
+                  "<th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead>\n<tbody>\n",
                   it->year, year_label(r, it->year), web_t(r, "ui_light"),
                   web_t(r, "ui_item"), web_t(r, "ui_owner_unit"),
-                  web_t(r, "ui_due"), web_t(r, "ui_latest_report"));
+                  web_t(r, "ui_due"), web_t(r, "ui_latest_report"), web_t(r, "ui_progress"));
     item_row(r, b, it);
     if (i + 1 == v->n_items || v->items[i + 1].year != it->year)
       html_printf(b, "</tbody>\n</table>\n");

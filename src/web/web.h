@@ -46,7 +46,13 @@ const char *web_take_code(struct req *r, const char *fallback);
  * (404/403/409/422/500, the service's message when it gave one). */
 int web_service_page(struct req *r, struct resp *p, int rc);
 /* A message next to the field for_id (id NULL: nothing); the input refers to it
- * with aria-describedby="<for_id>-error". */
+ * with aria-describedby="<for_id>-error". Like web_form_error, it is also listed in
+ * the error summary web_end puts at the top of a refused form (status 4xx): every
+ * message a link to its field, focused on load, the title starting 错误：. */
+struct web_problem {
+  const char *field;   /* the input's id, or NULL for a message about the whole form */
+  const char *message; /* a message id */
+};
 void web_field_error(struct req *r, struct sb *b, const char *id,
                      const char *for_id);
 /* The attributes of an input whose message is err (none when err is NULL):
@@ -103,10 +109,17 @@ void web_pager(struct req *r, struct sb *b, const char *path, int64_t after,
 /* portal.c */
 int web_home(struct req *r, struct resp *p);      /* GET / */
 int web_plan_page(struct req *r, struct resp *p); /* GET /plans/{id} */
+/* plan_import.c: a plan file uploaded, previewed, confirmed or cancelled (admin) */
+int web_plan_import_form(struct req *r, struct resp *p);    /* GET /plans/import */
+int web_plan_import_upload(struct req *r, struct resp *p);  /* POST /plans/import */
+int web_plan_import_page(struct req *r, struct resp *p);    /* GET /plans/import/{id} */
+int web_plan_import_confirm(struct req *r, struct resp *p); /* POST /plans/import/{id}/confirm */
+int web_plan_import_cancel(struct req *r, struct resp *p);  /* POST /plans/import/{id}/cancel */
 
 /* account.c: sign-in and sign-out forms, the own-account page and its forms */
 int web_login_form(struct req *r, struct resp *p);       /* GET /login */
 int web_login(struct req *r, struct resp *p);            /* POST /login */
+int web_login_again(struct req *r, struct resp *p); /* a page's form sent after its session ended */
 int web_logout(struct req *r, struct resp *p);           /* POST /logout */
 int web_account(struct req *r, struct resp *p);          /* GET /account */
 int web_account_password(struct req *r, struct resp *p); /* POST /account/password */
@@ -124,10 +137,26 @@ int web_reviews(struct req *r, struct resp *p);         /* GET /reviews */
 int web_report_page(struct req *r, struct resp *p);     /* GET /reports/{id} */
 int web_report_review(struct req *r, struct resp *p);   /* POST /reports/{id}/review */
 int web_reviews_accept(struct req *r, struct resp *p);  /* POST /reviews/accept */
+/* my_ledger.c: /my as a file (format: enum ledger_format of web/ledger.h) */
+int web_my_ledger(struct req *r, struct resp *p, int format, bool all);
+/* report_ledger.c: 进展报告台账 */
+int web_reports_ledger(struct req *r, struct resp *p);  /* GET /reports */
+struct report_filter;
+int web_reviews_ledger(struct req *r, struct resp *p, int format,
+                       const struct report_filter *f); /* /reviews?format= (the queue's filter) */
+/* import.c: spreadsheet imports (service/import.h) */
+void web_import_form(struct req *r, struct sb *b, const char *kind, const char *err);
+/* The same form for a kind imported into a scope (work_items: the work plan scope). */
+void web_import_form_in(struct req *r, struct sb *b, const char *kind, int64_t scope,
+                        const char *err);
+int web_import_upload(struct req *r, struct resp *p); /* POST /imports */
+int web_import_page(struct req *r, struct resp *p);   /* GET /imports/{id} */
+int web_import_commit(struct req *r, struct resp *p); /* POST /imports/{id}/commit */
 
 /* dashboard.c: a pairing's year at a glance, for leaders (and every user of
  * the pairing) */
 int web_dashboard(struct req *r, struct resp *p);      /* GET /pairings/{id}/dashboard */
+int web_pairing_items(struct req *r, struct resp *p); /* GET /pairings/{id}/items */
 /* notification.c: the inbox */
 int web_inbox(struct req *r, struct resp *p);          /* GET /inbox */
 int web_inbox_open(struct req *r, struct resp *p);     /* POST /inbox/{id}/open */
@@ -178,6 +207,7 @@ int web_task_page(struct req *r, struct resp *p); /* GET /tasks/{id} */
 
 /* assignment.c: a coordinator assigns its side's units to every task of a plan */
 int web_assign_form(struct req *r, struct resp *p); /* GET /plans/{id}/assign */
+int web_assign_home(struct req *r, struct resp *p); /* GET /assign */
 int web_assign_save(struct req *r, struct resp *p); /* POST /plans/{id}/assign */
 /* admin.c: units and accounts (coordinators their side's, admins all) */
 int web_units(struct req *r, struct resp *p);       /* GET /units */

@@ -20,8 +20,10 @@
 #include "service/perm.h"
 #include "service/plan.h"
 #include "service/user.h"
+#include "service/report.h"
 #include "service/work_plan.h"
 #include "web/html.h"
+#include "web/ledger.h"
 #include "web/web.h"
 
 /* ---- shared bits
@@ -210,17 +212,17 @@ static void unit_options(struct sb *b, const struct choices *ch, int side,
   }
 }
 
-static void text_input(struct req *r, struct sb *b, const char *id,
-                       const char *label, const char *value, const char *err,
-                       int maxlength, const char *hint) {
+static void typed_input(struct req *r, struct sb *b, const char *type, const char *id,
+                        const char *label, const char *value, const char *err,
+                        int maxlength, const char *hint) {
   html_printf(b, "<p><label for=\"%h\">%h</label>\n", id, web_t(r, label));
   if (hint)
     html_printf(b, "<span class=\"hint\" id=\"%h-hint\">%h</span>\n", id,
                 web_t(r, hint));
   html_printf(b,
-              "<input type=\"text\" id=\"%h\" name=\"%h\" maxlength=\"%d\" "
+              "<input type=\"%h\" id=\"%h\" name=\"%h\" maxlength=\"%d\" "
               "value=\"%h\"",
-              id, id, maxlength, value ? value : "");
+              type, id, id, maxlength, value ? value : "");
   if (err)
     html_printf(b, " aria-invalid=\"true\" aria-describedby=\"%h-error%s%h\"",
                 id, hint ? " " : "",
@@ -230,6 +232,38 @@ static void text_input(struct req *r, struct sb *b, const char *id,
   html_printf(b, ">\n");
   web_field_error(r, b, err, id);
   html_printf(b, "</p>\n");
+}
+
+static void text_input(struct req *r, struct sb *b, const char *id,
+                       const char *label, const char *value, const char *err,
+                       int maxlength, const char *hint) {
+  typed_input(r, b, "text", id, label, value, err, maxlength, hint);
+}
+
+/* 配合单位 as checkboxes by side (a multi-select needed Ctrl-click, which few people know):
+ * the fieldset carries the id the error summary links to. */
+static void support_boxes(struct req *r, struct sb *b, const struct choices *ch,
+                          const struct item_form *f, const char *names[2]) {
+  html_printf(b,
+              "<fieldset id=\"support\" class=\"wp-support\" aria-describedby=\"support-hint%h\">"
+              "\n<legend>%h</legend>\n<span class=\"hint\" id=\"support-hint\">%h</span>\n",
+              f->e_support ? " support-error" : "", web_t(r, "ui_wp_support"),
+              web_t(r, "ui_wp_support_hint"));
+  for (int s = 0; s < 2; s++) {
+    html_printf(b, "<p class=\"wp-support-side\"><span class=\"meta\">%h</span>\n", names[s]);
+    for (size_t i = 0; i < ch->n_units; i++) {
+      const struct unit_view *u = &ch->units[i];
+      if (u->side != s)
+        continue;
+      html_printf(b,
+                  "<label class=\"choice\"><input type=\"checkbox\" name=\"support\" "
+                  "value=\"%lld\"%h> %h</label>\n",
+                  (long long)u->id, support_has(f, u->id) ? " checked" : "", u->name);
+    }
+    html_printf(b, "</p>\n");
+  }
+  web_field_error(r, b, f->e_support, "support");
+  html_printf(b, "</fieldset>\n");
 }
 
 /* The fields of the item form (inside a <form> the caller opens and closes). */
@@ -251,23 +285,13 @@ static void item_fields(struct req *r, struct sb *b, const struct choices *ch,
   unit_options(b, ch, ch->owner_side, f, true, names);
   html_printf(b, "</select>\n");
   web_field_error(r, b, f->e_owner, "owner_unit_id");
-  html_printf(b,
-              "</p>\n<p><label for=\"support\">%h</label>\n"
-              "<span class=\"hint\" id=\"support-hint\">%h</span>\n"
-              "<select id=\"support\" name=\"support\" multiple size=\"6\" "
-              "aria-describedby=\"support-hint%s\"%s>\n",
-              web_t(r, "ui_wp_support"), web_t(r, "ui_wp_support_hint"),
-              f->e_support ? " support-error" : "",
-              f->e_support ? " aria-invalid=\"true\"" : "");
-  unit_options(b, ch, -1, f, false, names);
-  html_printf(b, "</select>\n");
-  web_field_error(r, b, f->e_support, "support");
   html_printf(b, "</p>\n");
+  support_boxes(r, b, ch, f, names);
   text_input(r, b, "indicator", "ui_indicator", f->indicator, f->e_indicator,
              500, NULL);
   text_input(r, b, "target_value", "ui_target_value", f->target_value,
              f->e_target, 500, NULL);
-  text_input(r, b, "due", "ui_due", f->due, f->e_due, 10, "ui_wp_due_hint");
+  typed_input(r, b, "date", "due", "ui_due", f->due, f->e_due, 10, "ui_wp_due_hint");
 }
 
 /* Reads the form into f and in. Returns false when an input is malformed
@@ -638,6 +662,78 @@ static void items_table(struct req *r, struct sb *b,
   html_printf(b, "</tbody>\n</table>\n");
 }
 
+/* 变更: what changed since each side last approved (items added, removed, each changed
+ * field before → after), above the items and the approve button, so a side approving
+ * again sees what it is approving. Not for an agreed plan (both approvals stand). */
+static const struct {
+  const char *field, *label;
+} change_labels[] = {
+    {"title", "ui_wp_item_title"}, {"task", "ui_task"},
+    {"owner", "ui_wp_owner"},      {"support", "ui_wp_support"},
+    {"indicator", "ui_indicator"}, {"target_value", "ui_target_value"},
+    {"due", "ui_due"},
+};
+
+static void change_value(struct req *r, struct sb *b, const char *tag, const char *field,
+                         const char *value) {
+  if (!*value)
+    value = web_t(r, "ui_wpc_none");
+  else if (strcmp(field, "due") == 0)
+    value = web_date(r, value);
+  html_printf(b, "<%h>%h</%h>", tag, value, tag);
+}
+
+static void plan_changes(struct req *r, struct sb *b, const struct work_plan_view *v) {
+  if (strcmp(v->status, "agreed") == 0)
+    return;
+  bool any = false;
+  for (int s = 0; s < 2; s++) {
+    struct work_plan_changes ch;
+    if (work_plan_changes(&r->ctx, v, s, &ch) != SVC_OK) {
+      web_take_code(r, NULL);
+      continue;
+    }
+    if (!ch.since || !ch.n_items)
+      continue;
+    if (!any)
+      html_printf(b, "<section class=\"wp-changes\" aria-labelledby=\"h-changes\">\n"
+                     "<h2 id=\"h-changes\">%h</h2>\n",
+                  web_t(r, "ui_wpc_title"));
+    any = true;
+    html_printf(b, "<h3>%h</h3>\n<ul>\n",
+                arena_printf(r->arena, web_t(r, "ui_wpc_since"), side_name(v, s),
+                             web_date(r, ch.since)));
+    for (size_t i = 0; i < ch.n_items; i++) {
+      const struct work_plan_item_change *x = &ch.items[i];
+      const char *kind = strcmp(x->kind, "added") == 0     ? "ui_wpc_added"
+                         : strcmp(x->kind, "removed") == 0 ? "ui_wpc_removed"
+                                                           : "ui_wpc_changed";
+      html_printf(b, "<li class=\"wpc-%h\"><strong>%h</strong>%h%h", x->kind, web_t(r, kind),
+                  web_t(r, "ui_colon"), x->title);
+      if (x->n_fields) {
+        html_printf(b, "\n<ul>\n");
+        for (size_t k = 0; k < x->n_fields; k++) {
+          const struct work_plan_field_change *f = &x->fields[k];
+          const char *label = f->field;
+          for (size_t l = 0; l < sizeof change_labels / sizeof *change_labels; l++)
+            if (strcmp(change_labels[l].field, f->field) == 0)
+              label = web_t(r, change_labels[l].label);
+          html_printf(b, "<li>%h%h", label, web_t(r, "ui_colon"));
+          change_value(r, b, "del", f->field, f->before);
+          html_printf(b, " → ");
+          change_value(r, b, "ins", f->field, f->after);
+          html_printf(b, "</li>\n");
+        }
+        html_printf(b, "</ul>\n");
+      }
+      html_printf(b, "</li>\n");
+    }
+    html_printf(b, "</ul>\n");
+  }
+  if (any)
+    html_printf(b, "</section>\n");
+}
+
 /* Submit (a draft with items) and approve (a submitted plan, each side whose
  * approval the caller may give and that is not given yet). */
 static void plan_actions(struct req *r, struct sb *b,
@@ -741,19 +837,100 @@ static int plan_page(struct req *r, struct resp *p, int status, int64_t id,
                 web_t(r, notice));
   web_form_error(r, b, top_error);
   plan_state(r, b, &v);
+  ledger_links(r, b, arena_printf(r->arena, "/work-plans/%lld", (long long)v.id));
+  plan_changes(r, b, &v);
   items_table(r, b, &v, editor);
   if (editor) {
     plan_actions(r, b, &v);
     struct item_form empty = {0};
     add_form(r, b, &v, &ch, f ? f : &empty);
+    if (strcmp(v.status, "draft") == 0) /* many items at once: web/import.c */
+      web_import_form_in(r, b, "work_items", v.id, NULL);
   }
   web_reporting_form(r, b, v.id, v.report_quarterly, v.report_due_day);
   html_printf(b, "</div>\n");
   return web_end(r, p);
 }
 
-/* GET /work-plans/{id} */
+/* The plan's items as a ledger (docs/ledgers.md): each with its task, owner,
+ * support units, due date, light and latest report. */
+static const struct ledger_col plan_cols[] = {
+    {"item_id", "ui_lg_h_item_id", LEDGER_INT, NULL},
+    {"task", "ui_lg_h_task", LEDGER_TEXT, NULL},
+    {"item", "ui_lg_h_item", LEDGER_TEXT, NULL},
+    {"owner", "ui_lg_h_owner", LEDGER_TEXT, NULL},
+    {"support", "ui_lg_h_support", LEDGER_TEXT, NULL},
+    {"indicator", "ui_lg_h_indicator", LEDGER_TEXT, NULL},
+    {"target", "ui_lg_h_target", LEDGER_TEXT, NULL},
+    {"due", "ui_lg_h_due", LEDGER_DATE, NULL},
+    {"light", "ui_lg_h_light", LEDGER_LIGHT, NULL},
+    {"period", "ui_lg_h_period", LEDGER_TEXT, NULL},
+    {"status", "ui_lg_h_status", LEDGER_TEXT, NULL},
+    {"percent", "ui_lg_h_percent", LEDGER_PERCENT, NULL},
+    {"narrative", "ui_lg_h_narrative", LEDGER_TEXT, NULL},
+    {"review", "ui_lg_h_review", LEDGER_TEXT, NULL},
+    {"reported_at", "ui_lg_h_reported_at", LEDGER_TIME, NULL},
+};
+
+static int plan_ledger(struct req *r, struct resp *p, int64_t id,
+                       enum ledger_format f) {
+  struct work_plan_view v;
+  int rc = work_plan_get(&r->ctx, id, &v);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  struct ledger_spec spec = {
+      .name = arena_printf(r->arena, "%s-%d", web_t(r, "ui_lg_wp_file"), v.year),
+      .ascii = arena_printf(r->arena, "work-plan-%lld-%d", (long long)v.id,
+                            v.year),
+      .title = arena_printf(r->arena, "%s %s", plan_title(r, &v),
+                            web_t(r, "ui_lg_sheet")),
+      .cols = plan_cols,
+      .n_cols = sizeof plan_cols / sizeof *plan_cols};
+  struct ledger *l = ledger_open(r, f, &spec);
+  if (!l)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  for (size_t i = 0; i < v.n_items; i++) {
+    const struct work_item_view *it = &v.items[i];
+    ledger_int(l, it->id);
+    ledger_text(l, it->task_number
+                       ? arena_printf(r->arena, "%d %s", it->task_number,
+                                      it->task_title ? it->task_title : "")
+                       : NULL);
+    ledger_text(l, it->title);
+    ledger_text(l, it->owner.name);
+    struct sb sup = SB_INIT;
+    for (size_t k = 0; k < it->n_support; k++)
+      sb_appendf(&sup, "%s%s", k ? "、" : "", it->support[k].name);
+    ledger_text(l, arena_strdup(r->arena, sb_str(&sup)));
+    sb_free(&sup);
+    ledger_text(l, it->indicator);
+    ledger_text(l, it->target_value);
+    ledger_date(l, it->due);
+    ledger_light(l, it->light);
+    if (it->report_id) {
+      struct report_view rv;
+      const char *narrative = NULL;
+      if (report_get(&r->ctx, it->report_id, &rv) == SVC_OK)
+        narrative = rv.narrative;
+      ledger_text(l, it->report_period);
+      ledger_text(l, web_status_label(r, it->report_status));
+      ledger_percent(l, it->report_percent);
+      ledger_text(l, narrative);
+      ledger_text(l, web_t(r, web_review_label(it->review)));
+      ledger_date(l, it->report_at);
+    }
+    ledger_row_end(l);
+  }
+  return ledger_send(l, p);
+}
+
+/* GET /work-plans/{id}[?format=xlsx|csv] */
 int web_work_plan_page(struct req *r, struct resp *p) {
+  int f = ledger_asked(r);
+  if (f < 0)
+    return web_bad_query(r, p);
+  if (f != LEDGER_PAGE)
+    return plan_ledger(r, p, r->ids[0], (enum ledger_format)f);
   return plan_page(r, p, 200, r->ids[0], NULL, NULL);
 }
 

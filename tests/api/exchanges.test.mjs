@@ -326,7 +326,7 @@ test('the pages: lists, counts, and the form round trip', async () => {
   assert.match(r.body, /value="副局长"/);
   assert.match(r.body, /id="ends-error"[^>]*>结束日期不能早于开始日期。</);
   assert.match(r.body, /aria-describedby="ends-error"/);
-  assert.match(r.body, /class="form-error" role="alert"[\s\S]*<a href="#ends">/);
+  assert.match(r.body, /class="error-summary"[\s\S]*<a href="#ends">[^<]*结束日期不能早于开始日期。<\/a>/);
   assert.ok(!r.body.includes(ID), 'the ID number is not shown back');
   // fixed: 303 to the new exchange
   r = await b.post('/exchanges', { ...typed, ends: today(100) });

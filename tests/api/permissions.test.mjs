@@ -3,13 +3,16 @@
 // (expectStatus) for a request refused on its merits, such as a 422 of a form that does not
 // validate — never a 404 or a 5xx, which would hide a route that fails for everyone; "deny"
 // means 403 for a signed-in user and 401 for an anonymous one — except on HTML pages (routes
-// outside /api/), where an anonymous request is sent to the sign-in page: 303 to /login. The
+// outside /api/), where an anonymous request is sent to the sign-in page: 303 to /login, or for
+// a form sent from this site the sign-in form itself (401) carrying the submission. The
 // last test fails when a route of the routing table is missing here, so a new route cannot
 // skip this table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, as, Client, BIN } from './harness.mjs';
+import { makeXlsx } from './xlsx.mjs';
+import { startServer, as, Client, BIN, SEED } from './harness.mjs';
+import { readFileSync } from 'node:fs';
 import { creditCode } from './credit_code.mjs';
 
 // anon; LJ pairing side 0: pj_member (盤錦), ly_member (遼陽), ln_coord, ln_leader;
@@ -118,6 +121,37 @@ function upload(fields) {
   return fd;
 }
 
+// An .xlsx of one report on 盤錦's item (a new period each time, so a commit is never a repeat).
+const IMPORTERS = SIGNED_IN.filter((a) => a !== 'ln_leader');
+function importForm() {
+  const fd = new FormData();
+  fd.append('kind', 'reports');
+  const month = String(1 + (++serial % 12)).padStart(2, '0');
+  fd.append('file', new Blob([makeXlsx([['事项编号', '报告期', '状态', '完成比例', '进展情况'],
+    [fx.itemP, `2026-${month}`, '正常推进', serial % 90, `导入 ${serial}`]])]), 'ledger.xlsx');
+  return fd;
+}
+// A preview made by actor a (its own; 1 for those who cannot make one).
+async function ownImport(a) {
+  if (a === 'anon' || a === 'ln_leader') return 1;
+  const r = await client[a].request('POST', '/api/v1/imports', { body: importForm() });
+  assert.equal(r.status, 200, r.body);
+  return r.json.id;
+}
+
+// The seed plans as an uploaded file, and an upload waiting for actor a (1 for the others).
+function planForm() {
+  const fd = new FormData();
+  fd.append('file', new Blob([readFileSync(SEED)]), 'plan.txt');
+  return fd;
+}
+async function ownPlanUpload(a) {
+  if (a !== 'admin') return 1;
+  const r = await client.admin.request('POST', '/api/v1/plan-uploads', { body: planForm() });
+  assert.equal(r.status, 200, r.body.slice(0, 200));
+  return r.json.id;
+}
+
 // A pending progress update by 盤錦's member on fx.project: its id.
 async function projectUpdate() {
   const r = await client.pj_member.post(`/api/v1/projects/${fx.project}/updates`, { body: `进展${++serial}` });
@@ -216,6 +250,8 @@ const CASES = [
   { m: 'POST', route: '/items/{id}/report', allow: ['pj_member', 'admin'],
     prepare: () => ({ path: `/items/${fx.itemP}/report`, form: report() }) },
   { m: 'GET', route: '/reviews', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'], prepare: () => ({ path: '/reviews' }) },
+  // the reports ledger of one's own pairing (a member: its unit's reports)
+  { m: 'GET', route: '/reports', allow: SIGNED_IN, prepare: () => ({ path: '/reports' }) },
   { m: 'POST', route: '/reports/{id}/review', allow: ['ln_coord', 'admin'],
     prepare: async () => {
       const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
@@ -229,12 +265,27 @@ const CASES = [
   // The dashboard: users of the pairing (dl_coord is of the other one); /dashboard answers
   // everyone signed in with 303 to their own pairing's page.
   { m: 'GET', route: '/pairings/{id}/dashboard', allow: LJ_USERS, prepare: () => ({ path: '/pairings/1/dashboard' }) },
+  { m: 'GET', route: '/pairings/{id}/items', allow: LJ_USERS, prepare: () => ({ path: '/pairings/1/items?light=red' }) },
   { m: 'GET', route: '/dashboard', allow: SIGNED_IN, prepare: () => ({ path: '/dashboard', expectStatus: 303 }) },
   { m: 'GET', route: '/tasks/{id}', allow: LJ_USERS, prepare: () => ({ path: `/tasks/${fx.task7}` }) },
   // The assignment page: a coordinator for its own side of the plan's pairing, or an admin.
   { m: 'GET', route: '/plans/{id}/assign', allow: ['ln_coord', 'js_coord', 'admin'], prepare: () => ({ path: '/plans/1/assign' }) },
+  { m: 'GET', route: '/assign', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/assign', expectStatus: 303 }) },
   { m: 'POST', route: '/plans/{id}/assign', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: '/plans/1/assign', form: {}, expectStatus: 303 }) },
+  // Plans uploaded as files (#14): admins only, each its own upload (the seed again: unchanged).
+  { m: 'GET', route: '/plans/import', allow: ['admin'], prepare: () => ({ path: '/plans/import' }) },
+  { m: 'POST', route: '/plans/import', allow: ['admin'], prepare: () => ({ path: '/plans/import', body: planForm() }) },
+  { m: 'GET', route: '/plans/import/{id}', allow: ['admin'], prepare: async (a) => ({ path: `/plans/import/${await ownPlanUpload(a)}` }) },
+  { m: 'POST', route: '/plans/import/{id}/confirm', allow: ['admin'],
+    prepare: async (a) => ({ path: `/plans/import/${await ownPlanUpload(a)}/confirm`, form: {} }) },
+  { m: 'POST', route: '/plans/import/{id}/cancel', allow: ['admin'],
+    prepare: async (a) => ({ path: `/plans/import/${await ownPlanUpload(a)}/cancel`, form: {} }) },
+  { m: 'POST', route: '/api/v1/plan-uploads', allow: ['admin'], prepare: () => ({ path: '/api/v1/plan-uploads', body: planForm() }) },
+  { m: 'GET', route: '/api/v1/plan-uploads/{id}', allow: ['admin'], prepare: async (a) => ({ path: `/api/v1/plan-uploads/${await ownPlanUpload(a)}` }) },
+  { m: 'POST', route: '/api/v1/plan-uploads/{id}/confirm', allow: ['admin'],
+    prepare: async (a) => ({ path: `/api/v1/plan-uploads/${await ownPlanUpload(a)}/confirm` }) },
+  { m: 'DELETE', route: '/api/v1/plan-uploads/{id}', allow: ['admin'], prepare: async (a) => ({ path: `/api/v1/plan-uploads/${await ownPlanUpload(a)}` }) },
   // Administration, audit log and search pages (web/admin.c, web/audit.c, web/search.c).
   // An edit without the revision it was loaded at is stale (409): past every permission.
   { m: 'GET', route: '/units', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'], prepare: () => ({ path: '/units' }) },
@@ -509,6 +560,15 @@ const CASES = [
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
   { m: 'GET', route: '/api/v1/industries', allow: ACTORS, prepare: () => ({ path: `/api/v1/industries?q=${encodeURIComponent('製造')}` }) },
   { m: 'GET', route: '/api/v1/platforms', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/platforms' }) },
+  // Spreadsheet imports (#14): anyone who reports may preview (another unit's item is an error
+  // of its row, not a refusal); a preview is its user's own; leaders never import.
+  { m: 'POST', route: '/api/v1/imports', allow: IMPORTERS, prepare: () => ({ path: '/api/v1/imports', body: importForm() }) },
+  { m: 'POST', route: '/api/v1/imports/{id}/commit', allow: IMPORTERS, merits: [422],
+    prepare: async (a) => ({ path: `/api/v1/imports/${await ownImport(a)}/commit` }) },
+  { m: 'POST', route: '/imports', allow: IMPORTERS, prepare: () => ({ path: '/imports', body: importForm() }) },
+  { m: 'GET', route: '/imports/{id}', allow: IMPORTERS, prepare: async (a) => ({ path: `/imports/${await ownImport(a)}` }) },
+  { m: 'POST', route: '/imports/{id}/commit', allow: IMPORTERS, merits: [422],
+    prepare: async (a) => ({ path: `/imports/${await ownImport(a)}/commit`, form: {} }) },
   { m: 'POST', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/attachments', body: upload({ object: 'project', object_id: String(fx.project) }) }) },
   { m: 'GET', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'],
@@ -654,7 +714,10 @@ for (const c of CASES) {
       const page = !c.route.startsWith('/api/') && c.route !== '/healthz';
       // A page sends an anonymous request to the sign-in page (a successful sign-out
       // everywhere also ends at /login, but that answer carries no ?next= and comes from a POST).
-      const toLogin = page && r.status === 303 && /^\/login(\?|$)/.test(r.headers.get('location') ?? '');
+      // A form posted from this site after its session ended gets the sign-in form itself,
+      // 401, carrying what was sent (web/account.c web_login_again).
+      const toLogin = page && ((r.status === 303 && /^\/login(\?|$)/.test(r.headers.get('location') ?? '')) ||
+        (c.m !== 'GET' && r.status === 401 && /<form method="post" action="\/login">/.test(r.body)));
       // Allowed means the handler did the work: a 2xx or 3xx (a GET page not sent to sign
       // in), or the status the case names for a request refused on its merits (a 422 of a
       // form that does not validate). A 404 or a 5xx never counts as allowed: it would hide

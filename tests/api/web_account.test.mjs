@@ -319,9 +319,9 @@ test('the work bar offers each role its sections and a search box', async () => 
     .matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
   const want = {
     pj_member: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/circulars', '/evaluations'],
-    ln_coord: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage'],
+    ln_coord: ['/my', '/dashboard', '/work-plans', '/assign', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage'],
     ln_leader: ['/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reporting', '/circulars', '/evaluations', '/units', '/audit'],
-    admin: ['/my', '/dashboard', '/work-plans', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage', '/audit'],
+    admin: ['/my', '/dashboard', '/work-plans', '/assign', '/projects', '/platforms', '/events', '/funnel', '/exchanges', '/enterprises', '/funds', '/reviews', '/reporting', '/circulars', '/evaluations', '/units', '/users', '/notices/manage', '/plans/import', '/audit'],
   };
   for (const [login, paths] of Object.entries(want)) {
     const b = new Browser(server.base);

@@ -18,16 +18,20 @@ const noBareIds = (body) => assert.doesNotMatch(body, /\bui_[a-z_0-9]+\b|\berr_[
 
 // The headline figure of a class (fig-done, fig-overdue …) as text.
 const figure = (body, cls) => {
-  const m = new RegExp(`<div class="fig ${cls}"><dt>[^<]*</dt><dd>([^<]*)</dd>`).exec(body);
+  const m = new RegExp(`<div class="fig ${cls}"><dt>[^<]*</dt><dd>(?:<a href="[^"]*">)?([^<]*)`).exec(body);
   assert.ok(m, `figure ${cls}`);
   return m[1];
 };
-// The cells of the table row whose header cell is name: [total, done, green, yellow, red].
+// The numbers of a table's cells (a count, or a link to the items behind it).
+const NUM = /<td class="num"[^>]*>(?:<a href="[^"]*">)?(\d+)/g;
+// The cells of the table row whose header cell is name, as [total, done, green, yellow, red]
+// (the page shows them worst first: total, red, yellow, green, done).
 const groupRow = (body, name) => {
-  const i = body.indexOf(`<tr><th scope="row">${name}</th>`);
+  const i = body.search(new RegExp(`<tr><th scope="row"><a href="[^"]*">${name}</a></th>`));
   assert.ok(i >= 0, `row ${name}`);
   const row = body.slice(i, body.indexOf('</tr>', i));
-  return [...row.matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]));
+  const [total, red, yellow, green, done] = [...row.matchAll(NUM)].map((m) => Number(m[1]));
+  return [total, done, green, yellow, red];
 };
 const section = (body, cls) => {
   const i = body.indexOf(`<section class="${cls}"`);
@@ -96,13 +100,13 @@ test('the figures, the light bar and the tables count each light', async () => {
   assert.equal(figure(b, 'fig-yellow'), '1');
   assert.equal(figure(b, 'fig-red'), '1');
   assert.equal(figure(b, 'fig-overdue'), '1');
-  assert.match(b, /<div class="fig"><dt>计划事项<\/dt><dd>5<\/dd>/);
+  assert.match(b, new RegExp(`<div class="fig"><dt>计划事项</dt><dd><a href="/pairings/${LJ}/items\\?year=${YEAR}">5</a></dd>`));
   // (100 + 50 accepted; the pending 40 does not count) / 5 items
   assert.equal(figure(b, 'fig-progress'), '30%');
   // The bar of the lights: an image with its numbers in words, segments in the badge colours.
   assert.match(b, /<svg class="dash-bar" role="img" aria-label="灯号分布：完成 1，绿灯 2，黄灯 1，红灯 1"/);
   assert.match(b, /<title>灯号分布：完成 1，绿灯 2，黄灯 1，红灯 1<\/title>/);
-  assert.match(b, /fill="#a40e26"/);
+  assert.match(b, /fill="#8b0f1f"/);
   assert.doesNotMatch(b, /style=/, 'no inline style (CSP)');
   // Per unit, per key area, per city pairing: counts [total, done, green, yellow, red].
   assert.deepEqual(groupRow(b, '盤錦市人民政府'), [3, 1, 1, 0, 1]);
@@ -110,7 +114,7 @@ test('the figures, the light bar and the tables count each light', async () => {
   assert.deepEqual(groupRow(b, '無錫市人民政府'), [1, 0, 0, 1, 0]);
   assert.deepEqual(groupRow(b, fx.areaTitle), [1, 1, 0, 0, 0]);
   const cities = section(b, 'dash-group" aria-labelledby="h-cities');
-  assert.deepEqual([...cities.matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1])), [1, 1, 0, 0, 0]);
+  assert.deepEqual([...cities.matchAll(NUM)].map((m) => Number(m[1])), [1, 0, 0, 0, 1]);
   assert.match(b, /<svg class="row-bar" role="img" aria-label="盤錦市人民政府：完成 1，绿灯 1，黄灯 0，红灯 1"/);
   assert.match(b, /<th scope="col">责任单位<\/th>/);
   // The year selector: a GET form with this year chosen.
@@ -122,8 +126,8 @@ test('the figures, the light bar and the tables count each light', async () => {
 test('the overdue list names the item, its owner unit and the days late; reports come newest first', async () => {
   const r = await fx.leader.get(PAGE);
   const overdue = section(r.body, 'dash-overdue');
-  assert.match(overdue, /盤錦港口合作逾期事項<\/td><td>盤錦市人民政府<\/td>/);
-  assert.match(overdue, /<td class="num">5<\/td>/);
+  assert.match(overdue, /盤錦港口合作逾期事項<\/td><td data-label="责任单位">盤錦市人民政府<\/td><td data-label="联系人">[^<—]+<\/td>/);
+  assert.match(overdue, /<td class="num" data-label="逾期天数">逾期5天<\/td>/);
   assert.match(overdue, /尚未报告/);
   assert.doesNotMatch(overdue, /已刪除的事項/);
   assert.doesNotMatch(overdue, /無錫即將到期事項/);
@@ -135,7 +139,7 @@ test('the overdue list names the item, its owner unit and the days late; reports
   assert.equal(rows.length, 3);
   assert.match(rows[0], /遼陽市人民政府/);
   assert.match(rows[0], /遼陽裝備製造合作/);
-  assert.match(rows[0], /<td class="num">40%<\/td>/);
+  assert.match(rows[0], /<td class="num" data-label="完成比例">40%<\/td>/);
   assert.match(rows[0], /class="review review-pending">待审核</);
   assert.match(rows[1], /盤錦人才交流/);
   assert.match(rows[1], /已通过/);
@@ -243,4 +247,63 @@ test('the stylesheet prints the dashboard on A4 without the navigation', async (
   const print = [...css.matchAll(/@media print \{([^@]*)/g)].map((m) => m[1]).join('\n');
   assert.match(print, /\.year-form[^{]*\{[^}]*display: none/);
   assert.match(print, /break-inside: avoid/);
+});
+
+// Every number of the dashboard that links to the items behind it leads to a list of exactly
+// that many items (/pairings/{id}/items): the figures, and every cell of the unit, area and
+// city-pairing tables. The lists come worst first.
+test('every count links to its items, and the list holds that many', async () => {
+  const b = (await fx.leader.get(PAGE)).body;
+  const links = [...b.matchAll(/<a href="(\/pairings\/\d+\/items\?[^"]+)">(\d+)<\/a>/g)]
+    .map((m) => ({ href: m[1].replaceAll('&amp;', '&'), n: Number(m[2]) }));
+  // 7 figures (items, four lights, overdue) and, per table row, the total and each light
+  // that is not 0
+  assert.ok(links.length >= 12, `links: ${links.length}`);
+  for (const kind of ['light=red', 'overdue=1', 'unit=', 'area=', 'city='])
+    assert.ok(links.some((l) => l.href.includes(kind)), kind);
+  for (const { href, n } of links) {
+    const r = await fx.leader.get(href);
+    assert.equal(r.status, 200, href);
+    const rows = (r.body.match(/<tr(?: class="overdue")?><td><a href="\/work-items\/\d+">/g) ?? []).length;
+    assert.equal(rows, n, `${href}: ${rows} rows for the count ${n}`);
+    noBareIds(r.body);
+  }
+  // worst first: the red item leads the whole list, the done one closes it
+  const all = (await fx.leader.get(`/pairings/${LJ}/items?year=${YEAR}`)).body;
+  const order = [...all.matchAll(/<a href="\/work-items\/(\d+)">/g)].map((m) => Number(m[1]));
+  assert.equal(order[0], fx.late);
+  assert.equal(order[1], fx.soon);
+  assert.equal(order.at(-1), fx.done);
+  assert.match(all, /<span class="badge light-red">红灯<\/span>/);
+  // the overdue list: the item, its owner unit, the days late
+  const late = (await fx.leader.get(`/pairings/${LJ}/items?year=${YEAR}&overdue=1`)).body;
+  assert.match(late, /盤錦港口合作逾期事項[\s\S]*盤錦市人民政府[\s\S]*逾期5天/);
+  assert.match(late, /<h1>遼寧省–江蘇省 <span class="dash-year">\d+<\/span> 逾期事项<\/h1>/);
+});
+
+test('the items list refuses what it cannot show, and whoever may not see it', async () => {
+  for (const q of ['light=blue', 'unit=abc', 'area=-1', 'overdue=yes', 'city=1.5'])
+    assert.equal((await fx.leader.get(`/pairings/${LJ}/items?${q}`)).status, 400, q);
+  assert.equal((await fx.leader.get(`/pairings/${LJ}/items?year=abc`)).status, 422);
+  assert.equal((await fx.leader.get(`/pairings/${LJ}/items?unit=999999`)).status, 404);
+  const dl = await as(server, 'dl_coord');
+  const r = await dl.get(`/pairings/${LJ}/items?overdue=1`);
+  assert.equal(r.status, 403);
+  assert.doesNotMatch(r.body, /盤錦港口合作逾期事項/);
+  assert.equal((await new Client(server.base).get(`/pairings/${LJ}/items`)).status, 303);
+});
+
+// One truth everywhere: a report replaced by a newer one of its period before review reads
+// "superseded" in the latest reports, as on the task page, not "pending".
+test('a replaced report is shown as replaced, not pending', async () => {
+  const ly = await as(server, 'ly_member');
+  const r = await ly.post(`/api/v1/work-items/${fx.fine}/reports`,
+    { period: today().slice(0, 7), status: 'on_track', percent: 45, narrative: '更正：進展45%' });
+  assert.equal(r.status, 201, r.body);
+  const recent = section((await fx.leader.get(PAGE)).body, 'dash-recent');
+  const rows = recent.split('<tr>').slice(2);
+  assert.match(rows[0], /45%[\s\S]*review-pending/);
+  const old = rows.find((row) => /40%/.test(row));
+  assert.ok(old, 'the replaced report is listed');
+  assert.match(old, /class="review review-superseded">已被新报告取代</);
 });

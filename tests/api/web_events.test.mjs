@@ -101,7 +101,8 @@ test('a lead office creates an event with the form; a refused one keeps its inpu
   r = await b.ln_coord.post('/events', eventForm(typed, [server.units.ln_office]));
   assert.equal(r.status, 422);
   noBareIds(r.body);
-  assert.match(r.body, /<div class="error-summary" role="alert">/);
+  assert.match(r.body, /<div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus>/);
+  assert.match(r.body, /<title>错误：/);
   assert.match(r.body, new RegExp(`<li><a href="#ends">结束时间：${esc(msg('err_event_ends'))}</a></li>`));
   assert.match(r.body, new RegExp(`id="ends-error">${esc(msg('err_event_ends'))}<`));
   assert.match(r.body, /id="ends" name="ends" type="datetime-local" value="[^"]+T08:00" required aria-invalid="true" aria-describedby="ends-error"/);

@@ -202,8 +202,9 @@ test('the plan page links the tasks for the pairing, and the assignment page for
   const anon = await new WebClient(server.base).get(`/plans/${PLAN}`);
   assert.equal(anon.status, 200);
   assert.doesNotMatch(anon.body, /href="\/tasks\/|\/assign"/);
+  // (the navigation's own 任务分工 link, /assign, leads to the other pairing's plan)
   const dl = await WebClient.signIn(server.base, 'dl_coord');
-  assert.doesNotMatch((await dl.get(`/plans/${PLAN}`)).body, /href="\/tasks\/|\/assign"/);
+  assert.doesNotMatch((await dl.get(`/plans/${PLAN}`)).body, new RegExp(`href="/tasks/|/plans/${PLAN}/assign"`));
 });
 
 test('the assignment form saves several tasks at once, each change audited', async () => {
@@ -370,4 +371,24 @@ test('the pages in three languages show no bare message ids', async () => {
   const hant = await fx.lnWeb.get(`/plans/${PLAN}/assign?lang=zh-Hant`);
   assert.match(hant.body, /儲存全部變更/);
   await fx.lnWeb.get(`/plans/${PLAN}?lang=zh-Hans`);
+});
+
+// "Also expected" in issue 15: an item's progress over time on the task page — a small SVG
+// column chart of each period's latest report (the replaced one left out), its percent as
+// the height, pale while not accepted, every value in words.
+test('each item shows its progress across periods as a chart', async () => {
+  const b = (await fx.pjWeb.get(`/tasks/${fx.t4}`)).body;
+  const charts = [...b.matchAll(/<svg class="progress-chart" role="img" aria-label="([^"]+)"[\s\S]*?<\/svg>/g)];
+  assert.equal(charts.length, 2, 'one chart per item');
+  const [label, svg] = [charts.find((m) => m[1].includes('無錫接待遼寧企業考察團'))?.[1],
+    charts.find((m) => m[1].includes('無錫接待遼寧企業考察團'))?.[0]];
+  assert.ok(label, 'the chart of the item of this year');
+  // October (the correction, 35 %, pending) before November (50 %, accepted)
+  assert.match(label, new RegExp(`${YEAR}年10月 35% 正常推进（待审核）[^"]*${YEAR}年11月 50% 正常推进（已通过）`));
+  assert.doesNotMatch(label, /30%/, 'the replaced report is not a point');
+  const bars = [...svg.matchAll(/<rect x="\d+" y="\d+" width="\d+" height="(\d+)" fill="#[0-9a-f]{6}"( fill-opacity)?/g)];
+  assert.equal(bars.length, 2);
+  assert.ok(Number(bars[1][1]) > Number(bars[0][1]), '50 % is taller than 35 %');
+  assert.ok(bars[0][2] && !bars[1][2], 'pending pale, accepted full');
+  assert.match(svg, />35%<\/text>[\s\S]*>10<\/text>[\s\S]*>50%<\/text>[\s\S]*>11<\/text>/);
 });

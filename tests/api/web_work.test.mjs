@@ -152,8 +152,16 @@ test('the whole loop: my work, report, review, return, report again, accept sele
   assert.match(row(r.body, fx.item), /50%/);
   assert.doesNotMatch(row(r.body, fx.item), /尚未报告/, 'a reported item is not "no report yet"');
 
+  // Reporting again on the accepted period asks for a correction on purpose: refused (409,
+  // the message by the box, the input kept) until the box is ticked.
+  r = await pj.get(`/items/${fx.item}/report`);
+  assert.match(r.body, /<input id="correction" name="correction" type="checkbox" value="1">/);
+  r = await pj.post(`/items/${fx.item}/report`, report({ percent: '60', narrative: '初稿。' }));
+  assert.equal(r.status, 409);
+  assert.match(r.body, /id="correction-error">该期报告已审核通过。/);
+  assert.match(r.body, /初稿。<\/textarea>/);
   // Corrected before review: beside the correction, the first is shown as replaced.
-  assert.equal((await pj.post(`/items/${fx.item}/report`, report({ percent: '60', narrative: '初稿。' }))).status, 303);
+  assert.equal((await pj.post(`/items/${fx.item}/report`, report({ percent: '60', narrative: '初稿。', correction: '1' }))).status, 303);
   assert.equal((await pj.post(`/items/${fx.item}/report`, report({ percent: '65', narrative: '更正稿。' }))).status, 303);
   r = await ln.get('/reviews');
   assert.match(r.body, /更正稿。/);
@@ -241,6 +249,74 @@ test('the pages in three languages show no bare message ids', async () => {
   assert.equal(bad.status, 422);
   noBareIds(bad.body);
   await fx.pj.get('/my?lang=zh-Hans');
+});
+
+test('the queue: filters by unit, task and period, counts per unit, the correction flag', async () => {
+  const ln = await as(server, 'ln_coord');
+  const wp = (await ln.post('/api/v1/work-plans', { pairing_id: LJ, year: YEAR })).json;
+  const add = async (unit, title, task) => {
+    const r = await ln.post(`/api/v1/work-plans/${wp.id}/items`, {
+      owner_unit_id: unit, title, due: today(20), ...(task ? { task_id: task } : {}),
+    });
+    assert.equal(r.status, 201, r.body);
+    return r.json.id;
+  };
+  const pj = await as(server, 'pj_member'), ly = await as(server, 'ly_member');
+  const send = async (c, item, period = today().slice(0, 7), extra = {}) => {
+    const r = await c.post(`/api/v1/work-items/${item}/reports`, {
+      period, status: 'on_track', percent: 10, narrative: '筛选用报告。', ...extra,
+    });
+    assert.equal(r.status, 201, r.body);
+    return r.json.id;
+  };
+  const a = await send(pj, await add(server.units.panjin, '筛选甲', 7));
+  const b = await send(pj, await add(server.units.panjin, '筛选乙'), `${YEAR}-Q1`);
+  const c = await send(ly, await add(server.units.liaoyang, '筛选丙', 7));
+  const ids = async (q) => {
+    const r = await ln.get(`/api/v1/reviews/pending?limit=200${q}`);
+    assert.equal(r.status, 200, r.body);
+    return r.json;
+  };
+  const mine = (list) => list.pending.map((e) => e.report.id).filter((id) => [a, b, c].includes(id));
+  let all = await ids('');
+  assert.deepEqual(mine(all), [a, b, c]);
+  const counts = Object.fromEntries(all.pending_by_unit.map((u) => [u.unit_id, u.pending]));
+  assert.equal(all.pending_total, all.pending.length);
+  assert.equal(counts[server.units.liaoyang], all.pending.filter((e) => e.report.unit.id === server.units.liaoyang).length);
+  assert.deepEqual(mine(await ids(`&unit=${server.units.panjin}`)), [a, b]);
+  assert.deepEqual(mine(await ids('&task=7')), [a, c]);
+  assert.deepEqual(mine(await ids(`&period=${YEAR}-Q1`)), [b]);
+  assert.deepEqual(mine(await ids(`&unit=${server.units.liaoyang}&task=7`)), [c]);
+  const filtered = await ids(`&unit=${server.units.liaoyang}`);
+  assert.equal(filtered.pending_total, all.pending_total, 'the counts are the whole window');
+  for (const bad of ['&unit=x', '&task=0', '&period=2026-13', '&period=Q1'])
+    assert.equal((await ln.get(`/api/v1/reviews/pending?${bad.slice(1)}`)).status, 400, bad);
+
+  // The page: the same filters, the counts per unit as links, each report's controls named.
+  let r = await fx.ln.get(`/reviews?task=7&unit=${server.units.liaoyang}&lang=zh-Hans`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, new RegExp(`aria-label="选中：遼陽市人民政府 · ${YEAR}年\\d+月 · 筛选丙"`));
+  assert.doesNotMatch(r.body, /筛选甲|筛选乙/);
+  assert.match(r.body, new RegExp(`<a href="/reviews\\?unit=${server.units.panjin}">盤錦市人民政府</a>`));
+  assert.match(r.body, /<option value="7" selected>/);
+  r = await fx.ln.get(`/reviews?task=7&unit=${server.units.liaoyang}&select=all`);
+  assert.match(r.body, new RegExp(`name="report" value="${c}" form="bulk" aria-label="[^"]+" checked>`));
+  // accepting keeps the filter for the way back
+  r = await fx.ln.post('/reviews/accept', [['report', String(c)], ['unit', String(server.units.liaoyang)], ['task', '7']]);
+  assert.equal(r.status, 303);
+  assert.equal(r.location, `/reviews?unit=${server.units.liaoyang}&task=7&done=selected`);
+
+  // The API keeps taking a report on an accepted period without the flag (as before); false
+  // refuses it (409), true takes it.
+  const again = { period: today().slice(0, 7), status: 'on_track', percent: 20, narrative: '更正。' };
+  const item = (await ln.get(`/api/v1/reports/${c}`)).json.work_item_id;
+  r = await ly.post(`/api/v1/work-items/${item}/reports`, { ...again, correction: false });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.error.code, 'err_correction_unconfirmed');
+  assert.equal((await ly.post(`/api/v1/work-items/${item}/reports`, { ...again, correction: 'yes' })).status, 422);
+  const d = await send(ly, item, again.period, { correction: true });
+  assert.equal((await ln.post(`/api/v1/reports/${d}/review`, { decision: 'accepted' })).status, 201);
+  await send(ly, item, again.period); // no flag: as before
 });
 
 test('/my and /reviews page by 50 with next and first-page links', async () => {

@@ -83,8 +83,14 @@ test('the whole cycle through the forms: open, add, edit, remove, submit, approv
   assert.match(add, new RegExp(`<option value="${server.units.panjin}">盤錦市人民政府</option>`));
   assert.doesNotMatch(add.slice(0, add.indexOf('id="support"')), /無錫市人民政府/, 'owners: own side only');
   assert.match(add.slice(add.indexOf('id="support"')), /無錫市人民政府/, 'support: either side');
-  for (const name of ['task_id', 'title', 'owner_unit_id', 'support', 'indicator', 'target_value', 'due'])
+  for (const name of ['task_id', 'title', 'owner_unit_id', 'indicator', 'target_value', 'due'])
     assert.match(add, new RegExp(`<label for="${name}">`), `label for ${name}`);
+  // 配合单位: a checkbox per unit in a fieldset named by its legend (no Ctrl-click); the due
+  // date a date input
+  assert.match(add, /<fieldset id="support" class="wp-support"[^>]*>\n<legend>配合单位<\/legend>/);
+  assert.match(add, new RegExp(`<label class="choice"><input type="checkbox" name="support" value="${server.units.wuxi}"> 無錫市人民政府</label>`));
+  assert.doesNotMatch(add, /<select[^>]*multiple/);
+  assert.match(add, /<input type="date" id="due" name="due"/);
   assert.doesNotMatch(r.body, /action="\/work-plans\/\d+\/submit"/, 'nothing to submit yet');
 
   // Two items.
@@ -118,7 +124,7 @@ test('the whole cycle through the forms: open, add, edit, remove, submit, approv
   const edit = formOf(r.body, `/work-items/${first}/edit`);
   assert.match(edit, /id="title" name="title" maxlength="200" value="盤錦—無錫物聯網產業對接"/);
   assert.match(edit, new RegExp(`<option value="${fx.task7.id}" selected>`));
-  assert.match(edit, new RegExp(`<option value="${server.units.wuxi}" selected>`));
+  assert.match(edit, new RegExp(`<input type="checkbox" name="support" value="${server.units.wuxi}" checked>`));
   assert.match(edit, new RegExp(`value="${YEAR}-12-20"`));
   r = await ln.post(`/work-items/${first}/edit`, [['revision', revisionOf(r.body, `/work-items/${first}/edit`)],
     ...Object.entries(item({ title: '盤錦—無錫物聯網產業對接（第一批）', target_value: '5 個' })),
@@ -354,4 +360,62 @@ test('an admin picks the pairing and opens a year for it', async () => {
   assert.notEqual(next, `/work-plans/${fx.wp}`);
   r = await admin.get(next);
   assert.match(r.body, new RegExp(`${YEAR + 1}年度工作计划`));
+});
+
+// Issue 15, finding 6: a side approving again sees what changed since it last approved — on
+// the page where it approves: items added, removed, and each changed field before → after.
+test('re-approval shows what changed since each side approved', async () => {
+  const ln = await as(server, 'ln_coord');
+  const year = YEAR + 1;
+  const wp = await ln.post('/api/v1/work-plans', { pairing_id: LJ, year });
+  assert.ok([200, 201].includes(wp.status), wp.body);
+  const id = wp.json.id;
+  const add = async (fields) => {
+    const r = await ln.post(`/api/v1/work-plans/${id}/items`, { task_id: fx.task7.id, indicator: '簽約項目數',
+      target_value: '3 個', owner_unit_id: server.units.panjin, due: `${year}-06-30`, ...fields });
+    assert.equal(r.status, 201, r.body);
+    return r.json.id;
+  };
+  const a = await add({ title: '盤錦—無錫物聯網產業對接' });
+  const bItem = await add({ title: '遼陽裝備製造招商推介', owner_unit_id: server.units.liaoyang });
+  const etag = async () => (await ln.get(`/api/v1/work-plans/${id}`)).headers.get('etag');
+  let r = await ln.post(`/api/v1/work-plans/${id}/submit`, {}, { headers: { 'if-match': await etag() } });
+  assert.equal(r.status, 200, r.body);
+  r = await ln.post(`/api/v1/work-plans/${id}/approve`, {}, { headers: { 'if-match': await etag() } });
+  assert.equal(r.status, 200, r.body);
+  // Liaoning then moves A's due date and its target, removes B, adds C: the plan reopens.
+  const itemTag = async (x) => (await ln.get(`/api/v1/work-items/${x}`)).headers.get('etag');
+  r = await ln.patch(`/api/v1/work-items/${a}`, { task_id: fx.task7.id, title: '盤錦—無錫物聯網產業對接',
+    owner_unit_id: server.units.panjin, support: [], indicator: '簽約項目數', target_value: '5 個', due: `${year}-09-30` },
+  { headers: { 'if-match': await itemTag(a) } });
+  assert.equal(r.status, 200, r.body);
+  r = await ln.del(`/api/v1/work-items/${bItem}`, { headers: { 'if-match': await itemTag(bItem) } });
+  assert.equal(r.status, 204, r.body);
+  await add({ title: '盤錦港口物流合作', due: `${year}-10-31` });
+  r = await ln.post(`/api/v1/work-plans/${id}/submit`, {}, { headers: { 'if-match': await etag() } });
+  assert.equal(r.status, 200, r.body);
+
+  const page = (await fx.js.get(`/work-plans/${id}`)).body;
+  const i = page.indexOf('<section class="wp-changes"');
+  assert.ok(i > 0, 'a changes section');
+  assert.ok(i < page.indexOf('action="/work-plans/' + id + '/approve"'), 'above the approve button');
+  const sec = page.slice(i, page.indexOf('</section>', i));
+  noBareIds(sec);
+  assert.match(sec, /<h2 id="h-changes">自上次批准以来的变更<\/h2>/);
+  assert.match(sec, /<h3>遼寧省方于[^<]+批准后<\/h3>/);
+  assert.doesNotMatch(sec, /江蘇省方于/, 'Jiangsu never approved: nothing to compare with');
+  assert.match(sec, /<li class="wpc-added"><strong>新增<\/strong>：盤錦港口物流合作<\/li>/);
+  assert.match(sec, /<li class="wpc-removed"><strong>删除<\/strong>：遼陽裝備製造招商推介<\/li>/);
+  const changed = sec.slice(sec.indexOf('<li class="wpc-changed">'));
+  assert.match(changed, /盤錦—無錫物聯網產業對接/);
+  assert.match(changed, /<li>目标值：<del>3 個<\/del> → <ins>5 個<\/ins><\/li>/);
+  assert.match(changed, new RegExp(`<li>截止日期：<del>${year}年6月30日</del> → <ins>${year}年9月30日</ins></li>`));
+  assert.doesNotMatch(changed, /牵头单位|事项名称/, 'unchanged fields are not listed');
+  // Once both sides approve again, the plan is agreed and the section goes.
+  r = await ln.post(`/api/v1/work-plans/${id}/approve`, {}, { headers: { 'if-match': await etag() } });
+  assert.equal(r.status, 200, r.body);
+  const js = await as(server, 'js_coord');
+  r = await js.post(`/api/v1/work-plans/${id}/approve`, {}, { headers: { 'if-match': (await js.get(`/api/v1/work-plans/${id}`)).headers.get('etag') } });
+  assert.equal(r.status, 200, r.body);
+  assert.doesNotMatch((await fx.js.get(`/work-plans/${id}`)).body, /wp-changes/);
 });

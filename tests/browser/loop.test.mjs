@@ -148,6 +148,7 @@ test('report, return with a comment, report again, accept; the dashboard moves',
   assert.equal(await follow(lp, '审核'), '/reviews');
   const entry = lp.locator('article.review-entry', { hasText: TITLE });
   assert.match(await entry.textContent(), /120000000|120,000,000|1\.2亿|簽約金額/);
+  await entry.locator('summary').click(); // the details and the review form, on demand
   await entry.locator('textarea[name="comment"]').fill('请写明待签约项目的名称。');
   res = await submit(lp, 'article.review-entry button[value="returned"]');
   assert.equal(await lp.locator('.notice').textContent(), '报告已退回。');
@@ -168,6 +169,7 @@ test('report, return with a comment, report again, accept; the dashboard moves',
   await visit(lp, '/reviews');
   const again = lp.locator('article.review-entry', { hasText: TITLE });
   assert.match(await again.textContent(), /盤錦物聯網產業園二期/);
+  await again.locator('summary').click();
   res = await submit(lp, 'article.review-entry button[value="accepted"]');
   assert.equal(new URL(lp.url()).search, '?done=accepted');
   const item = (await fx.api.get(`/api/v1/work-items/${fx.item}`)).json;

@@ -8,10 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import {
   openSite, seedWork, sendReport, as, visit, submit, sweep, checkPage, checkKeyboard, checkReflow,
   screenshot, PHONE, DESKTOP, LJ,
 } from './browser.mjs';
+import { SEED } from '../api/harness.mjs';
 
 const BIN = process.env.DUIKOU_BIN ?? 'build/duikou';
 
@@ -107,6 +109,7 @@ test("a member's pages", async () => {
   await page('pj_member', '/items/{id}/report', `/items/${fx.late}/report`);
   await page('pj_member', '/dashboard');
   await page('pj_member', '/pairings/{id}/dashboard', `/pairings/${LJ}/dashboard`);
+  await page('pj_member', '/pairings/{id}/items', `/pairings/${LJ}/items?overdue=1`);
   await page('pj_member', '/tasks/{id}', `/tasks/${fx.task}`);
   await page('pj_member', '/work-plans');
   await page('pj_member', '/work-plans/{id}', `/work-plans/${fx.workPlan}`);
@@ -128,8 +131,11 @@ test("a coordinator's pages", async () => {
   await page('pj_member', '/circulars');
   await page('ln_coord', '/reviews');
   await page('ln_coord', '/reporting');
+  await page('ln_coord', '/reports');
+  await page('pj_member', '/reports');
   await page('ln_coord', '/inbox');
   await page('ln_coord', '/plans/{id}/assign', '/plans/1/assign');
+  await page('ln_coord', '/assign');
   await page('ln_coord', '/work-plans/{id}', `/work-plans/${fx.workPlan}`);
   await page('ln_coord', '/work-items/{id}/edit', `/work-items/${fx.item}/edit`);
   await page('ln_coord', '/units');
@@ -147,6 +153,24 @@ test("a leader's and an administrator's pages", async () => {
   await page('admin', '/units');
   await page('admin', '/users');
   await page('admin', '/work-plans', `/work-plans?pairing=${LJ}`);
+  // A plan file's upload form and its preview (#14): the seed as text, nothing stored yet.
+  await page('admin', '/plans/import');
+  const admin = await as(site.server, 'admin');
+  const up = new FormData();
+  up.append('file', new Blob([readFileSync(SEED)]), 'plan.txt');
+  const u = await admin.request('POST', '/api/v1/plan-uploads', { body: up });
+  assert.equal(u.status, 200, u.body.slice(0, 200));
+  await page('admin', '/plans/import/{id}', `/plans/import/${u.json.id}`);
+  // A spreadsheet of reports previewed (#14): the clerk's own /my export sent back.
+  const pj = await as(site.server, 'pj_member');
+  const xlsx = await fetch(site.server.base + '/my?format=xlsx', { headers: { cookie: pj.cookie }, redirect: 'manual' });
+  assert.equal(xlsx.status, 200, `${xlsx.headers.get('content-type')} ${xlsx.headers.get('location')} ${pj.cookie}`);
+  const fd = new FormData();
+  fd.append('kind', 'reports');
+  fd.append('file', new Blob([await xlsx.arrayBuffer()]), 'my.xlsx');
+  const imp = await pj.request('POST', '/api/v1/imports', { body: fd });
+  assert.equal(imp.status, 200, imp.body);
+  await page('pj_member', '/imports/{id}', `/imports/${imp.json.id}`);
 });
 
 // 考核评估 (web/evaluation.c): a draft with its indicators' form, an open one with a

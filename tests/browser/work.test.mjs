@@ -95,6 +95,7 @@ test('report, return with a comment, report again, accept', async () => {
   await checkPage(lp, { lang: 'zh-Hans' });
   await checkKeyboard(lp);
   await screenshot(lp, 'reviews');
+  await entry.locator('summary').click(); // the details and the review form, on demand
   await entry.locator('textarea[name="comment"]').fill('请补充签约项目名称。');
   res = await submit(lp, 'article.review-entry button[value="returned"]');
   assert.equal(res.status(), 200);
@@ -121,6 +122,7 @@ test('report, return with a comment, report again, accept', async () => {
   assert.match(await again.locator('section').first().textContent(), /已签约项目：盤錦物聯網產業園。/);
   assert.match(await again.locator('section.previous').textContent(), /请补充签约项目名称。/);
   await checkPage(lp, { lang: 'zh-Hans' });
+  await again.locator('summary').click();
   res = await submit(lp, 'article.review-entry button[value="accepted"]');
   assert.equal(res.status(), 200);
   assert.equal(new URL(lp.url()).search, '?done=accepted');

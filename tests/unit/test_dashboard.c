@@ -169,7 +169,7 @@ static size_t rects(const char *svg, int xs[], int ws[], size_t max)
 static void test_svg_bar(void **state)
 {
     (void)state;
-    struct svg_part parts[4] = {{1, "#0b4f9c"}, {1, "#116329"}, {1, "#7d4e00"}, {0, "#a40e26"}};
+    struct svg_part parts[4] = {{1, "#0b4f9c", false}, {1, "#116329", false}, {1, "#7d4e00", false}, {0, "#a40e26", true}};
     struct sb b = SB_INIT;
     svg_stacked_bar(&b, "row-bar", parts, 4, 100, 10, "A<b>&\"", true);
     const char *s = sb_str(&b);
@@ -184,7 +184,7 @@ static void test_svg_bar(void **state)
     assert_non_null(strstr(s, ">1</text>"));
     sb_free(&b);
 
-    struct svg_part none[2] = {{0, "#0b4f9c"}, {0, "#116329"}};
+    struct svg_part none[2] = {{0, "#0b4f9c", false}, {0, "#116329", false}};
     svg_stacked_bar(&b, "row-bar", none, 2, 100, 10, "empty", false);
     assert_int_equal(rects(sb_str(&b), xs, ws, 8), 0);
     assert_null(strstr(sb_str(&b), "<text"));
