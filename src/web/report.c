@@ -388,7 +388,18 @@ static int report_page(struct req *r, struct resp *p, int status,
   html_printf(b, "</p>\n<fieldset class=\"figures\">\n<legend>%h</legend>\n",
               web_t(r, "ui_figures"));
   web_field_error(r, b, f->e_figures, "figures");
+  /* Figures on demand: the rows in use and one empty row; the rest fold into a <details>, so
+   * the keyboard reaches the submit button without passing a dozen empty fields. */
+  int used = 0;
+  for (int i = 0; i < FIGURE_ROWS; i++)
+    if ((f->fig_name[i] && *f->fig_name[i]) || (f->fig_value[i] && *f->fig_value[i]) ||
+        (f->fig_unit[i] && *f->fig_unit[i]) || f->e_fig[i])
+      used = i + 1;
+  int shown = used < FIGURE_ROWS ? used + 1 : FIGURE_ROWS;
   for (int i = 0; i < FIGURE_ROWS; i++) {
+    if (i == shown)
+      html_printf(b, "<details class=\"more-figures\"><summary>%h</summary>\n",
+                  web_t(r, "ui_more_figures"));
     const char *fig = arena_printf(r->arena, "fig%d", i + 1);
     html_printf(b,
                 "<div class=\"figure-row\">\n"
@@ -411,6 +422,8 @@ static int report_page(struct req *r, struct resp *p, int status,
     web_field_error(r, b, f->e_fig[i], fig);
     html_printf(b, "</div>\n");
   }
+  if (shown < FIGURE_ROWS)
+    html_printf(b, "</details>\n");
   html_printf(b, "</fieldset>\n<fieldset class=\"files\">\n<legend>%h</legend>\n",
               web_t(r, "ui_att_title"));
   /* the files of the report this one follows: kept unless unticked (a correction usually

@@ -109,3 +109,40 @@ for (const [name, viewport] of [['1366×900', WIDE], ['phone', PHONE]]) {
     await context.close();
   });
 }
+
+// "Also expected" in issue 15: figures on demand. From the narrative, Tab reaches the submit
+// button in at most 8 stops (one empty figure row, the "more figures" summary, the file
+// field), not through five rows of three empty fields; opening the summary offers the rest,
+// and a form that comes back with figures in rows 1–2 shows those rows and one more.
+test('report form: the submit button is a few Tab stops after the narrative', async () => {
+  const { page, context } = await site.as('pj_member', { viewport: WIDE });
+  await visit(page, `/items/${fx.item}/report`);
+  await page.focus('#narrative');
+  const stops = [];
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Tab');
+    const what = await page.evaluate(() => {
+      const e = document.activeElement;
+      return `${e.tagName.toLowerCase()}${e.getAttribute('name') ? `[${e.getAttribute('name')}]` : ''}${e.type === 'submit' ? ':submit' : ''}`;
+    });
+    stops.push(what);
+    if (what.endsWith(':submit')) break;
+  }
+  assert.ok(stops.at(-1).endsWith(':submit'), stops.join(' → '));
+  assert.ok(stops.length <= 8, `${stops.length} Tab stops from the narrative to submit: ${stops.join(' → ')}`);
+  assert.equal(await page.locator('input[name="fig_name2"]').isVisible(), false, 'row 2 waits in the summary');
+  await page.click('details.more-figures summary');
+  assert.equal(await page.locator('input[name="fig_name2"]').isVisible(), true);
+  // rows in use come back open, with one empty row after them
+  await page.fill('input[name="fig_name1"]', '签约项目');
+  await page.fill('input[name="fig_value1"]', '2');
+  await page.fill('input[name="fig_name2"]', '意向金额');
+  await page.fill('#narrative', '');
+  assert.equal((await submit(page, '.report-form button[type="submit"]')).status(), 422);
+  assert.equal(await page.inputValue('input[name="fig_name2"]'), '意向金额');
+  assert.equal(await page.locator('input[name="fig_name2"]').isVisible(), true);
+  assert.equal(await page.locator('input[name="fig_name3"]').isVisible(), true);
+  assert.equal(await page.locator('input[name="fig_name4"]').isVisible(), false);
+  await checkPage(page, { lang: 'zh-Hans' });
+  await context.close();
+});
