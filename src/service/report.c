@@ -121,6 +121,25 @@ static int read_figures(struct ctx *c, struct report_view *v)
     return rc < 0 ? store_failed(c, "reading figures") : SVC_OK;
 }
 
+/* A page of reports from a statement of REPORT_SQL with :limit bound to limit + 1: at most
+ * limit rows into *items, *more when one was left over; the statement is finalized. The last
+ * db_step result (negative: the store failed). */
+static int read_reports(struct ctx *c, struct stmt *st, int limit, struct report_view **items,
+                        size_t *n, bool *more)
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (*n == (size_t)limit) {
+            *more = true;
+            break;
+        }
+        read_report(c, st, ARRAY_PUSH(c->arena, *items, *n, cap));
+    }
+    db_finalize(st);
+    return rc;
+}
+
 int report_get(struct ctx *c, int64_t id, struct report_view *out)
 {
     struct stmt st;
@@ -215,15 +234,7 @@ int report_history(struct ctx *c, int64_t work_item_id, int64_t after, int limit
     db_bind_int64(&st, ":item", work_item_id);
     db_bind_int64(&st, ":after", after);
     db_bind_int64(&st, ":limit", limit + 1);
-    size_t cap = 0;
-    while ((rc = db_step(&st)) == DB_ROW) {
-        if (out->n == (size_t)limit) {
-            out->more = true;
-            break;
-        }
-        read_report(c, &st, ARRAY_PUSH(c->arena, out->items, out->n, cap));
-    }
-    db_finalize(&st);
+    rc = read_reports(c, &st, limit, &out->items, &out->n, &out->more);
     if (rc < 0)
         return store_failed(c, "reading reports");
     for (size_t i = 0; i < out->n; i++)
@@ -905,15 +916,7 @@ int report_ledger(struct ctx *c, int64_t pairing_id, int year, int64_t after_ite
     db_bind_int64(&st, ":ar", after_report);
     db_bind_int64(&st, ":unit", unit);
     db_bind_int64(&st, ":limit", limit + 1);
-    size_t cap = 0;
-    while ((rc = db_step(&st)) == DB_ROW) {
-        if (out->n == (size_t)limit) {
-            out->more = true;
-            break;
-        }
-        read_report(c, &st, ARRAY_PUSH(c->arena, out->items, out->n, cap));
-    }
-    db_finalize(&st);
+    rc = read_reports(c, &st, limit, &out->items, &out->n, &out->more);
     if (rc < 0) {
         db_end_read(c->db);
         return store_failed(c, "reading the reports ledger");

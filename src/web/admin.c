@@ -105,20 +105,6 @@ static const char *side_name(const struct unit_view *u) {
   return u->side == 0 ? u->pairing_a : u->pairing_b;
 }
 
-/* A query parameter that must be a positive id when present: *out 0 when absent; false when
- * it is something else. */
-static bool query_id(struct req *r, const char *name, int64_t *out) {
-  const char *s = req_query(r, name);
-  long long v = 0;
-  *out = 0;
-  if (!s || !*s)
-    return true;
-  if (!web_parse_int(s, &v) || v <= 0)
-    return false;
-  *out = v;
-  return true;
-}
-
 /* Which form field a service's field name is. */
 static bool field_is(const char *field, const char *name) {
   return field && strcmp(field, name) == 0;
@@ -199,7 +185,7 @@ static int units_page(struct req *r, struct resp *p, int status, const struct un
   int side = -1;
   const char *side_s = req_query(r, "side"), *e_filter = f->e_filter;
   bool admin = r->user->role == ROLE_ADMIN;
-  if (!query_id(r, "pairing", &pairing) || !query_id(r, "after", &after))
+  if (!web_query_id(r, "pairing", &pairing) || !web_query_id(r, "after", &after))
     e_filter = "err_type";
   if (side_s && *side_s) {
     if (strcmp(side_s, "0") == 0 || strcmp(side_s, "1") == 0)
@@ -503,7 +489,7 @@ static void user_form_error(struct user_form *f, const char *field, const char *
 static int users_page(struct req *r, struct resp *p, int status, const struct user_form *f) {
   int64_t unit = 0, after = 0;
   const char *e_filter = NULL;
-  if (!query_id(r, "unit", &unit) || !query_id(r, "after", &after))
+  if (!web_query_id(r, "unit", &unit) || !web_query_id(r, "after", &after))
     e_filter = "err_type";
   struct user_view *v = NULL;
   size_t n = 0;

@@ -47,6 +47,30 @@ int web_service_page(struct req *r, struct resp *p, int rc) {
   return web_error(r, p, 500, "ui_error_title", "err_internal");
 }
 
+bool web_query_id(struct req *r, const char *name, int64_t *out) {
+  const char *s = req_query(r, name);
+  long long v = 0;
+  *out = 0;
+  if (!s || !*s)
+    return true;
+  if (!web_parse_int(s, &v) || v <= 0)
+    return false;
+  *out = v;
+  return true;
+}
+
+bool web_query_year(struct req *r, int *year) {
+  const char *q = req_query(r, "year");
+  long long y;
+  *year = web_this_year();
+  if (!q || !*q)
+    return true;
+  if (!web_parse_int(q, &y) || y < 2000 || y > 2100)
+    return false;
+  *year = (int)y;
+  return true;
+}
+
 /* Remembers a message of the page for the summary web_end puts at its top. */
 static void problem(struct req *r, const char *field, const char *id) {
   struct web_problem *pr = ARRAY_PUSH(r->arena, r->problems, r->n_problems, r->cap_problems);

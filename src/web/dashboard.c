@@ -579,14 +579,9 @@ static int dashboard_ledger(struct req *r, struct resp *p, enum ledger_format f,
 
 int web_dashboard(struct req *r, struct resp *p) {
   int64_t pairing_id = r->ids[0];
-  int now = web_this_year(), year = now;
-  const char *q = req_query(r, "year");
-  if (q && *q) {
-    long long y;
-    if (!web_parse_int(q, &y) || y < 2000 || y > 2100)
-      return bad_year(r, p, pairing_id);
-    year = (int)y;
-  }
+  int now = web_this_year(), year;
+  if (!web_query_year(r, &year))
+    return bad_year(r, p, pairing_id);
   int format = ledger_asked(r);
   if (format < 0)
     return web_bad_query(r, p);
@@ -635,16 +630,6 @@ int web_dashboard(struct req *r, struct resp *p) {
   return web_end(r, p);
 }
 
-/* A filter's id from the query: absent or empty is 0; anything but a positive integer is
- * -1 (a bad query). */
-static int64_t query_id(struct req *r, const char *name) {
-  const char *q = req_query(r, name);
-  long long v;
-  if (!q || !*q)
-    return 0;
-  return web_parse_int(q, &v) && v > 0 ? v : -1;
-}
-
 /* The name of the group id among groups, or NULL. */
 static const char *group_name(const struct light_group *g, size_t n, int64_t id) {
   for (size_t i = 0; i < n; i++)
@@ -657,14 +642,9 @@ static const char *group_name(const struct light_group *g, size_t n, int64_t id)
  * number of the dashboard, worst first, each with its light, owner, due date and days late. */
 int web_pairing_items(struct req *r, struct resp *p) {
   int64_t pairing_id = r->ids[0];
-  int year = web_this_year();
-  const char *q = req_query(r, "year");
-  long long y;
-  if (q && *q) {
-    if (!web_parse_int(q, &y) || y < 2000 || y > 2100)
-      return bad_year(r, p, pairing_id);
-    year = (int)y;
-  }
+  int year;
+  if (!web_query_year(r, &year))
+    return bad_year(r, p, pairing_id);
   struct light_filter f = {.light = -1};
   const char *light = req_query(r, "light");
   if (light && *light) {
@@ -674,13 +654,10 @@ int web_pairing_items(struct req *r, struct resp *p) {
     if (f.light < 0)
       return web_bad_query(r, p);
   }
-  f.area_id = query_id(r, "area");
-  f.city_id = query_id(r, "city");
-  f.unit_id = query_id(r, "unit");
   const char *overdue = req_query(r, "overdue");
   f.overdue = overdue && strcmp(overdue, "1") == 0;
-  if (f.area_id < 0 || f.city_id < 0 || f.unit_id < 0 ||
-      (overdue && *overdue && !f.overdue))
+  if (!web_query_id(r, "area", &f.area_id) || !web_query_id(r, "city", &f.city_id) ||
+      !web_query_id(r, "unit", &f.unit_id) || (overdue && *overdue && !f.overdue))
     return web_bad_query(r, p);
   /* the dashboard's reading names the groups (and checks the pairing and the reader) */
   struct dashboard d;

@@ -670,16 +670,8 @@ static void report_block(struct req *r, struct sb *b,
  * is not one (a 400). */
 static bool queue_filter(struct req *r, struct report_filter *f) {
   memset(f, 0, sizeof *f);
-  const char *names[] = {"unit", "task"};
-  int64_t *outs[] = {&f->unit_id, &f->task_id};
-  for (int i = 0; i < 2; i++) {
-    const char *v = req_query(r, names[i]);
-    long long x;
-    if (v && *v && (!web_parse_int(v, &x) || x <= 0))
-      return false;
-    if (v && *v)
-      *outs[i] = x;
-  }
+  if (!web_query_id(r, "unit", &f->unit_id) || !web_query_id(r, "task", &f->task_id))
+    return false;
   const char *period = req_query(r, "period");
   if (period && *period && !report_period_ok(period))
     return false;

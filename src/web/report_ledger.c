@@ -18,18 +18,22 @@
 
 enum { PAGE_ROWS = 100, EXPORT_ROWS = 1000 };
 
+/* The columns of a report, first in both the reports ledger and the review queue's. */
+#define REPORT_COLS                                                                          \
+    {"report_id", "ui_lg_h_report_id", LEDGER_INT, NULL},                                    \
+    {"item_id", "ui_lg_h_item_id", LEDGER_INT, NULL},                                        \
+    {"item", "ui_lg_h_item", LEDGER_TEXT, NULL},                                             \
+    {"unit", "ui_lg_h_unit", LEDGER_TEXT, NULL},                                             \
+    {"period", "ui_lg_h_period", LEDGER_TEXT, NULL},                                         \
+    {"status", "ui_lg_h_status", LEDGER_TEXT, NULL},                                         \
+    {"percent", "ui_lg_h_percent", LEDGER_PERCENT, NULL},                                    \
+    {"narrative", "ui_lg_h_narrative", LEDGER_TEXT, NULL},                                   \
+    {"figures", "ui_lg_h_figures", LEDGER_TEXT, NULL},                                       \
+    {"submitted_by", "ui_lg_h_submitted_by", LEDGER_TEXT, NULL},                             \
+    {"submitted_at", "ui_lg_h_submitted_at", LEDGER_TIME, NULL}
+
 static const struct ledger_col cols[] = {
-    {"report_id", "ui_lg_h_report_id", LEDGER_INT, NULL},
-    {"item_id", "ui_lg_h_item_id", LEDGER_INT, NULL},
-    {"item", "ui_lg_h_item", LEDGER_TEXT, NULL},
-    {"unit", "ui_lg_h_unit", LEDGER_TEXT, NULL},
-    {"period", "ui_lg_h_period", LEDGER_TEXT, NULL},
-    {"status", "ui_lg_h_status", LEDGER_TEXT, NULL},
-    {"percent", "ui_lg_h_percent", LEDGER_PERCENT, NULL},
-    {"narrative", "ui_lg_h_narrative", LEDGER_TEXT, NULL},
-    {"figures", "ui_lg_h_figures", LEDGER_TEXT, NULL},
-    {"submitted_by", "ui_lg_h_submitted_by", LEDGER_TEXT, NULL},
-    {"submitted_at", "ui_lg_h_submitted_at", LEDGER_TIME, NULL},
+    REPORT_COLS,
     {"review", "ui_lg_h_review", LEDGER_TEXT, NULL},
     {"reviewer", "ui_lg_h_reviewer", LEDGER_TEXT, NULL},
     {"comment", "ui_lg_h_comment", LEDGER_TEXT, NULL},
@@ -198,17 +202,7 @@ int web_reports_ledger(struct req *r, struct resp *p) {
 /* ---- the review queue ------------------------------------------------------------------ */
 
 static const struct ledger_col queue_cols[] = {
-    {"report_id", "ui_lg_h_report_id", LEDGER_INT, NULL},
-    {"item_id", "ui_lg_h_item_id", LEDGER_INT, NULL},
-    {"item", "ui_lg_h_item", LEDGER_TEXT, NULL},
-    {"unit", "ui_lg_h_unit", LEDGER_TEXT, NULL},
-    {"period", "ui_lg_h_period", LEDGER_TEXT, NULL},
-    {"status", "ui_lg_h_status", LEDGER_TEXT, NULL},
-    {"percent", "ui_lg_h_percent", LEDGER_PERCENT, NULL},
-    {"narrative", "ui_lg_h_narrative", LEDGER_TEXT, NULL},
-    {"figures", "ui_lg_h_figures", LEDGER_TEXT, NULL},
-    {"submitted_by", "ui_lg_h_submitted_by", LEDGER_TEXT, NULL},
-    {"submitted_at", "ui_lg_h_submitted_at", LEDGER_TIME, NULL},
+    REPORT_COLS,
     {"previous", "ui_lg_h_previous", LEDGER_TEXT, NULL},
 };
 

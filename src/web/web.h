@@ -86,6 +86,12 @@ const char *web_light_label(enum light l);
 void web_light_badge(struct req *r, struct sb *b, enum light l);
 /* A whole decimal integer; false when s is not one. */
 bool web_parse_int(const char *s, long long *out);
+/* A query parameter that must be a positive id when present: *out 0 when absent or empty;
+ * false when it is something else (a 400). */
+bool web_query_id(struct req *r, const char *name, int64_t *out);
+/* ?year=: 2000–2100, *year this year (the plans' time zone) when absent or empty; false when
+ * it is something else. */
+bool web_query_year(struct req *r, int *year);
 /* Appends name=value, both URL-encoded, to the address in q: after '?' when q
  * has none yet, else after '&'. */
 void web_query_add(struct sb *q, const char *name, const char *value);
