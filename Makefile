@@ -71,9 +71,9 @@ bench: build
 	@build/bench_ingest $(SEED) 200
 	@BENCH_SECONDS=$(BENCH_SECONDS) bench/run.sh build/duikou
 
-# Fault tests (docs/faults.md): 200 kill -9 cycles, storage faults injected under load (disk
-# full, I/O errors, no memory), 2,000 slow connections, a burst of malformed requests. On the
-# sanitised build of make test; about ten minutes.
+# Fault tests (docs/faults.md): 200 kill -9 cycles, 200 simulated power cuts, storage faults
+# injected under load (disk full, I/O errors, no memory), 2,000 slow connections, a burst of
+# malformed requests. On the sanitised build of make test; about ten minutes.
 faults: deps node_modules/.installed
 	@bash scripts/deps.sh --faults
 	@bash tests/faults/run.sh

@@ -18,6 +18,7 @@ PKGS=(
   libxlsxwriter-dev                             # Excel exports (通报)
   libssl-dev                                    # the audit chain's HMAC (SHA-256 or SM3, OpenSSL 3)
   libqrencode-dev                               # QR codes of event registrations (SVG)
+  liboath-dev                                   # two-factor sign-in: TOTP codes (RFC 6238)
   libzip-dev libxml2-dev                        # .docx and .xlsx read (OOXML: ZIP + XML)
   libpoppler-glib-dev                           # .pdf plans: text extracted by poppler
   libcmocka-dev                                 # unit tests

@@ -18,6 +18,7 @@ void api_me_json(struct jw *w, const struct user *u)
     jw_kstr(w, "login", u->login);
     jw_kstr(w, "name", u->name);
     jw_kstr(w, "role", user_role_name(u->role));
+    jw_kstr(w, "admin_kind", user_admin_kind_name(u->admin_kind)); /* 三员分立, or null */
     if (u->unit_id) {
         jw_kint(w, "unit_id", u->unit_id);
         jw_kstr(w, "unit", u->unit_name);

@@ -176,6 +176,9 @@ int api_users(struct req *r, struct resp *p);
 int api_user(struct req *r, struct resp *p);
 int api_user_create(struct req *r, struct resp *p);
 int api_user_update(struct req *r, struct resp *p);
+int api_user_unlock(struct req *r, struct resp *p);          /* 三員分立: the security */
+int api_user_sessions(struct req *r, struct resp *p);        /* administrator's care of */
+int api_user_sessions_revoke(struct req *r, struct resp *p); /* an account */
 
 /* account.c */
 int api_me_update(struct req *r, struct resp *p);

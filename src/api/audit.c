@@ -77,6 +77,8 @@ int api_audit(struct req *r, struct resp *p)
     size_t n;
     int64_t next = 0;
     int rc = audit_log_list(&r->ctx, &f, &e, &n, &next);
+    if (rc == SVC_OK) /* under --mlps the reading is audited too */
+        rc = audit_log_record_read(&r->ctx, "audit.read", &f, NULL, n);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     struct jw w;

@@ -6,7 +6,29 @@
 #include "core/json.h"
 #include "service/auth.h"
 
-/* POST /api/v1/session {"login":…,"password":…} → 201, the session cookie, and the CSRF
+/* What a session knows of its sign-in (service/sign_in.c): "last_sign_in" (the one before:
+ * at and client, null when none, and the failures since), "password_change" (mlps: the code
+ * of why the password must be changed first, or null) and, right after a sign-in that ended
+ * another session (mlps), "ended_session". */
+static void sign_in_json(struct jw *w, const struct session_info *s)
+{
+    jw_key(w, "last_sign_in");
+    jw_obj(w);
+    jw_kstr(w, "at", s->last_login_at);
+    jw_kstr(w, "client", s->last_login_client);
+    jw_kint(w, "failures_since", s->failures_since);
+    jw_obj_end(w);
+    jw_kstr(w, "password_change", s->password_change);
+    if (s->ended_at) {
+        jw_key(w, "ended_session");
+        jw_obj(w);
+        jw_kstr(w, "signed_in_at", s->ended_at);
+        jw_kstr(w, "client", s->ended_client);
+        jw_obj_end(w);
+    }
+}
+
+/* POST /api/v1/session {"login":…,"password":…[,"code":…]} → 201, the session cookie, and the CSRF
  * token every later write must carry. A session the browser brought with it ends once the
  * new one exists, so a browser holds one session, and one signed in before (perhaps by
  * someone else, on a shared computer) does not live on behind the new cookie. */
@@ -17,8 +39,14 @@ int api_session_create(struct req *r, struct resp *p)
         return http_error(r, p, 422, login ? "err_type" : "err_required", "login");
     if (!json_is_string(pw))
         return http_error(r, p, 422, pw ? "err_type" : "err_required", "password");
+    /* An account with two-factor sign-in needs the code in the same request: 401
+     * err_two_factor_required without it, err_two_factor_wrong when wrong or used. */
+    json_t *code = json_object_get(r->json, "code");
+    if (code && !json_is_string(code) && !json_is_null(code))
+        return http_error(r, p, 422, "err_type", "code");
     struct session_info s;
-    int rc = auth_login(&r->ctx, json_string_value(login), json_string_value(pw), &s);
+    int rc = auth_login_code(&r->ctx, json_string_value(login), json_string_value(pw),
+                             json_is_string(code) ? json_string_value(code) : NULL, NULL, &s);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     if (r->session_token && (rc = auth_logout(&r->ctx, r->session_token)) != SVC_OK) {
@@ -32,6 +60,7 @@ int api_session_create(struct req *r, struct resp *p)
     jw_key(&w, "user");
     api_me_json(&w, &s.user);
     jw_kstr(&w, "csrf_token", s.csrf_token);
+    sign_in_json(&w, &s);
     jw_obj_end(&w);
     return 201;
 }
@@ -58,6 +87,8 @@ int api_me(struct req *r, struct resp *p)
     api_me_json(&w, r->user);
     if (r->csrf_token)
         jw_kstr(&w, "csrf_token", r->csrf_token);
+    if (r->session)
+        sign_in_json(&w, r->session);
     jw_obj_end(&w);
     return 200;
 }

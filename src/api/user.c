@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "core/json.h"
+#include "service/auth.h"
 #include "service/user.h"
 
 static void user_view_json(struct jw *w, const struct user_view *u, const char *password)
@@ -17,6 +18,7 @@ static void user_view_json(struct jw *w, const struct user_view *u, const char *
     jw_kstr(w, "login", u->login);
     jw_kstr(w, "name", u->name);
     jw_kstr(w, "role", u->role);
+    jw_kstr(w, "admin_kind", u->admin_kind); /* 三员分立: system security audit, or null */
     if (u->unit_id) {
         jw_kint(w, "unit_id", u->unit_id);
         jw_kstr(w, "unit", u->unit_name);
@@ -35,6 +37,8 @@ static void user_view_json(struct jw *w, const struct user_view *u, const char *
     jw_kstr(w, "locked_until", u->locked ? u->locked_until : NULL);
     jw_kint(w, "failed_logins", u->failed_logins);
     jw_kstr(w, "pw_changed_at", u->pw_changed_at);
+    jw_kbool(w, "pw_must_change", u->pw_must_change);
+    jw_kstr(w, "last_sign_in_at", u->last_login_at);
     jw_kstr(w, "created_at", u->created_at);
     jw_kstr(w, "updated_at", u->updated_at);
     if (password)
@@ -106,12 +110,13 @@ int api_user(struct req *r, struct resp *p)
     return user_answer(r, p, r->ids[0], 200, NULL);
 }
 
-/* POST /api/v1/users {"login","role","unit_id"?,"name"?,"language"?,"email"?,"password"?} → 201 with
- * the account, plus "password" when none was given and one was generated. */
+/* POST /api/v1/users {"login","role","unit_id"?,"admin_kind"?,"name"?,"language"?,"email"?,
+ * "password"?} → 201 with the account, plus "password" when none was given and one was
+ * generated. Under --mlps admin accounts are made on the command line only (403). */
 int api_user_create(struct req *r, struct resp *p)
 {
-    static const char *const fields[] = {"login",    "name",  "role",     "unit_id",
-                                         "language", "email", "password", NULL};
+    static const char *const fields[] = {"login",    "name",  "role",     "unit_id",   "language",
+                                         "email",    "password", "admin_kind", NULL};
     struct user_input in = {0};
     int st;
     if ((st = api_body_fields(r, p, fields)) || //
@@ -121,7 +126,8 @@ int api_user_create(struct req *r, struct resp *p)
         (st = api_body_int(r, p, "unit_id", false, 1, INT64_MAX, &in.unit_id)) ||
         (st = api_body_str(r, p, "language", false, &in.language)) ||
         (st = api_body_str(r, p, "email", false, &in.email)) ||
-        (st = api_body_str(r, p, "password", false, &in.password)))
+        (st = api_body_str(r, p, "password", false, &in.password)) ||
+        (st = api_body_str(r, p, "admin_kind", false, &in.admin_kind)))
         return st;
     const char *generated = NULL;
     if (!in.password)
@@ -168,4 +174,76 @@ int api_user_update(struct req *r, struct resp *p)
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
     return user_answer(r, p, id, 200, NULL);
+}
+
+/* ---- the security administrator's care of an account (三员分立, service/user.h) ----------- */
+
+/* POST /api/v1/users/{id}/unlock → 200 {"cleared": whether a lock or failures were}: the
+ * account's lock and every per-address lock end. */
+int api_user_unlock(struct req *r, struct resp *p)
+{
+    static const char *const fields[] = {NULL};
+    int st;
+    if (r->json && (st = api_body_fields(r, p, fields)))
+        return st;
+    bool cleared;
+    int rc = user_unlock(&r->ctx, r->ids[0], &cleared);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_kbool(&w, "cleared", cleared);
+    jw_obj_end(&w);
+    return 200;
+}
+
+/* GET /api/v1/users/{id}/sessions → {"sessions":[{"id","created_at","last_seen_at",
+ * "expires_at","client"}]}, newest first. */
+int api_user_sessions(struct req *r, struct resp *p)
+{
+    struct session_view *v;
+    size_t n;
+    int rc = user_sessions(&r->ctx, r->ids[0], &v, &n);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_key(&w, "sessions");
+    jw_arr(&w);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(&w);
+        jw_kint(&w, "id", v[i].id);
+        jw_kstr(&w, "created_at", v[i].created_at);
+        jw_kstr(&w, "last_seen_at", v[i].last_seen_at);
+        jw_kstr(&w, "expires_at", v[i].expires_at);
+        jw_kstr(&w, "client", v[i].client);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    return 200;
+}
+
+/* POST /api/v1/users/{id}/sessions/revoke {"session_id"?} → 200 {"ended": n}: that session
+ * (404 when it is not one of the account's live ones), or without it all of them. */
+int api_user_sessions_revoke(struct req *r, struct resp *p)
+{
+    static const char *const fields[] = {"session_id", NULL};
+    int64_t session_id = 0;
+    int st;
+    if (r->json && ((st = api_body_fields(r, p, fields)) ||
+                    (st = api_body_int(r, p, "session_id", false, 1, INT64_MAX, &session_id))))
+        return st;
+    int ended;
+    int rc = user_end_sessions(&r->ctx, r->ids[0], session_id, &ended);
+    if (rc != SVC_OK)
+        return http_from_service(r, p, rc);
+    struct jw w;
+    api_begin(p, &w);
+    jw_obj(&w);
+    jw_kint(&w, "ended", ended);
+    jw_obj_end(&w);
+    return 200;
 }

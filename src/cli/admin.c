@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/sb.h"
+#include "service/light.h"
 #include "service/service.h"
 #include "store/audit.h"
 #include "store/backup.h"
@@ -67,21 +69,107 @@ void cli_audit_anchor(struct cli *c)
     db_close(db);
 }
 
+/* `audit archive --before DATE FILE`: DATE is a day in the plans' time zone, six calendar
+ * months before today there at the latest; the rows before its first instant go. */
+static int audit_archive_cmd(struct cli *c, struct ctx *ctx, const char *before, const char *file)
+{
+    int64_t day, today_day;
+    char today[11], soon[11], latest[11];
+    light_today(today, soon);
+    clock_parse_date(today, &today_day, NULL);
+    /* The trigger reckons the months in UTC: near midnight there the day before may be the
+     * latest whose first instant it allows. */
+    int64_t offset_ms = (int64_t)light_policy.utc_offset_minutes * 60000;
+    int64_t last_day = audit_retention_day(today_day);
+    while (last_day * 86400000 - offset_ms > audit_retention_limit_ms(clock_now_ms()))
+        last_day--;
+    clock_format_date(last_day, latest);
+    if (!clock_parse_date(before, &day, NULL))
+        return cli_fail("--before %s: a date is written YYYY-MM-DD", before);
+    if (day > last_day)
+        return cli_fail("audit rows are kept six months (at least 180 days): --before may be %s "
+                        "at the latest (today is %s in the plans' time zone)",
+                        latest, today);
+    int64_t before_ms = day * 86400000 - offset_ms;
+    struct audit_archive_info a;
+    const char *why = NULL;
+    if (audit_archive(ctx->db, before_ms, file, c->actor, &a, &why) < 0)
+        return cli_fail("audit archive: %s", why);
+    printf("archived %" PRId64 " audit rows (%" PRId64 " to %" PRId64 ", %" PRId64
+           " anchors) to %s, SHA-256 %s; the live log starts at row %" PRId64 "\n",
+           a.rows, a.first_id, a.last_id, a.anchors, file, a.sha256, a.last_id + 1);
+    return CLI_OK;
+}
+
+/* `audit verify --archive FILE`: the file alone, and against the database when there is one. */
+static int audit_verify_archive_cmd(struct cli *c, const char *file)
+{
+    struct stat sb;
+    struct ctx ctx = {0};
+    bool with_db = stat(c->db_path, &sb) == 0;
+    if (with_db && cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    if (!with_db && c->audit_key) {
+        struct audit_key k;
+        const char *why = NULL;
+        if (audit_key_read(c->audit_key, &k, &why) < 0)
+            return cli_fail("%s: %s", c->audit_key, why);
+        audit_use_key(&k);
+        sodium_memzero(&k, sizeof k);
+        c->keyed = true;
+    }
+    struct audit_archive_info a;
+    int64_t bad = 0;
+    const char *why = NULL;
+    int v = audit_verify_archive(file, ctx.db, &a, &bad, &why);
+    int rc = CLI_OK;
+    if (v < 0)
+        rc = cli_fail("%s", why);
+    else if (v > 0 && bad)
+        rc = cli_fail("audit archive %s broken at row %" PRId64 ": %s", file, bad, why);
+    else if (v > 0)
+        rc = cli_fail("audit archive %s broken: %s", file, why);
+    else
+        printf("audit archive intact: %" PRId64 " rows (%" PRId64 " to %" PRId64
+               ") verified (hash chain, %s%" PRId64 " anchors and trailer%s), SHA-256 %s; %s\n",
+               a.rows, a.first_id, a.last_id, c->keyed ? "MACs, " : "", a.anchors,
+               c->keyed ? ""
+               : with_db ? "; the MACs not checked: no key"
+                         : "; the MACs not checked: no key, and without the database or the key "
+                           "a cut at either end cannot be seen",
+               a.sha256,
+               with_db ? "it joins the chain of the database" : "no database to join checked");
+    if (ctx.db)
+        db_close(ctx.db);
+    return rc;
+}
+
 int cmd_audit(struct cli *c)
 {
     const char *limit_s = cli_option(c, "--limit", true);
     const char *alg = cli_option(c, "--alg", true);
-    const char *usage = "audit verify | audit list [--limit N] | audit key [--alg ALG]";
-    if (c->argc != 1 || (strcmp(c->argv[0], "verify") != 0 && strcmp(c->argv[0], "list") != 0 &&
-                         strcmp(c->argv[0], "key") != 0))
+    const char *before = cli_option(c, "--before", true);
+    const char *archive = cli_option(c, "--archive", true);
+    const char *usage = "audit verify [--archive FILE] | audit list [--limit N] | audit key "
+                        "[--alg ALG] | audit archive --before YYYY-MM-DD FILE";
+    bool archiving = c->argc == 2 && strcmp(c->argv[0], "archive") == 0 && before;
+    if (!archiving &&
+        (c->argc != 1 || (strcmp(c->argv[0], "verify") != 0 && strcmp(c->argv[0], "list") != 0 &&
+                          strcmp(c->argv[0], "key") != 0)))
+        return cli_usage(usage);
+    if (archive && strcmp(c->argv[0], "verify") != 0)
         return cli_usage(usage);
     bool key = strcmp(c->argv[0], "key") == 0;
-    c->read_only = !key; /* a verifier must not write, nor need the key to read */
+    c->read_only = !key && !archiving; /* a verifier must not write, nor need the key to read */
+    if (archive)
+        return audit_verify_archive_cmd(c, archive);
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
     int rc = CLI_OK;
-    if (key) {
+    if (archiving) {
+        rc = audit_archive_cmd(c, &ctx, before, c->argv[1]);
+    } else if (key) {
         /* an existing log keyed from now: the new key's row MACs the chain that led to it */
         struct audit_key k;
         const char *why = NULL;
@@ -105,13 +193,21 @@ int cmd_audit(struct cli *c)
             rc = cli_fail("could not read the audit log");
         else if (v > 0)
             rc = cli_fail("audit log broken at row %" PRId64 ": %s", bad, why ? why : "");
-        else if (!c->keyed && audit_is_keyed(ctx.db) == 1)
-            printf("audit log intact: %" PRId64 " rows verified (hash chain and anchors; the "
-                   "MACs not checked: no key)\n",
-                   rows);
-        else
-            printf("audit log intact: %" PRId64 " rows verified%s\n", rows,
-                   c->keyed ? " (hash chain, MACs and anchors)" : "");
+        else {
+            /* what was checked, and where the live log starts after an archive */
+            int64_t archived = audit_archived_through(ctx.db);
+            struct sb what = SB_INIT;
+            if (c->keyed)
+                sb_append(&what, "hash chain, MACs and anchors");
+            else if (audit_is_keyed(ctx.db) == 1)
+                sb_append(&what, "hash chain and anchors; the MACs not checked: no key");
+            if (archived > 0)
+                sb_appendf(&what, "%srows up to %" PRId64 " archived", what.len ? "; " : "",
+                           archived);
+            printf("audit log intact: %" PRId64 " rows verified%s%s%s\n", rows,
+                   what.len ? " (" : "", sb_str(&what), what.len ? ")" : "");
+            sb_free(&what);
+        }
     } else {
         long limit = limit_s ? strtol(limit_s, NULL, 10) : 20;
         if (limit <= 0 || limit > 100000)

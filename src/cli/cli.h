@@ -70,6 +70,7 @@ int cmd_unit(struct cli *c);
 int cmd_user(struct cli *c);
 int cmd_token(struct cli *c);
 int cmd_serve(struct cli *c);
+int cmd_mlps(struct cli *c);
 int cmd_routes(struct cli *c);
 int cmd_pairings(struct cli *c);
 int cmd_demo(struct cli *c);

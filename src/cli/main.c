@@ -31,13 +31,16 @@ static const struct command {
     {"plans", cmd_plans, "plans [--json]", "list the stored plans"},
     {"plan", cmd_plan, "plan show ID [--json]", "print one plan: areas, tasks, pairings, targets"},
     {"region", cmd_region, "region find NAME", "look a region up (either script, bare names)"},
-    {"audit", cmd_audit, "audit verify | audit list [--limit N] | audit key [--alg ALG]",
-     "verify the audit log's chain, MACs and anchors; list its newest rows; key an existing "
-     "log"},
+    {"audit", cmd_audit,
+     "audit verify [--archive FILE] | audit list [--limit N] | audit key [--alg ALG] |\n"
+     "         audit archive --before YYYY-MM-DD FILE",
+     "verify the audit log's chain, MACs and anchors (or an archive file's, and that it joins "
+     "the log);\n         list its newest rows; key an existing log; move the rows before a "
+     "date six months\n         (at least 180 days) ago to FILE (written, verified, then removed, audited)"},
     {"backup", cmd_backup, "backup FILE [--force]", "copy the database with SQLite's online backup"},
     {"check", cmd_check, "check", "integrity_check, foreign keys and the audit chain"},
     {"unit", cmd_unit, "unit add|list ARGS", "units (单位) on each side of a pairing"},
-    {"user", cmd_user, "user add|list|password|disable ARGS",
+    {"user", cmd_user, "user add|list|password|disable|set-admin-kind ARGS",
      "accounts: none by default; add prints a generated password once"},
     {"token", cmd_token, "token create|list|revoke ARGS",
      "API tokens for integrations (shown once, stored hashed)"},
@@ -63,6 +66,8 @@ static const struct command {
     {"routes", cmd_routes, "routes", "print the HTTP routing table (method, path, least role)"},
     {"serve", cmd_serve, "serve [--listen HOST:PORT] [--threads N]",
      "run the web server and the JSON API until SIGTERM"},
+    {"mlps", cmd_mlps, "mlps [status] | mlps off --confirm",
+     "whether the database is under --mlps (等级保护 level 3); off lowers it, audited"},
 };
 
 /* Whether a command only reads: it needs no audit key (a keyed log is read without one) and

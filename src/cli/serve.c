@@ -11,6 +11,7 @@
 #include "service/auth.h"
 #include "service/mail.h"
 #include "service/service.h"
+#include "service/setting.h"
 #include "store/db.h"
 
 static const char *usage =
@@ -19,6 +20,7 @@ static const char *usage =
     "             [--login-rate N] [--write-rate N]\n"
     "             [--lock-failures N] [--lock-seconds N] [--session-idle SECONDS]\n"
     "             [--session-max SECONDS] [--password-rules strict] [--host NAME]…\n"
+    "             [--mlps [--password-days N]]\n"
     "             [--trusted-proxy ADDR]…\n"
     "             [--max-upload KIB] [--allow-zip]\n"
     "             [--smtp smtp[s]://[USER:PASSWORD@]HOST[:PORT] --smtp-from ADDRESS]\n"
@@ -35,6 +37,22 @@ static bool number(const char *s, long min, long max, long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* The command of this serve, for record_mlps (one serve a process). */
+static struct cli *serve_cli;
+
+/* serve --mlps, once it listens: the mode recorded for the command line (service/setting.h).
+ * Only a server that really started raises it, and no serve lowers it: `duikou mlps off
+ * --confirm` does (cmd_mlps). */
+static int record_mlps(void)
+{
+    struct ctx ctx;
+    if (cli_open(serve_cli, &ctx) < 0)
+        return -1;
+    int rc = setting_put(&ctx, "mlps", "1") == SVC_OK ? 0 : -1;
+    db_close(ctx.db);
+    return rc;
 }
 
 int cmd_serve(struct cli *c)
@@ -54,6 +72,8 @@ int cmd_serve(struct cli *c)
     const char *max_age = cli_option(c, "--session-max", true);
     const char *rules = cli_option(c, "--password-rules", true);
     const char *max_upload = cli_option(c, "--max-upload", true);
+    const char *password_days = cli_option(c, "--password-days", true);
+    bool mlps = cli_option(c, "--mlps", false) != NULL;
     struct mail_settings mail = {0};
     int mail_rc = cli_mail_options(c, &mail);
     if (mail_rc != CLI_OK)
@@ -82,6 +102,18 @@ int cmd_serve(struct cli *c)
     cfg.listen = listen ? listen : "127.0.0.1:8080";
     cfg.db_path = db ? db : c->db_path;
     c->db_path = cfg.db_path;
+    /* the audit key and anchors (cli_audit_setup), and the refusal of a keyed log without
+     * its key, before a single request; and the mode the database is in */
+    struct ctx audit_ctx;
+    if (cli_open(c, &audit_ctx) < 0)
+        return CLI_FAIL;
+    bool recorded = setting_mlps(&audit_ctx);
+    db_close(audit_ctx.db);
+    if (recorded && !mlps) { /* never lowered by a serve that forgot the switch */
+        fprintf(stderr, "serve: this database is under --mlps (等级保护 level 3), so this server "
+                        "runs with it; `duikou mlps off --confirm` lowers it\n");
+        mlps = true;
+    }
     if (threads) {
         if (!number(threads, 1, 1024, &v))
             return cli_fail("--threads: a number from 1 to 1024");
@@ -122,6 +154,17 @@ int cmd_serve(struct cli *c)
     }
     /* The sign-in and session policy (service/auth.h), set once before any thread starts. */
     struct auth_policy policy = auth_policy;
+    if (mlps) { /* 等级保护 level 3: strict by default; the options below may still set them */
+        policy.mlps = true;
+        policy.composition = true;
+        policy.idle_seconds = 600;
+    }
+    if (password_days) {
+        if (!mlps || !number(password_days, 0, 3650, &v))
+            return cli_fail("--password-days: with --mlps, days before a password must be "
+                            "changed, 0 (never) to 3650");
+        policy.password_max_days = (int)v;
+    }
     if (lock_failures) {
         if (!number(lock_failures, 0, 1000, &v))
             return cli_fail("--lock-failures: failed sign-ins before a lock, 0 to 1000 (0: never)");
@@ -136,6 +179,9 @@ int cmd_serve(struct cli *c)
         if (!number(idle, 1, 30 * 86400, &v))
             return cli_fail("--session-idle: seconds without use before a session ends, "
                             "1 to 2592000");
+        /* level 3 asks for at most 10 minutes: --mlps may shorten it, never lengthen it */
+        if (mlps && v > 600)
+            return cli_fail("--session-idle: with --mlps at most 600 seconds (10 minutes)");
         policy.idle_seconds = (int)v;
     }
     if (max_age) {
@@ -157,12 +203,10 @@ int cmd_serve(struct cli *c)
         fprintf(stderr, "serve: DUIKOU_SQL_LOG %s: cannot open it\n", sql_log);
         return 1;
     }
-    /* the audit key and anchors (cli_audit_setup), and the refusal of a keyed log without
-     * its key, before a single request */
-    struct ctx audit_ctx;
-    if (cli_open(c, &audit_ctx) < 0)
-        return CLI_FAIL;
-    db_close(audit_ctx.db);
+    /* recorded for the account commands (三员分立) once the server listens, if not yet */
+    serve_cli = c;
+    if (policy.mlps && !recorded)
+        cfg.on_listening = record_mlps;
     int rc = http_serve(&cfg);
     api_plan_cache_clear();
     return rc == 0 ? CLI_OK : CLI_FAIL;
@@ -179,4 +223,37 @@ int cmd_routes(struct cli *c)
         printf("%-6s %-44s %-11s %s\n", http_routes[i].method, http_routes[i].pattern,
                roles[http_routes[i].least], http_routes[i].summary);
     return CLI_OK;
+}
+
+/* `duikou mlps [status]` says whether the database is under --mlps (service/setting.h);
+ * `duikou mlps off --confirm` lowers it, audited (setting.update): the account commands then
+ * accept an admin of no kind and a change of kind, and the next serve without --mlps runs
+ * without it. A server running now keeps its mode until it stops. */
+int cmd_mlps(struct cli *c)
+{
+    static const char usage_mlps[] = "mlps [status] | mlps off --confirm";
+    bool confirm = cli_option(c, "--confirm", false) != NULL;
+    const char *verb = c->argc > 0 ? c->argv[0] : "status";
+    if (c->argc > 1 || (strcmp(verb, "status") != 0 && strcmp(verb, "off") != 0) ||
+        (confirm && strcmp(verb, "off") != 0))
+        return cli_usage(usage_mlps);
+    if (strcmp(verb, "off") == 0 && !confirm)
+        return cli_fail("mlps off: lowers 等级保护 level 3 (三员分立 and the sign-in policies) "
+                        "for this database; say --confirm");
+    struct ctx ctx;
+    if (cli_open(c, &ctx) < 0)
+        return CLI_FAIL;
+    int rc = CLI_OK;
+    bool on = setting_mlps(&ctx);
+    if (strcmp(verb, "status") == 0)
+        printf("%s\n", on ? "mlps on: servers run with --mlps; an admin has exactly one kind"
+                          : "mlps off");
+    else if (!on)
+        printf("mlps was off; nothing changed\n");
+    else if (setting_put(&ctx, "mlps", "0") != SVC_OK)
+        rc = cli_svc_fail(&ctx, "mlps off");
+    else
+        printf("mlps off: restart the server; the next serve without --mlps runs without it\n");
+    db_close(ctx.db);
+    return rc;
 }

@@ -15,6 +15,8 @@
 #include "service/auth.h"
 #include "service/region.h"
 #include "service/service.h"
+#include "service/setting.h"
+#include "service/two_factor.h"
 #include "service/user.h"
 #include "store/db.h"
 
@@ -25,11 +27,17 @@ static const char unit_usage[] =
     "  TIER: decision coordination execution";
 static const char user_usage[] =
     "user add --login LOGIN --role ROLE [--unit UNIT_ID_OR_NAME] [--name NAME]\n"
-    "                 [--language zh-Hans|zh-Hant|en] [--email ADDRESS] [--password-stdin]\n"
+    "                 [--admin-kind KIND] [--language zh-Hans|zh-Hant|en] [--email ADDRESS]\n"
+    "                 [--password-stdin]\n"
     "       duikou user list [--unit UNIT_ID_OR_NAME]\n"
     "       duikou user disable --login LOGIN | user enable --login LOGIN\n"
     "       duikou user password --login LOGIN      (the new password on standard input)\n"
-    "  ROLE: admin (no unit) leader coordinator member";
+    "       duikou user set-admin-kind --login LOGIN --kind KIND\n"
+    "       duikou user two-factor-reset --login LOGIN   (lost phone and recovery codes)\n"
+    "  ROLE: admin (no unit) leader coordinator member\n"
+    "  KIND: system security audit (三员分立: an admin's one kind; required once the database\n"
+    "        is under --mlps (serve --mlps; only `duikou mlps off --confirm` lowers it), and\n"
+    "        then never changed: make another account)";
 static const char token_usage[] = "token create --login LOGIN [--name NAME]\n"
                                   "       duikou token list [--login LOGIN]\n"
                                   "       duikou token revoke ID";
@@ -156,17 +164,29 @@ int cmd_unit(struct cli *c)
 
 /* ---- user ----------------------------------------------------------------------------- */
 
+/* Whether the database is under --mlps (service/setting.h: raised by a serve --mlps that
+ * started, lowered only by `duikou mlps off --confirm`); the account commands apply the same
+ * rules (an admin has exactly one kind, never a second: 三员分立). */
+static void mlps_from_db(struct ctx *ctx)
+{
+    auth_policy.mlps = setting_mlps(ctx);
+}
+
 static int user_add(struct cli *c)
 {
     const char *login = cli_option(c, "--login", true), *unit = cli_option(c, "--unit", true);
     const char *role = cli_option(c, "--role", true), *name = cli_option(c, "--name", true);
     const char *language = cli_option(c, "--language", true);
     const char *email = cli_option(c, "--email", true);
+    const char *kind = cli_option(c, "--admin-kind", true);
     bool from_stdin = cli_option(c, "--password-stdin", false) != NULL;
+    if (kind && cli_option(c, "--admin-kind", true)) /* a second one: two kinds at once */
+        return cli_fail("--admin-kind: an administrator holds one kind (三员分立): system, "
+                        "security or audit, not two");
     if (c->argc != 1 || !login || !role)
         return cli_usage(user_usage);
-    struct user_input in = {
-        .login = login, .name = name, .role = role, .language = language, .email = email};
+    struct user_input in = {.login = login, .name = name, .role = role, .language = language,
+                            .email = email, .admin_kind = kind};
     const char *pw = NULL;
     if (from_stdin) {
         pw = read_password(c, "new password: ");
@@ -178,6 +198,7 @@ static int user_add(struct cli *c)
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
     int rc = CLI_OK;
+    mlps_from_db(&ctx);
     if (unit && unit_find(&ctx, unit, &in.unit_id) != SVC_OK) {
         rc = cli_svc_fail(&ctx, "--unit");
         goto done;
@@ -196,6 +217,9 @@ static int user_add(struct cli *c)
     if (u.unit_id)
         printf("user %" PRId64 ": %s (%s), %s of %s (unit %" PRId64 ")\n", u.id, u.login, u.name,
                u.role, u.unit_name, u.unit_id);
+    else if (u.admin_kind)
+        printf("user %" PRId64 ": %s (%s), %s (%s)\n", u.id, u.login, u.name, u.role,
+               u.admin_kind);
     else
         printf("user %" PRId64 ": %s (%s), %s\n", u.id, u.login, u.name, u.role);
     if (!pw)
@@ -224,20 +248,26 @@ static int user_list_cmd(struct cli *c)
     } else if (n == 0) {
         printf("no accounts yet: duikou user add --login LOGIN --role admin\n");
     } else {
+        bool mlps = setting_mlps(&ctx); /* the flag only binds under --mlps */
         for (size_t i = 0; i < n; i++)
-            printf("%4" PRId64 "  %-20s %-12s %s%s%s\n", u[i].id, u[i].login, u[i].role,
+            printf("%4" PRId64 "  %-20s %-12s %s%s%s%s\n", u[i].id, u[i].login,
+                   u[i].admin_kind ? arena_printf(&c->arena, "admin:%s", u[i].admin_kind)
+                                   : u[i].role,
                    u[i].unit_name ? u[i].unit_name : "(no unit)",
                    u[i].disabled ? "  [disabled]" : "",
-                   u[i].locked ? "  [locked]" : "");
+                   u[i].locked ? "  [locked]" : "",
+                   mlps && u[i].pw_must_change ? "  [password to change]" : "");
     }
     db_close(ctx.db);
     return rc;
 }
 
-/* disable, enable, password and the hidden check-login: commands on one --login. */
+/* disable, enable, password, set-admin-kind and the hidden check-login: commands on one
+ * --login. */
 static int user_one(struct cli *c, const char *verb)
 {
     const char *login = cli_option(c, "--login", true);
+    const char *kind = cli_option(c, "--kind", true);
     if (c->argc != 1 || !login)
         return cli_usage(user_usage);
     const char *pw = NULL;
@@ -247,28 +277,41 @@ static int user_one(struct cli *c, const char *verb)
             return cli_fail("no password on standard input (one line of at most %d bytes)",
                             AUTH_PASSWORD_MAX);
     }
+    if (strcmp(verb, "set-admin-kind") == 0 && !kind)
+        return cli_usage(user_usage);
     struct ctx ctx;
     if (cli_open(c, &ctx) < 0)
         return CLI_FAIL;
     int rc = CLI_OK;
     int64_t id = 0;
+    mlps_from_db(&ctx);
     if (strcmp(verb, "check-login") == 0) {
-        /* Signs in as the web would (a session is made, the attempt is audited), so a test
-         * or an operator can check a password without a server. */
-        struct session_info s;
+        /* Checks a password as a sign-in would, without a server; no session is made and
+         * the account's last sign-in stays (under --mlps a session would end the others). */
+        struct user u;
         ctx.client = "cli";
-        if (auth_login(&ctx, login, pw, &s) != SVC_OK)
+        if (auth_check_login(&ctx, login, pw, &u) != SVC_OK)
             rc = cli_fail("sign-in refused: %s", ctx.code ? ctx.code : "failed");
         else
-            printf("signed in as %s (%s), session %" PRId64 "\n", s.user.login,
-                   user_role_name(s.user.role), s.session_id);
+            printf("signed in as %s (%s): the password is right; no session was opened\n",
+                   u.login, user_role_name(u.role));
         goto done;
     }
     if (user_id_by_login(&ctx, login, &id) != SVC_OK) {
         rc = cli_fail("no account has login '%s'", login);
         goto done;
     }
-    if (strcmp(verb, "password") == 0) {
+    if (strcmp(verb, "set-admin-kind") == 0) {
+        if (user_set_admin_kind(&ctx, id, kind) != SVC_OK)
+            rc = cli_svc_fail(&ctx, "user set-admin-kind");
+        else
+            printf("%s is the %s administrator; its sessions have ended\n", login, kind);
+    } else if (strcmp(verb, "two-factor-reset") == 0) {
+        if (two_factor_reset(&ctx, id) != SVC_OK)
+            rc = cli_svc_fail(&ctx, "user two-factor-reset");
+        else
+            printf("two-factor sign-in of %s is off; it signs in with its password alone\n", login);
+    } else if (strcmp(verb, "password") == 0) {
         if (auth_change_password(&ctx, id, NULL, pw) != SVC_OK)
             rc = cli_svc_fail(&ctx, "user password");
         else
@@ -293,7 +336,8 @@ int cmd_user(struct cli *c)
     if (strcmp(verb, "list") == 0)
         return user_list_cmd(c);
     if (strcmp(verb, "disable") == 0 || strcmp(verb, "enable") == 0 ||
-        strcmp(verb, "password") == 0 || strcmp(verb, "check-login") == 0)
+        strcmp(verb, "password") == 0 || strcmp(verb, "check-login") == 0 ||
+        strcmp(verb, "set-admin-kind") == 0 || strcmp(verb, "two-factor-reset") == 0)
         return user_one(c, verb);
     return cli_usage(user_usage);
 }

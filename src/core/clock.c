@@ -7,9 +7,13 @@
 #include <time.h>
 
 static _Atomic int64_t offset_ms;
+static _Atomic int64_t frozen_ms; /* 0: the clock runs */
 
 int64_t clock_now_ms(void)
 {
+    int64_t frozen = atomic_load(&frozen_ms);
+    if (frozen)
+        return frozen;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&offset_ms);
@@ -23,6 +27,11 @@ int64_t clock_offset(void)
 void clock_set_offset(int64_t ms)
 {
     atomic_store(&offset_ms, ms);
+}
+
+void clock_freeze(int64_t ms)
+{
+    atomic_store(&frozen_ms, ms);
 }
 
 void clock_format(int64_t ms, char out[25])

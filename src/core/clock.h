@@ -8,6 +8,9 @@
 int64_t clock_now_ms(void); /* UTC milliseconds since the epoch */
 void clock_set_offset(int64_t ms);
 int64_t clock_offset(void); /* what clock_set_offset set */
+/* Stops the clock at ms (0: runs again). For tests whose steps must not cross a boundary of
+ * the clock, whatever the machine's load: a TOTP code's 30-second step. */
+void clock_freeze(int64_t ms);
 /* ISO 8601 UTC with milliseconds, e.g. 2026-11-26T03:16:04.123Z, into out[25]. */
 void clock_format(int64_t ms, char out[25]);
 /* The inverse of clock_format: *ms from exactly that form. false for anything else. */

@@ -17,6 +17,7 @@
 
 struct json_t;
 struct web_problem;
+struct session_info;
 
 struct param {
     const char *name, *value; /* decoded, NUL-terminated, valid UTF-8 */
@@ -60,6 +61,9 @@ struct req {
     /* Added with the server: */
     const struct route *route; /* the matched route, NULL before routing or when none */
     const char *session_token; /* the raw session token when signed in by cookie, or NULL */
+    /* the session's sign-in facts and, under --mlps, why its password must be changed first
+     * (err_password_expired / err_password_must_change) or NULL (service/sign_in.c) */
+    const struct session_info *session;
     struct param *cookies;     /* from the Cookie header, values as sent */
     size_t n_cookies;
     struct param *headers;     /* request headers when conn is NULL (tests build requests
@@ -153,6 +157,12 @@ enum route_flags {
                                 role, unit, side and pairing (not one per user); the page's
                                 only personal parts, the user's name and the session's CSRF
                                 token, are filled in when it is sent (cache.c) */
+    ROUTE_ENROL = 1 << 9,    /* open to a session that must enrol a second factor first
+                                (service/two_factor.h: --mlps): enrolment and sign-out */
+    /* 三员分立 under --mlps (service/perm.h): besides signing in and out and one's own
+     * account (open to every administrator), a route is the system administrator's unless: */
+    ROUTE_ADMIN_SECURITY = 1 << 10, /* the security administrator's too (accounts) */
+    ROUTE_ADMIN_AUDIT = 1 << 11,    /* the audit administrator's, and no other administrator's */
 };
 
 struct route {
@@ -207,6 +217,9 @@ struct http_config {
     const char *trusted_proxies[HTTP_MAX_HOSTS];
     int n_trusted_proxies;
     struct mail_settings *mail; /* --smtp: notifications by e-mail (service/mail.h) */
+    /* Called once the server listens, before it says so; non-zero stops it (http_serve
+     * returns 1): what only a server that really started may record (serve --mlps). */
+    int (*on_listening)(void);
 };
 
 /* Whether host (a Host header: name, [v6] or name:port) names one of the server's names. */

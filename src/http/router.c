@@ -13,7 +13,10 @@
 
 #include "core/log.h"
 #include "http/internal.h"
+#include "service/audit_log.h"
 #include "service/auth.h"
+#include "service/perm.h"
+#include "service/two_factor.h"
 #include "service/user.h"
 #include "store/db.h"
 #include "web/web.h"
@@ -238,6 +241,18 @@ static void set_user(struct req *r, const struct user *u)
         r->lang = i18n_parse(u->language);
 }
 
+/* The request as one without a session (a session that must enrol first, on a public
+ * route): it reads what anyone reads. */
+static void as_anonymous(struct req *r)
+{
+    r->user = NULL;
+    r->ctx.user = NULL;
+    r->ctx.actor = "public";
+    r->session = NULL;
+    r->session_token = NULL;
+    r->csrf_token = NULL;
+}
+
 /* Fills r->user from a bearer token or the session cookie. A bad bearer token is an error
  * (the client asked to be someone); a bad cookie leaves the request anonymous, and
  * *cookie_code says why (err_session_expired) for a 401 later. 0 or an error status. */
@@ -269,6 +284,9 @@ static int authenticate(struct req *r, struct resp *p, const char **cookie_code)
     const struct scope_version *v = http_request_scopes(r);
     int rc = auth_session_at(&r->ctx, tok, v ? &v->accounts : NULL, &si);
     if (rc == SVC_OK) {
+        struct session_info *kept = arena_alloc(r->arena, sizeof *kept);
+        *kept = si;
+        r->session = kept;
         r->session_token = tok;
         r->csrf_token = si.csrf_token;
         set_user(r, &si.user);
@@ -383,14 +401,40 @@ bool http_route_is_page(const struct route *rt)
     return strncmp(rt->pattern, "/api/", 5) != 0 && strcmp(rt->pattern, "/healthz") != 0;
 }
 
+/* Whether pattern is prefix itself or below it. */
+static bool under(const char *pattern, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(pattern, prefix, n) == 0 && (pattern[n] == 0 || pattern[n] == '/');
+}
+
+/* What a route is for, to perm_admin_route (三员分立): the routes of signing in and out and of
+ * one's own account are known by their paths, so one added there later is every
+ * administrator's without a flag. */
+static unsigned admin_areas(const struct route *rt)
+{
+    const char *pt = rt->pattern;
+    bool own = strcmp(pt, "/") == 0 || under(pt, "/healthz") || under(pt, "/assets") ||
+               under(pt, "/login") || under(pt, "/logout") || under(pt, "/account") ||
+               under(pt, "/api/v1/session") || under(pt, "/api/v1/me") ||
+               (rt->flags & ROUTE_ENROL);
+    return (own ? PERM_ROUTE_OWN : 0) |
+           (rt->flags & ROUTE_ADMIN_SECURITY ? PERM_ROUTE_SECURITY : 0) |
+           (rt->flags & ROUTE_ADMIN_AUDIT ? PERM_ROUTE_AUDIT : 0);
+}
+
 /* 303 to the sign-in page. A GET names the page to come back to (percent-encoded, path
- * only); after a write there is nothing to come back to. */
-static int to_login(struct req *r, struct resp *p)
+ * only); after a write there is nothing to come back to. A session ended by a sign-in
+ * elsewhere (code AUTH_ERR_ELSEWHERE) is told so there (?why=elsewhere). */
+static int to_login_because(struct req *r, struct resp *p, const char *code)
 {
     struct sb loc = SB_INIT;
     sb_append(&loc, "/login");
+    bool elsewhere = code && strcmp(code, AUTH_ERR_ELSEWHERE) == 0;
+    if (elsewhere)
+        sb_append(&loc, "?why=elsewhere");
     if (!http_method_writes(r->method)) {
-        sb_append(&loc, "?next=");
+        sb_append(&loc, elsewhere ? "&next=" : "?next=");
         for (const unsigned char *c = (const unsigned char *)r->path; *c; c++) {
             if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
                 *c == '-' || *c == '.' || *c == '_' || *c == '~')
@@ -402,6 +446,30 @@ static int to_login(struct req *r, struct resp *p)
     resp_header(r, p, "Location", arena_strdup(r->arena, sb_str(&loc)));
     sb_free(&loc);
     return p->status = 303;
+}
+
+static int to_login(struct req *r, struct resp *p)
+{
+    return to_login_because(r, p, NULL);
+}
+
+/* What a session whose password must be changed first (mlps) may still reach: the change
+ * itself, the pages it needs, sign-in and sign-out. */
+static bool password_change_allows(const struct route *rt)
+{
+    static const char *const allowed[][2] = {
+        {"GET", "/healthz"},       {"GET", "/assets/{file}"},
+        {"GET", "/login"},         {"POST", "/login"},
+        {"POST", "/logout"},       {"GET", "/account"},
+        {"POST", "/account/password"}, {"POST", "/account/sessions/revoke"},
+        {"POST", "/api/v1/session"},   {"DELETE", "/api/v1/session"},
+        {"GET", "/api/v1/me"},     {"POST", "/api/v1/me/password"},
+        {"POST", "/api/v1/me/sessions/revoke"},
+    };
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+        if (strcmp(rt->method, allowed[i][0]) == 0 && strcmp(rt->pattern, allowed[i][1]) == 0)
+            return true;
+    return false;
 }
 
 /* A form sent after its session ended (idle, or signed out elsewhere) is not dropped: when it
@@ -487,11 +555,40 @@ int http_dispatch(struct req *r, struct resp *p)
     if (st)
         return st;
     if (rt->least > ROLE_PUBLIC && !r->user && http_route_is_page(rt))
-        return http_method_writes(r->method) ? login_again(r, p, rt) : to_login(r, p);
+        return http_method_writes(r->method) ? login_again(r, p, rt)
+                                              : to_login_because(r, p, cookie_code);
     if (rt->least > ROLE_PUBLIC && !r->user)
         return http_error(r, p, 401, cookie_code ? cookie_code : "err_unauthorized", NULL);
+    if (r->session && r->session->password_change && !password_change_allows(rt)) {
+        if (http_route_is_page(rt)) /* the account page says why, above its password form */
+            return web_redirect(r, p, "/account");
+        return http_error(r, p, 403, r->session->password_change, NULL);
+    }
     if (r->user && r->user->role < rt->least)
         return http_refuse(r, p, 403, "err_forbidden");
+    if (r->user && perm_admin_route(&r->ctx, admin_areas(rt)) != SVC_OK) {
+        /* only under --mlps: audited, as a refused sign-in is (a failure to write is 500) */
+        if (audit_log_record_denied(&r->ctx, r->method, r->path, r->ctx.code) != SVC_OK)
+            return http_refuse(r, p, 500, "err_internal");
+        return http_refuse(r, p, 403, r->ctx.code);
+    }
+    /* --mlps: an admin, coordinator or leader without a second factor may only enrol one
+     * (or sign out); checked on every request from the account's state, so nothing is left
+     * to remember and it ends the moment enrolment does. Bearer tokens are not affected.
+     * A password to change comes first (the gate above), then this one. */
+    if (r->user && !r->via_token && rt->least > ROLE_PUBLIC && !(rt->flags & ROUTE_ENROL) &&
+        !(r->session && r->session->password_change) && two_factor_must_enrol(&r->ctx, r->user)) {
+        if (!http_route_is_page(rt))
+            return http_refuse(r, p, 403, "err_two_factor_enrol");
+        resp_header(r, p, "Location", "/account/two-factor");
+        return p->status = 303;
+    }
+    /* Public routes answer more for a signed-in user (drafts, the signed-in pages): before
+     * enrolling, such a session reads them as anyone does. Sign-in stays as it is. */
+    if (r->user && !r->via_token && rt->least == ROLE_PUBLIC &&
+        !(rt->flags & (ROUTE_ENROL | ROUTE_LOGIN)) &&
+        !(r->session && r->session->password_change) && two_factor_must_enrol(&r->ctx, r->user))
+        as_anonymous(r);
 
     bool writes = http_method_writes(r->method);
     int wait;

@@ -773,6 +773,11 @@ int http_serve(const struct http_config *cfg)
                   c->listen);
         goto done;
     }
+    if (c->on_listening && c->on_listening() != 0) {
+        log_error("http: not serving: recording the start in the database failed");
+        MHD_stop_daemon(d);
+        goto done;
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned bound = info ? info->port : 0;
     log_info("http: %u threads, at most %u connections, database %s", c->threads,

@@ -43,9 +43,9 @@ int assignment_list(struct ctx *c, int64_t task_id, struct assignment_view **out
     int64_t pairing = svc_task_pairing(c, task_id);
     if (pairing <= 0)
         return no_task(c, task_id, pairing);
-    if (!svc_can_read_pairing(c, pairing))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "task %lld is not of your pairing", (long long)task_id);
+    int seen = perm_read_pairing(c, pairing);
+    if (seen != SVC_OK) /* another pairing's: as a missing one (perm.h) */
+        return seen == SVC_NOT_FOUND ? no_task(c, task_id, 0) : seen;
     struct stmt st;
     db_prepare(c->db, &st,
                "SELECT a.id, a.unit_id, u.name, u.side, a.role, a.created_at, "
@@ -138,10 +138,10 @@ static int check_unit(struct ctx *c, int64_t unit, int64_t pairing, int side, co
     db_finalize(&st);
     if (rc < 0)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading a unit failed");
-    if (rc != DB_ROW)
+    if (rc != DB_ROW || up != pairing) /* another pairing's unit: as a missing one */
         return svc_fail(c, SVC_INVALID, "err_unit_unknown", field, "there is no unit %lld",
                         (long long)unit);
-    if (up != pairing || us != side)
+    if (us != side)
         return svc_fail(c, SVC_FORBIDDEN, "err_other_side", field,
                         "unit %lld is not a unit of side %d of this pairing", (long long)unit,
                         side);
@@ -240,7 +240,7 @@ static int check_set(struct ctx *c, int64_t task_id, int side, int64_t lead_unit
     if (side != 0 && side != 1)
         return svc_fail(c, SVC_INVALID, "err_range", "side", "side must be 0 or 1");
     int64_t pairing = svc_task_pairing(c, task_id);
-    if (pairing <= 0)
+    if (pairing <= 0 || perm_see(c, pairing) == SVC_NOT_FOUND) /* another's: as a missing one */
         return no_task(c, task_id, pairing);
     if (!can_manage_side(c, pairing, side))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
@@ -447,9 +447,9 @@ int assignment_remove(struct ctx *c, int64_t task_id, int64_t unit_id)
     if (rc != DB_ROW) {
         db_rollback(c->db);
         /* Do not tell a stranger to the pairing whether the assignment exists. */
-        if (!svc_can_read_pairing(c, pairing))
-            return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                            "task %lld is not of your pairing", (long long)task_id);
+        int seen = perm_read_pairing(c, pairing);
+        if (seen != SVC_OK)
+            return seen == SVC_NOT_FOUND ? no_task(c, task_id, 0) : seen;
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "unit_id",
                         "unit %lld has no assignment on task %lld", (long long)unit_id,
                         (long long)task_id);

@@ -2,7 +2,8 @@
  * keyset pagination, for the API and the pages.
  *
  * Who reads what:
- *   admin, CLI  every row, client addresses included.
+ *   admin, CLI  every row, client addresses included. Under --mlps (三员分立, perm.h) the
+ *               audit administrator alone of the admins; the others SVC_FORBIDDEN.
  *   leader      the rows of its own province pairing: those written by an account of the
  *               pairing (either side), and those about something that belongs to the pairing
  *               — the pairing and its city pairings, its plans and their tasks (assignments
@@ -14,6 +15,9 @@
  *               every pairing) are for admins only. The client address is never shown to
  *               a leader (client is NULL): it identifies a person's machine and matters for
  *               security review, which is an admin's task; a leader supervises the work.
+ *               Under --mlps a leader does not see the rows an administrator (an admin
+ *               account when the row was written: audit_by_admin, migration 24) or the
+ *               command line wrote: they are the audit administrator's.
  *   others      SVC_FORBIDDEN.
  * An audit row carries no pairing, so the leader's scope is worked out from the entity and the
  * actor: a new kind of entity must be added to the scope clause in audit_log.c, or its rows
@@ -55,6 +59,18 @@ struct audit_entry {
  * f->after for the next page, or 0 when this page is the last. */
 int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_entry **out,
                    size_t *n, int64_t *next_after);
+
+/* Under --mlps (等级保护 level 3 audits the audit administrator's work too) one row for a
+ * reading of the log: action "audit.read" (a page: format NULL) or "audit.export" (format
+ * "csv", "xlsx"), its after-image the filters, the format and the number of rows shown.
+ * Without --mlps nothing is written. SVC_OK or SVC_ERROR (err_internal). */
+int audit_log_record_read(struct ctx *c, const char *action, const struct audit_filter *f,
+                          const char *format, size_t rows);
+/* Under --mlps one "auth.denied" row for a route an administrator of another kind was refused
+ * (err_admin_kind, err_admin_kind_missing: perm_admin_route), naming the method, path and
+ * code; keeps c->code and c->error. Nothing without --mlps. SVC_OK or SVC_ERROR. */
+int audit_log_record_denied(struct ctx *c, const char *method, const char *path,
+                            const char *code);
 
 /* An ISO 8601 time as the log stores it (2026-11-26T03:16:04.123Z), from 2026-11-26 (midnight
  * UTC), 2026-11-26T11:16, 2026-11-26T11:16:04, with optional .fraction and Z or ±HH:MM (no

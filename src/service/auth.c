@@ -60,7 +60,9 @@
 #include "service/internal.h"
 #include "service/perm.h"
 #include "service/session_cache.h"
+#include "service/sign_in.h"
 #include "service/touch.h"
+#include "service/two_factor.h"
 #include "service/user.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -71,6 +73,8 @@ struct auth_policy auth_policy = {
     .idle_seconds = 1800,
     .absolute_seconds = 43200,
     .composition = false,
+    .mlps = false,
+    .password_max_days = 90,
 };
 
 enum { TOUCH_MS = 60 * 1000, RANDOM_BYTES = 32, PASSWORD_MIN = 8,
@@ -487,7 +491,8 @@ static int login_failed(struct ctx *c, const char *shown_login, const struct acc
     if (db_begin(c->db) < 0)
         return login_store_error(c);
     if (found && !a->disabled &&
-        count_login_failure(c, a->id, a->login, &failures, &locked_until) < 0)
+        (count_login_failure(c, a->id, a->login, &failures, &locked_until) < 0 ||
+         sign_in_failed(c, a->id) < 0))
         return login_store_error(c);
     if (audit_attempt(c, "auth.login_failed", actor_or_anonymous(c), found ? a->id : 0,
                       shown_login, reason, failures, locked_until, 0) < 0 ||
@@ -507,7 +512,8 @@ static int login_locked(struct ctx *c, const struct account *a, const char *pass
     verify_dummy(password);
     if (db_begin(c->db) < 0)
         return login_store_error(c);
-    if (audit_attempt(c, "auth.login_locked", actor_or_anonymous(c), a->id, a->login, "locked",
+    if (sign_in_failed(c, a->id) < 0 ||
+        audit_attempt(c, "auth.login_locked", actor_or_anonymous(c), a->id, a->login, "locked",
                       0, until, 0) < 0 ||
         db_commit(c->db) < 0)
         return login_store_error(c);
@@ -524,9 +530,20 @@ static const char *lock_in_force(const char *a, const char *b, const char *now)
     return ha ? a : hb ? b : NULL;
 }
 
+static int login_second(struct ctx *c, const struct account *a, const char *password,
+                        const char *code, const char **pending, struct session_info *out);
+
 int auth_login(struct ctx *c, const char *login, const char *password, struct session_info *out)
 {
+    return auth_login_code(c, login, password, NULL, NULL, out);
+}
+
+int auth_login_code(struct ctx *c, const char *login, const char *password, const char *code,
+                    const char **pending, struct session_info *out)
+{
     memset(out, 0, sizeof *out);
+    if (pending)
+        *pending = NULL;
     if (!password)
         password = "";
     const char *norm = login ? user_login_normalize(c, login) : NULL;
@@ -555,11 +572,55 @@ int auth_login(struct ctx *c, const char *login, const char *password, struct se
     }
     if (!ok || a.disabled)
         return login_failed(c, shown, &a, found);
+    int rc = user_may_sign_in(c, a.id); /* 三员分立: an admin of no kind under --mlps */
+    if (rc != SVC_OK) /* SVC_FORBIDDEN, or a store failure as it is */
+        return rc;
+    return login_second(c, &a, password, code, pending, out);
+}
 
+int auth_check_login(struct ctx *c, const char *login, const char *password, struct user *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *norm = login ? user_login_normalize(c, login) : NULL;
+    struct account a = {0};
+    int found = norm ? account_by_login(c, norm, &a) : 0;
+    if (found < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
+    const char *lock = found && !a.disabled
+                           ? lock_in_force(a.locked_until, a.address_locked_until, svc_now(c))
+                           : NULL;
+    bool ok = found && !a.disabled && !lock && password &&
+              strlen(password) <= AUTH_PASSWORD_MAX && auth_verify_password(a.pw_hash, password);
+    const char *reason = !found ? "unknown" : a.disabled ? "disabled" : lock ? "locked"
+                                                         : ok ? NULL : "password";
+    if (db_begin(c->db) < 0 ||
+        audit_attempt(c, "auth.login_check", actor_or_anonymous(c), found ? a.id : 0,
+                      norm ? norm : "(not a login)", reason, 0, lock, 0) < 0 ||
+        db_commit(c->db) < 0)
+        return login_store_error(c);
+    if (lock)
+        return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s is locked until %s", a.login,
+                        lock);
+    if (!ok)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_login_failed", NULL,
+                        "the login or the password is not correct");
+    int rc = user_may_sign_in(c, a.id);
+    if (rc != SVC_OK)
+        return rc;
+    return user_load(c, a.id, out);
+}
+
+/* Opens a session of a, whose password (NULL: checked at an earlier step) and second factor
+ * (when it has one) are right. */
+static int login_open(struct ctx *c, struct account a, const char *password,
+                      struct session_info *out)
+{
+    const char *now = svc_now(c);
     /* A stored hash made with weaker parameters than today's is replaced while the password
      * is at hand (before the transaction: hashing takes a while). */
     const char *rehash = NULL;
-    if (crypto_pwhash_str_needs_rehash(a.pw_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    if (password &&
+        crypto_pwhash_str_needs_rehash(a.pw_hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
         rehash = auth_hash_password(c, password);
 
@@ -610,7 +671,12 @@ int auth_login(struct ctx *c, const char *login, const char *password, struct se
     if (s < 0)
         return login_store_error(c);
     int64_t session_id = db_last_insert_id(c->db);
-    const char *actor = arena_printf(c->arena, "user:%s", a.login);
+    const char *actor = arena_printf(c->arena, "user:%s", a.login), *was = c->actor;
+    c->actor = actor; /* who ends the account's other sessions (mlps) */
+    s = sign_in_record(c, a.id, session_id, out);
+    c->actor = was;
+    if (s < 0)
+        return login_store_error(c);
     if (audit_attempt(c, "auth.login", actor, a.id, a.login, NULL, 0, NULL, session_id) < 0 ||
         db_commit(c->db) < 0)
         return login_store_error(c);
@@ -622,6 +688,95 @@ int auth_login(struct ctx *c, const char *login, const char *password, struct se
     out->csrf_token = csrf;
     out->session_id = session_id;
     return SVC_OK;
+}
+
+/* ---- the second factor (service/two_factor.h) ------------------------------------------- */
+
+/* A wrong or used code after a right password: a guess like a wrong password, counted toward
+ * the same locks and audited (auth.two_factor_failed). */
+static int code_failed(struct ctx *c, const struct account *a)
+{
+    int failures = 0;
+    const char *locked_until = NULL;
+    if (db_begin(c->db) < 0 ||
+        count_login_failure(c, a->id, a->login, &failures, &locked_until) < 0 ||
+        sign_in_failed(c, a->id) < 0 ||
+        audit_attempt(c, "auth.two_factor_failed", actor_or_anonymous(c), a->id, a->login,
+                      "code", failures, locked_until, 0) < 0 ||
+        db_commit(c->db) < 0)
+        return login_store_error(c);
+    return svc_fail(c, SVC_UNAUTHORIZED, "err_two_factor_wrong", "code",
+                    "the code is wrong or was used already");
+}
+
+/* After a right password: the session when the account has no second factor or code is
+ * right; else err_two_factor_required (with a pending sign-in when pending is not NULL). */
+static int login_second(struct ctx *c, const struct account *a, const char *password,
+                        const char *code, const char **pending, struct session_info *out)
+{
+    int on = two_factor_enabled(c, a->id);
+    if (on < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the second factor failed");
+    if (!on && !password) /* switched off since the first step: that step proved nothing */
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_two_factor_expired", NULL,
+                        "two-factor sign-in was switched off meanwhile");
+    if (!on)
+        return login_open(c, *a, password, out);
+    const char *actor = arena_printf(c->arena, "user:%s", a->login);
+    if (!code || !*code) {
+        if (pending) {
+            if (two_factor_pending_new(c, a->id, pending) != SVC_OK)
+                return SVC_ERROR;
+            if (db_begin(c->db) < 0 ||
+                audit_attempt(c, "auth.two_factor_pending", actor, a->id, a->login, NULL, 0,
+                              NULL, 0) < 0 ||
+                db_commit(c->db) < 0)
+                return login_store_error(c);
+        }
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_two_factor_required", "code",
+                        "the account signs in with a code as well");
+    }
+    int rc = two_factor_verify(c, a->id, actor, code);
+    if (rc == SVC_UNAUTHORIZED)
+        return code_failed(c, a);
+    if (rc != SVC_OK)
+        return rc;
+    return login_open(c, *a, password, out);
+}
+
+int auth_login_pending(struct ctx *c, const char *pending, const char *code,
+                       struct session_info *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t uid;
+    int rc = two_factor_pending_take(c, pending, &uid);
+    if (rc != SVC_OK)
+        return rc;
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT login FROM users WHERE id = :u");
+    db_bind_int64(&st, ":u", uid);
+    int s = db_step(&st);
+    const char *login = s == DB_ROW ? arena_strdup(c->arena, db_col_text(&st, 0)) : NULL;
+    db_finalize(&st);
+    struct account a = {0};
+    if (s < 0 || (login && account_by_login(c, login, &a) < 0))
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
+    if (!login || !a.id)
+        return svc_fail(c, SVC_UNAUTHORIZED, "err_two_factor_expired", NULL, "the account is gone");
+    /* The locks hold at this step too: a wrong code counts as a wrong password does. */
+    const char *lock = a.disabled ? NULL
+                                  : lock_in_force(a.locked_until, a.address_locked_until,
+                                                  svc_now(c));
+    if (lock)
+        return login_locked(c, &a, "", lock);
+    if (a.disabled)
+        return login_failed(c, a.login, &a, true);
+    rc = user_may_sign_in(c, a.id); /* as at the first step: it may have changed */
+    if (rc != SVC_OK)
+        return rc;
+    if (!code || !*code)
+        return code_failed(c, &a);
+    return login_second(c, &a, NULL, code, NULL, out);
 }
 
 /* ---- sessions --------------------------------------------------------------------------- */
@@ -724,6 +879,9 @@ static int session_read(struct ctx *c, const char *hash, int64_t now_ms,
     const char *expires = arena_strdup(c->arena, db_col_text(&st, 4));
     bool revoked = db_col_int64(&st, 5) != 0, disabled = db_col_int64(&st, 6) != 0;
     db_finalize(&st);
+    if (revoked && !disabled && sign_in_ended_elsewhere(c, id))
+        return svc_fail(c, SVC_UNAUTHORIZED, AUTH_ERR_ELSEWHERE, NULL,
+                        "session %lld was ended by a sign-in elsewhere", (long long)id);
     if (revoked || disabled)
         return svc_fail(c, SVC_UNAUTHORIZED, "err_unauthorized", NULL,
                         "session %lld has been ended", (long long)id);
@@ -742,7 +900,8 @@ static int session_read(struct ctx *c, const char *hash, int64_t now_ms,
                 last_seen, now_ms);
     if (last_ms <= now_ms - TOUCH_MS) /* recorded (or noted) just now */
         last_ms = now_ms;
-    if ((rc = token_holder(c, user_id, &out->user, "the session's user is gone")) != SVC_OK)
+    if ((rc = token_holder(c, user_id, &out->user, "the session's user is gone")) != SVC_OK ||
+        (rc = sign_in_session_facts(c, id, out)) != SVC_OK)
         return rc;
     out->csrf_token = csrf;
     out->session_id = id;
@@ -807,9 +966,10 @@ int auth_revoke_sessions(struct ctx *c, int64_t user_id, int64_t keep_session_id
     if (n)
         *n = 0;
     db_prepare(c->db, &st,
-               "UPDATE session SET revoked_at = :now WHERE user_id = :u AND revoked_at IS NULL "
-               "AND id <> :keep");
+               "UPDATE session SET revoked_at = :now, end_reason = :reason WHERE user_id = :u "
+               "AND revoked_at IS NULL AND id <> :keep");
     db_bind_text(&st, ":now", now);
+    db_bind_text(&st, ":reason", reason);
     db_bind_int64(&st, ":u", user_id);
     db_bind_int64(&st, ":keep", keep_session_id);
     int s = db_step(&st);
@@ -834,7 +994,7 @@ int auth_revoke_sessions(struct ctx *c, int64_t user_id, int64_t keep_session_id
 
 static int self_or_admin(struct ctx *c, int64_t user_id)
 {
-    if (!c->user || c->user->role == ROLE_ADMIN || c->user->id == user_id)
+    if (perm_is_admin_user(c) || c->user->id == user_id)
         return SVC_OK;
     return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                     "only the account itself or an admin may do this");
@@ -979,7 +1139,7 @@ int auth_token_revoke(struct ctx *c, int64_t token_id)
     if (s < 0)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the token failed");
     /* Someone else's token id answers as absent, so ids reveal nothing. */
-    if (!user_id || (c->user && c->user->role != ROLE_ADMIN && c->user->id != user_id))
+    if (!user_id || (!perm_is_admin_user(c) && c->user->id != user_id))
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "token_id", "there is no token %lld",
                         (long long)token_id);
     if (revoked)
@@ -1029,20 +1189,31 @@ int auth_token_list(struct ctx *c, int64_t user_id, struct api_token_view **out,
 
 /* A wrong old password when changing one's own: the same kind of guess as a wrong sign-in,
  * so it counts toward the same lock and is audited (auth.password_failed) with the address. */
-static int password_failed(struct ctx *c, int64_t user_id, const char *login)
+static int guess_failed(struct ctx *c, int64_t user_id, const char *login, bool code,
+                        const char *field, bool since)
 {
     int failures = 0;
     const char *locked_until = NULL;
     if (db_begin(c->db) < 0 || count_failure(c, user_id, login, &failures, &locked_until) < 0 ||
-        audit_attempt(c, "auth.password_failed", actor_or_anonymous(c), user_id, login,
-                      "password", failures, locked_until, 0) < 0 ||
+        (since && sign_in_failed(c, user_id) < 0) ||
+        audit_attempt(c, code ? "auth.two_factor_failed" : "auth.password_failed",
+                      actor_or_anonymous(c), user_id, login, code ? "code" : "password",
+                      failures, locked_until, 0) < 0 ||
         db_commit(c->db) < 0) {
         db_rollback(c->db);
         return svc_fail(c, SVC_ERROR, "err_internal", NULL,
-                        "the failed password check could not be recorded");
+                        "the failed check could not be recorded");
     }
-    return svc_fail(c, SVC_INVALID, "err_password_wrong", "old_password",
+    if (code)
+        return svc_fail(c, SVC_INVALID, "err_two_factor_wrong", field,
+                        "the code is wrong or was used already");
+    return svc_fail(c, SVC_INVALID, "err_password_wrong", field,
                     "the current password does not match");
+}
+
+static int password_failed(struct ctx *c, int64_t user_id, const char *login)
+{
+    return guess_failed(c, user_id, login, false, "old_password", false);
 }
 
 /* A password change of a locked account: answered as a sign-in would be, no password checked. */
@@ -1058,6 +1229,39 @@ static int password_locked(struct ctx *c, int64_t user_id, const char *login,
     }
     return svc_fail(c, SVC_LOCKED, "err_locked", NULL, "%s is locked until %s", login,
                     locked_until);
+}
+
+/* login and lock of an account (arena); <0 store error, 0 none, 1 found. */
+static int account_lock(struct ctx *c, int64_t user_id, const char **login,
+                        const char **locked_until)
+{
+    struct stmt st;
+    db_prepare(c->db, &st, "SELECT login, locked_until FROM users WHERE id = :id");
+    db_bind_int64(&st, ":id", user_id);
+    int s = db_step(&st);
+    *login = s == DB_ROW ? svc_col(c, &st, 0) : NULL;
+    *locked_until = s == DB_ROW ? svc_col(c, &st, 1) : NULL;
+    db_finalize(&st);
+    return s < 0 ? -1 : s == DB_ROW;
+}
+
+int auth_self_check_locked(struct ctx *c, int64_t user_id)
+{
+    const char *login, *until;
+    int s = account_lock(c, user_id, &login, &until);
+    if (s < 0)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
+    if (s == 1 && until && strcmp(until, svc_now(c)) > 0)
+        return password_locked(c, user_id, login, until);
+    return SVC_OK;
+}
+
+int auth_self_check_failed(struct ctx *c, int64_t user_id, bool code)
+{
+    const char *login, *until;
+    if (account_lock(c, user_id, &login, &until) != 1)
+        return svc_fail(c, SVC_ERROR, "err_internal", NULL, "reading the account failed");
+    return guess_failed(c, user_id, login, code, code ? "code" : "password", true);
 }
 
 int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw,
@@ -1099,6 +1303,10 @@ int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw
     int rc = auth_password_acceptable(c, login, new_pw);
     if (rc != SVC_OK)
         return rc;
+    /* A forced or expired password "changed" to itself would defeat the change (mlps). */
+    if (self && auth_verify_password(stored, new_pw))
+        return svc_fail(c, SVC_INVALID, "err_password_same", "password",
+                        "the new password is the current one");
     const char *hash = auth_hash_password(c, new_pw);
     if (!hash)
         return svc_fail(c, SVC_ERROR, "err_internal", NULL, "hashing the password failed");
@@ -1110,12 +1318,14 @@ int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw
      * a manager's or the command line's reset lifts it. */
     db_prepare(c->db, &st,
                "UPDATE users SET pw_hash = :h, pw_changed_at = :now, updated_at = :now, "
+               "pw_must_change = :must, "
                "failed_logins = 0, locked_until = NULL WHERE id = :id "
                "AND (:self = 0 OR locked_until IS NULL OR locked_until <= :now)");
     db_bind_text(&st, ":h", hash);
     db_bind_text(&st, ":now", now);
     db_bind_int64(&st, ":id", user_id);
     db_bind_int64(&st, ":self", self);
+    db_bind_int64(&st, ":must", !self); /* set by another: changed at next sign-in (mlps) */
     s = db_step(&st);
     db_finalize(&st);
     if (s < 0)
@@ -1132,6 +1342,7 @@ int auth_change_password_keep(struct ctx *c, int64_t user_id, const char *old_pw
     jw_kstr(w, "pw_changed_at", now);
     jw_kstr(w, "by", self ? "self" : c->user ? "manager" : "cli");
     jw_kint(w, "sessions_ended", ended);
+    jw_kbool(w, "must_change", !self);
     s = audit_append(c->db, actor_or_anonymous(c), "user.password", "users", user_id, NULL,
                      svc_json_end(c, &j), c->client);
     if (s < 0 || db_commit(c->db) < 0)

@@ -17,6 +17,12 @@ struct auth_policy {
     int idle_seconds;          /* a session unused this long ends (1800) */
     int absolute_seconds;      /* a session ends this long after sign-in anyway (43200) */
     bool composition;          /* 等级保护: require upper, lower, digit and symbol */
+    /* `serve --mlps` (等级保护 level 3): composition on, idle 600 s unless set, and the
+     * level-3 rules: a second factor for admins, coordinators and leaders, password expiry,
+     * one session per account, the three separate administrators. */
+    bool mlps;
+    int password_max_days;     /* under mlps a password expires this many days after it was
+                                  set (90); 0: never */
 };
 extern struct auth_policy auth_policy;
 
@@ -31,12 +37,44 @@ struct session_info {
     const char *csrf_token;
     int64_t session_id;
     struct user user;
+    /* The sign-in before this session's (NULL at: none) and the failed sign-ins between. */
+    const char *last_login_at, *last_login_client;
+    int failures_since;
+    /* Under mlps, why the password must be changed before anything else (err_password_expired
+     * or err_password_must_change), else NULL. */
+    const char *password_change;
+    /* After auth_login under mlps: the live session it ended (at NULL: none). */
+    const char *ended_at, *ended_client;
 };
+/* Why a session ended when a sign-in of the same account elsewhere ended it (mlps). */
+#define AUTH_ENDED_ELSEWHERE "signed in elsewhere"
+/* The code auth_session fails with for such a session (SVC_UNAUTHORIZED). */
+#define AUTH_ERR_ELSEWHERE "err_session_elsewhere"
+/* Under mlps, the password-change reason for an account: err_password_must_change when
+ * must_change, err_password_expired when pw_changed_at (clock_format form) is
+ * password_max_days or more before now_ms (0 days: never), NULL otherwise or without mlps. */
+const char *auth_password_change_reason(const char *pw_changed_at, bool must_change,
+                                        int64_t now_ms);
 
 /* Signs in: on success a new session (any token the client had is not reused: rotation).
  * Wrong login and wrong password fail alike (err_login_failed); every attempt, success or
  * failure, is written to the audit log with c->client. SVC_LOCKED when locked. */
 int auth_login(struct ctx *c, const char *login, const char *password, struct session_info *out);
+/* auth_login with the second factor (service/two_factor.h). For an account that has it on,
+ * the password alone opens no session: without code it fails SVC_UNAUTHORIZED
+ * err_two_factor_required and, when pending is not NULL, *pending receives a single-use
+ * token (5 minutes) for auth_login_pending; a wrong or used code fails err_two_factor_wrong
+ * and counts toward the locks as a wrong password does. auth_login is this with neither. */
+int auth_login_code(struct ctx *c, const char *login, const char *password, const char *code,
+                    const char **pending, struct session_info *out);
+/* Checks a login and password for the command line: no session, no last sign-in, no count
+ * toward the locks; one audit row (auth.login_check). SVC_LOCKED while locked, err_login_failed
+ * as at sign-in, SVC_FORBIDDEN when the account may not sign in (user_may_sign_in). */
+int auth_check_login(struct ctx *c, const char *login, const char *password, struct user *out);
+/* The second step of a sign-in: the pending token (used up, whatever the outcome) and the
+ * code. err_two_factor_expired when the token is unknown, used or past its 5 minutes. */
+int auth_login_pending(struct ctx *c, const char *pending, const char *code,
+                       struct session_info *out);
 /* Validates a session token: unknown, revoked, idle or past its absolute end →
  * SVC_UNAUTHORIZED (c->code err_session_expired for an expired one). Touches last_seen. */
 int auth_session(struct ctx *c, const char *token, struct session_info *out);
@@ -74,6 +112,16 @@ bool auth_verify_password(const char *hash, const char *password);
  * changes call it). *n (may be NULL) receives how many ended. */
 int auth_revoke_sessions(struct ctx *c, int64_t user_id, int64_t keep_session_id,
                          const char *reason, int *n);
+
+/* For a change of one's own account that asks for the password or a code again (switching
+ * two-factor off): SVC_LOCKED err_locked, audited as auth.password_locked, while the account
+ * is locked; else SVC_OK. */
+int auth_self_check_locked(struct ctx *c, int64_t user_id);
+/* A wrong password (code false) or code (true) in such a change: a guess, so counted toward
+ * the account's lock and the failures since the last sign-in and audited
+ * (auth.password_failed / auth.two_factor_failed); SVC_INVALID err_password_wrong (field
+ * password) or err_two_factor_wrong (field code). */
+int auth_self_check_failed(struct ctx *c, int64_t user_id, bool code);
 
 /* auth_token_create that also tells the new token's id (id may be NULL). The token is "dk_"
  * and 43 base64url characters (256 random bits); it is shown once, only its hash is kept. */

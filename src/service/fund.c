@@ -472,9 +472,10 @@ done:
 
 static int may_write_pairing(struct ctx *c, int64_t pairing)
 {
-    if (perm_is_admin_user(c))
-        return SVC_OK;
-    if (c->user->role == ROLE_COORDINATOR && c->user->pairing_id == pairing)
+    int rc = perm_see(c, pairing); /* another pairing's fund is not found */
+    if (rc != SVC_OK || perm_is_admin_user(c))
+        return rc;
+    if (c->user->role == ROLE_COORDINATOR)
         return SVC_OK;
     return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "the lead offices record funds");
 }

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "service/internal.h"
+#include "service/perm.h"
 #include "service/service.h"
 #include "store/db.h"
 
@@ -119,9 +120,12 @@ int light_counts(struct ctx *c, int64_t pairing_id, int year, struct light_summa
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "pairing_id",
                         "there is no province pairing %lld", (long long)pairing_id);
-    if (!svc_can_read_pairing(c, pairing_id))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "pairing %lld is not yours", (long long)pairing_id);
+    int seen = perm_read_pairing(c, pairing_id);
+    if (seen == SVC_NOT_FOUND) /* another pairing: as a missing one */
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "pairing_id",
+                        "pairing %lld is another's", (long long)pairing_id);
+    if (seen != SVC_OK)
+        return seen;
     out->pairing.id = pairing_id;
     out->pairing.side = -1;
 

@@ -419,7 +419,7 @@ int notification_urge(struct ctx *c, int64_t pairing_id, int year, int64_t unit_
     *made = 0;
     int64_t unit_pairing = 0;
     int side = 0;
-    int rc = perm_unit_scope(c, unit_id, &unit_pairing, &side);
+    int rc = perm_unit_seen(c, unit_id, &unit_pairing, &side);
     if (rc != SVC_OK)
         return rc;
     if ((rc = perm_manage_side(c, unit_pairing, side)) != SVC_OK)

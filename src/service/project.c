@@ -143,7 +143,8 @@ static int read_lists(struct ctx *c, struct project_view *v, bool stages)
     return SVC_OK;
 }
 
-/* The project without a permission check: SVC_OK, SVC_NOT_FOUND or SVC_ERROR. */
+/* The project, checked only for its pairing (another pairing's is not found, perm.h):
+ * SVC_OK, SVC_NOT_FOUND or SVC_ERROR. */
 static int project_read(struct ctx *c, int64_t id, struct project_view *out, bool stages)
 {
     struct stmt st;
@@ -159,7 +160,8 @@ static int project_read(struct ctx *c, int64_t id, struct project_view *out, boo
     if (s != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no project %lld",
                         (long long)id);
-    return read_lists(c, out, stages);
+    int rc = perm_see(c, out->pairing_id);
+    return rc != SVC_OK ? rc : read_lists(c, out, stages);
 }
 
 static bool may_read(struct ctx *c, const struct project_view *v)

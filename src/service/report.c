@@ -158,10 +158,9 @@ int report_get(struct ctx *c, int64_t id, struct report_view *out)
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no report %lld",
                         (long long)id);
-    if (!svc_can_read_pairing(c, pairing)) {
+    if ((rc = perm_read_pairing(c, pairing)) != SVC_OK) { /* another's: as a missing one */
         memset(out, 0, sizeof *out);
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "report %lld is not of your pairing", (long long)id);
+        return rc;
     }
     return read_figures(c, out);
 }
@@ -571,6 +570,11 @@ static int check_submit(struct ctx *c, const struct report_input *in, struct ite
     int rc = load_item(c, in->work_item_id, it);
     if (rc != SVC_OK)
         return rc;
+    if ((rc = perm_see(c, it->pairing)) == SVC_NOT_FOUND) /* another pairing's: as missing */
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "work_item_id",
+                        "work item %lld is another pairing's", (long long)it->id);
+    if (rc != SVC_OK)
+        return rc;
     /* Leaders never write, not even for their own unit (perm_member_of would let them). */
     if (c->user->role == ROLE_LEADER || c->user->role == ROLE_PUBLIC)
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL, "leaders do not report");
@@ -818,6 +822,8 @@ int report_review(struct ctx *c, int64_t report_id, bool accept, const char *com
                       (long long)report_id);
         goto done;
     }
+    if ((rc = perm_see(c, pairing)) != SVC_OK) /* another pairing's report is not found */
+        goto done;
     if (perm_manage_side(c, pairing, side) != SVC_OK) {
         rc = svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
                       "only a coordinator of side %d of this pairing reviews this report", side);

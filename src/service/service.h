@@ -14,6 +14,11 @@ struct db;
  * services still check scope (pairing, side, unit) on every call. */
 enum role { ROLE_PUBLIC = 0, ROLE_MEMBER, ROLE_COORDINATOR, ROLE_LEADER, ROLE_ADMIN };
 
+/* 三员分立: which of the three administrators an admin account is (users.admin_kind). Under
+ * `serve --mlps` each admin holds exactly one and may do only that kind's part (perm.h);
+ * without it an admin does everything, whatever its kind. */
+enum admin_kind { ADMIN_KIND_NONE = 0, ADMIN_SYSTEM, ADMIN_SECURITY, ADMIN_AUDIT };
+
 /* The person acting. A leader, coordinator or member works in one province pairing on one
  * side (0 = the pairing's region_a, 1 = region_b) through their unit. */
 struct user {
@@ -22,6 +27,7 @@ struct user {
     int64_t pairing_id; /* the unit's province pairing; 0 for an admin */
     int side;           /* the unit's side; -1 for an admin */
     enum role role;
+    enum admin_kind admin_kind; /* an admin's kind; ADMIN_KIND_NONE for everyone else */
     const char *login, *name, *unit_name;
     const char *language; /* zh-Hans, zh-Hant or en */
 };

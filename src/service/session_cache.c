@@ -32,7 +32,8 @@ enum { SETS = 512, WAYS = 4 }; /* 2,048 sessions */
 
 /* An entry copies struct user field by field (its strings into the entry's own memory): a
  * field added there must be copied here too. */
-_Static_assert(sizeof(struct user) == 3 * sizeof(int64_t) + 2 * sizeof(int) + 4 * sizeof(char *),
+/* (the admin_kind is copied with the struct; its int and padding are the 4 * sizeof(int)) */
+_Static_assert(sizeof(struct user) == 3 * sizeof(int64_t) + 4 * sizeof(int) + 4 * sizeof(char *),
                "struct user changed: copy its new fields in session_cache.c");
 
 struct entry {
@@ -42,6 +43,9 @@ struct entry {
     uint64_t used;
     char *csrf, *login, *name, *unit_name, *language;
     struct user user; /* its strings point at the fields above */
+    char *last_login_at, *last_login_client; /* service/sign_in.c */
+    int failures_since;
+    const char *password_change; /* a string literal (auth_password_change_reason) */
 };
 
 static struct entry table[SETS][WAYS];
@@ -55,6 +59,8 @@ static void entry_clear(struct entry *e)
     free(e->name);
     free(e->unit_name);
     free(e->language);
+    free(e->last_login_at);
+    free(e->last_login_client);
     memset(e, 0, sizeof *e);
 }
 
@@ -102,6 +108,10 @@ bool session_cache_get(const char hash[SHA256_HEX_LEN + 1], int64_t version, int
         out->user.name = arena_dup_or_null(arena, e->name);
         out->user.unit_name = arena_dup_or_null(arena, e->unit_name);
         out->user.language = arena_dup_or_null(arena, e->language);
+        out->last_login_at = arena_dup_or_null(arena, e->last_login_at);
+        out->last_login_client = arena_dup_or_null(arena, e->last_login_client);
+        out->failures_since = e->failures_since;
+        out->password_change = e->password_change;
     }
     pthread_mutex_unlock(&mu);
     return hit;
@@ -130,6 +140,10 @@ void session_cache_put(const char hash[SHA256_HEX_LEN + 1], int64_t version,
     e->user.name = e->name = dup_or_null(si->user.name);
     e->user.unit_name = e->unit_name = dup_or_null(si->user.unit_name);
     e->user.language = e->language = dup_or_null(si->user.language);
+    e->last_login_at = dup_or_null(si->last_login_at);
+    e->last_login_client = dup_or_null(si->last_login_client);
+    e->failures_since = si->failures_since;
+    e->password_change = si->password_change;
     pthread_mutex_unlock(&mu);
 }
 

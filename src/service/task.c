@@ -59,12 +59,9 @@ int task_get(struct ctx *c, int64_t id, struct task_view *v)
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no task %lld",
                         (long long)id);
-    if (perm_read_pairing(c, v->pairing_id) != SVC_OK) {
-        int64_t pairing = v->pairing_id;
+    if ((rc = perm_read_pairing(c, v->pairing_id)) != SVC_OK) { /* another's: not found */
         memset(v, 0, sizeof *v);
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "task %lld is of pairing %lld, not yours", (long long)id,
-                        (long long)pairing);
+        return rc;
     }
 
     db_prepare(c->db, &st,
@@ -217,11 +214,9 @@ int task_timeline(struct ctx *c, int64_t task_id, int64_t before, int limit,
     if (pairing == 0)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no task %lld",
                         (long long)task_id);
-    if (!svc_can_read_pairing(c, pairing))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "task %lld is not of your pairing", (long long)task_id);
-    int rc = svc_check_limit(c, &limit, TASK_TIMELINE_DEFAULT, TASK_TIMELINE_MAX);
-    if (rc != SVC_OK)
+    int rc = perm_read_pairing(c, pairing); /* another pairing's: as a missing one */
+    if (rc != SVC_OK || (rc = svc_check_limit(c, &limit, TASK_TIMELINE_DEFAULT,
+                                              TASK_TIMELINE_MAX)) != SVC_OK)
         return rc;
     if (before < 0)
         return svc_fail(c, SVC_INVALID, "err_range", "before", "before must be a report id");

@@ -63,6 +63,32 @@ const char *user_role_name(enum role r)
     return (unsigned)r <= ROLE_ADMIN ? role_names[r] : "public";
 }
 
+static const char *const admin_kinds[] = {NULL, "system", "security", "audit"};
+
+enum admin_kind user_admin_kind_parse(const char *name)
+{
+    for (int k = ADMIN_SYSTEM; name && k <= ADMIN_AUDIT; k++)
+        if (strcmp(name, admin_kinds[k]) == 0)
+            return (enum admin_kind)k;
+    return ADMIN_KIND_NONE;
+}
+
+const char *user_admin_kind_name(enum admin_kind k)
+{
+    return (unsigned)k <= ADMIN_AUDIT ? admin_kinds[k] : NULL;
+}
+
+/* Under --mlps a request never makes or changes an administrator account (三员分立: no
+ * administrator could then give itself a second kind); the command line does. */
+static int admin_from_cli(struct ctx *c)
+{
+    if (!auth_policy.mlps || !c->user)
+        return SVC_OK;
+    return svc_fail(c, SVC_FORBIDDEN, "err_admin_cli", "role",
+                    "under --mlps administrator accounts are managed with duikou user on the "
+                    "server");
+}
+
 static int store_error(struct ctx *c, const char *what)
 {
     db_rollback(c->db);
@@ -267,7 +293,7 @@ int unit_update(struct ctx *c, int64_t id, const struct unit_input *in)
         return store_error(c, "starting the transaction");
     rc = unit_read(c, id, &old);
     if (rc == SVC_NOT_FOUND && !perm_is_admin_user(c))
-        rc = perm_is_admin(c); /* others learn nothing about ids outside their side */
+        rc = perm_see(c, 0); /* as another pairing's unit: ids reveal nothing */
     if (rc != SVC_OK)
         goto done;
     if ((rc = perm_manage_side(c, old.pairing_id, old.side)) != SVC_OK)
@@ -346,7 +372,7 @@ int unit_get(struct ctx *c, int64_t id, struct unit_view *out)
     int rc = unit_read(c, id, out);
     /* A missing unit answers like another pairing's unit: ids must not reveal what exists. */
     if (rc == SVC_NOT_FOUND && !perm_is_admin_user(c))
-        return perm_is_admin(c);
+        return perm_see(c, 0);
     if (rc != SVC_OK)
         return rc;
     return perm_read_pairing(c, out->pairing_id);
@@ -501,7 +527,8 @@ const char *user_login_normalize(struct ctx *c, const char *login)
     "SELECT u.id, coalesce(u.unit_id, 0), coalesce(n.pairing_id, 0), coalesce(n.side, -1), "  \
     "u.login, u.name, u.role, u.language, n.name, u.disabled, u.failed_logins, "              \
     "u.locked_until, u.pw_changed_at, u.created_at, u.updated_at, "                           \
-    "coalesce(u.locked_until > :now, 0), u.email "                                            \
+    "coalesce(u.locked_until > :now, 0), u.email, u.admin_kind, u.pw_must_change, "           \
+    "u.last_login_at "                                                                        \
     "FROM users u LEFT JOIN unit n ON n.id = u.unit_id "
 
 static void user_row(struct ctx *c, struct stmt *st, struct user_view *u)
@@ -523,6 +550,9 @@ static void user_row(struct ctx *c, struct stmt *st, struct user_view *u)
     u->updated_at = col_dup(c, st, 14);
     u->locked = db_col_int64(st, 15) != 0;
     u->email = db_col_is_null(st, 16) ? NULL : col_dup(c, st, 16);
+    u->admin_kind = db_col_is_null(st, 17) ? NULL : col_dup(c, st, 17);
+    u->pw_must_change = db_col_int64(st, 18) != 0;
+    u->last_login_at = db_col_is_null(st, 19) ? NULL : col_dup(c, st, 19);
 }
 
 static int user_read(struct ctx *c, int64_t id, struct user_view *out)
@@ -554,6 +584,8 @@ int user_load(struct ctx *c, int64_t id, struct user *out)
         return rc;
     out->id = v.id;
     out->role = user_role_parse(v.role);
+    out->admin_kind = out->role == ROLE_ADMIN ? user_admin_kind_parse(v.admin_kind)
+                                              : ADMIN_KIND_NONE;
     if (out->role == ROLE_ADMIN) {
         out->unit_id = 0;
         out->pairing_id = 0;
@@ -601,12 +633,15 @@ static bool on_my_side(const struct ctx *c, int64_t pairing_id, int side)
 
 int user_may_manage(struct ctx *c, int64_t id)
 {
-    if (perm_is_admin_user(c))
+    bool admin = perm_is_admin_user(c) || perm_admin_acts_as(c, ADMIN_SECURITY);
+    if (admin && (!auth_policy.mlps || !c->user))
         return SVC_OK;
     struct user_view v;
     int rc = user_read(c, id, &v);
     if (rc == SVC_ERROR)
         return rc;
+    if (admin) /* under --mlps an administrator account is the command line's to manage */
+        return rc == SVC_OK && user_role_parse(v.role) == ROLE_ADMIN ? admin_from_cli(c) : SVC_OK;
     if (rc == SVC_OK && c->user->role == ROLE_COORDINATOR &&
         user_role_parse(v.role) == ROLE_MEMBER && on_my_side(c, v.pairing_id, v.side))
         return SVC_OK;
@@ -632,6 +667,8 @@ static void user_json(struct sb *out, const struct user_view *u)
     else
         jw_knull(&w, "email");
     jw_kbool(&w, "disabled", u->disabled);
+    if (u->admin_kind)
+        jw_kstr(&w, "admin_kind", u->admin_kind);
     jw_obj_end(&w);
 }
 
@@ -663,7 +700,7 @@ static int check_role_unit(struct ctx *c, enum role role, int64_t unit_id)
                         "a %s account belongs to a unit", user_role_name(role));
     int64_t pairing = 0;
     int side = -1;
-    int rc = perm_unit_scope(c, unit_id, &pairing, &side);
+    int rc = perm_unit_seen(c, unit_id, &pairing, &side);
     if (rc == SVC_NOT_FOUND)
         return svc_fail(c, SVC_INVALID, "err_unit_unknown", "unit_id", "there is no unit %lld",
                         (long long)unit_id);
@@ -672,6 +709,29 @@ static int check_role_unit(struct ctx *c, enum role role, int64_t unit_id)
     if (!perm_is_admin_user(c) && !on_my_side(c, pairing, side))
         return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", "unit_id",
                         "%s may only place accounts in units of its own side", c->user->login);
+    return SVC_OK;
+}
+
+/* An account's kind of administrator as given (in: NULL or a name) into *out: only an admin
+ * has one, one of the three, and under --mlps every admin has one. */
+static int check_admin_kind(struct ctx *c, enum role role, const char *in, const char **out)
+{
+    *out = NULL;
+    if (in && !*in)
+        in = NULL;
+    if (in && role != ROLE_ADMIN)
+        return svc_fail(c, SVC_INVALID, "err_admin_kind_role", "admin_kind",
+                        "only an admin account has a kind of administrator");
+    if (in && !user_admin_kind_parse(in))
+        return svc_fail(c, SVC_INVALID, "err_admin_kind_value", "admin_kind",
+                        "the kind of administrator is one of system, security, audit, not '%s' "
+                        "(三员分立: one kind per account)",
+                        in);
+    if (!in && role == ROLE_ADMIN && auth_policy.mlps)
+        return svc_fail(c, SVC_INVALID, "err_admin_kind_required", "admin_kind",
+                        "under --mlps an admin account has exactly one kind: system, security "
+                        "or audit");
+    *out = user_admin_kind_name(user_admin_kind_parse(in));
     return SVC_OK;
 }
 
@@ -701,6 +761,10 @@ int user_create(struct ctx *c, const struct user_input *in, int64_t *id)
     int rc = check_role_unit(c, role, in->unit_id);
     if (rc != SVC_OK)
         return rc;
+    if (role == ROLE_ADMIN && (rc = admin_from_cli(c)) != SVC_OK)
+        return rc;
+    if ((rc = check_admin_kind(c, role, in->admin_kind, &u.admin_kind)) != SVC_OK)
+        return rc;
     u.unit_id = in->unit_id;
     if ((rc = check_text(c, in->name ? in->name : u.login, "name", USER_NAME_MAX, &u.name)) !=
         SVC_OK)
@@ -725,10 +789,12 @@ int user_create(struct ctx *c, const struct user_input *in, int64_t *id)
     struct stmt st;
     if (db_begin(c->db) < 0)
         return store_error(c, "starting the transaction");
+    /* A password set by someone else: under --mlps it is changed at the first sign-in. */
     db_prepare(c->db, &st,
                "INSERT INTO users (unit_id, login, name, pw_hash, role, language, email, "
-               "pw_changed_at, created_at, updated_at) VALUES (:unit, :login, :name, :hash, "
-               ":role, :lang, :email, :now, :now, :now)");
+               "pw_changed_at, created_at, updated_at, pw_must_change, admin_kind) VALUES (:unit, "
+               ":login, :name, :hash, :role, :lang, :email, :now, :now, :now, 1, :kind)");
+    db_bind_text(&st, ":kind", u.admin_kind);
     if (u.unit_id)
         db_bind_int64(&st, ":unit", u.unit_id);
     else
@@ -796,7 +862,28 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     if (!(self && !scope_change && disable == old.disabled) &&
         (rc = user_may_manage(c, id)) != SVC_OK)
         goto done;
-    if (!perm_is_admin_user(c) && scope_change && role != ROLE_MEMBER) {
+    /* 三员分立 (perm.h): the security administrator only disables and enables, the system
+     * administrator all else; administrator accounts only on the command line. */
+    bool others = !(self && !scope_change && disable == old.disabled);
+    if (others && (role == ROLE_ADMIN || user_role_parse(old.role) == ROLE_ADMIN) &&
+        (rc = admin_from_cli(c)) != SVC_OK)
+        goto done;
+    if (others && !perm_is_admin_user(c) && perm_admin_acts_as(c, ADMIN_SECURITY) &&
+        (scope_change || (in->name && strcmp(in->name, old.name) != 0) ||
+         (in->language && strcmp(in->language, old.language) != 0) ||
+         (in->email && strcmp(in->email, old.email ? old.email : "") != 0))) {
+        rc = svc_fail(c, SVC_FORBIDDEN, "err_admin_kind", "role",
+                      "the security administrator only disables and enables accounts");
+        goto done;
+    }
+    if (others && disable != old.disabled && !perm_admin_acts_as(c, ADMIN_SECURITY) &&
+        c->user->role == ROLE_ADMIN) {
+        rc = svc_fail(c, SVC_FORBIDDEN, "err_admin_kind", "disabled",
+                      "under --mlps the security administrator disables and enables accounts");
+        goto done;
+    }
+    if (!perm_is_admin_user(c) && !perm_admin_acts_as(c, ADMIN_SECURITY) && scope_change &&
+        role != ROLE_MEMBER) {
         rc = svc_fail(c, SVC_FORBIDDEN, "err_forbidden", "role",
                       "a coordinator manages member accounts only");
         goto done;
@@ -825,6 +912,8 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     u.role = user_role_name(role);
     u.unit_id = unit;
     u.disabled = disable;
+    if (role != ROLE_ADMIN) /* a kind is an admin's (migration 24's CHECK): it goes with the role */
+        u.admin_kind = NULL;
     if (in->name && (rc = check_text(c, in->name, "name", USER_NAME_MAX, &u.name)) != SVC_OK)
         goto done;
     if (in->language) {
@@ -844,11 +933,12 @@ int user_update(struct ctx *c, int64_t id, const struct user_input *in)
     /* A change of the disabled flag also clears the failed sign-ins and any lock. */
     db_prepare(c->db, &st,
                "UPDATE users SET name = :name, role = :role, unit_id = :unit, language = :lang, "
-               "email = :email, disabled = :dis, "
+               "email = :email, disabled = :dis, admin_kind = :kind, "
                "failed_logins = CASE WHEN disabled = :dis THEN failed_logins ELSE 0 END, "
                "locked_until = CASE WHEN disabled = :dis THEN locked_until END, "
                "updated_at = :now WHERE id = :id AND updated_at = :seen");
     db_bind_int64(&st, ":dis", disable);
+    db_bind_text(&st, ":kind", u.admin_kind);
     db_bind_text(&st, ":name", u.name);
     db_bind_text(&st, ":role", u.role);
     if (u.unit_id)
@@ -894,10 +984,232 @@ int user_set_disabled(struct ctx *c, int64_t id, bool disabled)
     return user_update(c, id, &in);
 }
 
+int user_may_sign_in(struct ctx *c, int64_t id)
+{
+    struct user_view v;
+    if (!auth_policy.mlps)
+        return SVC_OK;
+    int rc = user_read(c, id, &v);
+    if (rc != SVC_OK)
+        return rc;
+    if (user_role_parse(v.role) != ROLE_ADMIN || user_admin_kind_parse(v.admin_kind))
+        return SVC_OK;
+    /* the refused sign-in is audited as the failed ones are */
+    if (db_begin(c->db) < 0 ||
+        audit_append(c->db, c->actor ? c->actor : "anonymous", "auth.login_refused", "users", id,
+                     NULL, "{\"reason\":\"admin_kind_missing\"}", c->client) < 0 ||
+        db_commit(c->db) < 0)
+        return store_error(c, "recording the refused sign-in");
+    return svc_fail(c, SVC_FORBIDDEN, "err_admin_kind_missing", "login",
+                    "%s is an admin of no kind; under --mlps give it one on the server: "
+                    "duikou user set-admin-kind --login %s --kind system|security|audit",
+                    v.login, v.login);
+}
+
+int user_set_admin_kind(struct ctx *c, int64_t id, const char *kind)
+{
+    struct sb before = SB_INIT, after = SB_INIT;
+    struct user_view old, u;
+    struct stmt st;
+    int rc = perm_is_admin(c);
+    if (rc != SVC_OK || (rc = admin_from_cli(c)) != SVC_OK)
+        return rc;
+    if (db_begin(c->db) < 0)
+        return store_error(c, "starting the transaction");
+    if ((rc = user_read(c, id, &old)) != SVC_OK)
+        goto done;
+    u = old;
+    if ((rc = check_admin_kind(c, user_role_parse(old.role), kind, &u.admin_kind)) != SVC_OK)
+        goto done;
+    if (!u.admin_kind) { /* given none: a non-admin got here through check_admin_kind */
+        rc = svc_fail(c, SVC_INVALID, "err_admin_kind_value", "admin_kind",
+                      "the kind of administrator is one of system, security, audit");
+        goto done;
+    }
+    if (user_role_parse(old.role) != ROLE_ADMIN) {
+        rc = svc_fail(c, SVC_INVALID, "err_admin_kind_role", "admin_kind",
+                      "only an admin account has a kind of administrator");
+        goto done;
+    }
+    if (old.admin_kind && strcmp(old.admin_kind, u.admin_kind) == 0)
+        goto done; /* nothing changes */
+    if (old.admin_kind && auth_policy.mlps) {
+        rc = svc_fail(c, SVC_CONFLICT, "err_admin_kind_second", "admin_kind",
+                      "%s is already the %s administrator; under --mlps no account holds two "
+                      "kinds: make another account",
+                      old.login, old.admin_kind);
+        goto done;
+    }
+    db_prepare(c->db, &st,
+               "UPDATE users SET admin_kind = :k, updated_at = :now WHERE id = :id");
+    db_bind_text(&st, ":k", u.admin_kind);
+    db_bind_text(&st, ":now", svc_now_after(c, old.updated_at));
+    db_bind_int64(&st, ":id", id);
+    int s = db_step(&st);
+    db_finalize(&st);
+    user_json(&before, &old);
+    user_json(&after, &u);
+    /* the sessions carry the kind they were opened with: they end */
+    if (s < 0 || auth_revoke_sessions(c, id, 0, "administrator kind changed", NULL) != SVC_OK ||
+        audit_append(c->db, c->actor, "user.admin_kind", "users", id, sb_str(&before),
+                     sb_str(&after), c->client) < 0 ||
+        db_commit(c->db) < 0)
+        rc = store_error(c, "changing the kind of administrator");
+done:
+    db_rollback(c->db); /* a no-op after the commit */
+    sb_free(&before);
+    sb_free(&after);
+    return rc;
+}
+
+/* ---- the security administrator's care of an account (user.h) ------------------------- */
+
+static int may_secure(struct ctx *c, int64_t id)
+{
+    if (!perm_admin_acts_as(c, ADMIN_SECURITY)) {
+        if (c->user && c->user->role == ROLE_ADMIN)
+            return svc_fail(c, SVC_FORBIDDEN, "err_admin_kind", NULL,
+                            "under --mlps the security administrator unlocks accounts and "
+                            "ends their sessions");
+        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
+                        "only an admin unlocks accounts and ends their sessions");
+    }
+    struct user_view v;
+    int rc = user_read(c, id, &v);
+    if (rc != SVC_OK)
+        return rc;
+    return user_role_parse(v.role) == ROLE_ADMIN ? admin_from_cli(c) : SVC_OK;
+}
+
+int user_unlock(struct ctx *c, int64_t id, bool *cleared)
+{
+    struct stmt st;
+    if (cleared)
+        *cleared = false;
+    int rc = may_secure(c, id);
+    if (rc != SVC_OK)
+        return rc;
+    if (db_begin(c->db) < 0)
+        return store_error(c, "starting the transaction");
+    /* what is cleared, for the audit row: the account's lock and failures, the addresses */
+    db_prepare(c->db, &st,
+               "SELECT failed_logins, locked_until, (SELECT count(*) FROM login_lock l "
+               "WHERE l.user_id = users.id AND (l.failures > 0 OR l.locked_until IS NOT NULL)) "
+               "FROM users WHERE id = :id");
+    db_bind_int64(&st, ":id", id);
+    int s = db_step(&st);
+    int64_t failures = s == DB_ROW ? db_col_int64(&st, 0) : 0;
+    const char *until = s == DB_ROW && !db_col_is_null(&st, 1)
+                            ? arena_strdup(c->arena, db_col_text(&st, 1))
+                            : NULL;
+    int64_t addresses = s == DB_ROW ? db_col_int64(&st, 2) : 0;
+    db_finalize(&st);
+    if (s != DB_ROW)
+        return store_error(c, "reading the account's locks");
+    if (failures == 0 && !until && addresses == 0) {
+        db_rollback(c->db);
+        return SVC_OK; /* nothing to clear, nothing written */
+    }
+    db_prepare(c->db, &st,
+               "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id");
+    db_bind_int64(&st, ":id", id);
+    s = db_step(&st);
+    db_finalize(&st);
+    if (s >= 0) {
+        db_prepare(c->db, &st, "DELETE FROM login_lock WHERE user_id = :id");
+        db_bind_int64(&st, ":id", id);
+        s = db_step(&st);
+        db_finalize(&st);
+    }
+    struct sb before = SB_INIT;
+    struct jw w;
+    jw_init(&w, &before, false);
+    jw_obj(&w);
+    jw_kint(&w, "failed_logins", failures);
+    if (until)
+        jw_kstr(&w, "locked_until", until);
+    else
+        jw_knull(&w, "locked_until");
+    jw_kint(&w, "address_locks", addresses);
+    jw_obj_end(&w);
+    if (s < 0 ||
+        audit_append(c->db, c->actor, "user.unlock", "users", id, sb_str(&before),
+                     "{\"failed_logins\":0,\"locked_until\":null,\"address_locks\":0}",
+                     c->client) < 0 ||
+        db_commit(c->db) < 0)
+        rc = store_error(c, "unlocking the account");
+    else if (cleared)
+        *cleared = true;
+    sb_free(&before);
+    return rc;
+}
+
+int user_sessions(struct ctx *c, int64_t id, struct session_view **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = may_secure(c, id);
+    if (rc != SVC_OK)
+        return rc;
+    /* auth's list, as the command line asks it: the permission was checked above */
+    struct ctx as_cli = *c;
+    as_cli.user = NULL;
+    rc = auth_session_list(&as_cli, id, NULL, out, n);
+    c->code = as_cli.code, c->error = as_cli.error, c->field = as_cli.field;
+    return rc;
+}
+
+int user_end_sessions(struct ctx *c, int64_t id, int64_t session_id, int *ended)
+{
+    struct stmt st;
+    if (ended)
+        *ended = 0;
+    int rc = may_secure(c, id);
+    if (rc != SVC_OK)
+        return rc;
+    if (db_begin(c->db) < 0)
+        return store_error(c, "starting the transaction");
+    if (!session_id) {
+        if (auth_revoke_sessions(c, id, 0, "ended by an administrator", ended) != SVC_OK ||
+            db_commit(c->db) < 0)
+            return store_error(c, "ending the sessions");
+        return SVC_OK;
+    }
+    const char *now = svc_now(c);
+    db_prepare(c->db, &st,
+               "UPDATE session SET revoked_at = :now, end_reason = 'ended by an administrator' "
+               "WHERE id = :s AND user_id = :u AND revoked_at IS NULL AND expires_at > :now");
+    db_bind_text(&st, ":now", now);
+    db_bind_int64(&st, ":s", session_id);
+    db_bind_int64(&st, ":u", id);
+    int s = db_step(&st);
+    db_finalize(&st);
+    if (s < 0)
+        return store_error(c, "ending the session");
+    if (db_changes(c->db) == 0) {
+        db_rollback(c->db);
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "session_id",
+                        "account %lld has no live session %lld", (long long)id,
+                        (long long)session_id);
+    }
+    /* entity session: its data version moves, so the session cache drops it at once */
+    if (audit_append(c->db, c->actor, "auth.revoke_session", "session", session_id, NULL,
+                     arena_printf(c->arena, "{\"user_id\":%lld,\"revoked_at\":\"%s\","
+                                            "\"reason\":\"ended by an administrator\"}",
+                                  (long long)id, now),
+                     c->client) < 0 ||
+        db_commit(c->db) < 0)
+        return store_error(c, "ending the session");
+    if (ended)
+        *ended = 1;
+    return SVC_OK;
+}
+
 int user_get(struct ctx *c, int64_t id, struct user_view *out)
 {
     int rc = user_read(c, id, out);
-    if (perm_is_admin_user(c) || (rc == SVC_OK && c->user->id == id))
+    if (perm_is_admin_user(c) || perm_admin_acts_as(c, ADMIN_SECURITY) ||
+        (rc == SVC_OK && c->user->id == id))
         return rc;
     if (rc == SVC_OK && c->user->role == ROLE_COORDINATOR &&
         on_my_side(c, out->pairing_id, out->side))
@@ -914,7 +1226,7 @@ static int user_list_scope(struct ctx *c, int64_t unit_id, int64_t *pairing, int
 {
     *pairing = 0;
     *side = -1;
-    if (perm_is_admin_user(c))
+    if (perm_is_admin_user(c) || perm_admin_acts_as(c, ADMIN_SECURITY))
         return SVC_OK;
     if (c->user->role != ROLE_COORDINATOR)
         return perm_is_admin(c);

@@ -11,6 +11,10 @@
  *           of units on its own side (never a coordinator, leader or admin, and never moves
  *           a member off its side). Everyone may read their own account and change its
  *           name, language and e-mail address. A coordinator lists and reads its side's accounts.
+ *           Under --mlps (三员分立, perm.h) the system administrator does the above but for
+ *           disabling and enabling, which is the security administrator's (who also lists and
+ *           reads accounts, and changes nothing else); admin accounts are made and changed
+ *           only on the command line (err_admin_cli), each with exactly one kind.
  * Every write is one transaction with its audit row, before and after as JSON; password
  * hashes never appear in the audit log. An update reads the row, decides the permission and
  * writes inside that one transaction, and its UPDATE is guarded by the updated_at it read,
@@ -76,6 +80,8 @@ struct user_input {
     const char *login;    /* create only: 3–64 of a-z 0-9 . _ - @, folded to lower case */
     const char *name;     /* display name; NULL: the login (create) / unchanged (update) */
     const char *role;     /* admin leader coordinator member; NULL: unchanged on update */
+    const char *admin_kind; /* create only, an admin's: system security audit (三员分立);
+                               NULL: none, refused under --mlps. Later: user_set_admin_kind */
     int64_t unit_id;      /* required unless admin; 0: unchanged on update (a change of role
                              to admin clears it) */
     const char *language; /* zh-Hans zh-Hant en; NULL: zh-Hans (create) / unchanged */
@@ -98,6 +104,9 @@ struct user_view {
     int failed_logins;
     const char *locked_until, *pw_changed_at, *created_at, *updated_at;
     const char *email; /* NULL: none */
+    const char *admin_kind; /* an admin's kind (system security audit), NULL: none */
+    bool pw_must_change;    /* set by another: to be changed at the next sign-in (--mlps) */
+    const char *last_login_at; /* the last successful sign-in, NULL: none */
 };
 
 int user_create(struct ctx *c, const struct user_input *in, int64_t *id);
@@ -129,6 +138,36 @@ int user_load(struct ctx *c, int64_t id, struct user *out);
 const char *user_generate_password(struct ctx *c);
 /* Login as stored: lower case; NULL when it breaks the rule above. */
 const char *user_login_normalize(struct ctx *c, const char *login);
+
+/* Gives admin account id its kind (三员分立), ending its sessions. Under --mlps
+ * (auth_policy.mlps) only the command line may (err_admin_cli), and an account that holds a
+ * kind never takes another (SVC_CONFLICT err_admin_kind_second): make a new account. Not an
+ * admin: SVC_INVALID err_admin_kind_role. Audited as user.admin_kind. */
+int user_set_admin_kind(struct ctx *c, int64_t id, const char *kind);
+/* SVC_OK unless account id may not sign in for what it is: under --mlps, an admin of no kind
+ * (SVC_FORBIDDEN err_admin_kind_missing, naming the command that gives it one). Auth asks
+ * after the password proved right; a refusal is audited (auth.login_refused). */
+int user_may_sign_in(struct ctx *c, int64_t id);
+/* The security administrator's care of an account (三员分立; without --mlps any admin, and
+ * the CLI): SVC_FORBIDDEN err_admin_kind for another administrator under --mlps, err_admin_cli
+ * for an administrator account under --mlps (the command line's), err_forbidden for anyone
+ * else; SVC_NOT_FOUND when there is no such account. Key rotation stays on the CLI.
+ * user_unlock clears account id's lock: the failed sign-ins and lock of the account as a
+ * whole and every per-address lock (login_lock), audited as user.unlock with what was cleared
+ * (nothing locked: nothing written). *cleared (may be NULL): whether anything was. */
+int user_unlock(struct ctx *c, int64_t id, bool *cleared);
+/* The live sessions of account id, newest first (struct session_view of service/auth.h, in
+ * c->arena). */
+struct session_view;
+int user_sessions(struct ctx *c, int64_t id, struct session_view **out, size_t *n);
+/* Ends session session_id of account id (SVC_NOT_FOUND err_not_found when it is not one of
+ * its live ones), or with session_id 0 all of them; audited (auth.revoke_session,
+ * auth.revoke_sessions). *ended (may be NULL): how many ended. */
+int user_end_sessions(struct ctx *c, int64_t id, int64_t session_id, int *ended);
+
+/* "system" "security" "audit" and back; ADMIN_KIND_NONE / NULL for anything else. */
+enum admin_kind user_admin_kind_parse(const char *name);
+const char *user_admin_kind_name(enum admin_kind k);
 
 enum role user_role_parse(const char *name); /* ROLE_PUBLIC for anything else */
 const char *user_role_name(enum role r);     /* "admin" …; "public" for ROLE_PUBLIC */

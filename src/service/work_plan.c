@@ -72,7 +72,7 @@ static int load_plan(struct ctx *c, int64_t id, struct plan_row *p)
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work plan %lld",
                         (long long)id);
-    return SVC_OK;
+    return perm_see(c, p->pairing_id);
 }
 
 /* Loads a plan for a write by a coordinator of its pairing; what the refusal says may not be
@@ -471,9 +471,9 @@ int work_plan_get(struct ctx *c, int64_t id, struct work_plan_view *v)
     if (rc != DB_ROW)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", NULL, "there is no work plan %lld",
                         (long long)id);
-    if (!svc_can_read_pairing(c, v->pairing_id))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "work plan %lld is not of your pairing", (long long)id);
+    int seen = perm_read_pairing(c, v->pairing_id); /* another's: as a missing one */
+    if (seen != SVC_OK)
+        return seen;
 
     db_prepare(c->db, &st,
                "SELECT a.id, a.side, a.user_id, u.login, a.at, a.cleared_at, a.cleared_reason, "
@@ -524,9 +524,12 @@ int work_plan_task_items(struct ctx *c, int64_t task_id, struct work_item_view *
     if (!pairing)
         return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "task_id", "there is no task %lld",
                         (long long)task_id);
-    if (!svc_can_read_pairing(c, pairing))
-        return svc_fail(c, SVC_FORBIDDEN, "err_forbidden", NULL,
-                        "task %lld is not of your pairing", (long long)task_id);
+    int seen = perm_read_pairing(c, pairing);
+    if (seen == SVC_NOT_FOUND) /* another pairing's: as a missing one */
+        return svc_fail(c, SVC_NOT_FOUND, "err_not_found", "task_id",
+                        "task %lld is another pairing's", (long long)task_id);
+    if (seen != SVC_OK)
+        return seen;
     struct stmt st;
     db_prepare(c->db, &st,
                ITEM_SQL_ORDER("x.task_id = :t AND x.removed_at IS NULL", "wp.year, i.id"));

@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "store/audit_internal.h"
 #include "store/db.h"
 
 /* The process's key and anchors file (audit_use_key, audit_use_anchors). */
@@ -54,8 +55,8 @@ void audit_use_anchors(const char *path)
 
 /* A row's MAC: over its id, its hash (which covers it and the chain before it) and the
  * previous row's MAC ("" for the first keyed row). */
-static bool row_mac(const struct audit_key *k, int64_t id, const char *hash, const char *prev,
-                    char out[MAC_HEX_LEN + 1])
+bool audit_row_mac(const struct audit_key *k, int64_t id, const char *hash, const char *prev,
+                   char out[MAC_HEX_LEN + 1])
 {
     char buf[256];
     int n = snprintf(buf, sizeof buf, "duikou.audit.mac.v1%c%" PRId64 "%c%s%c%s", 0, id, 0,
@@ -64,16 +65,69 @@ static bool row_mac(const struct audit_key *k, int64_t id, const char *hash, con
                                                       (size_t)n, out);
 }
 
-static const char ZERO_HASH[SHA256_HEX_LEN + 1] =
+int64_t audit_retention_day(int64_t day)
+{
+    int y, m, d;
+    clock_civil_from_days(day, &y, &m, &d);
+    m -= AUDIT_RETENTION_MONTHS;
+    if (m < 1) {
+        m += 12;
+        y--;
+    }
+    int64_t first = clock_days_from_civil(y, m, 1);
+    int64_t next = m == 12 ? clock_days_from_civil(y + 1, 1, 1) : clock_days_from_civil(y, m + 1, 1);
+    int64_t len = next - first;
+    return first + (d < len ? d : len) - 1;
+}
+
+int64_t audit_retention_limit_ms(int64_t now_ms)
+{
+    int64_t day = now_ms / 86400000 - (now_ms % 86400000 < 0);
+    return audit_retention_day(day) * 86400000 + (now_ms - day * 86400000);
+}
+
+const char AUDIT_ZERO_HASH[SHA256_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-struct audit_row {
-    int64_t id;
-    const char *at, *actor, *action, *entity;
-    int64_t entity_id; /* 0: NULL */
-    const char *before, *after, *client;
-    const char *prev_hash;
-};
+bool audit_have_key(const struct audit_key **k)
+{
+    *k = have_key ? &use_key : NULL;
+    return have_key;
+}
+
+const char *audit_anchors_path(void)
+{
+    return anchors_path;
+}
+
+int audit_boundary(struct db *db, struct audit_boundary *b)
+{
+    memset(b, 0, sizeof *b);
+    struct stmt st;
+    int rc = db_prepare(db, &st,
+                        "SELECT last_id, last_hash, coalesce(last_mac, ''), file_sha256 FROM "
+                        "audit_archive ORDER BY last_id DESC LIMIT 1");
+    if (rc == 0)
+        rc = db_step(&st);
+    if (rc == DB_ROW) {
+        b->last_id = db_col_int64(&st, 0);
+        snprintf(b->hash, sizeof b->hash, "%s", db_col_text(&st, 1));
+        snprintf(b->mac, sizeof b->mac, "%s", db_col_text(&st, 2));
+        snprintf(b->sha256, sizeof b->sha256, "%s", db_col_text(&st, 3));
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = 0;
+    }
+    db_finalize(&st);
+    return rc;
+}
+
+int64_t audit_archived_through(struct db *db)
+{
+    struct audit_boundary b;
+    int rc = audit_boundary(db, &b);
+    return rc < 0 ? rc : b.last_id;
+}
 
 static void add_field(struct sha256_ctx *c, const char *s)
 {
@@ -102,7 +156,7 @@ static void add_int(struct sha256_ctx *c, int64_t v, bool is_null)
     add_field(c, buf);
 }
 
-static void row_hash(const struct audit_row *r, char out[SHA256_HEX_LEN + 1])
+void audit_row_hash(const struct audit_row *r, char out[SHA256_HEX_LEN + 1])
 {
     static const char tag[] = "duikou.audit.v1";
     struct sha256_ctx c;
@@ -161,7 +215,7 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
         return DB_ERROR;
     }
 
-    memcpy(prev, ZERO_HASH, sizeof prev);
+    memcpy(prev, AUDIT_ZERO_HASH, sizeof prev);
     char prev_mac[MAC_HEX_LEN + 1] = "", mac[MAC_HEX_LEN + 1] = "";
     rc = db_prepare(db, &st, "SELECT id, hash, mac FROM audit ORDER BY id DESC LIMIT 1");
     if (rc == 0)
@@ -200,8 +254,8 @@ int audit_append(struct db *db, const char *actor, const char *action, const cha
         .client = client,
         .prev_hash = prev,
     };
-    row_hash(&r, hash);
-    if (have_key && !row_mac(&use_key, r.id, hash, prev_mac, mac)) {
+    audit_row_hash(&r, hash);
+    if (have_key && !audit_row_mac(&use_key, r.id, hash, prev_mac, mac)) {
         log_error("audit: the MAC (%s) could not be computed", use_key.alg);
         return DB_ERROR;
     }
@@ -244,7 +298,8 @@ static _Thread_local char why_buf[512];
 
 /* The anchors file against the log (after the chain verified): every anchored row must be
  * there with the anchored hash (and MAC). 0, or 1 with *bad and *reason. */
-static int check_anchors(struct db *db, int64_t head, int64_t *bad, const char **reason)
+static int check_anchors(struct db *db, int64_t head, int64_t archived, int64_t *bad,
+                         const char **reason)
 {
     FILE *f = anchors_path[0] ? fopen(anchors_path, "r") : NULL;
     if (!f)
@@ -255,7 +310,8 @@ static int check_anchors(struct db *db, int64_t head, int64_t *bad, const char *
     while (rc == 0 && fgets(line, sizeof line, f)) {
         long long id;
         char hash[80], mac[80], at[40];
-        if (sscanf(line, "duikou-audit-anchor v1 %lld %79s %79s %39s", &id, hash, mac, at) != 4)
+        if (sscanf(line, "duikou-audit-anchor v1 %lld %79s %79s %39s", &id, hash, mac, at) != 4 ||
+            id <= archived) /* the archive file carries these (audit_verify_archive) */
             continue;
         struct stmt st;
         db_prepare(db, &st, "SELECT hash, coalesce(mac, '-') FROM audit WHERE id = :id");
@@ -289,17 +345,47 @@ static int check_anchors(struct db *db, int64_t head, int64_t *bad, const char *
     return rc;
 }
 
-int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, const char **why)
+/* The live chain's audit.archive row that names the boundary record (after the chain
+ * verified, so the row is the key's). */
+static bool archive_vouched(struct db *db, const struct audit_boundary *b)
 {
     struct stmt st;
+    db_prepare(db, &st,
+               "SELECT 1 FROM audit WHERE id > :l AND action = 'audit.archive' AND "
+               "json_extract(after, '$.last_id') = :l AND json_extract(after, '$.last_hash') = :h "
+               "AND coalesce(json_extract(after, '$.last_mac'), '') = :m AND "
+               "json_extract(after, '$.sha256') = :s LIMIT 1");
+    db_bind_int64(&st, ":l", b->last_id);
+    db_bind_text(&st, ":h", b->hash);
+    db_bind_text(&st, ":m", b->mac);
+    db_bind_text(&st, ":s", b->sha256);
+    bool ok = db_step(&st) == DB_ROW;
+    db_finalize(&st);
+    return ok;
+}
+
+int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, const char **why)
+{
+    struct stmt st = {0};
     int rc;
     int64_t checked = 0, bad = 0, expect_id = 1;
     const char *reason = NULL;
     char prev[SHA256_HEX_LEN + 1], hash[SHA256_HEX_LEN + 1];
     char prev_mac[MAC_HEX_LEN + 1] = "", mac[MAC_HEX_LEN + 1];
 
-    memcpy(prev, ZERO_HASH, sizeof prev);
-    /* One statement reads one consistent snapshot, even while others append. */
+    memcpy(prev, AUDIT_ZERO_HASH, sizeof prev);
+    /* One read transaction: the archive boundary and the rows after it from one snapshot,
+     * even while others append or archive. */
+    struct audit_boundary b;
+    bool reading = db_begin_read(db) == 0;
+    rc = audit_boundary(db, &b);
+    if (rc < 0)
+        goto done;
+    if (b.last_id > 0) {
+        expect_id = b.last_id + 1;
+        memcpy(prev, b.hash, sizeof prev);
+        snprintf(prev_mac, sizeof prev_mac, "%s", b.mac);
+    }
     rc = db_prepare(db, &st,
                     "SELECT id, at, actor, action, entity, entity_id, before, after, client,"
                     " prev_hash, hash, mac FROM audit ORDER BY id");
@@ -326,7 +412,7 @@ int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, co
         } else if (!r.prev_hash || strcmp(r.prev_hash, prev) != 0) {
             reason = "prev_hash does not match the previous row's hash";
         } else {
-            row_hash(&r, hash);
+            audit_row_hash(&r, hash);
             if (!stored || strcmp(stored, hash) != 0)
                 reason = "hash does not match the row's content";
         }
@@ -334,8 +420,8 @@ int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, co
         if (!reason && have_key && r.id >= use_key.from) {
             if (!stored_mac)
                 reason = "the row has no MAC: it was written without the key, or forged";
-            else if (!row_mac(&use_key, r.id, stored, r.id == use_key.from ? "" : prev_mac,
-                              mac) ||
+            else if (!audit_row_mac(&use_key, r.id, stored,
+                                    r.id == use_key.from ? "" : prev_mac, mac) ||
                      strcmp(mac, stored_mac) != 0)
                 reason = "the MAC does not match: the row, or the chain before it, was changed "
                          "by someone without the key";
@@ -356,10 +442,19 @@ int audit_verify(struct db *db, int64_t *first_bad_id, int64_t *rows_checked, co
         reason = "the row that installed the key is missing: the log was cut short";
         rc = 1;
     }
+    if (rc == 0 && b.last_id > 0 && !archive_vouched(db, &b)) {
+        bad = b.last_id + 1;
+        reason = "the archive record (rows up to the boundary removed) is vouched for by no "
+                 "audit.archive row of the log: it was forged (restore the database from a "
+                 "backup, see docs/audit-archive.md)";
+        rc = 1;
+    }
     if (rc == 0)
-        rc = check_anchors(db, expect_id - 1, &bad, &reason);
+        rc = check_anchors(db, expect_id - 1, b.last_id, &bad, &reason);
 done:
     db_finalize(&st);
+    if (reading)
+        db_end_read(db);
     if (rc < 0)
         reason = "the audit log could not be read";
     if (first_bad_id)
@@ -418,6 +513,17 @@ int audit_key_fits(struct db *db, const struct audit_key *k)
         rc = db_step(&st);
     }
     int fits = rc == DB_ROW ? !db_col_is_null(&st, 0) : rc == DB_DONE ? 0 : rc;
+    db_finalize(&st);
+    struct audit_boundary b;
+    if (fits != 0 || audit_boundary(db, &b) < 0 || k->from > b.last_id || !b.mac[0])
+        return fits;
+    /* its row was archived: the key must MAC the first live row after the boundary */
+    db_prepare(db, &st, "SELECT id, hash, mac FROM audit WHERE id = :id");
+    db_bind_int64(&st, ":id", b.last_id + 1);
+    char mac[MAC_HEX_LEN + 1];
+    if (db_step(&st) == DB_ROW && !db_col_is_null(&st, 2) &&
+        audit_row_mac(k, db_col_int64(&st, 0), db_col_text(&st, 1), b.mac, mac))
+        fits = strcmp(mac, db_col_text(&st, 2)) == 0;
     db_finalize(&st);
     return fits;
 }
@@ -526,6 +632,12 @@ int audit_anchor(struct db *db)
     db_finalize(&st);
     if (rc != DB_ROW || id == anchored)
         return rc < 0 && rc != DB_DONE ? -1 : 0;
+    /* The head may be committed and not yet synced (group commit): an anchor that outlived
+     * its row in a power loss would read as a log cut short. */
+    if (db_sync(db) < 0) {
+        log_error("audit: no anchor: the log's head could not be synced");
+        return -1;
+    }
     int fd = open(anchors_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     size_t len = strlen(line);
     bool ok = fd >= 0 && write(fd, line, len) == (ssize_t)len && fsync(fd) == 0;

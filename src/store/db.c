@@ -527,7 +527,7 @@ int db_sync_wal(const char *db_path)
     memcpy(wal, base, n);
     memcpy(wal + n, "-wal", 5);
     int rc = 0;
-    if (db_fault_sync()) {
+    if (db_fault_sync(wal)) {
         rc = DB_IOERR;
         errno = EIO;
     } else {
@@ -547,6 +547,12 @@ int db_sync_wal(const char *db_path)
     free(wal);
     free(real);
     return rc;
+}
+
+int db_sync(struct db *db)
+{
+    const char *path = sqlite3_db_filename(db->h, "main");
+    return db->wal && path && *path ? db_sync_wal(path) : 0;
 }
 
 /* The WAL index header (the first of its two copies; https://sqlite.org/walformat.html), read

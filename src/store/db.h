@@ -173,6 +173,10 @@ int db_wal_pages(void);
 uint64_t db_last_write(struct db *db); /* 0: this connection never wrote */
 uint64_t db_write_count(void);
 int db_sync_wal(const char *db_path);
+/* db_sync_wal for this connection's file (0 at once outside WAL mode, where each commit
+ * syncs): for what leaves the database on the strength of a commit, such as an audit
+ * anchor, which must not outlive its row in a power loss. */
+int db_sync(struct db *db);
 /* Copies every frame of the WAL into the database file, syncs that file and empties the WAL
  * (PRAGMA wal_checkpoint(TRUNCATE)). 0 when all of it was done; negative when a reader or
  * writer kept it from finishing (after the busy timeout) or the disk failed. */

@@ -54,8 +54,9 @@ struct db {
  * first use. */
 void db_faults_init(void);
 /* True when the test asks for the WAL's sync to fail ("ioerr-sync"); always false in a build
- * without fault injection. */
-bool db_fault_sync(void);
+ * without fault injection. Under "powerloss" it first writes what it holds of the WAL at
+ * path to the file (fault_vfs.c), and may simulate a power cut there. */
+bool db_fault_sync(const char *path);
 
 /* Brings the schema from its current version up to `target`. Returns 0 or a negative code;
  * on failure *errmsg (if not NULL) is set as for db_open. Defined in migrate.c. May leave

@@ -1332,6 +1332,130 @@ static const char *const migrations[] = {
     "ALTER TABLE plan_upload ADD COLUMN preview TEXT;\n"
     "PRAGMA user_version = 22;\n",
 
+    /* 23 (2026-12): two-factor sign-in (service/two_factor.c). An account's TOTP secret,
+     * sealed with the data key (core/seal.h); enabled_at NULL while enrolment awaits its
+     * first code; last_step: the latest time step accepted, so a code is never taken twice.
+     * Recovery codes are kept as SHA-256 hashes, each used once; a pending sign-in (password
+     * right, code still to come) is a single-use token's hash that lives five minutes. */
+    "CREATE TABLE two_factor (\n"
+    "    user_id INTEGER PRIMARY KEY REFERENCES users (id),\n"
+    "    secret TEXT NOT NULL,\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    enabled_at TEXT,\n"
+    "    last_step INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE two_factor_recovery (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    code_hash TEXT NOT NULL,\n"
+    "    used_at TEXT\n"
+    ");\n"
+    "CREATE INDEX two_factor_recovery_user ON two_factor_recovery (user_id);\n"
+    "CREATE TABLE two_factor_pending (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    token_hash TEXT NOT NULL UNIQUE,\n"
+    "    expires_at TEXT NOT NULL\n"
+    ");\n"
+    "PRAGMA user_version = 23;\n",
+
+    /* 24 (2026-12): 三员分立. An admin account's kind (system, security or audit; NULL: none,
+     * which only a server without --mlps accepts; an admin's alone), and the settings the
+     * server records for the command line, e.g. whether it runs under --mlps
+     * (service/setting.h). audit_by_admin names the audit rows an administrator (an admin
+     * account at the time) or the command line wrote, decided as the row is written, so a
+     * later change of role does not move a row between readers (service/audit_log.c); the
+     * hashed row itself is unchanged. Rows before it are placed by the roles of today. */
+    "ALTER TABLE users ADD COLUMN admin_kind TEXT\n"
+    "    CHECK (admin_kind IS NULL OR (role = 'admin' AND\n"
+    "        admin_kind IN ('system', 'security', 'audit')));\n"
+    "CREATE TABLE audit_by_admin (audit_id INTEGER PRIMARY KEY);\n"
+    "CREATE TRIGGER audit_by_admin_insert AFTER INSERT ON audit\n"
+    "WHEN substr(NEW.actor, 1, 4) = 'cli:' OR (substr(NEW.actor, 1, 5) = 'user:' AND EXISTS\n"
+    "    (SELECT 1 FROM users u WHERE u.login = substr(NEW.actor, 6) AND u.role = 'admin'))\n"
+    "BEGIN\n"
+    "    INSERT INTO audit_by_admin (audit_id) VALUES (NEW.id);\n"
+    "END;\n"
+    "CREATE TRIGGER audit_by_admin_delete AFTER DELETE ON audit\n"
+    "BEGIN\n"
+    "    DELETE FROM audit_by_admin WHERE audit_id = OLD.id;\n"
+    "END;\n"
+    "INSERT INTO audit_by_admin (audit_id) SELECT a.id FROM audit a\n"
+    "    WHERE substr(a.actor, 1, 4) = 'cli:' OR (substr(a.actor, 1, 5) = 'user:' AND EXISTS\n"
+    "    (SELECT 1 FROM users u WHERE u.login = substr(a.actor, 6) AND u.role = 'admin'));\n"
+    "CREATE TABLE setting (\n"
+    "    name TEXT PRIMARY KEY,\n"
+    "    value TEXT NOT NULL,\n"
+    "    updated_at TEXT NOT NULL\n"
+    ");\n"
+    "PRAGMA user_version = 24;\n",
+
+    /* 25 (2026-12): the `serve --mlps` sign-in policies (service/auth.c). pw_must_change: a
+     * password an admin (or the command line) set must be replaced at the next sign-in;
+     * last_login_at/_client and login_failures (failed sign-ins since) are what the next
+     * sign-in shows, copied into its session (prev_*) so reading a session reads them too;
+     * end_reason says why a session was revoked ("signed in elsewhere" gets its own message).
+     * Existing accounts take their latest session as their last sign-in. */
+    "ALTER TABLE users ADD COLUMN pw_must_change INTEGER NOT NULL DEFAULT 0\n"
+    "    CHECK (pw_must_change IN (0, 1));\n"
+    "ALTER TABLE users ADD COLUMN last_login_at TEXT;\n"
+    "ALTER TABLE users ADD COLUMN last_login_client TEXT;\n"
+    "ALTER TABLE users ADD COLUMN login_failures INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE session ADD COLUMN end_reason TEXT;\n"
+    "ALTER TABLE session ADD COLUMN prev_login_at TEXT;\n"
+    "ALTER TABLE session ADD COLUMN prev_login_client TEXT;\n"
+    "ALTER TABLE session ADD COLUMN prev_failures INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE users SET last_login_at = (SELECT s.created_at FROM session s WHERE s.user_id =\n"
+    "    users.id ORDER BY s.id DESC LIMIT 1), last_login_client = (SELECT s.client FROM\n"
+    "    session s WHERE s.user_id = users.id ORDER BY s.id DESC LIMIT 1);\n"
+    "PRAGMA user_version = 25;\n",
+
+    /* 26 (2026-12): audit retention (store/audit_archive.c). A row of the audit log may be
+     * removed only once it is six calendar months old (audit_retention_limit_ms: the month's
+     * last day when it has no such day; always at least 180 days) and an archive record covers
+     * it that an audit.archive row after it names, whoever runs the DELETE (the sqlite3 shell
+     * too): a guard against accidents; audit_verify catches a deliberate one. The row is
+     * matched as audit_archive writes its after-image (instr: with trusted_schema off, no JSON
+     * function runs in a trigger). The records never change. The time compared is SQLite's,
+     * the system clock core/clock.c reads too. */
+    "CREATE TABLE audit_archive (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    first_id INTEGER NOT NULL,\n"
+    "    last_id INTEGER NOT NULL UNIQUE,\n"
+    "    rows INTEGER NOT NULL,\n"
+    "    last_hash TEXT NOT NULL CHECK (length(last_hash) = 64),\n"
+    "    last_mac TEXT,\n"
+    "    file_sha256 TEXT NOT NULL CHECK (length(file_sha256) = 64),\n"
+    "    created_at TEXT NOT NULL,\n"
+    "    CHECK (first_id >= 1 AND first_id <= last_id AND rows = last_id - first_id + 1)\n"
+    ");\n"
+    "CREATE TRIGGER audit_archive_no_update BEFORE UPDATE ON audit_archive\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'audit archive records are append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER audit_archive_no_delete BEFORE DELETE ON audit_archive\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'audit archive records are append-only');\n"
+    "END;\n"
+    "DROP TRIGGER audit_no_delete;\n"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
+    "WHEN NOT EXISTS (SELECT 1 FROM audit_archive r WHERE r.last_id >= OLD.id\n"
+    "        AND r.first_id <= OLD.id AND (SELECT v.id FROM audit v WHERE v.id > r.last_id\n"
+    "            AND v.action = 'audit.archive'\n"
+    "            AND instr(v.after, '{\"first_id\":' || r.first_id || ',\"last_id\":' ||\n"
+    "                r.last_id || ',') = 1\n"
+    "            AND instr(v.after, ',\"last_hash\":\"' || r.last_hash || '\",') > 0\n"
+    "            AND instr(v.after, ',\"sha256\":\"' || r.file_sha256 || '\",') > 0\n"
+    "            ORDER BY v.id DESC LIMIT 1) IS NOT NULL)\n"
+    "    OR OLD.at >= min(strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-6 months'),\n"
+    "        date('now', 'start of month', '-5 months', '-1 day')\n"
+    "            || strftime('T%H:%M:%fZ', 'now'))\n"
+    "BEGIN\n"
+    "    SELECT RAISE(ABORT, 'audit log is append-only: only archived rows older than six months "
+    "(at least 180 days) may be removed');\n"
+    "END;\n"
+    "PRAGMA user_version = 26;\n",
+
     /* Append new migrations here, numbered in order, each ending with its own
      * "PRAGMA user_version = N;". */
 };

@@ -10,6 +10,7 @@
 #include "service/auth.h"
 #include "service/calendar_feed.h"
 #include "service/mail.h"
+#include "service/two_factor.h"
 #include "service/user.h"
 #include "web/html.h"
 #include "web/web.h"
@@ -177,11 +178,100 @@ static const char *home_of(const struct user *u) {
   case ROLE_COORDINATOR:
     return "/reviews";
   case ROLE_LEADER:
-  case ROLE_ADMIN:
     return "/dashboard";
+  case ROLE_ADMIN: /* 三员分立 under --mlps: each administrator to its own page */
+    if (!auth_policy.mlps || u->admin_kind == ADMIN_SYSTEM)
+      return "/dashboard";
+    return u->admin_kind == ADMIN_SECURITY ? "/users"
+           : u->admin_kind == ADMIN_AUDIT  ? "/audit"
+                                           : "/account";
   default:
     return "/account";
   }
+}
+
+/* A sign-in that succeeded: the session the browser brought along ends, the cookie is set,
+ * and the user goes on to the carried form, next or the role's home. */
+/* (web.h) The last sign-in before this session's and the failed sign-ins since, as
+ * sentences (service/sign_in.c). */
+void web_last_sign_in(struct req *r, struct sb *b, const char *at, const char *client,
+                      int failures) {
+  html_printf(b, "<p class=\"meta\" id=\"last-sign-in\">%h",
+              at ? arena_printf(r->arena, web_t(r, "ui_last_sign_in_at"), web_time(r, at),
+                                client && *client ? client : "—")
+                 : web_t(r, "ui_last_sign_in_none"));
+  if (at)
+    html_printf(b, " %h", arena_printf(r->arena, web_t(r, "ui_failures_since"), failures));
+  html_printf(b, "</p>\n");
+}
+
+/* After a sign-in under --mlps: what the account should know before going on (the last
+ * sign-in and the failures since, the session this one ended, a password to change). Its
+ * own page, not a notice on the next one: those are cached for every user of a role. */
+static int signed_in_page(struct req *r, struct resp *p, const struct session_info *s,
+                          const char *to) {
+  struct sb *b = &p->body;
+  p->status = 200;
+  web_begin(r, p, web_t(r, "ui_signed_in"));
+  html_printf(b, "<section class=\"form-page\">\n<h1>%h</h1>\n", web_t(r, "ui_signed_in"));
+  if (s->ended_at)
+    html_printf(b, "<p class=\"notice\" role=\"status\" id=\"session-ended\">%h</p>\n",
+                arena_printf(r->arena, web_t(r, "ui_session_ended_elsewhere"),
+                             *s->ended_client ? s->ended_client : "—",
+                             web_time(r, s->ended_at)));
+  web_last_sign_in(r, b, s->last_login_at, s->last_login_client, s->failures_since);
+  if (s->password_change) {
+    web_form_error(r, b, s->password_change);
+    to = "/account";
+  }
+  html_printf(b, "<p><a class=\"button\" href=\"%h\" autofocus>%h</a></p>\n</section>\n", to,
+              web_t(r, "ui_signed_in_continue"));
+  return web_end(r, p);
+}
+
+static int login_done(struct req *r, struct resp *p, const struct session_info *s,
+                      const char *next, const char *carry_to) {
+  const char *old = http_session_token(r);
+  if (old && auth_logout(&r->ctx, old) != SVC_OK)
+    return web_error(r, p, 500, "ui_error_title", "err_internal");
+  http_set_session_cookie(r, p, s->token);
+  if (carry_to)
+    return confirm_carried(r, p, carry_to, s->csrf_token);
+  if (auth_policy.mlps)
+    return signed_in_page(r, p, s, next ? next : home_of(&s->user));
+  return web_redirect(r, p, next ? next : home_of(&s->user));
+}
+
+/* The second step of a sign-in (two-factor): the code form, carrying the pending token, next
+ * and what the sign-in carried. */
+static int code_page(struct req *r, struct resp *p, int status, const char *error_id,
+                     const char *pending, const char *next, const char *carry_to) {
+  struct sb *b = &p->body;
+  p->status = status;
+  web_begin(r, p, web_t(r, "ui_two_factor_title"));
+  html_printf(b, "<section class=\"form-page\">\n<h1>%h</h1>\n<p>%h</p>\n",
+              web_t(r, "ui_two_factor_title"), web_t(r, "ui_login_code_text"));
+  web_form_error(r, b, error_id);
+  html_printf(b, "<form method=\"post\" action=\"/login/two-factor\">\n"
+                 "<input type=\"hidden\" name=\"pending\" value=\"%h\">\n", pending);
+  if (next)
+    html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%h\">\n", next);
+  if (carry_to) {
+    html_printf(b, "<input type=\"hidden\" name=\"carry_to\" value=\"%h\">\n", carry_to);
+    carry_fields(r, b, CARRY_KEEP);
+    for (size_t i = 0; i < r->n_form; i++)
+      if (strcmp(r->form[i].name, "carry_file") == 0)
+        html_printf(b, "<input type=\"hidden\" name=\"carry_file\" value=\"%h\">\n",
+                    r->form[i].value);
+  }
+  html_printf(b,
+              "<p><label for=\"code\">%h</label>\n"
+              "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+              "autocomplete=\"one-time-code\" autocapitalize=\"none\" spellcheck=\"false\" "
+              "required maxlength=\"32\" autofocus></p>\n"
+              "<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
+              web_t(r, "ui_two_factor_code"), web_t(r, "ui_login"));
+  return web_end(r, p);
 }
 
 /* GET /login: the form; someone signed in already goes on to next or home. */
@@ -189,7 +279,10 @@ int web_login_form(struct req *r, struct resp *p) {
   const char *next = safe_next(req_query(r, "next"));
   if (r->user)
     return web_redirect(r, p, next ? next : home_of(r->user));
-  return login_page(r, p, 200, NULL, NULL, next);
+  /* a session ended by a sign-in elsewhere comes here told so (http/router.c) */
+  const char *why = req_query(r, "why");
+  return login_page(r, p, 200, why && strcmp(why, "elsewhere") == 0 ? AUTH_ERR_ELSEWHERE : NULL,
+                    NULL, next);
 }
 
 /* POST /login: on success the session cookie and 303 to next or the role's
@@ -206,19 +299,42 @@ int web_login(struct req *r, struct resp *p) {
     return login_page_carrying(r, p, 429, "err_rate_limited", login, next, carry_to, false);
   }
   struct session_info s;
-  int rc = auth_login(&r->ctx, login ? login : "", pw ? pw : "", &s);
+  const char *pending = NULL;
+  int rc = auth_login_code(&r->ctx, login ? login : "", pw ? pw : "", NULL, &pending, &s);
+  if (rc == SVC_UNAUTHORIZED && pending) /* right password, a code to come */
+    return code_page(r, p, 200, NULL, pending, next, carry_to);
   /* A lock is answered as a wrong password (auth.c): it tells a guesser nothing. */
   if (rc == SVC_UNAUTHORIZED || rc == SVC_INVALID)
     return login_page_carrying(r, p, 401, "err_login_failed", login, next, carry_to, false);
+  if (rc == SVC_FORBIDDEN) /* the password was right, the account may not sign in (三员分立) */
+    return login_page_carrying(r, p, 403, r->ctx.code, login, next, carry_to, false);
   if (rc != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
-  const char *old = http_session_token(r);
-  if (old && auth_logout(&r->ctx, old) != SVC_OK)
+  return login_done(r, p, &s, next, carry_to);
+}
+
+/* POST /login/two-factor: the second step, the pending token of the first and the code.
+ * The token is used up either way: a wrong code goes back to the password (and counts
+ * toward the lock as a wrong password does). */
+int web_login_code(struct req *r, struct resp *p) {
+  const char *next = safe_next(req_form(r, "next"));
+  const char *carry_to = safe_next(req_form(r, "carry_to"));
+  if (r->login_retry_after > 0) {
+    resp_header(r, p, "Retry-After", arena_printf(r->arena, "%d", r->login_retry_after));
+    return login_page_carrying(r, p, 429, "err_rate_limited", NULL, next, carry_to, false);
+  }
+  struct session_info s;
+  int rc = auth_login_pending(&r->ctx, req_form(r, "pending"), req_form(r, "code"), &s);
+  if (rc == SVC_UNAUTHORIZED) {
+    const char *code = web_take_code(r, "err_login_failed");
+    /* a lock reads as a wrong password, as at the first step */
+    if (strcmp(code, "err_two_factor_expired") != 0 && strcmp(code, "err_two_factor_wrong") != 0)
+      code = "err_login_failed";
+    return login_page_carrying(r, p, 401, code, NULL, next, carry_to, false);
+  }
+  if (rc != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
-  http_set_session_cookie(r, p, s.token);
-  if (carry_to)
-    return confirm_carried(r, p, carry_to, s.csrf_token);
-  return web_redirect(r, p, next ? next : home_of(&s.user));
+  return login_done(r, p, &s, next, carry_to);
 }
 
 /* POST /logout: the session ends and its cookie goes. */
@@ -337,6 +453,11 @@ static int account_page_all(struct req *r, struct resp *p, int status,
   if (notice_id)
     html_printf(b, "<p class=\"notice\" role=\"status\">%h</p>\n",
                 web_t(r, notice_id));
+  if (r->session && r->session->password_change && !password_error)
+    web_form_error(r, b, r->session->password_change); /* why every page leads here (mlps) */
+  if (r->session)
+    web_last_sign_in(r, b, r->session->last_login_at, r->session->last_login_client,
+                     r->session->failures_since);
   html_printf(
       b,
       "<dl class=\"facts\">\n<dt>%h</dt><dd>%h</dd>\n"
@@ -347,6 +468,14 @@ static int account_page_all(struct req *r, struct resp *p, int status,
       web_t(r, "ui_role"), web_t(r, role_label(u->role)),
       web_t(r, "ui_language"),
       web_t(r, account_langs[user_lang < LANG_N ? user_lang : 0].label));
+
+  /* Two-factor sign-in: its state, and its own page (web/two_factor.c). */
+  int tf_on = two_factor_enabled(&r->ctx, u->id);
+  html_printf(b, "<section>\n<h2>%h</h2>\n<p>%h <a href=\"/account/two-factor\">%h</a></p>\n"
+                 "</section>\n",
+              web_t(r, "ui_two_factor_title"),
+              web_t(r, tf_on == 1 ? "ui_two_factor_is_on" : "ui_two_factor_is_off"),
+              web_t(r, tf_on == 1 ? "ui_two_factor_disable" : "ui_two_factor_start"));
 
   /* Password. */
   html_printf(b, "<section>\n<h2 id=\"password-heading\">%h</h2>\n",

@@ -8,11 +8,14 @@
  * The rules (who may create or edit what) are service/user.h's; these pages turn a refusal
  * into a message next to the field, keep every input, and answer a stale edit (someone saved
  * the unit or account after the form was loaded) with 409, the input kept and what is saved
- * now shown beside it. */
+ * now shown beside it. Under --mlps (三员分立, service/perm.h) the security administrator sees
+ * the accounts and a form with the disabled flag alone, and makes none; it (without --mlps any
+ * admin) also unlocks an account and ends its sessions, on the account's page. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "service/auth.h"
 #include "service/pairing.h"
 #include "service/perm.h"
 #include "service/user.h"
@@ -42,6 +45,13 @@ static const struct choice roles[] = {
     {"coordinator", "ui_role_coordinator"},
     {"leader", "ui_role_leader"},
     {"admin", "ui_role_admin"},
+};
+/* 三员分立 (service/perm.h); "" is none, which only a server without --mlps accepts */
+static const struct choice admin_kinds[] = {
+    {"", "ui_admin_kind_none"},
+    {"system", "ui_admin_kind_system"},
+    {"security", "ui_admin_kind_security"},
+    {"audit", "ui_admin_kind_audit"},
 };
 static const struct choice languages[] = {
     {"zh-Hans", "ui_lang_zh_hans"},
@@ -419,8 +429,9 @@ int web_unit_update(struct req *r, struct resp *p) {
 /* ==== accounts ========================================================================= */
 
 struct user_form {
-  const char *login, *name, *role, *unit, *language, *disabled, *updated_at;
-  const char *e_login, *e_name, *e_role, *e_unit, *e_language, *e_disabled, *e_top;
+  const char *login, *name, *role, *unit, *language, *disabled, *updated_at, *admin_kind;
+  const char *e_login, *e_name, *e_role, *e_unit, *e_language, *e_disabled, *e_top,
+      *e_admin_kind;
 };
 
 static const char *role_label(const char *role) {
@@ -428,6 +439,21 @@ static const char *role_label(const char *role) {
     if (role && strcmp(role, roles[i].value) == 0)
       return roles[i].label;
   return "ui_role_member";
+}
+
+/* An administrator who is not the system one (under --mlps: the security administrator)
+ * only disables and enables accounts: its form has that field alone. */
+static bool state_only(struct req *r) {
+  return r->user->role == ROLE_ADMIN && !perm_is_admin_user(&r->ctx);
+}
+
+/* "管理员" and, for an admin account with one, its kind. */
+static const char *role_text(struct req *r, const char *role, const char *kind) {
+  const char *label = web_t(r, role_label(role));
+  if (!kind)
+    return label;
+  return arena_printf(r->arena, "%s · %s", label,
+                      label_of(r, admin_kinds, N_OF(admin_kinds), kind));
 }
 
 /* The units an account may be placed in, as a <select>: an admin any unit (and none, for an
@@ -457,11 +483,17 @@ static void unit_select(struct req *r, struct sb *b, const char *chosen, const c
   html_printf(b, "</p>\n");
 }
 
-/* The fields both account forms share: name, role, unit, language. */
-static void user_fields(struct req *r, struct sb *b, const struct user_form *f) {
+/* The fields both account forms share: name, role, unit, language; on the create form an
+ * admin's kind too (not under --mlps, where admin accounts are the command line's). */
+static void user_fields(struct req *r, struct sb *b, const struct user_form *f, bool create) {
   text_field(r, b, "name", "ui_name", f->name, USER_NAME_MAX, f->e_name);
   bool admin = r->user->role == ROLE_ADMIN;
-  select_field(r, b, "role", "ui_role", roles, admin ? N_OF(roles) : 1, f->role, f->e_role);
+  /* under --mlps admin accounts are made on the command line (service/user.h) */
+  size_t n_roles = !admin ? 1 : auth_policy.mlps ? N_OF(roles) - 1 : N_OF(roles);
+  select_field(r, b, "role", "ui_role", roles, n_roles, f->role, f->e_role);
+  if (admin && create && !auth_policy.mlps) /* a kind given later: duikou user set-admin-kind */
+    select_field(r, b, "admin_kind", "ui_admin_kind", admin_kinds, N_OF(admin_kinds),
+                 f->admin_kind, f->e_admin_kind);
   unit_select(r, b, f->unit, f->e_unit);
   select_field(r, b, "language", "ui_language", languages, N_OF(languages), f->language,
                f->e_language);
@@ -480,6 +512,8 @@ static void user_form_error(struct user_form *f, const char *field, const char *
     f->e_language = code;
   else if (field_is(field, "disabled"))
     f->e_disabled = code;
+  else if (field_is(field, "admin_kind"))
+    f->e_admin_kind = code;
   else
     f->e_top = code;
   if (!f->e_top)
@@ -527,7 +561,8 @@ static int users_page(struct req *r, struct resp *p, int status, const struct us
       html_printf(b,
                   "<tr><th scope=\"row\"><a href=\"/users/%lld\">%h</a></th><td>%h</td>"
                   "<td>%h</td><td>%h</td><td>%h</td></tr>\n",
-                  (long long)v[i].id, v[i].login, v[i].name, web_t(r, role_label(v[i].role)),
+                  (long long)v[i].id, v[i].login, v[i].name,
+                  role_text(r, v[i].role, v[i].admin_kind),
                   v[i].unit_id ? v[i].unit_name : web_t(r, "ui_no_unit"),
                   web_t(r, v[i].disabled ? "ui_adm_disabled"
                            : v[i].locked ? "ui_adm_locked"
@@ -536,13 +571,15 @@ static int users_page(struct req *r, struct resp *p, int status, const struct us
   }
   web_pager(r, b, unit ? arena_printf(r->arena, "/users?unit=%lld", (long long)unit) : "/users",
             after, next != 0, next);
+  if (state_only(r)) /* makes no accounts */
+    return web_end(r, p);
   html_printf(b, "<section class=\"admin-form\">\n<h2>%h</h2>\n", web_t(r, "ui_adm_user_new"));
   web_form_error(r, b, f->e_top);
   html_printf(b, "<p class=\"meta\">%h</p>\n<form method=\"post\" action=\"/users\">\n",
               web_t(r, "ui_adm_password_note"));
   web_csrf_field(r, b);
   text_field(r, b, "login", "ui_login_name", f->login, LOGIN_MAX, f->e_login);
-  user_fields(r, b, f);
+  user_fields(r, b, f, true);
   html_printf(b, "<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
               web_t(r, "ui_adm_create"));
   return web_end(r, p);
@@ -590,10 +627,12 @@ int web_user_create(struct req *r, struct resp *p) {
                         .name = req_form(r, "name"),
                         .role = req_form(r, "role"),
                         .unit = req_form(r, "unit"),
-                        .language = req_form(r, "language")};
+                        .language = req_form(r, "language"),
+                        .admin_kind = req_form(r, "admin_kind")};
   struct user_input in = {.login = f.login ? f.login : "",
                           .name = f.name && *f.name ? f.name : NULL,
                           .role = f.role ? f.role : "",
+                          .admin_kind = f.admin_kind && *f.admin_kind ? f.admin_kind : NULL,
                           .language = f.language && *f.language ? f.language : NULL};
   if (!form_unit(f.unit, &in.unit_id)) {
     user_form_error(&f, "unit", "err_type");
@@ -612,11 +651,58 @@ int web_user_create(struct req *r, struct resp *p) {
     user_form_error(&f, "unit", web_take_code(r, "err_other_side"));
     return users_page(r, p, 403, &f);
   }
+  if (rc == SVC_FORBIDDEN && r->ctx.field) { /* e.g. an admin account under --mlps */
+    const char *field = r->ctx.field;
+    user_form_error(&f, field, web_take_code(r, "err_forbidden"));
+    return users_page(r, p, 403, &f);
+  }
   if (rc != SVC_INVALID && rc != SVC_CONFLICT)
     return web_service_page(r, p, rc);
   const char *field = r->ctx.field;
   user_form_error(&f, field, web_take_code(r, "err_invalid"));
   return users_page(r, p, rc == SVC_CONFLICT ? 409 : 422, &f);
+}
+
+/* The security administrator's care of an account (三员分立; without --mlps any admin's):
+ * unlock it, and see and end its sessions (service/user.h). Nothing for anyone else. */
+static void care_section(struct req *r, struct sb *b, const struct user_view *u) {
+  struct session_view *sv;
+  size_t n;
+  int rc = user_sessions(&r->ctx, u->id, &sv, &n);
+  web_take_code(r, NULL);
+  if (rc != SVC_OK)
+    return;
+  html_printf(b, "<section class=\"admin-form\" id=\"care\">\n<h2>%h</h2>\n"
+                 "<form method=\"post\" action=\"/users/%lld/unlock\">\n",
+              web_t(r, "ui_adm_care"), (long long)u->id);
+  web_csrf_field(r, b);
+  html_printf(b, "<p class=\"meta\">%h</p>\n<p><button type=\"submit\">%h</button></p>\n"
+                 "</form>\n<h3>%h</h3>\n",
+              web_t(r, "ui_adm_unlock_help"), web_t(r, "ui_adm_unlock"), web_t(r, "ui_sessions"));
+  if (n == 0) {
+    html_printf(b, "<p>%h</p>\n</section>\n", web_t(r, "ui_adm_no_sessions"));
+    return;
+  }
+  html_printf(b, "<table>\n<thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+                 "<th scope=\"col\">%h</th><th scope=\"col\"></th></tr></thead>\n<tbody>\n",
+              web_t(r, "ui_session_created"), web_t(r, "ui_session_last_seen"),
+              web_t(r, "ui_session_address"));
+  for (size_t i = 0; i < n; i++) {
+    html_printf(b, "<tr><td>%h</td><td>%h</td><td>%h</td><td>"
+                   "<form method=\"post\" action=\"/users/%lld/sessions/revoke\">",
+                web_time(r, sv[i].created_at), web_time(r, sv[i].last_seen_at),
+                sv[i].client ? sv[i].client : "", (long long)u->id);
+    web_csrf_field(r, b);
+    html_printf(b, "<input type=\"hidden\" name=\"session_id\" value=\"%lld\">"
+                   "<button type=\"submit\">%h</button></form></td></tr>\n",
+                (long long)sv[i].id, web_t(r, "ui_adm_end_session"));
+  }
+  html_printf(b, "</tbody>\n</table>\n<form method=\"post\" "
+                 "action=\"/users/%lld/sessions/revoke\">\n",
+              (long long)u->id);
+  web_csrf_field(r, b);
+  html_printf(b, "<p><button type=\"submit\">%h</button></p>\n</form>\n</section>\n",
+              web_t(r, "ui_adm_end_sessions"));
 }
 
 static int user_page(struct req *r, struct resp *p, int status, const struct user_view *u,
@@ -632,13 +718,15 @@ static int user_page(struct req *r, struct resp *p, int status, const struct use
   html_printf(b,
               "<dl class=\"facts\">\n<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n"
               "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
-              web_t(r, "ui_name"), u->name, web_t(r, "ui_role"), web_t(r, role_label(u->role)),
+              web_t(r, "ui_name"), u->name, web_t(r, "ui_role"),
+              role_text(r, u->role, u->admin_kind),
               web_t(r, "ui_unit"), u->unit_id ? u->unit_name : web_t(r, "ui_no_unit"),
               web_t(r, "ui_language"), label_of(r, languages, N_OF(languages), u->language),
               web_t(r, "ui_adm_state"),
               web_t(r, u->disabled ? "ui_adm_disabled"
                        : u->locked ? "ui_adm_locked"
                                    : "ui_adm_active"));
+  care_section(r, b, u);
   if (!manage)
     return web_end(r, p);
   html_printf(b, "<section class=\"admin-form\">\n<h2>%h</h2>\n", web_t(r, "ui_adm_edit"));
@@ -650,7 +738,8 @@ static int user_page(struct req *r, struct resp *p, int status, const struct use
   html_printf(b, "<form method=\"post\" action=\"/users/%lld\">\n", (long long)u->id);
   web_csrf_field(r, b);
   html_printf(b, "<input type=\"hidden\" name=\"updated_at\" value=\"%h\">\n", u->updated_at);
-  user_fields(r, b, f);
+  if (!state_only(r))
+    user_fields(r, b, f, false);
   bool off = f->disabled && strcmp(f->disabled, "1") == 0;
   html_printf(b,
               "<p><label class=\"choice\"><input type=\"checkbox\" id=\"disabled\" "
@@ -680,7 +769,37 @@ int web_user(struct req *r, struct resp *p) {
   struct user_form f = {0};
   user_form_from(r, &f, &u);
   const char *done = req_query(r, "done");
-  return user_page(r, p, 200, &u, &f, done && strcmp(done, "saved") == 0 ? "ui_adm_saved" : NULL);
+  const char *said = !done                             ? NULL
+                     : strcmp(done, "saved") == 0      ? "ui_adm_saved"
+                     : strcmp(done, "unlocked") == 0   ? "ui_adm_unlocked"
+                     : strcmp(done, "not_locked") == 0 ? "ui_adm_not_locked"
+                     : strcmp(done, "ended") == 0      ? "ui_adm_sessions_ended"
+                                                       : NULL;
+  return user_page(r, p, 200, &u, &f, said);
+}
+
+/* POST /users/{id}/unlock: 303 back, saying whether there was a lock to clear. */
+int web_user_unlock(struct req *r, struct resp *p) {
+  bool cleared;
+  int rc = user_unlock(&r->ctx, r->ids[0], &cleared);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  return web_redirect(r, p, arena_printf(r->arena, "/users/%lld?done=%s#care",
+                                         (long long)r->ids[0],
+                                         cleared ? "unlocked" : "not_locked"));
+}
+
+/* POST /users/{id}/sessions/revoke (session_id: that one; none: all): 303 back. */
+int web_user_sessions_revoke(struct req *r, struct resp *p) {
+  const char *sid = req_form(r, "session_id");
+  long long id = 0;
+  if (sid && *sid && (!web_parse_int(sid, &id) || id <= 0))
+    return web_error(r, p, 422, "ui_error_title", "err_type");
+  int rc = user_end_sessions(&r->ctx, r->ids[0], id, NULL);
+  if (rc != SVC_OK)
+    return web_service_page(r, p, rc);
+  return web_redirect(r, p, arena_printf(r->arena, "/users/%lld?done=ended#care",
+                                         (long long)r->ids[0]));
 }
 
 /* POST /users/{id} (name, role, unit, language, disabled, updated_at as loaded): 303 back,
@@ -705,6 +824,8 @@ int web_user_update(struct req *r, struct resp *p) {
                           .language = f.language && *f.language ? f.language : NULL,
                           .if_updated_at = f.updated_at ? f.updated_at : "",
                           .disable = disable ? 1 : -1};
+  if (state_only(r)) /* its form has the disabled flag alone */
+    in = (struct user_input){.if_updated_at = in.if_updated_at, .disable = in.disable};
   if (!form_unit(f.unit, &in.unit_id)) {
     user_form_error(&f, "unit", "err_type");
     return user_page(r, p, 422, &u, &f, NULL);

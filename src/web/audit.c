@@ -357,7 +357,9 @@ static int audit_ledger(struct req *r, struct resp *p, enum ledger_format format
     arena_free(&chunk);
     return web_error(r, p, 500, "ui_error_title", "err_internal");
   }
+  size_t rows = 0;
   for (;;) {
+    rows += n;
     for (size_t i = 0; i < n; i++) {
       const char *actor = e[i].actor;
       if (actor && strncmp(actor, "user:", 5) == 0)
@@ -390,6 +392,12 @@ static int audit_ledger(struct req *r, struct resp *p, enum ledger_format format
     }
   }
   arena_free(&chunk);
+  /* under --mlps the export is audited; the filters as read, not the pages' keyset */
+  af->after = 0;
+  rc = audit_log_record_read(&r->ctx, "audit.export", af,
+                             format == LEDGER_CSV ? "csv" : "xlsx", rows);
+  if (rc != SVC_OK) /* the unsent ledger is closed by its cleanup */
+    return web_service_page(r, p, rc);
   return ledger_send(l, p);
 }
 
@@ -407,6 +415,8 @@ int web_audit(struct req *r, struct resp *p) {
   int64_t next = 0;
   if (ok) {
     int rc = audit_log_list(&r->ctx, &af, &e, &n, &next);
+    if (rc == SVC_OK) /* under --mlps the reading is audited too */
+      rc = audit_log_record_read(&r->ctx, "audit.read", &af, NULL, n);
     if (rc != SVC_OK)
       return web_service_page(r, p, rc);
   }

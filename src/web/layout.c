@@ -8,6 +8,7 @@
 #include "core/embedded.h"
 #include "core/hash.h"
 #include "core/i18n.h"
+#include "service/auth.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -105,6 +106,24 @@ static bool in_section(const struct req *r, const char *path) {
          (r->path[n] == '\0' || r->path[n] == '/');
 }
 
+/* 三员分立 under --mlps: the security administrator's one section is the accounts, the
+ * audit administrator's the audit log, which is no other administrator's (perm.h). */
+static bool admin_kind_sees(const struct user *u, const char *path) {
+  if (u->role != ROLE_ADMIN || !auth_policy.mlps)
+    return true;
+  bool audit = strcmp(path, "/audit") == 0;
+  switch (u->admin_kind) {
+  case ADMIN_SYSTEM:
+    return !audit;
+  case ADMIN_SECURITY:
+    return strcmp(path, "/users") == 0;
+  case ADMIN_AUDIT:
+    return audit;
+  default:
+    return false;
+  }
+}
+
 /* The second bar of a signed-in user's header: its sections and a search box
  * (a GET form, so it works without JavaScript). */
 static void work_nav(struct req *r, struct sb *b) {
@@ -115,11 +134,16 @@ static void work_nav(struct req *r, struct sb *b) {
               web_t(r, "ui_nav_work"));
   for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
     if (u->role < sections[i].least ||
-        (u->role == ROLE_LEADER && !sections[i].for_leader))
+        (u->role == ROLE_LEADER && !sections[i].for_leader) ||
+        !admin_kind_sees(u, sections[i].path))
       continue;
     html_printf(b, "<li><a href=\"%h\"%s>%h</a></li>\n", sections[i].path,
                 in_section(r, sections[i].path) ? " aria-current=\"page\"" : "",
                 web_t(r, sections[i].label));
+  }
+  if (!admin_kind_sees(u, "/search")) { /* not the security or audit administrator's */
+    html_printf(b, "</ul></nav>\n</div>\n");
+    return;
   }
   const char *q = strcmp(r->path, "/search") == 0 ? req_query(r, "q") : NULL;
   html_printf(b,

@@ -67,6 +67,10 @@ const char *web_date(struct req *r, const char *iso);
 /* A stored instant (UTC) as China Standard Time with the time of day:
  * 2026年11月26日 11:16:04 (2026-11-26 11:16:04 in English). Arena string. */
 const char *web_time(struct req *r, const char *at);
+/* The last sign-in before this session's (at NULL: none) and the failed sign-ins since, as a
+ * paragraph (web/account.c). */
+void web_last_sign_in(struct req *r, struct sb *b, const char *at, const char *client,
+                      int failures);
 /* 2026-11 / 2026-Q4 as 2026年11月 / 2026年第4季度; as is in English. */
 const char *web_period(struct req *r, const char *period);
 /* The pairing a list page is of: ?pairing=, else the caller's, else (an admin) the first; -1
@@ -127,6 +131,12 @@ int web_login_form(struct req *r, struct resp *p);       /* GET /login */
 int web_login(struct req *r, struct resp *p);            /* POST /login */
 int web_login_again(struct req *r, struct resp *p); /* a page's form sent after its session ended */
 int web_logout(struct req *r, struct resp *p);           /* POST /logout */
+int web_login_code(struct req *r, struct resp *p);       /* POST /login/two-factor */
+/* web/two_factor.c: GET /account/two-factor and its forms start, confirm, disable */
+int web_two_factor(struct req *r, struct resp *p);
+int web_two_factor_start(struct req *r, struct resp *p);
+int web_two_factor_confirm(struct req *r, struct resp *p);
+int web_two_factor_disable(struct req *r, struct resp *p);
 int web_account(struct req *r, struct resp *p);          /* GET /account */
 int web_account_password(struct req *r, struct resp *p); /* POST /account/password */
 int web_account_language(struct req *r, struct resp *p); /* POST /account/language */
@@ -224,6 +234,8 @@ int web_users(struct req *r, struct resp *p);       /* GET /users */
 int web_user_create(struct req *r, struct resp *p); /* POST /users */
 int web_user(struct req *r, struct resp *p);        /* GET /users/{id} */
 int web_user_update(struct req *r, struct resp *p); /* POST /users/{id} */
+int web_user_unlock(struct req *r, struct resp *p); /* POST /users/{id}/unlock */
+int web_user_sessions_revoke(struct req *r, struct resp *p); /* POST /users/{id}/sessions/revoke */
 /* audit.c: the audit log with filters */
 int web_audit(struct req *r, struct resp *p); /* GET /audit */
 /* search.c: search over tasks, work items, reports and units */

@@ -71,18 +71,18 @@ test('admin creates a unit and a member; the generated password is shown once an
   assert.equal(u.json.users, 0);
   const unitId = u.json.id;
 
-  // Readable by anyone of the pairing, not by another pairing.
+  // Readable by anyone of the pairing; to another pairing it does not exist (404, issue #10).
   const pj = await as(server, 'pj_member');
   assert.equal((await pj.get(`/api/v1/units/${unitId}`)).status, 200);
   const dl = await as(server, 'dl_coord');
-  assertError(await dl.get(`/api/v1/units/${unitId}`), 403, 'err_forbidden');
+  assertError(await dl.get(`/api/v1/units/${unitId}`), 404, 'err_not_found');
   const list = await pj.get('/api/v1/units');
   assert.equal(list.status, 200);
   assert.ok(list.json.units.some((x) => x.id === unitId));
   assert.ok(list.json.units.every((x) => x.pairing_id === LJ));
   const side1 = await pj.get(`/api/v1/units?side=1`);
   assert.ok(side1.json.units.length > 0 && side1.json.units.every((x) => x.side === 1));
-  assertError(await pj.get(`/api/v1/units?pairing=${SD}`), 403, 'err_forbidden');
+  assertError(await pj.get(`/api/v1/units?pairing=${SD}`), 404, 'err_not_found');
 
   const c = await admin.post('/api/v1/users',
     { login: 'as_member', role: 'member', unit_id: unitId, name: '鞍山联络员', language: 'zh-Hant' });
@@ -132,7 +132,7 @@ test('a coordinator manages units and members of its own side only', async () =>
   assertError(await ln.post('/api/v1/units', newUnit({ side: 1, name: '蘇州市人民政府' })),
     403, 'err_forbidden');
   assertError(await ln.post('/api/v1/units', newUnit({ pairing_id: SD, name: '某單位' })),
-    403, 'err_forbidden');
+    404, 'err_not_found');
   assert.equal(await lastAuditId(), before, 'refusals write nothing');
   assert.equal((await admin.get(`/api/v1/users?unit=${server.units.wuxi}`))
     .json.users.some((u) => u.login === 'wx_member2'), false);
@@ -828,7 +828,7 @@ test('units and users page by key: ?after=&limit= and next_after, by id', async 
   assert.equal(typeof r.json.next_after, 'number');
 });
 
-test('unknown pairing ids answer alike: 404 for an admin, 403 for others; a city pairing 422', async () => {
+test('unknown pairing ids answer alike: 404 (for others as another pairing does); a city pairing 422', async () => {
   const pj = await as(server, 'pj_member');
   const ln = await as(server, 'ln_coord');
   const year = thisYear();
@@ -836,10 +836,10 @@ test('unknown pairing ids answer alike: 404 for an admin, 403 for others; a city
     `/api/v1/lights?pairing=${id}`];
   for (const path of reads(999999)) {
     assertError(await admin.get(path), 404, 'err_not_found', 'pairing');
-    assertError(await pj.get(path), 403, 'err_forbidden');
+    assertError(await pj.get(path), 404, 'err_not_found');
   }
   assertError(await admin.post('/api/v1/units', newUnit({ pairing_id: 999999 })), 404, 'err_not_found', 'pairing_id');
-  assertError(await ln.post('/api/v1/units', newUnit({ pairing_id: 999999 })), 403, 'err_forbidden');
+  assertError(await ln.post('/api/v1/units', newUnit({ pairing_id: 999999 })), 404, 'err_not_found');
   assertError(await admin.post('/api/v1/work-plans', { pairing_id: 999999, year }), 404, 'err_not_found', 'pairing_id');
   assertError(await ln.post('/api/v1/work-plans', { pairing_id: 999999, year }), 403, 'err_forbidden');
   // Pairing 2 is a city pairing of LJ: where a province pairing is required, 422 err_invalid.

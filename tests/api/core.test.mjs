@@ -337,11 +337,12 @@ test('denials: other units, the other side, the other pairing, members reviewing
   const rep = await pj.post(`/api/v1/work-items/${it.id}/reports`, report({ period: '2033-05' }));
   assert.equal(rep.status, 201);
   const after1 = counts();
-  // Members cannot review, nor the coordinator of the other side, nor the other pairing's.
-  for (const [c, code] of [[pj, 'err_forbidden'], [wx, 'err_forbidden'], [js, 'err_forbidden'],
-    [dl, 'err_forbidden'], [leader, 'err_forbidden']]) {
+  // Members cannot review, nor the coordinator of the other side; to the other pairing's
+  // the report is not there (404, as a missing one).
+  for (const [c, status, code] of [[pj, 403, 'err_forbidden'], [wx, 403, 'err_forbidden'],
+    [js, 403, 'err_forbidden'], [dl, 404, 'err_not_found'], [leader, 403, 'err_forbidden']]) {
     const r = await c.post(`/api/v1/reports/${rep.json.id}/review`, { decision: 'accepted' });
-    assert.equal(r.status, 403, r.body);
+    assert.equal(r.status, status, r.body);
     assert.equal(r.json.error.code, code);
   }
   // A member sees what of its own unit still awaits review, never another unit's.
@@ -354,20 +355,20 @@ test('denials: other units, the other side, the other pairing, members reviewing
     'the other side does not see it in its queue');
   assert.deepEqual(counts(), after1);
 
-  // The SD coordinator reads nothing of 遼寧–江蘇.
+  // The SD coordinator reads nothing of 遼寧–江蘇: to it none of it is there (issue #10).
   for (const path of [`/api/v1/work-plans/${plan.id}`, `/api/v1/work-plans?pairing=${LJ}`, '/api/v1/tasks/10',
     `/api/v1/work-items/${it.id}`, `/api/v1/reports/${rep.json.id}`, `/api/v1/lights?pairing=${LJ}`]) {
     const r = await dl.get(path);
-    assert.equal(r.status, 403, path);
-    assert.equal(r.json.error.code, 'err_forbidden');
+    assert.equal(r.status, 404, path);
+    assert.equal(r.json.error.code, 'err_not_found');
   }
   assert.equal((await dl.get(`/api/v1/lights?pairing=${SD}`)).status, 200);
-  // ... and writes nothing there.
-  for (const [m, path, body] of [['POST', '/api/v1/work-plans', { pairing_id: LJ, year: 2033 }],
-    ['PUT', '/api/v1/tasks/10/assignments', { side: 1, lead: server.units.dl_office, support: [] }],
-    ['POST', `/api/v1/work-plans/${plan.id}/items`, item({ task_id: 10, due: '2033-07-01' })]]) {
+  // ... and writes nothing there (its task and plan are not there for it: 404).
+  for (const [m, path, body, status] of [['POST', '/api/v1/work-plans', { pairing_id: LJ, year: 2033 }, 403],
+    ['PUT', '/api/v1/tasks/10/assignments', { side: 1, lead: server.units.dl_office, support: [] }, 404],
+    ['POST', `/api/v1/work-plans/${plan.id}/items`, item({ task_id: 10, due: '2033-07-01' }), 404]]) {
     const r = await dl.request(m, path, { json: body });
-    assert.equal(r.status, 403, `${m} ${path}: ${r.body}`);
+    assert.equal(r.status, status, `${m} ${path}: ${r.body}`);
   }
   // The other side's coordinator cannot change side 0's items, nor approve for side 0.
   let r = await js.get(`/api/v1/work-items/${it.id}`);

@@ -87,7 +87,7 @@ test('create: a draft with the default indicators, once per year; who may', asyn
   const body = { pairing_id: LJ, year: YEAR };
   assert.equal((await fx.pj_member.post('/api/v1/evaluations', body)).status, 403);
   assert.equal((await fx.ln_leader.post('/api/v1/evaluations', body)).status, 403, 'a leader does not run it');
-  assert.equal((await fx.dl_coord.post('/api/v1/evaluations', body)).status, 403, 'another pairing');
+  assert.equal((await fx.dl_coord.post('/api/v1/evaluations', body)).status, 404, 'another pairing: not there');
   let r = await fx.ln_coord.post('/api/v1/evaluations', { ...body, year: 1999 });
   assert.equal(r.status, 422);
   assert.equal(r.json.error.field, 'year');
@@ -124,8 +124,9 @@ test('create: a draft with the default indicators, once per year; who may', asyn
   assert.deepEqual(list.json.evaluations.map((x) => x.year), [LATER, YEAR], 'newest first');
   assert.deepEqual(Object.keys(list.json.evaluations[0]).sort(),
     ['id', 'pairing', 'pairing_id', 'sides', 'state', 'updated_at', 'year']);
-  assert.equal((await fx.dl_coord.get(`/api/v1/evaluations?pairing=${LJ}`)).status, 403);
-  assert.equal((await fx.dl_coord.get(path(fx.id))).status, 403);
+  // another pairing's: not found, as a missing id (issue #10)
+  assert.equal((await fx.dl_coord.get(`/api/v1/evaluations?pairing=${LJ}`)).status, 404);
+  assert.equal((await fx.dl_coord.get(path(fx.id))).status, 404);
   assert.equal((await fx.admin.get('/api/v1/evaluations?pairing=99999')).status, 404);
   const again = await fx.pj_member.get(path(fx.id), { headers: { 'if-none-match': `"evaluation-${e.id}-${e.updated_at}"` } });
   assert.equal(again.status, 304);
@@ -159,8 +160,8 @@ test('indicators: the weights sum to 100 or nothing is stored; methods; If-Match
   r = await put([]);
   assert.equal(r.status, 422);
   assert.equal((await fx.pj_member.put(path(fx.later, '/indicators'), { indicators: mine })).status, 403);
-  assert.equal((await fx.dl_coord.put(path(fx.later, '/indicators'), { indicators: mine })).status, 403);
-  assert.equal((await fx.dl_coord.put(path(fx.later, '/indicators'), { indicators: [] })).status, 403, '403 before the body');
+  assert.equal((await fx.dl_coord.put(path(fx.later, '/indicators'), { indicators: mine })).status, 404);
+  assert.equal((await fx.dl_coord.put(path(fx.later, '/indicators'), { indicators: [] })).status, 404, 'another pairing\'s: 404 before the body');
   assert.equal((await fx.ln_coord.put(path(99999, '/indicators'), { indicators: [] })).status, 404, '404 before the body');
 
   r = await put(mine, { 'if-match': `"evaluation-${fx.later}-2000-01-01T00:00:00.000Z"` });

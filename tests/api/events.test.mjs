@@ -179,7 +179,7 @@ test('rotation suggests the other side; the year\'s themes warn past two', async
   assert.equal(rot.json.suggested_side, 0);
   assert.match(rot.json.suggested_region_code, /^21\d{4}$/, 'a Liaoning city');
   assert.equal((await u.admin.get('/api/v1/events/rotation')).status, 400, 'an admin names the pairing');
-  assert.equal((await u.dl_coord.get(`/api/v1/events/rotation?pairing=${LJ}`)).status, 403);
+  assert.equal((await u.dl_coord.get(`/api/v1/events/rotation?pairing=${LJ}`)).status, 404, 'another pairing: not there');
 });
 
 test('registering twice is 409; past capacity goes to the waiting list, which moves up in order', async () => {
@@ -451,22 +451,22 @@ test('the funnel agrees with the lists it summarises', async () => {
   assert.equal(f.status, 200, f.body);
   assert.deepEqual(f.json.steps, await recompute(held));
   assert.ok(f.json.steps[0].count >= 1);
-  // another pairing's member may not read it; an admin must name the pairing
-  assert.equal((await u.dl_coord.get(`/api/v1/funnel?pairing=${LJ}&year=${year}`)).status, 403);
-  assert.equal((await u.dl_coord.get(`/api/v1/funnel?event=${e.id}`)).status, 403);
+  // to another pairing's member it is not there (as a missing id); an admin must name the pairing
+  assert.equal((await u.dl_coord.get(`/api/v1/funnel?pairing=${LJ}&year=${year}`)).status, 404);
+  assert.equal((await u.dl_coord.get(`/api/v1/funnel?event=${e.id}`)).status, 404);
   assert.equal((await u.admin.get('/api/v1/funnel')).status, 400);
   assert.equal((await u.admin.get(`/api/v1/funnel?pairing=2&year=${year}`)).status, 422, 'a city pairing');
 });
 
-test('permissions: another pairing is 403; a member registers its own unit and its side\'s enterprises only', async () => {
+test('permissions: another pairing\'s event is not found (404); a member registers its own unit and its side\'s enterprises only', async () => {
   const e = await event({ unit_ids: [] });
-  assert.equal((await u.dl_coord.get(`/api/v1/events/${e.id}`)).status, 403);
-  assert.equal((await u.dl_coord.get(`/api/v1/events?pairing=${LJ}`)).status, 403);
-  assert.equal((await u.dl_coord.get(`/api/v1/events/${e.id}/registrations`)).status, 403);
+  assert.equal((await u.dl_coord.get(`/api/v1/events/${e.id}`)).status, 404);
+  assert.equal((await u.dl_coord.get(`/api/v1/events?pairing=${LJ}`)).status, 404);
+  assert.equal((await u.dl_coord.get(`/api/v1/events/${e.id}/registrations`)).status, 404);
   assert.ok(!(await u.dl_coord.get('/api/v1/events')).json.events.some((v) => v.id === e.id), "its own pairing's list");
   const [mine] = await enterprises(0, 1);
   const [theirs] = await enterprises(1, 1);
-  assert.equal((await register(u.dl_coord, e.id, { enterprise_id: mine })).status, 403);
+  assert.equal((await register(u.dl_coord, e.id, { enterprise_id: mine })).status, 404);
   assert.equal((await register(u.pj_member, e.id, { unit_id: server.units.panjin })).status, 201, 'its own unit');
   assert.equal((await register(u.pj_member, e.id, { unit_id: server.units.liaoyang })).status, 403, 'another unit');
   assert.equal((await register(u.pj_member, e.id, { enterprise_id: theirs })).status, 403, "the other side's enterprise");

@@ -148,8 +148,8 @@ test('the ID number and phone: the sending side\'s lead office and admins only',
     assert.ok(page.body.includes('李红') && !page.body.includes(ID) && !page.body.includes('身份证号码'), who);
   }
   assert.ok((await c.ln_coord.get(`/exchanges/${id}`)).body.includes(ID));
-  // another pairing reads nothing
-  assert.equal((await c.dl_coord.get(`/api/v1/exchanges/${id}`)).status, 403);
+  // another pairing reads nothing: to it the exchange does not exist (issue #10)
+  assert.equal((await c.dl_coord.get(`/api/v1/exchanges/${id}`)).status, 404);
   // Jiangsu's lead office may edit the exchange but not its personal data
   let etag = (await c.js_coord.get(`/api/v1/exchanges/${id}`)).headers.get('etag');
   assertError(await c.js_coord.patch(`/api/v1/exchanges/${id}`, { phone: '13900000000' }, { headers: { 'if-match': etag } }), 403, 'phone');
@@ -252,7 +252,7 @@ test('counts per year and side agree with the list, with the targets of the task
   const trainings = (await c.js_coord.get(`/api/v1/exchanges?year=${year}&kind=training`)).json.exchanges;
   assert.deepEqual(trainings.map((e) => e.id), list.filter((e) => e.kind === 'training').map((e) => e.id));
   assert.equal((await c.js_coord.get('/api/v1/exchanges?kind=tourism')).status, 400);
-  assert.equal((await c.dl_coord.get('/api/v1/exchanges/counts?pairing=1')).status, 403);
+  assert.equal((await c.dl_coord.get('/api/v1/exchanges/counts?pairing=1')).status, 404);
   // another pairing's year is its own
   const sd = await c.dl_coord.get(`/api/v1/exchanges/counts?year=${year}`);
   assert.equal(sd.json.people_a + sd.json.people_b, 0);
@@ -307,7 +307,7 @@ test('edits take If-Match; the kind is fixed', async () => {
   assertError(await c.ln_coord.patch(`/api/v1/exchanges/${id}`, { kind: 'teacher' }, { headers: { 'if-match': r.headers.get('etag') } }), 422, 'kind', 'err_fixed');
   assertError(await c.ln_coord.patch(`/api/v1/exchanges/${id}`, { ends: today(-1) }, { headers: { 'if-match': r.headers.get('etag') } }), 422, 'ends', 'err_exchange_ends');
   assert.equal((await c.pj_member.patch(`/api/v1/exchanges/${id}`, { place: 'x' }, { headers: { 'if-match': r.headers.get('etag') } })).status, 403);
-  assert.equal((await c.dl_coord.patch(`/api/v1/exchanges/${id}`, { place: 'x' }, { headers: { 'if-match': r.headers.get('etag') } })).status, 403);
+  assert.equal((await c.dl_coord.patch(`/api/v1/exchanges/${id}`, { place: 'x' }, { headers: { 'if-match': r.headers.get('etag') } })).status, 404);
 });
 
 test('the pages: lists, counts, and the form round trip', async () => {

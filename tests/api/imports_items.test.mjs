@@ -178,7 +178,7 @@ test('only a coordinator who may edit the plan, and only into a draft', async ()
   const member = await upload(fx.pj, file, fx.plan);
   assert.equal(member.status, 403);
   const other = await upload(fx.sh, file, fx.plan);
-  assert.equal(other.status, 403, 'another pairing\'s coordinator');
+  assert.equal(other.status, 404, 'another pairing\'s coordinator: its plan is not there');
   const draft = await upload(fx.ln, file, fx.submitted, { lang: 'en' });
   assert.equal(draft.status, 409);
   assert.equal(draft.json.error.code, 'err_import_not_draft');

@@ -4,7 +4,9 @@
 // validate — never a 404 or a 5xx, which would hide a route that fails for everyone; "deny"
 // means 403 for a signed-in user and 401 for an anonymous one — except on HTML pages (routes
 // outside /api/), where an anonymous request is sent to the sign-in page: 303 to /login, or for
-// a form sent from this site the sign-in form itself (401) carrying the submission. The
+// a form sent from this site the sign-in form itself (401) carrying the submission; and except
+// for the other pairing's user on a route with ids, who gets exactly the answer of ids that
+// do not exist (no enumeration, issue #10) and changes nothing. The
 // last test fails when a route of the routing table is missing here, so a new route cannot
 // skip this table.
 import { test, before, after } from 'node:test';
@@ -21,11 +23,20 @@ const ACTORS = ['anon', 'pj_member', 'ly_member', 'wx_member', 'ln_coord', 'js_c
   'dl_coord', 'admin'];
 const SIGNED_IN = ACTORS.filter((a) => a !== 'anon');
 const LJ_USERS = ['pj_member', 'ly_member', 'wx_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'];
+// The other pairing's users on LJ's objects (see sameAsMissing); dl_member only there.
+const OTHER = 'dl_coord';
+const OTHER_MEMBER = 'dl_member';
 
 let server;
 const client = {};
 const fx = {}; // fixture ids
 let serial = 0;
+
+// An account nobody signs in with (its sessions may be ended), made by the admin: its id.
+async function freshAccount() {
+  const r = await client.admin.post('/api/v1/users', { login: `careclerk${++serial}`, role: 'member', unit_id: server.units.panjin });
+  return r.json.id;
+}
 
 async function fresh(actor) {
   if (actor === 'anon') return new Client(server.base);
@@ -35,6 +46,7 @@ async function fresh(actor) {
 before(async () => {
   server = await startServer();
   for (const a of ACTORS) client[a] = await fresh(a);
+  client[OTHER_MEMBER] = await fresh(OTHER_MEMBER);
   const admin = client.admin;
   const plan = await admin.get('/api/v1/plans/1');
   fx.task7 = plan.json.areas.flatMap((a) => a.tasks).find((t) => t.number === 7).id;
@@ -239,6 +251,16 @@ const CASES = [
   { m: 'POST', route: '/logout', allow: SIGNED_IN,
     prepare: async (a) => ({ path: '/logout', form: {}, client: await fresh(a) }) },
   { m: 'GET', route: '/account', allow: SIGNED_IN, prepare: () => ({ path: '/account' }) },
+  // two-factor sign-in (web/two_factor.c): a second step without a pending token is 401; a
+  // code that matches nothing and a wrong password are refused on their merits (422)
+  { m: 'POST', route: '/login/two-factor', allow: ACTORS,
+    prepare: () => ({ path: '/login/two-factor', form: { pending: 'none', code: '123456' }, client: new Client(server.base), expectStatus: 401 }) },
+  { m: 'GET', route: '/account/two-factor', allow: SIGNED_IN, prepare: () => ({ path: '/account/two-factor' }) },
+  { m: 'POST', route: '/account/two-factor/start', allow: SIGNED_IN, prepare: () => ({ path: '/account/two-factor/start', form: {} }) },
+  { m: 'POST', route: '/account/two-factor/confirm', allow: SIGNED_IN,
+    prepare: () => ({ path: '/account/two-factor/confirm', form: { code: 'x' }, expectStatus: 422 }) },
+  { m: 'POST', route: '/account/two-factor/disable', allow: SIGNED_IN,
+    prepare: () => ({ path: '/account/two-factor/disable', form: { password: 'not-my-password', code: '123456' }, expectStatus: 422 }) },
   // A repeat that differs is refused before the old password is checked (no lock counted).
   { m: 'POST', route: '/account/password', allow: SIGNED_IN,
     prepare: () => ({ path: '/account/password', form: { old_password: 'not-my-password', new_password: 'Another-long-pass-9', new_password2: 'Another-long-pass-8' }, expectStatus: 422 }) },
@@ -257,7 +279,7 @@ const CASES = [
       const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
       return { path: `/reports/${id}/review`, form: { decision: 'accepted' } };
     } },
-  { m: 'POST', route: '/reviews/accept', allow: ['ln_coord', 'admin'],
+  { m: 'POST', route: '/reviews/accept', ids: ['report'], allow: ['ln_coord', 'admin'],
     prepare: async () => {
       const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
       return { path: '/reviews/accept', form: { report: String(id) } };
@@ -295,11 +317,14 @@ const CASES = [
   { m: 'POST', route: '/units/{id}', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/units/${server.units.liaoyang}`, form: { name: '遼陽市人民政府', kind: 'city', tier: 'execution', updated_at: await updatedAt(`/api/v1/units/${server.units.liaoyang}`) } }) },
   { m: 'GET', route: '/users', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/users' }) },
-  { m: 'POST', route: '/users', allow: ['ln_coord', 'admin'],
+  { m: 'POST', route: '/users', ids: ['unit'], allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/users', form: { login: `pageclerk${++serial}`, role: 'member', unit: String(server.units.panjin) } }) },
   { m: 'GET', route: '/users/{id}', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/users/${fx.pjUser}` }) },
   { m: 'POST', route: '/users/{id}', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/users/${fx.pjUser}`, form: { name: 'pj_member', role: 'member', unit: String(server.units.panjin), language: 'zh-Hans', updated_at: await updatedAt(`/api/v1/users/${fx.pjUser}`) } }) },
+  // 三员分立's care of an account (an admin's without --mlps); sessions end of a fresh account
+  { m: 'POST', route: '/users/{id}/unlock', allow: ['admin'], prepare: () => ({ path: `/users/${fx.pjUser}/unlock`, form: {} }) },
+  { m: 'POST', route: '/users/{id}/sessions/revoke', allow: ['admin'], prepare: async () => ({ path: `/users/${await freshAccount()}/sessions/revoke`, form: {} }) },
   { m: 'GET', route: '/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/audit?what=unit.' }) },
   { m: 'GET', route: '/search', allow: SIGNED_IN, prepare: () => ({ path: `/search?q=${encodeURIComponent('盤錦')}` }) },
   // The work plan editor (web/work_plan.c): forms carry the revision the page showed.
@@ -320,15 +345,15 @@ const CASES = [
     prepare: async () => ({ path: `/work-plans/${fx.wp}/approve`, form: { revision: await revision(`/api/v1/work-plans/${fx.wp}`), side: '0' } }) },
   { m: 'POST', route: '/work-plans/{id}/reporting', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: `/work-plans/${fx.wp}/reporting`, form: { cycle: 'monthly', due_day: '5' } }) },
-  { m: 'POST', route: '/reporting/urge', allow: ['ln_coord', 'admin'], merits: [409],
+  { m: 'POST', route: '/reporting/urge', ids: ['unit'], allow: ['ln_coord', 'admin'], merits: [409],
     prepare: () => ({ path: '/reporting/urge', form: { unit: String(server.units.panjin), year: '2026' } }) },
   { m: 'GET', route: '/reporting', allow: SIGNED_IN, prepare: () => ({ path: '/reporting' }) },
   { m: 'GET', route: '/inbox', allow: SIGNED_IN, prepare: () => ({ path: '/inbox' }) },
   // Another's notification (or none): 303 to /inbox, nothing marked.
   { m: 'POST', route: '/inbox/{id}/open', allow: SIGNED_IN, prepare: () => ({ path: '/inbox/999999/open', form: {} }) },
   { m: 'POST', route: '/inbox/read-all', allow: SIGNED_IN, prepare: () => ({ path: '/inbox/read-all', form: {} }) },
-  { m: 'GET', route: '/circulars', allow: LJ_USERS, prepare: () => ({ path: '/circulars?pairing=1' }) },
-  { m: 'POST', route: '/circulars', allow: ['ln_coord', 'admin'],
+  { m: 'GET', route: '/circulars', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/circulars?pairing=1' }) },
+  { m: 'POST', route: '/circulars', ids: ['pairing'], allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/circulars', form: { pairing: '1', side: '0', year: '2026', period: '' } }) },
   { m: 'GET', route: '/circulars/{id}', allow: LJ_USERS, prepare: () => ({ path: `/circulars/${fx.circular}` }) },
   { m: 'GET', route: '/circulars/{id}/export.xlsx', allow: LJ_USERS, prepare: () => ({ path: `/circulars/${fx.circular}/export.xlsx` }) },
@@ -340,8 +365,8 @@ const CASES = [
   // 考核评估 pages (web/evaluation.c): the same rules as the API, through the forms; the links
   // an explanation leads to (a work item's place in its plan, a report's page). Years are
   // few (2040–2100): only those allowed get a new year or a new draft, the others one shared.
-  { m: 'GET', route: '/evaluations', allow: LJ_USERS, prepare: () => ({ path: '/evaluations?pairing=1' }) },
-  { m: 'POST', route: '/evaluations', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'GET', route: '/evaluations', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/evaluations?pairing=1' }) },
+  { m: 'POST', route: '/evaluations', ids: ['pairing'], allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: (a) => ({ path: '/evaluations', form: { pairing: '1', year: String(['ln_coord', 'js_coord', 'admin'].includes(a) ? evaluationYear++ : 2039) } }) },
   { m: 'GET', route: '/evaluations/{id}', allow: LJ_USERS, prepare: () => ({ path: `/evaluations/${fx.evaluation}` }) },
   { m: 'POST', route: '/evaluations/{id}/indicators', allow: ['ln_coord', 'js_coord', 'admin'],
@@ -449,13 +474,13 @@ const CASES = [
   { m: 'GET', route: '/notices/manage', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/notices/manage' }) },
   { m: 'POST', route: '/notices', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: () => ({ path: '/notices', form: { title: `网页通知${++serial}`, body: '正文' } }) },
-  { m: 'GET', route: '/notices/{id}/edit', allow: ['ln_coord', 'js_coord', 'admin'], prepare: () => ({ path: `/notices/${fx.notice}/edit` }) },
-  { m: 'POST', route: '/notices/{id}/edit', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'GET', route: '/notices/{id}/edit', seen: true, allow: ['ln_coord', 'js_coord', 'admin'], prepare: () => ({ path: `/notices/${fx.notice}/edit` }) },
+  { m: 'POST', route: '/notices/{id}/edit', seen: true, allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/notices/${fx.notice}/edit`, form: { title: `已发布通知${++serial}`, body: '正文', updated_at: (await noticeVersion(fx.notice)).updated_at } }) },
   // Publishing a published notice: 409 for who may (the permission shows), 403 for others.
-  { m: 'POST', route: '/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
+  { m: 'POST', route: '/notices/{id}/publish', seen: true, allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: async () => ({ path: `/notices/${fx.notice}/publish`, form: { updated_at: (await noticeVersion(fx.notice)).updated_at } }) },
-  { m: 'POST', route: '/notices/{id}/withdraw', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'POST', route: '/notices/{id}/withdraw', seen: true, allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => {
       const id = await publishedNotice();
       return { path: `/notices/${id}/withdraw`, form: { updated_at: (await noticeVersion(id)).updated_at } };
@@ -476,21 +501,24 @@ const CASES = [
 
   { m: 'GET', route: '/api/v1/units', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/units' }) },
   { m: 'GET', route: '/api/v1/units/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/units/${server.units.panjin}` }) },
-  { m: 'POST', route: '/api/v1/units', allow: ['ln_coord', 'admin'],
+  { m: 'POST', route: '/api/v1/units', ids: ['pairing_id'], allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/units', json: { pairing_id: 1, side: 0, name: `遼寧測試單位${++serial}`, kind: 'department', tier: 'execution' } }) },
   { m: 'PATCH', route: '/api/v1/units/{id}', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/units/${server.units.liaoyang}`, json: { tier: 'execution' }, headers: { 'if-match': await etag(`/api/v1/units/${server.units.liaoyang}`) } }) },
   { m: 'GET', route: '/api/v1/users', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'], prepare: () => ({ path: '/api/v1/users' }) },
-  { m: 'POST', route: '/api/v1/users', allow: ['ln_coord', 'admin'],
+  { m: 'POST', route: '/api/v1/users', ids: ['unit_id'], allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/users', json: { login: `clerk${++serial}`, role: 'member', unit_id: server.units.panjin } }) },
   { m: 'GET', route: '/api/v1/users/{id}', allow: ['ln_coord', 'admin'], prepare: () => ({ path: `/api/v1/users/${fx.pjUser}` }) },
   { m: 'PATCH', route: '/api/v1/users/{id}', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/users/${fx.pjUser}`, json: { language: 'zh-Hans' }, headers: { 'if-match': await etag(`/api/v1/users/${fx.pjUser}`) } }) },
+  { m: 'POST', route: '/api/v1/users/{id}/unlock', allow: ['admin'], prepare: () => ({ path: `/api/v1/users/${fx.pjUser}/unlock`, json: {} }) },
+  { m: 'GET', route: '/api/v1/users/{id}/sessions', allow: ['admin'], prepare: () => ({ path: `/api/v1/users/${fx.pjUser}/sessions` }) },
+  { m: 'POST', route: '/api/v1/users/{id}/sessions/revoke', allow: ['admin'], prepare: async () => ({ path: `/api/v1/users/${await freshAccount()}/sessions/revoke`, json: {} }) },
 
   { m: 'GET', route: '/api/v1/tasks/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/tasks/${fx.task7}` }) },
   { m: 'PUT', route: '/api/v1/tasks/{id}/assignments', allow: ['ln_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/tasks/${fx.task7}/assignments`, json: { side: 0, lead: server.units.panjin, support: [] }, headers: { 'if-match': (await client.admin.get(`/api/v1/tasks/${fx.task7}`)).json.assignments_etag } }) },
-  { m: 'GET', route: '/api/v1/work-plans', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/work-plans?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/work-plans', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/work-plans?pairing=1' }) },
   { m: 'POST', route: '/api/v1/work-plans', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/work-plans', json: { pairing_id: 1, year: 2026 } }) },
   { m: 'GET', route: '/api/v1/work-plans/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}` }) },
@@ -521,11 +549,11 @@ const CASES = [
       const id = (await client.pj_member.post(`/api/v1/work-items/${fx.itemP}/reports`, report())).json.id;
       return { path: `/api/v1/reports/${id}/review`, json: { decision: 'accepted' } };
     } },
-  { m: 'GET', route: '/api/v1/lights', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/lights', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/lights?pairing=1' }) },
   { m: 'GET', route: '/api/v1/notifications', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications' }) },
   { m: 'POST', route: '/api/v1/notifications/read', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/notifications/read', json: { ids: [999999] } }) },
-  { m: 'GET', route: '/api/v1/circulars', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/circulars?pairing=1' }) },
-  { m: 'POST', route: '/api/v1/circulars', allow: ['ln_coord', 'admin'],
+  { m: 'GET', route: '/api/v1/circulars', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/circulars?pairing=1' }) },
+  { m: 'POST', route: '/api/v1/circulars', ids: ['pairing_id'], allow: ['ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/circulars', json: { pairing_id: 1, side: 0, year: 2026 } }) },
   { m: 'GET', route: '/api/v1/circulars/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/circulars/${fx.circular}` }) },
   { m: 'PATCH', route: '/api/v1/circulars/{id}', allow: ['ln_coord', 'admin'], merits: [409],
@@ -534,8 +562,8 @@ const CASES = [
     prepare: () => ({ path: `/api/v1/circulars/${fx.circular}/publish` }) },
   // 考核评估: the pairing reads; its coordinators (either side) create, configure and open; a
   // side's own coordinator writes its self-evaluation; leaders choose the commendations.
-  { m: 'GET', route: '/api/v1/evaluations', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/evaluations?pairing=1' }) },
-  { m: 'POST', route: '/api/v1/evaluations', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'GET', route: '/api/v1/evaluations', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/evaluations?pairing=1' }) },
+  { m: 'POST', route: '/api/v1/evaluations', ids: ['pairing_id'], allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/evaluations', json: { pairing_id: 1, year: evaluationYear++ } }) },
   { m: 'GET', route: '/api/v1/evaluations/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/evaluations/${fx.evaluation}` }) },
   { m: 'GET', route: '/api/v1/evaluations/{id}/scores', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/evaluations/${fx.evaluation}/scores` }) },
@@ -552,9 +580,9 @@ const CASES = [
   { m: 'PATCH', route: '/api/v1/me/mail', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/me/mail', json: { channels: { report_due: 'mail' } } }) },
   { m: 'GET', route: '/api/v1/outbox', allow: ['admin'], prepare: () => ({ path: '/api/v1/outbox' }) },
   // 催办 for 盤錦 (side 0): nothing of it is missing yet, so the allowed meet 409.
-  { m: 'POST', route: '/api/v1/reporting/urge', allow: ['ln_coord', 'admin'], merits: [409],
+  { m: 'POST', route: '/api/v1/reporting/urge', ids: ['pairing_id', 'unit_id'], allow: ['ln_coord', 'admin'], merits: [409],
     prepare: () => ({ path: '/api/v1/reporting/urge', json: { pairing_id: 1, year: 2026, unit_id: server.units.panjin } }) },
-  { m: 'GET', route: '/api/v1/reporting', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/reporting?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/reporting', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/reporting?pairing=1' }) },
   { m: 'PATCH', route: '/api/v1/work-plans/{id}/reporting', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: () => ({ path: `/api/v1/work-plans/${fx.wp}/reporting`, json: { due_day: 5 } }) },
   { m: 'GET', route: '/api/v1/projects', allow: ACTORS, prepare: () => ({ path: '/api/v1/projects' }) },
@@ -569,9 +597,9 @@ const CASES = [
   { m: 'GET', route: '/imports/{id}', allow: IMPORTERS, prepare: async (a) => ({ path: `/imports/${await ownImport(a)}` }) },
   { m: 'POST', route: '/imports/{id}/commit', allow: IMPORTERS, merits: [422],
     prepare: async (a) => ({ path: `/imports/${await ownImport(a)}/commit`, form: {} }) },
-  { m: 'POST', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'admin'],
+  { m: 'POST', route: '/api/v1/attachments', ids: ['object_id'], allow: ['pj_member', 'ln_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/attachments', body: upload({ object: 'project', object_id: String(fx.project) }) }) },
-  { m: 'GET', route: '/api/v1/attachments', allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'],
+  { m: 'GET', route: '/api/v1/attachments', ids: ['object_id'], allow: ['pj_member', 'ln_coord', 'js_coord', 'ln_leader', 'admin'],
     prepare: () => ({ path: `/api/v1/attachments?object=project&object_id=${fx.project}` }) },
   { m: 'GET', route: '/api/v1/funds', allow: ['ln_coord', 'js_coord', 'ln_leader', 'dl_coord', 'admin'], prepare: () => ({ path: '/api/v1/funds?year=2026' }) },
   { m: 'PUT', route: '/api/v1/work-funds', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
@@ -593,7 +621,7 @@ const CASES = [
   { m: 'GET', route: '/api/v1/exchanges', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/exchanges' }) },
   { m: 'POST', route: '/api/v1/exchanges', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: (a) => ({ path: '/api/v1/exchanges', json: { kind: 'training', title: `接口培训${++serial}`, side: 1, starts: '2026-06-01', count_a: 3, count_b: 1, ...(a === 'admin' ? { pairing_id: 1 } : {}) } }) },
-  { m: 'GET', route: '/api/v1/exchanges/counts', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/exchanges/counts?pairing=1&year=2026' }) },
+  { m: 'GET', route: '/api/v1/exchanges/counts', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/exchanges/counts?pairing=1&year=2026' }) },
   { m: 'GET', route: '/api/v1/exchanges/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/exchanges/${fx.exchange}` }) },
   { m: 'PATCH', route: '/api/v1/exchanges/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/exchanges/${fx.exchange}`, json: { post: `副主任${++serial}` }, headers: { 'if-match': await etag(`/api/v1/exchanges/${fx.exchange}`) } }) },
@@ -622,11 +650,11 @@ const CASES = [
   { m: 'GET', route: '/api/v1/notices/{id}', allow: ACTORS, prepare: () => ({ path: `/api/v1/notices/${fx.notice}` }) },
   { m: 'POST', route: '/api/v1/notices', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: () => ({ path: '/api/v1/notices', json: { title: `接口通知${++serial}`, body: '正文' } }) },
-  { m: 'PATCH', route: '/api/v1/notices/{id}', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'PATCH', route: '/api/v1/notices/{id}', seen: true, allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/notices/${fx.notice}`, json: { title: `已发布通知${++serial}` }, headers: { 'if-match': (await noticeVersion(fx.notice)).etag } }) },
-  { m: 'POST', route: '/api/v1/notices/{id}/publish', allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
+  { m: 'POST', route: '/api/v1/notices/{id}/publish', seen: true, allow: ['ln_coord', 'js_coord', 'admin'], merits: [409],
     prepare: () => ({ path: `/api/v1/notices/${fx.notice}/publish` }) },
-  { m: 'POST', route: '/api/v1/notices/{id}/withdraw', allow: ['ln_coord', 'js_coord', 'admin'],
+  { m: 'POST', route: '/api/v1/notices/{id}/withdraw', seen: true, allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/notices/${await publishedNotice()}/withdraw` }) },
   { m: 'GET', route: '/api/v1/audit', allow: ['ln_leader', 'admin'], prepare: () => ({ path: '/api/v1/audit?limit=5' }) },
   // ---- events, 活动 (api/event.c): the pairing reads; its coordinators and the event's
@@ -635,8 +663,8 @@ const CASES = [
   { m: 'GET', route: '/api/v1/events', allow: SIGNED_IN, prepare: () => ({ path: '/api/v1/events' }) },
   { m: 'POST', route: '/api/v1/events', allow: ['ln_coord', 'js_coord', 'dl_coord', 'admin'],
     prepare: (a) => ({ path: '/api/v1/events', json: { kind: 'forum', title: `接口论坛${++serial}`, host_side: 0, starts: '2099-05-01T09:00', ends: '2099-05-01T12:00', ...(a === 'admin' ? { pairing_id: 1 } : {}) } }) },
-  { m: 'GET', route: '/api/v1/events/rotation', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/events/rotation?pairing=1' }) },
-  { m: 'GET', route: '/api/v1/events/themes', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/events/themes?pairing=1&year=2099' }) },
+  { m: 'GET', route: '/api/v1/events/rotation', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/events/rotation?pairing=1' }) },
+  { m: 'GET', route: '/api/v1/events/themes', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/events/themes?pairing=1&year=2099' }) },
   { m: 'GET', route: '/api/v1/events/{id}', allow: LJ_USERS, prepare: () => ({ path: `/api/v1/events/${fx.event}` }) },
   { m: 'PATCH', route: '/api/v1/events/{id}', allow: ['pj_member', 'ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/events/${fx.event}`, json: { place: `会场${++serial}` }, headers: { 'if-match': await etag(`/api/v1/events/${fx.event}`) } }) },
@@ -657,7 +685,7 @@ const CASES = [
   // a lead office (either side: the project is its side's) or an admin makes the project
   { m: 'POST', route: '/api/v1/outcomes/{id}/project', allow: ['ln_coord', 'js_coord', 'admin'],
     prepare: async () => ({ path: `/api/v1/outcomes/${await outcome()}/project` }) },
-  { m: 'GET', route: '/api/v1/funnel', allow: LJ_USERS, prepare: () => ({ path: '/api/v1/funnel?pairing=1&year=2099' }) },
+  { m: 'GET', route: '/api/v1/funnel', ids: ['pairing'], allow: LJ_USERS, prepare: () => ({ path: '/api/v1/funnel?pairing=1&year=2099' }) },
   // ---- events, 活动: the pages (web/event.c, web/funnel.c, web/ics.c), the API's rules through
   // the forms (fx.event is organised by 盤錦: pj_member organises it too); the calendars are
   // public, a personal feed by its token.
@@ -702,6 +730,58 @@ const CASES = [
     prepare: async (a) => ({ path: '/api/v1/me/sessions/revoke', client: await fresh(a), raw: true }) },
 ];
 
+// Another pairing's objects are hidden (issue #10): dl_coord (Shanghai–Dalian) asking for an
+// object of LJ gets what the same request gets with each id replaced by one nobody has — the
+// same status, the same body (of an HTML page: its error text; tokens aside), the same
+// Location — and a write leaves no audit row, so nothing changed.
+const MISSING = '987654321';
+// Ids in a query or body are named by the case (ids: their keys). (seen: the object is
+// public — a published notice — so a refusal may stay 403.)
+const hidden = (c, actor) => actor === OTHER && !c.allow.includes(actor) && !c.seen &&
+  (c.route.includes('{id}') || c.ids !== undefined);
+// The request with each id replaced by MISSING: path segments of {id}, and the case's ids
+// in the query, a JSON or form body, or a multipart form.
+function missingRequest(c, req) {
+  const keys = c.ids ?? [];
+  const [p, q] = req.path.split('?');
+  const rs = c.route.split('/');
+  let path = p.split('/').map((seg, i) => (rs[i] === '{id}' ? MISSING : seg)).join('/');
+  if (q !== undefined) {
+    const query = new URLSearchParams(q);
+    for (const k of keys) if (query.has(k)) query.set(k, MISSING);
+    path += `?${query}`;
+  }
+  const swap = (o, v) => o && Object.fromEntries(Object.entries(o).map(([k, x]) => [k, keys.includes(k) ? v : x]));
+  const body = req.body;
+  if (body instanceof FormData) for (const k of keys) if (body.has(k)) body.set(k, MISSING);
+  // An ETag names its object ("wp-ID-REV"): the missing id's request names the missing id.
+  const ids = p.split('/').filter((seg, i) => rs[i] === '{id}');
+  const headers = { ...(req.headers ?? {}) };
+  if (headers['if-match']) for (const id of ids) headers['if-match'] = headers['if-match'].replace(`-${id}-`, `-${MISSING}-`);
+  return { path, json: swap(req.json, Number(MISSING)), form: swap(req.form, MISSING), body, headers };
+}
+function answer(r) {
+  const page = /<div class="error-page">[\s\S]*?<\/div>/.exec(r.body);
+  const body = page ? page[0] : r.body.replace(/ nonce="[^"]*"/g, '')
+    .replace(/(name="csrf_token" value=")[^"]*"/g, '$1"');
+  return { status: r.status, location: r.headers.get('location'), body };
+}
+async function auditHead() {
+  const r = await client.admin.get('/api/v1/audit?limit=1');
+  assert.equal(r.status, 200, r.body);
+  return r.json.entries[0]?.id ?? 0;
+}
+async function sameAsMissing(c, actor, req, r, head) {
+  const changed = head !== null && (await auditHead()) !== head;
+  const q = missingRequest(c, req); // the very same request but for its ids
+  const m = await (req.client ?? client[actor]).request(c.m, q.path, q);
+  const [got, want] = [answer(r), answer(m)];
+  if (changed) return `${actor}: a refused write changed something (a new audit row)`;
+  if (got.status < 400 || JSON.stringify(got) !== JSON.stringify(want))
+    return `${actor}: the answer of a missing id expected, got ${JSON.stringify(got).slice(0, 300)} where a missing id gets ${JSON.stringify(want).slice(0, 300)}`;
+  return null;
+}
+
 for (const c of CASES) {
   test(`${c.m} ${c.route}`, async () => {
     const wrong = [];
@@ -709,8 +789,14 @@ for (const c of CASES) {
       const req = await c.prepare(actor);
       const who = req.client ?? client[actor];
       if (actor === 'anon' && req.client) { req.client.cookie = null; req.client.csrf = null; }
+      const head = hidden(c, actor) && c.m !== 'GET' ? await auditHead() : null;
       const r = await who.request(c.m, req.path, { json: req.json, form: req.form, body: req.body, headers: req.headers });
       const allowed = c.allow.includes(actor);
+      if (hidden(c, actor)) {
+        const why = await sameAsMissing(c, actor, req, r, head);
+        if (why) wrong.push(why);
+        continue;
+      }
       const page = !c.route.startsWith('/api/') && c.route !== '/healthz';
       // A page sends an anonymous request to the sign-in page (a successful sign-out
       // everywhere also ends at /login, but that answer carries no ?next= and comes from a POST).
@@ -727,8 +813,16 @@ for (const c of CASES) {
       const ok = allowed
         ? (req.expectStatus ? r.status === req.expectStatus
           : (r.status >= 200 && r.status < 400 && !(toLogin && c.m === 'GET')) || merits.includes(r.status))
-        : actor === 'anon' ? (page ? toLogin : r.status === 401) : r.status === 403;
+        : actor === 'anon' ? (page ? toLogin : r.status === 401)
+          : r.status === 403;
       if (!ok) wrong.push(`${actor}: ${allowed ? 'allow' : 'deny'} expected, got ${r.status} ${r.body.slice(0, 160)}`);
+    }
+    if (hidden(c, OTHER)) {
+      const req = await c.prepare(OTHER_MEMBER);
+      const head = c.m !== 'GET' ? await auditHead() : null;
+      const r = await (req.client ?? client[OTHER_MEMBER]).request(c.m, req.path, { json: req.json, form: req.form, body: req.body, headers: req.headers });
+      const why = await sameAsMissing(c, OTHER_MEMBER, req, r, head);
+      if (why) wrong.push(why);
     }
     assert.deepEqual(wrong, []);
   });

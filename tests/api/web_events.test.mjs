@@ -253,8 +253,8 @@ test('a registration\'s QR code is an SVG image that parses as XML and differs p
   }
   assert.notEqual(svgs[0], svgs[1]);
   assert.ok(!wellFormedXml('<svg><path></svg>'), 'the checker itself refuses a broken one');
-  // Another pairing's coordinator: forbidden; a registration of another event: not found.
-  assert.equal((await b.dl_coord.get(`/events/${eventId}/registrations/${rows[1].id}/qr.svg`)).status, 403);
+  // Another pairing's coordinator, a registration of another event: not found.
+  assert.equal((await b.dl_coord.get(`/events/${eventId}/registrations/${rows[1].id}/qr.svg`)).status, 404);
   assert.equal((await b.ln_coord.get(`/events/${eventId + 1000}/registrations/${rows[1].id}/qr.svg`)).status, 404);
 });
 
@@ -354,7 +354,7 @@ test('the funnel page shows the API\'s counts, and a past event short of its tar
   assert.equal(one.find((s) => s.key === 'intentions').count, 1);
   assert.equal(one.find((s) => s.key === 'intentions').invest_yuan, 30000000);
   assert.equal((await b.ln_leader.get('/funnel?year=x')).status, 400);
-  assert.equal((await b.dl_coord.get('/funnel?pairing=1')).status, 403);
+  assert.equal((await b.dl_coord.get('/funnel?pairing=1')).status, 404); // another pairing: not there
 });
 
 test('the portal lists public upcoming events, never a private one', async () => {

@@ -229,9 +229,9 @@ test('a member sees the plan, no forms, and every POST is refused', async () => 
   }
   r = await pj.get(`/work-items/${fx.item}/edit`);
   assert.equal(r.status, 403);
-  // A coordinator of another pairing does not see it at all.
+  // A coordinator of another pairing does not see it at all: not found, as a missing one.
   const dl = await WebClient.signIn(server.base, 'dl_coord');
-  assert.equal((await dl.get(`/work-plans/${fx.wp}`)).status, 403);
+  assert.equal((await dl.get(`/work-plans/${fx.wp}`)).status, 404);
   // The plan is unchanged.
   r = await fx.ln.get(`/work-plans/${fx.wp}`);
   assert.deepEqual(itemIds(r.body), [fx.item]);

@@ -104,6 +104,7 @@ test('projects: the public list, the list, a project, the forms', async () => {
 
 test("a member's pages", async () => {
   await page('pj_member', '/account');
+  await page('pj_member', '/account/two-factor');
   await page('pj_member', '/my');
   await page('pj_member', '/items/{id}/report', `/items/${fx.item}/report`);
   await page('pj_member', '/items/{id}/report', `/items/${fx.late}/report`);
@@ -268,6 +269,13 @@ test('the error pages: forbidden, not found, and the confirmation a POST shows',
   assert.equal(res.status(), 200);
   assert.equal(await p.locator(`form[action="/work-items/${fx.late}/remove"] input[name="confirm"]`).count(), 1);
   await checkPage(p, { lang: 'zh-Hans' });
+  // Setting up two-factor sign-in: the page with the QR code comes from a POST.
+  const { page: m } = fx.pj_member;
+  await visit(m, '/account/two-factor');
+  const started = await submit(m, 'form[action="/account/two-factor/start"] button[type="submit"]');
+  assert.equal(started.status(), 200);
+  assert.equal(await m.locator('.qr svg').count(), 1);
+  await checkPage(m, { lang: 'zh-Hans' });
 });
 
 test('every GET page of the routing table was swept', () => {

@@ -38,6 +38,14 @@ expect_match "wrong password" "err_login_failed" "$err"
 err=$(printf '%s\n' "$pw" | "$BIN" user check-login --login nobody 2>&1 || true)
 expect_match "unknown login, same error" "err_login_failed" "$err"
 expect_eq "attempts audited" 3 "$(sql "SELECT count(*) FROM audit WHERE action LIKE 'auth.login%' AND client = 'cli'")"
+# check-login only checks: no session (under --mlps one would end the web's), no last sign-in
+expect_eq "check-login opens no session" 0 "$(sql 'SELECT count(*) FROM session')"
+expect_eq "check-login keeps the last sign-in" 0 "$(sql "SELECT count(*) FROM users WHERE last_login_at IS NOT NULL")"
+# a web session of the account, for what follows to end
+web_session() {
+  sql "INSERT INTO session (user_id, token_hash, csrf_token, client, created_at, last_seen_at, expires_at) SELECT id, lower(hex(randomblob(32))), 'csrf', '127.0.0.1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z' FROM users WHERE login = '$1'"
+}
+web_session wang.fang
 
 # by unit id; an admin has no unit; the password from standard input
 out=$("$BIN" user add --login dl.member --unit "$unit" --role member)
@@ -87,7 +95,7 @@ expect_match "token listed as revoked" "revoked" "$("$BIN" token list)"
 expect_fail "token for nobody" "$BIN" token create --login nobody
 
 # disable ends the sessions and refuses sign-in; enable lets it back in
-printf 'a much better passphrase\n' | "$BIN" user check-login --login wang.fang >/dev/null
+web_session wang.fang
 expect_match "disable" "disabled" "$("$BIN" user disable --login wang.fang)"
 expect_eq "disabled sessions ended" 0 "$(sql "SELECT count(*) FROM session WHERE user_id = (SELECT id FROM users WHERE login = 'wang.fang') AND revoked_at IS NULL")"
 expect_fail "disabled cannot sign in" sh -c "printf 'a much better passphrase\n' | '$BIN' user check-login --login wang.fang"

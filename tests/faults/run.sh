@@ -3,6 +3,7 @@
 # which has the fault-injecting VFS (src/store/fault_vfs.c). Each part prints its figures as
 # "# …" lines; all of them are collected at the end and in build-test/faults.log.
 #   CRASH_CYCLES (200)   kill -9 cycles during concurrent report posts (tests/api/crash.test.mjs)
+#   POWER_CUTS (200)     simulated power cuts during report posts (tests/api/powerloss.test.mjs)
 #   FAULT_ROUNDS (60)    storage-fault rounds under load (tests/faults/storage.test.mjs)
 #   SLOW_SECONDS (30)    seconds per slowhttptest phase (tests/faults/slow.test.mjs)
 #   ABUSE_REQUESTS (5000) malformed requests (tests/faults/abuse.test.mjs)
@@ -24,11 +25,11 @@ fi
 
 export DUIKOU_BIN=build-test/duikou DUIKOU_SOURCE_DIR=.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export CRASH_CYCLES=${CRASH_CYCLES:-200}
+export CRASH_CYCLES=${CRASH_CYCLES:-200} POWER_CUTS=${POWER_CUTS:-200}
 log=build-test/faults.log
 : >"$log"
 status=0
-for t in tests/api/crash.test.mjs tests/faults/storage.test.mjs tests/faults/slow.test.mjs \
+for t in tests/api/crash.test.mjs tests/api/powerloss.test.mjs tests/faults/storage.test.mjs tests/faults/slow.test.mjs \
          tests/faults/abuse.test.mjs tests/faults/leak.test.mjs tests/api/faults.test.mjs; do
   echo "== $t" | tee -a "$log"
   start=$(date +%s)
@@ -37,7 +38,7 @@ for t in tests/api/crash.test.mjs tests/faults/storage.test.mjs tests/faults/slo
 done
 echo
 echo "== figures"
-grep -E '^# (Subtest|[a-z0-9].*(ms|posts|requests|refused|acknowledged|held))|^(not )?ok|^== ' "$log" \
+grep -E '^# (Subtest|[a-z0-9].*(ms|posts|requests|refused|acknowledged|held|cuts))|^(not )?ok|^== ' "$log" \
   | grep -v '^# Subtest' || true
 [ $status -eq 0 ] && echo "faults: all passed" || echo "faults: FAILED (see $log)"
 exit $status

@@ -12,6 +12,15 @@ when="$1"
 shift
 target=$(date -u -d "$when" +%s)
 offset=$((target - $(date -u +%s)))
+# The sign is always written: faketime reads "+-3600s" as no offset at all, so an instant in
+# the past must be given as "-3600s" (printf %+d), or the run silently happens now.
 # ASan wants to be the first library loaded; libfaketime comes first through LD_PRELOAD.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-exec faketime -m -f "+${offset}s" "$@"
+shift_by="$(printf '%+d' "$offset")s"
+# Proof that the clock really moved (a wrong offset once ran four suites at the real time).
+seen=$(faketime -m -f "$shift_by" date -u +%s)
+if [ $((seen - target)) -lt -5 ] || [ $((seen - target)) -gt 60 ]; then
+  echo "tests/time/at.sh: faketime $shift_by gives $(date -u -d "@$seen"), not $when" >&2
+  exit 1
+fi
+exec faketime -m -f "$shift_by" "$@"

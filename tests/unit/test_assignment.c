@@ -109,12 +109,12 @@ static void test_denials(void **state)
     assert_string_equal(f->c.field, "lead_unit_id");
     assert_fail(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->ln_com, sup_other, 1),
                 SVC_FORBIDDEN, "err_other_side");
-    /* a unit of another pairing */
+    /* a unit of another pairing: as a missing one (issue #10) */
     assert_fail(f, assignment_set(fx_as(f, &f->ln_coord), task, 0, f->dl_com, NULL, 0),
-                SVC_FORBIDDEN, "err_other_side");
-    /* a coordinator of another pairing */
+                SVC_INVALID, "err_unit_unknown");
+    /* a coordinator of another pairing: the task is not there for it */
     assert_fail(f, assignment_set(fx_as(f, &f->sh_coord), task, 0, f->ln_com, NULL, 0),
-                SVC_FORBIDDEN, "err_forbidden");
+                SVC_NOT_FOUND, "err_not_found");
     /* leaders and members never write */
     assert_fail(f, assignment_set(fx_as(f, &f->ln_leader), task, 0, f->ln_com, NULL, 0),
                 SVC_FORBIDDEN, "err_forbidden");
@@ -129,14 +129,15 @@ static void test_denials(void **state)
                 "err_forbidden");
     assert_fail(f, assignment_remove(fx_as(f, &f->ln_leader), task, f->ln_com), SVC_FORBIDDEN,
                 "err_forbidden");
-    assert_fail(f, assignment_remove(fx_as(f, &f->dl_coord), task, f->ln_pj), SVC_FORBIDDEN,
-                "err_forbidden");
+    /* another pairing's coordinator: the task is not there for it (issue #10) */
+    assert_fail(f, assignment_remove(fx_as(f, &f->dl_coord), task, f->ln_pj), SVC_NOT_FOUND,
+                "err_not_found");
 
-    /* reading stays within the pairing */
+    /* reading stays within the pairing: to another the task is not there */
     struct assignment_view *a;
     size_t n;
-    assert_fail(f, assignment_list(fx_as(f, &f->dl_member), task, &a, &n), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, assignment_list(fx_as(f, &f->dl_member), task, &a, &n), SVC_NOT_FOUND,
+                "err_not_found");
     assert_ok(f, assignment_list(fx_as(f, &f->js_wx_member), task, &a, &n));
     assert_int_equal(n, 1);
 }

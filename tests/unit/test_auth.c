@@ -71,7 +71,7 @@ static int setup(void **state)
         return -1;
     arena_init(&f->arena);
     clock_set_offset(0);
-    auth_policy = (struct auth_policy){5, 900, 1800, 43200, false};
+    auth_policy = (struct auth_policy){5, 900, 1800, 43200, false, false, 90};
     f->pairing = tu_insert_pairing(f->db, 0, "上海市", "大连市");
     struct unit_input u = {.pairing_id = f->pairing, .side = 1, .name = "大连市发展和改革委员会",
                            .kind = "department", .tier = "coordination"};

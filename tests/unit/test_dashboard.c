@@ -123,8 +123,8 @@ static void test_scope_and_input(void **state)
     struct fx *f = *state;
     open_plan(f, 2027);
     struct dashboard d;
-    assert_fail(f, dashboard_get(fx_as(f, &f->dl_coord), f->lj, 2027, &d), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, dashboard_get(fx_as(f, &f->dl_coord), f->lj, 2027, &d), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, dashboard_get(fx_as(f, &f->ln_leader), f->lj, 1999, &d), SVC_INVALID,
                 "err_range");
     int64_t city = fx_scalar_(f->db, "SELECT id FROM pairing WHERE parent_id = :a LIMIT 1",

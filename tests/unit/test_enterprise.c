@@ -87,7 +87,7 @@ static void test_create_and_read(void **state)
         assert_string_equal(v.name, "盘锦辽河油田装备制造有限公司");
     }
     /* not the other pairing; no such one */
-    assert_fail(f, enterprise_get(fx_as(f, &f->sh_coord), id, &v), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, enterprise_get(fx_as(f, &f->sh_coord), id, &v), SVC_NOT_FOUND, "err_not_found");
     assert_fail(f, enterprise_get(fx_as(f, &f->sh_coord), id + 1000, &v), SVC_NOT_FOUND,
                 "err_not_found");
 
@@ -203,7 +203,7 @@ static void test_edit(void **state)
                 "err_forbidden");
     assert_fail(f, enterprise_edit(fx_as(f, &f->ln_leader), id, &e), SVC_FORBIDDEN,
                 "err_forbidden");
-    assert_fail(f, enterprise_edit(fx_as(f, &f->dl_coord), id, &e), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, enterprise_edit(fx_as(f, &f->dl_coord), id, &e), SVC_NOT_FOUND, "err_not_found");
     assert_ok(f, enterprise_edit(fx_as(f, &f->js_wx_member), id, &e));
     assert_int_equal(fx_audit_count(f, "enterprise.update", id, 1, 1), 1);
     /* the version it was made against is gone: stale */
@@ -372,8 +372,8 @@ static void test_contact_for_organisers(void **state)
     assert_int_equal(ev[0].event_id, e);
     assert_string_equal(ev[0].status, "registered");
     assert_string_equal(ev[0].title, "辽宁行");
-    assert_fail(f, enterprise_events(fx_as(f, &f->dl_coord), id, &ev, &n), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, enterprise_events(fx_as(f, &f->dl_coord), id, &ev, &n), SVC_NOT_FOUND,
+                "err_not_found");
 }
 
 static void test_lists(void **state)
@@ -446,10 +446,10 @@ static void test_lists(void **state)
     assert_int_equal(pages, 2);
     assert_fail(f, enterprise_list(fx_as(f, &f->ln_leader), &flt, 0, 201, &v, &n, &next),
                 SVC_INVALID, "err_range");
-    /* another pairing's list is not one's own */
+    /* another pairing's list is not one's own: not there (issue #10) */
     flt.pairing_id = f->sd;
     assert_fail(f, enterprise_list(fx_as(f, &f->ln_leader), &flt, 0, 0, &v, &n, &next),
-                SVC_FORBIDDEN, "err_forbidden");
+                SVC_NOT_FOUND, "err_not_found");
     /* the names a project form offers */
     const char **names;
     assert_ok(f, enterprise_names(fx_as(f, &f->ln_pj_member), f->lj, &names, &n));

@@ -145,7 +145,7 @@ static void test_steps_and_refusals(void **state)
     assert_fail(f, evaluation_create(fx_as(f, &f->ln_pj_member), f->lj, 2027, LANG_HANS, &id),
                 SVC_FORBIDDEN, "err_forbidden");
     assert_fail(f, evaluation_create(fx_as(f, &f->sh_coord), f->lj, 2027, LANG_HANS, &id),
-                SVC_FORBIDDEN, "err_forbidden");
+                SVC_NOT_FOUND, "err_not_found");
     assert_ok(f, evaluation_create(fx_as(f, &f->js_coord), f->lj, 2027, LANG_EN, &id));
     assert_fail(f, evaluation_create(fx_as(f, &f->ln_coord), f->lj, 2027, LANG_HANS, NULL),
                 SVC_CONFLICT, "err_evaluation_exists");
@@ -345,13 +345,13 @@ static void test_who_reads(void **state)
     struct evaluation_view v, *list;
     size_t n;
     assert_ok(f, evaluation_get(fx_as(f, &f->js_wx_member), id, &v));
-    assert_fail(f, evaluation_get(fx_as(f, &f->dl_member), id, &v), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, evaluation_get(fx_as(f, &f->dl_member), id, &v), SVC_NOT_FOUND,
+                "err_not_found");
     assert_ok(f, evaluation_list(fx_as(f, &f->ln_pj_member), f->lj, &list, &n));
     assert_int_equal(n, 1);
     assert_int_equal(list[0].year, 2027);
-    assert_fail(f, evaluation_list(fx_as(f, &f->dl_member), f->lj, &list, &n), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, evaluation_list(fx_as(f, &f->dl_member), f->lj, &list, &n), SVC_NOT_FOUND,
+                "err_not_found");
     assert_int_equal(evaluation_current(&f->c, f->lj), id);
     assert_int_equal(evaluation_current(&f->c, f->sd), 0);
 }

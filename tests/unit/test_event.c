@@ -93,7 +93,7 @@ static void test_create_and_read(void **state)
 
     /* who: another pairing reads nothing of it; a member holds no event; a member of an
      * organising unit edits it, one of another unit does not */
-    assert_fail(f, event_get(fx_as(f, &f->dl_coord), id, &v), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, event_get(fx_as(f, &f->dl_coord), id, &v), SVC_NOT_FOUND, "err_not_found");
     assert_fail(f, event_create(fx_as(f, &f->ln_pj_member), &in, NULL), SVC_FORBIDDEN,
                 "err_forbidden");
     struct event_input edit = input(NULL, NULL, NULL);
@@ -208,8 +208,8 @@ static void test_capacity_and_waiting_list(void **state)
     size_t n;
     assert_ok(f, registration_list(fx_as(f, &f->js_wx_member), ev, &list, &n));
     assert_int_equal(n, 4);
-    assert_fail(f, registration_list(fx_as(f, &f->dl_coord), ev, &list, &n), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, registration_list(fx_as(f, &f->dl_coord), ev, &list, &n), SVC_NOT_FOUND,
+                "err_not_found");
     fx_audit_intact(f);
 }
 
@@ -340,8 +340,8 @@ static void test_outcomes_project_and_funnel(void **state)
     assert_int_equal(s[2].count, 2);
     assert_int_equal(s[5].count, 1);
     assert_int_equal(s[5].invest_yuan, 350000000);
-    assert_fail(f, funnel_get(fx_as(f, &f->dl_coord), f->lj, 2027, 0, s), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, funnel_get(fx_as(f, &f->dl_coord), f->lj, 2027, 0, s), SVC_NOT_FOUND,
+                "err_not_found");
     /* past: no more registrations */
     struct registration_view r;
     assert_fail(f, registration_add(fx_as(f, &f->js_coord), ev, cc, 0, &r), SVC_CONFLICT,

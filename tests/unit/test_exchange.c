@@ -148,7 +148,7 @@ static void test_record_and_personal_data(void **state)
         assert_null(v.id_number);
         assert_null(v.phone);
     }
-    assert_fail(f, exchange_get(fx_as(f, &f->dl_coord), id, &v), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, exchange_get(fx_as(f, &f->dl_coord), id, &v), SVC_NOT_FOUND, "err_not_found");
     assert_fail(f, exchange_get(fx_as(f, &f->sh_coord), 999999, &v), SVC_NOT_FOUND,
                 "err_not_found");
 
@@ -299,7 +299,7 @@ static void test_stale_edit_and_fixed_kind(void **state)
     e.place = "x";
     assert_fail(f, exchange_edit(fx_as(f, &f->ln_pj_member), id, &e), SVC_FORBIDDEN,
                 "err_forbidden");
-    assert_fail(f, exchange_edit(fx_as(f, &f->sh_coord), id, &e), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, exchange_edit(fx_as(f, &f->sh_coord), id, &e), SVC_NOT_FOUND, "err_not_found");
     assert_ok(f, exchange_get(fx_as(f, &f->ln_pj_member), id, &v));
     assert_string_equal(v.place, "沈阳");
     assert_int_equal(fx_audit_count(f, "exchange.update", id, 1, 1), 1);
@@ -371,8 +371,8 @@ static void test_now_returning_and_counts(void **state)
     assert_ok(f, exchange_list(fx_as(f, &f->ln_leader), &side1, &v, &n));
     assert_int_equal(n, 2); /* 辛 and the training */
     struct exchange_filter other = {.kind = -1, .side = -1, .pairing_id = f->lj};
-    assert_fail(f, exchange_list(fx_as(f, &f->dl_coord), &other, &v, &n), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, exchange_list(fx_as(f, &f->dl_coord), &other, &v, &n), SVC_NOT_FOUND,
+                "err_not_found");
     /* the next day, 乙 has returned */
     fx_set_today("2027-03-02");
     fl.returning = false;
@@ -402,8 +402,8 @@ static void test_now_returning_and_counts(void **state)
     assert_ok(f, exchange_counts(fx_as(f, &f->ln_pj_member), 0, 2026, &cn));
     assert_int_equal(cn.kind[EXCHANGE_TEACHER].people[1], 6);
     assert_int_equal(cn.kind[EXCHANGE_SECONDMENT].entries, 3); /* 甲 乙 己 */
-    assert_fail(f, exchange_counts(fx_as(f, &f->dl_coord), f->lj, 2027, &cn), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, exchange_counts(fx_as(f, &f->dl_coord), f->lj, 2027, &cn), SVC_NOT_FOUND,
+                "err_not_found");
     /* the year's list agrees with its counts */
     struct exchange_filter y = {.kind = -1, .side = -1, .year = 2027};
     assert_ok(f, exchange_list(fx_as(f, &f->ln_leader), &y, &v, &n));

@@ -95,8 +95,8 @@ static void test_only_accepted_reports_count(void **state)
     assert_int_equal(light_of(f, item), LIGHT_DONE);
 
     enum light l;
-    assert_fail(f, light_item(fx_as(f, &f->dl_member), item, &l), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, light_item(fx_as(f, &f->dl_member), item, &l), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, light_item(fx_as(f, &f->ln_leader), 999999, &l), SVC_NOT_FOUND,
                 "err_not_found");
 }
@@ -209,8 +209,8 @@ static void test_counts(void **state)
     assert_int_equal(s.n_cities, 0);
     assert_int_equal(s.n_units, 1);
 
-    assert_fail(f, light_counts(fx_as(f, &f->dl_member), f->lj, 2027, &s), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, light_counts(fx_as(f, &f->dl_member), f->lj, 2027, &s), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, light_counts(fx_as(f, &f->admin), city(f, "鞍山市"), 2027, &s),
                 SVC_NOT_FOUND, "err_not_found");
     /* an empty year counts nothing */

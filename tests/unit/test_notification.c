@@ -194,7 +194,7 @@ static void test_urge(void **state)
     assert_fail(f, notification_urge(fx_as(f, &f->ln_coord), f->sd, 2027, f->ln_pj, &made),
                 SVC_INVALID, "err_invalid");
     assert_fail(f, notification_urge(fx_as(f, &f->dl_coord), f->sd, 2027, f->ln_pj, &made),
-                SVC_FORBIDDEN, "err_forbidden");
+                SVC_NOT_FOUND, "err_unit_unknown");
     assert_ok(f, notification_urge(fx_as(f, &f->ln_coord), f->lj, 2027, f->ln_pj, &made));
     assert_int_equal(made, 1);
     assert_ok(f, notification_urge(fx_as(f, &f->ln_coord), f->lj, 2027, f->ln_pj, &made));

@@ -88,8 +88,8 @@ static void test_record_and_read(void **state)
     assert_ok(f, project_get(fx_as(f, &f->ln_pj_member), id, &v));
     assert_fail(f, project_get(fx_as(f, &f->ln_com_member), id, &v), SVC_FORBIDDEN,
                 "err_forbidden");
-    assert_fail(f, project_get(fx_as(f, &f->sh_coord), id, &v), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, project_get(fx_as(f, &f->sh_coord), id, &v), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, project_get(fx_as(f, &f->sh_coord), id + 1000, &v), SVC_NOT_FOUND,
                 "err_not_found");
 
@@ -99,7 +99,7 @@ static void test_record_and_read(void **state)
     assert_fail(f, project_edit(fx_as(f, &f->js_coord), id, &e), SVC_FORBIDDEN, "err_forbidden");
     assert_fail(f, project_edit(fx_as(f, &f->ln_pj_member), id, &e), SVC_FORBIDDEN,
                 "err_forbidden");
-    assert_fail(f, project_edit(fx_as(f, &f->dl_coord), id, &e), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, project_edit(fx_as(f, &f->dl_coord), id, &e), SVC_NOT_FOUND, "err_not_found");
     assert_ok(f, project_edit(fx_as(f, &f->ln_coord2), id, &e));
     assert_int_equal(fx_audit_count(f, "project.update", id, 1, 1), 1);
     fx_audit_intact(f);
@@ -323,7 +323,7 @@ static void test_lists_and_totals(void **state)
     struct project_filter lj = all;
     lj.pairing_id = f->lj;
     assert_fail(f, project_list(fx_as(f, &f->sh_coord), &lj, 0, 0, &v, &n, &next),
-                SVC_FORBIDDEN, "err_forbidden");
+                SVC_NOT_FOUND, "err_not_found");
 
     struct project_totals t;
     assert_ok(f, project_totals(fx_as(f, &f->ln_leader), f->lj, 2027, &t));
@@ -397,8 +397,8 @@ static void test_updates_and_review(void **state)
     assert_string_equal(u[1].state, "returned");
     assert_string_equal(u[1].comment, "请补充设备清单。");
     assert_string_equal(u[2].state, "accepted");
-    assert_fail(f, project_update_list(fx_as(f, &f->sh_coord), id, &u, &n), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, project_update_list(fx_as(f, &f->sh_coord), id, &u, &n), SVC_NOT_FOUND,
+                "err_not_found");
     assert_int_equal(fx_audit_count(f, "project_update.review", u1, 0, 1), 1);
     assert_int_equal(fx_audit_count(f, "project.update", id, 1, 1), 1);
     fx_audit_intact(f);

@@ -178,8 +178,8 @@ static void test_who_may_report(void **state)
                 "err_not_owner");
     assert_fail(f, report_submit(fx_as(f, &f->js_wx_member), &r, NULL), SVC_FORBIDDEN,
                 "err_not_owner");
-    assert_fail(f, report_submit(fx_as(f, &f->dl_member), &r, NULL), SVC_FORBIDDEN,
-                "err_not_owner");
+    assert_fail(f, report_submit(fx_as(f, &f->dl_member), &r, NULL), SVC_NOT_FOUND,
+                "err_not_found");
     /* a coordinator does not report for another unit of its side; leaders never */
     assert_fail(f, report_submit(fx_as(f, &f->ln_coord), &r, NULL), SVC_FORBIDDEN,
                 "err_not_owner");
@@ -215,8 +215,8 @@ static void test_who_may_review(void **state)
                 "err_forbidden");
     assert_fail(f, report_review(fx_as(f, &f->ln_coord), js, true, NULL), SVC_FORBIDDEN,
                 "err_forbidden");
-    assert_fail(f, report_review(fx_as(f, &f->dl_coord), pj, true, NULL), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, report_review(fx_as(f, &f->dl_coord), pj, true, NULL), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, report_review(fx_as(f, &f->ln_pj_member), pj, true, NULL), SVC_FORBIDDEN,
                 "err_forbidden");
     assert_fail(f, report_review(fx_as(f, &f->ln_leader), pj, true, NULL), SVC_FORBIDDEN,
@@ -259,7 +259,7 @@ static void test_who_may_review(void **state)
     assert_int_equal(v.supersedes_id, a);
     assert_string_equal(v.decision, "accepted");
     assert_null(v.comment);
-    assert_fail(f, report_get(fx_as(f, &f->dl_member), b, &v), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, report_get(fx_as(f, &f->dl_member), b, &v), SVC_NOT_FOUND, "err_not_found");
 }
 
 static void test_validation(void **state)
@@ -428,8 +428,8 @@ static void test_pages_and_queues(void **state)
     assert_fail(f, report_history(c, w.item_pj, 0, REPORT_PAGE_MAX + 1, &p), SVC_INVALID,
                 "err_range");
     assert_fail(f, report_history(c, w.item_pj, 0, -1, &p), SVC_INVALID, "err_range");
-    assert_fail(f, report_history(fx_as(f, &f->dl_coord), w.item_pj, 0, 0, &p), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, report_history(fx_as(f, &f->dl_coord), w.item_pj, 0, 0, &p), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, report_history(c, 999999, 0, 0, &p), SVC_NOT_FOUND, "err_not_found");
 
     /* pending: the latest of each item and period, oldest first; each side sees its own. The

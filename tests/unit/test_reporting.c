@@ -202,15 +202,15 @@ static void test_who(void **state)
     assert_int_equal(grid(f, &f->js_coord, -1, 0).n_units, 3);
     /* another pairing's people read nothing, nor do bad parameters pass */
     struct reporting_grid x;
-    assert_fail(f, reporting_grid(fx_as(f, &f->dl_coord), f->lj, 2027, -1, 0, &x), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, reporting_grid(fx_as(f, &f->dl_coord), f->lj, 2027, -1, 0, &x), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, reporting_grid(fx_as(f, &f->ln_coord), f->lj, 1999, -1, 0, &x), SVC_INVALID,
                 "err_range");
     assert_fail(f, reporting_grid(fx_as(f, &f->ln_coord), f->lj, 2027, 2, 0, &x), SVC_INVALID,
                 "err_invalid");
     struct reporting_now now;
     assert_fail(f, reporting_items_now(fx_as(f, &f->dl_member), &w.item_pj, 1, &now),
-                SVC_FORBIDDEN, "err_forbidden");
+                SVC_NOT_FOUND, "err_not_found");
     /* no plan that year: an empty grid, not an error */
     assert_ok(f, reporting_grid(fx_as(f, &f->ln_coord), f->lj, 2030, -1, 0, &x));
     assert_int_equal(x.work_plan_id, 0);
@@ -223,7 +223,7 @@ static void test_who(void **state)
     assert_fail(f, reporting_set(fx_as(f, &f->ln_leader), w.plan, "quarterly", 0, &q, &d),
                 SVC_FORBIDDEN, "err_forbidden");
     assert_fail(f, reporting_set(fx_as(f, &f->dl_coord), w.plan, "quarterly", 0, &q, &d),
-                SVC_FORBIDDEN, "err_forbidden");
+                SVC_NOT_FOUND, "err_not_found");
     assert_ok(f, reporting_set(fx_as(f, &f->admin), w.plan, "quarterly", 0, &q, &d));
     fx_audit_intact(f);
 }

@@ -46,13 +46,13 @@ static void test_task_get(void **state)
     assert_int_equal(v.items[1].year, 2027);
     assert_string_equal(v.items[1].plan_status, "draft");
 
-    assert_fail(f, task_get(fx_as(f, &f->dl_member), task, &v), SVC_FORBIDDEN, "err_forbidden");
+    assert_fail(f, task_get(fx_as(f, &f->dl_member), task, &v), SVC_NOT_FOUND, "err_not_found");
     assert_fail(f, task_get(fx_as(f, &f->ln_pj_member), 999999, &v), SVC_NOT_FOUND,
                 "err_not_found");
     struct work_item_view *items;
     size_t n;
-    assert_fail(f, work_plan_task_items(fx_as(f, &f->sh_coord), task, &items, &n), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, work_plan_task_items(fx_as(f, &f->sh_coord), task, &items, &n), SVC_NOT_FOUND,
+                "err_not_found");
     /* the other pairing's own task reads fine for its people, with no items */
     assert_ok(f, task_get(fx_as(f, &f->dl_member), fx_task(f, f->sd, 3), &v));
     assert_int_equal(v.n_items, 0);

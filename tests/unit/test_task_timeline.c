@@ -86,8 +86,8 @@ static void test_timeline(void **state)
     assert_int_equal(t.next_before, 0);
 
     /* scope and input */
-    assert_fail(f, task_timeline(fx_as(f, &f->dl_member), task, 0, 0, &t), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, task_timeline(fx_as(f, &f->dl_member), task, 0, 0, &t), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, task_timeline(fx_as(f, &f->ln_pj_member), 999999, 0, 0, &t), SVC_NOT_FOUND,
                 "err_not_found");
     assert_fail(f, task_timeline(fx_as(f, &f->ln_pj_member), task, 0, TASK_TIMELINE_MAX + 1, &t),

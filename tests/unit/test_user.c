@@ -232,7 +232,8 @@ static void test_unit_scope(void **state)
     expect(f, unit_create(as(f, f->ln_coord), &mine, &id), SVC_OK, NULL, NULL);
     expect(f, unit_create(as(f, f->ln_coord), &theirs, NULL), SVC_FORBIDDEN, "err_forbidden",
            NULL);
-    expect(f, unit_create(as(f, f->ln_coord), &elsewhere, NULL), SVC_FORBIDDEN, "err_forbidden",
+    /* another pairing is not there for it (issue #10) */
+    expect(f, unit_create(as(f, f->ln_coord), &elsewhere, NULL), SVC_NOT_FOUND, "err_not_found",
            NULL);
     struct unit_input ren = {.name = "辽宁省工信厅"};
     expect(f, unit_update(as(f, f->ln_coord), id, &ren), SVC_OK, NULL, NULL);
@@ -251,22 +252,22 @@ static void test_unit_scope(void **state)
                               "actor = 'user:ln.coord' AND client = '192.0.2.1'"),
                      1);
 
-    /* reading: everyone in the pairing sees both sides' units; nobody sees another pairing */
+    /* reading: everyone in the pairing sees both sides' units; another pairing's are not there */
     struct unit_view *u;
     size_t n;
     expect(f, unit_list(as(f, f->sy_member), 0, -1, &u, &n), SVC_OK, NULL, NULL);
     assert_int_equal(n, 4); /* 3 of the fixture's and the new one */
     expect(f, unit_list(as(f, f->sy_member), f->p_city, 1, &u, &n), SVC_OK, NULL, NULL);
     assert_int_equal(n, 1); /* a city pairing lists its province pairing's units */
-    expect(f, unit_list(as(f, f->sy_member), f->p_sd, -1, &u, &n), SVC_FORBIDDEN,
-           "err_forbidden", NULL);
+    expect(f, unit_list(as(f, f->sy_member), f->p_sd, -1, &u, &n), SVC_NOT_FOUND,
+           "err_not_found", NULL);
     expect(f, unit_list(as(f, f->js_coord), f->p_lj, 1, &u, &n), SVC_OK, NULL, NULL);
     assert_int_equal(n, 1);
     expect(f, unit_list(cli(f), 0, -1, &u, &n), SVC_OK, NULL, NULL);
     assert_int_equal(n, 5);
     struct unit_view v;
     expect(f, unit_get(as(f, f->ln_leader), f->u_js, &v), SVC_OK, NULL, NULL);
-    expect(f, unit_get(as(f, f->ln_leader), f->u_dl, &v), SVC_FORBIDDEN, "err_forbidden", NULL);
+    expect(f, unit_get(as(f, f->ln_leader), f->u_dl, &v), SVC_NOT_FOUND, "err_not_found", NULL);
 }
 
 /* ---- users ---------------------------------------------------------------------------- */
@@ -388,9 +389,9 @@ static void test_coordinator_scope(void **state)
     other.unit_id = f->u_js;
     expect(f, user_create(as(f, f->ln_coord), &other, NULL), SVC_FORBIDDEN, "err_forbidden",
            "unit_id");
-    other.unit_id = f->u_dl;
-    expect(f, user_create(as(f, f->ln_coord), &other, NULL), SVC_FORBIDDEN, "err_forbidden",
-           NULL);
+    other.unit_id = f->u_dl; /* another pairing's unit: as a missing one (issue #10) */
+    expect(f, user_create(as(f, f->ln_coord), &other, NULL), SVC_INVALID, "err_unit_unknown",
+           "unit_id");
     /* never an admin, a leader or another coordinator */
     static const char *const roles[] = {"admin", "leader", "coordinator"};
     for (size_t i = 0; i < 3; i++) {
@@ -500,20 +501,31 @@ static void test_perm_rules(void **state)
     /* read: one's own province pairing and its city pairings */
     assert_int_equal(perm_read_pairing(as(f, f->sy_member), f->p_lj), SVC_OK);
     assert_int_equal(perm_read_pairing(as(f, f->sy_member), f->p_city), SVC_OK);
+    /* another pairing is not there: the answer of one that does not exist (issue #10) */
     c = as(f, f->sy_member);
-    assert_int_equal(perm_read_pairing(c, f->p_sd), SVC_FORBIDDEN);
-    assert_string_equal(c->code, "err_forbidden");
-    assert_int_equal(perm_read_pairing(as(f, f->ln_leader), 999), SVC_FORBIDDEN);
+    assert_int_equal(perm_read_pairing(c, f->p_sd), SVC_NOT_FOUND);
+    assert_string_equal(c->code, "err_not_found");
+    assert_null(c->field);
+    assert_int_equal(perm_read_pairing(as(f, f->ln_leader), 999), SVC_NOT_FOUND);
+    assert_int_equal(perm_see(as(f, f->sy_member), f->p_city), SVC_OK);
+    assert_int_equal(perm_see(as(f, f->ln_leader), f->p_sd), SVC_NOT_FOUND);
+    assert_int_equal(perm_see(cli(f), f->p_sd), SVC_OK);
+    assert_int_equal(perm_see(as(f, f->root), f->p_sd), SVC_OK);
+    c = as(f, f->ln_coord);
+    assert_int_equal(perm_unit_seen(c, f->u_dl, NULL, NULL), SVC_NOT_FOUND);
+    assert_string_equal(c->code, "err_unit_unknown");
+    assert_int_equal(perm_unit_seen(c, f->u_js, NULL, NULL), SVC_OK);
     /* manage a side: its coordinator, through a city pairing too */
     assert_int_equal(perm_manage_side(as(f, f->ln_coord), f->p_lj, 0), SVC_OK);
     assert_int_equal(perm_manage_side(as(f, f->ln_coord), f->p_city, 0), SVC_OK);
     assert_int_equal(perm_manage_side(as(f, f->ln_coord), f->p_lj, 1), SVC_FORBIDDEN);
-    assert_int_equal(perm_manage_side(as(f, f->ln_coord), f->p_sd, 0), SVC_FORBIDDEN);
+    assert_int_equal(perm_manage_side(as(f, f->ln_coord), f->p_sd, 0), SVC_NOT_FOUND);
     assert_int_equal(perm_manage_side(as(f, f->ln_leader), f->p_lj, 0), SVC_FORBIDDEN);
     assert_int_equal(perm_manage_side(as(f, f->sy_member), f->p_lj, 0), SVC_FORBIDDEN);
     assert_int_equal(perm_manage_unit(as(f, f->ln_coord), f->u_sy), SVC_OK);
     assert_int_equal(perm_manage_unit(as(f, f->ln_coord), f->u_js), SVC_FORBIDDEN);
-    assert_int_equal(perm_manage_unit(as(f, f->ln_coord), 999), SVC_FORBIDDEN);
+    assert_int_equal(perm_manage_unit(as(f, f->ln_coord), 999), SVC_NOT_FOUND);
+    assert_int_equal(perm_manage_unit(as(f, f->ln_coord), f->u_dl), SVC_NOT_FOUND);
     /* act for a unit: its own people */
     assert_int_equal(perm_member_of(as(f, f->sy_member), f->u_sy), SVC_OK);
     assert_int_equal(perm_member_of(as(f, f->sy_member), f->u_ln), SVC_FORBIDDEN);
@@ -695,7 +707,7 @@ static void test_update_versions(void **state)
     struct unit_input ren = {.name = "沈阳市政府", .if_updated_at = ""};
     expect(f, unit_update(as(f, f->js_coord), f->u_sy, &ren), SVC_FORBIDDEN, "err_forbidden",
            NULL);
-    expect(f, unit_update(as(f, f->ln_coord), 999, &ren), SVC_FORBIDDEN, "err_forbidden", NULL);
+    expect(f, unit_update(as(f, f->ln_coord), 999, &ren), SVC_NOT_FOUND, "err_not_found", NULL);
     expect(f, unit_update(as(f, f->ln_coord), f->u_sy, &ren), SVC_STALE, "err_stale", NULL);
     ren.if_updated_at = u.updated_at;
     expect(f, unit_update(as(f, f->ln_coord), f->u_sy, &ren), SVC_OK, NULL, NULL);

@@ -155,10 +155,10 @@ static void test_item_add_and_get(void **state)
     assert_ok(f, work_plan_item_get(fx_as(f, &f->js_coord), item, &one));
     assert_string_equal(one.title, it->title);
     assert_int_equal(one.n_support, 2);
-    assert_fail(f, work_plan_item_get(fx_as(f, &f->dl_coord), item, &one), SVC_FORBIDDEN,
-                "err_forbidden");
-    assert_fail(f, work_plan_get(fx_as(f, &f->sh_coord), plan, &v), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, work_plan_item_get(fx_as(f, &f->dl_coord), item, &one), SVC_NOT_FOUND,
+                "err_not_found");
+    assert_fail(f, work_plan_get(fx_as(f, &f->sh_coord), plan, &v), SVC_NOT_FOUND,
+                "err_not_found");
 
     assert_int_equal(fx_audit_count(f, "work_item.add", item, 0, 1), 1);
     assert_non_null(strstr(fx_audit_last(f, "work_item.add", item, 1), "\"title\":\"组织盘锦市"));
@@ -254,8 +254,8 @@ static void test_items_of_own_side_only(void **state)
                 "err_forbidden");
     assert_fail(f, work_plan_item_add(fx_as(f, &f->ln_pj_member), plan, &in, NULL),
                 SVC_FORBIDDEN, "err_forbidden");
-    assert_fail(f, work_plan_item_add(fx_as(f, &f->dl_coord), plan, &in, NULL), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, work_plan_item_add(fx_as(f, &f->dl_coord), plan, &in, NULL), SVC_NOT_FOUND,
+                "err_not_found");
     int64_t item = 0, js_item = 0;
     assert_ok(f, work_plan_item_add(fx_as(f, &f->ln_coord), plan, &in, &item));
     struct work_item_input js = item_input(f, "无锡事项", f->js_wx);
@@ -367,8 +367,8 @@ static void test_submit_approve_agree(void **state)
                 "err_forbidden");
     assert_fail(f, work_plan_approve(fx_as(f, &f->ln_pj_member), plan, 0, 0, NULL),
                 SVC_FORBIDDEN, "err_forbidden");
-    assert_fail(f, work_plan_approve(fx_as(f, &f->sh_coord), plan, 0, 0, NULL), SVC_FORBIDDEN,
-                "err_forbidden");
+    assert_fail(f, work_plan_approve(fx_as(f, &f->sh_coord), plan, 0, 0, NULL), SVC_NOT_FOUND,
+                "err_not_found");
     assert_fail(f, work_plan_approve(fx_as(f, NULL), plan, 0, 0, NULL), SVC_FORBIDDEN,
                 "err_forbidden"); /* an approval needs a person */
     assert_fail(f, work_plan_approve(fx_as(f, &f->ln_coord), plan, 2, 0, NULL), SVC_INVALID,
