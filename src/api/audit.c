@@ -50,10 +50,11 @@ static int time_filter(struct req *r, struct resp *p, const char *name, const ch
     return 0;
 }
 
-/* GET /api/v1/audit?actor=&action=&entity=&entity_id=&since=&until=&after=&limit=
+/* GET /api/v1/audit?actor=&action=&kind=&entity=&entity_id=&since=&until=&after=&limit=
  * → {"entries":[{"id","at","actor","action","entity","entity_id","before","after","client"}],
  *    "next_after": the id to pass as ?after= for the next page, or null on the last page}.
- * since ≤ at < until; action "auth." (ending in a dot) matches every auth.* action. */
+ * since ≤ at < until; action "auth." (ending in a dot) matches every auth.* action; kind a
+ * kind of action (audit_log_kinds: sign_in, account, work_plan …). Sign-ins are included. */
 int api_audit(struct req *r, struct resp *p)
 {
     struct audit_filter f = {0};
@@ -62,8 +63,11 @@ int api_audit(struct req *r, struct resp *p)
         (st = text_filter(r, p, "action", &f.action)) ||
         (st = text_filter(r, p, "entity", &f.entity)) ||
         (st = time_filter(r, p, "since", &f.since)) ||
-        (st = time_filter(r, p, "until", &f.until)))
+        (st = time_filter(r, p, "until", &f.until)) ||
+        (st = text_filter(r, p, "kind", &f.kind)))
         return st;
+    if (f.kind && !audit_log_kind(f.kind))
+        return http_error(r, p, 400, "err_invalid", "kind");
     f.entity_id = api_query_int(r, p, "entity_id", 0, 1, INT64_MAX, &st);
     if (st)
         return st;

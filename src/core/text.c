@@ -74,19 +74,19 @@ char *text_s2t(struct arena *a, const char *s, size_t n, bool *ok)
     return convert(CONV_S2T, a, s, n, ok);
 }
 
-/* The character table covers the CJK blocks where Traditional forms live (Extension A and
+/* The character tables cover the CJK blocks where Traditional forms live (Extension A and
  * the Unified Ideographs); other code points map to themselves. */
 enum { TABLE_FIRST = 0x3400, TABLE_END = 0xA000 };
-static uint32_t *t2s_table;
-static bool t2s_table_ok;
-static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+static uint32_t *tables[CONV_N];
+static bool tables_ok[CONV_N];
+static pthread_once_t table_once[CONV_N] = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
 
-static void build_table(void)
+static void build_table(int which)
 {
     size_t n = TABLE_END - TABLE_FIRST;
-    t2s_table = xmalloc(n * sizeof *t2s_table);
+    uint32_t *t = xmalloc(n * sizeof *t);
     for (size_t i = 0; i < n; i++)
-        t2s_table[i] = (uint32_t)(TABLE_FIRST + i);
+        t[i] = (uint32_t)(TABLE_FIRST + i);
     /* One OpenCC call over every character, one per line, so each converts on its own. */
     struct sb in = SB_INIT;
     for (size_t i = 0; i < n; i++) {
@@ -96,13 +96,13 @@ static void build_table(void)
     struct arena a;
     arena_init(&a);
     bool ok = false;
-    char *out = text_t2s(&a, in.buf, in.len, &ok);
+    char *out = convert(which, &a, in.buf, in.len, &ok);
     size_t len = strlen(out), i = 0, k = 0;
     while (ok && i < len && k < n) {
         size_t start = i;
         uint32_t cp = utf8_decode(out, len, &i);
         if (i < len && out[i] == '\n' && cp != UTF8_INVALID) {
-            t2s_table[k] = cp; /* exactly one character came out */
+            t[k] = cp; /* exactly one character came out */
             i++;
         } else {
             i = start;
@@ -112,23 +112,48 @@ static void build_table(void)
         }
         k++;
     }
-    t2s_table_ok = ok && k == n;
+    tables[which] = t;
+    tables_ok[which] = ok && k == n;
     arena_free(&a);
     sb_free(&in);
 }
 
-uint32_t text_t2s_cp(uint32_t cp)
+static void build_t2s(void) { build_table(CONV_T2S); }
+static void build_s2t(void) { build_table(CONV_S2T); }
+
+static uint32_t table_cp(int which, uint32_t cp)
 {
     if (cp < TABLE_FIRST || cp >= TABLE_END)
         return cp;
-    pthread_once(&table_once, build_table);
-    return t2s_table[cp - TABLE_FIRST];
+    pthread_once(&table_once[which], which == CONV_T2S ? build_t2s : build_s2t);
+    return tables[which][cp - TABLE_FIRST];
+}
+
+uint32_t text_t2s_cp(uint32_t cp)
+{
+    return table_cp(CONV_T2S, cp);
 }
 
 bool text_t2s_available(void)
 {
-    pthread_once(&table_once, build_table);
-    return t2s_table_ok;
+    pthread_once(&table_once[CONV_T2S], build_t2s);
+    return tables_ok[CONV_T2S];
+}
+
+bool text_needs_conversion(bool to_traditional, const char *s, size_t n)
+{
+    int which = to_traditional ? CONV_S2T : CONV_T2S;
+    size_t i = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp = utf8_decode(s, n, &i);
+        if (cp != UTF8_INVALID && table_cp(which, cp) != cp)
+            return true;
+    }
+    return false;
 }
 
 char *text_key(struct arena *a, const char *s)
@@ -161,7 +186,7 @@ char *text_key(struct arena *a, const char *s)
 
 void text_shutdown(void)
 {
-    /* The character table stays: pthread_once cannot be re-armed, and it is one allocation
+    /* The character tables stay: pthread_once cannot be re-armed, and it is one allocation
      * that LeakSanitizer sees as reachable. */
     pthread_mutex_lock(&conv_lock);
     for (int i = 0; i < CONV_N; i++) {

@@ -22,6 +22,9 @@ char *text_s2t(struct arena *a, const char *s, size_t n, bool *ok);
  * Identity when OpenCC's data is missing; text_t2s_available() tells. Thread-safe. */
 uint32_t text_t2s_cp(uint32_t cp);
 bool text_t2s_available(void);
+/* Whether some character of s[0..n) changes under s2t (to_traditional) or t2s, by a table
+ * like text_t2s_cp's: text already in the target script skips the costly OpenCC call. */
+bool text_needs_conversion(bool to_traditional, const char *s, size_t n);
 /* The matching key of s: NFC, folded, Simplified by character (text_t2s_cp), ASCII
  * lower-cased, spaces collapsed. */
 char *text_key(struct arena *a, const char *s);

@@ -19,6 +19,7 @@
 #include "service/two_factor.h"
 #include "service/user.h"
 #include "store/db.h"
+#include "web/html.h"
 #include "web/web.h"
 
 struct http_state http_state;
@@ -639,10 +640,14 @@ int http_dispatch(struct req *r, struct resp *p)
         r->login_retry_after = wait;
     }
 
+    /* A page's script (web/script.c) ends with it, a checked cache hit's too. */
     const char *cache_key = http_cache_key(r);
-    if (cache_key && http_cache_get(cache_key, r, p, &st))
+    bool hit = cache_key && http_cache_get(cache_key, r, p, &st);
+    html_set_script(HTML_AS_STORED);
+    if (hit)
         return st;
     st = rt->handler(r, p);
+    html_set_script(HTML_AS_STORED);
     if (r->ctx.db && db_in_transaction(r->ctx.db)) {
         log_error("%s %s: the handler left a transaction open; rolled back", r->method,
                   rt->pattern);

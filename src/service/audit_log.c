@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -96,6 +97,118 @@ const char *audit_log_time(struct ctx *c, const char *s)
     return out;
 }
 
+/* ---- kinds of action ------------------------------------------------------------------- */
+
+const struct audit_kind audit_log_kinds[] = {
+    {"sign_in", {"auth.", NULL}},          {"account", {"user.", NULL}},
+    {"unit", {"unit.", NULL}},             {"pairing", {"pairing.", "region."}},
+    {"plan", {"plan.", "assignment."}},    {"work_plan", {"work_plan.", "work_item."}},
+    {"report", {"report.submit", NULL}},   {"review", {"report.review", NULL}},
+    {"notice", {"notice.", NULL}},         {"audit", {"audit.", NULL}},
+};
+const size_t audit_log_n_kinds = sizeof audit_log_kinds / sizeof *audit_log_kinds;
+
+const struct audit_kind *audit_log_kind(const char *name)
+{
+    for (size_t i = 0; name && i < audit_log_n_kinds; i++)
+        if (strcmp(name, audit_log_kinds[i].name) == 0)
+            return &audit_log_kinds[i];
+    return NULL;
+}
+
+/* s as a LIKE pattern for "contains s", with '!' escaping the wildcards. */
+static const char *like_pattern(struct ctx *c, const char *s)
+{
+    struct sb b = SB_INIT;
+    sb_append(&b, "%");
+    for (const char *p = s; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '!')
+            sb_append(&b, "!");
+        sb_appendn(&b, p, 1);
+    }
+    sb_append(&b, "%");
+    const char *out = arena_strdup(c->arena, sb_str(&b));
+    sb_free(&b);
+    return out;
+}
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+/* Per kind of object: a query for its names, "IN (…)" appended; columns key, name, unit. */
+static const struct {
+    const char *entity, *sql;
+} name_sql[] = {
+    {"unit", "SELECT id, name, NULL FROM unit WHERE id IN "},
+    {"users", "SELECT u.id, u.name, n.name FROM users u LEFT JOIN unit n ON n.id = u.unit_id "
+              "WHERE u.id IN "},
+    {"login", "SELECT u.login, u.name, n.name FROM users u LEFT JOIN unit n "
+              "ON n.id = u.unit_id WHERE u.login IN "},
+    {"plan", "SELECT id, title, NULL FROM plan WHERE id IN "},
+    {"task", "SELECT id, title, NULL FROM task WHERE id IN "},
+    {"work_plan", "SELECT w.id, CAST(w.year AS TEXT) || ' ' || p.name_a || '—' || p.name_b, "
+                  "NULL FROM work_plan w JOIN pairing p ON p.id = w.pairing_id WHERE w.id IN "},
+    {"work_item", "SELECT id, title, NULL FROM work_item WHERE id IN "},
+    {"report", "SELECT r.id, i.title || ' ' || r.period, NULL FROM report r "
+               "JOIN work_item i ON i.id = r.work_item_id WHERE r.id IN "},
+    {"notice", "SELECT id, title, NULL FROM notice WHERE id IN "},
+    {"pairing", "SELECT id, name_a || '—' || name_b, NULL FROM pairing WHERE id IN "},
+};
+
+static bool ref_is(const struct audit_ref *r, const char *entity)
+{
+    return r->entity && strcmp(r->entity, entity) == 0 &&
+           (strcmp(entity, "login") == 0 ? r->login != NULL : r->id > 0);
+}
+
+int audit_log_names(struct ctx *c, struct audit_ref *refs, size_t n)
+{
+    for (size_t k = 0; k < sizeof name_sql / sizeof *name_sql; k++) {
+        const char *entity = name_sql[k].entity;
+        bool login = strcmp(entity, "login") == 0;
+        struct sb q = SB_INIT;
+        sb_append(&q, name_sql[k].sql);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (ref_is(&refs[i], entity))
+                sb_appendf(&q, "%s:i%zu", m++ ? ", " : "(", i);
+        if (!m) {
+            sb_free(&q);
+            continue;
+        }
+        sb_append(&q, ")");
+        struct stmt st;
+        db_prepare(c->db, &st, sb_str(&q));
+        sb_free(&q);
+        for (size_t i = 0; i < n; i++)
+            if (ref_is(&refs[i], entity)) {
+                char name[32];
+                snprintf(name, sizeof name, ":i%zu", i);
+                if (login)
+                    db_bind_text(&st, name, refs[i].login);
+                else
+                    db_bind_int64(&st, name, refs[i].id);
+            }
+        int s;
+        while ((s = db_step(&st)) == DB_ROW) {
+            const char *key = db_col_text(&st, 0);
+            int64_t id = db_col_int64(&st, 0);
+            const char *nm = arena_strdup(c->arena, db_col_text(&st, 1));
+            const char *unit = db_col_is_null(&st, 2) ? NULL
+                                                      : arena_strdup(c->arena, db_col_text(&st, 2));
+            for (size_t i = 0; i < n; i++)
+                if (ref_is(&refs[i], entity) &&
+                    (login ? strcmp(refs[i].login, key) == 0 : refs[i].id == id)) {
+                    refs[i].name = nm;
+                    refs[i].unit = unit;
+                }
+        }
+        db_finalize(&st);
+        if (s < 0)
+            return svc_fail(c, SVC_ERROR, "err_internal", NULL, "naming the audit log failed");
+    }
+    return SVC_OK;
+}
+
 /* ---- listing ---------------------------------------------------------------------------- */
 
 int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_entry **out,
@@ -138,7 +251,15 @@ int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_ent
     "AND (:eid = 0 OR a.entity_id = :eid) "                                                   \
     "AND (:since IS NULL OR a.at >= :since) "                                                 \
     "AND (:until IS NULL OR a.at < :until) "                                                 \
-    "AND (:hide = 0 OR NOT EXISTS (SELECT 1 FROM audit_by_admin b WHERE b.audit_id = a.id)) "
+    "AND (:hide = 0 OR NOT EXISTS (SELECT 1 FROM audit_by_admin b WHERE b.audit_id = a.id)) " \
+    "AND (:person IS NULL OR a.actor = 'user:' || :person OR a.actor IN (SELECT "            \
+    "     'user:' || u.login FROM users u WHERE u.name LIKE :ppat ESCAPE '!')) "              \
+    "AND (:unit IS NULL OR a.actor IN (SELECT 'user:' || u.login FROM users u JOIN unit n "   \
+    "     ON n.id = u.unit_id WHERE n.name LIKE :unit ESCAPE '!') OR (a.entity = 'unit' AND " \
+    "     a.entity_id IN (SELECT n.id FROM unit n WHERE n.name LIKE :unit ESCAPE '!'))) "      \
+    "AND (:k1 IS NULL OR substr(a.action, 1, length(:k1)) = :k1 "                             \
+    "     OR substr(a.action, 1, length(:k2)) = :k2) "                                        \
+    "AND (:nosign = 0 OR substr(a.action, 1, 5) <> 'auth.') "
 #define AUDIT_COLUMNS                                                                         \
     "SELECT a.id, a.at, a.actor, a.action, a.entity, coalesce(a.entity_id, 0), a.before, "   \
     "a.after, a.client "
@@ -163,6 +284,14 @@ int audit_log_list(struct ctx *c, const struct audit_filter *f, struct audit_ent
     db_bind_text(&st, ":since", f->since);
     db_bind_text(&st, ":until", f->until);
     db_bind_int64(&st, ":hide", hide_admins);
+    bool person = f->person && *f->person, unit = f->unit && *f->unit;
+    db_bind_text(&st, ":person", person ? f->person : NULL);
+    db_bind_text(&st, ":ppat", person ? like_pattern(c, f->person) : NULL);
+    db_bind_text(&st, ":unit", unit ? like_pattern(c, f->unit) : NULL);
+    const struct audit_kind *k = f->kind && *f->kind ? audit_log_kind(f->kind) : NULL;
+    db_bind_text(&st, ":k1", k ? k->prefix[0] : NULL);
+    db_bind_text(&st, ":k2", k ? (k->prefix[1] ? k->prefix[1] : k->prefix[0]) : NULL);
+    db_bind_int64(&st, ":nosign", f->no_sign_ins);
     if (scope)
         db_bind_int64(&st, ":p", scope);
     db_bind_int64(&st, ":limit", limit + 1);
@@ -233,6 +362,11 @@ int audit_log_record_read(struct ctx *c, const char *action, const struct audit_
         jw_kint(&w, "entity_id", f->entity_id);
     kstr_if(&w, "since", f->since);
     kstr_if(&w, "until", f->until);
+    kstr_if(&w, "person", f->person);
+    kstr_if(&w, "unit", f->unit);
+    kstr_if(&w, "kind", f->kind);
+    if (f->no_sign_ins)
+        jw_kbool(&w, "no_sign_ins", true);
     if (f->after > 0)
         jw_kint(&w, "after", f->after);
     jw_obj_end(&w);

@@ -26,6 +26,7 @@
  * follows that person. */
 #ifndef DUIKOU_SERVICE_AUDIT_LOG_H
 #define DUIKOU_SERVICE_AUDIT_LOG_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,7 +47,31 @@ struct audit_filter {
     int64_t after;      /* keyset: only rows with a smaller id (the last id of the previous
                            page); 0: from the newest */
     int limit;          /* 1..AUDIT_LIST_MAX; 0: AUDIT_LIST_DEFAULT */
+    const char *person; /* a login, or part of a person's name; NULL: any */
+    const char *unit;   /* part of a unit's name: rows by its accounts or about the unit */
+    const char *kind;   /* a kind of action (audit_log_kinds: "sign_in", "work_plan" …) */
+    bool no_sign_ins;   /* leave out the sign-in kind: the pages' default, for they flood it */
 };
+
+/* The kinds of action, as readers filter them: a name and the action prefixes it covers. */
+struct audit_kind {
+    const char *name, *prefix[2]; /* prefix[1] NULL: one */
+};
+extern const struct audit_kind audit_log_kinds[];
+extern const size_t audit_log_n_kinds;
+/* The kind named name; NULL when there is none. */
+const struct audit_kind *audit_log_kind(const char *name);
+
+/* Something a row names: an object by kind ("unit", "users", "plan", "task", "work_plan",
+ * "work_item", "report", "notice", "pairing") and id, or an account by login (entity
+ * "login"). audit_log_names fills name (and for accounts their unit) where it can. */
+struct audit_ref {
+    const char *entity, *login;
+    int64_t id;
+    const char *name, *unit; /* out; NULL: not found */
+};
+/* Names for refs, one query per kind of object for all of them. SVC_OK or SVC_ERROR. */
+int audit_log_names(struct ctx *c, struct audit_ref *refs, size_t n);
 
 struct audit_entry {
     int64_t id, entity_id; /* entity_id 0: none */

@@ -175,8 +175,39 @@ static bool ends_own_token(const char *t)
     return own_token(last);
 }
 
+/* The characters of t (an indexed text) when it is nothing but three or more CJK tokens,
+ * else 0: such a word was typed without spaces between its words. */
+static size_t cjk_run(const char *t, uint32_t *cps, size_t max)
+{
+    size_t len = strlen(t), i = 0, n = 0;
+    while (i < len) {
+        uint32_t cp = utf8_decode(t, len, &i);
+        if (cp == ' ')
+            continue;
+        if (!own_token(cp) || n == max)
+            return 0;
+        cps[n++] = cp;
+    }
+    return n >= 3 ? n : 0;
+}
+
+/* One phrase of the body column, quotes doubled. */
+static void body_phrase(struct sb *b, const char *t, const char *end)
+{
+    sb_append(b, b->len ? " AND body : \"" : "body : \"");
+    for (const char *p = t; *p; p++) {
+        if (*p == '"')
+            sb_appendc(b, '"');
+        sb_appendc(b, *p);
+    }
+    sb_append(b, end);
+}
+
 /* The FTS5 query: every word a phrase (quotes doubled) in the body column, its last token a
- * prefix when it is a Latin word or a number; with a pairing, its scope token too. */
+ * prefix when it is a Latin word or a number; with a pairing, its scope token too. A word of
+ * three or more Chinese characters is read as words of two (Chinese words are mostly two
+ * characters, and the index has no dictionary): 经贸平台 is 经贸 AND 平台, found in
+ * 经贸合作平台; an odd last character pairs with the one before it (辽宁省: 辽宁 AND 宁省). */
 static const char *match_query(struct arena *a, const char *const *words, size_t n,
                                int64_t pairing)
 {
@@ -188,12 +219,22 @@ static const char *match_query(struct arena *a, const char *const *words, size_t
         if (!search_has_token(words[w]))
             continue;
         const char *t = search_text(a, words[w]);
-        sb_append(&b, b.len ? " AND body : \"" : "body : \"");
-        for (const char *p = t; *p; p++) {
-            if (*p == '"')
-                sb_appendc(&b, '"');
-            sb_appendc(&b, *p);
+        uint32_t cps[128];
+        size_t run = cjk_run(t, cps, sizeof cps / sizeof *cps);
+        for (size_t i = 0; i < run; i += 2) {
+            size_t at = i + 1 < run ? i : i - 1;
+            struct sb two = SB_INIT;
+            sb_append_cp(&two, cps[at]);
+            sb_appendc(&two, ' ');
+            sb_append_cp(&two, cps[at + 1]);
+            body_phrase(&b, sb_str(&two), "\"");
+            sb_free(&two);
         }
+        if (run) {
+            used++;
+            continue;
+        }
+        body_phrase(&b, t, "");
         /* A prefix only after a Latin word or a number: a CJK character is a whole token,
          * and FTS5 gathers a prefix's whole doclist before it answers (at a million reports,
          * 合作* took 77 ms where 合作 takes 0.2). */

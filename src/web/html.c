@@ -2,11 +2,42 @@
 #include "web/html.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "core/sb.h"
+#include "core/text.h"
 #include "core/utf8.h"
+
+static _Thread_local enum html_script shown = HTML_AS_STORED;
+
+void html_set_script(enum html_script s) { shown = s; }
+
+enum html_script html_script(void) { return shown; }
+
+/* Whether the %h at pct in fmt fills a form field's value (value="%h" or
+ * >%h</textarea>), which must stay as stored. */
+static bool field_value(const char *fmt, const char *pct) {
+  return ((size_t)(pct - fmt) >= 7 && memcmp(pct - 7, "value=\"", 7) == 0) ||
+         strncmp(pct + 2, "</textarea", 10) == 0;
+}
+
+/* v escaped, in the thread's script; only text with a character to change meets OpenCC. */
+static void escape_shown(struct sb *out, const char *v) {
+  size_t n = strlen(v);
+  bool trad = shown == HTML_TRADITIONAL;
+  if (!text_needs_conversion(trad, v, n)) {
+    html_escape(out, v, n);
+    return;
+  }
+  struct arena a;
+  arena_init(&a);
+  const char *c = trad ? text_s2t(&a, v, n, NULL) : text_t2s(&a, v, n, NULL);
+  html_escape(out, c, strlen(c));
+  arena_free(&a);
+}
 
 void html_escape(struct sb *out, const char *s, size_t n) {
   size_t i = 0, run = 0; /* run: start of the bytes not yet written */
@@ -74,7 +105,9 @@ void html_vprintf(struct sb *out, const char *fmt, va_list ap) {
     p = pct + 1;
     if (*p == 'h' || *p == 'u' || *p == 's') {
       const char *v = va_arg(ap, const char *);
-      if (v && *p == 'h')
+      if (v && *p == 'h' && shown != HTML_AS_STORED && !field_value(fmt, pct))
+        escape_shown(out, v);
+      else if (v && *p == 'h')
         html_escape(out, v, strlen(v));
       else if (v && *p == 'u')
         html_urlencode(out, v, strlen(v));

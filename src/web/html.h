@@ -23,6 +23,15 @@ struct sb;
 void html_printf(struct sb *out, const char *fmt, ...);
 void html_vprintf(struct sb *out, const char *fmt, va_list ap);
 
+/* The script %h shows text in on this thread: as stored (the default), or converted to
+ * Simplified or Traditional with OpenCC, so data typed in either script reads in the
+ * interface's. Form field values (a %h right after value=" or right before </textarea)
+ * always stay as stored: saving a form must not rewrite the data. The router sets it back
+ * to HTML_AS_STORED after every handler. */
+enum html_script { HTML_AS_STORED, HTML_SIMPLIFIED, HTML_TRADITIONAL };
+void html_set_script(enum html_script s);
+enum html_script html_script(void);
+
 /* The escapers on their own: s[0..n) appended to out. */
 void html_escape(struct sb *out, const char *s, size_t n);
 void html_urlencode(struct sb *out, const char *s, size_t n);

@@ -131,6 +131,8 @@ int web_plan_page(struct req *r, struct resp *p) {
     return web_error(r, p, 404, "ui_not_found_title", "err_not_found");
   if (rc != SVC_OK)
     return web_error(r, p, 500, "ui_error_title", "err_internal");
+  if (!web_show_script(r))
+    return web_bad_query(r, p);
   struct sb *b = &p->body;
   web_begin(r, p, v.s.title);
   html_printf(b,
@@ -153,6 +155,7 @@ int web_plan_page(struct req *r, struct resp *p) {
                 "<p class=\"plan-actions\"><a class=\"button\" "
                 "href=\"/plans/%lld/assign\">%h</a></p>\n",
                 (long long)v.s.id, web_t(r, "ui_assign_link"));
+  web_script_switch(r, b, arena_printf(r->arena, "/plans/%lld", (long long)v.s.id));
   if (v.preamble && *v.preamble)
     html_printf(b, "<p class=\"section-body\">%h</p>\n", v.preamble);
 

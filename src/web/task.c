@@ -4,7 +4,8 @@
  * units of both sides, the work items that serve it in every year's work plan
  * (owner, due date, light, latest report), and a timeline of the reports on
  * those items with their reviews, newest first, a keyset page at a time
- * (?before=). The data and its scope are the services' (service/task.h); the
+ * (?before=). Its data reads in the interface's script, ?script=original as
+ * stored (web/script.c). The data and its scope are the services' (service/task.h); the
  * page prints cleanly (app.css). */
 #include <stdbool.h>
 #include <string.h>
@@ -290,7 +291,7 @@ int web_task_page(struct req *r, struct resp *p) {
     return web_service_page(r, p, rc);
   long long before = 0;
   const char *q = req_query(r, "before");
-  if (q && *q && (!web_parse_int(q, &before) || before < 0))
+  if ((q && *q && (!web_parse_int(q, &before) || before < 0)) || !web_show_script(r))
     return web_bad_query(r, p);
   struct task_timeline tl;
   rc = task_timeline(&r->ctx, v.id, before, 0, &tl);
@@ -303,6 +304,7 @@ int web_task_page(struct req *r, struct resp *p) {
                          v.title ? v.title : ""));
   html_printf(b, "<article class=\"task-page\">\n");
   task_head(r, b, &v);
+  web_script_switch(r, b, arena_printf(r->arena, "/tasks/%lld", (long long)v.id));
   task_targets(r, b, &v);
   task_units(r, b, &v);
   task_items(r, b, &v);

@@ -34,6 +34,13 @@ const char *web_css_url(void);
  * year. */
 int web_asset(struct req *r, struct resp *p);
 
+/* script.c */
+/* Shows this page's data in the interface's script (converted with OpenCC; English: as
+ * stored), or as stored with ?script=original. False for another ?script= value. */
+bool web_show_script(struct req *r);
+/* The link to the other view of the page at path: as stored, or in the interface's script. */
+void web_script_switch(struct req *r, struct sb *b, const char *path);
+
 /* common.c: what pages with forms share */
 /* Answers 303 with Location: to (a path of this site). Returns 303. */
 int web_redirect(struct req *r, struct resp *p, const char *to);

@@ -49,7 +49,7 @@ test('/ lists both pairings with their city pairings and links the plans', async
 });
 
 test('/plans/1 shows every task and all 11 pairings of the Liaoning–Jiangsu plan', async () => {
-  const r = await page('/plans/1');
+  const r = await page('/plans/1?script=original'); // as stored (scripts.test.mjs: converted)
   assert.equal(r.status, 200);
   assertHtml(r);
   const plan = (await anon.get('/api/v1/plans/1')).json;

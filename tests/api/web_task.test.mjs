@@ -120,7 +120,7 @@ after(async () => {
 });
 
 test('the task page: text, targets, both sides, items across years, timeline newest first', async () => {
-  const r = await fx.pjWeb.get(`/tasks/${fx.t4}`);
+  const r = await fx.pjWeb.get(`/tasks/${fx.t4}?script=original`); // as stored (scripts.test.mjs)
   assert.equal(r.status, 200, r.body.slice(0, 300));
   const b = r.body;
   assert.match(b, new RegExp(`<a href="/plans/${PLAN}">遼寧省與江蘇省對口合作實施方案</a>`), 'breadcrumb to the plan');
@@ -175,7 +175,7 @@ test('the task page: text, targets, both sides, items across years, timeline new
   assert.equal((await fx.pjWeb.get(`/tasks/${fx.t4}?before=x`)).status, 400);
 
   // City pairings named under a task; another pairing's user is refused; no such task.
-  const t7 = await fx.pjWeb.get(`/tasks/${fx.t7}`);
+  const t7 = await fx.pjWeb.get(`/tasks/${fx.t7}?script=original`);
   assert.match(t7.body, /盤錦市 — 無錫市/);
   // Task 7's source text lost characters (the seed's damaged_text): the page says so.
   assert.match(t7.body, /<p class="damaged-note">注：本段原文有字符损坏/);
@@ -193,7 +193,7 @@ test('the task page: text, targets, both sides, items across years, timeline new
 });
 
 test('the plan page links the tasks for the pairing, and the assignment page for a coordinator', async () => {
-  const ln = await fx.lnWeb.get(`/plans/${PLAN}`);
+  const ln = await fx.lnWeb.get(`/plans/${PLAN}?script=original`);
   assert.match(ln.body, new RegExp(`<a class="task-title" href="/tasks/${fx.t4}">搭建經貿合作平臺</a>`));
   assert.match(ln.body, new RegExp(`<a class="button" href="/plans/${PLAN}/assign">安排承办单位</a>`));
   const pj = await fx.pjWeb.get(`/plans/${PLAN}`);
@@ -377,7 +377,7 @@ test('the pages in three languages show no bare message ids', async () => {
 // column chart of each period's latest report (the replaced one left out), its percent as
 // the height, pale while not accepted, every value in words.
 test('each item shows its progress across periods as a chart', async () => {
-  const b = (await fx.pjWeb.get(`/tasks/${fx.t4}`)).body;
+  const b = (await fx.pjWeb.get(`/tasks/${fx.t4}?script=original`)).body;
   const charts = [...b.matchAll(/<svg class="progress-chart" role="img" aria-label="([^"]+)"[\s\S]*?<\/svg>/g)];
   assert.equal(charts.length, 2, 'one chart per item');
   const [label, svg] = [charts.find((m) => m[1].includes('無錫接待遼寧企業考察團'))?.[1],

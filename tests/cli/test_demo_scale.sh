@@ -50,7 +50,7 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
 base=$(grep -o 'http://[^ ]*' "$WORK/serve.out")
 expect_eq "public plan page" "200" "$(curl -s -o "$WORK/plan.html" -w '%{http_code}' "$base/plans/$(val plan)")"
-expect_match "the page names the generated provinces" "測試省01" "$(cat "$WORK/plan.html")"
+expect_match "the page names the generated provinces (in the interface's script)" "测试省01" "$(cat "$WORK/plan.html")"
 expect_eq "portal" "200" "$(curl -s -o /dev/null -w '%{http_code}' "$base/")"
 curl -s -D "$WORK/h" -o "$WORK/login.json" -H 'content-type: application/json' \
   -d "{\"login\":\"$(val coordinator)\",\"password\":\"$(val password)\"}" "$base/api/v1/session"

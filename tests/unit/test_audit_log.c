@@ -1,6 +1,7 @@
 /* test_audit_log: reading the audit log back — the times ?since= and ?until= accept, keyset
  * pages that together are the whole log once, action prefixes, actor shorthand, and who may
- * read it (admins everything with addresses; leaders their pairing without; others nothing).
+ * read it (admins everything with addresses; leaders their pairing without; others nothing),
+ * kinds of action and sign-ins left out, a person by login with wildcards taken literally.
  * The API test (tests/api/accounts.test.mjs) covers the same over HTTP with real writes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +149,34 @@ static void test_pages_and_filters(void **state)
     flt = (struct audit_filter){.until = "2999-01-01T00:00:00.000Z", .limit = 1000};
     assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
     assert_int_equal(n, 23); /* the limit is clamped to AUDIT_LIST_MAX, not refused */
+
+    /* kinds of action as readers name them; sign-ins left out on request */
+    flt = (struct audit_filter){.kind = "sign_in"};
+    assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
+    assert_int_equal(n, 15);
+    flt.kind = "account";
+    assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
+    assert_int_equal(n, 8);
+    flt = (struct audit_filter){.no_sign_ins = true};
+    assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
+    assert_int_equal(n, 8);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(e[i].action, "user.update");
+    flt.kind = "sign_in";
+    assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
+    assert_int_equal(n, 0);
+    assert_null(audit_log_kind("nope"));
+    assert_non_null(audit_log_kind("work_plan"));
+    /* a person by login (or part of a name: no account here has one); '%' is no wildcard */
+    flt = (struct audit_filter){.person = "ln_coord"};
+    assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
+    assert_int_equal(n, 11);
+    flt.person = "%";
+    assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
+    assert_int_equal(n, 0);
+    flt = (struct audit_filter){.unit = "_"};
+    assert_int_equal(audit_log_list(c, &flt, &e, &n, &next), SVC_OK);
+    assert_int_equal(n, 0);
 }
 
 static void test_who_reads(void **state)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/sb.h"
+#include "core/text.h"
 #include "http/internal.h"
 #include "web/html.h"
 #include "web/web.h"
@@ -50,6 +51,22 @@ static void test_no_double_escaping(void **state) {
   assert_string_equal(fmt("%h", "&lt;b&gt;"), "&amp;lt;b&amp;gt;");
   /* The format itself is never escaped; literals pass through %s unchanged. */
   assert_string_equal(fmt("<b>%s</b>&amp;", "<i>"), "<b><i></b>&amp;");
+}
+
+/* Data in the interface's script, form values as stored (web/script.c). */
+static void test_script(void **state) {
+  (void)state;
+  const char *f = "<p>%h</p><input name=\"t\" value=\"%h\"><textarea>%h</textarea>";
+  html_set_script(HTML_SIMPLIFIED);
+  assert_string_equal(fmt(f, "遼寧省商務廳", "遼寧省商務廳", "遼寧"),
+                      "<p>辽宁省商务厅</p><input name=\"t\" value=\"遼寧省商務廳\"><textarea>遼寧</textarea>");
+  assert_string_equal(fmt("%h", "辽宁 <b>"), "辽宁 &lt;b&gt;");
+  html_set_script(HTML_TRADITIONAL);
+  assert_string_equal(fmt(f, "辽宁省商务厅", "辽宁", "辽宁"),
+                      "<p>遼寧省商務廳</p><input name=\"t\" value=\"辽宁\"><textarea>辽宁</textarea>");
+  html_set_script(HTML_AS_STORED);
+  assert_string_equal(fmt("%h", "遼寧与辽宁"), "遼寧与辽宁");
+  text_shutdown();
 }
 
 static void test_invalid_utf8(void **state) {
@@ -302,6 +319,7 @@ int main(void) {
       cmocka_unit_test(test_escape_each),
       cmocka_unit_test(test_no_double_escaping),
       cmocka_unit_test(test_invalid_utf8),
+      cmocka_unit_test(test_script),
       cmocka_unit_test(test_url),
       cmocka_unit_test(test_numbers),
       cmocka_unit_test(test_checker_itself),
