@@ -43,6 +43,9 @@ const saved = {};
 before(async () => {
   clock = fakeClock();
   for (const [k, v] of Object.entries(clock.env)) { saved[k] = process.env[k]; process.env[k] = v; }
+  // under tests/time/at.sh an inherited FAKETIME would win over the offset file
+  saved.FAKETIME = process.env.FAKETIME;
+  delete process.env.FAKETIME;
   // ASan must let libfaketime load first (tests/time/at.sh does the same)
   saved.ASAN_OPTIONS = process.env.ASAN_OPTIONS;
   process.env.ASAN_OPTIONS = `${process.env.ASAN_OPTIONS ? process.env.ASAN_OPTIONS + ':' : ''}verify_asan_link_order=0`;
