@@ -99,6 +99,11 @@ int api_me_sessions(struct req *r, struct resp *p)
     int rc = auth_session_list(&r->ctx, r->user->id, http_session_token(r), &v, &n);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
+    return api_sessions_json(p, v, n, true);
+}
+
+int api_sessions_json(struct resp *p, const struct session_view *v, size_t n, bool current)
+{
     struct jw w;
     api_begin(p, &w);
     jw_obj(&w);
@@ -111,7 +116,8 @@ int api_me_sessions(struct req *r, struct resp *p)
         jw_kstr(&w, "last_seen_at", v[i].last_seen_at);
         jw_kstr(&w, "expires_at", v[i].expires_at);
         jw_kstr(&w, "client", v[i].client);
-        jw_kbool(&w, "current", v[i].current);
+        if (current)
+            jw_kbool(&w, "current", v[i].current);
         jw_obj_end(&w);
     }
     jw_arr_end(&w);

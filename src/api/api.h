@@ -33,6 +33,10 @@ int api_query_page(struct req *r, struct resp *p, int64_t *after, int *limit);
  * side) are null for an admin, as in /api/v1/users (account.c). */
 struct user;
 void api_me_json(struct jw *w, const struct user *u);
+struct session_view;
+/* 200 {"sessions":[{id, created_at, last_seen_at, expires_at, client[, current]}]}: an
+ * account's live sessions, for its owner (with "current") and for the security admin. */
+int api_sessions_json(struct resp *p, const struct session_view *v, size_t n, bool current);
 
 /* plan.c */
 int api_pairings(struct req *r, struct resp *p);

@@ -207,23 +207,7 @@ int api_user_sessions(struct req *r, struct resp *p)
     int rc = user_sessions(&r->ctx, r->ids[0], &v, &n);
     if (rc != SVC_OK)
         return http_from_service(r, p, rc);
-    struct jw w;
-    api_begin(p, &w);
-    jw_obj(&w);
-    jw_key(&w, "sessions");
-    jw_arr(&w);
-    for (size_t i = 0; i < n; i++) {
-        jw_obj(&w);
-        jw_kint(&w, "id", v[i].id);
-        jw_kstr(&w, "created_at", v[i].created_at);
-        jw_kstr(&w, "last_seen_at", v[i].last_seen_at);
-        jw_kstr(&w, "expires_at", v[i].expires_at);
-        jw_kstr(&w, "client", v[i].client);
-        jw_obj_end(&w);
-    }
-    jw_arr_end(&w);
-    jw_obj_end(&w);
-    return 200;
+    return api_sessions_json(p, v, n, false);
 }
 
 /* POST /api/v1/users/{id}/sessions/revoke {"session_id"?} → 200 {"ended": n}: that session

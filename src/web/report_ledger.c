@@ -54,6 +54,22 @@ static const char *figures_text(struct arena *a, const struct report_view *v) {
   return s;
 }
 
+/* The cells of REPORT_COLS for one report, in their order (both ledgers start with them). */
+static void report_cells(struct req *r, struct ledger *l, struct arena *chunk,
+                         const struct report_view *v) {
+  ledger_int(l, v->id);
+  ledger_int(l, v->work_item_id);
+  ledger_text(l, v->item_title);
+  ledger_text(l, v->unit_name);
+  ledger_text(l, v->period);
+  ledger_text(l, web_status_label(r, v->status));
+  ledger_percent(l, v->percent);
+  ledger_text(l, v->narrative);
+  ledger_text(l, figures_text(chunk, v));
+  ledger_text(l, v->submitted_by_name);
+  ledger_date(l, v->at);
+}
+
 static const char *review_word(struct req *r, const struct report_view *v) {
   return web_t(r, web_review_label(v->decision));
 }
@@ -97,17 +113,7 @@ static int export(struct req *r, struct resp *p, int64_t pairing, int year, enum
   for (;;) {
     for (size_t i = 0; i < pg.n; i++) {
       const struct report_view *v = &pg.items[i];
-      ledger_int(l, v->id);
-      ledger_int(l, v->work_item_id);
-      ledger_text(l, v->item_title);
-      ledger_text(l, v->unit_name);
-      ledger_text(l, v->period);
-      ledger_text(l, web_status_label(r, v->status));
-      ledger_percent(l, v->percent);
-      ledger_text(l, v->narrative);
-      ledger_text(l, figures_text(&chunk, v));
-      ledger_text(l, v->submitted_by_name);
-      ledger_date(l, v->at);
+      report_cells(r, l, &chunk, v);
       ledger_text(l, review_word(r, v));
       ledger_text(l, v->reviewer_name);
       ledger_text(l, v->comment);
@@ -233,17 +239,7 @@ int web_reviews_ledger(struct req *r, struct resp *p, int format, const struct r
     for (size_t i = 0; i < pg.n; i++) {
       const struct report_view *v = &pg.items[i].report;
       const struct report_view *prev = pg.items[i].previous;
-      ledger_int(l, v->id);
-      ledger_int(l, v->work_item_id);
-      ledger_text(l, v->item_title);
-      ledger_text(l, v->unit_name);
-      ledger_text(l, v->period);
-      ledger_text(l, web_status_label(r, v->status));
-      ledger_percent(l, v->percent);
-      ledger_text(l, v->narrative);
-      ledger_text(l, figures_text(&chunk, v));
-      ledger_text(l, v->submitted_by_name);
-      ledger_date(l, v->at);
+      report_cells(r, l, &chunk, v);
       ledger_text(l, prev ? arena_printf(&chunk, "%s · %s · %d%%", prev->period,
                                          web_status_label(r, prev->status), prev->percent)
                           : NULL);
